@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, repositories (all queries live here) and migrations."""

@@ -1,0 +1,39 @@
+"""Every table, imported so that ``Base.metadata`` knows them all."""
+
+from winwin.store.models.assessment import Answer, Assessment, Instrument, InstrumentItem, Response
+from winwin.store.models.base import Base
+from winwin.store.models.network import (
+    Agreement,
+    AgreementTopic,
+    Circle,
+    CircleMember,
+    Competitor,
+    Item,
+    ItemAudienceOrg,
+    ItemExclusion,
+    ItemTopic,
+    NetworkSetting,
+    Organization,
+    Tie,
+)
+
+__all__ = [
+    "Agreement",
+    "AgreementTopic",
+    "Answer",
+    "Assessment",
+    "Base",
+    "Circle",
+    "CircleMember",
+    "Competitor",
+    "Instrument",
+    "InstrumentItem",
+    "Item",
+    "ItemAudienceOrg",
+    "ItemExclusion",
+    "ItemTopic",
+    "NetworkSetting",
+    "Organization",
+    "Response",
+    "Tie",
+]

@@ -1,0 +1,123 @@
+"""Tables for instruments, assessment rounds, responses and answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from winwin.store.models.base import Base, utcnow
+
+
+class Instrument(Base):
+    __tablename__ = "instruments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    scale: Mapped[int] = mapped_column(Integer, default=5)
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # {"en": "...", "fi": "..."}; optional for imported instruments.
+    name: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    owner_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list[InstrumentItem]] = relationship(
+        back_populates="instrument",
+        cascade="all, delete-orphan",
+        order_by="InstrumentItem.position",
+    )
+
+
+class InstrumentItem(Base):
+    __tablename__ = "instrument_items"
+    __table_args__ = (
+        UniqueConstraint("instrument_id", "item_key"),
+        CheckConstraint(
+            "factor IN ('accessibility', 'energy', 'impact', 'attraction')", name="factor"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id", ondelete="CASCADE"))
+    item_key: Mapped[str] = mapped_column(String(64))
+    factor: Mapped[str] = mapped_column(String(16))
+    reverse: Mapped[bool] = mapped_column(Boolean, default=False)
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    text_fi: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    instrument: Mapped[Instrument] = relationship(back_populates="items")
+
+
+class Assessment(Base):
+    """One round of one relationship: the pair is stored with a_id < b_id."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("round", "a_id", "b_id"),
+        CheckConstraint("a_id < b_id", name="ordered"),
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        Index("ix_assessments_b_id", "b_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round: Mapped[str] = mapped_column(String(64))
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id", ondelete="RESTRICT"))
+    a_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    b_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    instrument: Mapped[Instrument] = relationship()
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="Response.id"
+    )
+
+
+class Response(Base):
+    """One respondent's answers in one round; ``side_org_id`` is NULL for a third party."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "respondent"),
+        Index("ix_responses_side_org_id", "side_org_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    side_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    respondent: Mapped[str] = mapped_column(String(200))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="responses")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="Answer.id"
+    )
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("response_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("instrument_items.id", ondelete="CASCADE"))
+    value: Mapped[int] = mapped_column(Integer)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
