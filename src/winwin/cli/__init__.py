@@ -1,0 +1,1 @@
+"""The ``winwin`` command: one module for each group of commands."""

@@ -1,0 +1,55 @@
+"""What every command shares: the database, JSON output and error reporting."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from winwin.store import schema
+from winwin.store.db import build_engine, session_factory, unit_of_work
+
+err = Console(stderr=True, highlight=False)
+
+
+@dataclass
+class CliState:
+    database_url: str
+    _engine: Engine | None = field(default=None, repr=False)
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = build_engine(self.database_url)
+        return self._engine
+
+    def ready_engine(self) -> Engine:
+        """The engine, with the schema created or upgraded first when needed."""
+        engine = self.engine()
+        schema.ensure_current(engine)
+        return engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with unit_of_work(session_factory(self.ready_engine())) as session:
+            yield session
+
+
+def state(ctx: typer.Context) -> CliState:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, CliState)
+    return obj
+
+
+def print_json(document: Any) -> None:
+    """Exactly one JSON document on standard output."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
+    sys.stdout.write("\n")
+    sys.stdout.flush()

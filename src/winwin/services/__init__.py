@@ -1,0 +1,1 @@
+"""Use cases: each takes a session (the unit of work), calls the domain, never commits."""

@@ -1,0 +1,1 @@
+"""Repositories: every query of the product lives in this package."""
