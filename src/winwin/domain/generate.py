@@ -60,8 +60,24 @@ CLUSTER_WEIGHTS = np.array([16, 10, 7, 11, 8, 9, 8, 7, 6, 7, 4, 7], dtype=np.flo
 COUNTRIES = ["FI", "SE", "DE", "NO", "EE", "DK"]
 COUNTRY_WEIGHTS = np.array([45, 20, 15, 8, 7, 5], dtype=np.float64)
 NAME_ROOTS: dict[str, list[str]] = {
-    "FI": ["Kuusi", "Koivu", "Mänty", "Haapa", "Tammi", "Pihlaja", "Kataja", "Lähde",
-           "Virta", "Järvi", "Kallio", "Harju", "Salo", "Niemi", "Aalto", "Tuuli"],
+    "FI": [
+        "Kuusi",
+        "Koivu",
+        "Mänty",
+        "Haapa",
+        "Tammi",
+        "Pihlaja",
+        "Kataja",
+        "Lähde",
+        "Virta",
+        "Järvi",
+        "Kallio",
+        "Harju",
+        "Salo",
+        "Niemi",
+        "Aalto",
+        "Tuuli",
+    ],
     "SE": ["Gran", "Björk", "Tall", "Ek", "Lind", "Berg", "Sjö", "Fjäll", "Strand"],
     "DE": ["Weber", "Hofmann", "Becker", "Schulz", "Krüger", "Lange", "Brandt", "Vogel"],
     "NO": ["Fjord", "Nord", "Vik", "Dal", "Heia", "Storli"],
@@ -70,16 +86,68 @@ NAME_ROOTS: dict[str, list[str]] = {
 }
 COMPANY_FORMS = {"FI": "Oy", "SE": "AB", "DE": "GmbH", "NO": "AS", "EE": "OÜ", "DK": "ApS"}
 
-CAPABILITIES = ["co-design", "fast delivery", "certified quality", "life-cycle data",
-                "custom development", "low-carbon production", "testing", "service design"]
-NEEDS = ["new customers", "renewable energy", "barrier materials", "logistics partners",
-         "pilot customers", "skilled people", "recycled raw material", "market insight"]
-VALUES = ["circular economy", "fossil-free packaging", "carbon neutrality", "open innovation",
-          "local production", "craftsmanship", "reliability", "learning together"]
-TOPICS = ["barrier", "energy", "circular", "design", "logistics", "learning", "testing",
-          "product", "event", "carbon", "safety", "digital", "sourcing", "case"]
-FIRST_NAMES = ["anna", "mikko", "liisa", "jari", "sanna", "pekka", "olli", "satu",
-               "ville", "riikka", "erik", "karin", "jonas", "greta"]
+CAPABILITIES = [
+    "co-design",
+    "fast delivery",
+    "certified quality",
+    "life-cycle data",
+    "custom development",
+    "low-carbon production",
+    "testing",
+    "service design",
+]
+NEEDS = [
+    "new customers",
+    "renewable energy",
+    "barrier materials",
+    "logistics partners",
+    "pilot customers",
+    "skilled people",
+    "recycled raw material",
+    "market insight",
+]
+VALUES = [
+    "circular economy",
+    "fossil-free packaging",
+    "carbon neutrality",
+    "open innovation",
+    "local production",
+    "craftsmanship",
+    "reliability",
+    "learning together",
+]
+TOPICS = [
+    "barrier",
+    "energy",
+    "circular",
+    "design",
+    "logistics",
+    "learning",
+    "testing",
+    "product",
+    "event",
+    "carbon",
+    "safety",
+    "digital",
+    "sourcing",
+    "case",
+]
+FIRST_NAMES = [
+    "anna",
+    "mikko",
+    "liisa",
+    "jari",
+    "sanna",
+    "pekka",
+    "olli",
+    "satu",
+    "ville",
+    "riikka",
+    "erik",
+    "karin",
+    "jonas",
+    "greta",
+]
 
 LEVEL_NAMES = ["secret", "direct", "partners", "circle", "network", "public"]
 LEVEL_WEIGHTS = np.array([3, 14, 28, 12, 30, 13], dtype=np.float64)
@@ -115,20 +183,28 @@ def generate_network(
     tie_pairs = _pair_codes(src, dst, orgs)
 
     organizations = _organizations(
-        rng, keys=keys, cluster=cluster, country=country, src=src, dst=dst,
+        rng,
+        keys=keys,
+        cluster=cluster,
+        country=country,
+        src=src,
+        dst=dst,
         is_supplies=is_supplies,
     )
     ties = _ties(keys, src, dst, is_supplies)
-    competitors = _competitors(rng, orgs=orgs, members=members, cluster=cluster,
-                               tie_pairs=tie_pairs)
-    competitor_of = np.zeros(orgs, dtype=bool)
-    if competitors.size:
-        competitor_of[competitors.ravel()] = True
+    competitors = _competitors(
+        rng, orgs=orgs, members=members, cluster=cluster, tie_pairs=tie_pairs
+    )
     circles = _circles(rng, orgs=orgs, members=members)
     agreement_pairs = _agreement_pairs(rng, orgs=orgs, src=src, dst=dst)
     items = _items(
-        rng, keys=keys, orgs=orgs, items_per_org=items_per_org, country=country,
-        cluster=cluster, offsets=offsets, neighbours=neighbours, circles=circles,
+        rng,
+        keys=keys,
+        orgs=orgs,
+        items_per_org=items_per_org,
+        offsets=offsets,
+        neighbours=neighbours,
+        circles=circles,
         agreement_pairs=agreement_pairs,
     )
     n_assessments = min(orgs // 10, 10000) if assessments is None else assessments
@@ -139,8 +215,11 @@ def generate_network(
         "ties": ties,
         "competitors": [[keys[a], keys[b]] for a, b in competitors.tolist()],
         "circles": [
-            {"key": f"circle-{j:04d}", "name": f"{CLUSTER_NAMES[cluster[m[0]]].title()} "
-             f"circle {j + 1}", "members": [keys[i] for i in m.tolist()]}
+            {
+                "key": f"circle-{j:04d}",
+                "name": f"{CLUSTER_NAMES[cluster[m[0]]].title()} circle {j + 1}",
+                "members": [keys[i] for i in m.tolist()],
+            }
             for j, m in enumerate(circles)
         ],
         "agreements": [
@@ -156,7 +235,8 @@ def generate_network(
 
 
 def _norm(weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    return weights / weights.sum()
+    normalised: npt.NDArray[np.float64] = weights / weights.sum()
+    return normalised
 
 
 def _pair_codes(a: IntArray, b: IntArray, orgs: int) -> IntArray:
@@ -165,11 +245,15 @@ def _pair_codes(a: IntArray, b: IntArray, orgs: int) -> IntArray:
 
 
 def _draw_ties(
-    rng: np.random.Generator, *, orgs: int, cluster: IntArray,
-    weight: npt.NDArray[np.float64], members: list[IntArray],
+    rng: np.random.Generator,
+    *,
+    orgs: int,
+    cluster: IntArray,
+    weight: npt.NDArray[np.float64],
+    members: list[IntArray],
 ) -> tuple[IntArray, IntArray]:
     """Draw both ends of each tie in proportion to weight; most targets in the source's cluster."""
-    wanted = int(round(orgs * TIES_PER_ORG))
+    wanted = round(orgs * TIES_PER_ORG)
     wanted = min(wanted, orgs * (orgs - 1) // 4)
     drawn = int(wanted * 1.25) + 16
     p = _norm(weight)
@@ -200,40 +284,60 @@ def _adjacency(orgs: int, src: IntArray, dst: IntArray) -> tuple[IntArray, IntAr
 
 
 def _organizations(
-    rng: np.random.Generator, *, keys: list[str], cluster: IntArray, country: IntArray,
-    src: IntArray, dst: IntArray, is_supplies: npt.NDArray[np.bool_],
+    rng: np.random.Generator,
+    *,
+    keys: list[str],
+    cluster: IntArray,
+    country: IntArray,
+    src: IntArray,
+    dst: IntArray,
+    is_supplies: npt.NDArray[np.bool_],
 ) -> list[dict[str, Any]]:
     orgs = len(keys)
     supplier = np.bincount(src[is_supplies], minlength=orgs) > 0
     customer = np.bincount(dst[is_supplies], minlength=orgs) > 0
-    partner = np.bincount(
-        np.concatenate([src[~is_supplies], dst[~is_supplies]]), minlength=orgs
-    ) > 0
+    partner = (
+        np.bincount(np.concatenate([src[~is_supplies], dst[~is_supplies]]), minlength=orgs) > 0
+    )
     research = (cluster == CLUSTER_NAMES.index("technology")) & (rng.random(orgs) < 0.1)
     picks = rng.integers(0, 1 << 30, size=(orgs, 6))
     industries = [CLUSTERS[name] for name in CLUSTER_NAMES]
     out = []
-    for i, (c, cc, row, s, k, pa, r) in enumerate(zip(
-        cluster.tolist(), country.tolist(), picks.tolist(), supplier.tolist(),
-        customer.tolist(), partner.tolist(), research.tolist(), strict=True,
-    )):
+    for i, (c, cc, row, s, k, pa, r) in enumerate(
+        zip(
+            cluster.tolist(),
+            country.tolist(),
+            picks.tolist(),
+            supplier.tolist(),
+            customer.tolist(),
+            partner.tolist(),
+            research.tolist(),
+            strict=True,
+        )
+    ):
         code = COUNTRIES[cc]
         roots = NAME_ROOTS[code]
+        root = roots[row[0] % len(roots)]
         industry_list = industries[c]
         industry = industry_list[row[1] % len(industry_list)]
-        roles = [role for role, flag in
-                 (("supplier", s), ("customer", k), ("partner", pa), ("research", r)) if flag]
-        out.append({
-            "key": keys[i],
-            "name": f"{roots[row[0] % len(roots)]} {industry.title()} {i} {COMPANY_FORMS[code]}",
-            "country": code,
-            "cluster": CLUSTER_NAMES[c],
-            "industry": industry,
-            "roles": roles or ["customer"],
-            "capabilities": [CAPABILITIES[row[2] % len(CAPABILITIES)]],
-            "needs": [NEEDS[row[3] % len(NEEDS)]],
-            "values": sorted({VALUES[row[4] % len(VALUES)], VALUES[row[5] % len(VALUES)]}),
-        })
+        roles = [
+            role
+            for role, flag in (("supplier", s), ("customer", k), ("partner", pa), ("research", r))
+            if flag
+        ]
+        out.append(
+            {
+                "key": keys[i],
+                "name": f"{root} {industry.title()} {i} {COMPANY_FORMS[code]}",
+                "country": code,
+                "cluster": CLUSTER_NAMES[c],
+                "industry": industry,
+                "roles": roles or ["customer"],
+                "capabilities": [CAPABILITIES[row[2] % len(CAPABILITIES)]],
+                "needs": [NEEDS[row[3] % len(NEEDS)]],
+                "values": sorted({VALUES[row[4] % len(VALUES)], VALUES[row[5] % len(VALUES)]}),
+            }
+        )
     return out
 
 
@@ -247,7 +351,11 @@ def _ties(
 
 
 def _competitors(
-    rng: np.random.Generator, *, orgs: int, members: list[IntArray], cluster: IntArray,
+    rng: np.random.Generator,
+    *,
+    orgs: int,
+    members: list[IntArray],
+    cluster: IntArray,
     tie_pairs: IntArray,
 ) -> npt.NDArray[np.int64]:
     """About one pair per ten organisations, inside one cluster, never a tied pair."""
@@ -294,11 +402,17 @@ def _agreement_pairs(
 
 
 def _items(
-    rng: np.random.Generator, *, keys: list[str], orgs: int, items_per_org: float,
-    country: IntArray, cluster: IntArray, offsets: IntArray, neighbours: IntArray,
-    circles: list[IntArray], agreement_pairs: npt.NDArray[np.int64],
+    rng: np.random.Generator,
+    *,
+    keys: list[str],
+    orgs: int,
+    items_per_org: float,
+    offsets: IntArray,
+    neighbours: IntArray,
+    circles: list[IntArray],
+    agreement_pairs: npt.NDArray[np.int64],
 ) -> list[dict[str, Any]]:
-    total = int(round(orgs * items_per_org))
+    total = round(orgs * items_per_org)
     if total <= 0:
         return []
     n_reshares = int(total * RESHARE_SHARE)
@@ -318,14 +432,21 @@ def _items(
 
     items: list[dict[str, Any]] = []
     reshare_candidates: list[tuple[int, int, int]] = []
-    for j, (o, lv, ci, roll, pick) in enumerate(zip(
-        owner.tolist(), level.tolist(), circle_of.tolist(), rolls.tolist(), picks.tolist(),
-        strict=True,
-    )):
+    for j, (o, lv, ci, roll, pick) in enumerate(
+        zip(
+            owner.tolist(),
+            level.tolist(),
+            circle_of.tolist(),
+            rolls.tolist(),
+            picks.tolist(),
+            strict=True,
+        )
+    ):
         audience: dict[str, Any] = {"level": LEVEL_NAMES[lv]}
         if lv == DIRECT:
             start, deg = int(offsets[o]), int(degree[o])
-            chosen = {int(neighbours[start + (pick[2] + t * 7919) % deg]) for t in range(1 + pick[3] % 3)}
+            steps = range(1 + pick[3] % 3)
+            chosen = {int(neighbours[start + (pick[2] + t * 7919) % deg]) for t in steps}
             audience["orgs"] = sorted(keys[x] for x in chosen)
         elif lv == CIRCLE:
             circle = circles[ci]
@@ -343,24 +464,32 @@ def _items(
             exclude.append(_exclusion(pick[3], roll[2], keys=keys, orgs=orgs))
         key = f"i{j:07d}"
         item: dict[str, Any] = {
-            "key": key, "owner": keys[o], "title": f"{topics[0].title()} note {j}",
+            "key": key,
+            "owner": keys[o],
+            "title": f"{topics[0].title()} note {j}",
             "body": f"**{keys[o]}** shares a note on *{', '.join(topics)}*.\n\n"
-                    f"- idea {pick[1] % 97}\n- next step: talk with partners",
-            "topics": topics, "audience": audience,
+            f"- idea {pick[1] % 97}\n- next step: talk with partners",
+            "topics": topics,
+            "audience": audience,
         }
         if exclude:
             item["exclude"] = exclude
         items.append(item)
-        if not exclude and not sensitive and lv in (PARTNERS, NETWORK, PUBLIC):
-            if lv != PARTNERS or degree[o] > 0:
-                reshare_candidates.append((j, o, lv))
+        plain = not exclude and not sensitive and lv in (PARTNERS, NETWORK, PUBLIC)
+        if plain and (lv != PARTNERS or degree[o] > 0):
+            reshare_candidates.append((j, o, lv))
 
     for j, (a, b) in enumerate(agreement_pairs[:n_agreement].tolist()):
-        items.append({
-            "key": f"a{j:07d}", "owner": keys[a], "title": f"Recipe {j} for our pair",
-            "body": "Only between the two of us, as agreed.",
-            "topics": [f"recipe-{j}"], "audience": {"level": "direct", "orgs": [keys[b]]},
-        })
+        items.append(
+            {
+                "key": f"a{j:07d}",
+                "owner": keys[a],
+                "title": f"Recipe {j} for our pair",
+                "body": "Only between the two of us, as agreed.",
+                "topics": [f"recipe-{j}"],
+                "audience": {"level": "direct", "orgs": [keys[b]]},
+            }
+        )
 
     if reshare_candidates and n_reshares:
         which = rng.integers(0, len(reshare_candidates), size=n_reshares)
@@ -373,12 +502,19 @@ def _items(
                 new_level = "partners"
             else:
                 sharer = (o + 1 + r0 % (orgs - 1)) % orgs
-                new_level = ("partners", "network")[r1 % 2] if lv == NETWORK else (
-                    ("network", "public")[r1 % 2])
-            items.append({
-                "key": f"r{j:07d}", "owner": keys[sharer], "reshare_of": f"i{original:07d}",
-                "audience": {"level": new_level},
-            })
+                new_level = (
+                    ("partners", "network")[r1 % 2]
+                    if lv == NETWORK
+                    else (("network", "public")[r1 % 2])
+                )
+            items.append(
+                {
+                    "key": f"r{j:07d}",
+                    "owner": keys[sharer],
+                    "reshare_of": f"i{original:07d}",
+                    "audience": {"level": new_level},
+                }
+            )
     return items
 
 
@@ -407,16 +543,28 @@ def _assessments(
     names = rng.integers(0, len(FIRST_NAMES), size=(count, 2))
     out = []
     for a, b, rows, (n0, n1) in zip(
-        src[chosen].tolist(), dst[chosen].tolist(), answers.tolist(), names.tolist(),
+        src[chosen].tolist(),
+        dst[chosen].tolist(),
+        answers.tolist(),
+        names.tolist(),
         strict=True,
     ):
         first, second = FIRST_NAMES[n0], FIRST_NAMES[(n0 + 1 + n1 % 5) % len(FIRST_NAMES)]
         responses = [
-            {"side": keys[org], "respondent": f"{keys[org]}-{name}",
-             "answers": dict(zip(ANSWER_IDS, rows[side][r], strict=True))}
+            {
+                "side": keys[org],
+                "respondent": f"{keys[org]}-{name}",
+                "answers": dict(zip(ANSWER_IDS, rows[side][r], strict=True)),
+            }
             for side, org in enumerate((a, b))
             for r, name in enumerate((first, second))
         ]
-        out.append({"round": ROUND, "instrument": INSTRUMENT, "between": [keys[a], keys[b]],
-                    "responses": responses})
+        out.append(
+            {
+                "round": ROUND,
+                "instrument": INSTRUMENT,
+                "between": [keys[a], keys[b]],
+                "responses": responses,
+            }
+        )
     return out
