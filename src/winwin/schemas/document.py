@@ -25,7 +25,9 @@ FORMAT = "winwin/1"
 KEY_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
 LEVELS = ("secret", "direct", "partners", "circle", "network", "public")
 FACTORS = ("accessibility", "energy", "impact", "attraction")
-EXCLUSION_PATTERN = re.compile(r"^(competitors|org:[a-z0-9_-]{1,64}|country:[A-Z]{2}|cluster:.{1,100})$")
+EXCLUSION_PATTERN = re.compile(
+    r"^(competitors|org:[a-z0-9_-]{1,64}|country:[A-Z]{2}|cluster:.{1,100})$"
+)
 
 
 def _key(value: str) -> str:
@@ -192,7 +194,7 @@ def parse_document(raw: str | bytes | dict[str, Any]) -> NetworkDocument:
             raise InvalidInput(Problem("", f"invalid JSON: {e['msg']}")) from None
         if any(e["type"] == "model_type" and not e["loc"] for e in exc.errors()):
             raise InvalidInput(
-                Problem("", "the document must be a JSON object with a \"format\" key")
+                Problem("", 'the document must be a JSON object with a "format" key')
             ) from None
         problems = problems_from(exc)
         if len(problems) > 20:

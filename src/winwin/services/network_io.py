@@ -73,7 +73,10 @@ def _duplicates(keys: list[str], section: str, what: str = "key") -> list[Proble
     for index, key in enumerate(keys):
         if key in seen:
             problems.append(
-                Problem(f"{section}[{index}].{what}", f"duplicate {what} '{key}' (also {section}[{seen[key]}])")
+                Problem(
+                    f"{section}[{index}].{what}",
+                    f"duplicate {what} '{key}' (also {section}[{seen[key]}])",
+                )
             )
         else:
             seen[key] = index
@@ -127,7 +130,9 @@ class _Importer:
             for j, key in enumerate(agreement.between):
                 org_ref(f"agreements[{i}].between[{j}]", key)
             if agreement.between[0] == agreement.between[1]:
-                p.append(Problem(f"agreements[{i}].between", "an agreement needs two organisations"))
+                p.append(
+                    Problem(f"agreements[{i}].between", "an agreement needs two organisations")
+                )
         self._check_items(org_ref)
         self._check_assessments(org_ref)
         if p:
@@ -145,14 +150,20 @@ class _Importer:
                 org_ref(f"items[{i}].audience.orgs[{j}]", key)
             if item.audience.circle is not None and item.audience.circle not in circle_keys:
                 p.append(
-                    Problem(f"items[{i}].audience.circle", f"unknown circle '{item.audience.circle}'")
+                    Problem(
+                        f"items[{i}].audience.circle", f"unknown circle '{item.audience.circle}'"
+                    )
                 )
             for j, text in enumerate(item.exclude):
                 if text.startswith("org:"):
                     org_ref(f"items[{i}].exclude[{j}]", text[4:])
             if item.reshare_of is not None and item.reshare_of not in item_keys:
                 p.append(Problem(f"items[{i}].reshare_of", f"unknown item '{item.reshare_of}'"))
-            if item.reshare_of is None and item.title is None and item.key not in self.existing_items:
+            if (
+                item.reshare_of is None
+                and item.title is None
+                and item.key not in self.existing_items
+            ):
                 p.append(Problem(f"items[{i}].title", "is required (only a reshare may omit it)"))
             if item.created is not None and parse_time(item.created) is None:
                 p.append(Problem(f"items[{i}].created", "is not an ISO 8601 date-time"))
@@ -170,7 +181,10 @@ class _Importer:
         for i, ins in enumerate(doc.instruments):
             if ins.key in builtin:
                 p.append(
-                    Problem(f"instruments[{i}].key", f"'{ins.key}' is a built-in instrument; choose another key")
+                    Problem(
+                        f"instruments[{i}].key",
+                        f"'{ins.key}' is a built-in instrument; choose another key",
+                    )
                 )
             p += _duplicates([it.id for it in ins.items], f"instruments[{i}].items", "id")
             specs[ins.key] = (ins.scale, {it.id: it.factor for it in ins.items})
@@ -187,7 +201,9 @@ class _Importer:
                 p.append(Problem(f"{base}.between", "a relationship needs two organisations"))
             spec = specs.get(assessment.instrument)
             if spec is None:
-                p.append(Problem(f"{base}.instrument", f"unknown instrument '{assessment.instrument}'"))
+                p.append(
+                    Problem(f"{base}.instrument", f"unknown instrument '{assessment.instrument}'")
+                )
                 continue
             scale, factors = spec
             p += _duplicates(
@@ -200,17 +216,23 @@ class _Importer:
                         Problem(
                             f"{rpath}.side",
                             f"'{response.side}' is not a side of this relationship "
-                            f"(use {assessment.between[0]}, {assessment.between[1]} or {THIRD_PARTY})",
+                            f"(use {' or '.join(assessment.between)} or {THIRD_PARTY})",
                         )
                     )
                 for item_id, value in response.answers.items():
                     apath = f"{rpath}.answers.{item_id}"
                     factor = factors.get(item_id)
                     if factor is None:
-                        p.append(Problem(apath, f"unknown item of instrument '{assessment.instrument}'"))
+                        p.append(
+                            Problem(apath, f"unknown item of instrument '{assessment.instrument}'")
+                        )
                     elif response.side == THIRD_PARTY and factor not in OUTSIDE_FACTORS:
                         p.append(
-                            Problem(apath, f"a third party answers only impact and attraction items, not {factor}")
+                            Problem(
+                                apath,
+                                "a third party answers only impact and attraction items, "
+                                f"not {factor}",
+                            )
                         )
                     if not 1 <= value <= scale:
                         p.append(Problem(apath, f"answer {value} is outside 1..{scale}"))
@@ -270,7 +292,8 @@ class _Importer:
         competitors = [(id_to_key[a], id_to_key[b]) for a, b in self.net.competitor_set()]
         competitors += [(a, b) for a, b in doc.competitors]
         circles = {
-            key: {id_to_key[m] for m in members} for key, (_, _, members) in self.net.circles().items()
+            key: {id_to_key[m] for m in members}
+            for key, (_, _, members) in self.net.circles().items()
         }
         circles.update({c.key: set(c.members) for c in doc.circles})
         agreements = {
@@ -333,7 +356,9 @@ class _Importer:
         """Each document item's (topics, title, body), a reshare inheriting what it omits."""
         if hasattr(self, "_resolved"):
             return self._resolved
-        stored = {row["key"]: row for row in getattr(self, "stored_item_rows", None) or self.items.rows()}
+        stored = {
+            row["key"]: row for row in getattr(self, "stored_item_rows", None) or self.items.rows()
+        }
         in_doc = {item.key: item for item in self.doc.items}
         resolved: dict[str, tuple[list[str], str, str]] = {}
 
@@ -358,8 +383,14 @@ class _Importer:
             if original is None and item.key in stored and item.reshare_of is None:
                 row = stored[item.key]
                 original = (list(row["topics"]), row["title"], row["body"])
-            topics = list(dict.fromkeys(item.topics)) if item.topics is not None else (original[0] if original else [])
-            title = item.title if item.title is not None else (original[1] if original else item.key)
+            topics = (
+                list(dict.fromkeys(item.topics))
+                if item.topics is not None
+                else (original[0] if original else [])
+            )
+            title = (
+                item.title if item.title is not None else (original[1] if original else item.key)
+            )
             body = item.body if item.body is not None else (original[2] if original else "")
             resolved[key] = (topics, title, body)
             return resolved[key]
@@ -376,14 +407,18 @@ class _Importer:
         self._write_ties(ids)
         self._write_competitors(ids)
         for circle in self.doc.circles:
-            self.net.upsert_circle(key=circle.key, name=circle.name, member_ids=(ids[m] for m in circle.members))
+            self.net.upsert_circle(
+                key=circle.key, name=circle.name, member_ids=(ids[m] for m in circle.members)
+            )
         self.summary.add("circles", updated=len(self.doc.circles))
         for agreement in self.doc.agreements:
             a, b = (ids[k] for k in agreement.between)
             self.net.upsert_agreement(a_id=a, b_id=b, topics=agreement.secret_topics)
         self.summary.add("agreements", updated=len(self.doc.agreements))
         if self.doc.competition_sensitive_topics is not None:
-            self.net.set_setting(SENSITIVE_TOPICS, list(dict.fromkeys(self.doc.competition_sensitive_topics)))
+            self.net.set_setting(
+                SENSITIVE_TOPICS, list(dict.fromkeys(self.doc.competition_sensitive_topics))
+            )
         self._write_items(ids)
         self._write_instruments()
         self._write_assessments(ids)
@@ -441,7 +476,10 @@ class _Importer:
             return
         circles = {key: cid for key, (cid, _, _) in self.net.circles().items()}
         resolved = self.resolved_items()
-        stored = {row["key"]: row for row in (getattr(self, "stored_item_rows", None) or self.items.rows())}
+        stored = {
+            row["key"]: row
+            for row in (getattr(self, "stored_item_rows", None) or self.items.rows())
+        }
         now = datetime.now(UTC)
         new, changed = [], []
         details: dict[str, tuple[list[str], list[int], list[tuple[str, str]]]] = {}
@@ -539,7 +577,9 @@ class _Importer:
             a, b = sorted(ids[k] for k in doc_assessment.between)
             stored = self.assessments.get(round=doc_assessment.round, a_id=a, b_id=b)
             if stored is None:
-                stored = Assessment(round=doc_assessment.round, instrument=instrument, a_id=a, b_id=b)
+                stored = Assessment(
+                    round=doc_assessment.round, instrument=instrument, a_id=a, b_id=b
+                )
                 self.assessments.add(stored)
                 self.summary.add("assessments", created=1)
             elif stored.instrument_id != instrument.id:

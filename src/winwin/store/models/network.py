@@ -129,7 +129,10 @@ class Agreement(Base):
 
 class AgreementTopic(Base):
     __tablename__ = "agreement_topics"
-    __table_args__ = (UniqueConstraint("agreement_id", "topic"), Index("ix_agreement_topics_topic", "topic"))
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "topic"),
+        Index("ix_agreement_topics_topic", "topic"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
@@ -169,9 +172,7 @@ class Item(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     level: Mapped[str] = mapped_column(String(16))
     circle_id: Mapped[int | None] = mapped_column(ForeignKey("circles.id", ondelete="RESTRICT"))
-    reshare_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("items.id", ondelete="RESTRICT")
-    )
+    reshare_of_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="RESTRICT"))
     # Whether the document gave the reshare its own title/body/topics (else inherited).
     own_content: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -75,9 +75,7 @@ class ItemRepository:
             for table in (ItemTopic, ItemAudienceOrg, ItemExclusion):
                 self.session.execute(delete(table).where(table.item_id.in_(ids)))
         for tpart in chunks(topics):
-            self.session.execute(
-                insert(ItemTopic), [{"item_id": i, "topic": t} for i, t in tpart]
-            )
+            self.session.execute(insert(ItemTopic), [{"item_id": i, "topic": t} for i, t in tpart])
         for opart in chunks(orgs):
             self.session.execute(
                 insert(ItemAudienceOrg), [{"item_id": i, "org_id": o} for i, o in opart]

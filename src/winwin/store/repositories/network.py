@@ -36,10 +36,14 @@ class NetworkRepository:
 
     # organisations -------------------------------------------------------------------
     def org_ids(self) -> dict[str, int]:
-        return dict(tuple(row) for row in self.session.execute(select(Organization.key, Organization.id)))
+        return dict(
+            tuple(row) for row in self.session.execute(select(Organization.key, Organization.id))
+        )
 
     def org_keys_by_id(self) -> dict[int, str]:
-        return dict(tuple(row) for row in self.session.execute(select(Organization.id, Organization.key)))
+        return dict(
+            tuple(row) for row in self.session.execute(select(Organization.id, Organization.key))
+        )
 
     def get_by_key(self, key: str) -> Organization | None:
         return self.session.scalar(select(Organization).where(Organization.key == key))
@@ -51,8 +55,15 @@ class NetworkRepository:
         return org
 
     def org_rows(self) -> list[dict[str, Any]]:
-        columns = [Organization.id, Organization.key, *(getattr(Organization, f) for f in ORG_FIELDS)]
-        return [dict(r._mapping) for r in self.session.execute(select(*columns).order_by(Organization.key))]
+        columns = [
+            Organization.id,
+            Organization.key,
+            *(getattr(Organization, f) for f in ORG_FIELDS),
+        ]
+        return [
+            dict(r._mapping)
+            for r in self.session.execute(select(*columns).order_by(Organization.key))
+        ]
 
     def insert_orgs(self, rows: Sequence[dict[str, Any]]) -> None:
         for part in chunks(rows):
@@ -67,7 +78,9 @@ class NetworkRepository:
 
     # ties and competitors -------------------------------------------------------------
     def tie_set(self) -> set[tuple[str, int, int]]:
-        return set(tuple(row) for row in self.session.execute(select(Tie.kind, Tie.from_id, Tie.to_id)))
+        return set(
+            tuple(row) for row in self.session.execute(select(Tie.kind, Tie.from_id, Tie.to_id))
+        )
 
     def insert_ties(self, rows: Sequence[tuple[str, int, int]]) -> None:
         for part in chunks(rows):
@@ -76,10 +89,14 @@ class NetworkRepository:
             )
 
     def ties(self) -> list[tuple[str, int, int]]:
-        return list(tuple(row) for row in self.session.execute(select(Tie.kind, Tie.from_id, Tie.to_id)))
+        return list(
+            tuple(row) for row in self.session.execute(select(Tie.kind, Tie.from_id, Tie.to_id))
+        )
 
     def competitor_set(self) -> set[tuple[int, int]]:
-        return set(tuple(row) for row in self.session.execute(select(Competitor.a_id, Competitor.b_id)))
+        return set(
+            tuple(row) for row in self.session.execute(select(Competitor.a_id, Competitor.b_id))
+        )
 
     def insert_competitors(self, rows: Sequence[tuple[int, int]]) -> None:
         for part in chunks(rows):

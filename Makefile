@@ -1,0 +1,47 @@
+# Quickstart: `make run` serves the demo network; `make test` runs every test.
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DB ?= sqlite:///$(CURDIR)/var/winwin.sqlite3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: install run test test-fast bench lint format clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@mkdir -p var
+	WINWIN_DATABASE_URL=$(DB) $(BIN)/winwin init
+	WINWIN_DATABASE_URL=$(DB) $(BIN)/winwin demo
+	WINWIN_DATABASE_URL=$(DB) $(BIN)/winwin serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+
+test-fast: install
+	$(BIN)/pytest -q -m "not browser" -x
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check src/winwin/domain src/winwin/services
+	$(BIN)/mypy src/winwin/domain src/winwin/services
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Routers of the api door, one module per capability."""

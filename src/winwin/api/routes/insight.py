@@ -1,0 +1,5 @@
+"""api routes for insight (filled in by its capability)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

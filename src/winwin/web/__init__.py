@@ -1,0 +1,1 @@
+"""The web door: server-rendered pages (Jinja2 + htmx), static files, translations."""

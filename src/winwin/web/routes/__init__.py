@@ -1,0 +1,1 @@
+"""Routers of the web door, one module per capability."""

@@ -1,0 +1,5 @@
+"""web routes for assessments (filled in by its capability)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
