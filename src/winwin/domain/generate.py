@@ -540,6 +540,8 @@ def _assessments(
     mood = rng.integers(2, 5, size=(count, 2, 1, 4))
     noise = rng.integers(-1, 2, size=(count, 2, 2, 20))
     answers = np.clip(np.repeat(mood, 5, axis=3) + noise, 1, 5)
+    # The fifth item of each factor is reverse-coded in the built-in instrument.
+    answers[..., 4::5] = 6 - answers[..., 4::5]
     names = rng.integers(0, len(FIRST_NAMES), size=(count, 2))
     out = []
     for a, b, rows, (n0, n1) in zip(
