@@ -180,8 +180,8 @@ class Network:
 
         Every tie ``(kind, from, to)``, whatever its kind, makes the two partners of each
         other; competitor pairs are made symmetric; agreements on the same pair merge
-        their topics. Ties and competitor pairs of an organisation with itself are
-        ignored.
+        their topics. Ties, competitor pairs and agreements of an organisation with
+        itself are ignored.
         """
         org_map = dict(orgs) if isinstance(orgs, Mapping) else {o.key: o for o in orgs}
         partners: dict[str, set[str]] = {}
@@ -196,6 +196,8 @@ class Network:
                 rivals.setdefault(b, set()).add(a)
         secret: dict[frozenset[str], set[str]] = {}
         for (a, b), topics in agreements:
+            if a == b:
+                continue
             secret.setdefault(frozenset((a, b)), set()).update(topics)
         return cls(
             orgs=org_map,
