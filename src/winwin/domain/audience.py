@@ -427,13 +427,15 @@ def can_see(network: Network, viewer: str | None, item: str | ItemPolicy) -> Dec
     Raises :class:`NotFound` when ``item`` is a key with no item.
     """
     policy = _resolve(network, item)
-    chain = _chain(network, policy)
-    if viewer is not None and viewer not in network.orgs:
-        decision = _decide(network, None, chain)
-        if decision.visible:
-            return decision
-        return Decision(False, f"{viewer} is not an organisation of the network.")
-    return _decide(network, viewer, chain)
+    known = viewer is None or viewer in network.orgs
+    who = viewer if known else None
+    if policy.reshare_of is None:
+        decision = _own(network, who, policy, policy.topics)
+    else:
+        decision = _decide(network, who, _chain(network, policy))
+    if known or decision.visible:
+        return decision
+    return Decision(False, f"{viewer} is not an organisation of the network.")
 
 
 def visible_items(network: Network, viewer: str | None) -> list[str]:
