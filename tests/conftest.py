@@ -91,3 +91,14 @@ def session(engine: Engine) -> Iterator[Session]:
     with factory() as session:
         yield session
         session.rollback()
+
+
+@pytest.fixture
+def cli(db_url: str):  # type: ignore[no-untyped-def]
+    """``cli("import", "-", stdin=...)`` runs the real ``winwin`` on this test's database."""
+    from support.cli import run
+
+    def call(*args: str, stdin: str | bytes | None = None):  # type: ignore[no-untyped-def]
+        return run(db_url, *args, stdin=stdin)
+
+    return call

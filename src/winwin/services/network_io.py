@@ -406,15 +406,19 @@ class _Importer:
         ids = self.net.org_ids()
         self._write_ties(ids)
         self._write_competitors(ids)
+        known_circles = set(self.net.circles())
+        known_pairs = set(self.net.agreements(active_only=False))
         for circle in self.doc.circles:
             self.net.upsert_circle(
                 key=circle.key, name=circle.name, member_ids=(ids[m] for m in circle.members)
             )
-        self.summary.add("circles", updated=len(self.doc.circles))
+        fresh = sum(c.key not in known_circles for c in self.doc.circles)
+        self.summary.add("circles", created=fresh, updated=len(self.doc.circles) - fresh)
         for agreement in self.doc.agreements:
-            a, b = (ids[k] for k in agreement.between)
+            a, b = sorted(ids[k] for k in agreement.between)
+            created = (a, b) not in known_pairs
             self.net.upsert_agreement(a_id=a, b_id=b, topics=agreement.secret_topics)
-        self.summary.add("agreements", updated=len(self.doc.agreements))
+            self.summary.add("agreements", created=int(created), updated=int(not created))
         if self.doc.competition_sensitive_topics is not None:
             self.net.set_setting(
                 SENSITIVE_TOPICS, list(dict.fromkeys(self.doc.competition_sensitive_topics))
@@ -544,7 +548,9 @@ class _Importer:
             ],
         )
         self.progress("items", len(new) + len(changed), len(new) + len(changed))
-        self.summary.add("items", created=len(new), updated=len(changed) + len(reshares))
+        new_ids = {item_ids[n["key"]] for n in new}
+        relinked = sum(1 for r in reshares if r["id"] not in new_ids)
+        self.summary.add("items", created=len(new), updated=len(changed) + relinked)
 
     def _write_instruments(self) -> None:
         for ins in self.doc.instruments:

@@ -1,14 +1,15 @@
-"""initial network and assessment schema
+"""initial schema
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 00:46:55.688378
+Create Date: 2026-11-28 00:52:56.293689
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
 
 revision = '0001'
 down_revision = None
@@ -26,6 +27,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_circles')),
     sa.UniqueConstraint('key', name=op.f('uq_circles_key'))
     )
+    op.create_table('login_attempts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=320), nullable=False),
+    sa.Column('ip', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_attempts'))
+    )
+    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
+        batch_op.create_index('ix_login_attempts_email_ip', ['email', 'ip', 'created_at'], unique=False)
+
     op.create_table('network_settings',
     sa.Column('key', sa.String(length=100), nullable=False),
     sa.Column('value', sa.JSON(), nullable=False),
@@ -92,18 +103,6 @@ def upgrade() -> None:
     with op.batch_alter_table('competitors', schema=None) as batch_op:
         batch_op.create_index('ix_competitors_b_id', ['b_id'], unique=False)
 
-    op.create_table('instruments',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('key', sa.String(length=64), nullable=False),
-    sa.Column('scale', sa.Integer(), nullable=False),
-    sa.Column('builtin', sa.Boolean(), nullable=False),
-    sa.Column('name', sa.JSON(), nullable=False),
-    sa.Column('owner_org_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['owner_org_id'], ['organizations.id'], name=op.f('fk_instruments_owner_org_id_organizations'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_instruments')),
-    sa.UniqueConstraint('key', name=op.f('uq_instruments_key'))
-    )
     op.create_table('items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
@@ -143,6 +142,24 @@ def upgrade() -> None:
     with op.batch_alter_table('ties', schema=None) as batch_op:
         batch_op.create_index('ix_ties_to_id', ['to_id'], unique=False)
 
+    op.create_table('users',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=320), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=True),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('locale', sa.String(length=8), nullable=True),
+    sa.Column('password_hash', sa.String(length=200), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("role IN ('member', 'org_admin', 'facilitator', 'platform_admin')", name=op.f('ck_users_role')),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_users_org_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('email', name=op.f('uq_users_email'))
+    )
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index('ix_users_org_id', ['org_id'], unique=False)
+
     op.create_table('agreement_topics',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('agreement_id', sa.Integer(), nullable=False),
@@ -154,39 +171,47 @@ def upgrade() -> None:
     with op.batch_alter_table('agreement_topics', schema=None) as batch_op:
         batch_op.create_index('ix_agreement_topics_topic', ['topic'], unique=False)
 
-    op.create_table('assessments',
+    op.create_table('api_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('round', sa.String(length=64), nullable=False),
-    sa.Column('instrument_id', sa.Integer(), nullable=False),
-    sa.Column('a_id', sa.Integer(), nullable=False),
-    sa.Column('b_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.CheckConstraint("status IN ('open', 'closed')", name=op.f('ck_assessments_status')),
-    sa.CheckConstraint('a_id < b_id', name=op.f('ck_assessments_ordered')),
-    sa.ForeignKeyConstraint(['a_id'], ['organizations.id'], name=op.f('fk_assessments_a_id_organizations'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['b_id'], ['organizations.id'], name=op.f('fk_assessments_b_id_organizations'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['instrument_id'], ['instruments.id'], name=op.f('fk_assessments_instrument_id_instruments'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_assessments')),
-    sa.UniqueConstraint('round', 'a_id', 'b_id', name=op.f('uq_assessments_round_a_id_b_id'))
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=16), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
     )
-    with op.batch_alter_table('assessments', schema=None) as batch_op:
-        batch_op.create_index('ix_assessments_b_id', ['b_id'], unique=False)
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.create_index('ix_api_tokens_user_id', ['user_id'], unique=False)
 
-    op.create_table('instrument_items',
+    op.create_table('facilitator_grants',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('instrument_id', sa.Integer(), nullable=False),
-    sa.Column('item_key', sa.String(length=64), nullable=False),
-    sa.Column('factor', sa.String(length=16), nullable=False),
-    sa.Column('reverse', sa.Boolean(), nullable=False),
-    sa.Column('text_en', sa.Text(), nullable=False),
-    sa.Column('text_fi', sa.Text(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.CheckConstraint("factor IN ('accessibility', 'energy', 'impact', 'attraction')", name=op.f('ck_instrument_items_factor')),
-    sa.ForeignKeyConstraint(['instrument_id'], ['instruments.id'], name=op.f('fk_instrument_items_instrument_id_instruments'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_instrument_items')),
-    sa.UniqueConstraint('instrument_id', 'item_key', name=op.f('uq_instrument_items_instrument_id_item_key'))
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_facilitator_grants_org_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_facilitator_grants_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_facilitator_grants')),
+    sa.UniqueConstraint('user_id', 'org_id', name=op.f('uq_facilitator_grants_user_id_org_id'))
+    )
+    with op.batch_alter_table('facilitator_grants', schema=None) as batch_op:
+        batch_op.create_index('ix_facilitator_grants_org_id', ['org_id'], unique=False)
+
+    op.create_table('instruments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('scale', sa.Integer(), nullable=False),
+    sa.Column('builtin', sa.Boolean(), nullable=False),
+    sa.Column('name', sa.JSON(), nullable=False),
+    sa.Column('owner_org_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_user_id'], ['users.id'], name=op.f('fk_instruments_created_by_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['owner_org_id'], ['organizations.id'], name=op.f('fk_instruments_owner_org_id_organizations'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_instruments')),
+    sa.UniqueConstraint('key', name=op.f('uq_instruments_key'))
     )
     op.create_table('item_audience_orgs',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -222,12 +247,98 @@ def upgrade() -> None:
     with op.batch_alter_table('item_topics', schema=None) as batch_op:
         batch_op.create_index('ix_item_topics_topic', ['topic'], unique=False)
 
+    op.create_table('password_reset_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_password_reset_tokens_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_reset_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_password_reset_tokens_token_hash'))
+    )
+    with op.batch_alter_table('password_reset_tokens', schema=None) as batch_op:
+        batch_op.create_index('ix_password_reset_tokens_user_id', ['user_id'], unique=False)
+
+    op.create_table('web_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_web_sessions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_web_sessions')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_web_sessions_token_hash'))
+    )
+    with op.batch_alter_table('web_sessions', schema=None) as batch_op:
+        batch_op.create_index('ix_web_sessions_user_id', ['user_id'], unique=False)
+
+    op.create_table('assessments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round', sa.String(length=64), nullable=False),
+    sa.Column('instrument_id', sa.Integer(), nullable=False),
+    sa.Column('a_id', sa.Integer(), nullable=False),
+    sa.Column('b_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('opened_by_user_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("status IN ('open', 'closed')", name=op.f('ck_assessments_status')),
+    sa.CheckConstraint('a_id < b_id', name=op.f('ck_assessments_ordered')),
+    sa.ForeignKeyConstraint(['a_id'], ['organizations.id'], name=op.f('fk_assessments_a_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['b_id'], ['organizations.id'], name=op.f('fk_assessments_b_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['instrument_id'], ['instruments.id'], name=op.f('fk_assessments_instrument_id_instruments'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['opened_by_user_id'], ['users.id'], name=op.f('fk_assessments_opened_by_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assessments')),
+    sa.UniqueConstraint('round', 'a_id', 'b_id', name=op.f('uq_assessments_round_a_id_b_id'))
+    )
+    with op.batch_alter_table('assessments', schema=None) as batch_op:
+        batch_op.create_index('ix_assessments_b_id', ['b_id'], unique=False)
+
+    op.create_table('instrument_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('instrument_id', sa.Integer(), nullable=False),
+    sa.Column('item_key', sa.String(length=64), nullable=False),
+    sa.Column('factor', sa.String(length=16), nullable=False),
+    sa.Column('reverse', sa.Boolean(), nullable=False),
+    sa.Column('text_en', sa.Text(), nullable=False),
+    sa.Column('text_fi', sa.Text(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.CheckConstraint("factor IN ('accessibility', 'energy', 'impact', 'attraction')", name=op.f('ck_instrument_items_factor')),
+    sa.ForeignKeyConstraint(['instrument_id'], ['instruments.id'], name=op.f('fk_instrument_items_instrument_id_instruments'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_instrument_items')),
+    sa.UniqueConstraint('instrument_id', 'item_key', name=op.f('uq_instrument_items_instrument_id_item_key'))
+    )
+    op.create_table('assessment_invitations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assessment_id', sa.Integer(), nullable=False),
+    sa.Column('side_org_id', sa.Integer(), nullable=True),
+    sa.Column('respondent', sa.String(length=200), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('email', sa.String(length=320), nullable=True),
+    sa.Column('locale', sa.String(length=8), nullable=True),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('invited_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_opened_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['assessment_id'], ['assessments.id'], name=op.f('fk_assessment_invitations_assessment_id_assessments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['invited_by_user_id'], ['users.id'], name=op.f('fk_assessment_invitations_invited_by_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['side_org_id'], ['organizations.id'], name=op.f('fk_assessment_invitations_side_org_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment_invitations')),
+    sa.UniqueConstraint('assessment_id', 'respondent', name=op.f('uq_assessment_invitations_assessment_id_respondent')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_assessment_invitations_token_hash'))
+    )
+    with op.batch_alter_table('assessment_invitations', schema=None) as batch_op:
+        batch_op.create_index('ix_assessment_invitations_side_org_id', ['side_org_id'], unique=False)
+
     op.create_table('responses',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('assessment_id', sa.Integer(), nullable=False),
     sa.Column('side_org_id', sa.Integer(), nullable=True),
     sa.Column('respondent', sa.String(length=200), nullable=False),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['assessment_id'], ['assessments.id'], name=op.f('fk_responses_assessment_id_assessments'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['side_org_id'], ['organizations.id'], name=op.f('fk_responses_side_org_id_organizations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_responses')),
@@ -256,6 +367,23 @@ def downgrade() -> None:
         batch_op.drop_index('ix_responses_side_org_id')
 
     op.drop_table('responses')
+    with op.batch_alter_table('assessment_invitations', schema=None) as batch_op:
+        batch_op.drop_index('ix_assessment_invitations_side_org_id')
+
+    op.drop_table('assessment_invitations')
+    op.drop_table('instrument_items')
+    with op.batch_alter_table('assessments', schema=None) as batch_op:
+        batch_op.drop_index('ix_assessments_b_id')
+
+    op.drop_table('assessments')
+    with op.batch_alter_table('web_sessions', schema=None) as batch_op:
+        batch_op.drop_index('ix_web_sessions_user_id')
+
+    op.drop_table('web_sessions')
+    with op.batch_alter_table('password_reset_tokens', schema=None) as batch_op:
+        batch_op.drop_index('ix_password_reset_tokens_user_id')
+
+    op.drop_table('password_reset_tokens')
     with op.batch_alter_table('item_topics', schema=None) as batch_op:
         batch_op.drop_index('ix_item_topics_topic')
 
@@ -265,15 +393,23 @@ def downgrade() -> None:
         batch_op.drop_index('ix_item_audience_orgs_org_id')
 
     op.drop_table('item_audience_orgs')
-    op.drop_table('instrument_items')
-    with op.batch_alter_table('assessments', schema=None) as batch_op:
-        batch_op.drop_index('ix_assessments_b_id')
+    op.drop_table('instruments')
+    with op.batch_alter_table('facilitator_grants', schema=None) as batch_op:
+        batch_op.drop_index('ix_facilitator_grants_org_id')
 
-    op.drop_table('assessments')
+    op.drop_table('facilitator_grants')
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_index('ix_api_tokens_user_id')
+
+    op.drop_table('api_tokens')
     with op.batch_alter_table('agreement_topics', schema=None) as batch_op:
         batch_op.drop_index('ix_agreement_topics_topic')
 
     op.drop_table('agreement_topics')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_org_id')
+
+    op.drop_table('users')
     with op.batch_alter_table('ties', schema=None) as batch_op:
         batch_op.drop_index('ix_ties_to_id')
 
@@ -285,7 +421,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_items_created')
 
     op.drop_table('items')
-    op.drop_table('instruments')
     with op.batch_alter_table('competitors', schema=None) as batch_op:
         batch_op.drop_index('ix_competitors_b_id')
 
@@ -301,5 +436,9 @@ def downgrade() -> None:
 
     op.drop_table('organizations')
     op.drop_table('network_settings')
+    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_attempts_email_ip')
+
+    op.drop_table('login_attempts')
     op.drop_table('circles')
     # ### end Alembic commands ###
