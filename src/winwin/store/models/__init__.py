@@ -1,7 +1,14 @@
 """Every table, imported so that ``Base.metadata`` knows them all."""
 
 from winwin.store.models import accounts, sharing  # noqa: F401  (tables register on import)
-from winwin.store.models.assessment import Answer, Assessment, Instrument, InstrumentItem, Response
+from winwin.store.models.assessment import (
+    Answer,
+    Assessment,
+    Instrument,
+    InstrumentItem,
+    Invitation,
+    Response,
+)
 from winwin.store.models.base import Base
 from winwin.store.models.network import (
     Agreement,
@@ -29,6 +36,7 @@ __all__ = [
     "Competitor",
     "Instrument",
     "InstrumentItem",
+    "Invitation",
     "Item",
     "ItemAudienceOrg",
     "ItemExclusion",

@@ -29,8 +29,13 @@ class Instrument(Base):
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
     # {"en": "...", "fi": "..."}; optional for imported instruments.
     name: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # A custom instrument belongs to the organisation that added it (NULL: built-in or
+    # imported, usable by everyone); only that organisation's relationships may use it.
     owner_org_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL")
+    )
+    created_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -81,10 +86,17 @@ class Assessment(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Who opened the round (NULL for imported rounds and the command line).
+    opened_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     instrument: Mapped[Instrument] = relationship()
     responses: Mapped[list[Response]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", order_by="Response.id"
+    )
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="Invitation.id"
     )
 
 
@@ -104,6 +116,7 @@ class Response(Base):
     )
     respondent: Mapped[str] = mapped_column(String(200))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)
 
     assessment: Mapped[Assessment] = relationship(back_populates="responses")
     answers: Mapped[list[Answer]] = relationship(
@@ -121,3 +134,36 @@ class Answer(Base):
     value: Mapped[int] = mapped_column(Integer)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Invitation(Base):
+    """A personal link to answer one round, for one respondent of one side.
+
+    ``side_org_id`` is NULL for a third party, who sees only impact and attraction
+    items. The link's token is stored as a SHA-256 digest only. ``respondent`` is the
+    identifier the response is stored under (unique in the round).
+    """
+
+    __tablename__ = "assessment_invitations"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "respondent"),
+        Index("ix_assessment_invitations_side_org_id", "side_org_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    side_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    respondent: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(320))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_opened_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="invitations")

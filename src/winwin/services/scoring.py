@@ -1,0 +1,259 @@
+"""Scores of stored relationships, computed exactly as "The score, exactly" in MISSION.md.
+
+For every selected round of a relationship:
+
+- each answer ``x`` on an item of scale ``k`` normalises to ``n = (x - 1) / (k - 1)``
+  (``1 - n`` when the item is reverse-coded);
+- a side's factor value is the unweighted mean of the normalised answers of that side's
+  respondents on that factor's items in the round (``None`` when nobody answered them);
+- a side's score ``S = 50 * (A*E + I*T)``, its lever and gain come from
+  ``winwin.domain.score``; a side with no responses is ``None``;
+- ``R = sqrt(S_a * S_b)``, ``None`` when either side is ``None``;
+- third-party answers (impact and attraction only) form the outside view, beside the
+  sides' scores and never inside them.
+
+**Which round.** Without ``round``, each relationship is scored in its latest round.
+Rounds are compared as strings, character by character by code point (so
+``"2026-Q2" > "2026-Q1"`` and ``"2026-10" > "2026-09"``, but ``"9" > "10"``); the
+greatest is the latest. Name rounds so that they sort: ``2026-Q1``, ``2026-03``.
+
+The whole network is scored in one pass: the answers come out of the database as four
+integer columns and go through the vectorised functions of ``winwin.domain.score``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy.orm import Session
+
+from winwin.domain.errors import InvalidInput, NotFound, Problem
+from winwin.domain.score import (
+    FACTOR_INDEX,
+    FACTORS,
+    Factor,
+    OutsideView,
+    SideScore,
+    relationship_score,
+    score_side_arrays,
+    side_scores_array,
+)
+from winwin.store.repositories.assessments import AssessmentRepository, ScoreInputs
+from winwin.store.repositories.network import NetworkRepository
+
+THIRD_PARTY = "third-party"
+# Columns of the per-round side arrays: the two sides, then third parties.
+_A, _B, _OUTSIDE = 0, 1, 2
+_SLOTS = 3
+
+
+@dataclass(frozen=True)
+class RelationshipScore:
+    """The score of one relationship in one round.
+
+    ``between`` holds the two organisations' keys in order; ``sides`` maps each key to
+    its ``SideScore`` (``None`` when that side has not answered). ``score`` is ``R``
+    (0..100) or ``None``. ``respondents`` counts responses per side key and under
+    ``"third-party"``.
+    """
+
+    between: tuple[str, str]
+    round: str
+    score: float | None
+    sides: dict[str, SideScore | None]
+    outside_view: OutsideView | None
+    respondents: dict[str, int] = field(default_factory=dict)
+    instrument: str = ""
+    status: str = "open"
+    assessment_id: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The contract's relationship object of ``winwin score --json``."""
+        return {
+            "between": list(self.between),
+            "round": self.round,
+            "score": self.score,
+            "sides": {
+                key: (side.as_dict() if side is not None else None)
+                for key, side in self.sides.items()
+            },
+            "outside_view": self.outside_view.as_dict() if self.outside_view else None,
+        }
+
+    def gap(self, factor: Factor) -> float | None:
+        """First side's value minus the second's (``-1..1``), ``None`` unless both exist."""
+        first, second = (self.sides[k] for k in self.between)
+        if first is None or second is None:
+            return None
+        x, y = first.value(factor), second.value(factor)
+        if x is None or y is None:
+            return None
+        return x - y
+
+
+def _float(value: np.floating[Any] | float) -> float | None:
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _side(values: npt.NDArray[np.float64], s: float, lever: int, gain: float) -> SideScore:
+    a, e, i, t = (_float(v) for v in values)
+    return SideScore(
+        accessibility=a,
+        energy=e,
+        impact=i,
+        attraction=t,
+        score=float(s),
+        lever=FACTORS[lever],
+        gain=float(gain),
+    )
+
+
+def _scores_from_inputs(inputs: ScoreInputs) -> list[RelationshipScore]:
+    rounds = inputs.rounds
+    if not rounds:
+        return []
+    ids = np.array([r.id for r in rounds], dtype=np.int64)
+    a_ids = np.array([r.a_id for r in rounds], dtype=np.int64)
+    b_ids = np.array([r.b_id for r in rounds], dtype=np.int64)
+    dense = np.full(int(ids.max()) + 1, -1, dtype=np.intp)
+    dense[ids] = np.arange(len(rounds))
+
+    # Answers -> (round, slot) cells, factor column and normalised value.
+    index = dense[inputs.answer_assessment]
+    side = inputs.answer_side
+    slot = np.where(
+        side == 0,
+        _OUTSIDE,
+        np.where(side == a_ids[index], _A, np.where(side == b_ids[index], _B, -1)),
+    )
+    items = inputs.answer_item
+    factor = inputs.item_factor[items]
+    scale = inputs.item_scale[items]
+    normalised = (inputs.answer_value.astype(np.float64) - 1.0) / (scale - 1.0)
+    normalised = np.where(inputs.item_reverse[items], 1.0 - normalised, normalised)
+    # Answers the checks at every door refuse (a third party on accessibility or energy,
+    # an organisation outside the pair, a value off the scale) never reach a score.
+    keep = (slot >= 0) & (normalised >= 0.0) & (normalised <= 1.0)
+    keep &= (slot != _OUTSIDE) | (factor >= FACTOR_INDEX["impact"])
+    cells = index[keep] * _SLOTS + slot[keep]
+    values = score_side_arrays(cells, factor[keep], normalised[keep], len(rounds) * _SLOTS)
+    values = values.reshape(len(rounds), _SLOTS, len(FACTORS))
+    side_values = values[:, :_OUTSIDE, :].reshape(-1, len(FACTORS))
+    flat_s, flat_lever, flat_gain = side_scores_array(side_values)
+    s = flat_s.reshape(len(rounds), 2)
+    lever = flat_lever.reshape(len(rounds), 2)
+    gain = flat_gain.reshape(len(rounds), 2)
+
+    counts = np.zeros((len(rounds), _SLOTS), dtype=np.int64)
+    for assessment_id, side_id, n in inputs.respondents:
+        r = int(dense[assessment_id])
+        if side_id == 0:
+            counts[r, _OUTSIDE] += n
+        elif side_id == a_ids[r]:
+            counts[r, _A] += n
+        elif side_id == b_ids[r]:
+            counts[r, _B] += n
+    outside_answered = np.bincount(index[keep & (slot == _OUTSIDE)], minlength=len(rounds)).astype(
+        bool
+    )
+
+    result: list[RelationshipScore] = []
+    for r, row in enumerate(rounds):
+        sides: dict[str, SideScore | None] = {}
+        for column, key in ((_A, row.a_key), (_B, row.b_key)):
+            sides[key] = (
+                _side(values[r, column], s[r, column], int(lever[r, column]), gain[r, column])
+                if counts[r, column] > 0
+                else None
+            )
+        between = (row.a_key, row.b_key) if row.a_key <= row.b_key else (row.b_key, row.a_key)
+        outside = None
+        if outside_answered[r]:
+            outside = OutsideView(
+                impact=_float(values[r, _OUTSIDE, FACTOR_INDEX["impact"]]),
+                attraction=_float(values[r, _OUTSIDE, FACTOR_INDEX["attraction"]]),
+            )
+        result.append(
+            RelationshipScore(
+                between=between,
+                round=row.round,
+                score=relationship_score(sides[row.a_key], sides[row.b_key]),
+                sides={key: sides[key] for key in between},
+                outside_view=outside,
+                respondents={
+                    row.a_key: int(counts[r, _A]),
+                    row.b_key: int(counts[r, _B]),
+                    THIRD_PARTY: int(counts[r, _OUTSIDE]),
+                },
+                instrument=row.instrument,
+                status=row.status,
+                assessment_id=row.id,
+            )
+        )
+    result.sort(key=lambda x: (x.between, x.round))
+    return result
+
+
+def score_relationships(session: Session, *, round: str | None = None) -> list[RelationshipScore]:
+    """Score every relationship: in ``round`` when given, else in its latest round.
+
+    With ``round``, only relationships assessed in that round appear. The list is sorted
+    by the pair of keys, then by round.
+    """
+    if round is not None and not round.strip():
+        raise InvalidInput(Problem("round", "must not be empty"))
+    inputs = AssessmentRepository(session).score_inputs(round=round, latest=round is None)
+    return _scores_from_inputs(inputs)
+
+
+def scores_of_orgs(session: Session, *, org_ids: list[int]) -> list[RelationshipScore]:
+    """Every round of every relationship that one of these organisations is in."""
+    if not org_ids:
+        return []
+    return _scores_from_inputs(AssessmentRepository(session).score_inputs(org_ids=org_ids))
+
+
+@dataclass(frozen=True)
+class RelationshipDetail:
+    """One relationship across its rounds, oldest first (by the round order above)."""
+
+    between: tuple[str, str]
+    names: dict[str, str]
+    history: list[RelationshipScore]
+
+    @property
+    def latest(self) -> RelationshipScore | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def latest_scored(self) -> RelationshipScore | None:
+        """The latest round in which both sides have answered."""
+        for score in reversed(self.history):
+            if score.score is not None:
+                return score
+        return None
+
+
+def relationship_detail(session: Session, *, between: tuple[str, str]) -> RelationshipDetail:
+    """The scores of one relationship in every round, for trends and the relationship page.
+
+    Raises ``NotFound`` for an unknown organisation or a pair that has never been
+    assessed.
+    """
+    net = NetworkRepository(session)
+    first, second = sorted(between)
+    orgs = [net.get_or_raise(first), net.get_or_raise(second)]
+    inputs = AssessmentRepository(session).score_inputs(pair=(orgs[0].id, orgs[1].id))
+    history = _scores_from_inputs(inputs)
+    if not history:
+        raise NotFound(f"no assessment round between '{first}' and '{second}'")
+    return RelationshipDetail(
+        between=(first, second),
+        names={org.key: org.name for org in orgs},
+        history=history,
+    )
