@@ -1,0 +1,178 @@
+"""``winwin score`` end to end: documents in through ``winwin import``, numbers out as the
+formula says (computed here independently), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+
+from winwin.data import get_builtin_instrument
+from winwin.domain.generate import generate_network
+
+FACTORS = ("accessibility", "energy", "impact", "attraction")
+MINI = {
+    "key": "mini",
+    "scale": 4,
+    "items": [
+        {"id": "a1", "factor": "accessibility", "text": {"en": "a", "fi": "a"}},
+        {"id": "a2", "factor": "accessibility", "reverse": True, "text": {"en": "b", "fi": "b"}},
+        {"id": "e1", "factor": "energy", "text": {"en": "c", "fi": "c"}},
+        {"id": "i1", "factor": "impact", "text": {"en": "d", "fi": "d"}},
+        {"id": "t1", "factor": "attraction", "reverse": True, "text": {"en": "e", "fi": "e"}},
+    ],
+}
+DOC: dict[str, Any] = {
+    "format": "winwin/1",
+    "organizations": [{"key": k, "name": k} for k in ("kuusi", "pakkaus", "lab", "kemi")],
+    "instruments": [MINI],
+    "assessments": [
+        {
+            "round": "2026-Q1",
+            "instrument": "mini",
+            "between": ["pakkaus", "kuusi"],
+            "responses": [
+                {"side": "kuusi", "respondent": "k1", "answers": {"a1": 4, "a2": 2, "e1": 3}},
+                {"side": "kuusi", "respondent": "k2", "answers": {"i1": 2, "t1": 4, "e1": 1}},
+                {"side": "pakkaus", "respondent": "p1", "answers": {"a1": 2, "e1": 4, "i1": 3}},
+                {"side": "third-party", "respondent": "x", "answers": {"i1": 4, "t1": 1}},
+            ],
+        },
+        {
+            "round": "2026-Q2",
+            "instrument": "mini",
+            "between": ["kuusi", "pakkaus"],
+            "responses": [
+                {"side": "kuusi", "respondent": "k1", "answers": {"a1": 4, "e1": 4}},
+                {"side": "pakkaus", "respondent": "p1", "answers": {"a1": 1, "t1": 4}},
+            ],
+        },
+        {
+            "round": "2026-Q1",
+            "instrument": "customer-relationship",
+            "between": ["lab", "kemi"],
+            "responses": [
+                {"side": "lab", "respondent": "l", "answers": {"a1": 5, "e5": 1, "i3": 4}},
+            ],
+        },
+    ],
+}
+
+
+def expected(doc: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
+    spec = next(
+        (i for i in doc.get("instruments", []) if i["key"] == assessment["instrument"]), None
+    )
+    spec = spec or get_builtin_instrument(assessment["instrument"])
+    assert spec is not None
+    k = spec.get("scale", 5)
+    items = {it["id"]: it for it in spec["items"]}
+
+    def values(side: str) -> dict[str, float | None]:
+        out: dict[str, float | None] = {}
+        for factor in FACTORS:
+            ns = []
+            for r in assessment["responses"]:
+                for item, x in r["answers"].items():
+                    if r["side"] == side and items[item]["factor"] == factor:
+                        n = (x - 1) / (k - 1)
+                        ns.append(1 - n if items[item].get("reverse") else n)
+            out[factor] = sum(ns) / len(ns) if ns else None
+        return out
+
+    sides: dict[str, Any] = {}
+    for key in sorted(assessment["between"]):
+        if not any(r["side"] == key for r in assessment["responses"]):
+            sides[key] = None
+            continue
+        v = values(key)
+        a, e, i, t = (v[f] or 0.0 for f in FACTORS)
+        gains = [50 * e * (1 - a), 50 * a * (1 - e), 50 * t * (1 - i), 50 * i * (1 - t)]
+        lever = gains.index(max(gains))  # index() finds the first maximum: A, E, I, T
+        sides[key] = {
+            **v,
+            "score": 50 * (a * e + i * t),
+            "lever": FACTORS[lever],
+            "gain": gains[lever],
+        }
+    s = [sides[k] for k in sorted(assessment["between"])]
+    third = [r for r in assessment["responses"] if r["side"] == "third-party" and r["answers"]]
+    outside = None
+    if third:
+        v = values("third-party")
+        outside = {"impact": v["impact"], "attraction": v["attraction"]}
+    return {
+        "between": sorted(assessment["between"]),
+        "round": assessment["round"],
+        "score": None if None in s else math.sqrt(s[0]["score"] * s[1]["score"]),
+        "sides": sides,
+        "outside_view": outside,
+    }
+
+
+def approx(value: Any) -> Any:
+    if isinstance(value, float):
+        return pytest.approx(value, rel=1e-12, abs=1e-12)
+    if isinstance(value, dict):
+        return {k: approx(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [approx(v) for v in value]
+    return value
+
+
+def test_score_json_is_the_contract_document_with_each_latest_round(cli):
+    assert cli("import", "-", stdin=json.dumps(DOC)).code == 0
+    result = cli("score", "--json")
+    assert result.code == 0, result.err
+    document = result.json()
+    assert list(document) == ["relationships"]
+    assert document["relationships"] == [
+        approx(expected(DOC, DOC["assessments"][2])),
+        approx(expected(DOC, DOC["assessments"][1])),
+    ]
+    kemi_lab = document["relationships"][0]
+    assert kemi_lab["between"] == ["kemi", "lab"]
+    assert kemi_lab["score"] is None and kemi_lab["sides"]["kemi"] is None
+
+
+def test_score_of_a_named_round_keeps_the_outside_view_beside_the_sides(cli):
+    assert cli("import", "-", stdin=json.dumps(DOC)).code == 0
+    result = cli("score", "--round", "2026-Q1", "--json")
+    assert result.code == 0, result.err
+    relationships = result.json()["relationships"]
+    assert [r["between"] for r in relationships] == [["kemi", "lab"], ["kuusi", "pakkaus"]]
+    assert relationships[1] == approx(expected(DOC, DOC["assessments"][0]))
+    assert relationships[1]["outside_view"] == {"impact": 1.0, "attraction": 1.0}
+    assert cli("score", "--round", "2030", "--json").json() == {"relationships": []}
+
+
+def test_score_of_a_generated_network_matches_the_formula_everywhere(cli, tmp_path):
+    doc = generate_network(orgs=80, seed=7, items_per_org=0.0)
+    path = tmp_path / "network.json"
+    path.write_text(json.dumps(doc))
+    assert cli("import", str(path)).code == 0
+    relationships = cli("score", "--json").json()["relationships"]
+    wanted = sorted(
+        (expected(doc, a) for a in doc["assessments"]), key=lambda r: (r["between"], r["round"])
+    )
+    assert len(relationships) == len(wanted) == 8
+    assert relationships == [approx(w) for w in wanted]
+
+
+def test_score_without_json_prints_a_table_with_the_numbers(cli):
+    assert cli("import", "-", stdin=json.dumps(DOC)).code == 0
+    result = cli("score")
+    assert result.code == 0
+    wanted = expected(DOC, DOC["assessments"][1])
+    assert "kuusi – pakkaus" in result.out
+    assert f"{wanted['score']:.1f}" in result.out
+    assert "not answered" in result.out
+
+
+def test_score_with_an_empty_round_name_is_bad_input_and_exits_2(cli):
+    result = cli("score", "--round", " ", "--json")
+    assert result.code == 2
+    assert "round" in result.err
+    assert result.out == ""
