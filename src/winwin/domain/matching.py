@@ -32,7 +32,9 @@ partners among ``μ_DA(p) ∪ μ(p)`` are exactly ``μ_DA(p)``.
 
 Each term lies in ``[0, 1]``, so ``0 ≤ win ≤ 4``. A pair is a candidate only when the
 first three terms are not all zero (reach alone makes no pair), the two are different
-organisations, not already tied in either direction, and not competitors.
+organisations, not already tied in either direction, and not competitors. Two
+organisations that could pair both ways (each is a supplier and a customer) are one
+candidate, in the direction with the greater win (on a tie, the first key supplies).
 """
 
 from __future__ import annotations
@@ -362,7 +364,8 @@ def candidate_pairs(
 ) -> dict[tuple[int, int], float]:
     """Candidate ``(supplier index, customer index) → win`` pairs: for each organisation
     with the supplier role its ``per_org`` best customers, and for each with the customer
-    role its ``per_org`` best suppliers (ties broken by key order), all with ``win > 0``.
+    role its ``per_org`` best suppliers (ties broken by key order), all with ``win > 0``;
+    of ``(a, b)`` and ``(b, a)`` only the one with the greater win stays.
 
     ``supplies`` are ``(from, to)`` index pairs; ``forbidden`` are unordered index pairs
     that may not be paired (ties of any kind, competitors). Scores follow
@@ -392,6 +395,10 @@ def candidate_pairs(
             for r in best[:, j].tolist():
                 if win[r, j] > 0:
                     out[(int(sup[r]), int(cols[j]))] = float(win[r, j])
+    # Two organisations form one natural pair: keep the direction with the greater win.
+    for a, b in [pair for pair in out if pair[0] < pair[1] and pair[::-1] in out]:
+        weaker = (a, b) if out[(a, b)] < out[(b, a)] else (b, a)
+        del out[weaker]
     return out
 
 

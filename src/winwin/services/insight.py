@@ -1,0 +1,207 @@
+"""Use cases of natural pairs, joint investment sharing and cluster insight.
+
+The three doors (CLI, REST, web) call these; they read the network through
+:class:`~winwin.store.repositories.insight.InsightRepository` and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from winwin.domain import clusters as cluster_domain
+from winwin.domain import games, matching
+from winwin.domain.errors import InvalidInput, Problem
+from winwin.store.repositories.insight import InsightRepository, OrgRow
+
+MAX_CAPACITY = 1000
+MAX_CANDIDATES = 1000
+
+
+@dataclass(frozen=True)
+class PairDetail:
+    supplier: str
+    customer: str
+    win: float | None
+    """The predicted mutual win (``None`` for a pair from a given game)."""
+
+
+@dataclass(frozen=True)
+class Pairing:
+    pairs: list[tuple[str, str]]
+    stable: bool
+    optimal: matching.Side
+    details: list[PairDetail]
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "pairs": [[s, c] for s, c in self.pairs],
+            "stable": self.stable,
+            "optimal": self.optimal,
+        }
+        if any(d.win is not None for d in self.details):
+            out["wins"] = [d.win for d in self.details]
+        return out
+
+
+def _check_side(optimal: str) -> matching.Side:
+    if optimal not in matching.SIDES:
+        raise InvalidInput(Problem("optimal", f"must be suppliers or customers, not {optimal!r}"))
+    return "suppliers" if optimal == "suppliers" else "customers"
+
+
+def solve_game(*, game: object, optimal: str = "suppliers") -> Pairing:
+    """The stable matching of a matching game document, best for side ``optimal``."""
+    side = _check_side(optimal)
+    parsed = matching.parse_matching_game(game)
+    pairs = matching.deferred_acceptance(parsed, optimal=side)
+    return Pairing(
+        pairs=pairs,
+        stable=matching.is_stable(parsed, pairs),
+        optimal=side,
+        details=[PairDetail(s, c, None) for s, c in pairs],
+    )
+
+
+def _profiles(orgs: list[OrgRow]) -> list[matching.Profile]:
+    return [
+        matching.profile(
+            o.key, roles=o.roles, capabilities=o.capabilities, needs=o.needs, values=o.values
+        )
+        for o in orgs
+    ]
+
+
+def solve_pairing(
+    session: Session,
+    *,
+    optimal: str = "suppliers",
+    capacity: int = matching.DEFAULT_CAPACITY,
+    candidates: int = matching.DEFAULT_CANDIDATES,
+) -> Pairing:
+    """Natural pairs of the stored network: the stable matching of the candidate pairs
+    ranked by predicted mutual win (see :mod:`winwin.domain.matching`)."""
+    side = _check_side(optimal)
+    if not 0 <= capacity <= MAX_CAPACITY:
+        raise InvalidInput(Problem("capacity", f"must be from 0 to {MAX_CAPACITY}"))
+    if not 1 <= candidates <= MAX_CANDIDATES:
+        raise InvalidInput(Problem("candidates", f"must be from 1 to {MAX_CANDIDATES}"))
+    repo = InsightRepository(session)
+    orgs = repo.organizations()
+    index = {o.id: i for i, o in enumerate(orgs)}
+    ties = [(kind, index[a], index[b]) for kind, a, b in repo.ties()]
+    supplies = [(a, b) for kind, a, b in ties if kind == "supplies"]
+    forbidden = [(a, b) for _, a, b in ties]
+    forbidden += [(index[a], index[b]) for a, b in repo.competitors()]
+    profiles = _profiles(orgs)
+    found = matching.candidate_pairs(
+        profiles, supplies=supplies, forbidden=forbidden, per_org=candidates
+    )
+    game = matching.network_game(profiles, found, capacity=capacity)
+    pairs = matching.deferred_acceptance(game, optimal=side)
+    key_index = {o.key: i for i, o in enumerate(orgs)}
+    return Pairing(
+        pairs=pairs,
+        stable=matching.is_stable(game, pairs),
+        optimal=side,
+        details=[PairDetail(s, c, found[(key_index[s], key_index[c])]) for s, c in pairs],
+    )
+
+
+def share_investment(
+    *,
+    game: object,
+    method: str = "shapley",
+    samples: int | None = None,
+    seed: int = 0,
+) -> games.Sharing:
+    """Share the value or cost of a joint investment (a game document, CONTRACT.md)."""
+    if method not in games.METHODS:
+        raise InvalidInput(
+            Problem("method", f"must be one of {', '.join(games.METHODS)}, not {method!r}")
+        )
+    if samples is not None and samples < 1:
+        raise InvalidInput(Problem("samples", "must be at least 1"))
+    parsed = games.parse_game(game)
+    chosen: games.Method = (
+        "shapley"
+        if method == "shapley"
+        else "proportional"
+        if method == "proportional"
+        else "nucleolus"
+    )
+    return games.share(parsed, method=chosen, samples=samples, seed=seed)
+
+
+def sharing_as_dict(sharing: games.Sharing) -> dict[str, Any]:
+    return {
+        "method": sharing.method,
+        "allocation": sharing.allocation,
+        "in_core": sharing.in_core,
+        "kind": sharing.kind,
+        "total": sharing.total,
+        "exact": sharing.exact,
+        "samples": sharing.samples,
+        "explanation": sharing.explanation,
+    }
+
+
+@dataclass(frozen=True)
+class ClusterReport:
+    communities: list[list[str]]
+    modularity: float
+    outside_reach: dict[str, float]
+    declared: dict[str, list[str]]
+    """Declared cluster → its members (sorted)."""
+    agreement: float
+    brokers: list[tuple[str, float]]
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "communities": self.communities,
+            "modularity": self.modularity,
+            "outside_reach": self.outside_reach,
+            "declared": self.declared,
+            "agreement": self.agreement,
+        }
+        if self.brokers:
+            out["brokers"] = [{"org": k, "betweenness": b} for k, b in self.brokers]
+        return out
+
+
+BROKER_EXACT_LIMIT = 5000
+"""Above this many organisations betweenness counts only paths of length ≤ 4."""
+
+
+def find_clusters(session: Session, *, seed: int = 0, brokers: int = 0) -> ClusterReport:
+    """Communities of the tie graph, outside reach per organisation, the declared
+    clusters beside them, and (when ``brokers > 0``) that many top brokers."""
+    if brokers < 0:
+        raise InvalidInput(Problem("brokers", "must be at least 0"))
+    repo = InsightRepository(session)
+    orgs = repo.organizations()
+    index = {o.id: i for i, o in enumerate(orgs)}
+    keys = [o.key for o in orgs]
+    clusters = [o.cluster or None for o in orgs]
+    ties = [(kind, index[a], index[b]) for kind, a, b in repo.ties()]
+    edges = [(a, b) for _, a, b in ties]
+    supplies = [(a, b) for kind, a, b in ties if kind == "supplies"]
+    found = cluster_domain.detect_communities(keys, edges, seed=seed)
+    declared: dict[str, list[str]] = {}
+    for key, cluster in zip(keys, clusters, strict=True):
+        if cluster is not None:
+            declared.setdefault(cluster, []).append(key)
+    top: list[tuple[str, float]] = []
+    if brokers:
+        cutoff = None if len(keys) <= BROKER_EXACT_LIMIT else 4
+        top = cluster_domain.brokers(keys, edges, limit=brokers, cutoff=cutoff)
+    return ClusterReport(
+        communities=found.communities,
+        modularity=found.modularity,
+        outside_reach=cluster_domain.outside_reach(keys, clusters, supplies),
+        declared={k: sorted(v) for k, v in sorted(declared.items())},
+        agreement=cluster_domain.agreement(clusters, found.membership),
+        brokers=top,
+    )
