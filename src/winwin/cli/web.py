@@ -1,9 +1,40 @@
-"""Commands for web (filled in by its capability)."""
+"""``winwin serve``: the web application and the REST API."""
 
 from __future__ import annotations
 
+import logging
+
 import typer
+
+from winwin.cli.context import state
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `winwin` app."""
+
+    @app.command()
+    def serve(
+        ctx: typer.Context,
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+        port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    ) -> None:
+        """Serve the web application and the REST API (default http://127.0.0.1:8000)."""
+        import uvicorn
+
+        from winwin.api.app import create_app
+        from winwin.services.demo import DEMO_PASSWORD, demo_accounts_present
+        from winwin.settings import Settings
+
+        cli = state(ctx)
+        cli.ready_engine()
+        settings = Settings(database_url=cli.database_url)
+        application = create_app(settings)
+        with cli.session() as session:
+            present = demo_accounts_present(session)
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        typer.echo(f"Winwin at http://{host}:{port}/  (REST API: /api/v1, /openapi.json)")
+        if present:
+            typer.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+            for account in present:
+                typer.echo(f"  {account.role:<15} {account.email}")
+        uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)

@@ -1,0 +1,112 @@
+"""The FastAPI application: REST API under ``/api/v1``, pages at the root, ``/healthz``.
+
+``create_app(settings)`` builds everything, the engine included, from settings; nothing
+is built at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from importlib.resources import files
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from winwin import __version__
+from winwin.api import errors
+from winwin.api.routes import assessments as api_assessments
+from winwin.api.routes import insight as api_insight
+from winwin.api.routes import sharing as api_sharing
+from winwin.settings import Settings
+from winwin.store.db import build_engine, session_factory
+from winwin.web.routes import assessments as web_assessments
+from winwin.web.routes import insight as web_insight
+from winwin.web.routes import sharing as web_sharing
+from winwin.web.security import SecurityMiddleware, csrf_protect
+
+log = logging.getLogger("winwin.web")
+
+
+class ConfigurationError(RuntimeError):
+    """The server refuses to start with this configuration."""
+
+
+def secret_key_for(settings: Settings) -> str:
+    """The configured secret; in development a per-process one, in production none at all."""
+    if settings.secret_key:
+        return settings.secret_key
+    if settings.environment == "production":
+        raise ConfigurationError("WINWIN_SECRET_KEY must be set when WINWIN_ENVIRONMENT=production")
+    return secrets.token_urlsafe(32)
+
+
+def api_router() -> APIRouter:
+    from winwin.api.routes import accounts, organizations
+
+    router = APIRouter(prefix="/api/v1")
+    router.include_router(accounts.router)
+    router.include_router(organizations.router)
+    router.include_router(api_assessments.router)
+    router.include_router(api_sharing.router)
+    router.include_router(api_insight.router)
+    return router
+
+
+def web_router() -> APIRouter:
+    from winwin.web.routes import auth, org, pages
+
+    # Every form post of every page checks its CSRF token here, once.
+    router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+    router.include_router(pages.router)
+    router.include_router(auth.router)
+    router.include_router(org.router)
+    router.include_router(web_assessments.router)
+    router.include_router(web_sharing.router)
+    router.include_router(web_insight.router)
+    return router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Winwin",
+        version=__version__,
+        description="REST API of Winwin, a platform for win*win(+win) partnerships. "
+        "Authenticate with `Authorization: Bearer <API token>`.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    engine = build_engine(settings.database_url, echo=settings.echo_sql)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory(engine)
+    app.state.secret_key = secret_key_for(settings)
+    app.state.cookie_secure = settings.cookie_secure
+
+    errors.install(app)
+    app.add_middleware(SecurityMiddleware, cookie_secure=settings.cookie_secure)
+    app.mount(
+        "/static",
+        StaticFiles(directory=str(files("winwin.web").joinpath("static"))),
+        name="static",
+    )
+
+    @app.get("/healthz", tags=["health"], summary="200 when the database answers")
+    def healthz(request: Request) -> JSONResponse:
+        try:
+            session: Session = request.app.state.session_factory()
+            with session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:
+            log.error("health check failed: %s", exc)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    app.include_router(api_router())
+    app.include_router(web_router())
+    return app

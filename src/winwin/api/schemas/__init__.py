@@ -1,0 +1,1 @@
+"""Pydantic schemas of the REST API, kept apart from the ORM models."""

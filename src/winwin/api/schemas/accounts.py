@@ -1,0 +1,46 @@
+"""Schemas for the signed-in person and their API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RoleName = Literal["member", "org_admin", "facilitator", "platform_admin"]
+
+
+class OrgRef(BaseModel):
+    key: str
+    name: str
+
+
+class MeRead(BaseModel):
+    id: int
+    email: str
+    name: str
+    role: RoleName
+    locale: str | None
+    organization: OrgRef | None
+    # Every organisation this person may see and work for (facilitators: their clients).
+    organizations: list[OrgRef]
+
+
+class ApiTokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+
+
+class ApiTokenCreated(BaseModel):
+    id: int
+    name: str
+    token: str = Field(description="The token itself, shown only this once.")
+
+
+class ApiTokenRead(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None

@@ -1,0 +1,54 @@
+/* Winwin pages: small progressive enhancements, no inline scripts anywhere.
+ *
+ * Charts: a page draws a chart by placing
+ *   <canvas data-chart='{"type": "bar", "data": {...}, "options": {...}}'
+ *           role="img" aria-label="what the chart shows"></canvas>
+ * with a Chart.js configuration as JSON (use the `tojson` filter). This file draws every
+ * such canvas on load and after each htmx swap. Give every chart a text alternative
+ * (aria-label or a table next to it).
+ *
+ * htmx: every htmx request carries the CSRF token from <meta name="csrf-token">.
+ */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function drawCharts(root) {
+    if (typeof window.Chart === "undefined") return;
+    var canvases = (root || document).querySelectorAll("canvas[data-chart]");
+    canvases.forEach(function (canvas) {
+      if (canvas.dataset.chartDrawn) return;
+      try {
+        var config = JSON.parse(canvas.getAttribute("data-chart"));
+        config.options = config.options || {};
+        if (config.options.animation === undefined &&
+            window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
+          config.options.animation = false;
+        }
+        new window.Chart(canvas, config);
+        canvas.dataset.chartDrawn = "1";
+      } catch (err) {
+        console.error("chart", err);
+      }
+    });
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRF-Token"] = csrfToken();
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    drawCharts(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts(document);
+    document.querySelectorAll("[data-confirm]").forEach(function (el) {
+      el.addEventListener("submit", function (event) {
+        if (!window.confirm(el.getAttribute("data-confirm"))) event.preventDefault();
+      });
+    });
+  });
+})();
