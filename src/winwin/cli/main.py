@@ -68,5 +68,9 @@ def main() -> None:
             sys.exit(exc.exit_code)
         if os.environ.get("WINWIN_DEBUG"):
             raise
-        err.print(f"error: {type(exc).__name__}: {exc}", soft_wrap=True)
+        from sqlalchemy.exc import DBAPIError
+
+        # The database's own message, without the statement and its parameters.
+        detail = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        err.print(f"error: {type(detail).__name__}: {detail}", soft_wrap=True)
         sys.exit(1)

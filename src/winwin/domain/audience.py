@@ -461,20 +461,26 @@ def _candidates(network: Network, item: ItemPolicy) -> set[str]:
     return {k for k in found if k in network.orgs}
 
 
-def _reach(network: Network, chain: _Chain, *, hold: bool) -> frozenset[str]:
+def _admits(network: Network, chain: _Chain, org: str, *, hold: bool) -> bool:
+    head = chain.items[0]
+    if not _own(network, org, head, chain.topics[0], hold=hold).visible:
+        return False
+    return all(
+        _own(network, org, chain.items[i], chain.topics[i]).visible
+        for i in range(1, len(chain.items))
+    )
+
+
+def _reach(
+    network: Network, chain: _Chain, *, hold: bool, among: Iterable[str] | None = None
+) -> frozenset[str]:
+    """Who the chain admits; ``among`` narrows the candidates (e.g. to competitors)."""
     if chain.broken is not None:
         return frozenset()
-    head = chain.items[0]
-    found = set()
-    for org in _candidates(network, head):
-        if not _own(network, org, head, chain.topics[0], hold=hold).visible:
-            continue
-        if all(
-            _own(network, org, chain.items[i], chain.topics[i]).visible
-            for i in range(1, len(chain.items))
-        ):
-            found.add(org)
-    return frozenset(found)
+    candidates = _candidates(network, chain.items[0])
+    if among is not None:
+        candidates &= set(among)
+    return frozenset(org for org in candidates if _admits(network, chain, org, hold=hold))
 
 
 def reach(network: Network, item: str | ItemPolicy) -> frozenset[str]:
@@ -555,9 +561,12 @@ def validate_item(network: Network, item: ItemPolicy) -> list[Problem]:
             return problems
 
     topics = chain.topics[0]
-    declared = _reach(network, chain, hold=False)
+    holds = _holds(network, item, topics)
+    # Only items carrying held or sensitive topics need a reach; computing it for every
+    # item would make validation O(items x organisations) on a network-wide import.
+    declared = _reach(network, chain, hold=False) if holds else frozenset()
     wide = level in ("network", "public")
-    for other, _topic in _holds(network, item, topics):
+    for other, _topic in holds:
         pair = frozenset((owner, other))
         a, b = sorted(pair)
         for topic in sorted(topics & network.agreements.get(pair, _EMPTY)):
@@ -577,9 +586,14 @@ def validate_item(network: Network, item: ItemPolicy) -> list[Problem]:
                     f"and the audience reaches {example}, outside that pair",
                 )
             )
-    rivals = sorted(declared & network.competitors_of(owner))
+    sensitive = topics & network.sensitive_topics
+    rivals = (
+        sorted(_reach(network, chain, hold=False, among=network.competitors_of(owner)))
+        if sensitive
+        else []
+    )
     if rivals:
-        for topic in sorted(topics & network.sensitive_topics):
+        for topic in sorted(sensitive):
             names = ", ".join(rivals)
             what = "a competitor" if len(rivals) == 1 else "competitors"
             add(

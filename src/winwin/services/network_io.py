@@ -21,6 +21,7 @@ from winwin.domain.topics import DEFAULT_SENSITIVE_TOPICS
 from winwin.schemas.document import FORMAT, NetworkDocument
 from winwin.services.instruments import ensure_builtin_instruments
 from winwin.store.models import Answer, Assessment, Response
+from winwin.store.repositories.assessment_rows import AssessmentRows
 from winwin.store.repositories.assessments import AssessmentRepository, InstrumentRepository
 from winwin.store.repositories.items import ItemRepository
 from winwin.store.repositories.network import (
@@ -547,6 +548,7 @@ class _Importer:
                 for pos, (kind, value) in enumerate(ex)
             ],
         )
+        self.items.refresh_lineage(item_ids[item.key] for item in self.doc.items)
         self.progress("items", len(new) + len(changed), len(new) + len(changed))
         new_ids = {item_ids[n["key"]] for n in new}
         relinked = sum(1 for r in reshares if r["id"] not in new_ids)
@@ -572,47 +574,81 @@ class _Importer:
         self.summary.add("instruments", updated=len(self.doc.instruments))
 
     def _write_assessments(self, ids: dict[str, int]) -> None:
+        """Upsert rounds, responses (by respondent) and answers (by item) in bulk."""
         if not self.doc.assessments:
             return
         ensure_builtin_instruments(self.session)
         instruments = {ins.key: ins for ins in self.instruments.all()}
-        self.progress("assessments", 0, len(self.doc.assessments))
-        for n, doc_assessment in enumerate(self.doc.assessments, 1):
-            instrument = instruments[doc_assessment.instrument]
-            item_ids = {it.item_key: it.id for it in instrument.items}
+        item_ids = {
+            key: {it.item_key: it.id for it in ins.items} for key, ins in instruments.items()
+        }
+        rows = AssessmentRows(self.session)
+        total = len(self.doc.assessments)
+        self.progress("assessments", 0, total)
+        stored = rows.assessments()
+        new_rounds, changed_rounds = [], []
+        for doc_assessment in self.doc.assessments:
             a, b = sorted(ids[k] for k in doc_assessment.between)
-            stored = self.assessments.get(round=doc_assessment.round, a_id=a, b_id=b)
-            if stored is None:
-                stored = Assessment(
-                    round=doc_assessment.round, instrument=instrument, a_id=a, b_id=b
+            instrument_id = instruments[doc_assessment.instrument].id
+            current = stored.get((doc_assessment.round, a, b))
+            if current is None:
+                new_rounds.append(
+                    {
+                        "round": doc_assessment.round,
+                        "a_id": a,
+                        "b_id": b,
+                        "instrument_id": instrument_id,
+                        "status": "open",
+                    }
                 )
-                self.assessments.add(stored)
-                self.summary.add("assessments", created=1)
-            elif stored.instrument_id != instrument.id:
-                stored.instrument = instrument
-            by_respondent = {r.respondent: r for r in stored.responses}
+            elif current[1] != instrument_id:
+                changed_rounds.append({"id": current[0], "instrument_id": instrument_id})
+        rows.insert(Assessment, new_rounds)
+        rows.update(Assessment, changed_rounds)
+        self.summary.add("assessments", created=len(new_rounds), updated=len(changed_rounds))
+        stored = rows.assessments() if new_rounds else stored
+        responses = rows.responses()
+        new_responses, changed_responses = [], []
+        wanted: list[tuple[tuple[int, str], dict[int, int]]] = []
+        for doc_assessment in self.doc.assessments:
+            a, b = sorted(ids[k] for k in doc_assessment.between)
+            assessment_id = stored[(doc_assessment.round, a, b)][0]
+            items = item_ids[doc_assessment.instrument]
             for doc_response in doc_assessment.responses:
-                side_id = None if doc_response.side == THIRD_PARTY else ids[doc_response.side]
-                answers = {item_ids[k]: v for k, v in doc_response.answers.items()}
-                response = by_respondent.get(doc_response.respondent)
-                if response is None:
-                    response = Response(respondent=doc_response.respondent, side_org_id=side_id)
-                    stored.responses.append(response)
-                    self.summary.add("responses", created=1)
-                elif response.side_org_id != side_id:
-                    response.side_org_id = side_id
-                current = {ans.item_id: ans for ans in response.answers}
-                for item_id, ans in current.items():
-                    if item_id not in answers:
-                        response.answers.remove(ans)
-                for item_id, value in answers.items():
-                    if item_id in current:
-                        if current[item_id].value != value:
-                            current[item_id].value = value
-                    else:
-                        response.answers.append(Answer(item_id=item_id, value=value))
-            self.progress("assessments", n, len(self.doc.assessments))
-        self.session.flush()
+                side = None if doc_response.side == THIRD_PARTY else ids[doc_response.side]
+                key = (assessment_id, doc_response.respondent)
+                current_response = responses.get(key)
+                if current_response is None:
+                    new_responses.append(
+                        {"assessment_id": assessment_id, "respondent": key[1], "side_org_id": side}
+                    )
+                elif current_response[1] != side:
+                    changed_responses.append({"id": current_response[0], "side_org_id": side})
+                wanted.append((key, {items[k]: v for k, v in doc_response.answers.items()}))
+        rows.insert(Response, new_responses)
+        rows.update(Response, changed_responses)
+        self.summary.add("responses", created=len(new_responses), updated=len(changed_responses))
+        responses = rows.responses() if new_responses else responses
+        answers = rows.answers() if len(new_responses) < len(wanted) else {}
+        new_answers, changed_answers, dropped = [], [], []
+        for key, values in wanted:
+            response_id = responses[key][0]
+            current_answers = answers.get(response_id, {})
+            for item_id, value in values.items():
+                found = current_answers.get(item_id)
+                if found is None:
+                    new_answers.append(
+                        {"response_id": response_id, "item_id": item_id, "value": value}
+                    )
+                elif found[1] != value:
+                    changed_answers.append({"id": found[0], "value": value})
+            dropped += [
+                aid for item_id, (aid, _) in current_answers.items() if item_id not in values
+            ]
+        rows.insert(Answer, new_answers)
+        rows.update(Answer, changed_answers)
+        rows.delete_answers(dropped)
+        self.progress("assessments", total, total)
 
 
 def import_network(
