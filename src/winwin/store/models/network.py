@@ -47,6 +47,8 @@ class Tie(Base):
         CheckConstraint("kind IN ('supplies', 'partners')", name="kind"),
         CheckConstraint("from_id <> to_id", name="not_self"),
         Index("ix_ties_to_id", "to_id"),
+        # "Are A and B partners?" is asked per feed row, in both directions, any kind.
+        Index("ix_ties_from_to", "from_id", "to_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,6 +114,7 @@ class Agreement(Base):
         UniqueConstraint("a_id", "b_id"),
         CheckConstraint("a_id < b_id", name="ordered"),
         CheckConstraint("status IN ('proposed', 'active')", name="status"),
+        Index("ix_agreements_b_id", "b_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,6 +166,8 @@ class Item(Base):
         Index("ix_items_level", "level"),
         Index("ix_items_created", "created_at", "id"),
         Index("ix_items_reshare_of_id", "reshare_of_id"),
+        Index("ix_items_owner_created", "owner_id", "created_at", "id"),
+        Index("ix_items_circle_id", "circle_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -219,3 +224,39 @@ class ItemExclusion(Base):
     kind: Mapped[str] = mapped_column(String(16))
     value: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ItemLineage(Base):
+    """The originals of a reshare, maintained beside ``items.reshare_of_id``.
+
+    One row per (reshare, original) pair along the chain down to the root, ``depth`` 1
+    for the direct original. Items that reshare nothing have no rows. It lets the feed
+    check a whole reshare chain with one indexed lookup instead of a recursive query.
+    Kept current by :meth:`ItemRepository.refresh_lineage`.
+    """
+
+    __tablename__ = "item_lineage"
+    __table_args__ = (
+        UniqueConstraint("item_id", "ancestor_id"),
+        Index("ix_item_lineage_ancestor_id", "ancestor_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    ancestor_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    depth: Mapped[int] = mapped_column(Integer)
+
+
+class ItemTopicSource(Base):
+    """A reshare with no topics of its own takes them from this item of its chain.
+
+    Absent for every item whose effective topics are its own. Maintained with
+    :class:`ItemLineage`.
+    """
+
+    __tablename__ = "item_topic_sources"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))

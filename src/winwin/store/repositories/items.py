@@ -2,15 +2,175 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
 
-from winwin.store.models import Item, ItemAudienceOrg, ItemExclusion, ItemTopic
+from winwin.store.models import (
+    Agreement,
+    AgreementTopic,
+    CircleMember,
+    Competitor,
+    Item,
+    ItemAudienceOrg,
+    ItemExclusion,
+    ItemTopic,
+    Organization,
+    Tie,
+)
+from winwin.store.models.network import ItemLineage, ItemTopicSource
 from winwin.store.repositories.network import chunks
+
+# Reshare chains are followed at most this far (the importer refuses cycles).
+MAX_CHAIN = 1000
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The organisation asking, with the attributes exclusions compare; None is anonymous."""
+
+    id: int
+    key: str
+    country: str | None = None
+    cluster: str | None = None
+
+
+def _exists(table: Any, *where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """EXISTS over ``table``, correlated to every enclosing query (not only the nearest)."""
+    return exists(select(literal(1)).select_from(table).where(*where).correlate_except(table))
+
+
+def _partners(a: Any, b: Any) -> ColumnElement[bool]:
+    """A tie of any kind joins ``a`` and ``b``, in either direction."""
+    return or_(
+        _exists(Tie, Tie.from_id == a, Tie.to_id == b),
+        _exists(Tie, Tie.from_id == b, Tie.to_id == a),
+    )
+
+
+def _competitors(a: Any, b: Any) -> ColumnElement[bool]:
+    return or_(
+        _exists(Competitor, Competitor.a_id == a, Competitor.b_id == b),
+        _exists(Competitor, Competitor.a_id == b, Competitor.b_id == a),
+    )
+
+
+def _topic_source(item: Any) -> ColumnElement[int]:
+    """The item whose topics are ``item``'s effective topics (itself unless inherited)."""
+    inherited = (
+        select(ItemTopicSource.source_id)
+        .where(ItemTopicSource.item_id == item.id)
+        .correlate_except(ItemTopicSource)
+        .scalar_subquery()
+    )
+    return case((item.reshare_of_id.is_(None), item.id), else_=func.coalesce(inherited, item.id))
+
+
+def _held(item: Any, viewer: Viewer | None) -> ColumnElement[bool]:
+    """An active agreement of the owner makes an effective topic secret, outside the viewer.
+
+    The owner is never asked (the caller checks ownership first), so for an organisation
+    the hold bites when the viewer is not in the agreement's pair.
+    """
+    topic = aliased(ItemTopic)
+    secret = aliased(AgreementTopic)
+    pact = aliased(Agreement)
+    query = (
+        select(literal(1))
+        .select_from(topic)
+        .join(secret, secret.topic == topic.topic)
+        .join(pact, pact.id == secret.agreement_id)
+        .where(
+            topic.item_id == _topic_source(item),
+            pact.status == "active",
+            or_(pact.a_id == item.owner_id, pact.b_id == item.owner_id),
+        )
+        .correlate_except(topic, secret, pact)
+    )
+    if viewer is not None:
+        query = query.where(pact.a_id != viewer.id, pact.b_id != viewer.id)
+    return exists(query)
+
+
+def _excluded(item: Any, viewer: Viewer) -> ColumnElement[bool]:
+    """One of the item's exclusions names the viewer (never NULL: absent values are false)."""
+    ex = aliased(ItemExclusion)
+    names = [
+        and_(ex.kind == "competitors", _competitors(item.owner_id, viewer.id)),
+        and_(ex.kind == "org", ex.value == viewer.key),
+    ]
+    if viewer.country is not None:
+        names.append(and_(ex.kind == "country", ex.value == viewer.country))
+    if viewer.cluster is not None:
+        names.append(and_(ex.kind == "cluster", ex.value == viewer.cluster))
+    return _exists(ex, ex.item_id == item.id, or_(*names))
+
+
+def _admits(item: Any, viewer: Viewer | None) -> ColumnElement[bool]:
+    """Steps 2-5 of ``domain.audience`` for one item, ignoring its originals."""
+    if viewer is None:
+        return and_(item.level == "public", not_(_held(item, None)))
+    audience = aliased(ItemAudienceOrg)
+    member = aliased(CircleMember)
+    base = or_(
+        item.level.in_(("network", "public")),
+        and_(item.level == "partners", _partners(item.owner_id, viewer.id)),
+        and_(
+            item.level == "direct",
+            _exists(audience, audience.item_id == item.id, audience.org_id == viewer.id),
+            _partners(item.owner_id, viewer.id),
+        ),
+        and_(
+            item.level == "circle",
+            _exists(
+                member,
+                member.circle_id == item.circle_id,
+                member.org_id == viewer.id,
+                member.status == "member",
+            ),
+        ),
+    )
+    return or_(
+        item.owner_id == viewer.id,
+        and_(base, not_(_excluded(item, viewer)), not_(_held(item, viewer))),
+    )
+
+
+def visibility(item: Any, viewer: Viewer | None) -> ColumnElement[bool]:
+    """The SQL form of ``domain.audience.can_see``: the item and every original admit.
+
+    ``item`` is ``Item`` or an alias of it. The expression never evaluates to NULL, so
+    it may be negated safely.
+    """
+    original = aliased(Item)
+    line = aliased(ItemLineage)
+    chain_ok = not_(
+        exists(
+            select(literal(1))
+            .select_from(line)
+            .join(original, original.id == line.ancestor_id)
+            .where(line.item_id == item.id, not_(_admits(original, viewer)))
+            .correlate_except(line, original)
+        )
+    )
+    return and_(_admits(item, viewer), or_(item.reshare_of_id.is_(None), chain_ok))
 
 
 class ItemRepository:
@@ -88,3 +248,134 @@ class ItemRepository:
 
     def created_at(self, item_id: int) -> datetime | None:
         return self.session.scalar(select(Item.created_at).where(Item.id == item_id))
+
+    # the visibility checkpoint ----------------------------------------------------------
+    def viewer(self, org_key: str) -> Viewer | None:
+        """The viewer for an organisation key, or None when there is no such organisation."""
+        row = self.session.execute(
+            select(
+                Organization.id, Organization.key, Organization.country, Organization.cluster
+            ).where(Organization.key == org_key)
+        ).first()
+        return None if row is None else Viewer(row.id, row.key, row.country, row.cluster)
+
+    def viewer_by_id(self, org_id: int) -> Viewer | None:
+        row = self.session.execute(
+            select(
+                Organization.id, Organization.key, Organization.country, Organization.cluster
+            ).where(Organization.id == org_id)
+        ).first()
+        return None if row is None else Viewer(row.id, row.key, row.country, row.cluster)
+
+    def visible_to(
+        self,
+        viewer: Viewer | None,
+        *,
+        limit: int | None = 50,
+        before: tuple[datetime, int] | None = None,
+    ) -> list[int]:
+        """The ids of the items ``viewer`` may see (None: anonymous), newest first.
+
+        The single SQL checkpoint: it admits exactly what ``domain.audience.can_see``
+        admits (the consistency suite holds the two together). ``before`` is the
+        ``(created_at, id)`` of the last item of the previous page.
+
+        The query walks ``ix_items_created`` backwards and tests each row, so a page
+        costs a few index lookups per row read; it is fast while a fair share of items
+        is visible to the viewer (network and public items usually are).
+        """
+        query = select(Item.id).where(visibility(Item, viewer))
+        if before is not None:
+            at, item_id = before
+            query = query.where(
+                or_(Item.created_at < at, and_(Item.created_at == at, Item.id < item_id))
+            )
+        query = query.order_by(Item.created_at.desc(), Item.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        return list(self.session.scalars(query))
+
+    def unfiltered_page(self, *, limit: int = 50) -> list[int]:
+        """The same page with no visibility filter (the benchmark's baseline only)."""
+        query = select(Item.id).order_by(Item.created_at.desc(), Item.id.desc()).limit(limit)
+        return list(self.session.scalars(query))
+
+    def visible_among(self, viewer: Viewer | None, item_ids: Iterable[int]) -> set[int]:
+        """Which of ``item_ids`` the viewer may see (the item page, reshares, exports)."""
+        found: set[int] = set()
+        for part in chunks(list(item_ids), 500):
+            found.update(
+                self.session.scalars(
+                    select(Item.id).where(Item.id.in_(list(part)), visibility(Item, viewer))
+                )
+            )
+        return found
+
+    def is_visible(self, viewer: Viewer | None, item_id: int) -> bool:
+        return item_id in self.visible_among(viewer, [item_id])
+
+    # reshare lineage ----------------------------------------------------------------------
+    def refresh_lineage(self, item_ids: Iterable[int]) -> None:
+        """Recompute the lineage and topic sources of these items and of their reshares.
+
+        Call after items are stored or their ``reshare_of_id`` or topics change.
+        """
+        affected = set(item_ids)
+        if not affected:
+            return
+        frontier = list(affected)
+        for _ in range(MAX_CHAIN):
+            found: set[int] = set()
+            for part in chunks(frontier, 500):
+                found.update(
+                    self.session.scalars(
+                        select(ItemLineage.item_id).where(ItemLineage.ancestor_id.in_(list(part)))
+                    )
+                )
+                found.update(
+                    self.session.scalars(select(Item.id).where(Item.reshare_of_id.in_(list(part))))
+                )
+            frontier = list(found - affected)
+            affected |= found
+            if not frontier:
+                break
+        parent: dict[int, int | None] = {}
+        todo = list(affected)
+        while todo:
+            for part in chunks(todo, 500):
+                for item_id, original in self.session.execute(
+                    select(Item.id, Item.reshare_of_id).where(Item.id.in_(list(part)))
+                ):
+                    parent[item_id] = original
+            todo = [p for p in parent.values() if p is not None and p not in parent]
+        nodes = list(parent)
+        with_topics: set[int] = set()
+        for part in chunks(nodes, 500):
+            with_topics.update(
+                self.session.scalars(
+                    select(ItemTopic.item_id).where(ItemTopic.item_id.in_(list(part))).distinct()
+                )
+            )
+        lineage: list[dict[str, int]] = []
+        sources: list[dict[str, int]] = []
+        for item_id in affected:
+            if parent.get(item_id) is None:
+                continue
+            chain = [item_id]
+            current = parent[item_id]
+            while current is not None and current not in chain and len(chain) <= MAX_CHAIN:
+                chain.append(current)
+                current = parent.get(current)
+            for depth, ancestor in enumerate(chain[1:], 1):
+                lineage.append({"item_id": item_id, "ancestor_id": ancestor, "depth": depth})
+            source = next((c for c in chain if c in with_topics), item_id)
+            if source != item_id:
+                sources.append({"item_id": item_id, "source_id": source})
+        for part in chunks(list(affected), 500):
+            ids = list(part)
+            self.session.execute(delete(ItemLineage).where(ItemLineage.item_id.in_(ids)))
+            self.session.execute(delete(ItemTopicSource).where(ItemTopicSource.item_id.in_(ids)))
+        for rows in chunks(lineage):
+            self.session.execute(insert(ItemLineage), list(rows))
+        for rows in chunks(sources):
+            self.session.execute(insert(ItemTopicSource), list(rows))

@@ -1,0 +1,169 @@
+"""The named corner cases of the sharing rules, through the SQL feed on both databases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from winwin.domain.errors import RuleBroken
+from winwin.schemas.document import parse_document
+from winwin.services.network_io import import_network
+from winwin.store.repositories.items import ItemRepository
+
+BASE: dict[str, Any] = {
+    "format": "winwin/1",
+    "organizations": [
+        {"key": "kuusi", "name": "Kuusi", "country": "FI", "cluster": "forest"},
+        {"key": "lab", "name": "Lab", "country": "FI", "cluster": "research"},
+        {"key": "pakkaus", "name": "Pakkaus", "country": "FI", "cluster": "forest"},
+        {"key": "gran", "name": "Gran", "country": "SE", "cluster": "forest"},
+        {"key": "sven", "name": "Sven", "country": "SE", "cluster": "food"},
+        {"key": "far", "name": "Far", "country": "DE"},
+    ],
+    "ties": [
+        {"kind": "partners", "from": "kuusi", "to": "lab"},
+        {"kind": "partners", "from": "kuusi", "to": "pakkaus"},
+        {"kind": "supplies", "from": "kuusi", "to": "gran"},
+        {"kind": "partners", "from": "sven", "to": "kuusi"},
+        {"kind": "partners", "from": "lab", "to": "far"},
+    ],
+    "competitors": [["gran", "kuusi"]],
+    "circles": [{"key": "board-lab", "name": "Board lab", "members": ["kuusi", "lab", "pakkaus"]}],
+    "agreements": [{"between": ["kuusi", "pakkaus"], "secret_topics": ["recipe"]}],
+    "competition_sensitive_topics": ["pricing"],
+}
+ORGS = ["far", "gran", "kuusi", "lab", "pakkaus", "sven"]
+
+
+def load(session: Session, *items: dict[str, Any]) -> None:
+    import_network(session, parse_document({**BASE, "items": list(items)}))
+
+
+def readers_of(session: Session, key: str) -> set[str | None]:
+    repo = ItemRepository(session)
+    item_id = repo.item_ids()[key]
+    found: set[str | None] = set()
+    for reader in [None, *ORGS]:
+        viewer = None if reader is None else repo.viewer(reader)
+        if item_id in repo.visible_to(viewer, limit=None):
+            found.add(reader)
+    return found
+
+
+def item(key: str, owner: str = "kuusi", level: str = "partners", **extra: Any) -> dict[str, Any]:
+    return {"key": key, "owner": owner, "title": key, "audience": {"level": level}, **extra}
+
+
+def test_a_partners_partner_does_not_see_a_partners_item(session: Session) -> None:
+    load(session, item("i1"))
+    assert readers_of(session, "i1") == {"kuusi", "lab", "pakkaus", "gran", "sven"}
+
+
+def test_a_reshare_to_the_network_never_widens_the_originals_audience(session: Session) -> None:
+    load(
+        session,
+        item("i1", exclude=["country:SE"]),
+        {"key": "i2", "owner": "lab", "reshare_of": "i1", "audience": {"level": "network"}},
+    )
+    assert readers_of(session, "i2") == readers_of(session, "i1") == {"kuusi", "lab", "pakkaus"}
+
+
+def test_a_reshare_of_a_reshare_is_bound_by_the_whole_chain(session: Session) -> None:
+    load(
+        session,
+        item("i1", level="network", exclude=["org:far"]),
+        {"key": "i2", "owner": "lab", "reshare_of": "i1", "audience": {"level": "network"}},
+        {"key": "i3", "owner": "sven", "reshare_of": "i2", "audience": {"level": "public"}},
+    )
+    assert readers_of(session, "i3") == set(ORGS) - {"far"}
+
+
+def test_a_partner_who_is_also_a_competitor_is_excluded_by_competitors(session: Session) -> None:
+    load(session, item("i1", exclude=["competitors"]))
+    assert "gran" not in readers_of(session, "i1")
+    assert "sven" in readers_of(session, "i1")
+
+
+def test_a_partner_in_an_excluded_country_does_not_see_the_item(session: Session) -> None:
+    load(session, item("i1", exclude=["country:SE"]))
+    assert readers_of(session, "i1") == {"kuusi", "lab", "pakkaus"}
+
+
+def test_a_circle_non_member_does_not_see_a_circle_item(session: Session) -> None:
+    load(session, item("i1", level="circle", audience={"level": "circle", "circle": "board-lab"}))
+    assert readers_of(session, "i1") == {"kuusi", "lab", "pakkaus"}
+
+
+def test_an_owner_who_excludes_itself_still_sees_its_item(session: Session) -> None:
+    load(session, item("i1", level="network", exclude=["org:kuusi", "country:FI"]))
+    assert readers_of(session, "i1") == {"kuusi", "gran", "sven", "far"}
+
+
+def test_a_public_item_reaches_anonymous_readers_and_a_network_item_does_not(
+    session: Session,
+) -> None:
+    load(session, item("i1", level="public"), item("i2", level="network"))
+    assert readers_of(session, "i1") == {None, *ORGS}
+    assert readers_of(session, "i2") == set(ORGS)
+
+
+def test_an_agreement_topic_stays_inside_the_pair(session: Session) -> None:
+    load(
+        session,
+        item(
+            "i1",
+            level="direct",
+            topics=["recipe"],
+            audience={"level": "direct", "orgs": ["pakkaus"]},
+        ),
+    )
+    assert readers_of(session, "i1") == {"kuusi", "pakkaus"}
+
+
+def test_a_reshare_without_topics_inherits_the_agreement_hold(session: Session) -> None:
+    load(
+        session,
+        item(
+            "i1",
+            level="direct",
+            topics=["recipe"],
+            audience={"level": "direct", "orgs": ["pakkaus"]},
+        ),
+        {
+            "key": "i2",
+            "owner": "pakkaus",
+            "reshare_of": "i1",
+            "topics": [],
+            "audience": {"level": "direct", "orgs": ["kuusi"]},
+        },
+    )
+    assert readers_of(session, "i2") == {"kuusi", "pakkaus"}
+
+
+@pytest.mark.parametrize(
+    ("bad", "rule"),
+    [
+        (item("i1", level="public", exclude=["competitors"]), "public item may have no exclusions"),
+        (item("i1", topics=["recipe"]), "secret between kuusi and pakkaus"),
+        (item("i1", topics=["pricing"]), "competition-sensitive"),
+        (
+            item(
+                "i1",
+                level="circle",
+                owner="gran",
+                audience={"level": "circle", "circle": "board-lab"},
+            ),
+            "not a member of circle",
+        ),
+        (item("i1", audience={"level": "direct", "orgs": ["far"]}), "far is not a partner"),
+    ],
+)
+def test_an_item_that_breaks_a_rule_is_refused_and_nothing_is_stored(
+    session: Session, bad: dict[str, Any], rule: str
+) -> None:
+    with pytest.raises(RuleBroken) as refused:
+        load(session, bad)
+    assert rule in str(refused.value)
+    assert ItemRepository(session).item_ids() == {}
