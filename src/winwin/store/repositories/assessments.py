@@ -159,6 +159,12 @@ class AssessmentRepository:
             )
         )
 
+    def pair_orgs(self, a_id: int, b_id: int) -> tuple[Organization, Organization]:
+        a = self.session.get(Organization, a_id)
+        b = self.session.get(Organization, b_id)
+        assert a is not None and b is not None  # foreign keys keep the pair whole
+        return a, b
+
     def invitation_by_token_hash(self, token_hash: str) -> Invitation | None:
         return self.session.scalar(
             select(Invitation)
