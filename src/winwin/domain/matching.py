@@ -140,8 +140,11 @@ def blocking_pairs(game: MatchingGame, pairs: Iterable[Pair]) -> list[Pair]:
         mine = partners.get((side, who), [])
         if len(mine) < capacity:
             return True
+        if not mine:
+            return False
         ranks = rank[side][who]
-        return ranks[other] < max(ranks[x] for x in mine)
+        # A partner it does not even list ranks below everyone it lists.
+        return ranks[other] < max(ranks.get(x, len(ranks)) for x in mine)
 
     return sorted(
         (s, c)

@@ -1,0 +1,330 @@
+"""Natural pairs: deferred acceptance, stability, and the predicted mutual win."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from winwin.domain import matching as m
+from winwin.domain.errors import InvalidInput
+
+# --- random games -------------------------------------------------------------------------
+
+
+@st.composite
+def games(draw: st.DrawFn, max_side: int = 4) -> m.MatchingGame:
+    suppliers = [f"s{i}" for i in range(draw(st.integers(1, max_side)))]
+    customers = [f"c{i}" for i in range(draw(st.integers(1, max_side)))]
+
+    def side(keys: list[str], others: list[str]) -> dict[str, m.Agent]:
+        out = {}
+        for key in keys:
+            listed = draw(st.permutations(others))
+            length = draw(st.integers(0, len(others)))
+            out[key] = m.Agent(capacity=draw(st.integers(0, 2)), prefers=tuple(listed[:length]))
+        return out
+
+    return m.MatchingGame(
+        suppliers=side(suppliers, customers), customers=side(customers, suppliers)
+    )
+
+
+def _best(prefers: tuple[str, ...], partners: set[str], capacity: int) -> set[str]:
+    """An agent's choice from a set under responsive preferences: its top ``capacity``."""
+    return set(sorted(partners, key=prefers.index)[:capacity])
+
+
+def _all_stable(game: m.MatchingGame) -> list[list[m.Pair]]:
+    acceptable = sorted(game.acceptable())
+    found = []
+    for size in range(len(acceptable) + 1):
+        for subset in itertools.combinations(acceptable, size):
+            if m.is_stable(game, list(subset)):
+                found.append(list(subset))
+    return found
+
+
+def _partners(pairs: list[m.Pair], who: str, side: m.Side) -> set[str]:
+    if side == "suppliers":
+        return {c for s, c in pairs if s == who}
+    return {s for s, c in pairs if c == who}
+
+
+# --- properties ---------------------------------------------------------------------------
+
+
+@given(games(), st.sampled_from(m.SIDES))
+def test_deferred_acceptance_always_gives_a_stable_matching(game, side) -> None:  # type: ignore[no-untyped-def]
+    pairs = m.deferred_acceptance(game, optimal=side)
+    assert m.is_stable(game, pairs)
+    assert m.blocking_pairs(game, pairs) == []
+    assert pairs == sorted(pairs)
+
+
+@given(games(), st.sampled_from(m.SIDES))
+def test_matched_pairs_are_mutually_acceptable_and_within_capacity(game, side) -> None:  # type: ignore[no-untyped-def]
+    pairs = m.deferred_acceptance(game, optimal=side)
+    assert len(set(pairs)) == len(pairs)
+    for s, c in pairs:
+        assert c in game.suppliers[s].prefers and s in game.customers[c].prefers
+    for s, agent in game.suppliers.items():
+        assert len(_partners(pairs, s, "suppliers")) <= agent.capacity
+    for c, agent in game.customers.items():
+        assert len(_partners(pairs, c, "customers")) <= agent.capacity
+
+
+@settings(max_examples=60, deadline=None)
+@given(games(max_side=3), st.sampled_from(m.SIDES))
+def test_the_proposing_side_likes_its_matching_best_of_all_stable_ones(game, side) -> None:  # type: ignore[no-untyped-def]
+    if len(game.acceptable()) > 9:
+        return
+    ours = m.deferred_acceptance(game, optimal=side)
+    stable = _all_stable(game)
+    assert sorted(ours) in [sorted(s) for s in stable]
+    proposers = game.suppliers if side == "suppliers" else game.customers
+    receivers = game.customers if side == "suppliers" else game.suppliers
+    other: m.Side = "customers" if side == "suppliers" else "suppliers"
+    for matching in stable:
+        for key, agent in proposers.items():
+            mine = _partners(ours, key, side)
+            theirs = _partners(matching, key, side)
+            assert _best(agent.prefers, mine | theirs, agent.capacity) == mine
+        for key, agent in receivers.items():
+            mine = _partners(ours, key, other)
+            theirs = _partners(matching, key, other)
+            assert _best(agent.prefers, mine | theirs, agent.capacity) == theirs
+
+
+# --- examples -----------------------------------------------------------------------------
+
+
+def _game(suppliers: dict, customers: dict) -> m.MatchingGame:  # type: ignore[type-arg]
+    return m.parse_matching_game({"suppliers": suppliers, "customers": customers})
+
+
+def test_each_side_gets_its_own_optimum_when_preferences_cross() -> None:
+    game = _game(
+        {"a": {"capacity": 1, "prefers": ["x", "y"]}, "b": {"capacity": 1, "prefers": ["y", "x"]}},
+        {"x": {"capacity": 1, "prefers": ["b", "a"]}, "y": {"capacity": 1, "prefers": ["a", "b"]}},
+    )
+    assert m.deferred_acceptance(game, optimal="suppliers") == [("a", "x"), ("b", "y")]
+    assert m.deferred_acceptance(game, optimal="customers") == [("a", "y"), ("b", "x")]
+
+
+def test_the_checker_finds_a_pair_that_would_rather_be_together() -> None:
+    game = _game(
+        {"a": {"capacity": 1, "prefers": ["x", "y"]}, "b": {"capacity": 1, "prefers": ["x"]}},
+        {"x": {"capacity": 1, "prefers": ["a", "b"]}, "y": {"capacity": 1, "prefers": ["a"]}},
+    )
+    assert m.blocking_pairs(game, [("a", "y"), ("b", "x")]) == [("a", "x")]
+    assert not m.is_stable(game, [("a", "y"), ("b", "x")])
+    assert m.is_stable(game, [("a", "x")])
+
+
+def test_the_checker_refuses_overfull_and_unacceptable_matchings() -> None:
+    game = _game(
+        {"a": {"capacity": 1, "prefers": ["x", "y"]}},
+        {"x": {"capacity": 1, "prefers": ["a"]}, "y": {"capacity": 1, "prefers": []}},
+    )
+    assert not m.is_stable(game, [("a", "y")])
+    assert not m.is_stable(game, [("a", "x"), ("a", "x")])
+
+
+def test_a_receiver_with_room_keeps_several_suppliers() -> None:
+    game = _game(
+        {
+            "a": {"capacity": 2, "prefers": ["x", "y"]},
+            "b": {"capacity": 1, "prefers": ["x"]},
+            "c": {"capacity": 1, "prefers": ["x", "y"]},
+        },
+        {
+            "x": {"capacity": 2, "prefers": ["c", "a", "b"]},
+            "y": {"capacity": 3, "prefers": ["a", "c"]},
+        },
+    )
+    assert m.deferred_acceptance(game) == [("a", "x"), ("a", "y"), ("c", "x")]
+
+
+@pytest.mark.parametrize(
+    ("document", "path"),
+    [
+        ({"suppliers": {}, "customers": {}, "extra": 1}, "extra"),
+        ({"suppliers": {}}, "customers"),
+        (
+            {"suppliers": {"a": {"capacity": -1, "prefers": []}}, "customers": {}},
+            "suppliers.a.capacity",
+        ),
+        (
+            {"suppliers": {"a": {"capacity": 1.5, "prefers": []}}, "customers": {}},
+            "suppliers.a.capacity",
+        ),
+        (
+            {"suppliers": {"a": {"capacity": True, "prefers": []}}, "customers": {}},
+            "suppliers.a.capacity",
+        ),
+        ({"suppliers": {"a": {"prefers": []}}, "customers": {}}, "suppliers.a.capacity"),
+        (
+            {"suppliers": {"a": {"capacity": 1, "prefers": ["z"]}}, "customers": {}},
+            "suppliers.a.prefers[0]",
+        ),
+        (
+            {
+                "suppliers": {"a": {"capacity": 1, "prefers": ["x", "x"]}},
+                "customers": {"x": {"capacity": 1, "prefers": []}},
+            },
+            "suppliers.a.prefers[1]",
+        ),
+        (
+            {"suppliers": {}, "customers": {"x": {"capacity": 1, "prefers": [], "rank": 2}}},
+            "customers.x.rank",
+        ),
+        (
+            {"suppliers": {"a": {"capacity": 1, "prefers": "x"}}, "customers": {}},
+            "suppliers.a.prefers",
+        ),
+        ([], ""),
+    ],
+)
+def test_a_malformed_game_is_refused_naming_where(document, path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidInput) as caught:
+        m.parse_matching_game(document)
+    assert path in [p.path for p in caught.value.problems]
+
+
+# --- the predicted mutual win -------------------------------------------------------------
+
+
+def test_the_predicted_win_adds_both_fits_shared_values_and_new_reach() -> None:
+    supplier = m.profile(
+        "s",
+        roles=["supplier"],
+        capabilities=["Coated board", "x"],
+        needs=["trials"],
+        values=["circular economy", "speed"],
+    )
+    customer = m.profile(
+        "c",
+        roles=["customer"],
+        capabilities=["trials"],
+        needs=["coated  board", "barrier"],
+        values=["circular economy"],
+    )
+    win = m.predicted_win(
+        supplier,
+        customer,
+        supplier_customers=frozenset({"k1"}),
+        customer_customers=frozenset({"k1", "k2", "k3"}),
+    )
+    # fit(s→c) = 1/2, fit(c→s) = 1/1, values = 1/2, reach = |{k2, k3}| / (1 + 3)
+    assert win == pytest.approx(0.5 + 1.0 + 0.5 + 0.5)
+
+
+def test_reach_alone_makes_no_pair() -> None:
+    s = m.profile("s", roles=["supplier"], capabilities=["a"])
+    c = m.profile("c", roles=["customer"], needs=["b"])
+    win = m.predicted_win(s, c, supplier_customers=frozenset(), customer_customers=frozenset({"z"}))
+    assert win == 0.0
+
+
+@st.composite
+def networks(draw: st.DrawFn):  # type: ignore[no-untyped-def]
+    n = draw(st.integers(2, 9))
+    words = ["a", "b", "c", "d", "e"]
+    profiles = [
+        m.profile(
+            f"o{i}",
+            roles=draw(st.sets(st.sampled_from(["supplier", "customer", "partner"]))),
+            capabilities=draw(st.sets(st.sampled_from(words), max_size=3)),
+            needs=draw(st.sets(st.sampled_from(words), max_size=3)),
+            values=draw(st.sets(st.sampled_from(words), max_size=3)),
+        )
+        for i in range(n)
+    ]
+    pair = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] != p[1])
+    supplies = draw(st.lists(pair, max_size=15))
+    competitors = draw(st.lists(pair, max_size=4))
+    per_org = draw(st.integers(1, 4))
+    return profiles, supplies, competitors, per_org
+
+
+@settings(deadline=None)
+@given(networks())
+def test_candidates_score_as_the_formula_and_never_pair_tied_or_competing_orgs(net) -> None:  # type: ignore[no-untyped-def]
+    profiles, supplies, competitors, per_org = net
+    forbidden = supplies + competitors
+    found = m.candidate_pairs(profiles, supplies=supplies, forbidden=forbidden, per_org=per_org)
+    customers_of: dict[int, set[str]] = {}
+    for a, b in supplies:
+        customers_of.setdefault(a, set()).add(profiles[b].key)
+    banned = {frozenset(p) for p in forbidden}
+    for (s, c), win in found.items():
+        assert s != c and frozenset((s, c)) not in banned
+        assert "supplier" in profiles[s].roles and "customer" in profiles[c].roles
+        assert (c, s) not in found
+        expected = m.predicted_win(
+            profiles[s],
+            profiles[c],
+            supplier_customers=frozenset(customers_of.get(s, set())),
+            customer_customers=frozenset(customers_of.get(c, set())),
+        )
+        assert win == pytest.approx(expected) and 0 < win <= 4
+    # Every supplier's best candidate (by the formula) is kept unless the reverse won.
+    for s, p in enumerate(profiles):
+        if "supplier" not in p.roles:
+            continue
+        scores = [
+            (
+                m.predicted_win(
+                    p,
+                    q,
+                    supplier_customers=frozenset(customers_of.get(s, set())),
+                    customer_customers=frozenset(customers_of.get(c, set())),
+                ),
+                c,
+            )
+            for c, q in enumerate(profiles)
+            if "customer" in q.roles and c != s and frozenset((s, c)) not in banned
+        ]
+        positive = [x for x in scores if x[0] > 0]
+        if positive:
+            top = max(positive, key=lambda x: (x[0], -x[1]))[1]
+            assert (s, top) in found or (top, s) in found
+
+
+@settings(deadline=None)
+@given(networks())
+def test_the_network_game_is_stable_and_only_pairs_candidates(net) -> None:  # type: ignore[no-untyped-def]
+    profiles, supplies, competitors, per_org = net
+    found = m.candidate_pairs(
+        profiles, supplies=supplies, forbidden=supplies + competitors, per_org=per_org
+    )
+    game = m.network_game(profiles, found, capacity=2)
+    key = {p.key: i for i, p in enumerate(profiles)}
+    assert {(key[s], key[c]) for s, c in game.acceptable()} == set(found)
+    pairs = m.deferred_acceptance(game)
+    assert m.is_stable(game, pairs)
+
+
+def test_candidates_split_into_blocks_give_the_same_answer(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(12)]
+    profiles = [
+        m.profile(
+            f"o{i:03d}",
+            roles=rng.sample(["supplier", "customer", "partner"], 2),
+            capabilities=rng.sample(words, 3),
+            needs=rng.sample(words, 2),
+            values=rng.sample(words[:4], 1),
+        )
+        for i in range(120)
+    ]
+    supplies = [(rng.randrange(120), rng.randrange(120)) for _ in range(200)]
+    supplies = [(a, b) for a, b in supplies if a != b]
+    whole = m.candidate_pairs(profiles, supplies=supplies, forbidden=supplies, per_org=4)
+    monkeypatch.setattr(m, "BLOCK_CELLS", 50)
+    blocked = m.candidate_pairs(profiles, supplies=supplies, forbidden=supplies, per_org=4)
+    assert whole == blocked and whole
