@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 from importlib.resources import files
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -96,7 +97,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         name="static",
     )
 
-    @app.get("/healthz", tags=["health"], summary="200 when the database answers")
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        summary="200 when the database answers",
+        responses={503: {"description": "The database does not answer"}},
+    )
     def healthz(request: Request) -> JSONResponse:
         try:
             session: Session = request.app.state.session_factory()
@@ -109,4 +115,55 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(api_router())
     app.include_router(web_router())
+    app.openapi = lambda: openapi_schema(app)  # type: ignore[method-assign]
     return app
+
+
+ERROR_STATUSES = {
+    "400": "A business rule refuses the request",
+    "401": "Not signed in, or the API token is invalid",
+    "403": "The signed-in person may not do this",
+    "404": "Not found",
+    "409": "The request clashes with the current state",
+    "422": "The request is malformed; each problem names its field",
+}
+
+
+def openapi_schema(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI description, with every error answered as a ``ProblemResponse``."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    from winwin.api.schemas.organizations import ProblemResponse
+
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    problem = ProblemResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in problem.pop("$defs", {}).items():
+        components[name] = definition
+    components["ProblemResponse"] = problem
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    reference = {"$ref": "#/components/schemas/ProblemResponse"}
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if not path.startswith("/api/"):
+                operation["security"] = []
+                continue
+            for status, description in ERROR_STATUSES.items():
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
+                if status[0] in "45":
+                    response["content"] = {"application/json": {"schema": reference}}
+    security = {"bearer": {"type": "http", "scheme": "bearer"}}
+    schema["components"]["securitySchemes"] = security
+    schema["security"] = [{"bearer": []}]
+    app.openapi_schema = schema
+    return schema

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from winwin.domain.errors import PermissionDenied
 from winwin.store.models.accounts import User
+from winwin.store.models.network import Organization
 from winwin.store.repositories.accounts import AccountsRepository
 
 Role = Literal["member", "org_admin", "facilitator", "platform_admin"]
@@ -69,6 +70,16 @@ def accessible_org_ids(session: Session, actor: Actor) -> set[int]:
     if actor.is_platform_admin:
         return AccountsRepository(session).all_org_ids()
     return own_org_ids(actor)
+
+
+def accessible_orgs(
+    session: Session, actor: Actor, *, limit: int | None = None, offset: int = 0
+) -> list[Organization]:
+    """The organisations the actor may see, by name (for lists and switchers)."""
+    repo = AccountsRepository(session)
+    if actor.is_platform_admin:
+        return repo.all_orgs(limit=limit, offset=offset)
+    return repo.orgs_by_ids(own_org_ids(actor), limit=limit, offset=offset)
 
 
 def own_org_ids(actor: Actor) -> set[int]:

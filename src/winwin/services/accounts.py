@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import logging
 import re
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,9 +16,18 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from winwin.domain.errors import InvalidInput, NotFound, PermissionDenied, Problem, WinwinError
+from winwin.domain.errors import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    RuleBroken,
+    WinwinError,
+)
+from winwin.services.access import ROLES, Actor, can_assign_role, require_manage
 from winwin.store.models.accounts import ApiToken, User
 from winwin.store.models.base import utcnow
+from winwin.store.models.network import Organization
 from winwin.store.repositories.accounts import AccountsRepository
 
 log = logging.getLogger("winwin.accounts")
@@ -199,5 +211,279 @@ def reset_password(session: Session, *, token: str, new: str) -> User:
 
 def set_locale(session: Session, *, user_id: int, locale: str) -> None:
     if locale not in LOCALES:
-        raise InvalidInput(Problem("locale", f"must be one of {', '.join(LOCALES)}"))
+        raise InvalidInput(Problem("locale", "must be fi or en"))
     AccountsRepository(session).get_or_raise(user_id).locale = locale
+
+
+# organisation profile -----------------------------------------------------------------
+PROFILE_ROLES = ("supplier", "customer", "partner", "research", "network")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+KEY = re.compile(r"^[a-z0-9_-]{1,64}$")
+LIST_FIELDS = ("capabilities", "needs", "values")
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """The fields to change; None leaves a field as it is."""
+
+    name: str | None = None
+    roles: list[str] | None = None
+    industry: str | None = None
+    country: str | None = None
+    cluster: str | None = None
+    capabilities: list[str] | None = None
+    needs: list[str] | None = None
+    values: list[str] | None = None
+
+
+def _clean_text(value: str) -> str | None:
+    value = value.strip()
+    return value or None
+
+
+def _profile_problems(change: ProfileChange) -> list[Problem]:
+    problems: list[Problem] = []
+    if change.name is not None and not (1 <= len(change.name.strip()) <= 300):
+        problems.append(Problem("name", "must be 1 to 300 characters"))
+    country = (change.country or "").strip()
+    if country and not COUNTRY.match(country):
+        problems.append(Problem("country", "must be a two-letter country code such as FI"))
+    if change.cluster is not None and len(change.cluster.strip()) > 100:
+        problems.append(Problem("cluster", "must be at most 100 characters"))
+    if change.industry is not None and len(change.industry.strip()) > 100:
+        problems.append(Problem("industry", "must be at most 100 characters"))
+    for index, role in enumerate(change.roles or []):
+        if not KEY.match(role):
+            problems.append(
+                Problem(f"roles[{index}]", "must be lowercase letters, digits, '-' or '_'")
+            )
+    for name in LIST_FIELDS:
+        entries: list[str] = getattr(change, name) or []
+        if len(entries) > 100:
+            problems.append(Problem(name, "may have at most 100 entries"))
+        for index, entry in enumerate(entries):
+            if not entry.strip():
+                problems.append(Problem(f"{name}[{index}]", "must not be empty"))
+            elif len(entry) > 300:
+                problems.append(Problem(f"{name}[{index}]", "must be at most 300 characters"))
+    return problems
+
+
+def update_profile(
+    session: Session, actor: Actor, *, org_id: int, change: ProfileChange
+) -> Organization:
+    """Change an organisation's profile; every problem names its field, nothing changes."""
+    require_manage(actor, org_id)
+    org = AccountsRepository(session).get_org(org_id)
+    if org is None:
+        raise NotFound("no such organisation")
+    problems = _profile_problems(change)
+    if problems:
+        raise InvalidInput(problems)
+    if change.name is not None:
+        org.name = change.name.strip()
+    if change.industry is not None:
+        org.industry = _clean_text(change.industry)
+    if change.country is not None:
+        org.country = _clean_text(change.country)
+    if change.cluster is not None:
+        org.cluster = _clean_text(change.cluster)
+    if change.roles is not None:
+        org.roles = sorted(set(change.roles))
+    for name in LIST_FIELDS:
+        entries = getattr(change, name)
+        if entries is not None:
+            setattr(org, name, _dedupe(e.strip() for e in entries))
+    session.flush()
+    return org
+
+
+def _dedupe(entries: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for entry in entries:
+        seen.setdefault(entry, None)
+    return list(seen)
+
+
+# people -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Invitation:
+    email: str
+    name: str
+    role: str = "member"
+
+
+@dataclass(frozen=True)
+class Invited:
+    user_id: int
+    email: str
+    link: str  # also written to the log when no mail server is configured
+
+
+def _invitation_problems(
+    actor: Actor, invitation: Invitation, prefix: str, taken: set[str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    email = invitation.email.strip().lower()
+    if not EMAIL.match(email) or len(email) > 320:
+        problems.append(Problem(f"{prefix}email", "is not a valid email address"))
+    elif email in taken:
+        problems.append(Problem(f"{prefix}email", "already has an account"))
+    if not (1 <= len(invitation.name.strip()) <= 200):
+        problems.append(Problem(f"{prefix}name", "must be 1 to 200 characters"))
+    if invitation.role not in ROLES:
+        problems.append(Problem(f"{prefix}role", ROLE_MESSAGE))
+    elif not can_assign_role(actor, invitation.role):
+        problems.append(Problem(f"{prefix}role", "you may not give this role"))
+    return problems
+
+
+def invite_people(
+    session: Session,
+    actor: Actor,
+    *,
+    org_id: int,
+    invitations: Sequence[Invitation],
+    base_url: str,
+    paths: Sequence[str] | None = None,
+) -> list[Invited]:
+    """Create accounts for people of the organisation, each with a link to set a password.
+
+    All or nothing: when any invitation is bad, none is stored and every problem is
+    reported with its path (``paths[i]`` names invitation ``i``, e.g. ``line 3.``).
+    """
+    require_manage(actor, org_id)
+    repo = AccountsRepository(session)
+    if repo.get_org(org_id) is None:
+        raise NotFound("no such organisation")
+    if not invitations:
+        raise InvalidInput(Problem("people", "list at least one person"))
+    prefixes = (
+        list(paths) if paths is not None else [f"people[{i}]." for i in range(len(invitations))]
+    )
+    taken = repo.emails_taken([i.email.strip() for i in invitations])
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for invitation, prefix in zip(invitations, prefixes, strict=True):
+        problems.extend(_invitation_problems(actor, invitation, prefix, taken))
+        email = invitation.email.strip().lower()
+        if email in seen:
+            problems.append(Problem(f"{prefix}email", "is listed twice"))
+        seen.add(email)
+    if problems:
+        raise InvalidInput(problems)
+    invited: list[Invited] = []
+    for invitation in invitations:
+        user = repo.add(
+            User(
+                email=invitation.email.strip().lower(),
+                name=invitation.name.strip(),
+                role=invitation.role,
+                org_id=org_id,
+                password_hash=None,
+            )
+        )
+        link = _reset_link(repo, user, base_url, INVITE_LIFETIME)
+        log.warning("invitation link for %s: %s", user.email, link)
+        invited.append(Invited(user_id=user.id, email=user.email, link=link))
+    return invited
+
+
+CSV_COLUMNS = ("email", "name", "role")
+ROLE_MESSAGE = "must be one of member, org_admin, facilitator, platform_admin"
+
+
+def parse_people_csv(text: str) -> tuple[list[Invitation], list[str]]:
+    """Read ``email,name[,role]`` rows (a header row is required); paths name the lines."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows = [
+        (number, row) for number, row in enumerate(reader, start=1) if any(c.strip() for c in row)
+    ]
+    if not rows:
+        raise InvalidInput(Problem("file", "is empty"))
+    header_line, header = rows[0]
+    columns = [c.strip().lower() for c in header]
+    missing = [c for c in ("email", "name") if c not in columns]
+    unknown = [c for c in columns if c not in CSV_COLUMNS]
+    if missing or unknown:
+        problems = [
+            Problem(f"line {header_line}.{c}", "is missing from the header") for c in missing
+        ]
+        problems += [
+            Problem(f"line {header_line}.{c}", "is not a known column (use email, name, role)")
+            for c in unknown
+        ]
+        raise InvalidInput(problems)
+    invitations: list[Invitation] = []
+    paths: list[str] = []
+    problems = []
+    for number, row in rows[1:]:
+        if len(row) != len(columns):
+            problems.append(
+                Problem(f"line {number}", "has a different number of columns than the header")
+            )
+            continue
+        values = {column: cell.strip() for column, cell in zip(columns, row, strict=True)}
+        invitations.append(
+            Invitation(
+                email=values["email"], name=values["name"], role=values.get("role") or "member"
+            )
+        )
+        paths.append(f"line {number}.")
+    if problems:
+        raise InvalidInput(problems)
+    if not invitations:
+        raise InvalidInput(Problem("file", "lists nobody"))
+    return invitations, paths
+
+
+def invite_people_csv(
+    session: Session, actor: Actor, *, org_id: int, text: str, base_url: str
+) -> list[Invited]:
+    """Invite everyone in a CSV file, or nobody when any line is bad (all problems named)."""
+    require_manage(actor, org_id)
+    invitations, paths = parse_people_csv(text)
+    return invite_people(
+        session, actor, org_id=org_id, invitations=invitations, base_url=base_url, paths=paths
+    )
+
+
+def _person_in_org(repo: AccountsRepository, org_id: int, user_id: int) -> User:
+    user = repo.get(user_id)
+    if user is None or user.org_id != org_id:
+        raise NotFound("no such person in this organisation")
+    return user
+
+
+def change_role(session: Session, actor: Actor, *, org_id: int, user_id: int, role: str) -> User:
+    """Give a person of the organisation another role; an organisation keeps an admin."""
+    require_manage(actor, org_id)
+    repo = AccountsRepository(session)
+    user = _person_in_org(repo, org_id, user_id)
+    if role not in ROLES:
+        raise InvalidInput(Problem("role", ROLE_MESSAGE))
+    if not can_assign_role(actor, role) or not can_assign_role(actor, user.role):
+        raise PermissionDenied("you may not give or take away this role")
+    if user.role == "org_admin" and role != "org_admin" and _last_admin(repo, org_id):
+        raise RuleBroken(Problem("role", "the organisation must keep at least one admin"))
+    user.role = role
+    session.flush()
+    return user
+
+
+def remove_person(session: Session, actor: Actor, *, org_id: int, user_id: int) -> None:
+    """Remove a person's account from the organisation (their sessions end with it)."""
+    require_manage(actor, org_id)
+    repo = AccountsRepository(session)
+    user = _person_in_org(repo, org_id, user_id)
+    if user.id == actor.user_id:
+        raise RuleBroken(Problem("person", "you cannot remove yourself"))
+    if not can_assign_role(actor, user.role):
+        raise PermissionDenied("you may not remove a person with this role")
+    if user.role == "org_admin" and _last_admin(repo, org_id):
+        raise RuleBroken(Problem("person", "the organisation must keep at least one admin"))
+    repo.delete(user)
+
+
+def _last_admin(repo: AccountsRepository, org_id: int) -> bool:
+    return repo.count_role_in_org(org_id, "org_admin") <= 1

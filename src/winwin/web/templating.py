@@ -44,6 +44,9 @@ def environment() -> Environment:
     env.filters["number"] = i18n.number_filter
     env.filters["percent"] = i18n.percent_filter
     env.globals["LANGUAGES"] = i18n.LANGUAGE_NAMES
+    # ``tr`` translates a text that came from code (a service's problem message, a role).
+    env.globals["tr"] = i18n.gettext
+    env.globals["describe_path"] = describe_path
     return env
 
 
@@ -86,6 +89,27 @@ def render(
     response.headers["content-language"] = locale
     response.headers["vary"] = "Accept-Language, Cookie"
     return response
+
+
+def describe_path(path: str) -> str:
+    """A problem's path for people: ``line 3.email`` → "line 3, Email" in their language."""
+    parts = []
+    for part in path.split("."):
+        if part.startswith("line ") and part[5:].isdigit():
+            parts.append(i18n.gettext("line %(n)s") % {"n": part[5:]})
+        elif part:
+            parts.append(i18n.gettext(FIELD_LABELS.get(part, part)))
+    return ", ".join(parts)
+
+
+FIELD_LABELS = {
+    "email": "Email",
+    "name": "Name",
+    "role": "Role",
+    "file": "CSV file",
+    "person": "Person",
+    "country": "Country",
+}
 
 
 def static_url(path: str) -> str:

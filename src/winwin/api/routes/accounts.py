@@ -13,7 +13,7 @@ from winwin.api.schemas.accounts import (
     OrgRef,
 )
 from winwin.services import accounts
-from winwin.services.access import accessible_org_ids
+from winwin.services.access import accessible_orgs
 from winwin.store.repositories.accounts import AccountsRepository
 
 router = APIRouter(tags=["accounts"])
@@ -23,7 +23,7 @@ router = APIRouter(tags=["accounts"])
 def read_me(actor: CurrentUser, session: SessionDep) -> MeRead:
     repo = AccountsRepository(session)
     own = repo.get_org(actor.org_id) if actor.org_id is not None else None
-    orgs = repo.orgs_by_ids(accessible_org_ids(session, actor))
+    orgs = accessible_orgs(session, actor, limit=1000)
     return MeRead(
         id=actor.user_id,
         email=actor.email,

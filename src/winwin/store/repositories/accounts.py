@@ -88,14 +88,26 @@ class AccountsRepository:
     def first_org(self) -> Organization | None:
         return self.session.scalar(select(Organization).order_by(Organization.name).limit(1))
 
-    def orgs_by_ids(self, org_ids: set[int]) -> list[Organization]:
+    def all_orgs(self, *, limit: int | None = None, offset: int = 0) -> list[Organization]:
+        query = select(Organization).order_by(Organization.name, Organization.key).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        return list(self.session.scalars(query))
+
+    def orgs_by_ids(
+        self, org_ids: set[int], *, limit: int | None = None, offset: int = 0
+    ) -> list[Organization]:
         if not org_ids:
             return []
-        return list(
-            self.session.scalars(
-                select(Organization).where(Organization.id.in_(org_ids)).order_by(Organization.name)
-            )
+        query = (
+            select(Organization)
+            .where(Organization.id.in_(sorted(org_ids)))
+            .order_by(Organization.name, Organization.key)
+            .offset(offset)
         )
+        if limit is not None:
+            query = query.limit(limit)
+        return list(self.session.scalars(query))
 
     # facilitator grants -----------------------------------------------------------------
     def granted_org_ids(self, user_id: int) -> set[int]:

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from winwin.api.deps import OptionalUser, SessionDep
 from winwin.services import accounts
-from winwin.services.access import accessible_org_ids, can_manage_org
+from winwin.services.access import accessible_orgs, can_manage_org
 from winwin.store.repositories.accounts import AccountsRepository
 from winwin.web.deps import ORG_COOKIE, get_current_org
 from winwin.web.i18n import LOCALES
@@ -33,18 +33,15 @@ def home(request: Request, actor: OptionalUser, session: SessionDep) -> Response
         return render(request, "landing.html", {"nav": "home"})
     org = get_current_org(request, actor, session)
     repo = AccountsRepository(session)
-    orgs = (
-        repo.orgs_by_ids(accessible_org_ids(session, actor))
-        if (actor.is_facilitator or actor.is_platform_admin)
-        else []
-    )
+    switchable = actor.is_facilitator or actor.is_platform_admin
+    orgs = accessible_orgs(session, actor, limit=500) if switchable else []
     response = render(
         request,
         "home.html",
         {
             "nav": "home",
             "org": org,
-            "switchable_orgs": orgs[:200],
+            "switchable_orgs": orgs,
             "can_manage": can_manage_org(actor, org.id),
             "people_count": len(repo.people_of_org(org.id)),
         },
