@@ -1,0 +1,264 @@
+"""`winwin pairs`, `winwin share` and `winwin clusters` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NETWORK = {
+    "format": "winwin/1",
+    "organizations": [
+        {
+            "key": "kemi",
+            "name": "Kemi Oy",
+            "cluster": "chemistry",
+            "roles": ["supplier"],
+            "capabilities": ["barrier coatings"],
+            "values": ["circular economy"],
+        },
+        {
+            "key": "pinta",
+            "name": "Pinta Oy",
+            "cluster": "chemistry",
+            "roles": ["supplier"],
+            "capabilities": ["barrier coatings"],
+        },
+        {
+            "key": "kuusi",
+            "name": "Kuusi Paper Oy",
+            "cluster": "forest",
+            "roles": ["customer"],
+            "needs": ["barrier coatings"],
+            "values": ["circular economy"],
+        },
+        {
+            "key": "gran",
+            "name": "Gran AB",
+            "cluster": "forest",
+            "roles": ["customer"],
+            "needs": ["barrier coatings"],
+        },
+        {"key": "pakkaus", "name": "Pakkaus Oy", "cluster": "packaging", "roles": ["customer"]},
+        {"key": "kauppa", "name": "Kauppa Oy", "roles": ["customer"]},
+        {"key": "metsa", "name": "Metsä Oy", "cluster": "chemistry", "roles": ["customer"]},
+    ],
+    "ties": [
+        {"kind": "supplies", "from": "pinta", "to": "kuusi"},
+        {"kind": "supplies", "from": "kuusi", "to": "pakkaus"},
+        {"kind": "supplies", "from": "kuusi", "to": "metsa"},
+        {"kind": "supplies", "from": "pakkaus", "to": "kauppa"},
+        {"kind": "supplies", "from": "metsa", "to": "kauppa"},
+        {"kind": "partners", "from": "kemi", "to": "pinta"},
+    ],
+    "competitors": [["kemi", "gran"]],
+}
+
+CROSSED_GAME = {
+    "suppliers": {
+        "a": {"capacity": 1, "prefers": ["x", "y"]},
+        "b": {"capacity": 1, "prefers": ["y", "x"]},
+    },
+    "customers": {
+        "x": {"capacity": 1, "prefers": ["b", "a"]},
+        "y": {"capacity": 1, "prefers": ["a", "b"]},
+    },
+}
+
+
+def _write(tmp_path: Path, name: str, document: object) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(document), "utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def network(cli):  # type: ignore[no-untyped-def]
+    result = cli("import", "-", stdin=json.dumps(NETWORK))
+    assert result.code == 0, result.err
+    return cli
+
+
+def test_network_pairs_skip_tied_and_competing_organisations(network) -> None:  # type: ignore[no-untyped-def]
+    result = network("pairs", "--json")
+    assert result.code == 0, result.err
+    document = result.json()
+    # kemi–kuusi share a need and values; pinta–kuusi are tied; kemi–gran compete.
+    assert document["pairs"] == [["kemi", "kuusi"], ["pinta", "gran"]]
+    assert document["stable"] is True
+    assert document["wins"] == pytest.approx([1 + 1 + 2 / 3, 1.0])
+
+
+def test_customer_optimal_network_pairs_are_stable_too(network) -> None:  # type: ignore[no-untyped-def]
+    result = network("pairs", "--optimal", "customers", "--capacity", "1", "--json")
+    assert result.code == 0, result.err
+    assert result.json()["stable"] is True
+    assert result.json()["optimal"] == "customers"
+
+
+def test_clusters_report_communities_and_reach_outside_the_cluster(network) -> None:  # type: ignore[no-untyped-def]
+    result = network("clusters", "--seed", "4", "--json")
+    assert result.code == 0, result.err
+    document = result.json()
+    listed = sorted(k for group in document["communities"] for k in group)
+    assert listed == sorted(o["key"] for o in NETWORK["organizations"])
+    assert all(group == sorted(group) for group in document["communities"])
+    assert isinstance(document["modularity"], float)
+    # pinta → kuusi → {pakkaus (packaging), metsa (chemistry)}: one of two outside chemistry.
+    # kuusi → {pakkaus, metsa} → kauppa (no cluster): outside forest.
+    assert document["outside_reach"] == {"pinta": 0.5, "kuusi": 1.0}
+    assert network("clusters", "--seed", "4", "--json").json() == document
+
+
+def test_an_empty_database_has_no_pairs_and_no_communities(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("pairs", "--json").json() == {"pairs": [], "stable": True, "optimal": "suppliers"}
+    clusters = cli("clusters", "--json").json()
+    assert clusters["communities"] == [] and clusters["outside_reach"] == {}
+    assert clusters["modularity"] == 0.0
+
+
+def test_a_game_file_is_solved_for_the_side_asked(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    game = _write(tmp_path, "game.json", CROSSED_GAME)
+    suppliers = cli("pairs", "--game", game, "--json")
+    customers = cli("pairs", "--game", game, "--optimal", "customers", "--json")
+    assert suppliers.json()["pairs"] == [["a", "x"], ["b", "y"]]
+    assert customers.json()["pairs"] == [["a", "y"], ["b", "x"]]
+    assert suppliers.json()["stable"] is customers.json()["stable"] is True
+
+
+@pytest.mark.parametrize(
+    ("game", "where"),
+    [
+        ({**CROSSED_GAME, "extra": {}}, "extra"),
+        (
+            {"suppliers": {"a": {"capacity": -2, "prefers": []}}, "customers": {}},
+            "suppliers.a.capacity",
+        ),
+        (
+            {"suppliers": {"a": {"capacity": 1, "prefers": ["nobody"]}}, "customers": {}},
+            "suppliers.a.prefers[0]",
+        ),
+        (
+            {
+                "suppliers": {"a": {"capacity": 1, "prefers": []}},
+                "customers": {"x": {"capacity": 1, "prefers": ["a", "a"]}},
+            },
+            "customers.x.prefers[1]",
+        ),
+    ],
+)
+def test_a_bad_game_file_exits_2_naming_the_path(cli, tmp_path, game, where) -> None:  # type: ignore[no-untyped-def]
+    result = cli("pairs", "--game", _write(tmp_path, "bad.json", game), "--json")
+    assert result.code == 2
+    assert where in result.err
+    assert result.out == ""
+
+
+def test_an_unknown_side_is_bad_input(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    game = _write(tmp_path, "game.json", CROSSED_GAME)
+    result = cli("pairs", "--game", game, "--optimal", "both", "--json")
+    assert result.code == 2 and "optimal" in result.err
+
+
+# --- share: pure file input ----------------------------------------------------------------
+
+AIRPORT = {"type": "airport", "costs": {"small": 1, "medium": 2, "large": 4}}
+TABLE = {
+    "type": "table",
+    "players": ["a", "b", "c"],
+    "values": {"": 0, "a": 0, "b": 0, "c": 0, "a,b": 1, "a,c": 1, "b,c": 0, "a,b,c": 1},
+}
+SYNERGY = {
+    "type": "synergy",
+    "standalone": {"mill": 10, "lab": 2, "port": 4},
+    "synergy": [["mill", "lab", 6], ["mill", "port", 2]],
+}
+
+
+@pytest.mark.parametrize(
+    ("game", "method", "allocation", "in_core"),
+    [
+        (AIRPORT, "shapley", {"small": 1 / 3, "medium": 5 / 6, "large": 17 / 6}, True),
+        (AIRPORT, "proportional", {"small": 4 / 7, "medium": 8 / 7, "large": 16 / 7}, True),
+        (AIRPORT, "nucleolus", {"small": 0.5, "medium": 0.75, "large": 2.75}, True),
+        (TABLE, "shapley", {"a": 2 / 3, "b": 1 / 6, "c": 1 / 6}, False),
+        (TABLE, "nucleolus", {"a": 1.0, "b": 0.0, "c": 0.0}, True),
+        (SYNERGY, "shapley", {"mill": 14.0, "lab": 5.0, "port": 5.0}, True),
+    ],
+)
+def test_share_prints_the_allocation_and_its_core_check(
+    cli, tmp_path, game, method, allocation, in_core
+) -> None:  # type: ignore[no-untyped-def]
+    result = cli("share", _write(tmp_path, "g.json", game), "--method", method, "--json")
+    assert result.code == 0, result.err
+    document = result.json()
+    assert document["method"] == method
+    assert document["allocation"] == pytest.approx(allocation, abs=1e-7)
+    assert document["in_core"] is in_core
+
+
+def test_share_defaults_to_the_shapley_value(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    document = cli("share", _write(tmp_path, "g.json", SYNERGY), "--json").json()
+    assert document["method"] == "shapley" and document["exact"] is True
+
+
+def test_a_sampled_shapley_value_repeats_with_its_seed(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    game = _write(tmp_path, "g.json", TABLE)
+    first = cli("share", game, "--samples", "500", "--seed", "9", "--json").json()
+    again = cli("share", game, "--samples", "500", "--seed", "9", "--json").json()
+    assert first == again and first["exact"] is False and first["samples"] == 500
+    assert sum(first["allocation"].values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        ("{not json", "GAME"),
+        (json.dumps({"type": "airport", "costs": {"a": -1}}), "costs.a"),
+        (json.dumps({**TABLE, "values": {"": 0, "a": 1}}), 'values["a,b"]'),
+        (json.dumps({"type": "lottery"}), "type"),
+        ('{"type": "airport", "costs": {"a": NaN}}', "GAME"),
+    ],
+)
+def test_a_bad_game_exits_2_naming_where(cli, tmp_path, content, where) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bad.json"
+    path.write_text(content, "utf-8")
+    result = cli("share", str(path), "--json")
+    assert result.code == 2
+    assert where in result.err
+    assert result.out == ""
+
+
+def test_a_missing_game_file_and_an_unknown_method_are_bad_input(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("share", str(tmp_path / "nowhere.json"), "--json").code == 2
+    game = _write(tmp_path, "g.json", AIRPORT)
+    result = cli("share", game, "--method", "coin-toss", "--json")
+    assert result.code == 2 and "method" in result.err
+
+
+def test_the_nucleolus_of_a_large_game_is_refused(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    costs = {f"p{i:02d}": i for i in range(13)}
+    game = _write(tmp_path, "g.json", {"type": "airport", "costs": costs})
+    result = cli("share", game, "--method", "nucleolus", "--json")
+    assert result.code == 2 and "at most 12" in result.err
+
+
+def test_the_installed_command_shares_a_game_from_standard_input() -> None:
+    winwin = Path(sys.executable).with_name("winwin")
+    env = {**os.environ, "WINWIN_DATABASE_URL": "sqlite:///:memory:"}
+    done = subprocess.run(
+        [str(winwin), "share", "-", "--method", "shapley", "--json"],
+        input=json.dumps(AIRPORT),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert set(document) >= {"method", "allocation", "in_core"}
+    assert document["allocation"]["small"] == pytest.approx(1 / 3)
