@@ -23,7 +23,10 @@ integer columns and go through the vectorised functions of ``winwin.domain.score
 
 from __future__ import annotations
 
+import csv
+import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,16 +202,83 @@ def _scores_from_inputs(inputs: ScoreInputs) -> list[RelationshipScore]:
     return result
 
 
-def score_relationships(session: Session, *, round: str | None = None) -> list[RelationshipScore]:
+def score_relationships(
+    session: Session, *, round: str | None = None, org_ids: Sequence[int] | None = None
+) -> list[RelationshipScore]:
     """Score every relationship: in ``round`` when given, else in its latest round.
 
-    With ``round``, only relationships assessed in that round appear. The list is sorted
-    by the pair of keys, then by round.
+    With ``round``, only relationships assessed in that round appear; with ``org_ids``,
+    only relationships that one of these organisations is in. The list is sorted by the
+    pair of keys, then by round.
     """
     if round is not None and not round.strip():
         raise InvalidInput(Problem("round", "must not be empty"))
-    inputs = AssessmentRepository(session).score_inputs(round=round, latest=round is None)
+    if org_ids is not None and not org_ids:
+        return []
+    inputs = AssessmentRepository(session).score_inputs(
+        round=round, latest=round is None, org_ids=org_ids
+    )
     return _scores_from_inputs(inputs)
+
+
+CSV_COLUMNS = (
+    "a",
+    "b",
+    "round",
+    "instrument",
+    "status",
+    "score",
+    "side",
+    "respondents",
+    "accessibility",
+    "energy",
+    "impact",
+    "attraction",
+    "side_score",
+    "lever",
+    "gain",
+)
+
+
+def results_csv(scores: Sequence[RelationshipScore]) -> str:
+    """Scores as CSV: one row per side and one for the outside view (side ``third-party``).
+
+    Numbers are unrounded; an empty cell is a value that does not exist.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+
+    def cell(value: float | int | str | None) -> str:
+        return "" if value is None else (repr(value) if isinstance(value, float) else str(value))
+
+    for score in scores:
+        head = [*score.between, score.round, score.instrument, score.status, cell(score.score)]
+        for key in score.between:
+            side = score.sides[key]
+            values: list[float | str | None] = (
+                [None] * 7
+                if side is None
+                else [*(side.value(f) for f in FACTORS), side.score, side.lever, side.gain]
+            )
+            writer.writerow([*head, key, score.respondents.get(key, 0), *map(cell, values)])
+        if score.respondents.get(THIRD_PARTY) or score.outside_view:
+            outside = score.outside_view
+            writer.writerow(
+                [
+                    *head,
+                    THIRD_PARTY,
+                    score.respondents.get(THIRD_PARTY, 0),
+                    "",
+                    "",
+                    cell(outside.impact if outside else None),
+                    cell(outside.attraction if outside else None),
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    return buffer.getvalue()
 
 
 def scores_of_orgs(session: Session, *, org_ids: list[int]) -> list[RelationshipScore]:
