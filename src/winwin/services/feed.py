@@ -69,6 +69,8 @@ def local_network(
     item_ids: set[int],
     org_ids: set[int] | None,
     with_partners: bool = False,
+    owners: set[int] | None = None,
+    circle_ids: set[int] | None = None,
 ) -> policy.Network:
     """A snapshot holding the items, their reshare chains and what deciding them reads.
 
@@ -77,13 +79,15 @@ def local_network(
     """
     repo = SharingRepository(session)
     chain = repo.chain_ids(item_ids)
-    owners = repo.owner_ids(chain)
+    owner_ids = repo.owner_ids(chain) | (owners or set())
+    circles = set(circle_ids or ())
+    circles |= {i.circle_id for i in repo.items_by_ids(chain).values() if i.circle_id}
     scope = None if org_ids is None else set(org_ids)
     if scope is not None and with_partners:
-        scope |= repo.partner_ids(owners)
-        circles = {i.circle_id for i in repo.items_by_ids(chain).values() if i.circle_id}
+        scope |= repo.partner_ids(owner_ids)
         scope |= repo.circle_member_ids(circles)
-    return _network(session, repo.snapshot(org_ids=scope, item_ids=chain, owner_ids=owners))
+    rows = repo.snapshot(org_ids=scope, item_ids=chain, owner_ids=owner_ids, circle_ids=circles)
+    return _network(session, rows)
 
 
 def viewer_or_raise(session: Session, org: str, *, field: str = "ORG") -> Viewer:

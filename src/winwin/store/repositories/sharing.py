@@ -94,7 +94,12 @@ class SharingRepository:
         return found
 
     def snapshot(
-        self, *, org_ids: set[int] | None, item_ids: set[int] | None, owner_ids: set[int]
+        self,
+        *,
+        org_ids: set[int] | None,
+        item_ids: set[int] | None,
+        owner_ids: set[int],
+        circle_ids: set[int] | None = None,
     ) -> SnapshotRows:
         """Rows for a policy snapshot.
 
@@ -169,7 +174,9 @@ class SharingRepository:
             ((key_of(a), key_of(b)), topics[pid]) for pid, (a, b) in pact_ids.items()
         ]
         rows.items = self._item_rows(item_ids, key_of)
-        circle_ids = {r["circle_id"] for r in rows.items if r["circle_id"] is not None}
+        circle_ids = {r["circle_id"] for r in rows.items if r["circle_id"] is not None} | (
+            circle_ids or set()
+        )
         circle_query = select(Circle.id, Circle.key)
         if item_ids is not None:
             circle_query = circle_query.where(_in(Circle.id, circle_ids))
