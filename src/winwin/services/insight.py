@@ -6,6 +6,7 @@ The three doors (CLI, REST, web) call these; they read the network through
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,9 +81,14 @@ def solve_pairing(
     optimal: str = "suppliers",
     capacity: int = matching.DEFAULT_CAPACITY,
     candidates: int = matching.DEFAULT_CANDIDATES,
+    involving: Collection[int] | None = None,
 ) -> Pairing:
     """Natural pairs of the stored network: the stable matching of the candidate pairs
-    ranked by predicted mutual win (see :mod:`winwin.domain.matching`)."""
+    ranked by predicted mutual win (see :mod:`winwin.domain.matching`).
+
+    The matching is always solved for the whole network (stability is a property of the
+    whole); with ``involving`` (organisation ids) only the pairs with at least one of
+    those organisations are returned."""
     side = _check_side(optimal)
     if not 0 <= capacity <= MAX_CAPACITY:
         raise InvalidInput(Problem("capacity", f"must be from 0 to {MAX_CAPACITY}"))
@@ -102,6 +108,9 @@ def solve_pairing(
     game = matching.network_game(profiles, found, capacity=capacity)
     pairs = matching.deferred_acceptance(game, optimal=side)
     key_index = {o.key: i for i, o in enumerate(orgs)}
+    if involving is not None:
+        shown = {o.key for o in orgs if o.id in set(involving)}
+        pairs = [(s, c) for s, c in pairs if s in shown or c in shown]
     return Pairing(
         pairs=pairs,
         stable=matching.is_stable(game, pairs),
@@ -175,9 +184,16 @@ BROKER_EXACT_LIMIT = 5000
 """Above this many organisations betweenness counts only paths of length ≤ 4."""
 
 
-def find_clusters(session: Session, *, seed: int = 0, brokers: int = 0) -> ClusterReport:
+def find_clusters(
+    session: Session,
+    *,
+    seed: int = 0,
+    brokers: int = 0,
+    reach_of: Collection[int] | None = None,
+) -> ClusterReport:
     """Communities of the tie graph, outside reach per organisation, the declared
-    clusters beside them, and (when ``brokers > 0``) that many top brokers."""
+    clusters beside them, and (when ``brokers > 0``) that many top brokers. With
+    ``reach_of`` (organisation ids) outside reach is reported only for those."""
     if brokers < 0:
         raise InvalidInput(Problem("brokers", "must be at least 0"))
     repo = InsightRepository(session)
@@ -197,10 +213,14 @@ def find_clusters(session: Session, *, seed: int = 0, brokers: int = 0) -> Clust
     if brokers:
         cutoff = None if len(keys) <= BROKER_EXACT_LIMIT else 4
         top = cluster_domain.brokers(keys, edges, limit=brokers, cutoff=cutoff)
+    reach = cluster_domain.outside_reach(keys, clusters, supplies)
+    if reach_of is not None:
+        allowed = {o.key for o in orgs if o.id in set(reach_of)}
+        reach = {k: v for k, v in reach.items() if k in allowed}
     return ClusterReport(
         communities=found.communities,
         modularity=found.modularity,
-        outside_reach=cluster_domain.outside_reach(keys, clusters, supplies),
+        outside_reach=reach,
         declared={k: sorted(v) for k, v in sorted(declared.items())},
         agreement=cluster_domain.agreement(clusters, found.membership),
         brokers=top,

@@ -1,5 +1,105 @@
-"""api routes for insight (filled in by its capability)."""
+"""Natural pairs, joint investment sharing and cluster insight over REST.
 
-from fastapi import APIRouter
+Any signed-in person may use them. Network pairs are solved for the whole network but
+show only the pairs that involve an organisation the person works for (platform admins
+see all); cluster communities are network-wide, outside reach only for those
+organisations.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Query
+from pydantic import BaseModel, Field
+
+from winwin.api.deps import CurrentUser, SessionDep
+from winwin.domain.matching import DEFAULT_CANDIDATES, DEFAULT_CAPACITY
+from winwin.services import insight
+from winwin.services.access import accessible_org_ids
+
+router = APIRouter(tags=["insight"])
+
+MAX_SAMPLES = 100_000
+
+
+class PairsRead(BaseModel):
+    pairs: list[tuple[str, str]] = Field(description="[supplier, customer] pairs, sorted")
+    stable: bool
+    optimal: Literal["suppliers", "customers"]
+    wins: list[float] | None = Field(
+        None, description="Predicted mutual win of each pair (network pairs only)"
+    )
+
+
+class ShareRead(BaseModel):
+    method: Literal["shapley", "proportional", "nucleolus"]
+    allocation: dict[str, float]
+    in_core: bool | None = Field(description="null when not computed (over 20 players)")
+    kind: Literal["value", "cost"]
+    total: float
+    exact: bool
+    samples: int | None
+    explanation: str
+
+
+class BrokerRead(BaseModel):
+    org: str
+    betweenness: float
+
+
+class ClustersRead(BaseModel):
+    communities: list[list[str]]
+    modularity: float
+    outside_reach: dict[str, float]
+    declared: dict[str, list[str]]
+    agreement: float = Field(description="Normalised mutual information, declared vs found")
+    brokers: list[BrokerRead] = []
+
+
+Side = Literal["suppliers", "customers"]
+GameBody = Annotated[dict[str, Any], Body(description="A game document (see CONTRACT.md)")]
+
+
+@router.get("/pairs", response_model=PairsRead, summary="Natural pairs of the network")
+def network_pairs(
+    session: SessionDep,
+    actor: CurrentUser,
+    optimal: Side = "suppliers",
+    capacity: Annotated[int, Query(ge=0, le=insight.MAX_CAPACITY)] = DEFAULT_CAPACITY,
+    candidates: Annotated[int, Query(ge=1, le=insight.MAX_CANDIDATES)] = DEFAULT_CANDIDATES,
+) -> dict[str, Any]:
+    involving = None if actor.is_platform_admin else accessible_org_ids(session, actor)
+    result = insight.solve_pairing(
+        session, optimal=optimal, capacity=capacity, candidates=candidates, involving=involving
+    )
+    return result.as_dict()
+
+
+@router.post("/pairs", response_model=PairsRead, summary="Solve a matching game")
+def game_pairs(game: GameBody, actor: CurrentUser, optimal: Side = "suppliers") -> dict[str, Any]:
+    return insight.solve_game(game=game, optimal=optimal).as_dict()
+
+
+@router.post("/share", response_model=ShareRead, summary="Share a joint investment")
+def share(
+    game: GameBody,
+    actor: CurrentUser,
+    method: Literal["shapley", "proportional", "nucleolus"] = "shapley",
+    samples: Annotated[int | None, Query(ge=1, le=MAX_SAMPLES)] = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    result = insight.share_investment(game=game, method=method, samples=samples, seed=seed)
+    return insight.sharing_as_dict(result)
+
+
+@router.get("/clusters", response_model=ClustersRead, summary="Communities and outside reach")
+def clusters(
+    session: SessionDep,
+    actor: CurrentUser,
+    seed: int = 0,
+    brokers: Annotated[int, Query(ge=0, le=100)] = 10,
+) -> dict[str, Any]:
+    reach_of = None if actor.is_platform_admin else accessible_org_ids(session, actor)
+    report = insight.find_clusters(session, seed=seed, brokers=brokers, reach_of=reach_of)
+    return report.as_dict()

@@ -1,0 +1,115 @@
+"""`/api/v1/pairs`, `/api/v1/share` and `/api/v1/clusters` over HTTP, on both databases."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from test_insight_cli import AIRPORT, CROSSED_GAME, NETWORK  # type: ignore[import-not-found]
+
+from winwin.api.app import create_app
+from winwin.schemas.document import parse_document
+from winwin.services import network_io
+from winwin.services.accounts import create_api_token
+from winwin.settings import Settings
+from winwin.store.db import session_factory, unit_of_work
+from winwin.store.models.accounts import User
+from winwin.store.repositories.network import NetworkRepository
+
+
+@pytest.fixture
+def api(engine: Engine, db_url: str) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """A client and bearer headers of a platform admin and of a member of `pinta`."""
+    import json
+
+    tokens: dict[str, str] = {}
+    with unit_of_work(session_factory(engine)) as session:
+        network_io.import_network(session, parse_document(json.dumps(NETWORK).encode()))
+        pinta = NetworkRepository(session).get_or_raise("pinta").id
+        for who, org_id, role in (("admin", None, "platform_admin"), ("pinta", pinta, "member")):
+            user = User(email=f"{who}@example.com", name=who, org_id=org_id, role=role)
+            session.add(user)
+            session.flush()
+            tokens[who] = create_api_token(session, user_id=user.id, name="test").token
+    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    with TestClient(app) as client:
+        yield client, tokens
+    app.state.engine.dispose()
+
+
+def _as(tokens: dict[str, str], who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens[who]}"}
+
+
+def test_network_pairs_answer_as_the_command_does(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    response = client.get("/api/v1/pairs", headers=_as(tokens, "admin"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["pairs"] == [["kemi", "kuusi"], ["pinta", "gran"]]
+    assert body["stable"] is True
+
+
+def test_a_member_sees_only_the_pairs_of_its_own_organisation(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    body = client.get("/api/v1/pairs", headers=_as(tokens, "pinta")).json()
+    assert body["pairs"] == [["pinta", "gran"]]
+
+
+def test_insight_needs_a_signed_in_person(api) -> None:  # type: ignore[no-untyped-def]
+    client, _ = api
+    assert client.get("/api/v1/pairs").status_code == 401
+    assert client.get("/api/v1/clusters").status_code == 401
+    assert client.post("/api/v1/share", json=AIRPORT).status_code == 401
+
+
+def test_a_posted_matching_game_is_solved_for_the_side_asked(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    response = client.post(
+        "/api/v1/pairs?optimal=customers", json=CROSSED_GAME, headers=_as(tokens, "pinta")
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["pairs"] == [["a", "y"], ["b", "x"]]
+
+
+def test_a_bad_matching_game_is_422_naming_the_path(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    game = copy.deepcopy(CROSSED_GAME)
+    game["suppliers"]["a"]["capacity"] = -1
+    response = client.post("/api/v1/pairs", json=game, headers=_as(tokens, "pinta"))
+    assert response.status_code == 422
+    assert "suppliers.a.capacity" in response.text
+
+
+def test_a_posted_game_is_shared_by_the_method_asked(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    response = client.post(
+        "/api/v1/share?method=nucleolus", json=AIRPORT, headers=_as(tokens, "pinta")
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["allocation"] == pytest.approx({"small": 0.5, "medium": 0.75, "large": 2.75})
+    assert body["in_core"] is True and body["kind"] == "cost"
+
+
+def test_a_bad_game_is_422_and_an_unknown_method_too(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    bad = client.post(
+        "/api/v1/share", json={"type": "airport", "costs": {"a": -3}}, headers=_as(tokens, "admin")
+    )
+    assert bad.status_code == 422 and "costs.a" in bad.text
+    unknown = client.post("/api/v1/share?method=dice", json=AIRPORT, headers=_as(tokens, "admin"))
+    assert unknown.status_code == 422
+
+
+def test_clusters_show_outside_reach_only_for_ones_own_organisation(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    admin = client.get("/api/v1/clusters?seed=4", headers=_as(tokens, "admin")).json()
+    member = client.get("/api/v1/clusters?seed=4", headers=_as(tokens, "pinta")).json()
+    assert admin["outside_reach"] == {"pinta": 0.5, "kuusi": 1.0}
+    assert member["outside_reach"] == {"pinta": 0.5}
+    assert member["communities"] == admin["communities"]
+    assert admin["brokers"] and admin["brokers"][0]["org"] == "kuusi"
