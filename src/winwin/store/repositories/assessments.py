@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from winwin.store.models import (
@@ -19,6 +19,7 @@ from winwin.store.models import (
     Invitation,
     Organization,
     Response,
+    Tie,
 )
 
 FACTOR_CODES = {"accessibility": 0, "energy": 1, "impact": 2, "attraction": 3}
@@ -164,6 +165,27 @@ class AssessmentRepository:
         b = self.session.get(Organization, b_id)
         assert a is not None and b is not None  # foreign keys keep the pair whole
         return a, b
+
+    def org_names(self, keys: Sequence[str]) -> dict[str, str]:
+        if not keys:
+            return {}
+        rows = self.session.execute(
+            select(Organization.key, Organization.name).where(Organization.key.in_(keys))
+        )
+        return {key: name for key, name in rows}
+
+    def partner_keys(self, org_id: int, limit: int = 500) -> list[str]:
+        """Keys of the organisations tied to this one, either way (for choosing a pair)."""
+        other = case((Tie.from_id == org_id, Tie.to_id), else_=Tie.from_id)
+        ids = select(other).where(or_(Tie.from_id == org_id, Tie.to_id == org_id))
+        return list(
+            self.session.scalars(
+                select(Organization.key)
+                .where(Organization.id.in_(ids))
+                .order_by(Organization.key)
+                .limit(limit)
+            )
+        )
 
     def invitation_by_token_hash(self, token_hash: str) -> Invitation | None:
         return self.session.scalar(

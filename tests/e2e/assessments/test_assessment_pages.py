@@ -1,0 +1,147 @@
+"""The assessment pages through the HTTP client, in Finnish and English, on both databases."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+FULL = {f"{f}{n}": 4 for f in "aeit" for n in range(1, 6)}
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match
+    return match.group(1)
+
+
+def page(world, who, path, lang="en", **kwargs):
+    headers = {"Accept-Language": lang}
+    if who:
+        headers.update(world.headers(who))
+    return world.client.get(path, headers=headers, **kwargs)
+
+
+def post(world, who, path, data, lang="en"):
+    headers = {"Accept-Language": lang}
+    if who:
+        headers.update(world.headers(who))
+    token = csrf(world.client.get("/login", headers={"Accept-Language": lang}).text)
+    return world.client.post(
+        path, data={"csrf_token": token, **data}, headers=headers, follow_redirects=False
+    )
+
+
+def open_round_by_page(world) -> int:
+    opened = post(
+        world,
+        "fac",
+        "/relationships/rounds?org=pakkaus",
+        {"other": "kuusi", "round": "2026-Q1", "instrument": "customer-relationship"},
+    )
+    assert opened.status_code == 303, opened.text
+    return int(opened.headers["location"].rsplit("/", 1)[1])
+
+
+def invite_by_page(world, round_id: int, side: str, name: str) -> str:
+    made = post(world, "fac", f"/rounds/{round_id}/invitations", {"side": side, "name": name})
+    assert made.status_code == 200, made.text
+    links = re.findall(r'data-side="([^"]+)">[^<]*/answer/([^<]+)</code>', made.text)
+    assert links and links[0][0] == side
+    return links[0][1]
+
+
+def answer_by_page(world, token: str, answers: dict[str, int], lang="en"):
+    data = {f"item-{k}": str(v) for k, v in answers.items()}
+    return post(world, None, f"/answer/{token}", data, lang=lang)
+
+
+def test_a_facilitator_runs_a_round_through_the_pages_and_sees_scores_and_lever(world):
+    round_id = open_round_by_page(world)
+    tokens = {
+        side: invite_by_page(world, round_id, side, name)
+        for side, name in (("kuusi", "Anna"), ("pakkaus", "Pekka"), ("third-party", "Outi"))
+    }
+    form = page(world, None, f"/answer/{tokens['third-party']}", lang="fi")
+    assert form.status_code == 200
+    assert '<html lang="fi">' in form.text
+    assert form.text.count('class="answer-item') == 10  # impact and attraction only
+    english = page(world, None, f"/answer/{tokens['kuusi']}")
+    assert english.text.count('class="answer-item') == 20
+    assert "Our partner's values and aims meet ours on many levels." in html.unescape(english.text)
+
+    saved = answer_by_page(world, tokens["kuusi"], FULL)
+    assert saved.status_code == 200 and "Your answers are saved" in saved.text
+    low_energy = {**FULL, **{f"e{n}": 2 for n in range(1, 5)}, "e5": 4}
+    assert answer_by_page(world, tokens["pakkaus"], low_energy, lang="fi").status_code == 200
+    assert answer_by_page(world, tokens["third-party"], {"i1": 5}).status_code == 200
+
+    rel = page(world, "fac", "/relationships/kuusi/pakkaus")
+    assert rel.status_code == 200
+    # pakkaus: A = 0.65, E = (4 * 0.25 + 0.25) / 5 = 0.25; the lever is energy,
+    # gain 50 * A * (1 - E) = 24.375.
+    assert "Raising energy to the top would add 24.4 points" in rel.text
+    assert '"type": "radar"' in html.unescape(rel.text)
+    fi = page(world, "fac", "/relationships/kuusi/pakkaus", lang="fi")
+    assert "Energian nostaminen huipulle toisi 24,4 pistettä lisää" in fi.text
+
+    dashboard = page(world, "kadmin", "/relationships")
+    assert dashboard.status_code == 200
+    assert "Pakkaus Oy" in dashboard.text
+    clients = page(world, "fac", "/relationships/clients")
+    assert clients.status_code == 200 and "Pakkaus Oy" in clients.text
+
+
+def test_a_bad_answer_on_the_form_is_shown_beside_its_item_and_not_stored(world):
+    round_id = open_round_by_page(world)
+    token = invite_by_page(world, round_id, "third-party", "Outi")
+    refused = answer_by_page(world, token, {"i1": 9, "t1": 3})
+    assert refused.status_code == 422
+    assert 'id="error-i1"' in refused.text
+    assert "Choose a whole number from 1 to 5." in refused.text
+    sneaky = post(world, None, f"/answer/{token}", {"item-a1": "3", "item-i1": "2"})
+    assert sneaky.status_code == 200  # items a third party does not see are not read
+    form = world.call(None, "GET", f"/api/v1/responses/{token}").json()
+    assert form["answers"] == {"i1": 2}
+    nothing = post(world, None, f"/answer/{token}", {})
+    assert nothing.status_code == 422
+
+
+def test_after_the_round_closes_the_form_says_so_and_refuses_changes(world):
+    round_id = open_round_by_page(world)
+    token = invite_by_page(world, round_id, "kuusi", "Anna")
+    assert answer_by_page(world, token, {"a1": 2}).status_code == 200
+    closed = post(world, "fac", f"/rounds/{round_id}/close", {})
+    assert closed.status_code == 303
+    refused = answer_by_page(world, token, {"a1": 5})
+    assert refused.status_code == 409
+    assert "This round is closed" in refused.text
+    assert world.call(None, "GET", f"/api/v1/responses/{token}").json()["answers"] == {"a1": 2}
+
+
+def test_opening_a_round_with_a_stranger_shows_the_problem_on_the_form(world):
+    refused = post(
+        world,
+        "kadmin",
+        "/relationships/rounds",
+        {"other": "ghost", "round": "r1", "instrument": "customer-relationship"},
+    )
+    assert refused.status_code == 422
+    assert "unknown organisation" in refused.text
+    assert page(world, "kmember", "/relationships").status_code == 200
+    assert page(world, "kmember", "/relationships/clients").status_code == 404
+
+
+def test_an_organisation_adds_its_own_instrument_in_the_web_form(world):
+    data = {"key": "pulse", "name_fi": "Pulssi", "name_en": "Pulse", "scale": "5"}
+    for n, factor in enumerate(("accessibility", "energy", "impact", "attraction")):
+        data |= {f"factor_{n}": factor, f"text_fi_{n}": f"{n} fi", f"text_en_{n}": f"{n} en"}
+    made = post(world, "kadmin", "/instruments", data)
+    assert made.status_code == 200, made.text
+    assert "The instrument pulse was added." in made.text
+    broken = post(world, "kadmin", "/instruments", {**data, "key": "pulse2", "text_fi_3": ""})
+    assert broken.status_code == 422
+    assert "items[3].text.fi" in broken.text
+    keys = [i["key"] for i in world.call("kadmin", "GET", "/api/v1/instruments").json()]
+    assert "pulse" in keys and "pulse2" not in keys
+    assert json.loads(json.dumps(keys))  # listed as JSON by the API too
