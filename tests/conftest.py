@@ -39,7 +39,8 @@ def postgres_available() -> bool:
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # The process id keeps concurrent test runs on one server out of each other's way.
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 def postgres_schema_url() -> str:
@@ -64,6 +65,16 @@ def require_postgres() -> None:
         if REQUIRE_POSTGRES:
             pytest.fail(f"PostgreSQL is required but does not answer at {POSTGRES_URL}")
         pytest.skip("PostgreSQL does not answer (set WINWIN_REQUIRE_POSTGRES=1 to fail)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_schema_at_exit() -> Iterator[None]:
+    yield
+    if _pg_ok:
+        engine = build_engine(POSTGRES_URL)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "t_{_worker()}" CASCADE'))
+        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
