@@ -136,15 +136,17 @@ def blocking_pairs(game: MatchingGame, pairs: Iterable[Pair]) -> list[Pair]:
         partners.setdefault(("s", s), []).append(c)
         partners.setdefault(("c", c), []).append(s)
 
+    # Rank of each agent's worst partner; a partner it does not even list ranks last.
+    worst = {
+        (side, who): max(rank[side][who].get(x, len(rank[side][who])) for x in mine)
+        for (side, who), mine in partners.items()
+    }
+
     def wants(side: str, who: str, other: str, capacity: int) -> bool:
         mine = partners.get((side, who), [])
         if len(mine) < capacity:
             return True
-        if not mine:
-            return False
-        ranks = rank[side][who]
-        # A partner it does not even list ranks below everyone it lists.
-        return ranks[other] < max(ranks.get(x, len(ranks)) for x in mine)
+        return bool(mine) and rank[side][who][other] < worst[(side, who)]
 
     return sorted(
         (s, c)
@@ -339,23 +341,53 @@ class _Features:
         self.forbidden = sparse.csr_matrix((np.ones(len(fa)), (fa, fb)), shape=(n, n))
 
     def block(self, s: IntArray, c: IntArray) -> FloatArray:
-        """``win(s_i, c_j)`` for every row ``i`` and column ``j`` (0 where not a candidate)."""
+        """``win(s_i, c_j)`` for every row ``i`` and column ``j`` (0 where not a candidate).
+
+        Computed in place on one dense block to keep temporaries few."""
 
         def dense(m: Any) -> FloatArray:
             return np.asarray(m.toarray(), dtype=np.float64)
 
-        cover_c = dense(self.caps[s] @ self.needs[c].T) / np.maximum(self.n_needs[c], 1)[None, :]
-        cover_s = dense(self.needs[s] @ self.caps[c].T) / np.maximum(self.n_needs[s], 1)[:, None]
+        win = dense(self.caps[s] @ self.needs[c].T)
+        win /= np.maximum(self.n_needs[c], 1)[None, :]
+        part = dense(self.needs[s] @ self.caps[c].T)
+        part /= np.maximum(self.n_needs[s], 1)[:, None]
+        win += part
         inter = dense(self.values[s] @ self.values[c].T)
-        union = self.n_values[s][:, None] + self.n_values[c][None, :] - inter
-        affinity = cover_c + cover_s + inter / np.maximum(union, 1)
-        common = dense(self.supplies[s] @ self.supplies[c].T)
-        c_supplies_s = dense(self.supplied_by[s][:, c])
+        np.add(self.n_values[s][:, None], self.n_values[c][None, :], out=part)
+        part -= inter
+        np.maximum(part, 1, out=part)
+        inter /= part
+        win += inter
+        without = win <= 0
+        # reach = (|customers(c)| - |common customers| - [c supplies s]) / (1 + |customers(c)|)
         deg = self.n_customers[c][None, :]
-        reach = (deg - common - c_supplies_s) / (1 + deg)
-        win = np.where(affinity > 0, affinity + reach, 0.0)
-        win[dense(self.forbidden[s][:, c]) > 0] = 0.0
+        common = self.supplies[s] @ self.supplies[c].T
+        np.subtract(deg, dense(common), out=part)
+        back = self.supplied_by[s][:, c].tocoo()
+        part[back.row, back.col] -= 1.0
+        part /= 1 + deg
+        win += part
+        win[without] = 0.0
+        banned = self.forbidden[s][:, c].tocoo()
+        win[banned.row, banned.col] = 0.0
         return win
+
+
+def _top(win: FloatArray, k: int) -> tuple[IntArray, IntArray]:
+    """``(row, column)`` of each row's ``k`` greatest positive entries, ties to the lower
+    column: the first ``k`` of a stable sort by descending value."""
+    if win.shape[1] > k:
+        threshold = -np.partition(-win, k - 1, axis=1)[:, k - 1]
+        keep = (win >= threshold[:, None]) & (win > 0)
+    else:
+        keep = win > 0
+    rows, cols = np.nonzero(keep)
+    order = np.lexsort((cols, -win[rows, cols], rows))
+    rows, cols = rows[order], cols[order]
+    starts = np.searchsorted(rows, rows, side="left")
+    first = np.arange(rows.size) - starts < k
+    return rows[first].astype(np.int64), cols[first].astype(np.int64)
 
 
 def candidate_pairs(
@@ -372,32 +404,37 @@ def candidate_pairs(
 
     ``supplies`` are ``(from, to)`` index pairs; ``forbidden`` are unordered index pairs
     that may not be paired (ties of any kind, competitors). Scores follow
-    :func:`predicted_win` exactly; the work runs in blocks of at most
-    :data:`BLOCK_CELLS` cells."""
+    :func:`predicted_win` exactly; the work runs in blocks of supplier rows of at most
+    :data:`BLOCK_CELLS` cells, keeping each customer's best suppliers as it goes."""
     features = _Features(profiles, supplies, forbidden)
     sup = np.array([i for i, p in enumerate(profiles) if "supplier" in p.roles], dtype=np.int64)
     cus = np.array([i for i, p in enumerate(profiles) if "customer" in p.roles], dtype=np.int64)
     out: dict[tuple[int, int], float] = {}
     if sup.size == 0 or cus.size == 0 or per_org <= 0:
         return out
+    # Each customer's best suppliers so far: scores and supplier positions, (k, customers).
+    best_win = np.zeros((0, cus.size))
+    best_row = np.zeros((0, cus.size), dtype=np.int64)
     step = max(1, BLOCK_CELLS // cus.size)
     for start in range(0, sup.size, step):
         rows = sup[start : start + step]
         win = features.block(rows, cus)
-        best = np.argsort(-win, axis=1, kind="stable")[:, :per_org]
-        for r, cols in enumerate(best):
-            for j in cols.tolist():
-                if win[r, j] > 0:
-                    out[(int(rows[r]), int(cus[j]))] = float(win[r, j])
-    step = max(1, BLOCK_CELLS // sup.size)
-    for start in range(0, cus.size, step):
-        cols = cus[start : start + step]
-        win = features.block(sup, cols)
-        best = np.argsort(-win, axis=0, kind="stable")[:per_org, :]
-        for j in range(cols.size):
-            for r in best[:, j].tolist():
-                if win[r, j] > 0:
-                    out[(int(sup[r]), int(cols[j]))] = float(win[r, j])
+        r, j = _top(win, per_org)
+        for a, b, w in zip(rows[r].tolist(), cus[j].tolist(), win[r, j].tolist(), strict=True):
+            out[(a, b)] = w
+        column_rows, column_cols = _top(np.ascontiguousarray(win.T), per_org)
+        block_win = np.zeros((per_org, cus.size))
+        block_row = np.zeros((per_org, cus.size), dtype=np.int64)
+        slot = np.arange(column_rows.size) - np.searchsorted(column_rows, column_rows)
+        block_win[slot, column_rows] = win[column_cols, column_rows]
+        block_row[slot, column_rows] = start + column_cols
+        merged_win = np.concatenate([best_win, block_win])
+        merged_row = np.concatenate([best_row, block_row])
+        order = np.lexsort((merged_row, -merged_win), axis=0)[:per_org]
+        best_win = np.take_along_axis(merged_win, order, axis=0)
+        best_row = np.take_along_axis(merged_row, order, axis=0)
+    for k, j in zip(*np.nonzero(best_win > 0), strict=True):
+        out[(int(sup[best_row[k, j]]), int(cus[j]))] = float(best_win[k, j])
     # Two organisations form one natural pair: keep the direction with the greater win.
     for a, b in [pair for pair in out if pair[0] < pair[1] and pair[::-1] in out]:
         weaker = (a, b) if out[(a, b)] < out[(b, a)] else (b, a)

@@ -180,8 +180,8 @@ class ClusterReport:
         return out
 
 
-BROKER_EXACT_LIMIT = 5000
-"""Above this many organisations betweenness counts only paths of length ≤ 4."""
+BROKER_SOURCES = 500
+"""Betweenness counts shortest paths from at most this many (seeded, sampled) sources."""
 
 
 def find_clusters(
@@ -211,8 +211,7 @@ def find_clusters(
             declared.setdefault(cluster, []).append(key)
     top: list[tuple[str, float]] = []
     if brokers:
-        cutoff = None if len(keys) <= BROKER_EXACT_LIMIT else 4
-        top = cluster_domain.brokers(keys, edges, limit=brokers, cutoff=cutoff)
+        top = cluster_domain.brokers(keys, edges, limit=brokers, sources=BROKER_SOURCES, seed=seed)
     reach = cluster_domain.outside_reach(keys, clusters, supplies)
     if reach_of is not None:
         allowed = {o.key for o in orgs if o.id in set(reach_of)}

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from test_insight_cli import AIRPORT, CROSSED_GAME, NETWORK  # type: ignore[import-not-found]
 
+from e2e.insight.documents import AIRPORT, CROSSED_GAME, NETWORK
 from winwin.api.app import create_app
 from winwin.schemas.document import parse_document
 from winwin.services import network_io

@@ -272,27 +272,34 @@ def test_candidates_score_as_the_formula_and_never_pair_tied_or_competing_orgs(n
             customer_customers=frozenset(customers_of.get(c, set())),
         )
         assert win == pytest.approx(expected) and 0 < win <= 4
-    # Every supplier's best candidate (by the formula) is kept unless the reverse won.
-    for s, p in enumerate(profiles):
-        if "supplier" not in p.roles:
-            continue
-        scores = [
-            (
-                m.predicted_win(
-                    p,
-                    q,
-                    supplier_customers=frozenset(customers_of.get(s, set())),
-                    customer_customers=frozenset(customers_of.get(c, set())),
-                ),
-                c,
-            )
-            for c, q in enumerate(profiles)
-            if "customer" in q.roles and c != s and frozenset((s, c)) not in banned
-        ]
-        positive = [x for x in scores if x[0] > 0]
-        if positive:
-            top = max(positive, key=lambda x: (x[0], -x[1]))[1]
-            assert (s, top) in found or (top, s) in found
+
+    # Every organisation's best counterpart (by the formula) is kept, unless as the
+    # reverse pair, which won.
+    def win(s: int, c: int) -> float:
+        return m.predicted_win(
+            profiles[s],
+            profiles[c],
+            supplier_customers=frozenset(customers_of.get(s, set())),
+            customer_customers=frozenset(customers_of.get(c, set())),
+        )
+
+    def allowed(s: int, c: int) -> bool:
+        return (
+            s != c
+            and "supplier" in profiles[s].roles
+            and "customer" in profiles[c].roles
+            and frozenset((s, c)) not in banned
+        )
+
+    n = len(profiles)
+    for me in range(n):
+        as_supplier = [(win(me, c), -c, (me, c)) for c in range(n) if allowed(me, c)]
+        as_customer = [(win(s, me), -s, (s, me)) for s in range(n) if allowed(s, me)]
+        for options in (as_supplier, as_customer):
+            positive = [x for x in options if x[0] > 0]
+            if positive:
+                a, b = max(positive)[2]
+                assert (a, b) in found or (b, a) in found
 
 
 @settings(deadline=None)
