@@ -97,6 +97,15 @@ class _Importer:
         self.assessments = AssessmentRepository(session)
         self.problems: list[Problem] = []
         self.summary = ImportSummary()
+        self._stored_items: dict[str, dict[str, Any]] | None = None
+        self._resolved: dict[str, tuple[list[str], str, str]] | None = None
+
+    @property
+    def stored_items(self) -> dict[str, dict[str, Any]]:
+        """The items already in the database, by key (read once per import)."""
+        if self._stored_items is None:
+            self._stored_items = {row["key"]: row for row in self.items.rows()}
+        return self._stored_items
 
     # checks ---------------------------------------------------------------------------
     def check(self) -> None:
@@ -332,11 +341,10 @@ class _Importer:
         )
 
     def _stored_policies(self, id_to_key: dict[int, str]) -> list[policy.ItemPolicy]:
-        self.stored_item_rows = self.items.rows()
         circle_keys = {cid: key for key, (cid, _, _) in self.net.circles().items()}
-        by_id = {row["id"]: row["key"] for row in self.stored_item_rows}
+        by_id = {row["id"]: row["key"] for row in self.stored_items.values()}
         out = []
-        for row in self.stored_item_rows:
+        for row in self.stored_items.values():
             out.append(
                 policy.ItemPolicy(
                     key=row["key"],
@@ -355,11 +363,9 @@ class _Importer:
 
     def resolved_items(self) -> dict[str, tuple[list[str], str, str]]:
         """Each document item's (topics, title, body), a reshare inheriting what it omits."""
-        if hasattr(self, "_resolved"):
+        if self._resolved is not None:
             return self._resolved
-        stored = {
-            row["key"]: row for row in getattr(self, "stored_item_rows", None) or self.items.rows()
-        }
+        stored = self.stored_items
         in_doc = {item.key: item for item in self.doc.items}
         resolved: dict[str, tuple[list[str], str, str]] = {}
 
@@ -481,10 +487,7 @@ class _Importer:
             return
         circles = {key: cid for key, (cid, _, _) in self.net.circles().items()}
         resolved = self.resolved_items()
-        stored = {
-            row["key"]: row
-            for row in (getattr(self, "stored_item_rows", None) or self.items.rows())
-        }
+        stored = self.stored_items
         now = datetime.now(UTC)
         new, changed = [], []
         details: dict[str, tuple[list[str], list[int], list[tuple[str, str]]]] = {}
@@ -498,7 +501,9 @@ class _Importer:
                 "circle_id": circles[item.audience.circle] if item.audience.circle else None,
                 "own_content": item.title is not None,
             }
-            exclusions = [(e.kind, e.value) for e in map(policy.Exclusion.parse, item.exclude)]
+            exclusions: list[tuple[str, str]] = [
+                (e.kind, e.value) for e in map(policy.Exclusion.parse, item.exclude)
+            ]
             orgs = sorted(ids[k] for k in set(item.audience.orgs or ()))
             current = stored.get(item.key)
             created = parse_time(item.created) if item.created else None
@@ -759,7 +764,7 @@ def export_network(session: Session) -> dict[str, Any]:
                         }
                         for r in stored.responses
                     ),
-                    key=lambda r: r["respondent"],
+                    key=lambda r: str(r["respondent"]),
                 ),
             }
         )
