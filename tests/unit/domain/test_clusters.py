@@ -112,3 +112,12 @@ def test_brokers_are_listed_highest_first_and_cut_at_the_limit() -> None:
 def test_declared_clusters_that_match_the_communities_agree_fully() -> None:
     assert c.agreement(["x", "x", "y", "y"], [0, 0, 1, 1]) == pytest.approx(1.0)
     assert c.agreement(["x", "y", "x", "y"], [0, 0, 1, 1]) == pytest.approx(0.0)
+
+
+def test_sampled_brokers_still_find_the_hub_of_a_star() -> None:
+    keys = [f"o{i:02d}" for i in range(40)]
+    star = [(0, i) for i in range(1, 40)] + [(1, 2)]
+    exact = c.brokers(keys, star, limit=1)
+    sampled = c.brokers(keys, star, limit=1, sources=10, seed=5)
+    assert exact[0][0] == sampled[0][0] == "o00"
+    assert c.brokers(keys, star, sources=40) == c.brokers(keys, star)
