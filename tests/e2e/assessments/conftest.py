@@ -80,3 +80,9 @@ def world(engine: Engine, db_url: str) -> Iterator[World]:
     with TestClient(app) as client:
         yield World(client=client, engine=engine, tokens=tokens, emails=emails)
     app.state.engine.dispose()
+
+
+@pytest.fixture
+def people(engine: Engine) -> tuple[dict[str, str], dict[str, str]]:
+    """The network and its people stored on this test's database: (tokens, emails)."""
+    return seed(engine)

@@ -1,0 +1,144 @@
+"""In a real browser (Debian's chromium through Playwright): a facilitator opens a round,
+both sides and a third party answer through their personal links in Finnish and English,
+and the relationship page shows the scores, the lever, the gaps and the charts."""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from winwin.settings import Settings
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "correct horse battery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(people: object, db_url: str) -> Iterator[str]:
+    from winwin.api.app import create_app
+
+    app = create_app(Settings(database_url=db_url, secret_key="browser-test-secret"))
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def answer_all(page, values: dict[str, int]) -> None:
+    for item, value in values.items():
+        page.locator(f'input[name="item-{item}"][value="{value}"]').check()
+    page.get_by_role("button", name=("Save answers", "Tallenna vastaukset")[0]).or_(
+        page.get_by_role("button", name="Tallenna vastaukset")
+    ).click()
+
+
+def test_a_round_from_opening_to_the_relationship_page_in_a_browser(server: str, browser):
+    errors: list[str] = []
+    facilitator = browser.new_context(locale="en-GB")
+    page = facilitator.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{server}/login")
+    page.fill("#email", "fac@example.com")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server}/")
+
+    page.goto(f"{server}/relationships?org=pakkaus")
+    page.fill("#other", "kuusi")
+    page.fill("#round", "2026-Q1")
+    page.get_by_role("button", name="Open the round").click()
+    page.wait_for_url("**/rounds/*")
+
+    links: dict[str, str] = {}
+    for side, name, language in (
+        ("kuusi", "Anna", "en"),
+        ("pakkaus", "Pekka", "fi"),
+        ("third-party", "Outi", "fi"),
+    ):
+        page.select_option("#side", side)
+        page.fill("#name", name)
+        page.select_option("#locale", language)
+        page.get_by_role("button", name="Create a personal link").click()
+        links[side] = page.locator(f'code.answer-link[data-side="{side}"]').inner_text()
+
+    # Each respondent opens their own link, with no sign-in, in their own language.
+    kuusi = browser.new_context(locale="en-GB").new_page()
+    kuusi.goto(links["kuusi"])
+    assert kuusi.locator("html").get_attribute("lang") == "en"
+    assert kuusi.locator("fieldset.answer-item").count() == 20
+    answer_all(kuusi, {f"{f}{n}": 4 for f in "aeit" for n in range(1, 6)})
+    assert "Your answers are saved" in kuusi.locator("[role=status]").inner_text()
+
+    pakkaus = browser.new_context(locale="fi-FI").new_page()
+    pakkaus.goto(links["pakkaus"])
+    assert pakkaus.locator("html").get_attribute("lang") == "fi"
+    low_energy = {f"{f}{n}": 4 for f in "aeit" for n in range(1, 6)}
+    low_energy.update({f"e{n}": 2 for n in range(1, 5)})
+    answer_all(pakkaus, low_energy)
+    assert "Vastauksesi on tallennettu" in pakkaus.locator("[role=status]").inner_text()
+
+    outsider = browser.new_context(locale="fi-FI").new_page()
+    outsider.goto(links["third-party"])
+    assert outsider.locator("fieldset.answer-item").count() == 10
+    assert outsider.locator('input[name="item-a1"]').count() == 0
+    answer_all(outsider, {"i1": 5, "t1": 3})
+
+    # kuusi: every factor 0.65 (the fifth item is reverse-coded), S = 42.25;
+    # pakkaus: A = I = T = 0.65, E = 0.25, S = 29.25, lever energy, gain 24.375.
+    r = math.sqrt(42.25 * 29.25)
+    page.goto(f"{server}/relationships/kuusi/pakkaus")
+    assert page.get_by_test_id("relationship-score").inner_text() == f"{r:.1f}"
+    lever = page.get_by_test_id("lever-pakkaus").inner_text()
+    assert "Raising energy to the top would add 24.4 points" in lever
+    energy = page.locator('tr[data-factor="energy"] td')
+    assert [energy.nth(i).inner_text() for i in range(3)] == ["65%", "25%", "+40 points"]
+    page.wait_for_function("document.querySelector('#radar').dataset.chartDrawn === '1'")
+    page.wait_for_function("document.querySelector('#trend').dataset.chartDrawn === '1'")
+    assert "1 third party" in page.content()
+    shots = os.environ.get("WINWIN_SCREENSHOTS")
+    if shots:
+        page.screenshot(path=f"{shots}/relationship.png", full_page=True)
+        outsider.set_viewport_size({"width": 390, "height": 844})
+        outsider.screenshot(path=f"{shots}/answer-mobile.png", full_page=False)
+
+    page.goto(f"{server}/relationships?org=pakkaus")
+    assert page.locator("table.relationship-table tbody tr").count() == 1
+    assert "Energy" in page.locator("table.relationship-table tbody tr").inner_text()
+    assert not [e for e in errors if "Content Security Policy" in e or "chart" in e]
