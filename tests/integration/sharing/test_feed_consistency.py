@@ -10,9 +10,9 @@ from __future__ import annotations
 import random
 
 import pytest
-from sharing_random import random_document, second_phase
 from sqlalchemy.orm import Session
 
+from integration.sharing.sharing_random import random_document, second_phase
 from winwin.domain import audience as policy
 from winwin.schemas.document import parse_document
 from winwin.services import feed
