@@ -1,0 +1,137 @@
+"""Role × route: every REST route answers 401 without a token and 403 where a role may not.
+
+Expected statuses come from the access rules of ``winwin.services.access``: members see
+their own organisation, org admins manage it, the demo facilitator manages its clients
+(kuusi, pakkaus, meijeri) and nothing else, the platform admin manages everything.
+"""
+
+from __future__ import annotations
+
+import re
+
+WHO = ("platform_admin", "facilitator", "org_admin", "member", "lab_admin", "lab_member")
+
+SEE_KUUSI = {"platform_admin", "facilitator", "org_admin", "member"}
+MANAGE_KUUSI = {"platform_admin", "facilitator", "org_admin"}
+SEE_LAB = {"platform_admin", "lab_admin", "lab_member"}
+
+
+def expected(who: str | None, allowed: set[str], ok: int) -> int:
+    if who is None:
+        return 401
+    return ok if who in allowed else 403
+
+
+# One world per test (seeding is the slow part); each test walks every role itself.
+def test_personal_routes_need_a_signed_in_person_and_nothing_else(world):
+    for who in (None, *WHO):
+        personal_routes(world, who)
+
+
+def personal_routes(world, who):
+    everyone = set(WHO)
+    assert world.call(who, "GET", "/api/v1/me").status_code == expected(who, everyone, 200)
+    assert world.call(who, "GET", "/api/v1/tokens").status_code == expected(who, everyone, 200)
+    created = world.call(who, "POST", "/api/v1/tokens", json={"name": "script"})
+    assert created.status_code == expected(who, everyone, 201)
+    assert world.call(who, "GET", "/api/v1/organizations").status_code == expected(
+        who, everyone, 200
+    )
+
+
+def test_reading_an_organisation_needs_access_to_it(world):
+    for who in (None, *WHO):
+        reading(world, who)
+
+
+def reading(world, who):
+    for path in ("/api/v1/organizations/kuusi", "/api/v1/organizations/kuusi/people"):
+        assert world.call(who, "GET", path).status_code == expected(who, SEE_KUUSI, 200), path
+    for path in ("/api/v1/organizations/lab", "/api/v1/organizations/lab/people"):
+        assert world.call(who, "GET", path).status_code == expected(who, SEE_LAB, 200), path
+
+
+def test_changing_an_organisation_needs_the_right_to_manage_it(world):
+    for who in (None, *WHO):
+        changing(world, who)
+
+
+def changing(world, who):
+    patch = world.call(who, "PATCH", "/api/v1/organizations/kuusi", json={"industry": "board"})
+    assert patch.status_code == expected(who, MANAGE_KUUSI, 200)
+
+    invite = world.call(
+        who,
+        "POST",
+        "/api/v1/organizations/kuusi/people",
+        json={"people": [{"email": f"new-{who}@kuusi.example", "name": "New Person"}]},
+    )
+    assert invite.status_code == expected(who, MANAGE_KUUSI, 201)
+
+    member_id = world.user_ids["member"]
+    role = world.call(
+        who, "PATCH", f"/api/v1/organizations/kuusi/people/{member_id}", json={"role": "member"}
+    )
+    assert role.status_code == expected(who, MANAGE_KUUSI, 200)
+
+    # Someone to remove, invited by the org admin, so each caller has a fresh target.
+    target = world.call(
+        "org_admin",
+        "POST",
+        "/api/v1/organizations/kuusi/people",
+        json={"people": [{"email": f"gone-{who}@kuusi.example", "name": "Leaving"}]},
+    ).json()[0]["id"]
+    remove = world.call(who, "DELETE", f"/api/v1/organizations/kuusi/people/{target}")
+    assert remove.status_code == expected(who, MANAGE_KUUSI, 204)
+
+
+def test_nobody_outside_lab_may_change_lab(world):
+    for who in ("facilitator", "org_admin", "member"):
+        response = world.call(who, "PATCH", "/api/v1/organizations/lab", json={"industry": "x"})
+        assert response.status_code == 403, who
+        assert response.json()["problems"][0]["message"]
+    lab = world.call("lab_admin", "GET", "/api/v1/organizations/lab").json()
+    assert lab["industry"] != "x"
+
+
+def test_an_unknown_api_token_is_refused_with_401(world):
+    response = world.client.get("/api/v1/me", headers={"Authorization": "Bearer ww_nonsense"})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+PAGES = [
+    ("GET", "/org", None),
+    ("GET", "/account", None),
+    ("POST", "/org/profile", {"name": "Hijacked"}),
+    ("POST", "/org/people", {"email": "x@example.com", "name": "X"}),
+    ("POST", "/account/tokens", {"name": "x"}),
+]
+
+
+def test_pages_send_anonymous_visitors_to_sign_in(world):
+    login = world.client.get("/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+    for method, path, data in PAGES:
+        form = {**data, "csrf_token": csrf} if data is not None else None
+        response = world.client.request(method, path, data=form, follow_redirects=False)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/login?next="), path
+    kuusi = world.call("member", "GET", "/api/v1/organizations/kuusi").json()
+    assert kuusi["name"] != "Hijacked"
+
+
+def test_a_member_cannot_change_the_profile_through_the_page(world):
+    login = world.client.get("/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+    signed_in = world.client.post(
+        "/login",
+        data={"email": "member@kuusi.example", "password": "winwin-demo", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303
+    response = world.client.post(
+        "/org/profile?org=kuusi", data={"name": "Hijacked", "csrf_token": csrf}
+    )
+    assert response.status_code == 403
+    assert world.call("member", "GET", "/api/v1/organizations/kuusi").json()["name"] != "Hijacked"

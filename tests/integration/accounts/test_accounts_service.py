@@ -1,0 +1,216 @@
+"""Accounts on SQLite and PostgreSQL: sign-in, rate limit, passwords, invitations, roles."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from winwin.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleBroken
+from winwin.services import accounts
+from winwin.services.access import Actor, actor_for
+from winwin.store.models.accounts import LoginAttempt, User, WebSession
+from winwin.store.models.network import Organization
+from winwin.store.repositories.accounts import AccountsRepository
+
+PASSWORD = "a long enough secret"
+
+
+@pytest.fixture
+def org(session) -> Organization:
+    org = Organization(
+        key="kuusi", name="Kuusi Paper Oy", roles=[], capabilities=[], needs=[], values=[]
+    )
+    session.add(org)
+    session.flush()
+    return org
+
+
+def make_user(session, org, email="anna@kuusi.example", role="org_admin", password=PASSWORD):
+    return AccountsRepository(session).add(
+        User(
+            email=email,
+            name=email.split("@")[0].title(),
+            org_id=org.id,
+            role=role,
+            password_hash=accounts.hash_password(password) if password else None,
+        )
+    )
+
+
+def test_signing_in_opens_a_session_that_finds_the_person(session, org):
+    user = make_user(session, org)
+    signed, token = accounts.sign_in(
+        session, email="ANNA@kuusi.example", password=PASSWORD, ip="1.2.3.4"
+    )
+    assert signed.id == user.id
+    assert accounts.user_for_session_token(session, token).id == user.id
+    stored = session.scalars(select(WebSession.token_hash)).all()
+    assert token not in stored
+
+
+def test_passwords_are_hashed_with_argon2id(session, org):
+    user = make_user(session, org)
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+
+
+def test_a_wrong_password_is_refused_and_counted(session, org):
+    make_user(session, org)
+    with pytest.raises(accounts.BadCredentials):
+        accounts.sign_in(session, email="anna@kuusi.example", password="wrong", ip="1.2.3.4")
+    with pytest.raises(accounts.BadCredentials):
+        accounts.sign_in(session, email="nobody@kuusi.example", password="wrong", ip="1.2.3.4")
+    assert len(session.scalars(select(LoginAttempt)).all()) == 2
+
+
+def test_repeated_failures_lock_that_email_from_that_address_only(session, org):
+    make_user(session, org)
+    for _ in range(accounts.MAX_FAILURES):
+        with pytest.raises(accounts.BadCredentials):
+            accounts.sign_in(session, email="anna@kuusi.example", password="wrong", ip="1.2.3.4")
+    with pytest.raises(accounts.TooManyAttempts):
+        accounts.sign_in(session, email="anna@kuusi.example", password=PASSWORD, ip="1.2.3.4")
+    # Another address is not punished for the first one's guesses.
+    user, _ = accounts.sign_in(session, email="anna@kuusi.example", password=PASSWORD, ip="5.6.7.8")
+    assert user.email == "anna@kuusi.example"
+
+
+def test_signing_out_ends_the_session(session, org):
+    make_user(session, org)
+    _, token = accounts.sign_in(session, email="anna@kuusi.example", password=PASSWORD, ip="x")
+    accounts.sign_out(session, session_token=token)
+    assert accounts.user_for_session_token(session, token) is None
+
+
+def test_changing_the_password_closes_the_other_sessions(session, org):
+    user = make_user(session, org)
+    _, here = accounts.sign_in(session, email=user.email, password=PASSWORD, ip="x")
+    _, elsewhere = accounts.sign_in(session, email=user.email, password=PASSWORD, ip="y")
+    accounts.change_password(
+        session, user_id=user.id, current=PASSWORD, new="another long secret", keep_session=here
+    )
+    assert accounts.user_for_session_token(session, here) is not None
+    assert accounts.user_for_session_token(session, elsewhere) is None
+    with pytest.raises(accounts.BadCredentials):
+        accounts.sign_in(session, email=user.email, password=PASSWORD, ip="z")
+
+
+def test_a_wrong_current_password_or_a_short_new_one_names_the_field(session, org):
+    user = make_user(session, org)
+    with pytest.raises(InvalidInput) as wrong:
+        accounts.change_password(
+            session, user_id=user.id, current="nope", new="another long secret"
+        )
+    assert wrong.value.problems[0].path == "current_password"
+    with pytest.raises(InvalidInput) as short:
+        accounts.change_password(session, user_id=user.id, current=PASSWORD, new="short")
+    assert short.value.problems[0].path == "new_password"
+
+
+def test_a_reset_link_works_once(session, org):
+    user = make_user(session, org)
+    link = accounts.request_password_reset(session, email=user.email, base_url="http://h/")
+    token = link.rsplit("/", 1)[1]
+    accounts.reset_password(session, token=token, new="brand new secret!")
+    with pytest.raises(PermissionDenied):
+        accounts.reset_password(session, token=token, new="yet another secret")
+    assert accounts.sign_in(session, email=user.email, password="brand new secret!", ip="x")
+
+
+def test_a_reset_for_an_unknown_email_reveals_nothing(session, org):
+    assert (
+        accounts.request_password_reset(session, email="ghost@x.example", base_url="http://h")
+        is None
+    )
+
+
+def test_a_csv_with_any_bad_line_invites_nobody_and_names_each_line(session, org):
+    admin = actor_for(session, make_user(session, org))
+    text = (
+        "email,name,role\nok@kuusi.example,Ok,member\nnot-an-email,Bad,member\n"
+        ",NoMail,\ntwo@kuusi.example,,member\n"
+    )
+    with pytest.raises(InvalidInput) as caught:
+        accounts.invite_people_csv(session, admin, org_id=org.id, text=text, base_url="http://h")
+    assert [str(p.path) for p in caught.value.problems] == [
+        "line 3.email",
+        "line 4.email",
+        "line 5.name",
+    ]
+    assert AccountsRepository(session).get_by_email("ok@kuusi.example") is None
+
+
+def test_a_good_csv_invites_everyone_with_a_link_each(session, org):
+    admin = actor_for(session, make_user(session, org))
+    text = "\ufeffname,email\nOne,one@kuusi.example\n\nTwo,two@kuusi.example\n"
+    invited = accounts.invite_people_csv(
+        session, admin, org_id=org.id, text=text, base_url="http://h"
+    )
+    assert [i.email for i in invited] == ["one@kuusi.example", "two@kuusi.example"]
+    assert all(i.link.startswith("http://h/reset/") for i in invited)
+    people = AccountsRepository(session).people_of_org(org.id)
+    assert {p.email for p in people} >= {"one@kuusi.example", "two@kuusi.example"}
+
+
+def test_a_csv_header_must_name_email_and_name(session, org):
+    admin = actor_for(session, make_user(session, org))
+    with pytest.raises(InvalidInput) as caught:
+        accounts.invite_people_csv(
+            session, admin, org_id=org.id, text="mail,who\na@b.fi,A\n", base_url="h"
+        )
+    assert {p.path for p in caught.value.problems} == {
+        "line 1.email",
+        "line 1.name",
+        "line 1.mail",
+        "line 1.who",
+    }
+
+
+def test_a_member_may_not_invite(session, org):
+    make_user(session, org)
+    member = actor_for(session, make_user(session, org, email="m@kuusi.example", role="member"))
+    with pytest.raises(PermissionDenied):
+        accounts.invite_people(
+            session,
+            member,
+            org_id=org.id,
+            invitations=[accounts.Invitation("x@kuusi.example", "X")],
+            base_url="h",
+        )
+
+
+def test_removing_a_person_ends_their_sessions_but_never_the_last_admin(session, org):
+    admin_user = make_user(session, org)
+    admin = actor_for(session, admin_user)
+    member = make_user(session, org, email="m@kuusi.example", role="member")
+    _, token = accounts.sign_in(session, email=member.email, password=PASSWORD, ip="x")
+    accounts.remove_person(session, admin, org_id=org.id, user_id=member.id)
+    assert accounts.user_for_session_token(session, token) is None
+    with pytest.raises(RuleBroken):
+        accounts.remove_person(session, admin, org_id=org.id, user_id=admin_user.id)
+    with pytest.raises(NotFound):
+        accounts.remove_person(session, admin, org_id=org.id, user_id=member.id)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    country=st.text(max_size=4),
+    roles=st.lists(st.text(max_size=8), max_size=4),
+    needs=st.lists(st.text(max_size=5), max_size=3),
+)
+def test_a_refused_profile_change_leaves_the_profile_as_it_was(session, org, country, roles, needs):
+    admin = Actor(user_id=0, email="p@x.example", name="P", org_id=None, role="platform_admin")
+    before = (org.name, org.country, list(org.roles), list(org.needs))
+    change = accounts.ProfileChange(country=country, roles=roles, needs=needs)
+    try:
+        accounts.update_profile(session, admin, org_id=org.id, change=change)
+    except InvalidInput as exc:
+        assert all(p.path.split("[")[0] in {"country", "roles", "needs"} for p in exc.problems)
+        assert (org.name, org.country, list(org.roles), list(org.needs)) == before
+    else:
+        assert org.country == (country.strip() or None)
+        assert org.roles == sorted(set(roles))
