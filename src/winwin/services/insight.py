@@ -119,6 +119,11 @@ def solve_pairing(
     )
 
 
+def organisation_names(session: Session) -> dict[str, str]:
+    """Key → name of every organisation (for pages that show pairs and communities)."""
+    return InsightRepository(session).names()
+
+
 def share_investment(
     *,
     game: object,

@@ -58,3 +58,8 @@ class InsightRepository:
         """Competitor pairs as ``(a_id, b_id)``."""
         query = select(Competitor.a_id, Competitor.b_id).order_by(Competitor.id)
         return [(a, b) for a, b in self.session.execute(query)]
+
+    def names(self) -> dict[str, str]:
+        """Organisation key → name."""
+        query = select(Organization.key, Organization.name)
+        return {key: name for key, name in self.session.execute(query)}

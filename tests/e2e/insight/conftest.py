@@ -1,0 +1,38 @@
+"""A running app on each database with the insight test network and two API tokens."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from e2e.insight.documents import NETWORK
+from winwin.api.app import create_app
+from winwin.schemas.document import parse_document
+from winwin.services import network_io
+from winwin.services.accounts import create_api_token
+from winwin.settings import Settings
+from winwin.store.db import session_factory, unit_of_work
+from winwin.store.models.accounts import User
+from winwin.store.repositories.network import NetworkRepository
+
+
+@pytest.fixture
+def api(engine: Engine, db_url: str) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """A client and bearer headers of a platform admin and of a member of `pinta`."""
+    tokens: dict[str, str] = {}
+    with unit_of_work(session_factory(engine)) as session:
+        network_io.import_network(session, parse_document(json.dumps(NETWORK).encode()))
+        pinta = NetworkRepository(session).get_or_raise("pinta").id
+        for who, org_id, role in (("admin", None, "platform_admin"), ("pinta", pinta, "member")):
+            user = User(email=f"{who}@example.com", name=who, org_id=org_id, role=role)
+            session.add(user)
+            session.flush()
+            tokens[who] = create_api_token(session, user_id=user.id, name="test").token
+    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    with TestClient(app) as client:
+        yield client, tokens
+    app.state.engine.dispose()
