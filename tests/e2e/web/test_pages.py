@@ -1,0 +1,236 @@
+"""Pages over HTTP: language, CSRF, cookies, security headers, sign-in limits, org admin."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from e2e.web.web_helpers import csrf_of, sign_in
+from winwin.api.app import ConfigurationError, create_app
+from winwin.settings import Settings
+from winwin.web import i18n
+
+TEMPLATES = Path(__file__).parents[3] / "src" / "winwin" / "web" / "templates"
+
+
+def html_lang(text: str) -> str:
+    return re.search(r'<html lang="([a-z]+)"', text).group(1)
+
+
+def test_pages_are_finnish_by_default(client):
+    response = client.get("/", headers={"Accept-Language": ""})
+    assert html_lang(response.text) == "fi"
+    assert "Kirjaudu sisään" in response.text
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("en-GB,en;q=0.9", "en"),
+        ("sv-SE,fi;q=0.8,en;q=0.5", "fi"),
+        ("de, en;q=0.1", "en"),
+        ("de", "fi"),
+    ],
+)
+def test_the_browser_language_is_used_when_the_user_chose_none(client, header, lang):
+    assert html_lang(client.get("/login", headers={"Accept-Language": header}).text) == lang
+
+
+def test_a_signed_in_users_choice_beats_the_browser(client):
+    token = sign_in(client, "member@kuusi.example")
+    client.post("/lang", data={"locale": "en", "csrf_token": token, "next": "/"})
+    client.cookies.delete("winwin_lang")  # the stored choice alone must carry it
+    page = client.get("/", headers={"Accept-Language": "fi"})
+    assert html_lang(page.text) == "en"
+    assert "Relationships" in page.text
+
+
+def test_the_language_switch_only_returns_to_local_pages(client):
+    token = csrf_of(client)
+    response = client.post(
+        "/lang",
+        data={"locale": "en", "csrf_token": token, "next": "//evil.example/"},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_a_form_without_its_csrf_token_is_refused(client):
+    csrf_of(client)
+    response = client.post(
+        "/login", data={"email": "member@kuusi.example", "password": "winwin-demo"}
+    )
+    assert response.status_code == 403
+    assert "winwin_session" not in client.cookies
+
+
+def test_a_csrf_token_from_another_browser_is_refused(client, web_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(web_app) as other:
+        foreign = csrf_of(other)
+    csrf_of(client)
+    response = client.post(
+        "/login",
+        data={"email": "member@kuusi.example", "password": "winwin-demo", "csrf_token": foreign},
+    )
+    assert response.status_code == 403
+
+
+def test_the_session_cookie_is_httponly_and_samesite_lax(client):
+    token = csrf_of(client)
+    response = client.post(
+        "/login",
+        data={"email": "member@kuusi.example", "password": "winwin-demo", "csrf_token": token},
+        follow_redirects=False,
+    )
+    cookie = response.headers["set-cookie"].lower()
+    assert "winwin_session=" in cookie
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+    assert "secure" not in cookie
+
+
+def test_the_cookie_is_secure_when_configured(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from e2e.web.web_helpers import demo_database
+
+    settings = Settings(database_url=demo_database(tmp_path), secret_key="k", cookie_secure=True)
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        token = csrf_of(client)
+        response = client.post(
+            "/login",
+            data={"email": "member@kuusi.example", "password": "winwin-demo", "csrf_token": token},
+            follow_redirects=False,
+        )
+    assert "secure" in response.headers["set-cookie"].lower()
+
+
+def test_repeated_failed_sign_ins_answer_429(client):
+    token = csrf_of(client)
+    statuses = [
+        client.post(
+            "/login",
+            data={"email": "member@kuusi.example", "password": "nope", "csrf_token": token},
+        ).status_code
+        for _ in range(7)
+    ]
+    assert statuses[:5] == [401] * 5
+    assert statuses[5:] == [429, 429]
+
+
+def test_every_page_carries_the_security_headers(client):
+    for path in ("/", "/login", "/healthz", "/static/app.css", "/no-such-page"):
+        headers = client.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp, path
+        assert "frame-ancestors 'none'" in csp, path
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin", path
+
+
+def test_no_template_has_an_inline_script_or_event_handler():
+    for template in TEMPLATES.rglob("*.html"):
+        text = template.read_text("utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), template
+        assert not re.search(r"\son[a-z]+\s*=", text), template
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/p.db", environment="production")
+    with pytest.raises(ConfigurationError):
+        create_app(settings)
+    ok = Settings(
+        database_url=f"sqlite:///{tmp_path}/p.db", environment="production", secret_key="s"
+    )
+    assert create_app(ok).state.secret_key == "s"
+
+
+def test_the_dashboard_shows_the_signed_in_organisation_and_its_sections(client):
+    sign_in(client, "member@kuusi.example")
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert "<h1>Kuusi Paper Oy</h1>" in page.text
+    for link in ("/relationships", "/feed", "/pairs", "/org"):
+        assert f'href="{link}"' in page.text
+
+
+def test_a_facilitator_switches_between_its_clients_but_not_beyond(client):
+    sign_in(client, "facilitator@winwin.example")
+    assert "<h1>Pakkaus-Aalto Oy</h1>" in client.get("/?org=pakkaus").text
+    # The choice is remembered.
+    assert "<h1>Pakkaus-Aalto Oy</h1>" in client.get("/").text
+    assert client.get("/?org=lab").status_code == 403
+
+
+def test_an_org_admin_invites_by_csv_and_sees_a_per_line_report(client):
+    token = sign_in(client, "admin@kuusi.example")
+    bad = "email,name\nfine@kuusi.example,Fine\nbroken,Broken\n"
+    response = client.post(
+        "/org/people/import",
+        data={"csrf_token": token},
+        files={"file": ("people.csv", bad.encode(), "text/csv")},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    assert "line 3, Email" in response.text
+    assert "fine@kuusi.example" not in client.get("/org").text
+    good = "email,name\nfine@kuusi.example,Fine\n"
+    client.post(
+        "/org/people/import",
+        data={"csrf_token": token},
+        files={"file": ("people.csv", good.encode(), "text/csv")},
+    )
+    assert "fine@kuusi.example" in client.get("/org").text
+
+
+def test_a_profile_error_is_shown_beside_its_field_in_finnish(client):
+    token = sign_in(client, "admin@kuusi.example")
+    client.post("/lang", data={"locale": "fi", "csrf_token": token})
+    response = client.post(
+        "/org/profile", data={"csrf_token": token, "name": "Kuusi Paper Oy", "country": "Suomi"}
+    )
+    assert response.status_code == 422
+    assert 'id="p-country"' in response.text
+    assert "on kaksikirjaiminen maakoodi" in response.text
+    assert re.search(r'id="p-country"[^>]*aria-invalid="true"', response.text)
+
+
+def test_every_po_file_of_a_locale_is_merged(tmp_path, monkeypatch):
+    directory = tmp_path / "fi" / "LC_MESSAGES"
+    directory.mkdir(parents=True)
+    for name, msgid, msgstr in (("a", "Apple", "Omena"), ("b", "Pear", "Päärynä")):
+        (directory / f"{name}.po").write_text(
+            f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+            f'msgid "{msgid}"\nmsgstr "{msgstr}"\n',
+            "utf-8",
+        )
+    monkeypatch.setattr(i18n, "translations_dir", lambda: tmp_path)
+    i18n.reload()
+    try:
+        assert i18n.translate("fi", "Apple") == "Omena"
+        assert i18n.translate("fi", "Pear") == "Päärynä"
+        assert i18n.translate("fi", "Plum") == "Plum"
+    finally:
+        monkeypatch.undo()
+        i18n.reload()
+
+
+def test_dates_and_numbers_follow_the_language():
+    from datetime import date
+
+    token = i18n.current_locale.set("fi")
+    try:
+        assert i18n.number_filter(1234.5) == "1\xa0234,5"
+        assert "2026" in i18n.date_filter(date(2026, 3, 1))
+        fi_date = i18n.date_filter(date(2026, 3, 1), "long")
+    finally:
+        i18n.current_locale.reset(token)
+    token = i18n.current_locale.set("en")
+    try:
+        assert i18n.number_filter(1234.5) == "1,234.5"
+        assert i18n.date_filter(date(2026, 3, 1), "long") != fi_date
+    finally:
+        i18n.current_locale.reset(token)
