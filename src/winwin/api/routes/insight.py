@@ -24,7 +24,9 @@ MAX_SAMPLES = 100_000
 
 
 class PairsRead(BaseModel):
-    pairs: list[tuple[str, str]] = Field(description="[supplier, customer] pairs, sorted")
+    pairs: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = Field(
+        description="[supplier, customer] pairs, sorted"
+    )
     stable: bool
     optimal: Literal["suppliers", "customers"]
     wins: list[float] | None = Field(
