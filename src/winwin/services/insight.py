@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from winwin.domain import clusters as cluster_domain
 from winwin.domain import games, matching
-from winwin.domain.errors import InvalidInput, Problem
+from winwin.domain.errors import InvalidInput, Problem, RuleBroken
 from winwin.store.repositories.insight import InsightRepository, OrgRow
 
 MAX_CAPACITY = 1000
@@ -130,8 +130,13 @@ def share_investment(
     method: str = "shapley",
     samples: int | None = None,
     seed: int = 0,
+    max_work: int | None = None,
 ) -> games.Sharing:
-    """Share the value or cost of a joint investment (a game document, CONTRACT.md)."""
+    """Share the value or cost of a joint investment (a game document, CONTRACT.md).
+
+    ``max_work`` bounds a sampled Shapley value: ``samples × (players + synergies)``
+    above it is refused (the REST door uses it so that one request cannot hog a worker).
+    """
     if method not in games.METHODS:
         raise InvalidInput(
             Problem("method", f"must be one of {', '.join(games.METHODS)}, not {method!r}")
@@ -139,6 +144,12 @@ def share_investment(
     if samples is not None and samples < 1:
         raise InvalidInput(Problem("samples", "must be at least 1"))
     parsed = games.parse_game(game)
+    if max_work is not None and samples is not None:
+        size = parsed.n + (parsed.synergy.size if isinstance(parsed, games.SynergyGame) else 0)
+        if samples * size > max_work:
+            raise RuleBroken(
+                Problem("samples", f"at most {max_work // max(size, 1)} samples for this game")
+            )
     chosen: games.Method = (
         "shapley"
         if method == "shapley"

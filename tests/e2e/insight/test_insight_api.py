@@ -82,3 +82,11 @@ def test_clusters_show_outside_reach_only_for_ones_own_organisation(api) -> None
     assert member["outside_reach"] == {"pinta": 0.5}
     assert member["communities"] == admin["communities"]
     assert admin["brokers"] and admin["brokers"][0]["org"] == "kuusi"
+
+
+def test_a_sampled_share_too_big_for_one_request_is_refused(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    game = {"type": "synergy", "standalone": {f"p{i}": 1 for i in range(400)}, "synergy": []}
+    response = client.post("/api/v1/share?samples=100000", json=game, headers=_as(tokens, "admin"))
+    assert response.status_code == 400
+    assert "samples" in response.text

@@ -21,6 +21,9 @@ from winwin.services.access import accessible_org_ids
 router = APIRouter(tags=["insight"])
 
 MAX_SAMPLES = 100_000
+MAX_WORK = 20_000_000
+"""Largest samples × (players + synergies) of a sampled Shapley value per request."""
+MAX_CANDIDATES = 100
 
 
 class PairsRead(BaseModel):
@@ -69,7 +72,7 @@ def network_pairs(
     actor: CurrentUser,
     optimal: Side = "suppliers",
     capacity: Annotated[int, Query(ge=0, le=insight.MAX_CAPACITY)] = DEFAULT_CAPACITY,
-    candidates: Annotated[int, Query(ge=1, le=insight.MAX_CANDIDATES)] = DEFAULT_CANDIDATES,
+    candidates: Annotated[int, Query(ge=1, le=MAX_CANDIDATES)] = DEFAULT_CANDIDATES,
 ) -> dict[str, Any]:
     involving = None if actor.is_platform_admin else accessible_org_ids(session, actor)
     result = insight.solve_pairing(
@@ -91,7 +94,9 @@ def share(
     samples: Annotated[int | None, Query(ge=1, le=MAX_SAMPLES)] = None,
     seed: int = 0,
 ) -> dict[str, Any]:
-    result = insight.share_investment(game=game, method=method, samples=samples, seed=seed)
+    result = insight.share_investment(
+        game=game, method=method, samples=samples, seed=seed, max_work=MAX_WORK
+    )
     return insight.sharing_as_dict(result)
 
 
