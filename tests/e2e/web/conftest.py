@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,3 +29,87 @@ def web_app(tmp_path):  # type: ignore[no-untyped-def]
 def client(web_app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     with TestClient(web_app) as client:
         yield client
+
+
+# --- the browser ----------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).parents[3] / "test-artifacts"
+AXE = Path(__file__).parent / "assets" / "axe.min.js"
+
+
+def _require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("WINWIN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is required (WINWIN_REQUIRE_BROWSER=1) but missing")
+        pytest.skip(f"{CHROMIUM} is missing (set WINWIN_REQUIRE_BROWSER=1 to fail)")
+
+
+@pytest.fixture
+def live_server(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The app with the demo network, served by uvicorn in a thread on a free port."""
+    import uvicorn
+
+    app = create_app(Settings(database_url=demo_database(tmp_path), secret_key="browser"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.state.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="fi-FI", extra_http_headers={"Accept-Language": "fi"})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    return AXE.read_text("utf-8")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

@@ -234,3 +234,30 @@ def test_dates_and_numbers_follow_the_language():
         assert i18n.date_filter(date(2026, 3, 1), "long") != fi_date
     finally:
         i18n.current_locale.reset(token)
+
+
+def test_a_registered_dashboard_panel_replaces_the_empty_state(client, monkeypatch):
+    from winwin.web import dashboard
+
+    seen = []
+
+    def provider(session, actor, org):
+        seen.append((actor.email, org.key))
+        return {"note": "filled"}
+
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from winwin.web.templating import environment
+
+    env = environment()
+    panel_template = {"test/panel.html": "<p>{{ panel.note }} by the feed</p>"}
+    monkeypatch.setattr(env, "loader", ChoiceLoader([env.loader, DictLoader(panel_template)]))
+    monkeypatch.setattr(
+        dashboard, "PANELS", {"feed": dashboard.Panel("feed", "test/panel.html", provider)}
+    )
+    sign_in(client, "member@kuusi.example")
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert seen == [("member@kuusi.example", "kuusi")]
+    assert "<p>filled by the feed</p>" in page.text
+    assert "Nothing shared with you yet." not in page.text
+    assert "No assessed relationships yet." in page.text

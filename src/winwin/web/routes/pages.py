@@ -11,6 +11,7 @@ from winwin.api.deps import OptionalUser, SessionDep
 from winwin.services import accounts
 from winwin.services.access import accessible_orgs, can_manage_org
 from winwin.store.repositories.accounts import AccountsRepository
+from winwin.web.dashboard import filled_panels
 from winwin.web.deps import ORG_COOKIE, get_current_org
 from winwin.web.i18n import LOCALES
 from winwin.web.templating import LANG_COOKIE, render
@@ -44,6 +45,7 @@ def home(request: Request, actor: OptionalUser, session: SessionDep) -> Response
             "switchable_orgs": orgs,
             "can_manage": can_manage_org(actor, org.id),
             "people_count": len(repo.people_of_org(org.id)),
+            "panels": filled_panels(session, actor, org),
         },
     )
     response.set_cookie(

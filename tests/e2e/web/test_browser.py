@@ -1,0 +1,127 @@
+"""The application in Debian's chromium through Playwright: sign in, switch language,
+invite a person, change the profile, and axe-core on the main pages.
+
+Skipped when /usr/bin/chromium is missing, unless WINWIN_REQUIRE_BROWSER=1 (CI), which
+makes that a failure. A failing test leaves a screenshot in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+AXE_PAGES = ["/", "/org", "/account"]
+SERIOUS = {"serious", "critical"}
+
+
+def sign_in(page, base_url, email="admin@kuusi.example", password="winwin-demo"):
+    page.goto(f"{base_url}/login")
+    page.get_by_label(re.compile("^(Sähköposti|Email)$")).fill(email)
+    page.get_by_label(re.compile("^(Salasana|Password)$")).fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def axe_violations(page, axe_source):
+    # Evaluated through the DevTools protocol, which the page's CSP does not govern.
+    page.evaluate(axe_source)
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def test_signing_in_shows_the_dashboard_in_finnish(page, live_server):
+    sign_in(page, live_server)
+    assert page.locator("html").get_attribute("lang") == "fi"
+    assert page.get_by_role("heading", level=1).inner_text() == "Kuusi Paper Oy"
+    nav = page.get_by_role("navigation", name="Päävalikko")
+    for label in ("Etusivu", "Suhteet", "Syöte", "Piirit", "Parit", "Näkymät", "Organisaatio"):
+        assert nav.get_by_role("link", name=label).is_visible()
+
+
+def test_a_wrong_password_keeps_the_visitor_on_the_sign_in_page(page, live_server):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Sähköposti").fill("admin@kuusi.example")
+    page.get_by_label("Salasana").fill("not the password")
+    page.locator("main form button[type=submit]").click()
+    assert page.get_by_role("alert").inner_text() == "Sähköposti tai salasana on väärin."
+
+
+def test_switching_the_language_turns_the_pages_english_and_back(page, live_server):
+    sign_in(page, live_server)
+    page.get_by_label("Kieli").select_option("en")
+    page.get_by_role("button", name="Vaihda kieli").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="Relationships").is_visible()
+    page.goto(f"{live_server}/org")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label("Language").select_option("fi")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "fi"
+
+
+def test_an_org_admin_invites_a_person(page, live_server):
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/org")
+    form = page.locator("form[action^='/org/people?']")
+    form.get_by_label("Nimi").fill("Ville Vieras")
+    form.get_by_label("Sähköposti").fill("ville@kuusi.example")
+    form.get_by_label("Rooli").select_option("member")
+    form.get_by_role("button", name="Kutsu").click()
+    page.wait_for_url(re.compile(r".*done=invited"))
+    assert page.get_by_role("status").inner_text().startswith("Henkilö kutsuttiin")
+    assert page.get_by_role("cell", name=re.compile("ville@kuusi.example")).is_visible()
+
+
+def test_an_org_admin_changes_the_profile_and_sees_field_errors(page, live_server):
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/org")
+    page.get_by_label("Maa", exact=True).fill("S1")
+    page.get_by_role("button", name="Tallenna profiili").click()
+    country = page.get_by_label("Maa", exact=True)
+    assert country.get_attribute("aria-invalid") == "true"
+    assert "kaksikirjaiminen maakoodi" in page.locator("#err-country").inner_text()
+    country.fill("FI")
+    page.get_by_label("Toimiala").fill("kartonki")
+    page.get_by_label("Osaaminen").fill("päällystetty kartonki\nestopinnoitteet")
+    page.get_by_role("button", name="Tallenna profiili").click()
+    page.wait_for_url(re.compile(r".*done=profile"))
+    assert page.get_by_label("Toimiala").input_value() == "kartonki"
+    assert page.get_by_label("Osaaminen").input_value() == "päällystetty kartonki\nestopinnoitteet"
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_to_the_content(page, live_server):
+    page.goto(f"{live_server}/login")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_the_pages_run_no_inline_script_under_the_policy(page, live_server):
+    violations = []
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/org")
+    assert page.evaluate("typeof htmx") == "object"
+    assert page.evaluate("typeof Chart") == "function"
+    assert violations == []
+
+
+@pytest.mark.parametrize("path", ["/login", *AXE_PAGES])
+def test_main_pages_have_no_serious_accessibility_violations(page, live_server, axe_source, path):
+    if path != "/login":
+        sign_in(page, live_server)
+    page.goto(f"{live_server}{path}")
+    assert axe_violations(page, axe_source) == []
