@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 00:52:56.293689
+Create Date: 2026-11-28 01:17:18.344278
 """
 
 from __future__ import annotations
@@ -61,6 +61,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_organizations_cluster'), ['cluster'], unique=False)
         batch_op.create_index(batch_op.f('ix_organizations_country'), ['country'], unique=False)
 
+    op.create_table('agreement_proposals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('a_id', sa.Integer(), nullable=False),
+    sa.Column('b_id', sa.Integer(), nullable=False),
+    sa.Column('proposed_by_id', sa.Integer(), nullable=False),
+    sa.Column('topics', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status IN ('proposed', 'accepted', 'declined', 'withdrawn')", name=op.f('ck_agreement_proposals_status')),
+    sa.CheckConstraint('a_id < b_id', name=op.f('ck_agreement_proposals_ordered')),
+    sa.ForeignKeyConstraint(['a_id'], ['organizations.id'], name=op.f('fk_agreement_proposals_a_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['b_id'], ['organizations.id'], name=op.f('fk_agreement_proposals_b_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['proposed_by_id'], ['organizations.id'], name=op.f('fk_agreement_proposals_proposed_by_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_proposals'))
+    )
+    with op.batch_alter_table('agreement_proposals', schema=None) as batch_op:
+        batch_op.create_index('ix_agreement_proposals_a_id', ['a_id'], unique=False)
+        batch_op.create_index('ix_agreement_proposals_b_id', ['b_id'], unique=False)
+
     op.create_table('agreements',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('a_id', sa.Integer(), nullable=False),
@@ -76,6 +96,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreements')),
     sa.UniqueConstraint('a_id', 'b_id', name=op.f('uq_agreements_a_id_b_id'))
     )
+    with op.batch_alter_table('agreements', schema=None) as batch_op:
+        batch_op.create_index('ix_agreements_b_id', ['b_id'], unique=False)
+
     op.create_table('circle_members',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('circle_id', sa.Integer(), nullable=False),
@@ -122,8 +145,10 @@ def upgrade() -> None:
     sa.UniqueConstraint('key', name=op.f('uq_items_key'))
     )
     with op.batch_alter_table('items', schema=None) as batch_op:
+        batch_op.create_index('ix_items_circle_id', ['circle_id'], unique=False)
         batch_op.create_index('ix_items_created', ['created_at', 'id'], unique=False)
         batch_op.create_index('ix_items_level', ['level'], unique=False)
+        batch_op.create_index('ix_items_owner_created', ['owner_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_items_owner_id', ['owner_id'], unique=False)
         batch_op.create_index('ix_items_reshare_of_id', ['reshare_of_id'], unique=False)
 
@@ -140,6 +165,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('kind', 'from_id', 'to_id', name=op.f('uq_ties_kind_from_id_to_id'))
     )
     with op.batch_alter_table('ties', schema=None) as batch_op:
+        batch_op.create_index('ix_ties_from_to', ['from_id', 'to_id'], unique=False)
         batch_op.create_index('ix_ties_to_id', ['to_id'], unique=False)
 
     op.create_table('users',
@@ -235,6 +261,44 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_item_exclusions_item_id_items'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_item_exclusions')),
     sa.UniqueConstraint('item_id', 'kind', 'value', name=op.f('uq_item_exclusions_item_id_kind_value'))
+    )
+    op.create_table('item_lineage',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('ancestor_id', sa.Integer(), nullable=False),
+    sa.Column('depth', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['ancestor_id'], ['items.id'], name=op.f('fk_item_lineage_ancestor_id_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_item_lineage_item_id_items'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_item_lineage')),
+    sa.UniqueConstraint('item_id', 'ancestor_id', name=op.f('uq_item_lineage_item_id_ancestor_id'))
+    )
+    with op.batch_alter_table('item_lineage', schema=None) as batch_op:
+        batch_op.create_index('ix_item_lineage_ancestor_id', ['ancestor_id'], unique=False)
+
+    op.create_table('item_opens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('viewer_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('via', sa.String(length=16), nullable=False),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_item_opens_item_id_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['owner_id'], ['organizations.id'], name=op.f('fk_item_opens_owner_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_item_opens_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['viewer_id'], ['organizations.id'], name=op.f('fk_item_opens_viewer_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_item_opens'))
+    )
+    with op.batch_alter_table('item_opens', schema=None) as batch_op:
+        batch_op.create_index('ix_item_opens_item_id', ['item_id'], unique=False)
+        batch_op.create_index('ix_item_opens_owner_opened', ['owner_id', 'opened_at'], unique=False)
+
+    op.create_table('item_topic_sources',
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('source_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_item_topic_sources_item_id_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['source_id'], ['items.id'], name=op.f('fk_item_topic_sources_source_id_items'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('item_id', name=op.f('pk_item_topic_sources'))
     )
     op.create_table('item_topics',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -388,6 +452,16 @@ def downgrade() -> None:
         batch_op.drop_index('ix_item_topics_topic')
 
     op.drop_table('item_topics')
+    op.drop_table('item_topic_sources')
+    with op.batch_alter_table('item_opens', schema=None) as batch_op:
+        batch_op.drop_index('ix_item_opens_owner_opened')
+        batch_op.drop_index('ix_item_opens_item_id')
+
+    op.drop_table('item_opens')
+    with op.batch_alter_table('item_lineage', schema=None) as batch_op:
+        batch_op.drop_index('ix_item_lineage_ancestor_id')
+
+    op.drop_table('item_lineage')
     op.drop_table('item_exclusions')
     with op.batch_alter_table('item_audience_orgs', schema=None) as batch_op:
         batch_op.drop_index('ix_item_audience_orgs_org_id')
@@ -412,13 +486,16 @@ def downgrade() -> None:
     op.drop_table('users')
     with op.batch_alter_table('ties', schema=None) as batch_op:
         batch_op.drop_index('ix_ties_to_id')
+        batch_op.drop_index('ix_ties_from_to')
 
     op.drop_table('ties')
     with op.batch_alter_table('items', schema=None) as batch_op:
         batch_op.drop_index('ix_items_reshare_of_id')
         batch_op.drop_index('ix_items_owner_id')
+        batch_op.drop_index('ix_items_owner_created')
         batch_op.drop_index('ix_items_level')
         batch_op.drop_index('ix_items_created')
+        batch_op.drop_index('ix_items_circle_id')
 
     op.drop_table('items')
     with op.batch_alter_table('competitors', schema=None) as batch_op:
@@ -429,7 +506,15 @@ def downgrade() -> None:
         batch_op.drop_index('ix_circle_members_org_id')
 
     op.drop_table('circle_members')
+    with op.batch_alter_table('agreements', schema=None) as batch_op:
+        batch_op.drop_index('ix_agreements_b_id')
+
     op.drop_table('agreements')
+    with op.batch_alter_table('agreement_proposals', schema=None) as batch_op:
+        batch_op.drop_index('ix_agreement_proposals_b_id')
+        batch_op.drop_index('ix_agreement_proposals_a_id')
+
+    op.drop_table('agreement_proposals')
     with op.batch_alter_table('organizations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_organizations_country'))
         batch_op.drop_index(batch_op.f('ix_organizations_cluster'))
