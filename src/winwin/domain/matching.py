@@ -273,6 +273,54 @@ def profile(
     )
 
 
+@dataclass(frozen=True)
+class WinBreakdown:
+    """The four terms of ``win(s, c)`` and the words and organisations behind them."""
+
+    customer_fit: float
+    supplier_fit: float
+    shared_values: float
+    reach: float
+    meets_customer: tuple[str, ...]
+    """The customer's needs that the supplier's capabilities meet."""
+    meets_supplier: tuple[str, ...]
+    """The supplier's needs that the customer's capabilities meet."""
+    values: tuple[str, ...]
+    new_reach: tuple[str, ...]
+    """The customer's customers that the supplier does not reach yet."""
+
+    @property
+    def win(self) -> float:
+        """``win(s, c)``: the sum of the terms, or 0 when only reach joins the pair."""
+        affinity = self.customer_fit + self.supplier_fit + self.shared_values
+        return affinity + self.reach if affinity > 0 else 0.0
+
+
+def explain_win(
+    supplier: Profile,
+    customer: Profile,
+    *,
+    supplier_customers: frozenset[str],
+    customer_customers: frozenset[str],
+) -> WinBreakdown:
+    """Each term of ``win(s, c)`` (module docstring) with what produced it."""
+    meets_customer = supplier.capabilities & customer.needs
+    meets_supplier = customer.capabilities & supplier.needs
+    shared = supplier.values & customer.values
+    union = supplier.values | customer.values
+    new = customer_customers - supplier_customers - {supplier.key}
+    return WinBreakdown(
+        customer_fit=len(meets_customer) / len(customer.needs) if customer.needs else 0.0,
+        supplier_fit=len(meets_supplier) / len(supplier.needs) if supplier.needs else 0.0,
+        shared_values=len(shared) / len(union) if union else 0.0,
+        reach=len(new) / (1 + len(customer_customers)),
+        meets_customer=tuple(sorted(meets_customer)),
+        meets_supplier=tuple(sorted(meets_supplier)),
+        values=tuple(sorted(shared)),
+        new_reach=tuple(sorted(new)),
+    )
+
+
 def predicted_win(
     supplier: Profile,
     customer: Profile,
@@ -282,21 +330,12 @@ def predicted_win(
 ) -> float:
     """``win(s, c)`` of the module docstring for one pair (0 when the pair has no
     affinity); the reference the vectorised :func:`candidate_pairs` must agree with."""
-
-    def fit(offer: frozenset[str], need: frozenset[str]) -> float:
-        return len(offer & need) / len(need) if need else 0.0
-
-    union = supplier.values | customer.values
-    shared = len(supplier.values & customer.values) / len(union) if union else 0.0
-    affinity = (
-        fit(supplier.capabilities, customer.needs)
-        + fit(customer.capabilities, supplier.needs)
-        + shared
-    )
-    if affinity <= 0:
-        return 0.0
-    new = customer_customers - supplier_customers - {supplier.key}
-    return affinity + len(new) / (1 + len(customer_customers))
+    return explain_win(
+        supplier,
+        customer,
+        supplier_customers=supplier_customers,
+        customer_customers=customer_customers,
+    ).win
 
 
 class _Features:

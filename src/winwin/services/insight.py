@@ -27,6 +27,8 @@ class PairDetail:
     customer: str
     win: float | None
     """The predicted mutual win (``None`` for a pair from a given game)."""
+    why: matching.WinBreakdown | None = None
+    """The terms of the predicted win, when asked for."""
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,14 @@ def solve_pairing(
     capacity: int = matching.DEFAULT_CAPACITY,
     candidates: int = matching.DEFAULT_CANDIDATES,
     involving: Collection[int] | None = None,
+    explain: bool = False,
 ) -> Pairing:
     """Natural pairs of the stored network: the stable matching of the candidate pairs
     ranked by predicted mutual win (see :mod:`winwin.domain.matching`).
 
     The matching is always solved for the whole network (stability is a property of the
     whole); with ``involving`` (organisation ids) only the pairs with at least one of
-    those organisations are returned."""
+    those organisations are returned; ``explain`` adds the terms of each pair's win."""
     side = _check_side(optimal)
     if not 0 <= capacity <= MAX_CAPACITY:
         raise InvalidInput(Problem("capacity", f"must be from 0 to {MAX_CAPACITY}"))
@@ -108,14 +111,30 @@ def solve_pairing(
     game = matching.network_game(profiles, found, capacity=capacity)
     pairs = matching.deferred_acceptance(game, optimal=side)
     key_index = {o.key: i for i, o in enumerate(orgs)}
+    stable = matching.is_stable(game, pairs)  # of the whole matching, before any filter
     if involving is not None:
         shown = {o.key for o in orgs if o.id in set(involving)}
         pairs = [(s, c) for s, c in pairs if s in shown or c in shown]
+    why: dict[tuple[str, str], matching.WinBreakdown] = {}
+    if explain:
+        customers_of: dict[int, set[str]] = {}
+        for a, b in supplies:
+            customers_of.setdefault(a, set()).add(orgs[b].key)
+        for s, c in pairs:
+            i, j = key_index[s], key_index[c]
+            why[(s, c)] = matching.explain_win(
+                profiles[i],
+                profiles[j],
+                supplier_customers=frozenset(customers_of.get(i, ())),
+                customer_customers=frozenset(customers_of.get(j, ())),
+            )
     return Pairing(
         pairs=pairs,
-        stable=matching.is_stable(game, pairs),
+        stable=stable,
         optimal=side,
-        details=[PairDetail(s, c, found[(key_index[s], key_index[c])]) for s, c in pairs],
+        details=[
+            PairDetail(s, c, found[(key_index[s], key_index[c])], why.get((s, c))) for s, c in pairs
+        ],
     )
 
 

@@ -26,6 +26,7 @@ def test_a_member_sees_only_the_pairs_of_its_own_organisation(api) -> None:  # t
     client, tokens = api
     body = client.get("/api/v1/pairs", headers=_as(tokens, "pinta")).json()
     assert body["pairs"] == [["pinta", "gran"]]
+    assert body["stable"] is True  # the whole matching is stable, not only the shown part
 
 
 def test_insight_needs_a_signed_in_person(api) -> None:  # type: ignore[no-untyped-def]

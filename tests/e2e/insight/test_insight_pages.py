@@ -95,3 +95,10 @@ def test_the_pages_send_a_signed_out_visitor_to_sign_in(api) -> None:  # type: i
         page = client.get(path, follow_redirects=False)
         assert page.status_code in (302, 303, 307)
         assert "/login" in page.headers["location"]
+
+
+def test_each_suggested_partner_comes_with_why_both_would_win(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    page = client.get("/pairs", headers=_as(tokens, "pinta"))
+    why = page.text.split('data-testid="why"')[1].split("</ul>")[0]
+    assert "We offer what they need: barrier coatings" in why

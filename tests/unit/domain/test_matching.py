@@ -335,3 +335,23 @@ def test_candidates_split_into_blocks_give_the_same_answer(monkeypatch) -> None:
     monkeypatch.setattr(m, "BLOCK_CELLS", 50)
     blocked = m.candidate_pairs(profiles, supplies=supplies, forbidden=supplies, per_org=4)
     assert whole == blocked and whole
+
+
+def test_the_breakdown_names_what_each_side_brings() -> None:
+    supplier = m.profile(
+        "s", capabilities=["Coated board"], needs=["trials"], values=["circular economy"]
+    )
+    customer = m.profile(
+        "c", capabilities=["trials"], needs=["coated board", "barrier"], values=["Circular economy"]
+    )
+    why = m.explain_win(
+        supplier,
+        customer,
+        supplier_customers=frozenset({"k1"}),
+        customer_customers=frozenset({"k1", "k2", "s"}),
+    )
+    assert why.meets_customer == ("coated board",)
+    assert why.meets_supplier == ("trials",)
+    assert why.values == ("circular economy",)
+    assert why.new_reach == ("k2",)
+    assert why.win == pytest.approx(0.5 + 1.0 + 1.0 + 1 / 4)

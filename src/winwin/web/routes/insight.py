@@ -82,18 +82,28 @@ def _pairs_page(
     error: InvalidInput | None = None,
     status_code: int = 200,
 ) -> Response:
-    pairing = insight.solve_pairing(session, involving={org.id})
+    pairing = insight.solve_pairing(session, involving={org.id}, explain=True)
     names = insight.organisation_names(session)
     rows = []
     for detail in pairing.details:
         we_supply = detail.supplier == org.key
         partner = detail.customer if we_supply else detail.supplier
+        why = detail.why
         rows.append(
             {
                 "partner": partner,
                 "name": names.get(partner, partner),
                 "we_supply": we_supply,
                 "win": detail.win,
+                # From our side: what we offer them, what they offer us.
+                "we_offer": (why.meets_customer if we_supply else why.meets_supplier)
+                if why
+                else (),
+                "they_offer": (why.meets_supplier if we_supply else why.meets_customer)
+                if why
+                else (),
+                "shared": why.values if why else (),
+                "new_reach": len(why.new_reach) if why else 0,
             }
         )
     rows.sort(key=lambda r: (-(r["win"] or 0.0), r["partner"]))
