@@ -147,3 +147,36 @@ def test_the_openness_report_shows_the_share_and_a_chart_in_finnish(pages) -> No
     assert "Avoimuusraportti" in page.text
     assert "data-chart=" in page.text
     assert "<script>" not in page.text.split("</head>")[1]
+
+
+WEB_REFUSALS = [
+    ({"level": "partners", "topics": "recipe"}, "secret between kuusi and pakkaus"),
+    ({"level": "network", "topics": "pricing"}, "competition-sensitive"),
+    ({"level": "direct", "orgs": "gran"}, "gran is not a partner of kuusi"),
+    ({"level": "direct", "orgs": ""}, "must name at least one partner"),
+    ({"level": "public", "exclude": "country:SE"}, "a public item may have no exclusions"),
+    ({"level": "network", "exclude": "country:Sweden"}, "not an exclusion"),
+    ({"level": "circle", "circle": "nope"}, "there is no circle nope"),
+]
+
+
+@pytest.mark.parametrize(("fields", "rule"), WEB_REFUSALS, ids=[r[1] for r in WEB_REFUSALS])
+def test_each_refusal_is_named_on_the_composer_and_nothing_is_stored(  # type: ignore[no-untyped-def]
+    pages, fields, rule
+) -> None:
+    kuusi = pages("member@kuusi.example")
+    before = kuusi.client.get("/feed").text.count('class="feed-item"')
+    refused = kuusi.post("/feed/items", {"title": "Refused one", **fields})
+    assert refused.status_code in (400, 422)
+    assert rule in refused.text
+    after = kuusi.client.get("/feed").text
+    assert "Refused one</a>" not in after
+    assert after.count('class="feed-item"') == before
+
+
+def test_a_reshare_of_an_item_the_organisation_cannot_see_is_not_found(pages) -> None:  # type: ignore[no-untyped-def]
+    kuusi, gran = pages("member@kuusi.example"), pages("member@gran.example")
+    done = kuusi.post("/feed/items", {"title": "Ours", "level": "partners"}, follow_redirects=False)
+    key = done.headers["location"].split("/items/")[1].split("?")[0]
+    refused = gran.post(f"/items/{key}/reshare", {"level": "network"})
+    assert refused.status_code == 404
