@@ -19,6 +19,15 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number in JSON")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key '{key}' appears twice in one object")
+        out[key] = value
+    return out
+
+
 def read_json(source: str, what: str) -> Any:
     """A JSON document from a file (or ``-`` for standard input); exit 2 when unreadable."""
     if source == "-":
@@ -29,7 +38,7 @@ def read_json(source: str, what: str) -> Any:
             raise InvalidInput(Problem(what, f"no such file: {source}"))
         raw = path.read_bytes()
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        return json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput(Problem(what, f"not a JSON document: {exc}")) from None
 

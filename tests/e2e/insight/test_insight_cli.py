@@ -153,6 +153,7 @@ def test_a_sampled_shapley_value_repeats_with_its_seed(cli, tmp_path) -> None:  
         (json.dumps({**TABLE, "values": {"": 0, "a": 1}}), 'values["a,b"]'),
         (json.dumps({"type": "lottery"}), "type"),
         ('{"type": "airport", "costs": {"a": NaN}}', "GAME"),
+        ('{"type": "airport", "costs": {"a": 1, "a": 2}}', "appears twice"),
     ],
 )
 def test_a_bad_game_exits_2_naming_where(cli, tmp_path, content, where) -> None:  # type: ignore[no-untyped-def]
