@@ -56,7 +56,7 @@ def random_document(seed: int, *, orgs: int = 9, candidates: int = 40) -> dict[s
         {
             "key": f"c{j}",
             "name": f"Circle {j}",
-            "members": sorted(rng.sample(keys, rng.randint(2, 5))),
+            "members": sorted(rng.sample(keys, rng.randint(2, min(5, len(keys))))),
         }
         for j in range(2)
     ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from integration.sharing.sharing_random import random_document, second_phase
@@ -80,3 +82,21 @@ def test_a_larger_generated_network_agrees_for_a_sample_of_readers(session: Sess
         in_feed = {keys[i] for i in items.visible_to(viewer, limit=None)}
         expected = set(policy.visible_items(network, reader))
         assert in_feed == expected
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(min_value=0, max_value=2**31 - 1), orgs=st.integers(3, 10))
+def test_feed_and_can_see_agree_on_any_generated_network(
+    session: Session, seed: int, orgs: int
+) -> None:
+    # Each example runs inside a savepoint that is rolled back, so examples never meet.
+    nested = session.begin_nested()
+    try:
+        import_network(session, parse_document(random_document(seed, orgs=orgs, candidates=25)))
+        assert_feed_matches_policy(session)
+    finally:
+        nested.rollback()
