@@ -131,6 +131,8 @@ def test_an_api_token_is_shown_once_and_stored_only_as_a_digest(world):
     assert hashlib.sha256(raw.encode()).hexdigest() in stored
     me = world.client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
     assert me.json()["email"] == "member@kuusi.example"
+    used = {t["name"]: t for t in world.call("member", "GET", "/api/v1/tokens").json()}
+    assert used["nightly"]["last_used_at"] is not None
 
 
 def test_a_revoked_token_stops_working(world):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from winwin.domain.errors import NotFound
@@ -18,6 +19,8 @@ from winwin.store.models.accounts import (
     WebSession,
 )
 from winwin.store.models.network import Organization
+
+TOUCH_EVERY = timedelta(minutes=5)
 
 
 class AccountsRepository:
@@ -162,8 +165,26 @@ class AccountsRepository:
         if row is None:
             return None
         user, token = row
-        token.last_used_at = now
+        self._touch(token, now)
         return user  # type: ignore[no-any-return]
+
+    def _touch(self, token: ApiToken, now: datetime) -> None:
+        """Record when a token was last used, at most every few minutes and at best effort.
+
+        Writing on every request would turn each API read into a write, and on SQLite
+        concurrent readers that upgrade to writers fail with "database is locked".
+        """
+        last = token.last_used_at
+        if last is not None:
+            last = last if last.tzinfo is not None else last.replace(tzinfo=UTC)
+            if now - last < TOUCH_EVERY:
+                return
+        try:
+            with self.session.begin_nested():
+                token.last_used_at = now
+                self.session.flush()
+        except OperationalError:
+            self.session.expire(token)
 
     def tokens_of(self, user_id: int) -> list[ApiToken]:
         return list(
