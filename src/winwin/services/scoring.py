@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,24 +97,6 @@ class RelationshipScore:
         return x - y
 
 
-def _float(value: np.floating[Any] | float) -> float | None:
-    number = float(value)
-    return None if math.isnan(number) else number
-
-
-def _side(values: npt.NDArray[np.float64], s: float, lever: int, gain: float) -> SideScore:
-    a, e, i, t = (_float(v) for v in values)
-    return SideScore(
-        accessibility=a,
-        energy=e,
-        impact=i,
-        attraction=t,
-        score=float(s),
-        lever=FACTORS[lever],
-        gain=float(gain),
-    )
-
-
 def _scores_from_inputs(inputs: ScoreInputs) -> list[RelationshipScore]:
     rounds = inputs.rounds
     if not rounds:
@@ -123,25 +104,36 @@ def _scores_from_inputs(inputs: ScoreInputs) -> list[RelationshipScore]:
     ids = np.array([r.id for r in rounds], dtype=np.int64)
     a_ids = np.array([r.a_id for r in rounds], dtype=np.int64)
     b_ids = np.array([r.b_id for r in rounds], dtype=np.int64)
-    dense = np.full(int(ids.max()) + 1, -1, dtype=np.intp)
-    dense[ids] = np.arange(len(rounds))
+    by_id = np.argsort(ids)
+
+    def position(assessment_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+        # Row ids can be large and sparse: look them up by binary search, not by a table.
+        found = np.searchsorted(ids, assessment_ids, sorter=by_id)
+        return by_id[np.minimum(found, len(ids) - 1)].astype(np.intp)
 
     # Answers -> (round, slot) cells, factor column and normalised value.
-    index = dense[inputs.answer_assessment]
+    index = position(inputs.answer_assessment)
     side = inputs.answer_side
     slot = np.where(
         side == 0,
         _OUTSIDE,
         np.where(side == a_ids[index], _A, np.where(side == b_ids[index], _B, -1)),
     )
-    items = inputs.answer_item
-    factor = inputs.item_factor[items]
-    scale = inputs.item_scale[items]
+    at = np.searchsorted(inputs.item_ids, inputs.answer_item)
+    at = np.minimum(at, max(len(inputs.item_ids) - 1, 0))
+    known = (
+        inputs.item_ids[at] == inputs.answer_item
+        if len(inputs.item_ids)
+        else np.zeros(len(at), dtype=bool)
+    )
+    factor = inputs.item_factor[at] if len(inputs.item_ids) else np.zeros(0, dtype=np.intp)
+    scale = inputs.item_scale[at] if len(inputs.item_ids) else np.zeros(0)
+    reverse = inputs.item_reverse[at] if len(inputs.item_ids) else np.zeros(0, dtype=bool)
     normalised = (inputs.answer_value.astype(np.float64) - 1.0) / (scale - 1.0)
-    normalised = np.where(inputs.item_reverse[items], 1.0 - normalised, normalised)
+    normalised = np.where(reverse, 1.0 - normalised, normalised)
     # Answers the checks at every door refuse (a third party on accessibility or energy,
     # an organisation outside the pair, a value off the scale) never reach a score.
-    keep = (slot >= 0) & (normalised >= 0.0) & (normalised <= 1.0)
+    keep = known & (slot >= 0) & (normalised >= 0.0) & (normalised <= 1.0)
     keep &= (slot != _OUTSIDE) | (factor >= FACTOR_INDEX["impact"])
     cells = index[keep] * _SLOTS + slot[keep]
     values = score_side_arrays(cells, factor[keep], normalised[keep], len(rounds) * _SLOTS)
@@ -152,34 +144,56 @@ def _scores_from_inputs(inputs: ScoreInputs) -> list[RelationshipScore]:
     lever = flat_lever.reshape(len(rounds), 2)
     gain = flat_gain.reshape(len(rounds), 2)
 
-    counts = np.zeros((len(rounds), _SLOTS), dtype=np.int64)
-    for assessment_id, side_id, n in inputs.respondents:
-        r = int(dense[assessment_id])
-        if side_id == 0:
-            counts[r, _OUTSIDE] += n
-        elif side_id == a_ids[r]:
-            counts[r, _A] += n
-        elif side_id == b_ids[r]:
-            counts[r, _B] += n
+    # Respondents per round and slot: every response counts, answered items or not.
+    r_index = position(inputs.response_assessment)
+    r_side = inputs.response_side
+    r_slot = np.where(
+        r_side == 0,
+        _OUTSIDE,
+        np.where(r_side == a_ids[r_index], _A, np.where(r_side == b_ids[r_index], _B, -1)),
+    )
+    listed = r_slot >= 0
+    counts = np.bincount(
+        r_index[listed] * _SLOTS + r_slot[listed], minlength=len(rounds) * _SLOTS
+    ).reshape(len(rounds), _SLOTS)
     outside_answered = np.bincount(index[keep & (slot == _OUTSIDE)], minlength=len(rounds)).astype(
         bool
     )
 
+    # Plain Python numbers once, for the whole network, rather than cell by cell.
+    def plain(array: npt.NDArray[Any]) -> list[Any]:
+        return [None if x != x else x for x in array.ravel().tolist()]  # NaN -> None
+
+    cell_values = plain(values)
+    side_s, side_lever, side_gain = s.tolist(), lever.tolist(), gain.tolist()
+    count_list = counts.tolist()
+    answered_list = outside_answered.tolist()
+    width = _SLOTS * len(FACTORS)
     result: list[RelationshipScore] = []
     for r, row in enumerate(rounds):
         sides: dict[str, SideScore | None] = {}
         for column, key in ((_A, row.a_key), (_B, row.b_key)):
-            sides[key] = (
-                _side(values[r, column], s[r, column], int(lever[r, column]), gain[r, column])
-                if counts[r, column] > 0
-                else None
+            if count_list[r][column] == 0:
+                sides[key] = None
+                continue
+            base = r * width + column * len(FACTORS)
+            a, e, i, t = cell_values[base : base + len(FACTORS)]
+            sides[key] = SideScore(
+                accessibility=a,
+                energy=e,
+                impact=i,
+                attraction=t,
+                score=side_s[r][column],
+                lever=FACTORS[side_lever[r][column]],
+                gain=side_gain[r][column],
             )
         between = (row.a_key, row.b_key) if row.a_key <= row.b_key else (row.b_key, row.a_key)
         outside = None
-        if outside_answered[r]:
+        if answered_list[r]:
+            base = r * width + _OUTSIDE * len(FACTORS)
             outside = OutsideView(
-                impact=_float(values[r, _OUTSIDE, FACTOR_INDEX["impact"]]),
-                attraction=_float(values[r, _OUTSIDE, FACTOR_INDEX["attraction"]]),
+                impact=cell_values[base + FACTOR_INDEX["impact"]],
+                attraction=cell_values[base + FACTOR_INDEX["attraction"]],
             )
         result.append(
             RelationshipScore(
@@ -189,9 +203,9 @@ def _scores_from_inputs(inputs: ScoreInputs) -> list[RelationshipScore]:
                 sides={key: sides[key] for key in between},
                 outside_view=outside,
                 respondents={
-                    row.a_key: int(counts[r, _A]),
-                    row.b_key: int(counts[r, _B]),
-                    THIRD_PARTY: int(counts[r, _OUTSIDE]),
+                    row.a_key: count_list[r][_A],
+                    row.b_key: count_list[r][_B],
+                    THIRD_PARTY: count_list[r][_OUTSIDE],
                 },
                 instrument=row.instrument,
                 status=row.status,

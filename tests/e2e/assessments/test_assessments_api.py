@@ -6,6 +6,8 @@ import csv
 import io
 import math
 
+from winwin.api.routes.assessments import ScoresRead
+
 FULL = {f"{f}{n}": 4 for f in "aeit" for n in range(1, 6)}
 
 
@@ -53,8 +55,9 @@ def test_a_round_is_opened_answered_by_link_and_scored(world):
         assert answered.status_code == 200, answered.text
         assert answered.json()["created"] is True
 
-    scores = world.call("kadmin", "GET", "/api/v1/scores").json()["relationships"]
-    (score,) = scores
+    document = world.call("kadmin", "GET", "/api/v1/scores").json()
+    ScoresRead.model_validate(document)  # the documented response model describes it
+    (score,) = document["relationships"]
     assert score["between"] == ["kuusi", "pakkaus"]
     kuusi = score["sides"]["kuusi"]
     assert kuusi["accessibility"] == 0.65

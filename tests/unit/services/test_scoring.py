@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from winwin.data import get_builtin_instrument
@@ -314,3 +315,31 @@ def test_any_set_of_answers_scores_as_the_formula_says(
             assert 0.0 <= score.score <= 100.0
     finally:
         nested.rollback()
+
+
+def test_scores_stay_exact_when_row_ids_are_too_large_to_pack_into_one_number(session: Session):
+    from winwin.store.models import Answer, Instrument, InstrumentItem, Response
+
+    doc = document()
+    load(session, doc)
+    huge = 2_147_483_000  # near the top of a 32-bit id on both databases
+    instrument = session.scalars(select(Instrument).where(Instrument.key == "mini")).one()
+    item = InstrumentItem(
+        id=huge, instrument_id=instrument.id, item_key="a9", factor="accessibility"
+    )
+    session.add(item)
+    session.flush()
+    (latest,) = [s for s in score_relationships(session) if s.between == ("kuusi", "pakkaus")]
+    response = Response(
+        id=huge, assessment_id=latest.assessment_id, side_org_id=None, respondent="big"
+    )
+    session.add(response)
+    session.flush()
+    session.add(Answer(response_id=huge, item_id=item.id, value=2))
+    (impact,) = [i for i in instrument.items if i.item_key == "i1"]
+    session.add(Answer(response_id=huge, item_id=impact.id, value=4))
+    session.flush()
+    (again,) = [s for s in score_relationships(session) if s.between == ("kuusi", "pakkaus")]
+    assert again.sides == latest.sides
+    assert again.outside_view is not None and again.outside_view.impact == 0.75
+    assert again.respondents["third-party"] == 1

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from winwin.store.models import (
@@ -267,9 +268,11 @@ class AssessmentRepository:
     ) -> ScoreInputs:
         """Everything the score needs for the selected rounds, as arrays.
 
-        Four queries: the selected rounds, the items (factor, reverse, scale), the count
-        of respondents per round and side, and one pass over the answers, which returns
-        four integers per answer and goes straight into numpy.
+        Four queries: the selected rounds, the items (factor, reverse, scale), the
+        responses (round and side), and one pass over the answers. That pass is what
+        costs at scale, so each answer travels as a single integer (response, item and
+        value packed into one 63-bit number) straight into numpy, and it reads only the
+        selected rounds' answers when the selection leaves some rounds out.
         """
         where = self._selection(round=round, latest=latest, pair=pair, org_ids=org_ids)
         a_org, b_org = aliased(Organization), aliased(Organization)
@@ -292,56 +295,101 @@ class AssessmentRepository:
         item_rows = self.session.execute(
             select(
                 InstrumentItem.id, InstrumentItem.factor, InstrumentItem.reverse, Instrument.scale
-            ).join(Instrument, Instrument.id == InstrumentItem.instrument_id)
+            )
+            .join(Instrument, Instrument.id == InstrumentItem.instrument_id)
+            .order_by(InstrumentItem.id)
         ).all()
-        size = max((r[0] for r in item_rows), default=0) + 1
-        item_factor = np.zeros(size, dtype=np.intp)
-        item_reverse = np.zeros(size, dtype=bool)
-        item_scale = np.full(size, 2, dtype=np.float64)
-        for item_id, factor, reverse, scale in item_rows:
-            item_factor[item_id] = FACTOR_CODES[factor]
-            item_reverse[item_id] = bool(reverse)
-            item_scale[item_id] = scale
-        counted = self.session.execute(
-            select(Response.assessment_id, Response.side_org_id, func.count())
-            .join(Assessment, Assessment.id == Response.assessment_id)
-            .where(*where)
-            .group_by(Response.assessment_id, Response.side_org_id)
-        ).all()
-        answers = self._answer_arrays(where)
+        item_ids = np.array([r[0] for r in item_rows], dtype=np.int64)
+        item_factor = np.array([FACTOR_CODES[r[1]] for r in item_rows], dtype=np.intp)
+        item_reverse = np.array([bool(r[2]) for r in item_rows], dtype=bool)
+        item_scale = np.array([r[3] for r in item_rows], dtype=np.float64)
+        total = self.session.scalar(select(func.count()).select_from(Assessment)) or 0
+        # The rounds are chosen once, in a subquery the database evaluates a single time.
+        chosen = select(Assessment.id).where(*where) if len(rounds) < total else None
+        empty = np.zeros(0, dtype=np.int64)
+        if not rounds:
+            return ScoreInputs([], item_ids, item_factor, item_reverse, item_scale, *([empty] * 6))
+        responses = select(
+            Response.id, Response.assessment_id, func.coalesce(Response.side_org_id, 0)
+        )
+        if chosen is not None:
+            responses = responses.where(Response.assessment_id.in_(chosen))
+        response_rows = _int_array(self._fetch(responses.order_by(Response.id)), 3)
+        response_id, item, value = self._answer_arrays(
+            chosen,
+            max_item=int(item_ids.max(initial=1)),
+            max_scale=int(item_scale.max(initial=2)),
+        )
+        # Answers to responses outside the selection (none, unless rows are inconsistent)
+        # are dropped; the rest find their round and side by binary search.
+        at = np.searchsorted(response_rows[:, 0], response_id)
+        at = np.minimum(at, max(len(response_rows) - 1, 0))
+        known = (
+            response_rows[at, 0] == response_id
+            if len(response_rows)
+            else np.zeros(len(response_id), dtype=bool)
+        )
+        at = at[known]
         return ScoreInputs(
             rounds=[RoundRow(*row) for row in rounds],
+            item_ids=item_ids,
             item_factor=item_factor,
             item_reverse=item_reverse,
             item_scale=item_scale,
-            respondents=[(int(a), int(s or 0), int(n)) for a, s, n in counted],
-            answer_assessment=answers[:, 0],
-            answer_side=answers[:, 1],
-            answer_item=answers[:, 2],
-            answer_value=answers[:, 3],
+            response_assessment=response_rows[:, 1],
+            response_side=response_rows[:, 2],
+            answer_assessment=response_rows[at, 1],
+            answer_side=response_rows[at, 2],
+            answer_item=item[known],
+            answer_value=value[known],
         )
 
-    def _answer_arrays(self, where: list[ColumnElement[bool]]) -> npt.NDArray[np.int64]:
-        stmt = (
-            select(
-                Response.assessment_id,
-                func.coalesce(Response.side_org_id, 0),
-                Answer.item_id,
-                Answer.value,
-            )
-            .join(Response, Response.id == Answer.response_id)
-            .join(Assessment, Assessment.id == Response.assessment_id)
-            .where(*where)
-        )
-        # Plain integers only, read from the driver's cursor: a million answers as tuples,
-        # with no row objects in between, is what keeps the whole-network score fast.
+    def _fetch(self, stmt: Any) -> list[Any]:
+        # Plain tuples from the driver's cursor, with no row objects in between.
         result = self.session.connection().execute(stmt)
         cursor = result.cursor
         rows = cursor.fetchall() if cursor is not None else []
         result.close()
-        if not rows:
-            return np.zeros((0, 4), dtype=np.int64)
-        return np.array(rows, dtype=np.int64)
+        return list(rows)
+
+    def _answer_arrays(
+        self, chosen: Any, *, max_item: int, max_scale: int
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """(response id, item id, value) of every answer to the chosen rounds."""
+        max_response = self.session.scalar(select(func.max(Answer.response_id))) or 0
+        value_bits = max(max_scale, 1).bit_length()
+        item_bits = max(max_item, 1).bit_length()
+        packable = max_response.bit_length() + item_bits + value_bits <= 62
+        if packable:
+            columns: list[Any] = [
+                cast(Answer.response_id, BigInteger) * (1 << (item_bits + value_bits))
+                + cast(Answer.item_id, BigInteger) * (1 << value_bits)
+                + Answer.value
+            ]
+        else:
+            columns = [Answer.response_id, Answer.item_id, Answer.value]
+        stmt = select(*columns)
+        if chosen is not None:
+            stmt = stmt.where(
+                Answer.response_id.in_(
+                    select(Response.id).where(Response.assessment_id.in_(chosen))
+                )
+            )
+        rows = self._fetch(stmt)
+        if not packable:
+            table = _int_array(rows, 3)
+            return table[:, 0], table[:, 1], table[:, 2]
+        packed = _int_array(rows, 1)[:, 0]
+        value = packed & ((1 << value_bits) - 1)
+        item = (packed >> value_bits) & ((1 << item_bits) - 1)
+        return packed >> (item_bits + value_bits), item, value
+
+
+def _int_array(rows: list[Any], columns: int) -> npt.NDArray[np.int64]:
+    flat = np.fromiter(
+        itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * columns
+    )
+    return flat.reshape(len(rows), columns)
 
 
 @dataclass(frozen=True)
@@ -363,10 +411,12 @@ class ScoreInputs:
     """The stored rows behind a set of scores, as arrays (see ``score_inputs``)."""
 
     rounds: list[RoundRow]
+    item_ids: npt.NDArray[np.int64]  # sorted; the three arrays below are aligned with it
     item_factor: npt.NDArray[np.intp]
     item_reverse: npt.NDArray[np.bool_]
     item_scale: npt.NDArray[np.float64]
-    respondents: list[tuple[int, int, int]]
+    response_assessment: npt.NDArray[np.int64]
+    response_side: npt.NDArray[np.int64]
     answer_assessment: npt.NDArray[np.int64]
     answer_side: npt.NDArray[np.int64]
     answer_item: npt.NDArray[np.int64]
