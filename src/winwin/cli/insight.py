@@ -59,6 +59,9 @@ def pairs(
         "--candidates",
         help="Best-scoring counterparts each organisation considers (network pairs only).",
     ),
+    explain: bool = typer.Option(
+        False, "--explain", help="Say why both sides would win (network pairs only)."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Natural pairs: a stable many-to-many matching of suppliers and customers."""
@@ -67,7 +70,11 @@ def pairs(
     else:
         with state(ctx).session() as session:
             result = insight.solve_pairing(
-                session, optimal=optimal, capacity=capacity, candidates=candidates
+                session,
+                optimal=optimal,
+                capacity=capacity,
+                candidates=candidates,
+                explain=explain,
             )
     if json_out:
         print_json(result.as_dict())
@@ -75,6 +82,16 @@ def pairs(
     for detail in result.details:
         win = "" if detail.win is None else f"  (predicted win {detail.win:.3f})"
         typer.echo(f"{detail.supplier} -> {detail.customer}{win}")
+        if detail.why is not None:
+            for label, words in (
+                ("meets the customer's needs", detail.why.meets_customer),
+                ("meets the supplier's needs", detail.why.meets_supplier),
+                ("shared values", detail.why.values),
+            ):
+                if words:
+                    typer.echo(f"    {label}: {', '.join(words)}")
+            if detail.why.new_reach:
+                typer.echo(f"    new customers' customers: {len(detail.why.new_reach)}")
     typer.echo(f"{len(result.pairs)} pairs, stable: {str(result.stable).lower()}")
 
 

@@ -46,7 +46,24 @@ class Pairing:
         }
         if any(d.win is not None for d in self.details):
             out["wins"] = [d.win for d in self.details]
+        if any(d.why is not None for d in self.details):
+            out["why"] = [_why(d.why) for d in self.details]
         return out
+
+
+def _why(why: matching.WinBreakdown | None) -> dict[str, Any] | None:
+    if why is None:
+        return None
+    return {
+        "customer_fit": why.customer_fit,
+        "supplier_fit": why.supplier_fit,
+        "shared_values": why.shared_values,
+        "reach": why.reach,
+        "meets_customer": list(why.meets_customer),
+        "meets_supplier": list(why.meets_supplier),
+        "values": list(why.values),
+        "new_reach": list(why.new_reach),
+    }
 
 
 def _check_side(optimal: str) -> matching.Side:

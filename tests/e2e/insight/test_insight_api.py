@@ -24,8 +24,9 @@ def test_network_pairs_answer_as_the_command_does(api) -> None:  # type: ignore[
 
 def test_a_member_sees_only_the_pairs_of_its_own_organisation(api) -> None:  # type: ignore[no-untyped-def]
     client, tokens = api
-    body = client.get("/api/v1/pairs", headers=_as(tokens, "pinta")).json()
+    body = client.get("/api/v1/pairs?explain=true", headers=_as(tokens, "pinta")).json()
     assert body["pairs"] == [["pinta", "gran"]]
+    assert body["why"][0]["meets_customer"] == ["barrier coatings"]
     assert body["stable"] is True  # the whole matching is stable, not only the shown part
 
 

@@ -36,6 +36,18 @@ def test_network_pairs_skip_tied_and_competing_organisations(network) -> None:  
     assert document["wins"] == pytest.approx([1 + 1 + 2 / 3, 1.0])
 
 
+def test_explained_pairs_name_the_words_that_meet(network) -> None:  # type: ignore[no-untyped-def]
+    document = network("pairs", "--explain", "--json").json()
+    first = document["why"][0]
+    assert document["pairs"][0] == ["kemi", "kuusi"]
+    assert first["meets_customer"] == ["barrier coatings"]
+    assert first["values"] == ["circular economy"]
+    assert first["new_reach"] == ["metsa", "pakkaus"]
+    assert first["customer_fit"] + first["shared_values"] + first["reach"] == pytest.approx(
+        document["wins"][0]
+    )
+
+
 def test_customer_optimal_network_pairs_are_stable_too(network) -> None:  # type: ignore[no-untyped-def]
     result = network("pairs", "--optimal", "customers", "--capacity", "1", "--json")
     assert result.code == 0, result.err

@@ -35,6 +35,20 @@ class PairsRead(BaseModel):
     wins: list[float] | None = Field(
         None, description="Predicted mutual win of each pair (network pairs only)"
     )
+    why: list[WhyRead | None] | None = Field(
+        None, description="The terms of each pair's win (with explain=true)"
+    )
+
+
+class WhyRead(BaseModel):
+    customer_fit: float
+    supplier_fit: float
+    shared_values: float
+    reach: float
+    meets_customer: list[str]
+    meets_supplier: list[str]
+    values: list[str]
+    new_reach: list[str]
 
 
 class ShareRead(BaseModel):
@@ -73,10 +87,16 @@ def network_pairs(
     optimal: Side = "suppliers",
     capacity: Annotated[int, Query(ge=0, le=insight.MAX_CAPACITY)] = DEFAULT_CAPACITY,
     candidates: Annotated[int, Query(ge=1, le=MAX_CANDIDATES)] = DEFAULT_CANDIDATES,
+    explain: bool = False,
 ) -> dict[str, Any]:
     involving = None if actor.is_platform_admin else accessible_org_ids(session, actor)
     result = insight.solve_pairing(
-        session, optimal=optimal, capacity=capacity, candidates=candidates, involving=involving
+        session,
+        optimal=optimal,
+        capacity=capacity,
+        candidates=candidates,
+        involving=involving,
+        explain=explain,
     )
     return result.as_dict()
 
