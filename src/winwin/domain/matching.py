@@ -79,11 +79,12 @@ class MatchingGame:
 
     def acceptable(self) -> set[Pair]:
         """Pairs ``(s, c)`` where each lists the other."""
+        listed = {(s, c) for c, agent in self.customers.items() for s in agent.prefers}
         return {
             (s, c)
             for s, agent in self.suppliers.items()
             for c in agent.prefers
-            if c in self.customers and s in self.customers[c].prefers
+            if (s, c) in listed and c in self.customers
         }
 
 
