@@ -345,8 +345,8 @@ def nucleolus_of_table(values: FloatArray) -> FloatArray:
             fixed_rows.append(incidence[k])
             fixed_values.append(float(v[k] - t))
         free[tight] = False
-        basis = np.linalg.svd(np.array(fixed_rows), full_matrices=False)[2]
-        rank = int(np.linalg.matrix_rank(np.array(fixed_rows)))
+        _, singular, basis = np.linalg.svd(np.array(fixed_rows), full_matrices=False)
+        rank = int(np.sum(singular > 1e-9 * singular[0]))
         if rank >= n:
             break
         basis = basis[:rank]
