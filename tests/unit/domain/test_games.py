@@ -299,3 +299,33 @@ def test_table_players_are_read_in_sorted_order_whatever_the_listing() -> None:
     )
     result = g.share(game, method="shapley")
     assert result.allocation == pytest.approx({"a": 2.0, "b": 3.0})
+
+
+def _least_core_excess(values: np.ndarray, imputations: bool) -> float:
+    """Independent LP: the smallest possible largest excess over proper coalitions."""
+    n = values.size.bit_length() - 1
+    masks = np.arange(1, values.size - 1)
+    incidence = ((masks[:, None] >> np.arange(n)) & 1).astype(float)
+    alone = values[1 << np.arange(n)]
+    bounds = [((a, None) if imputations else (None, None)) for a in alone] + [(None, None)]
+    result = linprog(
+        np.r_[np.zeros(n), 1.0],
+        A_ub=np.hstack([-incidence, -np.ones((masks.size, 1))]),
+        b_ub=-values[masks],
+        A_eq=np.r_[np.ones(n), 0.0][None, :],
+        b_eq=[values[-1]],
+        bounds=bounds,
+        method="highs",
+    )
+    return float(result.x[-1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 6).flatmap(lambda n: tables(players=n)))
+def test_the_nucleolus_attains_the_least_core_excess(values) -> None:  # type: ignore[no-untyped-def]
+    game = _table_game(values)
+    x = g.nucleolus(game)
+    masks = np.arange(1, values.size - 1)
+    largest = max(values[m] - sum(x[i] for i in range(game.n) if m >> i & 1) for m in masks)
+    imputations = game.standalone().sum() <= values[-1] + 1e-9
+    assert largest == pytest.approx(_least_core_excess(values, imputations), abs=1e-6)
