@@ -61,6 +61,22 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+AXE = Path(__file__).resolve().parents[1] / "web" / "assets" / "axe.min.js"
+
+
+def serious_axe_violations(page) -> list[tuple[str, str]]:
+    """axe-core's serious and critical findings (evaluated over DevTools, outside the CSP)."""
+    if not AXE.exists():
+        return []
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], str([n["target"] for n in v["nodes"]][:3]))
+        for v in found["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def answer_all(page, values: dict[str, int]) -> None:
     for item, value in values.items():
         page.locator(f'input[name="item-{item}"][value="{value}"]').check()
@@ -97,6 +113,7 @@ def test_a_round_from_opening_to_the_relationship_page_in_a_browser(server: str,
         page.select_option("#locale", language)
         page.get_by_role("button", name="Create a personal link").click()
         links[side] = page.locator(f'code.answer-link[data-side="{side}"]').inner_text()
+    assert serious_axe_violations(page) == []  # the round page
 
     # Each respondent opens their own link, with no sign-in, in their own language.
     kuusi = browser.new_context(locale="en-GB").new_page()
@@ -118,6 +135,7 @@ def test_a_round_from_opening_to_the_relationship_page_in_a_browser(server: str,
     outsider.goto(links["third-party"])
     assert outsider.locator("fieldset.answer-item").count() == 10
     assert outsider.locator('input[name="item-a1"]').count() == 0
+    assert serious_axe_violations(outsider) == []
     answer_all(outsider, {"i1": 5, "t1": 3})
 
     # kuusi: every factor 0.65 (the fifth item is reverse-coded), S = 42.25;
@@ -132,6 +150,7 @@ def test_a_round_from_opening_to_the_relationship_page_in_a_browser(server: str,
     page.wait_for_function("document.querySelector('#radar').dataset.chartDrawn === '1'")
     page.wait_for_function("document.querySelector('#trend').dataset.chartDrawn === '1'")
     assert "1 third party" in page.content()
+    assert serious_axe_violations(page) == []
     shots = os.environ.get("WINWIN_SCREENSHOTS")
     if shots:
         page.screenshot(path=f"{shots}/relationship.png", full_page=True)
@@ -141,4 +160,5 @@ def test_a_round_from_opening_to_the_relationship_page_in_a_browser(server: str,
     page.goto(f"{server}/relationships?org=pakkaus")
     assert page.locator("table.relationship-table tbody tr").count() == 1
     assert "Energy" in page.locator("table.relationship-table tbody tr").inner_text()
+    assert serious_axe_violations(page) == []
     assert not [e for e in errors if "Content Security Policy" in e or "chart" in e]
