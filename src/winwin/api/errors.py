@@ -110,7 +110,16 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
     return _page(request, 422, "; ".join(str(p) for p in problems))
 
 
+async def on_unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    if is_api(request):
+        message = "an unexpected error happened; it has been logged"
+        return problem_response(500, message, [Problem("", message)])
+    return _page(request, 500, "")
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, on_unexpected_error)
     app.add_exception_handler(WinwinError, on_domain_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)

@@ -487,3 +487,24 @@ def remove_person(session: Session, actor: Actor, *, org_id: int, user_id: int) 
 
 def _last_admin(repo: AccountsRepository, org_id: int) -> bool:
     return repo.count_role_in_org(org_id, "org_admin") <= 1
+
+
+# facilitators -------------------------------------------------------------------------
+def grant_facilitator(session: Session, actor: Actor, *, org_id: int, email: str) -> User:
+    """Let a facilitator (a consultant's account) work for the organisation."""
+    require_manage(actor, org_id)
+    repo = AccountsRepository(session)
+    if repo.get_org(org_id) is None:
+        raise NotFound("no such organisation")
+    user = repo.get_by_email(email.strip().lower())
+    if user is None or user.role != "facilitator":
+        raise InvalidInput(Problem("email", "is not the email of a facilitator"))
+    repo.grant(user.id, org_id)
+    return user
+
+
+def revoke_facilitator(session: Session, actor: Actor, *, org_id: int, user_id: int) -> None:
+    """Stop a facilitator's work for the organisation."""
+    require_manage(actor, org_id)
+    if not AccountsRepository(session).revoke(user_id, org_id):
+        raise NotFound("this facilitator does not work for the organisation")

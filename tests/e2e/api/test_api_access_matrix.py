@@ -45,7 +45,11 @@ def test_reading_an_organisation_needs_access_to_it(world):
 
 
 def reading(world, who):
-    for path in ("/api/v1/organizations/kuusi", "/api/v1/organizations/kuusi/people"):
+    for path in (
+        "/api/v1/organizations/kuusi",
+        "/api/v1/organizations/kuusi/people",
+        "/api/v1/organizations/kuusi/facilitators",
+    ):
         assert world.call(who, "GET", path).status_code == expected(who, SEE_KUUSI, 200), path
     for path in ("/api/v1/organizations/lab", "/api/v1/organizations/lab/people"):
         assert world.call(who, "GET", path).status_code == expected(who, SEE_LAB, 200), path
@@ -83,6 +87,24 @@ def changing(world, who):
     ).json()[0]["id"]
     remove = world.call(who, "DELETE", f"/api/v1/organizations/kuusi/people/{target}")
     assert remove.status_code == expected(who, MANAGE_KUUSI, 204)
+
+    grant = world.call(
+        who,
+        "POST",
+        "/api/v1/organizations/kuusi/facilitators",
+        json={"email": "facilitator@winwin.example"},
+    )
+    assert grant.status_code == expected(who, MANAGE_KUUSI, 201)
+    facilitator = world.user_ids["facilitator"]
+    revoke = world.call(who, "DELETE", f"/api/v1/organizations/kuusi/facilitators/{facilitator}")
+    assert revoke.status_code == expected(who, MANAGE_KUUSI, 204)
+    # Put the grant back for the next caller.
+    world.call(
+        "platform_admin",
+        "POST",
+        "/api/v1/organizations/kuusi/facilitators",
+        json={"email": "facilitator@winwin.example"},
+    )
 
 
 def test_nobody_outside_lab_may_change_lab(world):

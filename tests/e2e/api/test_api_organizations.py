@@ -162,3 +162,28 @@ def test_healthz_answers_when_the_database_does(world):
     response = world.client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_an_org_admin_grants_and_revokes_a_facilitator(world):
+    lab = "/api/v1/organizations/lab"
+    assert world.call("facilitator", "GET", lab).status_code == 403
+    granted = world.call(
+        "lab_admin", "POST", f"{lab}/facilitators", json={"email": "facilitator@winwin.example"}
+    )
+    assert granted.status_code == 201
+    assert world.call("facilitator", "GET", lab).status_code == 200
+    assert world.call("facilitator", "PATCH", lab, json={"industry": "research"}).status_code == 200
+    facilitator = world.user_ids["facilitator"]
+    assert world.call("lab_admin", "DELETE", f"{lab}/facilitators/{facilitator}").status_code == 204
+    assert world.call("facilitator", "GET", lab).status_code == 403
+
+
+def test_only_a_facilitator_account_can_be_granted(world):
+    response = world.call(
+        "lab_admin",
+        "POST",
+        "/api/v1/organizations/lab/facilitators",
+        json={"email": "member@kuusi.example"},
+    )
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["path"] == "email"

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from winwin.api.deps import CurrentUser, SessionDep
 from winwin.api.schemas.organizations import (
+    FacilitatorGrantCreate,
     OrganizationRead,
     OrganizationUpdate,
     PeopleCreate,
@@ -129,4 +130,43 @@ def update_person(
 def remove_person(key: str, person_id: int, actor: CurrentUser, session: SessionDep) -> Response:
     org = org_or_404(session, key)
     accounts.remove_person(session, actor, org_id=org.id, user_id=person_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{key}/facilitators",
+    response_model=list[PersonRead],
+    summary="Facilitators who work for the organisation",
+)
+def list_facilitators(key: str, actor: CurrentUser, session: SessionDep) -> list[PersonRead]:
+    org = org_or_404(session, key)
+    require_access(actor, org.id)
+    return [person_read(u) for u in AccountsRepository(session).facilitators_of_org(org.id)]
+
+
+@router.post(
+    "/{key}/facilitators",
+    response_model=PersonRead,
+    status_code=201,
+    summary="Let a facilitator work for the organisation",
+)
+def grant_facilitator(
+    key: str, body: FacilitatorGrantCreate, actor: CurrentUser, session: SessionDep
+) -> PersonRead:
+    org = org_or_404(session, key)
+    user = accounts.grant_facilitator(session, actor, org_id=org.id, email=body.email)
+    return person_read(user)
+
+
+@router.delete(
+    "/{key}/facilitators/{person_id}",
+    status_code=204,
+    response_class=Response,
+    summary="Stop a facilitator's work for the organisation",
+)
+def revoke_facilitator(
+    key: str, person_id: int, actor: CurrentUser, session: SessionDep
+) -> Response:
+    org = org_or_404(session, key)
+    accounts.revoke_facilitator(session, actor, org_id=org.id, user_id=person_id)
     return Response(status_code=204)

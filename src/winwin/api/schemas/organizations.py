@@ -66,6 +66,12 @@ class PeopleCreate(BaseModel):
     people: Annotated[list[PersonCreate], Field(min_length=1, max_length=1000)]
 
 
+class FacilitatorGrantCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[str, StringConstraints(max_length=320)]
+
+
 class PersonUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

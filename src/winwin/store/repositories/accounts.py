@@ -125,6 +125,24 @@ class AccountsRepository:
             self.session.add(FacilitatorGrant(user_id=user_id, org_id=org_id))
             self.session.flush()
 
+    def revoke(self, user_id: int, org_id: int) -> bool:
+        result = self.session.execute(
+            delete(FacilitatorGrant).where(
+                FacilitatorGrant.user_id == user_id, FacilitatorGrant.org_id == org_id
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def facilitators_of_org(self, org_id: int) -> list[User]:
+        return list(
+            self.session.scalars(
+                select(User)
+                .join(FacilitatorGrant, FacilitatorGrant.user_id == User.id)
+                .where(FacilitatorGrant.org_id == org_id)
+                .order_by(User.name, User.email)
+            )
+        )
+
     # sessions ---------------------------------------------------------------------------
     def add_session(self, *, token_hash: str, user_id: int, expires_at: datetime) -> None:
         self.session.add(WebSession(token_hash=token_hash, user_id=user_id, expires_at=expires_at))

@@ -44,7 +44,8 @@ def org_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    people = AccountsRepository(session).people_of_org(org.id)
+    repo = AccountsRepository(session)
+    people = repo.people_of_org(org.id)
     known_roles = list(accounts.PROFILE_ROLES) + sorted(
         r for r in (org.roles or []) if r not in accounts.PROFILE_ROLES
     )
@@ -52,6 +53,7 @@ def org_page(
         "nav": "org",
         "org": org,
         "people": people,
+        "facilitators": repo.facilitators_of_org(org.id),
         "can_manage": can_manage_org(actor, org.id),
         "assignable_roles": [r for r in ROLES if can_assign_role(actor, r)],
         "known_roles": known_roles,
@@ -222,3 +224,27 @@ def remove(
         session.rollback()
         return org_page(request, session, actor, org, status_code=422, people_error=exc)
     return _back(org, "removed")
+
+
+@router.post("/facilitators", name="org_grant")
+def grant(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    email: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    try:
+        accounts.grant_facilitator(session, actor, org_id=org.id, email=email)
+    except InvalidInput as exc:
+        session.rollback()
+        return org_page(request, session, actor, org, status_code=422, grant_error=exc)
+    return _back(org, "granted")
+
+
+@router.post("/facilitators/{person_id}/revoke", name="org_revoke")
+def revoke(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, person_id: int
+) -> Response:
+    accounts.revoke_facilitator(session, actor, org_id=org.id, user_id=person_id)
+    return _back(org, "revoked")
