@@ -243,7 +243,8 @@ def publish_item(session: Session, *, owner: Viewer, draft: ItemDraft) -> Publis
             (stored.id, e.kind, e.value, position) for position, e in enumerate(item.exclude)
         ],
     )
-    items.refresh_lineage([stored.id])
+    if original is not None:
+        items.add_reshare_lineage(stored.id, original.id, own_topics=bool(topics))
     return Published(key=key, id=stored.id, warnings=warnings)
 
 

@@ -131,7 +131,7 @@ def test_script_in_a_body_renders_inert() -> None:
     )
     assert "<script" not in html
     assert "<img" not in html
-    assert "href=\"javascript:" not in html
+    assert 'href="javascript:' not in html
     assert "&lt;script&gt;" in html  # shown as text
     assert "<strong>bold</strong>" in html
 
@@ -254,3 +254,31 @@ def test_openness_is_reported_by_month(net: Session) -> None:
     assert months[0]["secret_share"] == 0.5
     assert months[0]["by_level"]["network"] == 1
     assert feed.openness_report(net, org="kuusi")["within_rule"] is False
+
+
+def test_published_reshare_chains_agree_with_can_see(net: Session) -> None:
+    from winwin.domain import audience as policy
+
+    kuusi, lab = org(net, "kuusi"), org(net, "lab")
+    sharing.propose_agreement(net, by=kuusi, partner="lab", topics=["enzyme"])
+    first = sharing.publish_item(
+        net,
+        owner=kuusi,
+        draft=ItemDraft(title="A", topics=["enzyme"], level="direct", orgs=["lab"]),
+    )
+    second = sharing.publish_item(
+        net, owner=lab, draft=ItemDraft(reshare_of=first.key, topics=[], level="partners")
+    )
+    third = sharing.publish_item(
+        net, owner=kuusi, draft=ItemDraft(reshare_of=second.key, level="partners")
+    )
+    proposal = sharing.agreements_of(net, org=lab)["proposals"][0]["id"]
+    sharing.answer_proposal(net, proposal_id=proposal, org=lab, accept=True)
+    network = feed.whole_network(net)
+    items = ItemRepository(net)
+    for reader in [None, *sorted(network.orgs)]:
+        viewer = None if reader is None else org(net, reader)
+        keys = {k for k, i in items.item_ids().items() if items.is_visible(viewer, i)}
+        assert keys == set(policy.visible_items(network, reader)), reader
+    assert readers(net, third.key) == {"kuusi", "lab"}
+    assert "pakkaus" not in readers(net, second.key)

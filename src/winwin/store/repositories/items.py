@@ -395,37 +395,42 @@ class ItemRepository:
     def refresh_lineage(self, item_ids: Iterable[int]) -> None:
         """Recompute the lineage and topic sources of these items and of their reshares.
 
-        Call after items are stored or their ``reshare_of_id`` or topics change.
+        Call after items are stored or their ``reshare_of_id`` or topics change. It reads
+        every (reshare, original) pair once, so its cost follows the number of reshares,
+        not the number of items.
         """
         affected = set(item_ids)
         if not affected:
             return
-        frontier = list(affected)
-        for _ in range(MAX_CHAIN):
-            found: set[int] = set()
-            for part in chunks(frontier, 500):
-                found.update(
-                    self.session.scalars(
-                        select(ItemLineage.item_id).where(ItemLineage.ancestor_id.in_(list(part)))
-                    )
-                )
-                found.update(
-                    self.session.scalars(select(Item.id).where(Item.reshare_of_id.in_(list(part))))
-                )
-            frontier = list(found - affected)
-            affected |= found
-            if not frontier:
-                break
-        parent: dict[int, int | None] = {}
-        todo = list(affected)
-        while todo:
-            for part in chunks(todo, 500):
-                for item_id, original in self.session.execute(
-                    select(Item.id, Item.reshare_of_id).where(Item.id.in_(list(part)))
-                ):
-                    parent[item_id] = original
-            todo = [p for p in parent.values() if p is not None and p not in parent]
-        nodes = list(parent)
+        parent: dict[int, int] = dict(
+            tuple(row)  # type: ignore[misc]
+            for row in self.session.execute(
+                select(Item.id, Item.reshare_of_id).where(Item.reshare_of_id.is_not(None))
+            )
+        )
+        children: dict[int, list[int]] = {}
+        for child, original in parent.items():
+            children.setdefault(original, []).append(child)
+        stack = [i for i in affected if i in children]
+        while stack:
+            for child in children.get(stack.pop(), ()):
+                if child not in affected:
+                    affected.add(child)
+                    stack.append(child)
+        stale = set(self.session.scalars(select(ItemLineage.item_id).distinct()))
+        stale |= set(self.session.scalars(select(ItemTopicSource.item_id)))
+        targets = [i for i in affected if i in parent]
+        chains: dict[int, list[int]] = {}
+        for item_id in targets:
+            chain = [item_id]
+            seen = {item_id}
+            current = parent.get(item_id)
+            while current is not None and current not in seen and len(chain) <= MAX_CHAIN:
+                chain.append(current)
+                seen.add(current)
+                current = parent.get(current)
+            chains[item_id] = chain
+        nodes = list({n for chain in chains.values() for n in chain})
         with_topics: set[int] = set()
         for part in chunks(nodes, 500):
             with_topics.update(
@@ -435,20 +440,13 @@ class ItemRepository:
             )
         lineage: list[dict[str, int]] = []
         sources: list[dict[str, int]] = []
-        for item_id in affected:
-            if parent.get(item_id) is None:
-                continue
-            chain = [item_id]
-            current = parent[item_id]
-            while current is not None and current not in chain and len(chain) <= MAX_CHAIN:
-                chain.append(current)
-                current = parent.get(current)
+        for item_id, chain in chains.items():
             for depth, ancestor in enumerate(chain[1:], 1):
                 lineage.append({"item_id": item_id, "ancestor_id": ancestor, "depth": depth})
             source = next((c for c in chain if c in with_topics), item_id)
             if source != item_id:
                 sources.append({"item_id": item_id, "source_id": source})
-        for part in chunks(list(affected), 500):
+        for part in chunks(sorted((stale & affected) | set(targets)), 500):
             ids = list(part)
             self.session.execute(delete(ItemLineage).where(ItemLineage.item_id.in_(ids)))
             self.session.execute(delete(ItemTopicSource).where(ItemTopicSource.item_id.in_(ids)))
@@ -456,3 +454,30 @@ class ItemRepository:
             self.session.execute(insert(ItemLineage), list(rows))
         for rows in chunks(sources):
             self.session.execute(insert(ItemTopicSource), list(rows))
+
+    def add_reshare_lineage(self, item_id: int, original_id: int, *, own_topics: bool) -> None:
+        """The lineage of one new reshare, from its original's (cheaper than a refresh)."""
+        rows = [{"item_id": item_id, "ancestor_id": original_id, "depth": 1}]
+        rows += [
+            {"item_id": item_id, "ancestor_id": ancestor, "depth": depth + 1}
+            for ancestor, depth in self.session.execute(
+                select(ItemLineage.ancestor_id, ItemLineage.depth).where(
+                    ItemLineage.item_id == original_id
+                )
+            )
+        ]
+        self.session.execute(insert(ItemLineage), rows)
+        if own_topics:
+            return
+        source = self.session.scalar(
+            select(ItemTopicSource.source_id).where(ItemTopicSource.item_id == original_id)
+        )
+        if source is None:
+            has_topics = self.session.scalar(
+                select(ItemTopic.id).where(ItemTopic.item_id == original_id).limit(1)
+            )
+            source = original_id if has_topics is not None else None
+        if source is not None:
+            self.session.execute(
+                insert(ItemTopicSource), [{"item_id": item_id, "source_id": source}]
+            )
