@@ -1,0 +1,41 @@
+"""``winwin serve``: builds the app from the database option and prints the demo accounts."""
+
+from __future__ import annotations
+
+import uvicorn
+from typer.testing import CliRunner
+
+from winwin.cli.main import app
+
+
+def test_serve_prints_one_demo_account_per_role_and_runs_the_app(tmp_path, monkeypatch):
+    served = {}
+
+    def fake_run(application, host, port, **_options):  # type: ignore[no-untyped-def]
+        served.update(app=application, host=host, port=port)
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    url = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", url, "demo"]).exit_code == 0
+    result = runner.invoke(app, ["--db", url, "serve", "--host", "0.0.0.0", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    for email in (
+        "platform@winwin.example",
+        "facilitator@winwin.example",
+        "admin@kuusi.example",
+        "member@kuusi.example",
+    ):
+        assert email in result.output
+    assert "winwin-demo" in result.output
+    assert (served["host"], served["port"]) == ("0.0.0.0", 8123)
+    assert served["app"].state.settings.database_url == url
+
+
+def test_serve_on_an_empty_database_prints_no_accounts(tmp_path, monkeypatch):
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    result = CliRunner().invoke(app, ["--db", url, "serve"])
+    assert result.exit_code == 0, result.output
+    assert "Demo accounts" not in result.output
+    assert "http://127.0.0.1:8000/" in result.output
