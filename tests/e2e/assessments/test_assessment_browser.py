@@ -116,7 +116,7 @@ def test_a_round_from_opening_to_the_relationship_page_in_a_browser(server: str,
     assert serious_axe_violations(page) == []  # the round page
 
     # Each respondent opens their own link, with no sign-in, in their own language.
-    kuusi = browser.new_context(locale="en-GB").new_page()
+    kuusi = browser.new_context(locale="fi-FI").new_page()  # the link asks for English
     kuusi.goto(links["kuusi"])
     assert kuusi.locator("html").get_attribute("lang") == "en"
     assert kuusi.locator("fieldset.answer-item").count() == 20

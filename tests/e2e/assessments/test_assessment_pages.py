@@ -46,7 +46,7 @@ def open_round_by_page(world) -> int:
 def invite_by_page(world, round_id: int, side: str, name: str) -> str:
     made = post(world, "fac", f"/rounds/{round_id}/invitations", {"side": side, "name": name})
     assert made.status_code == 200, made.text
-    links = re.findall(r'data-side="([^"]+)">[^<]*/answer/([^<]+)</code>', made.text)
+    links = re.findall(r'data-side="([^"]+)">[^<]*/answer/([^<?]+)(?:\?lang=fi)?</code>', made.text)
     assert links and links[0][0] == side
     return links[0][1]
 
@@ -90,6 +90,19 @@ def test_a_facilitator_runs_a_round_through_the_pages_and_sees_scores_and_lever(
     assert "Pakkaus Oy" in dashboard.text
     clients = page(world, "fac", "/relationships/clients")
     assert clients.status_code == 200 and "Pakkaus Oy" in clients.text
+
+
+def test_a_link_made_for_a_language_opens_the_form_in_it(world):
+    round_id = open_round_by_page(world)
+    made = post(world, "fac", f"/rounds/{round_id}/invitations", {"side": "kuusi", "locale": "en"})
+    (link,) = re.findall(r'<code class="token answer-link"[^>]*>([^<]+)</code>', made.text)
+    assert link.endswith("?lang=en")
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    opened = world.client.get("/" + path, headers={"Accept-Language": "fi"}, follow_redirects=False)
+    assert opened.status_code == 303
+    assert opened.headers["location"] == "/" + path.split("?")[0]
+    form = world.client.get(opened.headers["location"], headers={"Accept-Language": "fi"})
+    assert '<html lang="en">' in form.text
 
 
 def test_a_bad_answer_on_the_form_is_shown_beside_its_item_and_not_stored(world):

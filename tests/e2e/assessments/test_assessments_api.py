@@ -34,7 +34,8 @@ def open_and_invite(world, who: str = "fac") -> tuple[int, dict[str, str]]:
     )
     assert issued.status_code == 201, issued.text
     links = {i["invitation"]["side"]: i["token"] for i in issued.json()}
-    assert all(i["link"].endswith("/answer/" + i["token"]) for i in issued.json())
+    assert all("/answer/" + i["token"] in i["link"] for i in issued.json())
+    assert [i["link"].endswith("?lang=fi") for i in issued.json()] == [False, True, False]
     return round_id, links
 
 

@@ -99,7 +99,7 @@ class InvitationsCreate(BaseModel):
 
 class IssuedInvitationRead(BaseModel):
     invitation: InvitationRead
-    token: str = Field(description="Shown once; the link is /answer/{token}")
+    token: str = Field(description="Shown once; the link is /answer/{token}[?lang=fi|en]")
     link: str
 
 
@@ -282,7 +282,8 @@ def invite(
         IssuedInvitationRead(
             invitation=InvitationRead(**vars(i.invitation)),
             token=i.token,
-            link=f"{base}/answer/{i.token}",
+            link=f"{base}/answer/{i.token}"
+            + (f"?lang={i.invitation.locale}" if i.invitation.locale else ""),
         )
         for i in issued
     ]

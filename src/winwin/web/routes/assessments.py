@@ -30,8 +30,9 @@ from winwin.store.models.network import Organization
 from winwin.store.repositories.assessments import AssessmentRepository
 from winwin.store.repositories.network import NetworkRepository
 from winwin.web.deps import CurrentOrg
+from winwin.web.i18n import LOCALES
 from winwin.web.i18n import gettext as _
-from winwin.web.templating import render
+from winwin.web.templating import LANG_COOKIE, render
 
 router = APIRouter()
 
@@ -122,9 +123,30 @@ def _answer_page(
 
 
 @router.get("/answer/{token}", name="answer_form")
-def answer_get(token: str, request: Request, session: SessionDep) -> Response:
+def answer_get(
+    token: str, request: Request, session: SessionDep, lang: str | None = None
+) -> Response:
     form = rounds.answer_form(session, token=token)
+    if lang in LOCALES:
+        # A link made for a language (…?lang=en) remembers it, as the language switch
+        # does, and then shows the plain link.
+        response = RedirectResponse(f"/answer/{token}", status_code=303)
+        response.set_cookie(
+            LANG_COOKIE,
+            str(lang),
+            max_age=60 * 60 * 24 * 365,
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.cookie_secure,
+        )
+        return response
     return _answer_page(request, form, token)
+
+
+def answer_link(base: str, issued: rounds.IssuedInvitation) -> str:
+    """The personal link, in the invitation's language when it has one."""
+    link = f"{base}/answer/{issued.token}"
+    return f"{link}?lang={issued.invitation.locale}" if issued.invitation.locale else link
 
 
 @router.post("/answer/{token}", name="answer_post")
@@ -469,7 +491,7 @@ def _round_page(
             "nav": "relationships",
             "current": current,
             "can_manage": manage,
-            "issued": [(i, f"{base}/answer/{i.token}") for i in issued or []],
+            "issued": [(i, answer_link(base, i)) for i in issued or []],
             "error": error,
             "values": values or {},
         },
