@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from typing import Any
+
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from winwin.cli.context import print_json, state
+from winwin.cli.context import err, print_json, state
+from winwin.domain.errors import InvalidInput, Problem
+from winwin.services import assessments as rounds
 from winwin.services.scoring import RelationshipScore, score_relationships
 
 
@@ -85,6 +91,143 @@ def score(
     console.print(_table(scores))
 
 
+round_app = typer.Typer(
+    help="Assessment rounds: open one, invite respondents (personal links), close it.",
+    no_args_is_help=True,
+)
+
+
+def _round_json(r: rounds.RoundRead) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "round": r.round,
+        "between": list(r.between),
+        "instrument": r.instrument,
+        "status": r.status,
+        "respondents": r.respondents,
+        "invitations": [
+            {"respondent": i.respondent, "side": i.side, "answered": i.answered}
+            for i in r.invitations
+        ],
+    }
+
+
+def _say(json_out: bool, document: dict[str, Any], text: str) -> None:
+    if json_out:
+        print_json(document)
+    else:
+        err.print(text)
+
+
+@round_app.command("open")
+def round_open(
+    ctx: typer.Context,
+    a: str = typer.Argument(..., metavar="ORG", help="One organisation's key."),
+    b: str = typer.Argument(..., metavar="ORG", help="The other organisation's key."),
+    round: str = typer.Option(..., "--round", metavar="R", help="The round's name (2026-Q1)."),
+    instrument: str = typer.Option("customer-relationship", "--instrument", metavar="KEY"),
+    json_out: bool = typer.Option(False, "--json", help="Print the round as JSON."),
+) -> None:
+    """Open a round for the relationship between two organisations."""
+    with state(ctx).session() as session:
+        opened = rounds.open_round(
+            session, actor=None, between=[a, b], round=round, instrument=instrument
+        )
+    _say(json_out, _round_json(opened), f"round {opened.round} opened (id {opened.id})")
+
+
+@round_app.command("invite")
+def round_invite(
+    ctx: typer.Context,
+    round_id: int = typer.Argument(..., metavar="ID", help="The round's id."),
+    side: str = typer.Option(..., "--side", help="An organisation's key, or third-party."),
+    name: str = typer.Option("", "--name"),
+    email: str | None = typer.Option(None, "--email"),
+    respondent: str | None = typer.Option(None, "--respondent", help="Default: email or name."),
+    locale: str | None = typer.Option(None, "--locale", help="fi or en: the form's language."),
+    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", metavar="URL"),
+    json_out: bool = typer.Option(False, "--json", help="Print the link as JSON."),
+) -> None:
+    """Invite one respondent; prints their personal link (shown only this once)."""
+    invitee = rounds.Invitee(
+        side=side, respondent=respondent, name=name, email=email, locale=locale
+    )
+    with state(ctx).session() as session:
+        (issued,) = rounds.invite_respondents(
+            session, actor=None, round_id=round_id, invitees=[invitee]
+        )
+    link = f"{base_url.rstrip('/')}/answer/{issued.token}"
+    if issued.invitation.locale:
+        link += f"?lang={issued.invitation.locale}"
+    document = {
+        "respondent": issued.invitation.respondent,
+        "side": issued.invitation.side,
+        "token": issued.token,
+        "link": link,
+    }
+    if json_out:
+        print_json(document)
+    else:
+        sys.stdout.write(link + "\n")
+
+
+@round_app.command("answer")
+def round_answer(
+    ctx: typer.Context,
+    token: str = typer.Argument(..., metavar="TOKEN", help="The personal link's token."),
+    answers: str = typer.Argument(
+        ..., metavar="ANSWERS", help='JSON such as {"a1": 4, "e2": 5}, or - for stdin.'
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print the stored response as JSON."),
+) -> None:
+    """Answer (or change the answers) through a personal link, as the form does."""
+    text = sys.stdin.read() if answers == "-" else answers
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(Problem("ANSWERS", f"is not JSON: {exc.msg}")) from None
+    with state(ctx).session() as session:
+        stored = rounds.submit_response(session, token=token, answers=parsed)
+    document = {
+        "round": stored.round,
+        "respondent": stored.respondent,
+        "side": stored.side,
+        "answers": stored.answers,
+        "created": stored.created,
+    }
+    _say(json_out, document, f"{len(stored.answers)} answers stored for {stored.respondent}")
+
+
+@round_app.command("close")
+def round_close(
+    ctx: typer.Context,
+    round_id: int = typer.Argument(..., metavar="ID", help="The round's id."),
+    json_out: bool = typer.Option(False, "--json", help="Print the round as JSON."),
+) -> None:
+    """Close a round: answers can no longer change."""
+    with state(ctx).session() as session:
+        closed = rounds.close_round(session, actor=None, round_id=round_id)
+    _say(json_out, _round_json(closed), f"round {closed.round} closed")
+
+
+@round_app.command("list")
+def round_list(
+    ctx: typer.Context,
+    json_out: bool = typer.Option(False, "--json", help="Print the rounds as JSON."),
+) -> None:
+    """Every round, with its invitations."""
+    with state(ctx).session() as session:
+        listed = rounds.list_rounds(session, actor=None)
+    if json_out:
+        print_json({"rounds": [_round_json(r) for r in listed]})
+        return
+    for r in listed:
+        sys.stdout.write(
+            f"{r.id}\t{' – '.join(r.between)}\t{r.round}\t{r.status}\t{r.respondents} responses\n"
+        )
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``winwin score`` to the app."""
+    """Add ``winwin score`` and ``winwin round …`` to the app."""
     app.command("score")(score)
+    app.add_typer(round_app, name="round")
