@@ -482,6 +482,44 @@ def candidate_pairs(
     return out
 
 
+def rank_counterparts(
+    profiles: Sequence[Profile],
+    me: int,
+    *,
+    supplies: Sequence[tuple[int, int]],
+    forbidden: Sequence[tuple[int, int]],
+    limit: int = DEFAULT_CANDIDATES,
+) -> list[tuple[int, int, float]]:
+    """Recommendations for organisation ``me``: the ``limit`` best ``(supplier,
+    customer, win)`` pairs it could form on either side (as a supplier with customers,
+    as a customer with suppliers), by descending ``win``, then by the counterpart's
+    position; only candidates (``win > 0``, not tied, not competitors). A counterpart
+    that fits both ways appears once, in its better direction."""
+    features = _Features(profiles, supplies, forbidden)
+    found: list[tuple[float, int, int, int]] = []
+    mine = np.array([me], dtype=np.int64)
+    if "supplier" in profiles[me].roles:
+        cus = np.array([i for i, p in enumerate(profiles) if "customer" in p.roles], dtype=np.int64)
+        if cus.size:
+            row = features.block(mine, cus)[0]
+            found += [(-float(row[j]), int(cus[j]), me, int(cus[j])) for j in np.flatnonzero(row)]
+    if "customer" in profiles[me].roles:
+        sup = np.array([i for i, p in enumerate(profiles) if "supplier" in p.roles], dtype=np.int64)
+        if sup.size:
+            column = features.block(sup, mine)[:, 0]
+            found += [
+                (-float(column[i]), int(sup[i]), int(sup[i]), me) for i in np.flatnonzero(column)
+            ]
+    found.sort()
+    out: list[tuple[int, int, float]] = []
+    seen: set[int] = set()
+    for w, other, s, c in found:
+        if other not in seen and len(out) < limit:
+            seen.add(other)
+            out.append((s, c, -w))
+    return out
+
+
 def network_game(
     profiles: Sequence[Profile],
     candidates: Mapping[tuple[int, int], float],

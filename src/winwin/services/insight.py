@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from winwin.domain import clusters as cluster_domain
 from winwin.domain import games, matching
-from winwin.domain.errors import InvalidInput, Problem, RuleBroken
+from winwin.domain.errors import InvalidInput, NotFound, Problem, RuleBroken
+from winwin.services.access import Actor, require_access
 from winwin.store.repositories.insight import InsightRepository, OrgRow
 
 MAX_CAPACITY = 1000
@@ -85,13 +86,49 @@ def solve_game(*, game: object, optimal: str = "suppliers") -> Pairing:
     )
 
 
-def _profiles(orgs: list[OrgRow]) -> list[matching.Profile]:
-    return [
-        matching.profile(
-            o.key, roles=o.roles, capabilities=o.capabilities, needs=o.needs, values=o.values
+@dataclass(frozen=True)
+class _Network:
+    """The stored network as the pairing domain reads it; indices follow ``orgs``."""
+
+    orgs: list[OrgRow]
+    profiles: list[matching.Profile]
+    supplies: list[tuple[int, int]]
+    forbidden: list[tuple[int, int]]
+    """Ties of any kind and competitor pairs: never suggested."""
+    customers_of: dict[int, frozenset[str]]
+
+    @classmethod
+    def read(cls, repo: InsightRepository) -> _Network:
+        orgs = repo.organizations()
+        index = {o.id: i for i, o in enumerate(orgs)}
+        ties = [(kind, index[a], index[b]) for kind, a, b in repo.ties()]
+        supplies = [(a, b) for kind, a, b in ties if kind == "supplies"]
+        forbidden = [(a, b) for _, a, b in ties]
+        forbidden += [(index[a], index[b]) for a, b in repo.competitors()]
+        customers: dict[int, set[str]] = {}
+        for a, b in supplies:
+            customers.setdefault(a, set()).add(orgs[b].key)
+        profiles = [
+            matching.profile(
+                o.key, roles=o.roles, capabilities=o.capabilities, needs=o.needs, values=o.values
+            )
+            for o in orgs
+        ]
+        return cls(
+            orgs=orgs,
+            profiles=profiles,
+            supplies=supplies,
+            forbidden=forbidden,
+            customers_of={k: frozenset(v) for k, v in customers.items()},
         )
-        for o in orgs
-    ]
+
+    def explain(self, s: int, c: int) -> matching.WinBreakdown:
+        return matching.explain_win(
+            self.profiles[s],
+            self.profiles[c],
+            supplier_customers=self.customers_of.get(s, frozenset()),
+            customer_customers=self.customers_of.get(c, frozenset()),
+        )
 
 
 def solve_pairing(
@@ -114,45 +151,85 @@ def solve_pairing(
         raise InvalidInput(Problem("capacity", f"must be from 0 to {MAX_CAPACITY}"))
     if not 1 <= candidates <= MAX_CANDIDATES:
         raise InvalidInput(Problem("candidates", f"must be from 1 to {MAX_CANDIDATES}"))
-    repo = InsightRepository(session)
-    orgs = repo.organizations()
-    index = {o.id: i for i, o in enumerate(orgs)}
-    ties = [(kind, index[a], index[b]) for kind, a, b in repo.ties()]
-    supplies = [(a, b) for kind, a, b in ties if kind == "supplies"]
-    forbidden = [(a, b) for _, a, b in ties]
-    forbidden += [(index[a], index[b]) for a, b in repo.competitors()]
-    profiles = _profiles(orgs)
+    net = _Network.read(InsightRepository(session))
     found = matching.candidate_pairs(
-        profiles, supplies=supplies, forbidden=forbidden, per_org=candidates
+        net.profiles, supplies=net.supplies, forbidden=net.forbidden, per_org=candidates
     )
-    game = matching.network_game(profiles, found, capacity=capacity)
+    game = matching.network_game(net.profiles, found, capacity=capacity)
     pairs = matching.deferred_acceptance(game, optimal=side)
-    key_index = {o.key: i for i, o in enumerate(orgs)}
     stable = matching.is_stable(game, pairs)  # of the whole matching, before any filter
     if involving is not None:
-        shown = {o.key for o in orgs if o.id in set(involving)}
+        shown = {o.key for o in net.orgs if o.id in set(involving)}
         pairs = [(s, c) for s, c in pairs if s in shown or c in shown]
-    why: dict[tuple[str, str], matching.WinBreakdown] = {}
-    if explain:
-        customers_of: dict[int, set[str]] = {}
-        for a, b in supplies:
-            customers_of.setdefault(a, set()).add(orgs[b].key)
-        for s, c in pairs:
-            i, j = key_index[s], key_index[c]
-            why[(s, c)] = matching.explain_win(
-                profiles[i],
-                profiles[j],
-                supplier_customers=frozenset(customers_of.get(i, ())),
-                customer_customers=frozenset(customers_of.get(j, ())),
-            )
-    return Pairing(
-        pairs=pairs,
-        stable=stable,
-        optimal=side,
-        details=[
-            PairDetail(s, c, found[(key_index[s], key_index[c])], why.get((s, c))) for s, c in pairs
-        ],
+    at = {o.key: i for i, o in enumerate(net.orgs)}
+    details = [
+        PairDetail(
+            s,
+            c,
+            found[(at[s], at[c])],
+            net.explain(at[s], at[c]) if explain else None,
+        )
+        for s, c in pairs
+    ]
+    return Pairing(pairs=pairs, stable=stable, optimal=side, details=details)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A partner an organisation could pair with, on either side, and why both would win."""
+
+    partner: str
+    supplier: str
+    customer: str
+    win: float
+    why: matching.WinBreakdown
+
+    @property
+    def we_supply(self) -> bool:
+        return self.partner == self.customer
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "partner": self.partner,
+            "pair": [self.supplier, self.customer],
+            "win": self.win,
+            "why": _why(self.why),
+        }
+
+
+def recommend_partners(
+    session: Session,
+    *,
+    org: str,
+    limit: int = matching.DEFAULT_CANDIDATES,
+    actor: Actor | None = None,
+) -> list[Recommendation]:
+    """The ``limit`` best partners for ``org`` by predicted mutual win, whether or not the
+    stable pairing gives them to it (it may be full); never tied, never competitors.
+    With ``actor``, the actor must be allowed to see ``org``."""
+    if not 1 <= limit <= MAX_CANDIDATES:
+        raise InvalidInput(Problem("limit", f"must be from 1 to {MAX_CANDIDATES}"))
+    repo = InsightRepository(session)
+    org_id = repo.org_id(org)
+    if org_id is None:
+        raise NotFound(f"no organisation with key '{org}'")
+    if actor is not None:
+        require_access(actor, org_id)
+    net = _Network.read(repo)
+    me = next(i for i, o in enumerate(net.orgs) if o.id == org_id)
+    ranked = matching.rank_counterparts(
+        net.profiles, me, supplies=net.supplies, forbidden=net.forbidden, limit=limit
     )
+    return [
+        Recommendation(
+            partner=net.orgs[c if s == me else s].key,
+            supplier=net.orgs[s].key,
+            customer=net.orgs[c].key,
+            win=win,
+            why=net.explain(s, c),
+        )
+        for s, c, win in ranked
+    ]
 
 
 def organisation_names(session: Session) -> dict[str, str]:

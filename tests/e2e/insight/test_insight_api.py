@@ -92,3 +92,20 @@ def test_a_sampled_share_too_big_for_one_request_is_refused(api) -> None:  # typ
     response = client.post("/api/v1/share?samples=100000", json=game, headers=_as(tokens, "admin"))
     assert response.status_code == 400
     assert "samples" in response.text
+
+
+def test_recommendations_rank_partners_on_both_sides(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    response = client.get("/api/v1/pairs/recommendations?org=kuusi", headers=_as(tokens, "admin"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    # kuusi buys from kemi (pinta is tied already); it supplies nobody it is not tied to.
+    assert [r["partner"] for r in body["recommendations"]] == ["kemi"]
+    assert body["recommendations"][0]["pair"] == ["kemi", "kuusi"]
+
+
+def test_recommendations_for_another_organisation_are_forbidden(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    headers = _as(tokens, "pinta")
+    assert client.get("/api/v1/pairs/recommendations?org=kuusi", headers=headers).status_code == 403
+    assert client.get("/api/v1/pairs/recommendations?org=nope", headers=headers).status_code == 404

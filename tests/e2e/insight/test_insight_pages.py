@@ -102,3 +102,10 @@ def test_each_suggested_partner_comes_with_why_both_would_win(api) -> None:  # t
     page = client.get("/pairs", headers=_as(tokens, "pinta"))
     why = page.text.split('data-testid="why"')[1].split("</ul>")[0]
     assert "We offer what they need: barrier coatings" in why
+
+
+def test_the_most_promising_partners_are_listed_with_the_paired_ones_marked(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    page = client.get("/pairs", headers=_as(tokens, "pinta"))
+    listed = page.text.split('data-testid="recommendations"')[1].split("</ol>")[0]
+    assert "Gran AB" in listed and "(in the pairing)" in listed

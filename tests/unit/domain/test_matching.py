@@ -355,3 +355,42 @@ def test_the_breakdown_names_what_each_side_brings() -> None:
     assert why.values == ("circular economy",)
     assert why.new_reach == ("k2",)
     assert why.win == pytest.approx(0.5 + 1.0 + 1.0 + 1 / 4)
+
+
+@settings(deadline=None)
+@given(networks(), st.data())
+def test_recommendations_are_the_best_scoring_counterparts_on_either_side(net, data) -> None:  # type: ignore[no-untyped-def]
+    profiles, supplies, competitors, per_org = net
+    me = data.draw(st.integers(0, len(profiles) - 1))
+    forbidden = supplies + competitors
+    ranked = m.rank_counterparts(
+        profiles, me, supplies=supplies, forbidden=forbidden, limit=per_org
+    )
+    customers_of: dict[int, frozenset[str]] = {}
+    for a, b in supplies:
+        customers_of[a] = customers_of.get(a, frozenset()) | {profiles[b].key}
+    banned = {frozenset(p) for p in forbidden}
+
+    def win(s: int, c: int) -> float:
+        ok = (
+            s != c
+            and "supplier" in profiles[s].roles
+            and "customer" in profiles[c].roles
+            and frozenset((s, c)) not in banned
+        )
+        if not ok:
+            return 0.0
+        return m.predicted_win(
+            profiles[s],
+            profiles[c],
+            supplier_customers=customers_of.get(s, frozenset()),
+            customer_customers=customers_of.get(c, frozenset()),
+        )
+
+    best = [max(win(me, o), win(o, me)) for o in range(len(profiles))]
+    everything = sorted((w for w in best if w > 0), reverse=True)
+    assert [w for _, _, w in ranked] == pytest.approx(everything[:per_org])
+    partners = [c if s == me else s for s, c, _ in ranked]
+    assert len(set(partners)) == len(partners)
+    for s, c, w in ranked:
+        assert me in (s, c) and w == pytest.approx(win(s, c))

@@ -51,6 +51,18 @@ class WhyRead(BaseModel):
     new_reach: list[str]
 
 
+class RecommendationRead(BaseModel):
+    partner: str
+    pair: list[str] = Field(min_length=2, max_length=2, description="[supplier, customer]")
+    win: float
+    why: WhyRead
+
+
+class RecommendationsRead(BaseModel):
+    org: str
+    recommendations: list[RecommendationRead]
+
+
 class ShareRead(BaseModel):
     method: Literal["shapley", "proportional", "nucleolus"]
     allocation: dict[str, float]
@@ -99,6 +111,21 @@ def network_pairs(
         explain=explain,
     )
     return result.as_dict()
+
+
+@router.get(
+    "/pairs/recommendations",
+    response_model=RecommendationsRead,
+    summary="The best partners for one organisation, by predicted mutual win",
+)
+def recommendations(
+    session: SessionDep,
+    actor: CurrentUser,
+    org: Annotated[str, Query(min_length=1, max_length=64)],
+    limit: Annotated[int, Query(ge=1, le=MAX_CANDIDATES)] = DEFAULT_CANDIDATES,
+) -> dict[str, Any]:
+    found = insight.recommend_partners(session, org=org, limit=limit, actor=actor)
+    return {"org": org, "recommendations": [r.as_dict() for r in found]}
 
 
 @router.post("/pairs", response_model=PairsRead, summary="Solve a matching game")

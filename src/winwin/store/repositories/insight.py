@@ -63,3 +63,6 @@ class InsightRepository:
         """Organisation key → name."""
         query = select(Organization.key, Organization.name)
         return {key: name for key, name in self.session.execute(query)}
+
+    def org_id(self, key: str) -> int | None:
+        return self.session.scalar(select(Organization.id).where(Organization.key == key))

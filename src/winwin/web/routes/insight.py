@@ -107,6 +107,17 @@ def _pairs_page(
             }
         )
     rows.sort(key=lambda r: (-(r["win"] or 0.0), r["partner"]))
+    paired = {row["partner"] for row in rows}
+    recommendations = [
+        {
+            "partner": r.partner,
+            "name": names.get(r.partner, r.partner),
+            "we_supply": r.we_supply,
+            "win": r.win,
+            "paired": r.partner in paired,
+        }
+        for r in insight.recommend_partners(session, org=org.key, limit=10)
+    ]
     return render(
         request,
         "insight/pairs.html",
@@ -114,6 +125,7 @@ def _pairs_page(
             "nav": "pairs",
             "org": org,
             "rows": rows,
+            "recommendations": recommendations,
             "stable": pairing.stable,
             "form": form or {"kind": "airport", "method": "shapley", "players": EXAMPLE_PLAYERS},
             "sharing": sharing,
