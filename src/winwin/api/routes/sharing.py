@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from winwin.api.deps import CurrentUser, SessionDep
+from winwin.api.schemas.accounts import UtcDatetime
 from winwin.domain.errors import NotFound
 from winwin.services import feed, sharing
 from winwin.services.access import Actor, require_access, require_platform_admin
@@ -73,7 +74,7 @@ class ItemSummary(BaseModel):
     owner: str
     title: str
     level: str
-    created_at: datetime
+    created_at: UtcDatetime
     reshare_of: str | None
 
 
