@@ -125,3 +125,25 @@ def test_main_pages_have_no_serious_accessibility_violations(page, live_server, 
         sign_in(page, live_server)
     page.goto(f"{live_server}{path}")
     assert axe_violations(page, axe_source) == []
+
+
+def test_changing_a_role_updates_the_list_in_place(page, live_server):
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/org")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Henkilön Mikko Mänty rooli").select_option("org_admin")
+    page.get_by_role("button", name="Vaihda Henkilön Mikko Mänty rooli").click()
+    status = page.locator("#people-list [role=status]")
+    status.wait_for()
+    assert status.inner_text() == "Rooli vaihdettiin."
+    assert page.evaluate("window.notReloaded") is True
+    assert page.get_by_label("Henkilön Mikko Mänty rooli").input_value() == "org_admin"
+
+
+def test_removing_a_person_asks_first_and_updates_the_list(page, live_server):
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/org")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Poista Mikko Mänty").click()
+    page.locator("#people-list [role=status]").wait_for()
+    assert page.get_by_text("member@kuusi.example").count() == 0
