@@ -6,6 +6,9 @@ The three doors (CLI, REST, web) call these; they read the network through
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +125,25 @@ class _Network:
             customers_of={k: frozenset(v) for k, v in customers.items()},
         )
 
+    def digest(self) -> str:
+        """A fingerprint of everything a pairing reads from the network."""
+        h = hashlib.blake2b(digest_size=20)
+        for p in self.profiles:
+            h.update(
+                repr(
+                    (
+                        p.key,
+                        sorted(p.roles),
+                        sorted(p.capabilities),
+                        sorted(p.needs),
+                        sorted(p.values),
+                    )
+                ).encode()
+            )
+        h.update(repr(sorted(self.supplies)).encode())
+        h.update(repr(sorted(self.forbidden)).encode())
+        return h.hexdigest()
+
     def explain(self, s: int, c: int) -> matching.WinBreakdown:
         return matching.explain_win(
             self.profiles[s],
@@ -129,6 +151,28 @@ class _Network:
             supplier_customers=self.customers_of.get(s, frozenset()),
             customer_customers=self.customers_of.get(c, frozenset()),
         )
+
+
+@dataclass(frozen=True)
+class _Solved:
+    found: dict[tuple[int, int], float]
+    pairs: list[tuple[str, str]]
+    stable: bool
+
+
+# Solved pairings by the content of the network they were solved for: pages ask for the
+# same pairing again and again, and solving takes seconds on large networks. The key is
+# a digest of everything the solution reads, so an edit anywhere makes a new key.
+_SOLVED: OrderedDict[tuple[str, str, int, int], _Solved] = OrderedDict()
+_SOLVED_SIZE = 4
+_SOLVED_LOCK = threading.Lock()
+
+
+def _remember(key: tuple[str, str, int, int], solved: _Solved) -> None:
+    with _SOLVED_LOCK:
+        _SOLVED[key] = solved
+        while len(_SOLVED) > _SOLVED_SIZE:
+            _SOLVED.popitem(last=False)
 
 
 def solve_pairing(
@@ -152,12 +196,18 @@ def solve_pairing(
     if not 1 <= candidates <= MAX_CANDIDATES:
         raise InvalidInput(Problem("candidates", f"must be from 1 to {MAX_CANDIDATES}"))
     net = _Network.read(InsightRepository(session))
-    found = matching.candidate_pairs(
-        net.profiles, supplies=net.supplies, forbidden=net.forbidden, per_org=candidates
-    )
-    game = matching.network_game(net.profiles, found, capacity=capacity)
-    pairs = matching.deferred_acceptance(game, optimal=side)
-    stable = matching.is_stable(game, pairs)  # of the whole matching, before any filter
+    key = (net.digest(), side, capacity, candidates)
+    solved = _SOLVED.get(key)
+    if solved is None:
+        found = matching.candidate_pairs(
+            net.profiles, supplies=net.supplies, forbidden=net.forbidden, per_org=candidates
+        )
+        game = matching.network_game(net.profiles, found, capacity=capacity)
+        whole = matching.deferred_acceptance(game, optimal=side)
+        # Stability is judged on the whole matching, before any filter.
+        solved = _Solved(found=found, pairs=whole, stable=matching.is_stable(game, whole))
+        _remember(key, solved)
+    found, pairs, stable = solved.found, solved.pairs, solved.stable
     if involving is not None:
         shown = {o.key for o in net.orgs if o.id in set(involving)}
         pairs = [(s, c) for s, c in pairs if s in shown or c in shown]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -46,6 +47,15 @@ def test_explained_pairs_name_the_words_that_meet(network) -> None:  # type: ign
     assert first["customer_fit"] + first["shared_values"] + first["reach"] == pytest.approx(
         document["wins"][0]
     )
+
+
+def test_pairs_follow_an_edited_profile_at_once(network) -> None:  # type: ignore[no-untyped-def]
+    assert network("pairs", "--json").json()["pairs"] == [["kemi", "kuusi"], ["pinta", "gran"]]
+    edited = copy.deepcopy(NETWORK)
+    gran = next(o for o in edited["organizations"] if o["key"] == "gran")
+    gran["needs"] = ["forklifts"]
+    assert network("import", "-", stdin=json.dumps(edited)).code == 0
+    assert network("pairs", "--json").json()["pairs"] == [["kemi", "kuusi"]]
 
 
 def test_customer_optimal_network_pairs_are_stable_too(network) -> None:  # type: ignore[no-untyped-def]
