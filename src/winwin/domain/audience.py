@@ -99,7 +99,7 @@ class Exclusion:
                 return cls("org", value)
             if kind == "country" and _COUNTRY.fullmatch(value):
                 return cls("country", value.upper())
-            if kind == "cluster" and value.strip() == value and value:
+            if kind == "cluster" and value.strip() == value and value.isprintable() and value:
                 return cls("cluster", value)
         raise InvalidInput(
             f"'{text}' is not an exclusion; use competitors, org:KEY, country:CC or cluster:NAME"

@@ -7,6 +7,7 @@ a snapshot of just the rows that decision reads.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from winwin.store.repositories.network import SENSITIVE_TOPICS, NetworkRepositor
 from winwin.store.repositories.sharing import SharingRepository, SnapshotRows
 
 MAX_LIMIT = 1_000_000
+KEY = re.compile(r"[a-z0-9_-]{1,64}")
 
 
 def sensitive_topics(session: Session) -> list[str]:
@@ -90,15 +92,20 @@ def local_network(
     return _network(session, rows)
 
 
+def is_key(value: str) -> bool:
+    """A key of CONTRACT.md: 1-64 lowercase letters, digits, '-' or '_'."""
+    return KEY.fullmatch(value) is not None
+
+
 def viewer_or_raise(session: Session, org: str, *, field: str = "ORG") -> Viewer:
-    viewer = ItemRepository(session).viewer(org)
+    viewer = ItemRepository(session).viewer(org) if is_key(org) else None
     if viewer is None:
         raise NotFound(f"{field}: there is no organisation '{org}'")
     return viewer
 
 
 def item_or_raise(session: Session, key: str, *, field: str = "ITEM") -> Item:
-    item = SharingRepository(session).item_by_key(key)
+    item = SharingRepository(session).item_by_key(key) if is_key(key) else None
     if item is None:
         raise NotFound(f"{field}: there is no item '{key}'")
     return item

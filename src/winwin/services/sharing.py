@@ -93,9 +93,9 @@ def _clean_topics(topics: Sequence[str] | None) -> list[str] | None:
         return None
     cleaned = [t.strip() for t in topics if t.strip()]
     problems = [
-        Problem(f"topics[{i}]", f"a topic has at most {MAX_TOPIC} characters")
+        Problem(f"topics[{i}]", f"a topic has 1-{MAX_TOPIC} characters and no NUL character")
         for i, t in enumerate(cleaned)
-        if len(t) > MAX_TOPIC
+        if len(t) > MAX_TOPIC or "\x00" in t
     ]
     if len(cleaned) > MAX_TOPICS:
         problems.append(Problem("topics", f"at most {MAX_TOPICS} topics"))
@@ -112,10 +112,14 @@ def _check_shape(draft: ItemDraft) -> list[policy.Exclusion]:
         )
     if draft.reshare_of is None and not (draft.title or "").strip():
         problems.append(Problem("title", "is required (only a reshare may omit it)"))
-    if draft.title is not None and len(draft.title) > MAX_TITLE:
-        problems.append(Problem("title", f"has at most {MAX_TITLE} characters"))
-    if draft.body is not None and len(draft.body) > MAX_BODY:
-        problems.append(Problem("body", f"has at most {MAX_BODY} characters"))
+    if draft.title is not None and (len(draft.title) > MAX_TITLE or "\x00" in draft.title):
+        problems.append(Problem("title", f"has at most {MAX_TITLE} characters and no NUL"))
+    if draft.body is not None and (len(draft.body) > MAX_BODY or "\x00" in draft.body):
+        problems.append(Problem("body", f"has at most {MAX_BODY} characters and no NUL"))
+    if draft.reshare_of is not None and not feed.is_key(draft.reshare_of):
+        problems.append(Problem("reshare_of", f"there is no item {draft.reshare_of!r}"))
+    if draft.circle and not feed.is_key(draft.circle):
+        problems.append(Problem("audience.circle", f"there is no circle {draft.circle!r}"))
     if draft.key is not None and not KEY.fullmatch(draft.key):
         problems.append(Problem("key", "use 1-64 lowercase letters, digits, '-' or '_'"))
     exclusions: list[policy.Exclusion] = []
@@ -353,7 +357,7 @@ def open_item(
     Opening another organisation's non-public item is written to the owner's audit log.
     """
     repo = SharingRepository(session)
-    item = repo.item_by_key(key)
+    item = repo.item_by_key(key) if feed.is_key(key) else None
     if item is None or not ItemRepository(session).is_visible(viewer, item.id):
         raise NotFound(f"there is no item '{key}'")
     if viewer is not None and viewer.id != item.owner_id and item.level != "public":
@@ -388,7 +392,7 @@ def audit_log(session: Session, *, owner: Viewer, limit: int = 200) -> list[dict
 
 
 def _circle_or_raise(session: Session, key: str) -> Any:
-    circle = SharingRepository(session).circle_by_key(key)
+    circle = SharingRepository(session).circle_by_key(key) if feed.is_key(key) else None
     if circle is None:
         raise NotFound(f"there is no circle '{key}'")
     return circle
@@ -399,7 +403,7 @@ def create_circle(session: Session, *, creator: Viewer, key: str, name: str) -> 
     problems = []
     if not KEY.fullmatch(key):
         problems.append(Problem("key", "use 1-64 lowercase letters, digits, '-' or '_'"))
-    if not name.strip() or len(name) > 300:
+    if not name.strip() or len(name) > 300 or "\x00" in name:
         problems.append(Problem("name", "give a name of 1-300 characters"))
     if problems:
         raise InvalidInput(problems)
@@ -418,7 +422,7 @@ def invite_to_circle(session: Session, *, circle: str, by: Viewer, org: str) -> 
     mine = repo.membership(found.id, by.id)
     if mine is None or mine.status != "member":
         raise PermissionDenied(f"only members of circle '{circle}' may invite")
-    invitee = ItemRepository(session).viewer(org)
+    invitee = ItemRepository(session).viewer(org) if feed.is_key(org) else None
     if invitee is None:
         raise InvalidInput(Problem("org", f"there is no organisation '{org}'"))
     current = repo.membership(found.id, invitee.id)
@@ -490,7 +494,7 @@ def propose_agreement(session: Session, *, by: Viewer, partner: str, topics: Seq
     cleaned = _clean_topics(topics) or []
     if not cleaned:
         raise InvalidInput(Problem("topics", "name at least one topic"))
-    other = ItemRepository(session).viewer(partner)
+    other = ItemRepository(session).viewer(partner) if feed.is_key(partner) else None
     if other is None:
         raise InvalidInput(Problem("partner", f"there is no organisation '{partner}'"))
     if other.id == by.id:
@@ -507,7 +511,7 @@ def propose_agreement(session: Session, *, by: Viewer, partner: str, topics: Seq
 def answer_proposal(session: Session, *, proposal_id: int, org: Viewer, accept: bool) -> None:
     """The other party accepts (the topics join the pair's active agreement) or declines."""
     repo = SharingRepository(session)
-    proposal = repo.proposal(proposal_id)
+    proposal = repo.proposal(proposal_id) if 0 < proposal_id < 2**31 else None
     if proposal is None or org.id not in (proposal.a_id, proposal.b_id):
         raise NotFound(f"there is no agreement proposal {proposal_id}")
     if proposal.proposed_by_id == org.id:
@@ -527,7 +531,7 @@ def answer_proposal(session: Session, *, proposal_id: int, org: Viewer, accept: 
 
 def withdraw_proposal(session: Session, *, proposal_id: int, org: Viewer) -> None:
     repo = SharingRepository(session)
-    proposal = repo.proposal(proposal_id)
+    proposal = repo.proposal(proposal_id) if 0 < proposal_id < 2**31 else None
     if proposal is None or proposal.proposed_by_id != org.id:
         raise NotFound(f"there is no agreement proposal {proposal_id} of yours")
     if proposal.status != "proposed":

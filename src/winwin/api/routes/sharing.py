@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from winwin.api.deps import CurrentUser, SessionDep
@@ -128,11 +128,10 @@ class TopicsUpdate(Strict):
 def acting_org(session: SessionDep, actor: Actor, org: str | None) -> Viewer:
     """The organisation the caller reads and writes for, after the access check."""
     repo = ItemRepository(session)
-    viewer = (
-        repo.viewer(org)
-        if org
-        else (repo.viewer_by_id(actor.org_id) if actor.org_id is not None else None)
-    )
+    if org:
+        viewer = repo.viewer(org) if feed.is_key(org) else None
+    else:
+        viewer = repo.viewer_by_id(actor.org_id) if actor.org_id is not None else None
     if viewer is None:
         raise NotFound(f"no organisation with key '{org}'" if org else "you have no organisation")
     require_access(actor, viewer.id)
@@ -153,7 +152,7 @@ def _summary(entry: feed.FeedEntry) -> ItemSummary:
 def _cursor(session: SessionDep, before: str | None) -> tuple[datetime, int] | None:
     if before is None:
         return None
-    item = SharingRepository(session).item_by_key(before)
+    item = SharingRepository(session).item_by_key(before) if feed.is_key(before) else None
     if item is None:
         raise NotFound(f"before: there is no item '{before}'")
     return (item.created_at, item.id)
@@ -335,7 +334,7 @@ def propose(
 
 @router.post("/agreements/proposals/{proposal_id}/{answer}", status_code=204)
 def answer(
-    proposal_id: int,
+    proposal_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
     answer: Literal["accept", "decline", "withdraw"],
     actor: CurrentUser,
     session: SessionDep,
