@@ -8,6 +8,7 @@ network, and Gran still cannot see it.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -82,5 +83,32 @@ def test_the_openness_report_draws_its_charts(browser, sharing_server: str) -> N
         page.wait_for_function("document.querySelectorAll('canvas[data-chart-drawn]').length === 2")
         assert "Secret share" in page.get_by_test_id("secret-share").inner_text()
         assert errors == []
+    finally:
+        context.close()
+
+
+AXE = Path(__file__).parents[1] / "web" / "assets" / "axe.min.js"
+
+
+@pytest.mark.parametrize(
+    "path", ["/feed", "/circles", "/circles/board-lab", "/agreements", "/openness"]
+)
+def test_the_sharing_pages_have_no_serious_accessibility_violations(
+    browser, sharing_server: str, path: str
+) -> None:
+    context, page = signed_in(browser, sharing_server, "member@kuusi.example")
+    try:
+        page.goto(f"{sharing_server}{path}")
+        page.wait_for_load_state("networkidle")
+        page.evaluate(AXE.read_text("utf-8"))
+        results = page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})"
+        )
+        serious = [
+            (v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == []
     finally:
         context.close()
