@@ -6,12 +6,13 @@ The three doors (CLI, REST, web) call these; they read the network through
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -21,8 +22,32 @@ from winwin.domain.errors import InvalidInput, NotFound, Problem, RuleBroken
 from winwin.services.access import Actor, require_access
 from winwin.store.repositories.insight import InsightRepository, OrgRow
 
+K = TypeVar("K")
+V = TypeVar("V")
+
 MAX_CAPACITY = 1000
 MAX_CANDIDATES = 1000
+
+
+class _Memo(Generic[K, V]):
+    """The last few results by a key that fingerprints every input they read: pages ask
+    for the same answer again and again, and computing it takes seconds on large
+    networks, while an edit anywhere makes a new key (so nothing goes stale)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[K, V] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self.lock:
+            return self.items.get(key)
+
+    def put(self, key: K, value: V) -> None:
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -160,19 +185,7 @@ class _Solved:
     stable: bool
 
 
-# Solved pairings by the content of the network they were solved for: pages ask for the
-# same pairing again and again, and solving takes seconds on large networks. The key is
-# a digest of everything the solution reads, so an edit anywhere makes a new key.
-_SOLVED: OrderedDict[tuple[str, str, int, int], _Solved] = OrderedDict()
-_SOLVED_SIZE = 4
-_SOLVED_LOCK = threading.Lock()
-
-
-def _remember(key: tuple[str, str, int, int], solved: _Solved) -> None:
-    with _SOLVED_LOCK:
-        _SOLVED[key] = solved
-        while len(_SOLVED) > _SOLVED_SIZE:
-            _SOLVED.popitem(last=False)
+_SOLVED: _Memo[tuple[str, str, int, int], _Solved] = _Memo(4)
 
 
 def solve_pairing(
@@ -206,7 +219,7 @@ def solve_pairing(
         whole = matching.deferred_acceptance(game, optimal=side)
         # Stability is judged on the whole matching, before any filter.
         solved = _Solved(found=found, pairs=whole, stable=matching.is_stable(game, whole))
-        _remember(key, solved)
+        _SOLVED.put(key, solved)
     found, pairs, stable = solved.found, solved.pairs, solved.stable
     if involving is not None:
         shown = {o.key for o in net.orgs if o.id in set(involving)}
@@ -381,6 +394,31 @@ def find_clusters(
     keys = [o.key for o in orgs]
     clusters = [o.cluster or None for o in orgs]
     ties = [(kind, index[a], index[b]) for kind, a, b in repo.ties()]
+    fingerprint = hashlib.blake2b(
+        repr((keys, clusters, sorted(ties))).encode(), digest_size=20
+    ).hexdigest()
+    report = _CLUSTERS.get((fingerprint, seed, brokers))
+    if report is None:
+        report = _cluster_report(keys, clusters, ties, seed=seed, brokers=brokers)
+        _CLUSTERS.put((fingerprint, seed, brokers), report)
+    if reach_of is not None:
+        allowed = {o.key for o in orgs if o.id in set(reach_of)}
+        reach = {k: v for k, v in report.outside_reach.items() if k in allowed}
+        report = dataclasses.replace(report, outside_reach=reach)
+    return report
+
+
+_CLUSTERS: _Memo[tuple[str, int, int], ClusterReport] = _Memo(4)
+
+
+def _cluster_report(
+    keys: list[str],
+    clusters: list[str | None],
+    ties: list[tuple[str, int, int]],
+    *,
+    seed: int,
+    brokers: int,
+) -> ClusterReport:
     edges = [(a, b) for _, a, b in ties]
     supplies = [(a, b) for kind, a, b in ties if kind == "supplies"]
     found = cluster_domain.detect_communities(keys, edges, seed=seed)
@@ -391,14 +429,10 @@ def find_clusters(
     top: list[tuple[str, float]] = []
     if brokers:
         top = cluster_domain.brokers(keys, edges, limit=brokers, sources=BROKER_SOURCES, seed=seed)
-    reach = cluster_domain.outside_reach(keys, clusters, supplies)
-    if reach_of is not None:
-        allowed = {o.key for o in orgs if o.id in set(reach_of)}
-        reach = {k: v for k, v in reach.items() if k in allowed}
     return ClusterReport(
         communities=found.communities,
         modularity=found.modularity,
-        outside_reach=reach,
+        outside_reach=cluster_domain.outside_reach(keys, clusters, supplies),
         declared={k: sorted(v) for k, v in sorted(declared.items())},
         agreement=cluster_domain.agreement(clusters, found.membership),
         brokers=top,

@@ -79,6 +79,17 @@ def test_clusters_report_communities_and_reach_outside_the_cluster(network) -> N
     assert network("clusters", "--seed", "4", "--json").json() == document
 
 
+def test_clusters_follow_a_new_tie_at_once(network) -> None:  # type: ignore[no-untyped-def]
+    before = network("clusters", "--seed", "4", "--json").json()["outside_reach"]
+    assert before["pinta"] == 0.5
+    extended = copy.deepcopy(NETWORK)
+    extended["ties"].append({"kind": "supplies", "from": "kuusi", "to": "gran"})
+    assert network("import", "-", stdin=json.dumps(extended)).code == 0
+    after = network("clusters", "--seed", "4", "--json").json()["outside_reach"]
+    # pinta → kuusi → {pakkaus, metsa, gran (forest)}: two of three outside chemistry.
+    assert after["pinta"] == pytest.approx(2 / 3)
+
+
 def test_an_empty_database_has_no_pairs_and_no_communities(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("pairs", "--json").json() == {"pairs": [], "stable": True, "optimal": "suppliers"}
     clusters = cli("clusters", "--json").json()
