@@ -394,3 +394,34 @@ def test_recommendations_are_the_best_scoring_counterparts_on_either_side(net, d
     assert len(set(partners)) == len(partners)
     for s, c, w in ranked:
         assert me in (s, c) and w == pytest.approx(win(s, c))
+
+
+def _stable_by_definition(game: m.MatchingGame, pairs: list[m.Pair]) -> bool:
+    """Pairwise stability written out from its definition, for checking the checker."""
+    chosen = set(pairs)
+    if len(chosen) != len(pairs) or not chosen <= game.acceptable():
+        return False
+    for key, agent in game.suppliers.items():
+        if len(_partners(pairs, key, "suppliers")) > agent.capacity:
+            return False
+    for key, agent in game.customers.items():
+        if len(_partners(pairs, key, "customers")) > agent.capacity:
+            return False
+
+    def wants(agent: m.Agent, mine: set[str], other: str) -> bool:
+        if len(mine) < agent.capacity:
+            return True
+        return any(agent.prefers.index(other) < agent.prefers.index(x) for x in mine)
+
+    return not any(
+        wants(game.suppliers[s], _partners(pairs, s, "suppliers"), c)
+        and wants(game.customers[c], _partners(pairs, c, "customers"), s)
+        for s, c in game.acceptable() - chosen
+    )
+
+
+@given(games(), st.data())
+def test_the_stability_checker_agrees_with_the_definition(game, data) -> None:  # type: ignore[no-untyped-def]
+    acceptable = sorted(game.acceptable())
+    pairs = data.draw(st.lists(st.sampled_from(acceptable), unique=True)) if acceptable else []
+    assert m.is_stable(game, pairs) == _stable_by_definition(game, pairs)
