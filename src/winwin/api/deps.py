@@ -14,7 +14,7 @@ import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from winwin.services import accounts
@@ -92,3 +92,8 @@ def get_current_user(actor: Annotated[Actor | None, Depends(get_optional_user)])
 
 OptionalUser = Annotated[Actor | None, Depends(get_optional_user)]
 CurrentUser = Annotated[Actor, Depends(get_current_user)]
+
+
+# A database id in a path: PostgreSQL integers stop at 2**31 - 1, so larger numbers are a
+# malformed request (422), not a server error.
+IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]

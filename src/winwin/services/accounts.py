@@ -74,6 +74,15 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+def _nul_problems(values: dict[str, str | None]) -> list[Problem]:
+    """PostgreSQL stores no NUL characters; name each field that has one."""
+    return [
+        Problem(path, "must not contain NUL characters")
+        for path, value in values.items()
+        if value is not None and "\x00" in value
+    ]
+
+
 def normalise_email(email: str, *, path: str = "email") -> str:
     email = email.strip().lower()
     if not EMAIL.match(email) or len(email) > 320:
@@ -96,6 +105,8 @@ def sign_in(session: Session, *, email: str, password: str, ip: str) -> tuple[Us
     repo = AccountsRepository(session)
     now = utcnow()
     email_key = email.strip().lower()
+    if "\x00" in email_key:
+        raise BadCredentials("the email or password is wrong")
     if repo.count_failures(email=email_key, ip=ip, since=now - FAILURE_WINDOW) >= MAX_FAILURES:
         raise TooManyAttempts("too many failed sign-ins; try again in 15 minutes")
     user = repo.get_by_email(email_key)
@@ -141,6 +152,8 @@ def create_api_token(session: Session, *, user_id: int, name: str) -> NewApiToke
     name = name.strip()
     if not name or len(name) > 100:
         raise InvalidInput(Problem("name", "must be 1 to 100 characters"))
+    if "\x00" in name:
+        raise InvalidInput(_nul_problems({"name": name}))
     raw = new_token("ww_")
     token = AccountsRepository(session).add_token(
         ApiToken(token_hash=hash_token(raw), prefix=raw[:10], name=name, user_id=user_id)
@@ -180,6 +193,8 @@ def request_password_reset(session: Session, *, email: str, base_url: str) -> st
     Returns the link (None for an unknown email; callers answer the same either way).
     """
     repo = AccountsRepository(session)
+    if "\x00" in email:
+        return None
     user = repo.get_by_email(email.strip().lower())
     if user is None or not user.active:
         return None
@@ -242,7 +257,16 @@ def _clean_text(value: str) -> str | None:
 
 
 def _profile_problems(change: ProfileChange) -> list[Problem]:
-    problems: list[Problem] = []
+    texts: dict[str, str | None] = {
+        "name": change.name,
+        "industry": change.industry,
+        "country": change.country,
+        "cluster": change.cluster,
+    }
+    for field in ("roles", *LIST_FIELDS):
+        for index, entry in enumerate(getattr(change, field) or []):
+            texts[f"{field}[{index}]"] = entry
+    problems = _nul_problems(texts)
     if change.name is not None and not (1 <= len(change.name.strip()) <= 300):
         problems.append(Problem("name", "must be 1 to 300 characters"))
     country = (change.country or "").strip()
@@ -323,8 +347,10 @@ class Invited:
 def _invitation_problems(
     actor: Actor, invitation: Invitation, prefix: str, taken: set[str]
 ) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = _nul_problems({f"{prefix}email": invitation.email, f"{prefix}name": invitation.name})
     email = invitation.email.strip().lower()
+    if "\x00" in email or "\x00" in invitation.name:
+        return problems
     if not EMAIL.match(email) or len(email) > 320:
         problems.append(Problem(f"{prefix}email", "is not a valid email address"))
     elif email in taken:
@@ -361,7 +387,7 @@ def invite_people(
     prefixes = (
         list(paths) if paths is not None else [f"people[{i}]." for i in range(len(invitations))]
     )
-    taken = repo.emails_taken([i.email.strip() for i in invitations])
+    taken = repo.emails_taken([i.email.strip() for i in invitations if "\x00" not in i.email])
     problems: list[Problem] = []
     seen: set[str] = set()
     for invitation, prefix in zip(invitations, prefixes, strict=True):
@@ -496,6 +522,8 @@ def grant_facilitator(session: Session, actor: Actor, *, org_id: int, email: str
     repo = AccountsRepository(session)
     if repo.get_org(org_id) is None:
         raise NotFound("no such organisation")
+    if "\x00" in email:
+        raise InvalidInput(_nul_problems({"email": email}))
     user = repo.get_by_email(email.strip().lower())
     if user is None or user.role != "facilitator":
         raise InvalidInput(Problem("email", "is not the email of a facilitator"))

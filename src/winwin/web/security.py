@@ -76,6 +76,10 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if _has_nul(scope):
+            # PostgreSQL refuses NUL characters in text; refuse them at the door instead.
+            await _bad_request(send)
+            return
         value = _cookie_value(scope, CSRF_COOKIE)
         fresh = value is None or len(value) < 20
         if fresh:
@@ -97,6 +101,19 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
+
+
+def _has_nul(scope: Scope) -> bool:
+    path = scope.get("path", "")
+    query = scope.get("query_string", b"")
+    return "\x00" in path or b"%00" in query or b"\x00" in query
+
+
+async def _bad_request(send: Send) -> None:
+    body = b'{"detail":"NUL characters are not allowed","problems":[]}'
+    headers = [(b"content-type", b"application/json"), *SECURITY_HEADERS]
+    await send({"type": "http.response.start", "status": 400, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def csrf_token(request: Request) -> str:

@@ -187,3 +187,25 @@ def test_only_a_facilitator_account_can_be_granted(world):
     )
     assert response.status_code == 422
     assert response.json()["problems"][0]["path"] == "email"
+
+
+def test_nul_characters_are_refused_with_the_field_named_on_both_backends(world):
+    response = world.call(
+        "org_admin", "PATCH", "/api/v1/organizations/kuusi", json={"needs": ["ok", "a\x00b"]}
+    )
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["path"] == "needs[1]"
+    invite = world.call(
+        "org_admin",
+        "POST",
+        "/api/v1/organizations/kuusi/people",
+        json={"people": [{"email": "x\x00@kuusi.example", "name": "X"}]},
+    )
+    assert invite.status_code == 422
+    assert world.call("org_admin", "GET", "/api/v1/organizations/ku%00usi").status_code == 400
+
+
+def test_an_id_beyond_the_database_range_is_a_malformed_request(world):
+    response = world.call("member", "DELETE", "/api/v1/tokens/2147483648")
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["path"] == "path.token_id"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from winwin.api.deps import CurrentUser, SessionDep
+from winwin.api.deps import CurrentUser, IdPath, SessionDep
 from winwin.api.schemas.accounts import (
     ApiTokenCreate,
     ApiTokenCreated,
@@ -67,6 +67,6 @@ def create_token(body: ApiTokenCreate, actor: CurrentUser, session: SessionDep) 
     summary="Revoke an API token",
     responses={404: {"description": "No such token"}},
 )
-def revoke_token(token_id: int, actor: CurrentUser, session: SessionDep) -> Response:
+def revoke_token(token_id: IdPath, actor: CurrentUser, session: SessionDep) -> Response:
     accounts.revoke_api_token(session, user_id=actor.user_id, token_id=token_id)
     return Response(status_code=204)

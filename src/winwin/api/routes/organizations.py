@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from winwin.api.deps import CurrentUser, SessionDep
+from winwin.api.deps import CurrentUser, IdPath, SessionDep
 from winwin.api.schemas.organizations import (
     FacilitatorGrantCreate,
     OrganizationRead,
@@ -114,7 +114,7 @@ def invite_people(
 
 @router.patch("/{key}/people/{person_id}", response_model=PersonRead, summary="Change a role")
 def update_person(
-    key: str, person_id: int, body: PersonUpdate, actor: CurrentUser, session: SessionDep
+    key: str, person_id: IdPath, body: PersonUpdate, actor: CurrentUser, session: SessionDep
 ) -> PersonRead:
     org = org_or_404(session, key)
     user = accounts.change_role(session, actor, org_id=org.id, user_id=person_id, role=body.role)
@@ -127,7 +127,7 @@ def update_person(
     response_class=Response,
     summary="Remove a person",
 )
-def remove_person(key: str, person_id: int, actor: CurrentUser, session: SessionDep) -> Response:
+def remove_person(key: str, person_id: IdPath, actor: CurrentUser, session: SessionDep) -> Response:
     org = org_or_404(session, key)
     accounts.remove_person(session, actor, org_id=org.id, user_id=person_id)
     return Response(status_code=204)
@@ -165,7 +165,7 @@ def grant_facilitator(
     summary="Stop a facilitator's work for the organisation",
 )
 def revoke_facilitator(
-    key: str, person_id: int, actor: CurrentUser, session: SessionDep
+    key: str, person_id: IdPath, actor: CurrentUser, session: SessionDep
 ) -> Response:
     org = org_or_404(session, key)
     accounts.revoke_facilitator(session, actor, org_id=org.id, user_id=person_id)

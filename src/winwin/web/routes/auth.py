@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from winwin.api.deps import SESSION_COOKIE, CurrentUser, OptionalUser, SessionDep
+from winwin.api.deps import SESSION_COOKIE, CurrentUser, IdPath, OptionalUser, SessionDep
 from winwin.domain.errors import InvalidInput, PermissionDenied
 from winwin.services import accounts
 from winwin.store.repositories.accounts import AccountsRepository
@@ -178,6 +178,6 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke", name="revoke_token")
-def revoke_token(actor: CurrentUser, session: SessionDep, token_id: int) -> Response:
+def revoke_token(actor: CurrentUser, session: SessionDep, token_id: IdPath) -> Response:
     accounts.revoke_api_token(session, user_id=actor.user_id, token_id=token_id)
     return RedirectResponse("/account", status_code=303)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from winwin.api.deps import CurrentUser, SessionDep
+from winwin.api.deps import CurrentUser, IdPath, SessionDep
 from winwin.domain.errors import InvalidInput, Problem, WinwinError
 from winwin.services import accounts
 from winwin.services.access import ROLES, Actor, can_assign_role, can_manage_org, require_manage
@@ -203,7 +203,7 @@ def change_role(
     actor: CurrentUser,
     session: SessionDep,
     org: CurrentOrg,
-    person_id: int,
+    person_id: IdPath,
     role: Annotated[str, Form(max_length=50)],
 ) -> Response:
     try:
@@ -216,7 +216,7 @@ def change_role(
 
 @router.post("/people/{person_id}/remove", name="org_remove")
 def remove(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, person_id: int
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, person_id: IdPath
 ) -> Response:
     try:
         accounts.remove_person(session, actor, org_id=org.id, user_id=person_id)
@@ -244,7 +244,7 @@ def grant(
 
 @router.post("/facilitators/{person_id}/revoke", name="org_revoke")
 def revoke(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, person_id: int
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, person_id: IdPath
 ) -> Response:
     accounts.revoke_facilitator(session, actor, org_id=org.id, user_id=person_id)
     return _back(org, "revoked")
