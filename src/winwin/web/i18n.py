@@ -42,13 +42,12 @@ def translations_dir() -> Path:
 @cache
 def catalog(locale: str) -> Translations:
     """All ``.po`` files of the locale merged into one set of translations."""
+    # Plural rules come from the locale itself (Babel's CLDR data), whatever a file says.
     merged = Catalog(locale=locale)
     directory = translations_dir() / locale / "LC_MESSAGES"
     for path in sorted(directory.glob("*.po")) if directory.is_dir() else []:
         with path.open("rb") as handle:
             part = read_po(handle, locale=locale)
-        if merged.plural_forms != part.plural_forms:
-            merged = _with_plural_forms(merged, part)
         for message in part:
             if message.id and message.string and not message.fuzzy:
                 merged[message.id] = message
@@ -56,12 +55,6 @@ def catalog(locale: str) -> Translations:
     write_mo(buffer, merged)
     buffer.seek(0)
     return Translations(fp=buffer)
-
-
-def _with_plural_forms(merged: Catalog, part: Catalog) -> Catalog:
-    merged._num_plurals = part.num_plurals  # type: ignore[attr-defined]
-    merged._plural_expr = part.plural_expr  # type: ignore[attr-defined]
-    return merged
 
 
 def reload() -> None:
@@ -115,7 +108,7 @@ def choose_locale(
     """The user's choice, else the browser's ``Accept-Language``, else Finnish."""
     for candidate in (user_locale, cookie_locale):
         if candidate in LOCALES:
-            return candidate  # type: ignore[return-value]
+            return candidate
     return negotiate(accept_language) or DEFAULT_LOCALE
 
 

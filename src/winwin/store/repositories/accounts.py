@@ -184,7 +184,7 @@ class AccountsRepository:
             return None
         user, token = row
         self._touch(token, now)
-        return user  # type: ignore[no-any-return]
+        return user
 
     def _touch(self, token: ApiToken, now: datetime) -> None:
         """Record when a token was last used, at most every few minutes and at best effort.
