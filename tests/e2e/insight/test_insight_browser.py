@@ -1,0 +1,124 @@
+"""The pairs and insight pages in Debian's chromium: charts drawn under the content
+security policy, the sharing form, and axe-core. Skipped without /usr/bin/chromium
+unless WINWIN_REQUIRE_BROWSER=1."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from winwin.api.app import create_app
+from winwin.services.demo import DEMO_PASSWORD, load_demo
+from winwin.settings import Settings
+from winwin.store.db import build_engine, session_factory, unit_of_work
+from winwin.store.models import Base
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).parents[1] / "web" / "assets" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def chromium():  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("WINWIN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is required but missing")
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('insight') / 'demo.sqlite3'}"
+    engine = build_engine(url)
+    Base.metadata.create_all(engine)
+    with unit_of_work(session_factory(engine)) as session:
+        load_demo(session)
+    engine.dispose()
+    app = create_app(Settings(database_url=url, secret_key="insight-browser"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    uv = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if uv.started:
+            break
+        time.sleep(0.05)
+    assert uv.started
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def page(chromium, server):  # type: ignore[no-untyped-def]
+    context = chromium.new_context(locale="en-GB", extra_http_headers={"Accept-Language": "en"})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.policy_violations = []
+    page.on(
+        "console",
+        lambda m: page.policy_violations.append(m.text) if "Content Security" in m.text else None,
+    )
+    page.goto(f"{server}/login")
+    page.get_by_label(re.compile("^(Sähköposti|Email)$")).fill("admin@kuusi.example")
+    page.get_by_label(re.compile("^(Salasana|Password)$")).fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{server}/")
+    yield page
+    context.close()
+
+
+def test_the_outside_reach_chart_is_drawn_without_breaking_the_policy(page, server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/insight")
+    page.wait_for_function("document.querySelector('canvas[data-chart]').dataset.chartDrawn")
+    assert page.locator('[data-testid="communities"] > li').count() >= 2
+    assert page.policy_violations == []
+
+
+def test_a_cost_is_shared_through_the_form(page, server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/pairs")
+    page.get_by_label("Partners", exact=True).fill("Small = 1\nMedium = 2\nLarge = 4")
+    page.get_by_label("Method").select_option("nucleolus")
+    page.get_by_role("button", name="Share", exact=True).click()
+    allocation = page.locator('[data-testid="allocation"]')
+    allocation.wait_for()
+    assert "2.75" in allocation.inner_text()
+    assert page.policy_violations == []
+
+
+@pytest.mark.parametrize("path", ["/pairs", "/insight"])
+def test_the_pages_have_no_serious_accessibility_violations(page, server, path) -> None:  # type: ignore[no-untyped-def]
+    if not AXE.exists():
+        pytest.skip("axe-core is not in the test assets")
+    page.goto(f"{server}{path}")
+    page.evaluate(AXE.read_text("utf-8"))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
