@@ -209,6 +209,13 @@ def _reset_link(repo: AccountsRepository, user: User, base_url: str, life: timed
     return f"{base_url.rstrip('/')}/reset/{token}"
 
 
+def reset_target(session: Session, *, token: str) -> User | None:
+    """Whose password a still valid reset or invitation link sets (None: invalid link)."""
+    repo = AccountsRepository(session)
+    reset = repo.reset_for(hash_token(token), utcnow())
+    return repo.get(reset.user_id) if reset is not None else None
+
+
 def reset_password(session: Session, *, token: str, new: str) -> User:
     """Set a new password with a reset link's token; the link then stops working."""
     repo = AccountsRepository(session)

@@ -88,6 +88,8 @@ def render(
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     response.headers["content-language"] = locale
     response.headers["vary"] = "Accept-Language, Cookie"
+    # Pages carry personal data and CSRF tokens: no shared or back-button caches.
+    response.headers["cache-control"] = "no-store"
     return response
 
 

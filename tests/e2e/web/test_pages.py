@@ -261,3 +261,33 @@ def test_a_registered_dashboard_panel_replaces_the_empty_state(client, monkeypat
     assert "<p>filled by the feed</p>" in page.text
     assert "Nothing shared with you yet." not in page.text
     assert "No assessed relationships yet." in page.text
+
+
+def test_an_invited_person_sets_a_password_through_the_logged_link(client, web_app, caplog):
+    from fastapi.testclient import TestClient
+
+    token = sign_in(client, "admin@kuusi.example")
+    with caplog.at_level("WARNING", logger="winwin.accounts"):
+        client.post(
+            "/org/people",
+            data={"csrf_token": token, "name": "Ulla Uusi", "email": "ulla@kuusi.example"},
+        )
+    [link] = re.findall(r"invitation link for ulla@kuusi.example: (\S+)", caplog.text)
+    path = link.split("testserver", 1)[1]
+    with TestClient(web_app) as invited:
+        page = invited.get(path, headers={"Accept-Language": "en"})
+        assert "Welcome to Winwin" in page.text
+        assert "ulla@kuusi.example" in page.text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        short = invited.post(path, data={"csrf_token": csrf, "new_password": "short"})
+        assert short.status_code == 422
+        done = invited.post(path, data={"csrf_token": csrf, "new_password": "ulla's own secret"})
+        assert done.status_code == 200
+        assert "<h1>Kuusi Paper Oy</h1>" in done.text
+        # The link works once.
+        assert invited.get(path).status_code == 404
+
+
+def test_signed_in_pages_are_not_cached(client):
+    sign_in(client, "member@kuusi.example")
+    assert client.get("/").headers["cache-control"] == "no-store"

@@ -95,8 +95,10 @@ def forgot(
 
 
 @router.get("/reset/{token}", name="reset")
-def reset_page(request: Request, token: str) -> Response:
-    return render(request, "auth/reset.html", {"token": token, "nav": "login"})
+def reset_page(request: Request, session: SessionDep, token: str) -> Response:
+    target = accounts.reset_target(session, token=token)
+    context = {"token": token, "nav": "login", "target": target, "invalid": target is None}
+    return render(request, "auth/reset.html", context, status_code=200 if target else 404)
 
 
 @router.post("/reset/{token}")
@@ -111,8 +113,12 @@ def reset(
     except (InvalidInput, PermissionDenied) as exc:
         session.rollback()
         status = 403 if isinstance(exc, PermissionDenied) else 422
+        target = accounts.reset_target(session, token=token)
         return render(
-            request, "auth/reset.html", {"token": token, "error": exc}, status_code=status
+            request,
+            "auth/reset.html",
+            {"token": token, "error": exc, "target": target, "invalid": target is None},
+            status_code=status,
         )
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(request, response, accounts.open_session(session, user_id=user.id))
