@@ -127,6 +127,29 @@ def test_main_pages_have_no_serious_accessibility_violations(page, live_server, 
     assert axe_violations(page, axe_source) == []
 
 
+def test_pages_seen_by_a_member_and_a_facilitator_pass_axe(page, live_server, axe_source):
+    sign_in(page, live_server, email="member@kuusi.example")
+    page.goto(f"{live_server}/org")
+    assert page.get_by_role("button", name="Tallenna profiili").count() == 0
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("button", name="Kirjaudu ulos").click()
+    sign_in(page, live_server, email="facilitator@winwin.example")
+    assert page.get_by_label("Työskentelet organisaatiolle").is_visible()
+    assert axe_violations(page, axe_source) == []
+
+
+def test_a_csv_with_a_bad_line_is_reported_per_line_in_the_browser(page, live_server, tmp_path):
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/org")
+    csv = tmp_path / "people.csv"
+    csv.write_text("email,name\nhyva@kuusi.example,Hyvä\nhuono,Huono\n", "utf-8")
+    page.get_by_label("CSV-tiedosto", exact=True).set_input_files(str(csv))
+    page.get_by_role("button", name="Lataa ja kutsu").click()
+    alert = page.get_by_role("alert")
+    assert "rivi 3, Sähköposti" in alert.inner_text()
+    assert page.get_by_text("hyva@kuusi.example").count() == 0
+
+
 def test_changing_a_role_updates_the_list_in_place(page, live_server):
     sign_in(page, live_server)
     page.goto(f"{live_server}/org")
