@@ -227,3 +227,24 @@ def test_the_installed_command_shares_a_game_from_standard_input() -> None:
     document = json.loads(done.stdout)
     assert set(document) >= {"method", "allocation", "in_core"}
     assert document["allocation"]["small"] == pytest.approx(1 / 3)
+
+
+def test_demo_pairs_respect_roles_ties_and_competitors(cli) -> None:  # type: ignore[no-untyped-def]
+    from winwin.services.demo import demo_document
+
+    assert cli("demo", "--json").code == 0
+    document = cli("pairs", "--json").json()
+    demo = demo_document()
+    roles = {o["key"]: set(o.get("roles", [])) for o in demo["organizations"]}
+    tied = {frozenset((t["from"], t["to"])) for t in demo["ties"]}
+    rivals = {frozenset(pair) for pair in demo["competitors"]}
+    assert document["stable"] is True and document["pairs"]
+    assert document["pairs"] == sorted(document["pairs"])
+    as_supplier: dict[str, int] = {}
+    as_customer: dict[str, int] = {}
+    for supplier, customer in document["pairs"]:
+        assert "supplier" in roles[supplier] and "customer" in roles[customer]
+        assert frozenset((supplier, customer)) not in tied | rivals
+        as_supplier[supplier] = as_supplier.get(supplier, 0) + 1
+        as_customer[customer] = as_customer.get(customer, 0) + 1
+    assert max(as_supplier.values()) <= 3 and max(as_customer.values()) <= 3
