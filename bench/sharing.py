@@ -107,11 +107,12 @@ def _rows(document: dict[str, Any]) -> dict[str, tuple[list[str], list[tuple[Any
     for it in document["items"]:
         iid = item_ids[it["key"]]
         original = it.get("reshare_of")
+        # Every item at a random moment of one year; a reshare never before its original.
+        at = start + timedelta(seconds=rng.randint(0, 365 * 86400), microseconds=iid)
         if original:
-            at = created[original] + timedelta(seconds=rng.randint(1, 30 * 86400))
+            at = max(at, created[original] + timedelta(seconds=1))
             item_topics = it.get("topics", topics_of[original])
         else:
-            at = start + timedelta(seconds=rng.randint(0, 365 * 86400), microseconds=iid)
             item_topics = it.get("topics", [])
         created[it["key"]] = at
         topics_of[it["key"]] = item_topics
