@@ -26,6 +26,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 MAX_CAPACITY = 1000
+MAX_SEED = 2**31 - 1
 MAX_CANDIDATES = 1000
 
 
@@ -319,6 +320,8 @@ def share_investment(
         )
     if samples is not None and samples < 1:
         raise InvalidInput(Problem("samples", "must be at least 1"))
+    if not 0 <= seed <= MAX_SEED:
+        raise InvalidInput(Problem("seed", f"must be a whole number from 0 to {MAX_SEED}"))
     parsed = games.parse_game(game)
     if max_work is not None and samples is not None:
         size = parsed.n + (parsed.synergy.size if isinstance(parsed, games.SynergyGame) else 0)
@@ -388,6 +391,8 @@ def find_clusters(
     ``reach_of`` (organisation ids) outside reach is reported only for those."""
     if brokers < 0:
         raise InvalidInput(Problem("brokers", "must be at least 0"))
+    if not 0 <= seed <= MAX_SEED:
+        raise InvalidInput(Problem("seed", f"must be a whole number from 0 to {MAX_SEED}"))
     repo = InsightRepository(session)
     orgs = repo.organizations()
     index = {o.id: i for i, o in enumerate(orgs)}

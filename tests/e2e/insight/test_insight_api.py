@@ -109,3 +109,9 @@ def test_recommendations_for_another_organisation_are_forbidden(api) -> None:  #
     headers = _as(tokens, "pinta")
     assert client.get("/api/v1/pairs/recommendations?org=kuusi", headers=headers).status_code == 403
     assert client.get("/api/v1/pairs/recommendations?org=nope", headers=headers).status_code == 404
+
+
+def test_a_seed_out_of_range_is_422(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    response = client.get(f"/api/v1/clusters?seed={2**64}", headers=_as(tokens, "admin"))
+    assert response.status_code == 422

@@ -205,6 +205,14 @@ def test_a_missing_game_file_and_an_unknown_method_are_bad_input(cli, tmp_path) 
     assert result.code == 2 and "method" in result.err
 
 
+def test_a_negative_seed_is_bad_input(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    game = _write(tmp_path, "g.json", AIRPORT)
+    shared = cli("share", game, "--samples", "10", "--seed", "-5", "--json")
+    assert shared.code == 2 and "seed" in shared.err
+    clustered = cli("clusters", "--seed", "-1", "--json")
+    assert clustered.code == 2 and "seed" in clustered.err
+
+
 def test_the_nucleolus_of_a_large_game_is_refused(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     costs = {f"p{i:02d}": i for i in range(13)}
     game = _write(tmp_path, "g.json", {"type": "airport", "costs": costs})

@@ -139,7 +139,7 @@ def share(
     actor: CurrentUser,
     method: Literal["shapley", "proportional", "nucleolus"] = "shapley",
     samples: Annotated[int | None, Query(ge=1, le=MAX_SAMPLES)] = None,
-    seed: int = 0,
+    seed: Annotated[int, Query(ge=0, le=insight.MAX_SEED)] = 0,
 ) -> dict[str, Any]:
     result = insight.share_investment(
         game=game, method=method, samples=samples, seed=seed, max_work=MAX_WORK
@@ -151,7 +151,7 @@ def share(
 def clusters(
     session: SessionDep,
     actor: CurrentUser,
-    seed: int = 0,
+    seed: Annotated[int, Query(ge=0, le=insight.MAX_SEED)] = 0,
     brokers: Annotated[int, Query(ge=0, le=100)] = 10,
 ) -> dict[str, Any]:
     reach_of = None if actor.is_platform_admin else accessible_org_ids(session, actor)

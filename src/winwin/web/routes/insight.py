@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -178,7 +178,10 @@ def _outside_reach_chart(rows: list[tuple[str, float]]) -> dict[str, Any]:
 
 @router.get("/insight")
 def insight_page(
-    request: Request, session: SessionDep, actor: CurrentUser, seed: int = 0
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    seed: Annotated[int, Query(ge=0, le=insight.MAX_SEED)] = 0,
 ) -> Response:
     reach_of = None if actor.is_platform_admin else accessible_org_ids(session, actor)
     report = insight.find_clusters(session, seed=seed, brokers=10, reach_of=reach_of)
