@@ -135,8 +135,8 @@ def feed_keys(session: Session, *, org: str | None, limit: int | None = None) ->
     """The keys of every item ``org`` (None: anonymous) can see, newest first."""
     viewer = None if org is None else viewer_or_raise(session, org)
     ids = ItemRepository(session).visible_to(viewer, limit=_limit(limit))
-    items = SharingRepository(session).items_by_ids(ids)
-    return [items[i].key for i in ids]
+    keys = SharingRepository(session).item_keys(ids)
+    return [keys[i] for i in ids]
 
 
 def feed_page(

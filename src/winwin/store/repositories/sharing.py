@@ -249,6 +249,15 @@ class SharingRepository:
                 found[item.id] = item
         return found
 
+    def item_keys(self, ids: Iterable[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for part in chunks(list(ids), 500):
+            found.update(
+                tuple(r)  # type: ignore[misc]
+                for r in self.session.execute(select(Item.id, Item.key).where(_in(Item.id, part)))
+            )
+        return found
+
     def topics_of(self, item_ids: Iterable[int]) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {}
         for part in chunks(list(item_ids), 500):
