@@ -27,8 +27,11 @@ run: install
 	WINWIN_DATABASE_URL=$(DB) $(BIN)/winwin demo
 	WINWIN_DATABASE_URL=$(DB) $(BIN)/winwin serve --host $(HOST) --port $(PORT)
 
+# Browser tests run in their own process: Playwright's sync API cannot share a worker
+# with tests that leave an asyncio loop behind.
 test: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q -m "not browser"
+	$(BIN)/pytest -q -m browser
 
 test-fast: install
 	$(BIN)/pytest -q -m "not browser" -x

@@ -113,3 +113,39 @@ def cli(db_url: str):  # type: ignore[no-untyped-def]
         return run(db_url, *args, stdin=stdin)
 
     return call
+
+
+# --- the browser ----------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def require_chromium() -> None:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("WINWIN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is required (WINWIN_REQUIRE_BROWSER=1) but missing")
+        pytest.skip(f"{CHROMIUM} is missing (set WINWIN_REQUIRE_BROWSER=1 to fail)")
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium through Playwright, one for the whole run.
+
+    Playwright's sync API allows one instance per thread, so every browser test shares
+    this fixture instead of starting its own.
+    """
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -49,18 +49,6 @@ def server(people: object, db_url: str) -> Iterator[str]:
     app.state.engine.dispose()
 
 
-@pytest.fixture
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
 AXE = Path(__file__).resolve().parents[1] / "web" / "assets" / "axe.min.js"
 
 

@@ -4,7 +4,6 @@ unless WINWIN_REQUIRE_BROWSER=1."""
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import threading
@@ -27,19 +26,9 @@ AXE = Path(__file__).parents[1] / "web" / "assets" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
-def chromium():  # type: ignore[no-untyped-def]
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("WINWIN_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is required but missing")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
+def chromium(browser):  # type: ignore[no-untyped-def]
+    """The run's shared chromium (tests/conftest.py)."""
+    return browser
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,6 @@ def app_world(engine: Engine, db_url: str) -> Iterator[AppWorld]:
 
 
 # --- the browser: Debian's chromium through Playwright (fixtures of tests/e2e/web) -----
-from e2e.web.conftest import browser  # noqa: E402, F401
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import threading
@@ -32,25 +31,8 @@ def client(web_app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 
 # --- the browser ----------------------------------------------------------------------
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).parents[3] / "test-artifacts"
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
-
-
-def _require_chromium() -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("WINWIN_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is required (WINWIN_REQUIRE_BROWSER=1) but missing")
-        pytest.skip(f"{CHROMIUM} is missing (set WINWIN_REQUIRE_BROWSER=1 to fail)")
 
 
 @pytest.fixture
@@ -76,17 +58,6 @@ def live_server(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     server.should_exit = True
     thread.join(timeout=10)
     app.state.engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
