@@ -416,21 +416,27 @@ def share(
     or the game has no closed form and more than :data:`EXACT_LIMIT` players, in which
     case it is estimated from ``samples`` (default :data:`DEFAULT_SAMPLES`) seeded
     permutations."""
-    exact = True
-    used: int | None = None
-    if method == "shapley":
-        if samples is None and (game.shapley_closed_form() is not None or game.n <= EXACT_LIMIT):
-            x = shapley(game)
+    # Overflow shows up as a non-finite share and is refused below, not warned about.
+    with np.errstate(over="ignore", invalid="ignore"):
+        exact = True
+        used: int | None = None
+        if method == "shapley":
+            if samples is None and (
+                game.shapley_closed_form() is not None or game.n <= EXACT_LIMIT
+            ):
+                x = shapley(game)
+            else:
+                used = DEFAULT_SAMPLES if samples is None else samples
+                x = shapley_sampled(game, samples=used, seed=seed)
+                exact = False
+        elif method == "proportional":
+            x = proportional(game)
+        elif method == "nucleolus":
+            x = nucleolus(game)
         else:
-            used = DEFAULT_SAMPLES if samples is None else samples
-            x = shapley_sampled(game, samples=used, seed=seed)
-            exact = False
-    elif method == "proportional":
-        x = proportional(game)
-    elif method == "nucleolus":
-        x = nucleolus(game)
-    else:
-        raise InvalidInput(Problem("method", f"unknown method '{method}'"))
+            raise InvalidInput(Problem("method", f"unknown method '{method}'"))
+        if not (np.all(np.isfinite(x)) and math.isfinite(game.grand())):
+            raise RuleBroken(Problem("", "the amounts are too large to share in floating point"))
     noun = "cost" if game.kind == "cost" else "value"
     explanation = f"{_EXPLAIN[method]} The {noun} to share is {game.grand():g}."
     return Sharing(

@@ -329,3 +329,9 @@ def test_the_nucleolus_attains_the_least_core_excess(values) -> None:  # type: i
     largest = max(values[m] - sum(x[i] for i in range(game.n) if m >> i & 1) for m in masks)
     imputations = game.standalone().sum() <= values[-1] + 1e-9
     assert largest == pytest.approx(_least_core_excess(values, imputations), abs=1e-6)
+
+
+def test_amounts_too_large_for_floating_point_are_refused() -> None:
+    game = g.parse_game({"type": "synergy", "standalone": {"a": 1e308, "b": 1e308}})
+    with pytest.raises(InvalidInput, match="too large"):
+        g.share(game)
