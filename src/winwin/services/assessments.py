@@ -18,7 +18,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -132,6 +132,18 @@ class ResponseRead:
 
 
 # helpers ------------------------------------------------------------------------------
+def _utc(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _text_ok(value: object) -> bool:
+    # PostgreSQL refuses NUL characters in text outright; treat them as not found.
+    return isinstance(value, str) and "\x00" not in value
+
+
 def _keys(session: Session, assessment: Assessment) -> tuple[Organization, Organization]:
     return AssessmentRepository(session).pair_orgs(assessment.a_id, assessment.b_id)
 
@@ -151,8 +163,8 @@ def _round_read(session: Session, assessment: Assessment) -> RoundRead:
         names={a.key: a.name, b.key: b.name},
         instrument=assessment.instrument.key,
         status=assessment.status,
-        opened_at=assessment.opened_at,
-        closed_at=assessment.closed_at,
+        opened_at=_utc(assessment.opened_at) or assessment.opened_at,
+        closed_at=_utc(assessment.closed_at),
         opened_by_user_id=assessment.opened_by_user_id,
         respondents=len(assessment.responses),
         invitations=[
@@ -164,7 +176,7 @@ def _round_read(session: Session, assessment: Assessment) -> RoundRead:
                 email=inv.email,
                 locale=inv.locale,
                 answered=inv.respondent in answered,
-                last_opened_at=inv.last_opened_at,
+                last_opened_at=_utc(inv.last_opened_at),
             )
             for inv in assessment.invitations
         ],
@@ -184,8 +196,12 @@ def _require_run(actor: Actor | None, pair: tuple[int, int]) -> None:
         )
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
 def _load_round(session: Session, round_id: int, actor: Actor | None) -> Assessment:
-    assessment = AssessmentRepository(session).get_by_id(round_id)
+    in_range = isinstance(round_id, int) and 1 <= round_id <= MAX_ID
+    assessment = AssessmentRepository(session).get_by_id(round_id) if in_range else None
     if assessment is None:
         raise NotFound(f"no assessment round {round_id}")
     if actor is not None and not any(
@@ -199,8 +215,8 @@ def _instrument_for(
     session: Session, key: str, pair: tuple[int, int], path: str = "instrument"
 ) -> Instrument:
     repo = InstrumentRepository(session)
-    instrument = repo.get_by_key(key)
-    if instrument is None:
+    instrument = repo.get_by_key(key) if _text_ok(key) else None
+    if instrument is None and _text_ok(key):
         ensure_builtin_instruments(session)
         instrument = repo.get_by_key(key)
     if instrument is None or (
@@ -232,7 +248,7 @@ def open_round(
     net = NetworkRepository(session)
     orgs: list[Organization] = []
     for i, key in enumerate(between):
-        org = net.get_by_key(key) if isinstance(key, str) else None
+        org = net.get_by_key(key) if _text_ok(key) else None
         if org is None:
             problems.append(Problem(f"between[{i}]", f"unknown organisation '{key}'"))
         else:
@@ -242,6 +258,8 @@ def open_round(
     name = round.strip() if isinstance(round, str) else ""
     if not name:
         problems.append(Problem("round", "must not be empty"))
+    elif not _text_ok(name):
+        problems.append(Problem("round", "must not contain NUL characters"))
     elif len(name) > ROUND_MAX:
         problems.append(Problem("round", f"must be at most {ROUND_MAX} characters"))
     if problems:
@@ -329,17 +347,22 @@ def invite_respondents(
             )
             continue
         email = invitee.email.strip().lower() if invitee.email else None
-        if email and not EMAIL.match(email):
+        if email and (not EMAIL.match(email) or not _text_ok(email)):
             problems.append(Problem(f"{path}.email", "is not a valid email address"))
+        if not _text_ok(invitee.name) or len(invitee.name) > 200:
+            problems.append(Problem(f"{path}.name", "must be text of at most 200 characters"))
+            continue
         if invitee.locale is not None and invitee.locale not in LOCALES:
             problems.append(Problem(f"{path}.locale", "must be fi or en"))
-        respondent = (invitee.respondent or email or invitee.name or "").strip()
-        if not respondent:
-            n = len(taken) + 1
-            while f"respondent-{n}" in taken:
+        explicit = (invitee.respondent or "").strip()
+        respondent = explicit or (email or invitee.name.strip() or "respondent")[:190]
+        if not explicit and (respondent in taken or respondent == "respondent"):
+            # A name given twice (two Annas) gets a number rather than a refusal.
+            n = 1 if respondent == "respondent" else 2
+            while f"{respondent}-{n}" in taken:
                 n += 1
-            respondent = f"respondent-{n}"
-        if not RESPONDENT.match(respondent):
+            respondent = f"{respondent}-{n}"
+        if not RESPONDENT.match(respondent) or not _text_ok(respondent):
             problems.append(Problem(f"{path}.respondent", "must be 1–200 characters on one line"))
         elif respondent in taken:
             problems.append(
@@ -548,6 +571,8 @@ def close_round(session: Session, *, actor: Actor | None, round_id: int) -> Roun
 def find_round(session: Session, *, between: Sequence[str], round: str) -> int:
     """The id of a relationship's round, by the two keys and the round's name."""
     net = NetworkRepository(session)
+    if not all(_text_ok(key) for key in (*between, round)):
+        raise NotFound(f"no round '{round}' between {' and '.join(sorted(between))}")
     ids = [net.get_or_raise(key).id for key in between]
     assessment = AssessmentRepository(session).get(round=round, a_id=ids[0], b_id=ids[1])
     if assessment is None:

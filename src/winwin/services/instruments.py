@@ -77,6 +77,8 @@ def _text(value: object, path: str, problems: list[Problem], limit: int = 1000) 
     text = value.strip() if isinstance(value, str) else ""
     if not text:
         problems.append(Problem(path, "must not be empty"))
+    elif "\x00" in text:
+        problems.append(Problem(path, "must not contain NUL characters"))
     elif len(text) > limit:
         problems.append(Problem(path, f"must be at most {limit} characters"))
     return text
@@ -99,7 +101,8 @@ def create_instrument(
     ``InvalidInput`` naming the field (``items[2].factor``), ``PermissionDenied`` unless
     the actor manages ``org``, ``Conflict`` when the key is taken.
     """
-    owner = NetworkRepository(session).get_by_key(org) if isinstance(org, str) else None
+    usable = isinstance(org, str) and "\x00" not in org
+    owner = NetworkRepository(session).get_by_key(org) if usable else None
     if owner is None:
         raise InvalidInput(Problem("org", f"unknown organisation '{org}'"))
     if actor is not None and not can_manage_org(actor, owner.id):

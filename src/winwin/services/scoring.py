@@ -227,6 +227,8 @@ def score_relationships(
     """
     if round is not None and not round.strip():
         raise InvalidInput(Problem("round", "must not be empty"))
+    if round is not None and "\x00" in round:
+        raise InvalidInput(Problem("round", "must not contain NUL characters"))
     if org_ids is not None and not org_ids:
         return []
     inputs = AssessmentRepository(session).score_inputs(
@@ -331,6 +333,8 @@ def relationship_detail(session: Session, *, between: tuple[str, str]) -> Relati
     """
     net = NetworkRepository(session)
     first, second = sorted(between)
+    if "\x00" in first + second:
+        raise NotFound(f"no assessment round between '{first}' and '{second}'")
     orgs = [net.get_or_raise(first), net.get_or_raise(second)]
     inputs = AssessmentRepository(session).score_inputs(pair=(orgs[0].id, orgs[1].id))
     history = _scores_from_inputs(inputs)

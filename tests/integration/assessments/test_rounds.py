@@ -325,6 +325,13 @@ def test_trends_follow_the_rounds_of_a_relationship(session: Session, world: dic
     assert detail.history[1].score is None
     assert detail.latest_scored is detail.history[0]
     assert link.invitation.respondent == "respondent-1"
+    twins = invite_respondents(
+        session,
+        actor=None,
+        round_id=second.id,
+        invitees=[Invitee(side="kuusi", name="Anna"), Invitee(side="pakkaus", name="Anna")],
+    )
+    assert [t.invitation.respondent for t in twins] == ["Anna", "Anna-2"]
 
 
 CUSTOM_ITEMS = [

@@ -368,6 +368,8 @@ def scores_csv(actor: CurrentUser, session: SessionDep, round: RoundQuery = None
 
 
 def _detail(session: SessionDep, actor: Actor, a: str, b: str) -> scoring.RelationshipDetail:
+    if "\x00" in a + b:
+        raise NotFound(f"no assessment round between '{a}' and '{b}'")
     net = NetworkRepository(session)
     orgs = [net.get_by_key(a), net.get_by_key(b)]
     if any(o is None for o in orgs) or not any(

@@ -421,6 +421,8 @@ def relationship(
     session: SessionDep,
     round: str | None = None,
 ) -> Response:
+    if "\x00" in a + b:
+        raise NotFound(f"no assessment round between '{a}' and '{b}'")
     net = NetworkRepository(session)
     orgs = [net.get_by_key(a), net.get_by_key(b)]
     if any(o is None for o in orgs) or not any(
