@@ -625,7 +625,7 @@ def parse_game(data: object) -> Game:
     if not isinstance(data, dict):
         raise InvalidInput(Problem("", "a game is a JSON object"))
     kind = data.get("type")
-    if kind not in _READERS:
+    if not isinstance(kind, str) or kind not in _READERS:
         raise InvalidInput(Problem("type", f"must be one of {', '.join(_READERS)}, not {kind!r}"))
     problems: list[Problem] = []
     game = _READERS[kind](data, problems)

@@ -335,3 +335,41 @@ def test_amounts_too_large_for_floating_point_are_refused() -> None:
     game = g.parse_game({"type": "synergy", "standalone": {"a": 1e308, "b": 1e308}})
     with pytest.raises(InvalidInput, match="too large"):
         g.share(game)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(-5, 5) | st.sampled_from("ab,"),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["type", "players", "values", "costs", "a", "", "a,b"]),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@given(
+    st.one_of(
+        JSON,
+        st.fixed_dictionaries(
+            {"type": st.sampled_from(["table", "airport", "synergy"])},
+            optional={
+                "players": JSON,
+                "values": JSON,
+                "costs": JSON,
+                "standalone": JSON,
+                "synergy": JSON,
+            },
+        ),
+    )
+)
+def test_any_json_is_either_a_game_or_refused_with_paths(document) -> None:  # type: ignore[no-untyped-def]
+    try:
+        game = g.parse_game(document)
+    except InvalidInput as exc:
+        assert exc.problems
+    else:
+        assert isinstance(game, g.Game) and game.n >= 1

@@ -425,3 +425,34 @@ def test_the_stability_checker_agrees_with_the_definition(game, data) -> None:  
     acceptable = sorted(game.acceptable())
     pairs = data.draw(st.lists(st.sampled_from(acceptable), unique=True)) if acceptable else []
     assert m.is_stable(game, pairs) == _stable_by_definition(game, pairs)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2, 3) | st.sampled_from(["a", "x", ""]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["capacity", "prefers", "a", "x", "q"]), inner, max_size=3
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "suppliers": st.dictionaries(st.sampled_from(["a", "b"]), JSON, max_size=2),
+            "customers": st.dictionaries(st.sampled_from(["x", "y"]), JSON, max_size=2),
+            "extra": JSON,
+        },
+    )
+)
+def test_any_json_is_either_a_matching_game_or_refused_with_paths(document) -> None:  # type: ignore[no-untyped-def]
+    try:
+        game = m.parse_matching_game(document)
+    except InvalidInput as exc:
+        assert exc.problems
+    else:
+        assert m.is_stable(game, m.deferred_acceptance(game))
