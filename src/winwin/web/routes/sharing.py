@@ -449,7 +449,13 @@ def openness_view(
             ],
         },
         "options": {
-            "scales": {"y": {"beginAtZero": True, "title": {"display": True, "text": "%"}}}
+            "scales": {
+                "y": {
+                    "beginAtZero": True,
+                    "suggestedMax": 10,
+                    "title": {"display": True, "text": "%"},
+                }
+            }
         },
     }
     return render(
