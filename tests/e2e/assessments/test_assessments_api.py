@@ -209,3 +209,11 @@ def test_the_openapi_description_lists_the_assessment_routes(world):
         "/api/v1/scores.csv",
     ):
         assert path in paths
+
+
+def test_ids_and_keys_the_database_cannot_hold_are_simply_not_found(world):
+    assert world.call("fac", "GET", "/api/v1/rounds/2147483648").status_code == 404
+    nul = world.call("fac", "GET", "/api/v1/relationships/ku%00usi/pakkaus")
+    assert nul.status_code in (400, 404)
+    refused = world.call("fac", "GET", "/api/v1/scores", params={"round": "a\x00b"})
+    assert refused.status_code == 422 and refused.json()["problems"][0]["path"] == "round"

@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -411,3 +413,41 @@ def test_a_custom_instrument_with_broken_fields_is_refused_field_by_field(
         "items",
     ]
     assert list_instruments(session, org_ids=[world["ids"]["kuusi"]])[0].builtin
+
+
+answer_values = st.one_of(st.integers(-1, 7), st.floats(0, 6), st.text(max_size=2), st.none())
+submissions = st.lists(
+    st.dictionaries(st.sampled_from(["a1", "e2", "i3", "t4", "zz"]), answer_values, max_size=4),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(sequence=submissions)
+def test_any_sequence_of_submissions_keeps_one_response_with_the_last_valid_answers(
+    session: Session, world: dict[str, Any], sequence: list[dict[str, Any]]
+):
+    token = world["links"]["kuusi"]
+    nested = session.begin_nested()
+    try:
+        expected: dict[str, int] | None = None
+        for answers in sequence:
+            valid = bool(answers) and all(
+                k != "zz" and type(v) is int and 1 <= v <= 5 for k, v in answers.items()
+            )
+            try:
+                submit_response(session, token=token, answers=answers)
+                assert valid, answers
+                expected = dict(answers)
+            except InvalidInput:
+                assert not valid, answers
+        responses = session.scalars(
+            select(Response).where(Response.respondent == "anna@kuusi.fi")
+        ).all()
+        assert len(responses) == (0 if expected is None else 1)
+        assert answer_form(session, token=token).answers == (expected or {})
+    finally:
+        nested.rollback()
