@@ -320,6 +320,8 @@ def share_investment(
         )
     if samples is not None and samples < 1:
         raise InvalidInput(Problem("samples", "must be at least 1"))
+    if samples is not None and method != "shapley":
+        raise InvalidInput(Problem("samples", "applies to the Shapley value only"))
     if not 0 <= seed <= MAX_SEED:
         raise InvalidInput(Problem("seed", f"must be a whole number from 0 to {MAX_SEED}"))
     parsed = games.parse_game(game)

@@ -205,6 +205,12 @@ def test_a_missing_game_file_and_an_unknown_method_are_bad_input(cli, tmp_path) 
     assert result.code == 2 and "method" in result.err
 
 
+def test_samples_with_another_method_are_bad_input(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    game = _write(tmp_path, "g.json", AIRPORT)
+    result = cli("share", game, "--method", "nucleolus", "--samples", "10", "--json")
+    assert result.code == 2 and "samples" in result.err
+
+
 def test_a_negative_seed_is_bad_input(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     game = _write(tmp_path, "g.json", AIRPORT)
     shared = cli("share", game, "--samples", "10", "--seed", "-5", "--json")
