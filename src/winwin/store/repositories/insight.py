@@ -26,7 +26,8 @@ class InsightRepository:
         self.session = session
 
     def organizations(self) -> list[OrgRow]:
-        """Every organisation, ordered by key."""
+        """Every organisation, ordered by key in code-point order (sorted here, not by the
+        database, whose collation may order ``-`` and ``_`` differently)."""
         query = select(
             Organization.id,
             Organization.key,
@@ -35,8 +36,8 @@ class InsightRepository:
             Organization.capabilities,
             Organization.needs,
             Organization.values,
-        ).order_by(Organization.key)
-        return [
+        )
+        rows = [
             OrgRow(
                 id=row.id,
                 key=row.key,
@@ -48,6 +49,7 @@ class InsightRepository:
             )
             for row in self.session.execute(query)
         ]
+        return sorted(rows, key=lambda o: o.key)
 
     def ties(self) -> list[tuple[str, int, int]]:
         """``(kind, from_id, to_id)`` of every tie."""
