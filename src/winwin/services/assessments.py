@@ -299,11 +299,7 @@ def list_rounds(
     elif org_ids is None:
         org_ids = list(NetworkRepository(session).org_keys_by_id())
     repo = AssessmentRepository(session)
-    return [
-        _round_read(session, a)
-        for a in (repo.get_by_id(r.id) for r in repo.rounds_of_orgs(list(org_ids)))
-        if a is not None
-    ]
+    return [_round_read(session, a) for a in repo.rounds_of_orgs(list(org_ids))]
 
 
 def invite_respondents(

@@ -156,7 +156,11 @@ class AssessmentRepository:
             self.session.scalars(
                 select(Assessment)
                 .where(or_(Assessment.a_id.in_(org_ids), Assessment.b_id.in_(org_ids)))
-                .options(selectinload(Assessment.instrument))
+                .options(
+                    selectinload(Assessment.instrument),
+                    selectinload(Assessment.responses),
+                    selectinload(Assessment.invitations),
+                )
                 .order_by(Assessment.a_id, Assessment.b_id, Assessment.round)
             )
         )
