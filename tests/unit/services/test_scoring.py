@@ -343,3 +343,19 @@ def test_scores_stay_exact_when_row_ids_are_too_large_to_pack_into_one_number(se
     assert again.sides == latest.sides
     assert again.outside_view is not None and again.outside_view.impact == 0.75
     assert again.respondents["third-party"] == 1
+
+
+def test_reading_the_answers_in_many_small_chunks_gives_the_same_scores(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+):
+    from winwin.store.repositories import assessments as repository
+
+    load(session, document())
+    whole = [s.as_dict() for s in score_relationships(session)]
+    monkeypatch.setattr(repository, "_CHUNK", 2)
+    assert [s.as_dict() for s in score_relationships(session)] == whole
+    detail = relationship_detail(session, between=("kuusi", "pakkaus"))
+    assert [h.respondents for h in detail.history] == [
+        {"kuusi": 2, "pakkaus": 1, "third-party": 1},
+        {"kuusi": 1, "pakkaus": 1, "third-party": 0},
+    ]
