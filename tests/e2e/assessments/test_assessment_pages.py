@@ -141,6 +141,16 @@ def test_opening_a_round_with_a_stranger_shows_the_problem_on_the_form(world):
     )
     assert refused.status_code == 422
     assert "unknown organisation" in refused.text
+    finnish = post(
+        world,
+        "kadmin",
+        "/relationships/rounds",
+        {"other": "ghost", "round": "r1", "instrument": "customer-relationship"},
+        lang="fi",
+    )
+    assert "Kumppaniorganisaatio (tunnus)</strong>: tuntematon organisaatio" in html.unescape(
+        finnish.text
+    )
     assert page(world, "kmember", "/relationships").status_code == 200
     assert page(world, "kmember", "/relationships/clients").status_code == 404
 
@@ -154,7 +164,7 @@ def test_an_organisation_adds_its_own_instrument_in_the_web_form(world):
     assert "The instrument pulse was added." in made.text
     broken = post(world, "kadmin", "/instruments", {**data, "key": "pulse2", "text_fi_3": ""})
     assert broken.status_code == 422
-    assert "items[3].text.fi" in broken.text
+    assert "Statement 4, in finnish</strong>: must not be empty" in broken.text
     keys = [i["key"] for i in world.call("kadmin", "GET", "/api/v1/instruments").json()]
     assert "pulse" in keys and "pulse2" not in keys
     assert json.loads(json.dumps(keys))  # listed as JSON by the API too

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -59,6 +61,118 @@ def lever_sentence(factor: str) -> str:
         "impact": _("Raising impact to the top would add %(points)s points"),
         "attraction": _("Raising attraction to the top would add %(points)s points"),
     }[factor]
+
+
+def N_(msgid: str) -> str:
+    """Marks a message for translation where it is defined; translated when shown."""
+    return msgid
+
+
+# The services word their refusals in English; the pages show them in the page's language.
+SERVICE_MESSAGES = [
+    (re.compile(pattern), msgid)
+    for pattern, msgid in (
+        (r"^unknown organisation '(?P<key>.*)'$", N_("unknown organisation '%(key)s'")),
+        (r"^unknown instrument '(?P<key>.*)'$", N_("unknown instrument '%(key)s'")),
+        (r"^must not be empty$", N_("must not be empty")),
+        (r"^must be at most (?P<n>\d+) characters$", N_("must be at most %(n)s characters")),
+        (
+            r"^round '(?P<round>.*)' of (?P<pair>.*) is already open$",
+            N_("round '%(round)s' of %(pair)s is already open"),
+        ),
+        (
+            r"^a relationship needs two different organisations$",
+            N_("a relationship needs two different organisations"),
+        ),
+        (
+            r"^'(?P<side>.*)' is not a side of this relationship \(use (?P<use>.*)\)$",
+            N_("'%(side)s' is not a side of this relationship (use %(use)s)"),
+        ),
+        (
+            r"^'(?P<who>.*)' is already invited to this round$",
+            N_("'%(who)s' is already invited to this round"),
+        ),
+        (r"^is not a valid email address$", N_("is not a valid email address")),
+        (
+            r"^use 1–64 lowercase letters, digits, - and _$",
+            N_("use 1–64 lowercase letters, digits, - and _"),
+        ),
+        (
+            r"^'(?P<key>.*)' is a built-in instrument; choose another key$",
+            N_("'%(key)s' is a built-in instrument; choose another key"),
+        ),
+        (
+            r"^an instrument with key '(?P<key>.*)' already exists$",
+            N_("an instrument with key '%(key)s' already exists"),
+        ),
+        (
+            r"^add at least one item for (?P<factors>.*)$",
+            N_("add at least one item for %(factors)s"),
+        ),
+        (
+            r"^must be a whole number from (?P<a>\d+) to (?P<b>\d+)$",
+            N_("must be a whole number from %(a)s to %(b)s"),
+        ),
+        (r"^must be one of (?P<options>.*)$", N_("must be one of %(options)s")),
+        (r"^duplicate id '(?P<key>.*)'$", N_("duplicate id '%(key)s'")),
+    )
+]
+
+
+def translate_problem(message: str) -> str:
+    """A service's message in the page's language (unknown ones stay as they are)."""
+    for pattern, msgid in SERVICE_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return _(msgid) % match.groupdict()
+    return message
+
+
+class FieldLabels(Mapping[str, str]):
+    """Form labels for the fields the services name, looked up in the page's language."""
+
+    LABELS = {
+        "between[0]": N_("Partner organisation (key)"),
+        "between[1]": N_("Partner organisation (key)"),
+        "between": N_("Partner organisation (key)"),
+        "round": N_("Round"),
+        "instrument": N_("Instrument"),
+        "invitees[0].side": N_("Answers for"),
+        "invitees[0].email": N_("Email (optional)"),
+        "invitees[0].name": N_("Name"),
+        "invitees[0].respondent": N_("Name"),
+        "key": N_("Key"),
+        "name.fi": N_("Name in Finnish"),
+        "name.en": N_("Name in English"),
+        "scale": N_("Scale (highest answer)"),
+        "items": N_("Statements"),
+    }
+
+    def __getitem__(self, path: str) -> str:
+        if path in self.LABELS:
+            return _(self.LABELS[path])
+        match = re.match(r"^items\[(\d+)\](.*)$", path)
+        if match:
+            label = _("Statement %(n)s") % {"n": int(match.group(1)) + 1}
+            part = {".text.fi": _("In Finnish"), ".text.en": _("In English")}.get(
+                match.group(2), ""
+            )
+            return f"{label}, {part.lower()}" if part else label
+        raise KeyError(path)
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and (
+            path in self.LABELS or re.match(r"^items\[\d+\]", path) is not None
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.LABELS)
+
+    def __len__(self) -> int:
+        return len(self.LABELS)
+
+
+PROBLEM_CONTEXT = {"tr": translate_problem, "field_labels": FieldLabels()}
 
 
 # answering ----------------------------------------------------------------------------
@@ -292,6 +406,7 @@ def _relationships_page(
             "lever_sentence": lever_sentence,
             "error": error,
             "values": values or {},
+            **PROBLEM_CONTEXT,
         },
         status_code=422 if error else 200,
     )
@@ -496,6 +611,7 @@ def _round_page(
             "issued": [(i, answer_link(base, i)) for i in issued or []],
             "error": error,
             "values": values or {},
+            **PROBLEM_CONTEXT,
         },
         status_code=422 if error else 200,
     )
@@ -568,6 +684,7 @@ def _instruments_page(
             "error": error,
             "values": values or {},
             "created": created,
+            **PROBLEM_CONTEXT,
         },
         status_code=422 if error else 200,
     )
