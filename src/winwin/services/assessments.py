@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from winwin.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
 from winwin.domain.score import OUTSIDE_FACTORS
-from winwin.services.access import Actor, can_access_org, can_manage_org
+from winwin.services.access import Actor, accessible_org_ids, can_access_org, can_manage_org
 from winwin.services.instruments import ensure_builtin_instruments
 from winwin.store.models import Answer, Assessment, Instrument, Invitation, Organization, Response
 from winwin.store.models.base import utcnow
@@ -148,7 +148,7 @@ def _keys(session: Session, assessment: Assessment) -> tuple[Organization, Organ
     return AssessmentRepository(session).pair_orgs(assessment.a_id, assessment.b_id)
 
 
-def _side_key(assessment: Assessment, side_org_id: int | None, keys: dict[int, str]) -> str:
+def _side_key(side_org_id: int | None, keys: dict[int, str]) -> str:
     return THIRD_PARTY if side_org_id is None else keys[side_org_id]
 
 
@@ -171,7 +171,7 @@ def _round_read(session: Session, assessment: Assessment) -> RoundRead:
             InvitationRead(
                 id=inv.id,
                 respondent=inv.respondent,
-                side=_side_key(assessment, inv.side_org_id, keys),
+                side=_side_key(inv.side_org_id, keys),
                 name=inv.name,
                 email=inv.email,
                 locale=inv.locale,
@@ -183,10 +183,10 @@ def _round_read(session: Session, assessment: Assessment) -> RoundRead:
     )
 
 
-def _may_run(actor: Actor | None, assessment_or_ids: tuple[int, int]) -> bool:
+def _may_run(actor: Actor | None, pair: tuple[int, int]) -> bool:
     if actor is None:
         return True
-    return any(can_manage_org(actor, org_id) for org_id in assessment_or_ids)
+    return any(can_manage_org(actor, org_id) for org_id in pair)
 
 
 def _require_run(actor: Actor | None, pair: tuple[int, int]) -> None:
@@ -291,8 +291,6 @@ def list_rounds(
     session: Session, *, actor: Actor | None, org_ids: Sequence[int] | None = None
 ) -> list[RoundRead]:
     """Rounds of the relationships of these organisations (default: all the actor sees)."""
-    from winwin.services.access import accessible_org_ids
-
     if actor is not None:
         allowed = accessible_org_ids(session, actor)
         org_ids = sorted(allowed if org_ids is None else allowed & set(org_ids))
@@ -444,7 +442,7 @@ def answer_form(session: Session, *, token: str, mark_opened: bool = True) -> An
         round_id=assessment.id,
         between=tuple(sorted((a.key, b.key))),  # type: ignore[arg-type]
         names={a.key: a.name, b.key: b.name},
-        side=_side_key(assessment, invitation.side_org_id, keys),
+        side=_side_key(invitation.side_org_id, keys),
         respondent=invitation.respondent,
         name=invitation.name,
         locale=invitation.locale,
@@ -546,7 +544,7 @@ def submit_response(session: Session, *, token: str, answers: Mapping[str, objec
     return ResponseRead(
         round=assessment.round,
         respondent=invitation.respondent,
-        side=_side_key(assessment, invitation.side_org_id, keys),
+        side=_side_key(invitation.side_org_id, keys),
         answers={item_keys[i]: v for i, v in checked.items()},
         created=created,
     )
