@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,28 @@ class RelationshipScore:
             },
             "outside_view": self.outside_view.as_dict() if self.outside_view else None,
         }
+
+    def best_step(self) -> tuple[str, Factor, float] | None:
+        """The side whose lever would raise ``R`` most: ``(side key, factor, R gain)``.
+
+        Raising side ``x``'s lever to the top lifts ``S_x`` by its gain ``g_x``, so ``R``
+        becomes ``sqrt((S_x + g_x) * S_y)``; the side with the larger rise wins (the first
+        key on a tie). ``None`` when ``R`` does not exist.
+        """
+        if self.score is None:
+            return None
+        best: tuple[str, Factor, float] | None = None
+        for key in self.between:
+            side, other = self.sides[key], self.sides[self._other(key)]
+            if side is None or other is None:  # pragma: no cover - R exists, so both do
+                return None
+            rise = math.sqrt((side.score + side.gain) * other.score) - self.score
+            if best is None or rise > best[2]:
+                best = (key, side.lever, rise)
+        return best
+
+    def _other(self, key: str) -> str:
+        return self.between[1] if key == self.between[0] else self.between[0]
 
     def gap(self, factor: Factor) -> float | None:
         """First side's value minus the second's (``-1..1``), ``None`` unless both exist."""

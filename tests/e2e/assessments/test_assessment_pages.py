@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 
 FULL = {f"{f}{n}": 4 for f in "aeit" for n in range(1, 6)}
@@ -82,8 +83,12 @@ def test_a_facilitator_runs_a_round_through_the_pages_and_sees_scores_and_lever(
     # gain 50 * A * (1 - E) = 24.375.
     assert "Raising energy to the top would add 24.4 points" in rel.text
     assert '"type": "radar"' in html.unescape(rel.text)
+    r = math.sqrt(42.25 * 29.25)
+    rise = math.sqrt(42.25 * (29.25 + 24.375)) - r  # pakkaus' lever beats kuusi's
+    assert f"If Pakkaus Oy raised energy to the top, R would rise by {rise:.1f} points" in rel.text
     fi = page(world, "fac", "/relationships/kuusi/pakkaus", lang="fi")
     assert "Energian nostaminen huipulle toisi 24,4 pistettä lisää" in fi.text
+    assert "Jos Pakkaus Oy nostaisi energian huipulle, R nousisi" in fi.text
 
     dashboard = page(world, "kadmin", "/relationships")
     assert dashboard.status_code == 200

@@ -359,3 +359,24 @@ def test_reading_the_answers_in_many_small_chunks_gives_the_same_scores(
         {"kuusi": 2, "pakkaus": 1, "third-party": 1},
         {"kuusi": 1, "pakkaus": 1, "third-party": 0},
     ]
+
+
+def test_the_best_step_for_the_relationship_is_the_lever_that_lifts_r_most(session: Session):
+    load(session, document())
+    (first,) = [s for s in score_relationships(session, round="2026-Q1") if s.between[0] == "kuusi"]
+    assert first.score is not None
+    step = first.best_step()
+    assert step is not None
+    rises = {}
+    for key in first.between:
+        side = first.sides[key]
+        other = first.sides[next(k for k in first.between if k != key)]
+        assert side is not None and other is not None
+        rises[key] = math.sqrt((side.score + side.gain) * other.score) - first.score
+    key = max(rises, key=lambda k: rises[k])
+    side = first.sides[key]
+    assert side is not None
+    assert step == (key, side.lever, pytest.approx(rises[key]))
+    assert step[2] > 0
+    (unscored,) = [s for s in score_relationships(session) if s.between == ("kemi", "lab")]
+    assert unscored.best_step() is None

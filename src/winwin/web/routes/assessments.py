@@ -175,6 +175,20 @@ class FieldLabels(Mapping[str, str]):
 PROBLEM_CONTEXT = {"tr": translate_problem, "field_labels": FieldLabels()}
 
 
+def step_sentence(factor: str) -> str:
+    """The relationship's biggest step, worded for the factor (``%(org)s``, ``%(points)s``)."""
+    return {
+        "accessibility": _(
+            "If %(org)s raised accessibility to the top, R would rise by %(points)s points"
+        ),
+        "energy": _("If %(org)s raised energy to the top, R would rise by %(points)s points"),
+        "impact": _("If %(org)s raised impact to the top, R would rise by %(points)s points"),
+        "attraction": _(
+            "If %(org)s raised attraction to the top, R would rise by %(points)s points"
+        ),
+    }[factor]
+
+
 # answering ----------------------------------------------------------------------------
 def _parse_answers(form: Any, items: list[rounds.FormItem]) -> dict[str, object]:
     answers: dict[str, object] = {}
@@ -582,6 +596,8 @@ def relationship(
             "can_manage": manage,
             "factor_label": factor_label,
             "lever_sentence": lever_sentence,
+            "step_sentence": step_sentence,
+            "step": shown.best_step(),
         },
     )
 
