@@ -112,6 +112,8 @@ def sign_in(session: Session, *, email: str, password: str, ip: str) -> tuple[Us
     user = repo.get_by_email(email_key)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
+        # Failures older than the window no longer count; drop them as new ones arrive.
+        repo.prune_failures(before=now - FAILURE_WINDOW)
         repo.record_failure(email=email_key, ip=ip, now=now)
         raise BadCredentials("the email or password is wrong")
     repo.clear_failures(email=email_key, ip=ip)
@@ -122,8 +124,11 @@ def sign_in(session: Session, *, email: str, password: str, ip: str) -> tuple[Us
 
 def open_session(session: Session, *, user_id: int) -> str:
     token = new_token()
-    AccountsRepository(session).add_session(
-        token_hash=hash_token(token), user_id=user_id, expires_at=utcnow() + SESSION_LIFETIME
+    repo = AccountsRepository(session)
+    now = utcnow()
+    repo.prune_sessions(user_id, now=now)
+    repo.add_session(
+        token_hash=hash_token(token), user_id=user_id, expires_at=now + SESSION_LIFETIME
     )
     return token
 

@@ -39,3 +39,13 @@ def test_serve_on_an_empty_database_prints_no_accounts(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Demo accounts" not in result.output
     assert "http://127.0.0.1:8000/" in result.output
+
+
+def test_serve_refuses_production_without_a_secret_key(tmp_path, monkeypatch):
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    monkeypatch.setenv("WINWIN_ENVIRONMENT", "production")
+    monkeypatch.delenv("WINWIN_SECRET_KEY", raising=False)
+    url = f"sqlite:///{tmp_path / 'prod.sqlite3'}"
+    result = CliRunner().invoke(app, ["--db", url, "serve"])
+    assert result.exit_code != 0
+    assert "WINWIN_SECRET_KEY" in str(result.exception)

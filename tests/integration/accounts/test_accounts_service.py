@@ -214,3 +214,20 @@ def test_a_refused_profile_change_leaves_the_profile_as_it_was(session, org, cou
     else:
         assert org.country == (country.strip() or None)
         assert org.roles == sorted(set(roles))
+
+
+def test_failures_older_than_the_window_are_forgotten(session, org):
+    from datetime import timedelta
+
+    from winwin.store.models.base import utcnow
+
+    make_user(session, org)
+    old = utcnow() - accounts.FAILURE_WINDOW - timedelta(minutes=1)
+    for _ in range(accounts.MAX_FAILURES):
+        session.add(LoginAttempt(email="anna@kuusi.example", ip="1.2.3.4", created_at=old))
+    session.flush()
+    with pytest.raises(accounts.BadCredentials):
+        accounts.sign_in(session, email="anna@kuusi.example", password="wrong", ip="1.2.3.4")
+    assert len(session.scalars(select(LoginAttempt)).all()) == 1
+    user, _ = accounts.sign_in(session, email="anna@kuusi.example", password=PASSWORD, ip="1.2.3.4")
+    assert user.email == "anna@kuusi.example"

@@ -259,6 +259,14 @@ class AccountsRepository:
             or 0
         )
 
+    def prune_failures(self, *, before: datetime) -> None:
+        self.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at <= before))
+
+    def prune_sessions(self, user_id: int, *, now: datetime) -> None:
+        self.session.execute(
+            delete(WebSession).where(WebSession.user_id == user_id, WebSession.expires_at <= now)
+        )
+
     def clear_failures(self, *, email: str, ip: str) -> None:
         self.session.execute(
             delete(LoginAttempt).where(LoginAttempt.email == email.lower(), LoginAttempt.ip == ip)
