@@ -157,3 +157,27 @@ def test_a_member_cannot_change_the_profile_through_the_page(world):
     )
     assert response.status_code == 403
     assert world.call("member", "GET", "/api/v1/organizations/kuusi").json()["name"] != "Hijacked"
+
+
+# Operations meant for people without an account, each with its reason.
+PUBLIC = {
+    ("GET", "/healthz"): "health check",
+    ("GET", "/api/v1/public/feed"): "public items are for everyone",
+    ("GET", "/api/v1/responses/{token}"): "a respondent's personal link is the credential",
+    ("PUT", "/api/v1/responses/{token}"): "a respondent's personal link is the credential",
+}
+
+
+def test_every_api_operation_refuses_anonymous_callers_unless_it_is_public(world):
+    schema = world.client.get("/openapi.json").json()
+    checked = 0
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            if (method.upper(), path) in PUBLIC:
+                continue
+            url = re.sub(r"\{[^}]+\}", "1", path)
+            body = {} if method in ("post", "put", "patch") else None
+            response = world.client.request(method.upper(), url, json=body)
+            assert response.status_code == 401, f"{method.upper()} {path}"
+            checked += 1
+    assert checked >= 14
