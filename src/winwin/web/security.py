@@ -92,6 +92,9 @@ class SecurityMiddleware:
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
                 headers.extend((k, v) for k, v in SECURITY_HEADERS if k not in present)
+                if self.cookie_secure:
+                    # Secure cookies mean the site is served over HTTPS: keep it that way.
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
                 if fresh:
                     cookie = f"{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax"
                     if self.cookie_secure:

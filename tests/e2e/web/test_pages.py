@@ -107,6 +107,7 @@ def test_the_cookie_is_secure_when_configured(tmp_path):
             follow_redirects=False,
         )
     assert "secure" in response.headers["set-cookie"].lower()
+    assert response.headers["strict-transport-security"] == "max-age=31536000"
 
 
 def test_repeated_failed_sign_ins_answer_429(client):
