@@ -170,3 +170,18 @@ def test_removing_a_person_asks_first_and_updates_the_list(page, live_server):
     page.get_by_role("button", name="Poista Mikko Mänty").click()
     page.locator("#people-list [role=status]").wait_for()
     assert page.get_by_text("member@kuusi.example").count() == 0
+
+
+SECTIONS = ["/relationships", "/feed", "/circles", "/pairs", "/insight"]
+
+
+def test_every_section_of_the_navigation_opens_and_passes_axe(page, live_server, axe_source):
+    sign_in(page, live_server)
+    found = {}
+    for path in SECTIONS:
+        response = page.goto(f"{live_server}{path}")
+        assert response is not None and response.status == 200, path
+        assert page.locator("html").get_attribute("lang") == "fi", path
+        assert page.locator("nav [aria-current=page]").count() == 1, path
+        found[path] = axe_violations(page, axe_source)
+    assert found == {path: [] for path in SECTIONS}
