@@ -47,6 +47,7 @@ def open_round_by_page(world) -> int:
 def invite_by_page(world, round_id: int, side: str, name: str) -> str:
     made = post(world, "fac", f"/rounds/{round_id}/invitations", {"side": side, "name": name})
     assert made.status_code == 200, made.text
+    assert "opened by Fac on" in made.text
     links = re.findall(r'data-side="([^"]+)">[^<]*/answer/([^<?]+)(?:\?lang=fi)?</code>', made.text)
     assert links and links[0][0] == side
     return links[0][1]

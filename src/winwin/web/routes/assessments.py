@@ -29,6 +29,7 @@ from winwin.services import instruments as instrument_service
 from winwin.services import scoring
 from winwin.services.access import Actor, accessible_orgs, can_access_org, can_manage_org
 from winwin.store.models.network import Organization
+from winwin.store.repositories.accounts import AccountsRepository
 from winwin.store.repositories.assessments import AssessmentRepository
 from winwin.store.repositories.network import NetworkRepository
 from winwin.web.deps import CurrentOrg
@@ -617,12 +618,18 @@ def _round_page(
     keys = NetworkRepository(session).org_ids()
     manage = any(can_manage_org(actor, keys[k]) for k in current.between if k in keys)
     base = str(request.base_url).rstrip("/")
+    opener = (
+        AccountsRepository(session).get(current.opened_by_user_id)
+        if current.opened_by_user_id
+        else None
+    )
     return render(
         request,
         "assessments/round.html",
         {
             "nav": "relationships",
             "current": current,
+            "opened_by": opener.name if opener else None,
             "can_manage": manage,
             "issued": [(i, answer_link(base, i)) for i in issued or []],
             "error": error,
