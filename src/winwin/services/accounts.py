@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import logging
 import re
 import secrets
 from collections.abc import Iterable, Sequence
@@ -29,8 +28,6 @@ from winwin.store.models.accounts import ApiToken, User
 from winwin.store.models.base import utcnow
 from winwin.store.models.network import Organization
 from winwin.store.repositories.accounts import AccountsRepository
-
-log = logging.getLogger("winwin.accounts")
 
 SESSION_LIFETIME = timedelta(days=14)
 RESET_LIFETIME = timedelta(hours=24)
@@ -193,7 +190,7 @@ def change_password(
 
 
 def request_password_reset(session: Session, *, email: str, base_url: str) -> str | None:
-    """Create a reset link for a known email; the link is logged when no mail server exists.
+    """Create a reset link for a known email, for the door to deliver.
 
     Returns the link (None for an unknown email; callers answer the same either way).
     """
@@ -203,9 +200,7 @@ def request_password_reset(session: Session, *, email: str, base_url: str) -> st
     user = repo.get_by_email(email.strip().lower())
     if user is None or not user.active:
         return None
-    link = _reset_link(repo, user, base_url, RESET_LIFETIME)
-    log.warning("password reset link for %s: %s", user.email, link)
-    return link
+    return _reset_link(repo, user, base_url, RESET_LIFETIME)
 
 
 def _reset_link(repo: AccountsRepository, user: User, base_url: str, life: timedelta) -> str:
@@ -353,7 +348,7 @@ class Invitation:
 class Invited:
     user_id: int
     email: str
-    link: str  # also written to the log when no mail server is configured
+    link: str  # the door delivers it (``winwin.web.mail``)
 
 
 def _invitation_problems(
@@ -422,7 +417,6 @@ def invite_people(
             )
         )
         link = _reset_link(repo, user, base_url, INVITE_LIFETIME)
-        log.warning("invitation link for %s: %s", user.email, link)
         invited.append(Invited(user_id=user.id, email=user.email, link=link))
     return invited
 

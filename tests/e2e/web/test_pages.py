@@ -268,7 +268,7 @@ def test_an_invited_person_sets_a_password_through_the_logged_link(client, web_a
     from fastapi.testclient import TestClient
 
     token = sign_in(client, "admin@kuusi.example")
-    with caplog.at_level("WARNING", logger="winwin.accounts"):
+    with caplog.at_level("WARNING", logger="winwin.mail"):
         client.post(
             "/org/people",
             data={"csrf_token": token, "name": "Ulla Uusi", "email": "ulla@kuusi.example"},
@@ -292,3 +292,44 @@ def test_an_invited_person_sets_a_password_through_the_logged_link(client, web_a
 def test_signed_in_pages_are_not_cached(client):
     sign_in(client, "member@kuusi.example")
     assert client.get("/").headers["cache-control"] == "no-store"
+
+
+def test_with_a_mail_server_the_reset_link_is_mailed(tmp_path, monkeypatch):
+    import smtplib
+
+    from fastapi.testclient import TestClient
+
+    from e2e.web.web_helpers import demo_database
+
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):  # type: ignore[no-untyped-def]
+            self.where = (host, port)
+
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            return self
+
+        def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+            return False
+
+        def send_message(self, message):  # type: ignore[no-untyped-def]
+            sent.append((self.where, message))
+
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    settings = Settings(
+        database_url=demo_database(tmp_path), secret_key="k", mail_server="mail.example:2525"
+    )
+    with TestClient(create_app(settings)) as client:
+        token = csrf_of(client)
+        client.post(
+            "/forgot",
+            data={"csrf_token": token, "email": "member@kuusi.example"},
+            headers={"Accept-Language": "en"},
+        )
+        client.post("/forgot", data={"csrf_token": token, "email": "nobody@kuusi.example"})
+    [(where, message)] = sent
+    assert where == ("mail.example", 2525)
+    assert message["To"] == "member@kuusi.example"
+    assert message["Subject"] == "Your Winwin password reset link"
+    assert "http://testserver/reset/" in message.get_content()

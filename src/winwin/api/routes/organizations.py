@@ -22,6 +22,8 @@ from winwin.store.models.accounts import User
 from winwin.store.models.network import Organization
 from winwin.store.repositories.accounts import AccountsRepository
 from winwin.store.repositories.network import NetworkRepository
+from winwin.web.mail import deliver_link
+from winwin.web.templating import request_locale
 
 router = APIRouter(prefix="/organizations", tags=["organizations"])
 
@@ -108,6 +110,14 @@ def invite_people(
         invitations=[accounts.Invitation(p.email, p.name, p.role) for p in body.people],
         base_url=str(request.base_url),
     )
+    for person in invited:
+        deliver_link(
+            request.app.state.settings,
+            kind="invitation",
+            to=person.email,
+            link=person.link,
+            locale=request_locale(request),
+        )
     repo = AccountsRepository(session)
     return [person_read(repo.get_or_raise(i.user_id)) for i in invited]
 

@@ -11,8 +11,9 @@ from winwin.api.deps import SESSION_COOKIE, CurrentUser, IdPath, OptionalUser, S
 from winwin.domain.errors import InvalidInput, PermissionDenied
 from winwin.services import accounts
 from winwin.store.repositories.accounts import AccountsRepository
+from winwin.web.mail import deliver_link
 from winwin.web.routes.pages import safe_next
-from winwin.web.templating import render
+from winwin.web.templating import render, request_locale
 
 router = APIRouter()
 
@@ -89,7 +90,15 @@ def forgot_page(request: Request) -> Response:
 def forgot(
     request: Request, session: SessionDep, email: Annotated[str, Form(max_length=320)]
 ) -> Response:
-    accounts.request_password_reset(session, email=email, base_url=str(request.base_url))
+    link = accounts.request_password_reset(session, email=email, base_url=str(request.base_url))
+    if link is not None:
+        deliver_link(
+            request.app.state.settings,
+            kind="reset",
+            to=email.strip().lower(),
+            link=link,
+            locale=request_locale(request),
+        )
     # The same answer whether or not the email is known.
     return render(request, "auth/forgot.html", {"sent": True, "nav": "login"})
 

@@ -15,7 +15,8 @@ from winwin.services.access import ROLES, Actor, can_assign_role, can_manage_org
 from winwin.store.models.network import Organization
 from winwin.store.repositories.accounts import AccountsRepository
 from winwin.web.deps import CurrentOrg
-from winwin.web.templating import render
+from winwin.web.mail import deliver_link
+from winwin.web.templating import render, request_locale
 
 router = APIRouter(prefix="/org")
 
@@ -76,6 +77,17 @@ def _profile_values(org: Organization) -> dict[str, Any]:
         "needs": "\n".join(org.needs or []),
         "values": "\n".join(org.values or []),
     }
+
+
+def deliver_invitations(request: Request, invited: list[accounts.Invited]) -> None:
+    for person in invited:
+        deliver_link(
+            request.app.state.settings,
+            kind="invitation",
+            to=person.email,
+            link=person.link,
+            locale=request_locale(request),
+        )
 
 
 def _back(org: Organization, done: str) -> RedirectResponse:
@@ -146,7 +158,7 @@ def invite(
 ) -> Response:
     invitation = accounts.Invitation(email=email, name=name, role=role)
     try:
-        accounts.invite_people(
+        invited = accounts.invite_people(
             session,
             actor,
             org_id=org.id,
@@ -166,6 +178,7 @@ def invite(
             invite_errors=field_errors(exc),
             invite={"email": email, "name": name, "role": role},
         )
+    deliver_invitations(request, invited)
     return _back(org, "invited")
 
 
@@ -192,6 +205,7 @@ def invite_csv(
     except InvalidInput as exc:
         session.rollback()
         return org_page(request, session, actor, org, status_code=422, csv_error=exc)
+    deliver_invitations(request, invited)
     return RedirectResponse(
         f"/org?org={org.key}&done=imported&count={len(invited)}", status_code=303
     )
