@@ -538,6 +538,7 @@ def submit_response(session: Session, *, token: str, answers: Mapping[str, objec
         else:
             response.answers.append(Answer(item_id=item_id, value=value))
     session.flush()
+    repo.refresh_sums([assessment.id])
     a, b = _keys(session, assessment)
     keys = {a.id: a.key, b.id: b.key}
     item_keys = {it.id: it.item_key for it in assessment.instrument.items}

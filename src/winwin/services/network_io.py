@@ -615,9 +615,11 @@ class _Importer:
         responses = rows.responses()
         new_responses, changed_responses = [], []
         wanted: list[tuple[tuple[int, str], dict[int, int]]] = []
+        touched: set[int] = set()
         for doc_assessment in self.doc.assessments:
             a, b = sorted(ids[k] for k in doc_assessment.between)
             assessment_id = stored[(doc_assessment.round, a, b)][0]
+            touched.add(assessment_id)
             items = item_ids[doc_assessment.instrument]
             for doc_response in doc_assessment.responses:
                 side = None if doc_response.side == THIRD_PARTY else ids[doc_response.side]
@@ -653,6 +655,7 @@ class _Importer:
         rows.insert(Answer, new_answers)
         rows.update(Answer, changed_answers)
         rows.delete_answers(dropped)
+        rows.refresh_sums(touched)
         self.progress("assessments", total, total)
 
 

@@ -17,8 +17,10 @@ Rounds are compared as strings, character by character by code point (so
 ``"2026-Q2" > "2026-Q1"`` and ``"2026-10" > "2026-09"``, but ``"9" > "10"``); the
 greatest is the latest. Name rounds so that they sort: ``2026-Q1``, ``2026-03``.
 
-The whole network is scored in one pass: the answers come out of the database as four
-integer columns and go through the vectorised functions of ``winwin.domain.score``.
+The whole network is scored in one pass without reading a single answer: the store keeps
+each round's sum and count of normalised answers per side and factor
+(``side_factor_sums``, refreshed after every write of answers), and those few rows per
+round go through the vectorised functions of ``winwin.domain.score``.
 """
 
 from __future__ import annotations
@@ -42,7 +44,6 @@ from winwin.domain.score import (
     OutsideView,
     SideScore,
     relationship_score,
-    score_side_arrays,
     side_scores_array,
 )
 from winwin.store.repositories.assessments import AssessmentRepository, ScoreInputs
@@ -124,7 +125,7 @@ def _scores_from_inputs(inputs: ScoreInputs) -> list[RelationshipScore]:
     rounds = inputs.rounds
     if not rounds:
         return []
-    ids = np.array([r.id for r in rounds], dtype=np.int64)
+    ids = inputs.round_ids
     a_ids = np.array([r.a_id for r in rounds], dtype=np.int64)
     b_ids = np.array([r.b_id for r in rounds], dtype=np.int64)
     by_id = np.argsort(ids)
@@ -134,33 +135,28 @@ def _scores_from_inputs(inputs: ScoreInputs) -> list[RelationshipScore]:
         found = np.searchsorted(ids, assessment_ids, sorter=by_id)
         return by_id[np.minimum(found, len(ids) - 1)].astype(np.intp)
 
-    # Answers -> (round, slot) cells, factor column and normalised value.
-    index = position(inputs.answer_assessment)
-    side = inputs.answer_side
-    slot = np.where(
-        side == 0,
-        _OUTSIDE,
-        np.where(side == a_ids[index], _A, np.where(side == b_ids[index], _B, -1)),
-    )
-    at = np.searchsorted(inputs.item_ids, inputs.answer_item)
-    at = np.minimum(at, max(len(inputs.item_ids) - 1, 0))
-    known = (
-        inputs.item_ids[at] == inputs.answer_item
-        if len(inputs.item_ids)
-        else np.zeros(len(at), dtype=bool)
-    )
-    factor = inputs.item_factor[at] if len(inputs.item_ids) else np.zeros(0, dtype=np.intp)
-    scale = inputs.item_scale[at] if len(inputs.item_ids) else np.zeros(0)
-    reverse = inputs.item_reverse[at] if len(inputs.item_ids) else np.zeros(0, dtype=bool)
-    normalised = (inputs.answer_value.astype(np.float64) - 1.0) / (scale - 1.0)
-    normalised = np.where(reverse, 1.0 - normalised, normalised)
-    # Answers the checks at every door refuse (a third party on accessibility or energy,
-    # an organisation outside the pair, a value off the scale) never reach a score.
-    keep = known & (slot >= 0) & (normalised >= 0.0) & (normalised <= 1.0)
+    def slots(index: npt.NDArray[np.intp], side: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        a, b = a_ids[index], b_ids[index]
+        return np.where(side == 0, _OUTSIDE, np.where(side == a, _A, np.where(side == b, _B, -1)))
+
+    # Factor sums -> (round, slot, factor) cells. Sums of an organisation outside the
+    # pair, and third parties' sums on accessibility or energy (the checks at every door
+    # refuse such answers), never reach a score.
+    index = position(inputs.sum_assessment)
+    slot = slots(index, inputs.sum_side)
+    factor = inputs.sum_factor
+    keep = (slot >= 0) & (factor >= 0) & (inputs.sum_answers > 0)
     keep &= (slot != _OUTSIDE) | (factor >= FACTOR_INDEX["impact"])
-    cells = index[keep] * _SLOTS + slot[keep]
-    values = score_side_arrays(cells, factor[keep], normalised[keep], len(rounds) * _SLOTS)
-    values = values.reshape(len(rounds), _SLOTS, len(FACTORS))
+    size = len(rounds) * _SLOTS * len(FACTORS)
+    cells = (index[keep] * _SLOTS + slot[keep]) * len(FACTORS) + factor[keep]
+    totals = np.bincount(cells, weights=inputs.sum_total[keep], minlength=size)
+    answered = np.bincount(cells, weights=inputs.sum_answers[keep], minlength=size)
+    # The factor value is the mean of the normalised answers, exactly as
+    # winwin.domain.score.factor_values defines it: total / count, NaN when unmeasured.
+    means = np.full(size, np.nan, dtype=np.float64)
+    measured = answered > 0
+    means[measured] = totals[measured] / answered[measured]
+    values = means.reshape(len(rounds), _SLOTS, len(FACTORS))
     side_values = values[:, :_OUTSIDE, :].reshape(-1, len(FACTORS))
     flat_s, flat_lever, flat_gain = side_scores_array(side_values)
     s = flat_s.reshape(len(rounds), 2)
@@ -169,19 +165,19 @@ def _scores_from_inputs(inputs: ScoreInputs) -> list[RelationshipScore]:
 
     # Respondents per round and slot: every response counts, answered items or not.
     r_index = position(inputs.response_assessment)
-    r_side = inputs.response_side
-    r_slot = np.where(
-        r_side == 0,
-        _OUTSIDE,
-        np.where(r_side == a_ids[r_index], _A, np.where(r_side == b_ids[r_index], _B, -1)),
-    )
+    r_slot = slots(r_index, inputs.response_side)
     listed = r_slot >= 0
-    counts = np.bincount(
-        r_index[listed] * _SLOTS + r_slot[listed], minlength=len(rounds) * _SLOTS
-    ).reshape(len(rounds), _SLOTS)
-    outside_answered = np.bincount(index[keep & (slot == _OUTSIDE)], minlength=len(rounds)).astype(
-        bool
+    counts = (
+        np.bincount(
+            r_index[listed] * _SLOTS + r_slot[listed],
+            weights=inputs.response_count[listed],
+            minlength=len(rounds) * _SLOTS,
+        )
+        .astype(np.int64)
+        .reshape(len(rounds), _SLOTS)
     )
+    outside_measured = measured.reshape(len(rounds), _SLOTS, len(FACTORS))[:, _OUTSIDE]
+    outside_answered = np.asarray(outside_measured.any(axis=1), dtype=bool)
 
     # Plain Python numbers once, for the whole network, rather than cell by cell.
     def plain(array: npt.NDArray[Any]) -> list[Any]:
@@ -190,7 +186,7 @@ def _scores_from_inputs(inputs: ScoreInputs) -> list[RelationshipScore]:
     cell_values = plain(values)
     side_s, side_lever, side_gain = s.tolist(), lever.tolist(), gain.tolist()
     count_list = counts.tolist()
-    answered_list = outside_answered.tolist()
+    answered_list = [bool(x) for x in outside_answered.tolist()]
     width = _SLOTS * len(FACTORS)
     result: list[RelationshipScore] = []
     for r, row in enumerate(rounds):

@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -134,6 +135,34 @@ class Answer(Base):
     value: Mapped[int] = mapped_column(Integer)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class SideFactorSum(Base):
+    """The answers of one side (NULL: third parties) on one factor in one round, summed.
+
+    ``total`` is the sum of the normalised answers (``(x-1)/(k-1)``, ``1 - n`` when the
+    item is reverse-coded; answers off the scale are left out) and ``answers`` their
+    count, so the factor value is ``total / answers``. Derived from ``answers`` and kept
+    in step by ``AssessmentRepository.refresh_sums`` after every write of answers, so
+    that scoring a whole network reads a few rows per round instead of every answer.
+    """
+
+    __tablename__ = "side_factor_sums"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "side_org_id", "factor"),
+        CheckConstraint(
+            "factor IN ('accessibility', 'energy', 'impact', 'attraction')", name="factor"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    side_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    factor: Mapped[str] = mapped_column(String(16))
+    total: Mapped[float] = mapped_column(Double)
+    answers: Mapped[int] = mapped_column(Integer)
 
 
 class Invitation(Base):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from winwin.store.models import Answer, Assessment, Response
+from winwin.store.repositories.assessments import AssessmentRepository
 from winwin.store.repositories.network import chunks
 
 
@@ -54,3 +55,7 @@ class AssessmentRows:
     def delete_answers(self, ids: Sequence[int]) -> None:
         for part in chunks(ids, 500):
             self.session.execute(delete(Answer).where(Answer.id.in_(list(part))))
+
+    def refresh_sums(self, assessment_ids: Iterable[int]) -> None:
+        """Bring the factor sums of these rounds in step with their answers."""
+        AssessmentRepository(self.session).refresh_sums(assessment_ids)

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
-    Text,
     and_,
     case,
-    cast,
+    delete,
     exists,
     func,
+    insert,
     or_,
     select,
 )
@@ -33,6 +32,7 @@ from winwin.store.models import (
     Response,
     Tie,
 )
+from winwin.store.models.assessment import SideFactorSum
 
 FACTOR_CODES = {"accessibility": 0, "energy": 1, "impact": 2, "attraction": 3}
 
@@ -87,12 +87,20 @@ class InstrumentRepository:
             instrument.scale = scale
         if instrument.name != name:
             instrument.name = name
+        # A new scale, factor or reverse flag, or a removed item, changes how stored
+        # answers count: the factor sums of every round that holds them are recomputed.
+        rescored = instrument.id is not None and instrument.scale != scale
+        if instrument.scale != scale:
+            instrument.scale = scale
+        if instrument.name != name:
+            instrument.name = name
         instrument.builtin = builtin
         current = {i.item_key: i for i in instrument.items}
         wanted = {i["item_key"] for i in items}
         for item_key, row in current.items():
             if item_key not in wanted:
                 instrument.items.remove(row)
+                rescored = True
         for position, spec in enumerate(items):
             row = current.get(spec["item_key"])
             if row is None:
@@ -100,9 +108,16 @@ class InstrumentRepository:
                 instrument.items.append(row)
             for field in ("factor", "reverse", "text_en", "text_fi"):
                 if getattr(row, field) != spec[field]:
+                    rescored |= row.id is not None and field in ("factor", "reverse")
                     setattr(row, field, spec[field])
             if row.position != position:
                 row.position = position
+        if rescored:
+            scores = AssessmentRepository(self.session)
+            with self.session.no_autoflush:  # before removed items take their answers along
+                touched = scores.rounds_of_instrument(instrument.id)
+            self.session.flush()
+            scores.refresh_sums([*touched, *scores.rounds_of_instrument(instrument.id)])
         self.session.flush()
         return instrument
 
@@ -283,11 +298,9 @@ class AssessmentRepository:
     ) -> ScoreInputs:
         """Everything the score needs for the selected rounds, as arrays.
 
-        Four queries: the selected rounds, the items (factor, reverse, scale), the
-        responses (round and side), and one pass over the answers. That pass is what
-        costs at scale, so each answer travels as a single integer (response, item and
-        value packed into one 63-bit number) straight into numpy, and it reads only the
-        selected rounds' answers when the selection leaves some rounds out.
+        Three queries: the selected rounds, their factor sums (``side_factor_sums``, at
+        most twelve rows per round, kept in step with the answers by ``refresh_sums``)
+        and their responses counted per side. No answer row is read.
         """
         where = self._selection(round=round, latest=latest, pair=pair, org_ids=org_ids)
         a_org, b_org = aliased(Organization), aliased(Organization)
@@ -307,57 +320,46 @@ class AssessmentRepository:
             .join(Instrument, Instrument.id == Assessment.instrument_id)
             .where(*where)
         ).all()
-        item_rows = self.session.execute(
-            select(
-                InstrumentItem.id, InstrumentItem.factor, InstrumentItem.reverse, Instrument.scale
-            )
-            .join(Instrument, Instrument.id == InstrumentItem.instrument_id)
-            .order_by(InstrumentItem.id)
-        ).all()
-        item_ids = np.array([r[0] for r in item_rows], dtype=np.int64)
-        item_factor = np.array([FACTOR_CODES[r[1]] for r in item_rows], dtype=np.intp)
-        item_reverse = np.array([bool(r[2]) for r in item_rows], dtype=bool)
-        item_scale = np.array([r[3] for r in item_rows], dtype=np.float64)
+        if not rounds:
+            return ScoreInputs.empty()
         total = self.session.scalar(select(func.count()).select_from(Assessment)) or 0
         # The rounds are chosen once, in a subquery the database evaluates a single time.
         chosen = select(Assessment.id).where(*where) if len(rounds) < total else None
-        empty = np.zeros(0, dtype=np.int64)
-        if not rounds:
-            return ScoreInputs([], item_ids, item_factor, item_reverse, item_scale, *([empty] * 6))
-        responses = select(
-            Response.id, Response.assessment_id, func.coalesce(Response.side_org_id, 0)
+        factor_code = case(
+            *((SideFactorSum.factor == name, code) for name, code in FACTOR_CODES.items()),
+            else_=-1,
         )
+        sums = select(
+            SideFactorSum.assessment_id,
+            func.coalesce(SideFactorSum.side_org_id, 0),
+            factor_code,
+            SideFactorSum.answers,
+        )
+        totals = select(SideFactorSum.total)
+        counted = select(
+            Response.assessment_id, func.coalesce(Response.side_org_id, 0), func.count()
+        ).group_by(Response.assessment_id, Response.side_org_id)
         if chosen is not None:
-            responses = responses.where(Response.assessment_id.in_(chosen))
-        response_rows = _int_array(self._fetch(responses.order_by(Response.id)), 3)
-        response_id, item, value = self._answer_arrays(
-            chosen,
-            response_ids=response_rows[:, 0],
-            max_item=int(item_ids.max(initial=1)),
-            max_scale=int(item_scale.max(initial=2)),
+            sums = sums.where(SideFactorSum.assessment_id.in_(chosen))
+            totals = totals.where(SideFactorSum.assessment_id.in_(chosen))
+            counted = counted.where(Response.assessment_id.in_(chosen))
+        # Integers and floats travel in separate reads, each straight into one array.
+        sum_rows = _int_array(self._fetch(sums.order_by(SideFactorSum.id)), 4)
+        sum_totals = np.array(
+            [row[0] for row in self._fetch(totals.order_by(SideFactorSum.id))], dtype=np.float64
         )
-        # Answers to responses outside the selection (none, unless rows are inconsistent)
-        # are dropped; the rest find their round and side by binary search.
-        at = np.searchsorted(response_rows[:, 0], response_id)
-        at = np.minimum(at, max(len(response_rows) - 1, 0))
-        known = (
-            response_rows[at, 0] == response_id
-            if len(response_rows)
-            else np.zeros(len(response_id), dtype=bool)
-        )
-        at = at[known]
+        count_rows = _int_array(self._fetch(counted), 3)
         return ScoreInputs(
             rounds=[RoundRow(*row) for row in rounds],
-            item_ids=item_ids,
-            item_factor=item_factor,
-            item_reverse=item_reverse,
-            item_scale=item_scale,
-            response_assessment=response_rows[:, 1],
-            response_side=response_rows[:, 2],
-            answer_assessment=response_rows[at, 1],
-            answer_side=response_rows[at, 2],
-            answer_item=item[known],
-            answer_value=value[known],
+            sum_assessment=sum_rows[:, 0],
+            sum_side=sum_rows[:, 1],
+            sum_factor=sum_rows[:, 2],
+            sum_answers=sum_rows[:, 3],
+            response_assessment=count_rows[:, 0],
+            sum_total=sum_totals,
+            response_side=count_rows[:, 1],
+            response_count=count_rows[:, 2],
+            round_ids=np.array([row[0] for row in rounds], dtype=np.int64),
         )
 
     def _fetch(self, stmt: Any) -> list[Any]:
@@ -368,83 +370,99 @@ class AssessmentRepository:
         result.close()
         return list(rows)
 
-    def _answer_arrays(
-        self,
-        chosen: Any,
-        *,
-        response_ids: npt.NDArray[np.int64],
-        max_item: int,
-        max_scale: int,
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """(response id, item id, value) of every answer to the chosen rounds.
+    # factor sums ----------------------------------------------------------------------
+    def refresh_sums(self, assessment_ids: Iterable[int] | None = None) -> None:
+        """Recompute ``side_factor_sums`` of these rounds (every round when ``None``).
 
-        ``response_ids`` are the chosen rounds' responses, in order.
+        Call after any write of answers, responses or instrument items. One grouped
+        query per chunk of rounds adds up, in integers, the points ``x - 1`` (``k - x``
+        on a reverse-coded item) of each round, side, factor and scale, leaving out
+        answers off the scale; the normalised total is ``points / (k - 1)``, so it is
+        exact up to one rounding and independent of the order of the answers.
         """
-        if not len(response_ids):
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty
-        high = int(response_ids[-1])
-        value_bits = max(max_scale, 1).bit_length()
-        item_bits = max(max_item, 1).bit_length()
-        if high.bit_length() + item_bits + value_bits > 62:
-            stmt = self._restrict(select(Answer.response_id, Answer.item_id, Answer.value), chosen)
-            table = _int_array(self._fetch(stmt), 3)
-            return table[:, 0], table[:, 1], table[:, 2]
-        packed_column = (
-            cast(Answer.response_id, BigInteger) * (1 << (item_bits + value_bits))
-            + cast(Answer.item_id, BigInteger) * (1 << value_bits)
-            + Answer.value
-        )
-        firsts = response_ids[::_CHUNK].tolist()
-        lasts = [*response_ids[_CHUNK - 1 :: _CHUNK].tolist(), high]
-        parts = [
-            self._packed_chunk(packed_column, chosen, first, last)
-            for first, last in zip(firsts, lasts, strict=False)
-        ]
-        packed = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        value = packed & ((1 << value_bits) - 1)
-        item = (packed >> value_bits) & ((1 << item_bits) - 1)
-        return packed >> (item_bits + value_bits), item, value
-
-    @staticmethod
-    def _restrict(stmt: Any, chosen: Any) -> Any:
-        if chosen is None:
-            return stmt
-        return stmt.where(
-            Answer.response_id.in_(select(Response.id).where(Response.assessment_id.in_(chosen)))
-        )
-
-    def _packed_chunk(
-        self, packed: Any, chosen: Any, first: int, last: int
-    ) -> npt.NDArray[np.int64]:
-        """The packed answers of responses ``first..last``, as one array.
-
-        The database joins the numbers into one comma-separated text, which numpy parses
-        in C: far cheaper than a Python tuple per answer. Other databases fall back to
-        plain rows.
-        """
-        where = Answer.response_id.between(first, last)
-        dialect = self.session.get_bind().dialect.name
-        if dialect == "sqlite":
-            joined: Any = func.group_concat(packed, ",")
-        elif dialect == "postgresql":
-            joined = func.string_agg(cast(packed, Text), ",")
+        self.session.flush()
+        if assessment_ids is None:
+            self.session.execute(delete(SideFactorSum))
+            groups = [self._sum_groups(None)]
         else:
-            rows = self._fetch(self._restrict(select(packed).where(where), chosen))
-            return _int_array(rows, 1)[:, 0]
-        count, text = self.session.execute(
-            self._restrict(select(func.count(), joined).where(where), chosen)
-        ).one()
-        if not count:
-            return np.zeros(0, dtype=np.int64)
-        numbers = np.fromstring(text, dtype=np.int64, sep=",")
-        if numbers.size != count:  # pragma: no cover - a malformed text would mean a bug
-            raise RuntimeError("the packed answers could not be read back")
-        return numbers
+            ids = sorted(set(assessment_ids))
+            if not ids:
+                return
+            groups = []
+            for part in _chunks(ids, _SUM_CHUNK):
+                self.session.execute(
+                    delete(SideFactorSum).where(SideFactorSum.assessment_id.in_(part))
+                )
+                groups.append(self._sum_groups(part))
+        rows: dict[tuple[int, int | None, str], list[Any]] = {}
+        for assessment_id, side, factor, scale, points, count in itertools.chain(*groups):
+            row = rows.setdefault((assessment_id, side, factor), [0.0, 0])
+            row[0] += int(points) / (int(scale) - 1)
+            row[1] += int(count)
+        values = [
+            {
+                "assessment_id": assessment_id,
+                "side_org_id": side,
+                "factor": factor,
+                "total": total,
+                "answers": count,
+            }
+            for (assessment_id, side, factor), (total, count) in sorted(
+                rows.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0, FACTOR_CODES[kv[0][2]])
+            )
+        ]
+        for part in _chunks(values, 5_000):
+            self.session.execute(insert(SideFactorSum), list(part))
+
+    def _sum_groups(self, assessment_ids: Sequence[int] | None) -> list[Any]:
+        points = case(
+            (InstrumentItem.reverse, Instrument.scale - Answer.value), else_=Answer.value - 1
+        )
+        stmt = (
+            select(
+                Response.assessment_id,
+                Response.side_org_id,
+                InstrumentItem.factor,
+                Instrument.scale,
+                func.sum(points),
+                func.count(),
+            )
+            .select_from(Answer)
+            .join(Response, Response.id == Answer.response_id)
+            .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
+            .join(Instrument, Instrument.id == InstrumentItem.instrument_id)
+            .where(Instrument.scale >= 2, Answer.value >= 1, Answer.value <= Instrument.scale)
+            .group_by(
+                Response.assessment_id,
+                Response.side_org_id,
+                InstrumentItem.factor,
+                Instrument.scale,
+            )
+        )
+        if assessment_ids is not None:
+            stmt = stmt.where(Response.assessment_id.in_(list(assessment_ids)))
+        return self._fetch(stmt)
+
+    def rounds_of_instrument(self, instrument_id: int) -> list[int]:
+        """Ids of the rounds that use this instrument or hold answers to its items."""
+        using = select(Assessment.id).where(Assessment.instrument_id == instrument_id)
+        answering = (
+            select(Response.assessment_id)
+            .join(Answer, Answer.response_id == Response.id)
+            .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
+            .where(InstrumentItem.instrument_id == instrument_id)
+            .distinct()
+        )
+        return sorted(set(self.session.scalars(using)) | set(self.session.scalars(answering)))
 
 
-# Responses per packed read: bounds the joined text (about 12 bytes per answer).
-_CHUNK = 200_000
+# Rounds per grouped query when refreshing sums (bounds the IN list).
+_SUM_CHUNK = 500
+
+
+def _chunks(rows: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
 
 
 def _int_array(rows: list[Any], columns: int) -> npt.NDArray[np.int64]:
@@ -470,19 +488,27 @@ class RoundRow:
 
 @dataclass(frozen=True)
 class ScoreInputs:
-    """The stored rows behind a set of scores, as arrays (see ``score_inputs``)."""
+    """The stored rows behind a set of scores, as arrays (see ``score_inputs``).
+
+    One entry of the ``sum_`` arrays per round, side (0 for third parties) and factor
+    (0..3 in the order A, E, I, T); one of the ``response_`` arrays per round and side.
+    """
 
     rounds: list[RoundRow]
-    item_ids: npt.NDArray[np.int64]  # sorted; the three arrays below are aligned with it
-    item_factor: npt.NDArray[np.intp]
-    item_reverse: npt.NDArray[np.bool_]
-    item_scale: npt.NDArray[np.float64]
+    round_ids: npt.NDArray[np.int64]  # aligned with rounds
+    sum_assessment: npt.NDArray[np.int64]
+    sum_side: npt.NDArray[np.int64]
+    sum_factor: npt.NDArray[np.int64]
+    sum_answers: npt.NDArray[np.int64]
+    sum_total: npt.NDArray[np.float64]
     response_assessment: npt.NDArray[np.int64]
     response_side: npt.NDArray[np.int64]
-    answer_assessment: npt.NDArray[np.int64]
-    answer_side: npt.NDArray[np.int64]
-    answer_item: npt.NDArray[np.int64]
-    answer_value: npt.NDArray[np.int64]
+    response_count: npt.NDArray[np.int64]
+
+    @classmethod
+    def empty(cls) -> ScoreInputs:
+        none = np.zeros(0, dtype=np.int64)
+        return cls([], none, none, none, none, none, np.zeros(0), none, none, none)
 
 
 __all__ = ["AssessmentRepository", "InstrumentRepository", "RoundRow", "ScoreInputs"]
