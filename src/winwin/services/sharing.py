@@ -213,6 +213,7 @@ def publish_item(session: Session, *, owner: Viewer, draft: ItemDraft) -> Publis
     Hub-and-spoke risks come back as warnings.
     """
     repo = SharingRepository(session)
+    _check_shape(draft)
     key = draft.key or _new_key(owner)
     if repo.item_by_key(key) is not None:
         raise Conflict(f"key: an item '{key}' already exists")

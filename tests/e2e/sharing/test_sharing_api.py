@@ -198,3 +198,26 @@ def test_the_composer_preview_says_who_will_see_a_draft(app_world) -> None:  # t
     assert preview["sentence"].startswith(f"{preview['counts']['total'] - 1} organisations")
     assert "in SE" in preview["sentence"]
     assert preview["problems"] == []
+
+
+def test_nul_characters_and_odd_keys_are_bad_input_not_server_errors(app_world) -> None:  # type: ignore[no-untyped-def]
+    call = app_world.call
+    assert publish(app_world, "kuusi", key="a\x00b").status_code == 422
+    assert publish(app_world, "kuusi", title="a\x00b").status_code == 422
+    assert publish(app_world, "kuusi", topics=["a\x00"]).status_code == 422
+    # In the address a NUL is refused by the app's guard (400) or found nowhere (404).
+    assert call("kuusi", "GET", "/api/v1/items/a%00b").status_code in (400, 404)
+    assert call("kuusi", "GET", "/api/v1/feed", params={"before": "a\x00"}).status_code in (
+        400,
+        404,
+    )
+    assert call("kuusi", "GET", "/api/v1/feed", params={"org": "a\x00"}).status_code in (400, 404)
+    assert call("kuusi", "GET", "/api/v1/circles/a%00").status_code in (400, 404)
+    assert call("kuusi", "GET", "/api/v1/feed", params={"before": "NOT-A-KEY"}).status_code == 404
+    made = call(
+        "kuusi",
+        "POST",
+        "/api/v1/agreements/proposals",
+        json={"partner": "lab", "topics": ["x\x00"]},
+    )
+    assert made.status_code == 422

@@ -104,7 +104,9 @@ def feed_page(
     before_key = request.query_params.get("before")
     before = None
     if before_key:
-        item = SharingRepository(session).item_by_key(before_key)
+        item = (
+            SharingRepository(session).item_by_key(before_key) if feed.is_key(before_key) else None
+        )
         before = (item.created_at, item.id) if item else None
     entries = feed.feed_page(session, viewer=viewer, limit=PAGE, before=before)
     context: dict[str, Any] = {
