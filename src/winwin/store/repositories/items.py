@@ -128,8 +128,10 @@ def _held(item: Any, anonymous: bool) -> ColumnElement[bool]:
         .where(secret.agreement_id == pact.id, topic.item_id == _topic_source(item))
         .correlate_except(secret, topic)
     )
-    pacts = select(literal(1)).select_from(pact).where(
-        or_(pact.a_id == item.owner_id, pact.b_id == item.owner_id), pact.status == "active"
+    pacts = (
+        select(literal(1))
+        .select_from(pact)
+        .where(or_(pact.a_id == item.owner_id, pact.b_id == item.owner_id), pact.status == "active")
     )
     if not anonymous:
         pacts = pacts.where(pact.a_id != VIEWER_ID, pact.b_id != VIEWER_ID)
