@@ -160,6 +160,9 @@ def test_the_dashboard_shows_the_signed_in_organisation_and_its_sections(client)
 
 def test_a_facilitator_switches_between_its_clients_but_not_beyond(client):
     sign_in(client, "facilitator@winwin.example")
+    home = client.get("/", headers={"Accept-Language": "en"}).text
+    clients = re.findall(r'<li><a href="/\?org=([a-z]+)"', home)
+    assert sorted(clients) == ["kuusi", "meijeri", "pakkaus"]
     assert "<h1>Pakkaus-Aalto Oy</h1>" in client.get("/?org=pakkaus").text
     # The choice is remembered.
     assert "<h1>Pakkaus-Aalto Oy</h1>" in client.get("/").text
