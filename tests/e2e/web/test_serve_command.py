@@ -6,6 +6,26 @@ import uvicorn
 from typer.testing import CliRunner
 
 from winwin.cli.main import app
+from winwin.services.demo import load_demo
+from winwin.store import schema
+from winwin.store.db import build_engine, session_factory, unit_of_work
+from winwin.store.models import Base
+
+
+def current_database(url: str, *, demo: bool) -> None:
+    """The whole schema, stamped as current (migrations are tested on their own)."""
+    from alembic import command
+
+    engine = build_engine(url)
+    Base.metadata.create_all(engine)
+    config = schema.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.stamp(config, "head")
+    if demo:
+        with unit_of_work(session_factory(engine)) as session:
+            load_demo(session)
+    engine.dispose()
 
 
 def test_serve_prints_one_demo_account_per_role_and_runs_the_app(tmp_path, monkeypatch):
@@ -16,9 +36,8 @@ def test_serve_prints_one_demo_account_per_role_and_runs_the_app(tmp_path, monke
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     url = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
-    runner = CliRunner()
-    assert runner.invoke(app, ["--db", url, "demo"]).exit_code == 0
-    result = runner.invoke(app, ["--db", url, "serve", "--host", "0.0.0.0", "--port", "8123"])
+    current_database(url, demo=True)
+    result = CliRunner().invoke(app, ["--db", url, "serve", "--host", "0.0.0.0", "--port", "8123"])
     assert result.exit_code == 0, result.output
     for email in (
         "platform@winwin.example",
@@ -35,6 +54,7 @@ def test_serve_prints_one_demo_account_per_role_and_runs_the_app(tmp_path, monke
 def test_serve_on_an_empty_database_prints_no_accounts(tmp_path, monkeypatch):
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
     url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    current_database(url, demo=False)
     result = CliRunner().invoke(app, ["--db", url, "serve"])
     assert result.exit_code == 0, result.output
     assert "Demo accounts" not in result.output
