@@ -26,9 +26,9 @@ def register(app: typer.Typer) -> None:
         from winwin.settings import Settings
 
         cli = state(ctx)
+        # Refuse a bad configuration (production without a secret) before touching the data.
+        application = create_app(Settings(database_url=cli.database_url))
         cli.ready_engine()
-        settings = Settings(database_url=cli.database_url)
-        application = create_app(settings)
         with cli.session() as session:
             present = demo_accounts_present(session)
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
