@@ -32,6 +32,7 @@ from winwin.store.models.network import Organization
 from winwin.store.repositories.accounts import AccountsRepository
 from winwin.store.repositories.assessments import AssessmentRepository
 from winwin.store.repositories.network import NetworkRepository
+from winwin.web.dashboard import dashboard_panel
 from winwin.web.deps import CurrentOrg
 from winwin.web.i18n import LOCALES
 from winwin.web.i18n import gettext as _
@@ -754,3 +755,12 @@ async def create_instrument(
         session.rollback()
         return _instruments_page(request, session, actor, org, error=exc, values=values)
     return _instruments_page(request, session, actor, org, created=made.key)
+
+
+@dashboard_panel("relationships", "assessments/dashboard_panel.html")
+def relationships_panel(session: Session, actor: Actor, org: Organization) -> dict[str, Any] | None:
+    """The home dashboard's three strongest relationships, with the weakest lever of each."""
+    rows = dashboard_rows(session, [org.id])[org.id]
+    if not rows:
+        return None
+    return {"rows": rows[:3], "total": len(rows), "factor_label": factor_label}

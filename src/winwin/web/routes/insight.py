@@ -16,6 +16,7 @@ from winwin.domain.games import Sharing
 from winwin.services import insight
 from winwin.services.access import accessible_org_ids
 from winwin.store.models.network import Organization
+from winwin.web.dashboard import dashboard_panel
 from winwin.web.deps import CurrentOrg
 from winwin.web.templating import render
 
@@ -221,3 +222,12 @@ def _spread(report: insight.ClusterReport, cluster_of: dict[str, str]) -> list[d
             }
         )
     return out
+
+
+@dashboard_panel("pairs", "insight/dashboard_panel.html")
+def pairs_panel(session: Session, actor: Any, org: Organization) -> dict[str, Any] | None:
+    """The three partners with the highest predicted mutual win for the organisation."""
+    found = insight.recommend_partners(session, org=org.key, limit=3, actor=actor)
+    if not found:
+        return None
+    return {"recommendations": found, "names": insight.organisation_names(session)}

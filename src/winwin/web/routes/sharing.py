@@ -22,6 +22,7 @@ from winwin.store.models.network import Organization
 from winwin.store.repositories.items import ItemRepository, Viewer
 from winwin.store.repositories.sharing import SharingRepository
 from winwin.web import i18n
+from winwin.web.dashboard import dashboard_panel
 from winwin.web.deps import CurrentOrg
 from winwin.web.templating import render, request_locale
 
@@ -475,3 +476,10 @@ def openness_view(
             "audit": sharing.audit_log(session, owner=viewer, limit=100),
         },
     )
+
+
+@dashboard_panel("feed", "sharing/dashboard_panel.html")
+def feed_panel(session: Session, actor: object, org: Organization) -> dict[str, Any] | None:
+    """The newest items the organisation can see, through the same checkpoint as the feed."""
+    entries = feed.feed_page(session, viewer=viewer_of(session, org), limit=4)
+    return {"entries": entries} if entries else None
