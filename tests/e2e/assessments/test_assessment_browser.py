@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import math
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from support.server import serving
 from winwin.settings import Settings
 
 pytestmark = pytest.mark.browser
@@ -23,30 +20,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "correct horse battery"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(people: object, db_url: str) -> Iterator[str]:
     from winwin.api.app import create_app
 
     app = create_app(Settings(database_url=db_url, secret_key="browser-test-secret"))
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with serving(app) as base:
+        yield base
 
 
 AXE = Path(__file__).resolve().parents[1] / "web" / "assets" / "axe.min.js"

@@ -5,14 +5,12 @@ unless WINWIN_REQUIRE_BROWSER=1."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from support.server import serving
 from winwin.api.app import create_app
 from winwin.services.demo import DEMO_PASSWORD, load_demo
 from winwin.settings import Settings
@@ -33,8 +31,6 @@ def chromium(browser):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    import uvicorn
-
     url = f"sqlite:///{tmp_path_factory.mktemp('insight') / 'demo.sqlite3'}"
     engine = build_engine(url)
     Base.metadata.create_all(engine)
@@ -42,23 +38,8 @@ def server(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
         load_demo(session)
     engine.dispose()
     app = create_app(Settings(database_url=url, secret_key="insight-browser"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    uv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if uv.started:
-            break
-        time.sleep(0.05)
-    assert uv.started
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from e2e.sharing.sharing_world import AppWorld, seed_people
+from support.server import serving
 from winwin.api.app import create_app
 from winwin.settings import Settings
 
@@ -28,12 +29,6 @@ def app_world(engine: Engine, db_url: str) -> Iterator[AppWorld]:
 @pytest.fixture
 def sharing_server(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The app with the demo network and members of Kuusi, Lab and Gran, on a free port."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
     from winwin.store.db import build_engine
     from winwin.store.models import Base
 
@@ -43,20 +38,5 @@ def sharing_server(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     seed_people(engine)
     engine.dispose()
     app = create_app(Settings(database_url=url, secret_key="browser"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with serving(app) as base:
+        yield base

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from e2e.web.web_helpers import demo_database
+from support.server import serving
 from winwin.api.app import create_app
 from winwin.settings import Settings
 
@@ -38,26 +36,9 @@ AXE = Path(__file__).parent / "assets" / "axe.min.js"
 @pytest.fixture
 def live_server(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The app with the demo network, served by uvicorn in a thread on a free port."""
-    import uvicorn
-
     app = create_app(Settings(database_url=demo_database(tmp_path), secret_key="browser"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

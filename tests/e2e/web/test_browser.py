@@ -59,7 +59,7 @@ def test_switching_the_language_turns_the_pages_english_and_back(page, live_serv
     page.get_by_role("button", name="Vaihda kieli").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("link", name="Relationships").is_visible()
+    assert page.get_by_role("link", name="Relationships", exact=True).is_visible()
     page.goto(f"{live_server}/org")
     assert page.locator("html").get_attribute("lang") == "en"
     page.get_by_label("Language").select_option("fi")
