@@ -2,9 +2,11 @@
 
 1. 1,000,000 answers across 10,000 relationships are stored in SQLite in bulk (two
    respondents per side on all 20 items of ``customer-relationship`` and two third
-   parties on its 10 impact and attraction items: 100 answers per relationship). The
-   real path, ``winwin.services.scoring.score_relationships``, reads them and scores
-   every relationship. The baseline is a plain NumPy computation of the same scores from
+   parties on its 10 impact and attraction items: 100 answers per relationship), and the
+   per-side factor sums the product keeps beside them are recomputed from them once
+   (timed and reported, not part of the ratio: the product pays it at write time). The
+   real path, ``winwin.services.scoring.score_relationships``, reads the stored rows
+   and scores every relationship. The baseline is a plain NumPy computation of the same scores from
    the same answer arrays (already in memory), timed in the same run; the two results
    are checked to agree. A second line compares the real path with the same NumPy
    computation plus reading the arrays with a bare ``sqlite3`` cursor.
@@ -90,7 +92,24 @@ def _build(report: Report, path: str, relationships: int) -> dict[str, Any]:
     conn.commit()
     conn.close()
     report.log(f"stored {len(answers):,} answers across {relationships:,} relationships")
-    return {"answers": len(answers), "items": items}
+    # The rows went in behind the services' back, so the factor sums are brought in step
+    # here, once, as every write of answers through the product does for its rounds.
+    refresh = _refresh_sums(path)
+    report.log(f"factor sums of every round recomputed from the answers in {refresh:.2f} s")
+    return {"answers": len(answers), "items": items, "refresh": refresh}
+
+
+def _refresh_sums(path: str) -> float:
+    from winwin.store.db import build_engine, session_factory, unit_of_work
+    from winwin.store.repositories.assessments import AssessmentRepository
+
+    engine = build_engine(f"sqlite:///{path}")
+    try:
+        with unit_of_work(session_factory(engine)) as session:
+            seconds, _ = timed(lambda: AssessmentRepository(session).refresh_sums())
+    finally:
+        engine.dispose()
+    return seconds
 
 
 def _read_arrays(path: str) -> dict[str, np.ndarray]:
@@ -240,7 +259,8 @@ def run(report: Report) -> list[dict[str, Any]]:
             "≤ 3×",
             f"{answers:,} answers, {relationships:,} relationships: real path "
             f"{real * 1000:.0f} ms (SQL included), NumPy on in-memory arrays "
-            f"{plain * 1000:.0f} ms",
+            f"{plain * 1000:.0f} ms; the factor sums it reads were recomputed from all "
+            f"answers in {built['refresh']:.2f} s after the bulk load",
             real / plain <= 3,
         ),
         result(

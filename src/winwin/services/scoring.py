@@ -26,9 +26,11 @@ round go through the vectorised functions of ``winwin.domain.score``.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,16 +45,14 @@ from winwin.domain.score import (
     Factor,
     OutsideView,
     SideScore,
-    relationship_score,
     side_scores_array,
 )
 from winwin.store.repositories.assessments import AssessmentRepository, ScoreInputs
 from winwin.store.repositories.network import NetworkRepository
 
 THIRD_PARTY = "third-party"
-# Columns of the per-round side arrays: the two sides, then third parties.
+# Slots of the per-round arrays: the two sides, then third parties.
 _A, _B, _OUTSIDE = 0, 1, 2
-_SLOTS = 3
 
 
 @dataclass(frozen=True)
@@ -125,114 +125,106 @@ def _scores_from_inputs(inputs: ScoreInputs) -> list[RelationshipScore]:
     rounds = inputs.rounds
     if not rounds:
         return []
-    ids = inputs.round_ids
-    a_ids = np.array([r.a_id for r in rounds], dtype=np.int64)
-    b_ids = np.array([r.b_id for r in rounds], dtype=np.int64)
-    by_id = np.argsort(ids)
-
-    def position(assessment_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
-        # Row ids can be large and sparse: look them up by binary search, not by a table.
-        found = np.searchsorted(ids, assessment_ids, sorter=by_id)
-        return by_id[np.minimum(found, len(ids) - 1)].astype(np.intp)
-
-    def slots(index: npt.NDArray[np.intp], side: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        a, b = a_ids[index], b_ids[index]
-        return np.where(side == 0, _OUTSIDE, np.where(side == a, _A, np.where(side == b, _B, -1)))
-
-    # Factor sums -> (round, slot, factor) cells. Sums of an organisation outside the
-    # pair, and third parties' sums on accessibility or energy (the checks at every door
-    # refuse such answers), never reach a score.
-    index = position(inputs.sum_assessment)
-    slot = slots(index, inputs.sum_side)
-    factor = inputs.sum_factor
-    keep = (slot >= 0) & (factor >= 0) & (inputs.sum_answers > 0)
-    keep &= (slot != _OUTSIDE) | (factor >= FACTOR_INDEX["impact"])
-    size = len(rounds) * _SLOTS * len(FACTORS)
-    cells = (index[keep] * _SLOTS + slot[keep]) * len(FACTORS) + factor[keep]
-    totals = np.bincount(cells, weights=inputs.sum_total[keep], minlength=size)
-    answered = np.bincount(cells, weights=inputs.sum_answers[keep], minlength=size)
     # The factor value is the mean of the normalised answers, exactly as
     # winwin.domain.score.factor_values defines it: total / count, NaN when unmeasured.
-    means = np.full(size, np.nan, dtype=np.float64)
-    measured = answered > 0
-    means[measured] = totals[measured] / answered[measured]
-    values = means.reshape(len(rounds), _SLOTS, len(FACTORS))
+    measured = inputs.answers > 0
+    values = np.full(inputs.totals.shape, np.nan)
+    values[measured] = inputs.totals[measured] / inputs.answers[measured]
     side_values = values[:, :_OUTSIDE, :].reshape(-1, len(FACTORS))
     flat_s, flat_lever, flat_gain = side_scores_array(side_values)
     s = flat_s.reshape(len(rounds), 2)
     lever = flat_lever.reshape(len(rounds), 2)
     gain = flat_gain.reshape(len(rounds), 2)
-
     # Respondents per round and slot: every response counts, answered items or not.
-    r_index = position(inputs.response_assessment)
-    r_slot = slots(r_index, inputs.response_side)
-    listed = r_slot >= 0
-    counts = (
-        np.bincount(
-            r_index[listed] * _SLOTS + r_slot[listed],
-            weights=inputs.response_count[listed],
-            minlength=len(rounds) * _SLOTS,
-        )
-        .astype(np.int64)
-        .reshape(len(rounds), _SLOTS)
-    )
-    outside_measured = measured.reshape(len(rounds), _SLOTS, len(FACTORS))[:, _OUTSIDE]
-    outside_answered = np.asarray(outside_measured.any(axis=1), dtype=bool)
+    counts = inputs.respondents
+    outside_answered = np.asarray(measured[:, _OUTSIDE].any(axis=1), dtype=bool)
 
-    # Plain Python numbers once, for the whole network, rather than cell by cell.
-    def plain(array: npt.NDArray[Any]) -> list[Any]:
-        return [None if x != x else x for x in array.ravel().tolist()]  # NaN -> None
-
-    cell_values = plain(values)
-    side_s, side_lever, side_gain = s.tolist(), lever.tolist(), gain.tolist()
+    # Plain Python numbers once, for the whole network, rather than cell by cell: per
+    # round and side (a, e, i, t, S, gain), then the outside view's (i, t), then R.
+    both = (counts[:, _A] > 0) & (counts[:, _B] > 0)
+    # R = sqrt(S_a * S_b) as relationship_score computes it (IEEE sqrt is exact-rounded).
+    r_values = np.where(both, np.sqrt(s[:, 0] * s[:, 1]), np.nan)
+    side_list = _plain(np.concatenate([values[:, :_OUTSIDE], s[..., None], gain[..., None]], 2))
+    outside_list = _plain(values[:, _OUTSIDE, FACTOR_INDEX["impact"] :])
+    r_list = _plain(r_values)
+    lever_list = np.array(FACTORS, dtype=object)[lever].tolist()
     count_list = counts.tolist()
     answered_list = [bool(x) for x in outside_answered.tolist()]
-    width = _SLOTS * len(FACTORS)
+    new = object.__new__
     result: list[RelationshipScore] = []
-    for r, row in enumerate(rounds):
-        sides: dict[str, SideScore | None] = {}
-        for column, key in ((_A, row.a_key), (_B, row.b_key)):
-            if count_list[r][column] == 0:
-                sides[key] = None
-                continue
-            base = r * width + column * len(FACTORS)
-            a, e, i, t = cell_values[base : base + len(FACTORS)]
-            sides[key] = SideScore(
-                accessibility=a,
-                energy=e,
-                impact=i,
-                attraction=t,
-                score=side_s[r][column],
-                lever=FACTORS[side_lever[r][column]],
-                gain=side_gain[r][column],
-            )
-        between = (row.a_key, row.b_key) if row.a_key <= row.b_key else (row.b_key, row.a_key)
-        outside = None
-        if answered_list[r]:
-            base = r * width + _OUTSIDE * len(FACTORS)
-            outside = OutsideView(
-                impact=cell_values[base + FACTOR_INDEX["impact"]],
-                attraction=cell_values[base + FACTOR_INDEX["attraction"]],
-            )
-        result.append(
-            RelationshipScore(
+    with _without_gc_pauses():
+        for row, side_row, levers, (n_a, n_b, n_outside), answered, outside_row, r_value in zip(
+            rounds,
+            side_list,
+            lever_list,
+            count_list,
+            answered_list,
+            outside_list,
+            r_list,
+            strict=True,
+        ):
+            a_key, b_key = row.a_key, row.b_key
+            pair: list[SideScore | None] = [None, None]
+            for column, responded in ((_A, n_a), (_B, n_b)):
+                if responded:
+                    a, e, i, t, score, gain_value = side_row[column]
+                    side = pair[column] = new(SideScore)
+                    side.__dict__.update(
+                        accessibility=a,
+                        energy=e,
+                        impact=i,
+                        attraction=t,
+                        score=score,
+                        lever=levers[column],
+                        gain=gain_value,
+                    )
+            outside = None
+            if answered:
+                outside = new(OutsideView)
+                outside.__dict__.update(impact=outside_row[0], attraction=outside_row[1])
+            between = (a_key, b_key) if a_key <= b_key else (b_key, a_key)
+            sides = {a_key: pair[0], b_key: pair[1]}
+            made = new(RelationshipScore)
+            made.__dict__.update(
                 between=between,
                 round=row.round,
-                score=relationship_score(sides[row.a_key], sides[row.b_key]),
-                sides={key: sides[key] for key in between},
+                score=r_value,
+                sides={between[0]: sides[between[0]], between[1]: sides[between[1]]},
                 outside_view=outside,
-                respondents={
-                    row.a_key: count_list[r][_A],
-                    row.b_key: count_list[r][_B],
-                    THIRD_PARTY: count_list[r][_OUTSIDE],
-                },
+                respondents={a_key: n_a, b_key: n_b, THIRD_PARTY: n_outside},
                 instrument=row.instrument,
                 status=row.status,
                 assessment_id=row.id,
             )
-        )
+            result.append(made)
     result.sort(key=lambda x: (x.between, x.round))
     return result
+
+
+def _plain(array: npt.NDArray[np.float64]) -> list[Any]:
+    """The array as nested lists of Python floats, NaN as ``None``."""
+    objects = array.astype(object)
+    objects[np.isnan(array)] = None
+    return list(objects.tolist())
+
+
+@contextmanager
+def _without_gc_pauses() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a network's scores are built.
+
+    Building tens of thousands of small objects at once triggers collections that walk
+    every live object, again and again; the objects built here hold no reference
+    cycles, so those passes find nothing. The collector is switched back on afterwards
+    (unless it was off already), and the objects are freed by reference counting as
+    usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def score_relationships(

@@ -137,32 +137,52 @@ class Answer(Base):
     response: Mapped[Response] = relationship(back_populates="answers")
 
 
-class SideFactorSum(Base):
-    """The answers of one side (NULL: third parties) on one factor in one round, summed.
+class ScoreSums(Base):
+    """One round's answers summed per side and factor: what scoring reads.
 
-    ``total`` is the sum of the normalised answers (``(x-1)/(k-1)``, ``1 - n`` when the
-    item is reverse-coded; answers off the scale are left out) and ``answers`` their
-    count, so the factor value is ``total / answers``. Derived from ``answers`` and kept
-    in step by ``AssessmentRepository.refresh_sums`` after every write of answers, so
-    that scoring a whole network reads a few rows per round instead of every answer.
+    Columns come in three groups: ``a_`` and ``b_`` for the pair's two sides (``a_id``
+    and ``b_id`` of the round) and ``outside_`` for the third parties together. Each group
+    has ``respondents``, the number of responses, and for each factor (third parties:
+    impact and attraction only) ``<factor>_total``, the sum of the normalised answers
+    (``(x-1)/(k-1)``, ``1 - n`` when the item is reverse-coded; answers off the scale are
+    left out), and ``<factor>_answers``, their count. The factor value is
+    ``total / answers``. Responses of an organisation outside the pair, and third parties'
+    answers on accessibility or energy, are refused at every door and not counted.
+
+    Derived from ``responses`` and ``answers``, and kept in step by
+    ``AssessmentRepository.refresh_sums`` after every write of them, so that scoring a
+    whole network reads one row per round instead of every answer. A round without a
+    row has no responses.
     """
 
-    __tablename__ = "side_factor_sums"
-    __table_args__ = (
-        UniqueConstraint("assessment_id", "side_org_id", "factor"),
-        CheckConstraint(
-            "factor IN ('accessibility', 'energy', 'impact', 'attraction')", name="factor"
-        ),
-    )
+    __tablename__ = "score_sums"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
-    side_org_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE")
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
     )
-    factor: Mapped[str] = mapped_column(String(16))
-    total: Mapped[float] = mapped_column(Double)
-    answers: Mapped[int] = mapped_column(Integer)
+    a_respondents: Mapped[int] = mapped_column(Integer, default=0)
+    a_accessibility_total: Mapped[float] = mapped_column(Double, default=0.0)
+    a_accessibility_answers: Mapped[int] = mapped_column(Integer, default=0)
+    a_energy_total: Mapped[float] = mapped_column(Double, default=0.0)
+    a_energy_answers: Mapped[int] = mapped_column(Integer, default=0)
+    a_impact_total: Mapped[float] = mapped_column(Double, default=0.0)
+    a_impact_answers: Mapped[int] = mapped_column(Integer, default=0)
+    a_attraction_total: Mapped[float] = mapped_column(Double, default=0.0)
+    a_attraction_answers: Mapped[int] = mapped_column(Integer, default=0)
+    b_respondents: Mapped[int] = mapped_column(Integer, default=0)
+    b_accessibility_total: Mapped[float] = mapped_column(Double, default=0.0)
+    b_accessibility_answers: Mapped[int] = mapped_column(Integer, default=0)
+    b_energy_total: Mapped[float] = mapped_column(Double, default=0.0)
+    b_energy_answers: Mapped[int] = mapped_column(Integer, default=0)
+    b_impact_total: Mapped[float] = mapped_column(Double, default=0.0)
+    b_impact_answers: Mapped[int] = mapped_column(Integer, default=0)
+    b_attraction_total: Mapped[float] = mapped_column(Double, default=0.0)
+    b_attraction_answers: Mapped[int] = mapped_column(Integer, default=0)
+    outside_respondents: Mapped[int] = mapped_column(Integer, default=0)
+    outside_impact_total: Mapped[float] = mapped_column(Double, default=0.0)
+    outside_impact_answers: Mapped[int] = mapped_column(Integer, default=0)
+    outside_attraction_total: Mapped[float] = mapped_column(Double, default=0.0)
+    outside_attraction_answers: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Invitation(Base):

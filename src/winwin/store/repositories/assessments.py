@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -32,9 +32,24 @@ from winwin.store.models import (
     Response,
     Tie,
 )
-from winwin.store.models.assessment import SideFactorSum
+from winwin.store.models.assessment import ScoreSums
 
 FACTOR_CODES = {"accessibility": 0, "energy": 1, "impact": 2, "attraction": 3}
+SLOTS = ("a", "b", "outside")
+# The numeric columns of score_sums, in the order the score reads them.
+SUM_COLUMNS = tuple(
+    f"{slot}_{name}"
+    for slot in SLOTS
+    for name in (
+        "respondents",
+        *(
+            f"{factor}_{kind}"
+            for factor in FACTOR_CODES
+            if slot != "outside" or factor in ("impact", "attraction")
+            for kind in ("total", "answers")
+        ),
+    )
+)
 
 
 class InstrumentRepository:
@@ -304,7 +319,8 @@ class AssessmentRepository:
         """
         where = self._selection(round=round, latest=latest, pair=pair, org_ids=org_ids)
         a_org, b_org = aliased(Organization), aliased(Organization)
-        rounds = self.session.execute(
+        sums = [func.coalesce(getattr(ScoreSums, name), 0) for name in SUM_COLUMNS]
+        rows = self._fetch(
             select(
                 Assessment.id,
                 Assessment.round,
@@ -314,52 +330,42 @@ class AssessmentRepository:
                 Assessment.b_id,
                 Instrument.key,
                 Assessment.status,
+                *sums,
             )
             .join(a_org, a_org.id == Assessment.a_id)
             .join(b_org, b_org.id == Assessment.b_id)
             .join(Instrument, Instrument.id == Assessment.instrument_id)
+            .outerjoin(ScoreSums, ScoreSums.assessment_id == Assessment.id)
             .where(*where)
-        ).all()
-        if not rounds:
-            return ScoreInputs.empty()
-        total = self.session.scalar(select(func.count()).select_from(Assessment)) or 0
-        # The rounds are chosen once, in a subquery the database evaluates a single time.
-        chosen = select(Assessment.id).where(*where) if len(rounds) < total else None
-        factor_code = case(
-            *((SideFactorSum.factor == name, code) for name, code in FACTOR_CODES.items()),
-            else_=-1,
         )
-        sums = select(
-            SideFactorSum.assessment_id,
-            func.coalesce(SideFactorSum.side_org_id, 0),
-            factor_code,
-            SideFactorSum.answers,
-        )
-        totals = select(SideFactorSum.total)
-        counted = select(
-            Response.assessment_id, func.coalesce(Response.side_org_id, 0), func.count()
-        ).group_by(Response.assessment_id, Response.side_org_id)
-        if chosen is not None:
-            sums = sums.where(SideFactorSum.assessment_id.in_(chosen))
-            totals = totals.where(SideFactorSum.assessment_id.in_(chosen))
-            counted = counted.where(Response.assessment_id.in_(chosen))
-        # Integers and floats travel in separate reads, each straight into one array.
-        sum_rows = _int_array(self._fetch(sums.order_by(SideFactorSum.id)), 4)
-        sum_totals = np.array(
-            [row[0] for row in self._fetch(totals.order_by(SideFactorSum.id))], dtype=np.float64
-        )
-        count_rows = _int_array(self._fetch(counted), 3)
+        head = len(RoundRow._fields)
+        # The numbers go into one float array in a single pass; the counts stay exact
+        # there (far below 2**53) and come back out as integers.
+        numbers = np.fromiter(
+            itertools.chain.from_iterable(row[head:] for row in rows),
+            dtype=np.float64,
+            count=len(rows) * len(SUM_COLUMNS),
+        ).reshape(len(rows), len(SUM_COLUMNS))
+        n = len(rows)
+        respondents = np.zeros((n, 3), dtype=np.int64)
+        totals = np.zeros((n, 3, len(FACTOR_CODES)))
+        answers = np.zeros((n, 3, len(FACTOR_CODES)), dtype=np.int64)
+        for column, name in enumerate(SUM_COLUMNS):
+            slot, _, rest = name.partition("_")
+            at = SLOTS.index(slot)
+            if rest == "respondents":
+                respondents[:, at] = numbers[:, column]
+                continue
+            factor, _, kind = rest.rpartition("_")
+            if kind == "total":
+                totals[:, at, FACTOR_CODES[factor]] = numbers[:, column]
+            else:
+                answers[:, at, FACTOR_CODES[factor]] = numbers[:, column]
         return ScoreInputs(
-            rounds=[RoundRow(*row) for row in rounds],
-            sum_assessment=sum_rows[:, 0],
-            sum_side=sum_rows[:, 1],
-            sum_factor=sum_rows[:, 2],
-            sum_answers=sum_rows[:, 3],
-            response_assessment=count_rows[:, 0],
-            sum_total=sum_totals,
-            response_side=count_rows[:, 1],
-            response_count=count_rows[:, 2],
-            round_ids=np.array([row[0] for row in rounds], dtype=np.int64),
+            rounds=[RoundRow._make(row[:head]) for row in rows],
+            respondents=respondents,
+            totals=totals,
+            answers=answers,
         )
 
     def _fetch(self, stmt: Any) -> list[Any]:
@@ -372,47 +378,55 @@ class AssessmentRepository:
 
     # factor sums ----------------------------------------------------------------------
     def refresh_sums(self, assessment_ids: Iterable[int] | None = None) -> None:
-        """Recompute ``side_factor_sums`` of these rounds (every round when ``None``).
+        """Recompute the ``score_sums`` of these rounds (every round when ``None``).
 
-        Call after any write of answers, responses or instrument items. One grouped
-        query per chunk of rounds adds up, in integers, the points ``x - 1`` (``k - x``
-        on a reverse-coded item) of each round, side, factor and scale, leaving out
-        answers off the scale; the normalised total is ``points / (k - 1)``, so it is
-        exact up to one rounding and independent of the order of the answers.
+        Call after any write of responses, answers or instrument items. Per chunk of
+        rounds, one grouped query counts the responses of each side and one adds up, in
+        integers, the points ``x - 1`` (``k - x`` on a reverse-coded item) of each side,
+        factor and scale, leaving out answers off the scale; a factor's total is
+        ``points / (k - 1)``, so it is exact up to one rounding and does not depend on
+        the order of the answers.
         """
         self.session.flush()
         if assessment_ids is None:
-            self.session.execute(delete(SideFactorSum))
-            groups = [self._sum_groups(None)]
+            self.session.execute(delete(ScoreSums))
+            parts: list[Sequence[int] | None] = [None]
         else:
-            ids = sorted(set(assessment_ids))
-            if not ids:
-                return
-            groups = []
-            for part in _chunks(ids, _SUM_CHUNK):
-                self.session.execute(
-                    delete(SideFactorSum).where(SideFactorSum.assessment_id.in_(part))
-                )
-                groups.append(self._sum_groups(part))
-        rows: dict[tuple[int, int | None, str], list[Any]] = {}
-        for assessment_id, side, factor, scale, points, count in itertools.chain(*groups):
-            row = rows.setdefault((assessment_id, side, factor), [0.0, 0])
-            row[0] += int(points) / (int(scale) - 1)
-            row[1] += int(count)
-        values = [
-            {
-                "assessment_id": assessment_id,
-                "side_org_id": side,
-                "factor": factor,
-                "total": total,
-                "answers": count,
-            }
-            for (assessment_id, side, factor), (total, count) in sorted(
-                rows.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0, FACTOR_CODES[kv[0][2]])
+            parts = list(_chunks(sorted(set(assessment_ids)), _SUM_CHUNK))
+        for part in parts:
+            if part is not None:
+                self.session.execute(delete(ScoreSums).where(ScoreSums.assessment_id.in_(part)))
+            self._insert_sums(part)
+
+    def _insert_sums(self, assessment_ids: Sequence[int] | None) -> None:
+        pairs = select(Assessment.id, Assessment.a_id, Assessment.b_id)
+        counted = select(Response.assessment_id, Response.side_org_id, func.count()).group_by(
+            Response.assessment_id, Response.side_org_id
+        )
+        if assessment_ids is not None:
+            pairs = pairs.where(Assessment.id.in_(list(assessment_ids)))
+            counted = counted.where(Response.assessment_id.in_(list(assessment_ids)))
+        slot_of = {i: {a: "a", b: "b", None: "outside"} for i, a, b in self._fetch(pairs)}
+        rows: dict[int, dict[str, Any]] = {}
+        for assessment_id, side, respondents in self._fetch(counted):
+            slot = slot_of.get(assessment_id, {}).get(side)
+            if slot is None:  # an organisation outside the pair: never scored
+                continue
+            row = rows.setdefault(
+                assessment_id,
+                {"assessment_id": assessment_id, **dict.fromkeys(SUM_COLUMNS, 0)},
             )
-        ]
-        for part in _chunks(values, 5_000):
-            self.session.execute(insert(SideFactorSum), list(part))
+            row[f"{slot}_respondents"] = int(respondents)
+        for assessment_id, side, factor, scale, points, count in self._sum_groups(assessment_ids):
+            slot = slot_of.get(assessment_id, {}).get(side)
+            row = rows.get(assessment_id)
+            if slot is None or row is None or f"{slot}_{factor}_total" not in row:
+                continue  # outside the pair, or a third party on accessibility or energy
+            row[f"{slot}_{factor}_total"] += int(points) / (int(scale) - 1)
+            row[f"{slot}_{factor}_answers"] += int(count)
+        values = [rows[key] for key in sorted(rows)]
+        for part in _chunks(values, 2_000):
+            self.session.execute(insert(ScoreSums), list(part))
 
     def _sum_groups(self, assessment_ids: Sequence[int] | None) -> list[Any]:
         points = case(
@@ -472,8 +486,7 @@ def _int_array(rows: list[Any], columns: int) -> npt.NDArray[np.int64]:
     return flat.reshape(len(rows), columns)
 
 
-@dataclass(frozen=True)
-class RoundRow:
+class RoundRow(NamedTuple):
     """One selected round of one relationship (pair stored with ``a_id < b_id``)."""
 
     id: int
@@ -488,27 +501,19 @@ class RoundRow:
 
 @dataclass(frozen=True)
 class ScoreInputs:
-    """The stored rows behind a set of scores, as arrays (see ``score_inputs``).
+    """The stored sums behind a set of scores, aligned with ``rounds`` (``score_inputs``).
 
-    One entry of the ``sum_`` arrays per round, side (0 for third parties) and factor
-    (0..3 in the order A, E, I, T); one of the ``response_`` arrays per round and side.
+    The second axis is the slot: 0 and 1 for the pair's sides ``a_id`` and ``b_id``, 2
+    for the third parties; the third is the factor (0..3 in the order A, E, I, T).
+    ``respondents`` counts responses, ``answers`` the answers on a factor's items and
+    ``totals`` sums their normalised values. Third parties' accessibility and energy are
+    always zero.
     """
 
     rounds: list[RoundRow]
-    round_ids: npt.NDArray[np.int64]  # aligned with rounds
-    sum_assessment: npt.NDArray[np.int64]
-    sum_side: npt.NDArray[np.int64]
-    sum_factor: npt.NDArray[np.int64]
-    sum_answers: npt.NDArray[np.int64]
-    sum_total: npt.NDArray[np.float64]
-    response_assessment: npt.NDArray[np.int64]
-    response_side: npt.NDArray[np.int64]
-    response_count: npt.NDArray[np.int64]
-
-    @classmethod
-    def empty(cls) -> ScoreInputs:
-        none = np.zeros(0, dtype=np.int64)
-        return cls([], none, none, none, none, none, np.zeros(0), none, none, none)
+    respondents: npt.NDArray[np.int64]  # (n, 3)
+    totals: npt.NDArray[np.float64]  # (n, 3, 4)
+    answers: npt.NDArray[np.int64]  # (n, 3, 4)
 
 
 __all__ = ["AssessmentRepository", "InstrumentRepository", "RoundRow", "ScoreInputs"]
