@@ -24,6 +24,7 @@ from winwin.store.repositories.network import SENSITIVE_TOPICS, NetworkRepositor
 from winwin.store.repositories.sharing import SharingRepository, SnapshotRows
 
 MAX_LIMIT = 1_000_000
+MAX_SEARCH = 200
 KEY = re.compile(r"[a-z0-9_-]{1,64}")
 
 
@@ -145,9 +146,13 @@ def feed_page(
     viewer: Viewer | None,
     limit: int = 50,
     before: tuple[datetime, int] | None = None,
+    text: str | None = None,
 ) -> list[FeedEntry]:
-    """One page of the feed, newest first; ``before`` is the last entry's (time, id)."""
-    ids = ItemRepository(session).visible_to(viewer, limit=_limit(limit), before=before)
+    """One page of the feed, newest first; ``before`` is the last entry's (time, id).
+
+    ``text`` (already checked by :func:`search_text`) keeps the items that contain it.
+    """
+    ids = ItemRepository(session).visible_to(viewer, limit=_limit(limit), before=before, text=text)
     repo = SharingRepository(session)
     items = repo.items_by_ids(ids)
     keys = repo.org_keys({i.owner_id for i in items.values()})
@@ -169,6 +174,34 @@ def feed_page(
             )
         )
     return entries
+
+
+def search_text(text: str | None, *, field: str = "q") -> str:
+    """The search text stripped, or InvalidInput naming ``field``."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise InvalidInput(Problem(field, "enter a word to search for"))
+    if len(cleaned) > MAX_SEARCH:
+        raise InvalidInput(Problem(field, f"must be at most {MAX_SEARCH} characters"))
+    if "\x00" in cleaned:
+        raise InvalidInput(Problem(field, "must not contain NUL characters"))
+    return cleaned
+
+
+def search_items(
+    session: Session,
+    *,
+    viewer: Viewer | None,
+    text: str,
+    limit: int = 50,
+    before: tuple[datetime, int] | None = None,
+) -> list[FeedEntry]:
+    """The feed page of ``viewer`` kept to items whose title, body or topics hold ``text``.
+
+    The same checkpoint as the feed with a text filter on top, so search never shows an
+    item that ``can_see`` refuses; newest first, ``before`` as in :func:`feed_page`.
+    """
+    return feed_page(session, viewer=viewer, limit=limit, before=before, text=search_text(text))
 
 
 def can_see_item(session: Session, *, org: str, item: str) -> policy.Decision:

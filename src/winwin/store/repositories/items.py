@@ -215,9 +215,44 @@ def visibility(item: Any, *, anonymous: bool) -> ColumnElement[bool]:
     return and_(_admits(item, anonymous), or_(item.reshare_of_id.is_(None), chain_ok))
 
 
+# LIKE's escape character for search text; the user's own wildcards match literally.
+LIKE_ESCAPE = "/"
+SEARCH_PATTERN = bindparam("search_text", type_=String)
+
+
+def like_literal(text: str) -> str:
+    """``text`` lower-cased, with ``%``, ``_`` and the escape character escaped for LIKE."""
+    lowered = text.lower().replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+    return lowered.replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
+def _matches(item: Any) -> ColumnElement[bool]:
+    """The item's title, body or one of its effective topics contains the search text.
+
+    Bind ``search_text`` to :func:`like_literal` of the text. ``lower`` on both sides makes
+    the match case-insensitive (on SQLite for ASCII letters only).
+    """
+    topic = aliased(ItemTopic)
+
+    def has(column: Any) -> ColumnElement[bool]:
+        return func.lower(column).contains(SEARCH_PATTERN, escape=LIKE_ESCAPE)
+
+    return or_(
+        has(item.title),
+        has(item.body),
+        _exists(topic, topic.item_id == _topic_source(item), has(topic.topic)),
+    )
+
+
 @cache
-def _feed_statement(anonymous: bool, paged: bool, limited: bool) -> Select[tuple[int]]:
-    query = select(Item.id).where(visibility(Item, anonymous=anonymous))
+def _feed_statement(
+    anonymous: bool, paged: bool, limited: bool, searched: bool = False
+) -> Select[tuple[int]]:
+    query = select(Item.id)
+    if searched:
+        # A filter on top of the checkpoint, never instead of it.
+        query = query.where(_matches(Item))
+    query = query.where(visibility(Item, anonymous=anonymous))
     if paged:
         at, before_id = bindparam("before_at"), bindparam("before_id", type_=Integer)
         query = query.where(
@@ -336,12 +371,15 @@ class ItemRepository:
         *,
         limit: int | None = 50,
         before: tuple[datetime, int] | None = None,
+        text: str | None = None,
     ) -> list[int]:
         """The ids of the items ``viewer`` may see (None: anonymous), newest first.
 
         The single SQL checkpoint: it admits exactly what ``domain.audience.can_see``
         admits (the consistency suite holds the two together). ``before`` is the
-        ``(created_at, id)`` of the last item of the previous page.
+        ``(created_at, id)`` of the last item of the previous page. ``text`` keeps only
+        the items whose title, body or effective topics contain it, ignoring case;
+        ``%`` and ``_`` in it match literally.
 
         The query walks ``ix_items_created`` backwards and tests each row, so a page
         costs a few index lookups per row read; it is fast while a fair share of items
@@ -352,7 +390,11 @@ class ItemRepository:
             params["before_at"], params["before_id"] = before
         if limit is not None:
             params["page_size"] = limit
-        query = _feed_statement(viewer is None, before is not None, limit is not None)
+        if text is not None:
+            params["search_text"] = like_literal(text)
+        query = _feed_statement(
+            viewer is None, before is not None, limit is not None, text is not None
+        )
         with self._generic_plan():
             return list(self.session.scalars(query, params))
 
