@@ -419,11 +419,11 @@ class AssessmentRepository:
             row[f"{slot}_respondents"] = int(respondents)
         for assessment_id, side, factor, scale, points, count in self._sum_groups(assessment_ids):
             slot = slot_of.get(assessment_id, {}).get(side)
-            row = rows.get(assessment_id)
-            if slot is None or row is None or f"{slot}_{factor}_total" not in row:
+            summed = rows.get(assessment_id)
+            if slot is None or summed is None or f"{slot}_{factor}_total" not in summed:
                 continue  # outside the pair, or a third party on accessibility or energy
-            row[f"{slot}_{factor}_total"] += int(points) / (int(scale) - 1)
-            row[f"{slot}_{factor}_answers"] += int(count)
+            summed[f"{slot}_{factor}_total"] += int(points) / (int(scale) - 1)
+            summed[f"{slot}_{factor}_answers"] += int(count)
         values = [rows[key] for key in sorted(rows)]
         for part in _chunks(values, 2_000):
             self.session.execute(insert(ScoreSums), list(part))
