@@ -189,6 +189,59 @@ def read_public_feed(
     )
 
 
+class SearchRead(FeedRead):
+    q: str = Field(description="The search text, stripped.")
+
+
+SearchQuery = Annotated[
+    str,
+    Query(description="Text to find in titles, bodies and topics (1-200 characters)."),
+]
+
+
+@router.get(
+    "/search", response_model=SearchRead, summary="Search the items my organisation can see"
+)
+def search(
+    q: SearchQuery,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: OrgQuery = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: Annotated[str | None, Query(description="Key of the last item seen.")] = None,
+) -> SearchRead:
+    viewer = acting_org(session, actor, org)
+    text = feed.search_text(q)
+    page = feed.search_items(
+        session, viewer=viewer, text=text, limit=limit, before=_cursor(session, before)
+    )
+    return SearchRead(
+        org=viewer.key,
+        q=text,
+        items=[_summary(e) for e in page],
+        next_before=page[-1].key if len(page) == limit else None,
+    )
+
+
+@router.get("/public/search", response_model=SearchRead, summary="Search public items (no sign-in)")
+def search_public(
+    q: SearchQuery,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: Annotated[str | None, Query()] = None,
+) -> SearchRead:
+    text = feed.search_text(q)
+    page = feed.search_items(
+        session, viewer=None, text=text, limit=limit, before=_cursor(session, before)
+    )
+    return SearchRead(
+        org=None,
+        q=text,
+        items=[_summary(e) for e in page],
+        next_before=page[-1].key if len(page) == limit else None,
+    )
+
+
 def _draft(body: ItemCreate | ReshareCreate, reshare_of: str | None = None) -> ItemDraft:
     return ItemDraft(
         key=body.key,
