@@ -109,10 +109,23 @@ def feed_page(
             SharingRepository(session).item_by_key(before_key) if feed.is_key(before_key) else None
         )
         before = (item.created_at, item.id) if item else None
-    entries = feed.feed_page(session, viewer=viewer, limit=PAGE, before=before)
+    # An empty search box shows the whole feed; other bad text is named on the page.
+    q = (request.query_params.get("q") or "").strip() or None
+    search_error: InvalidInput | None = None
+    entries: list[feed.FeedEntry] = []
+    if q is None:
+        entries = feed.feed_page(session, viewer=viewer, limit=PAGE, before=before)
+    else:
+        try:
+            entries = feed.search_items(session, viewer=viewer, text=q, limit=PAGE, before=before)
+        except InvalidInput as exc:
+            search_error = exc
+            status_code = 422
     context: dict[str, Any] = {
         "nav": "feed",
         "org": org,
+        "q": q,
+        "search_problems": search_error.problems if search_error else [],
         "entries": entries,
         "next_before": entries[-1].key if len(entries) == PAGE else None,
         "form": extra.pop("form", None) or {"level": "partners"},
