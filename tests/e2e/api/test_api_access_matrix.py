@@ -163,6 +163,7 @@ def test_a_member_cannot_change_the_profile_through_the_page(world):
 PUBLIC = {
     ("GET", "/healthz"): "health check",
     ("GET", "/api/v1/public/feed"): "public items are for everyone",
+    ("GET", "/api/v1/public/search"): "searching public items is for everyone",
     ("GET", "/api/v1/responses/{token}"): "a respondent's personal link is the credential",
     ("PUT", "/api/v1/responses/{token}"): "a respondent's personal link is the credential",
 }
