@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,3 @@ class PermissionDenied(WinwinError):
 
 class Conflict(WinwinError):
     """The operation clashes with the current state (for example, a closed round)."""
-
-
-@dataclass
-class Warnings:
-    """Non-fatal findings a service hands back beside its result."""
-
-    messages: list[str] = field(default_factory=list)

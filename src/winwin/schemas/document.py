@@ -23,8 +23,6 @@ from winwin.domain.errors import InvalidInput, Problem
 
 FORMAT = "winwin/1"
 KEY_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
-LEVELS = ("secret", "direct", "partners", "circle", "network", "public")
-FACTORS = ("accessibility", "energy", "impact", "attraction")
 EXCLUSION_PATTERN = re.compile(
     r"^(competitors|org:[a-z0-9_-]{1,64}|country:[A-Z]{2}|cluster:.{1,100})$"
 )

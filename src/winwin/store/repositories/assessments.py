@@ -165,9 +165,6 @@ class AssessmentRepository:
         self.session.add(assessment)
         self.session.flush()
 
-    def new_answer(self, *, item_id: int, value: int) -> Answer:
-        return Answer(item_id=item_id, value=value)
-
     # rounds ---------------------------------------------------------------------------
     def get_by_id(self, assessment_id: int) -> Assessment | None:
         return self.session.scalar(

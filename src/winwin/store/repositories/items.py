@@ -344,9 +344,6 @@ class ItemRepository:
                 [{"item_id": i, "kind": k, "value": v, "position": p} for i, k, v, p in epart],
             )
 
-    def created_at(self, item_id: int) -> datetime | None:
-        return self.session.scalar(select(Item.created_at).where(Item.id == item_id))
-
     # the visibility checkpoint ----------------------------------------------------------
     def viewer(self, org_key: str) -> Viewer | None:
         """The viewer for an organisation key, or None when there is no such organisation."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from winwin.domain.errors import NotFound
@@ -72,9 +72,6 @@ class NetworkRepository:
     def update_orgs(self, rows: Sequence[dict[str, Any]]) -> None:
         for part in chunks(rows):
             self.session.execute(update(Organization), list(part))
-
-    def count_orgs(self) -> int:
-        return self.session.scalar(select(func.count()).select_from(Organization)) or 0
 
     # ties and competitors -------------------------------------------------------------
     def tie_set(self) -> set[tuple[str, int, int]]:
