@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from winwin.data import builtin_instrument_keys, load_builtin_instruments
 from winwin.domain import audience as policy
 from winwin.domain.errors import InvalidInput, Problem, RuleBroken
-from winwin.domain.topics import DEFAULT_SENSITIVE_TOPICS
 from winwin.schemas.document import FORMAT, NetworkDocument
+from winwin.services import feed
 from winwin.services.instruments import ensure_builtin_instruments
 from winwin.store.models import Answer, Assessment, Response
 from winwin.store.repositories.assessment_rows import AssessmentRows
@@ -29,6 +29,7 @@ from winwin.store.repositories.network import (
     SENSITIVE_TOPICS,
     NetworkRepository,
 )
+from winwin.store.repositories.sharing import SharingRepository
 
 ProgressFn = Callable[[str, int, int], None]
 THIRD_PARTY = "third-party"
@@ -66,6 +67,10 @@ def parse_time(text: str) -> datetime | None:
     except ValueError:
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
 
 
 def _duplicates(keys: list[str], section: str, what: str = "key") -> list[Problem]:
@@ -289,35 +294,23 @@ class _Importer:
             raise RuleBroken(problems[:50])
 
     def _policy_network(self) -> policy.Network:
+        """The stored network (the feed's own snapshot) with the document laid over it."""
         doc = self.doc
-        id_to_key = {row["id"]: key for key, row in self.existing_orgs.items()}
-        orgs = {
-            key: policy.Org(key=key, country=row["country"], cluster=row["cluster"])
-            for key, row in self.existing_orgs.items()
-        }
+        rows = SharingRepository(self.session).snapshot(
+            org_ids=None, item_ids=None, owner_ids=set()
+        )
         for o in doc.organizations:
-            orgs[o.key] = policy.Org(key=o.key, country=o.country, cluster=o.cluster)
-        ties = [(k, id_to_key[f], id_to_key[t]) for k, f, t in self.net.ties()]
-        ties += [(t.kind, t.from_, t.to) for t in doc.ties]
-        competitors = [(id_to_key[a], id_to_key[b]) for a, b in self.net.competitor_set()]
-        competitors += [(a, b) for a, b in doc.competitors]
-        circles = {
-            key: {id_to_key[m] for m in members}
-            for key, (_, _, members) in self.net.circles().items()
+            rows.orgs[o.key] = (o.country, o.cluster)
+        rows.ties += [(t.kind, t.from_, t.to) for t in doc.ties]
+        rows.competitors += [(a, b) for a, b in doc.competitors]
+        rows.circles.update({c.key: list(c.members) for c in doc.circles})
+        agreements: dict[tuple[str, str], list[str]] = {
+            _pair(*pair): topics for pair, topics in rows.agreements
         }
-        circles.update({c.key: set(c.members) for c in doc.circles})
-        agreements = {
-            frozenset((id_to_key[a], id_to_key[b])): topics
-            for (a, b), topics in self.net.agreements().items()
-        }
-        agreements.update({frozenset(a.between): a.secret_topics for a in doc.agreements})
-        sensitive = doc.competition_sensitive_topics
-        if sensitive is None:
-            sensitive = self.net.get_setting(SENSITIVE_TOPICS) or list(DEFAULT_SENSITIVE_TOPICS)
-        items = {row.key: row for row in self._stored_policies(id_to_key)}
+        agreements.update({_pair(*a.between): a.secret_topics for a in doc.agreements})
+        items = {row["key"]: feed.item_policy(row) for row in rows.items}
         resolved = self.resolved_items()
         for item in doc.items:
-            topics, _, _ = resolved[item.key]
             items[item.key] = policy.ItemPolicy(
                 key=item.key,
                 owner=item.owner,
@@ -326,40 +319,24 @@ class _Importer:
                     orgs=frozenset(item.audience.orgs or ()),
                     circle=item.audience.circle,
                 ),
-                topics=frozenset(topics),
+                topics=frozenset(resolved[item.key][0]),
                 exclude=tuple(policy.Exclusion.parse(e) for e in item.exclude),
                 reshare_of=item.reshare_of,
             )
+        sensitive = doc.competition_sensitive_topics
         return policy.Network.build(
-            orgs=orgs.values(),
-            ties=ties,
-            competitors=competitors,
-            circles={k: frozenset(v) for k, v in circles.items()},
-            agreements=[(tuple(sorted(pair)), frozenset(t)) for pair, t in agreements.items()],
-            sensitive_topics=frozenset(sensitive),
+            orgs=[
+                policy.Org(key, country, cluster) for key, (country, cluster) in rows.orgs.items()
+            ],
+            ties=rows.ties,
+            competitors=rows.competitors,
+            circles={k: frozenset(v) for k, v in rows.circles.items()},
+            agreements=[(pair, frozenset(t)) for pair, t in agreements.items()],
+            sensitive_topics=frozenset(
+                feed.sensitive_topics(self.session) if sensitive is None else sensitive
+            ),
             items=items.values(),
         )
-
-    def _stored_policies(self, id_to_key: dict[int, str]) -> list[policy.ItemPolicy]:
-        circle_keys = {cid: key for key, (cid, _, _) in self.net.circles().items()}
-        by_id = {row["id"]: row["key"] for row in self.stored_items.values()}
-        out = []
-        for row in self.stored_items.values():
-            out.append(
-                policy.ItemPolicy(
-                    key=row["key"],
-                    owner=id_to_key[row["owner_id"]],
-                    audience=policy.Audience(
-                        level=row["level"],
-                        orgs=frozenset(id_to_key[o] for o in row["orgs"]),
-                        circle=circle_keys.get(row["circle_id"]) if row["circle_id"] else None,
-                    ),
-                    topics=frozenset(row["topics"]),
-                    exclude=tuple(policy.Exclusion(kind, value) for kind, value in row["exclude"]),
-                    reshare_of=by_id.get(row["reshare_of_id"]) if row["reshare_of_id"] else None,
-                )
-            )
-        return out
 
     def resolved_items(self) -> dict[str, tuple[list[str], str, str]]:
         """Each document item's (topics, title, body), a reshare inheriting what it omits."""
