@@ -341,21 +341,30 @@ def nucleolus_of_table(values: FloatArray) -> FloatArray:
         if tight.size == 0:  # numerical fallback: the coalitions at the maximal excess
             excess = v[rows] - incidence[rows] @ x
             tight = rows[excess >= t - 1e-9 * max(1.0, abs(t))]
+        # Only rows that raise the rank are fixed: a tight coalition in the span of the
+        # fixed ones has its excess decided already, and its right-hand side, carried
+        # through floating point, could make the next programme inconsistent.
+        rank = _rank(np.array(fixed_rows))
         for k in tight.tolist():
-            fixed_rows.append(incidence[k])
-            fixed_values.append(float(v[k] - t))
+            if _rank(np.array([*fixed_rows, incidence[k]])) > rank:
+                fixed_rows.append(incidence[k])
+                fixed_values.append(float(v[k] - t))
+                rank += 1
         free[tight] = False
-        _, singular, basis = np.linalg.svd(np.array(fixed_rows), full_matrices=False)
-        rank = int(np.sum(singular > 1e-9 * singular[0]))
         if rank >= n:
             break
-        basis = basis[:rank]
+        basis = np.linalg.svd(np.array(fixed_rows), full_matrices=False)[2][:rank]
         rest = np.flatnonzero(free)
         residual = incidence[rest] - (incidence[rest] @ basis.T) @ basis
         free[rest[np.linalg.norm(residual, axis=1) < 1e-9]] = False
         if not free.any():
             break
     return x
+
+
+def _rank(rows: FloatArray) -> int:
+    singular = np.linalg.svd(rows, compute_uv=False)
+    return int(np.sum(singular > 1e-9 * singular[0]))
 
 
 def nucleolus(game: Game) -> FloatArray:

@@ -18,21 +18,20 @@ Rounds are compared as strings, character by character by code point (so
 greatest is the latest. Name rounds so that they sort: ``2026-Q1``, ``2026-03``.
 
 The whole network is scored in one pass without reading a single answer: the store keeps
-each round's sum and count of normalised answers per side and factor
-(``side_factor_sums``, refreshed after every write of answers), and those few rows per
-round go through the vectorised functions of ``winwin.domain.score``.
+each round's sum and count of normalised answers per side and factor (``score_sums``,
+refreshed after every write of answers), the database hands back one row of factor means
+per round, and those go through the vectorised functions of ``winwin.domain.score``
+into a ``NetworkScores`` table.
 """
 
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import math
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +46,7 @@ from winwin.domain.score import (
     SideScore,
     side_scores_array,
 )
+from winwin.store.db import without_gc_pauses
 from winwin.store.repositories.assessments import AssessmentRepository, ScoreInputs
 from winwin.store.repositories.network import NetworkRepository
 
@@ -121,115 +121,159 @@ class RelationshipScore:
         return x - y
 
 
-def _scores_from_inputs(inputs: ScoreInputs) -> list[RelationshipScore]:
-    rounds = inputs.rounds
-    if not rounds:
-        return []
-    # The factor value is the mean of the normalised answers, exactly as
-    # winwin.domain.score.factor_values defines it: total / count, NaN when unmeasured.
-    measured = inputs.answers > 0
-    values = np.full(inputs.totals.shape, np.nan)
-    values[measured] = inputs.totals[measured] / inputs.answers[measured]
-    side_values = values[:, :_OUTSIDE, :].reshape(-1, len(FACTORS))
-    flat_s, flat_lever, flat_gain = side_scores_array(side_values)
-    s = flat_s.reshape(len(rounds), 2)
-    lever = flat_lever.reshape(len(rounds), 2)
-    gain = flat_gain.reshape(len(rounds), 2)
-    # Respondents per round and slot: every response counts, answered items or not.
-    counts = inputs.respondents
-    outside_answered = np.asarray(measured[:, _OUTSIDE].any(axis=1), dtype=bool)
+class NetworkScores(Sequence[RelationshipScore]):
+    """The scores of many relationships, computed for all of them at once and kept as columns.
 
-    # Plain Python numbers once, for the whole network, rather than cell by cell: per
-    # round and side (a, e, i, t, S, gain), then the outside view's (i, t), then R.
-    both = (counts[:, _A] > 0) & (counts[:, _B] > 0)
-    # R = sqrt(S_a * S_b) as relationship_score computes it (IEEE sqrt is exact-rounded).
-    r_values = np.where(both, np.sqrt(s[:, 0] * s[:, 1]), np.nan)
-    side_list = _plain(np.concatenate([values[:, :_OUTSIDE], s[..., None], gain[..., None]], 2))
-    outside_list = _plain(values[:, _OUTSIDE, FACTOR_INDEX["impact"] :])
-    r_list = _plain(r_values)
-    lever_list = np.array(FACTORS, dtype=object)[lever].tolist()
-    count_list = counts.tolist()
-    answered_list = [bool(x) for x in outside_answered.tolist()]
-    new = object.__new__
-    result: list[RelationshipScore] = []
-    with _without_gc_pauses():
-        for row, side_row, levers, (n_a, n_b, n_outside), answered, outside_row, r_value in zip(
-            rounds,
-            side_list,
-            lever_list,
-            count_list,
-            answered_list,
-            outside_list,
-            r_list,
-            strict=True,
-        ):
-            a_key, b_key = row.a_key, row.b_key
-            pair: list[SideScore | None] = [None, None]
-            for column, responded in ((_A, n_a), (_B, n_b)):
-                if responded:
-                    a, e, i, t, score, gain_value = side_row[column]
-                    side = pair[column] = new(SideScore)
-                    side.__dict__.update(
-                        accessibility=a,
-                        energy=e,
-                        impact=i,
-                        attraction=t,
-                        score=score,
-                        lever=levers[column],
-                        gain=gain_value,
-                    )
-            outside = None
-            if answered:
-                outside = new(OutsideView)
-                outside.__dict__.update(impact=outside_row[0], attraction=outside_row[1])
-            between = (a_key, b_key) if a_key <= b_key else (b_key, a_key)
-            sides = {a_key: pair[0], b_key: pair[1]}
-            made = new(RelationshipScore)
-            made.__dict__.update(
-                between=between,
-                round=row.round,
-                score=r_value,
-                sides={between[0]: sides[between[0]], between[1]: sides[between[1]]},
-                outside_view=outside,
-                respondents={a_key: n_a, b_key: n_b, THIRD_PARTY: n_outside},
-                instrument=row.instrument,
-                status=row.status,
-                assessment_id=row.id,
-            )
-            result.append(made)
-    result.sort(key=lambda x: (x.between, x.round))
-    return result
-
-
-def _plain(array: npt.NDArray[np.float64]) -> list[Any]:
-    """The array as nested lists of Python floats, NaN as ``None``."""
-    objects = array.astype(object)
-    objects[np.isnan(array)] = None
-    return list(objects.tolist())
-
-
-@contextmanager
-def _without_gc_pauses() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while a network's scores are built.
-
-    Building tens of thousands of small objects at once triggers collections that walk
-    every live object, again and again; the objects built here hold no reference
-    cycles, so those passes find nothing. The collector is switched back on afterwards
-    (unless it was off already), and the objects are freed by reference counting as
-    usual.
+    Every number is worked out when the table is made, in one vectorised pass over the
+    rounds' factor means: both sides' ``S``, lever and gain through
+    ``winwin.domain.score.side_scores_array``, ``R`` and the outside view. Rows are in the
+    order of the pair of keys, then round. A ``RelationshipScore`` is made for a row when
+    it is read (by index, slice or iteration; iterating makes them all once and keeps
+    them), so a caller that only needs the columns, or a few rows, does not pay for tens
+    of thousands of Python objects.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, inputs: ScoreInputs) -> None:
+        n = len(inputs)
+        self._inputs = inputs
+        means = inputs.means
+        flat_s, flat_lever, flat_gain = side_scores_array(
+            means[:, :_OUTSIDE, :].reshape(-1, len(FACTORS))
+        )
+        #: ``S`` of sides a and b (the pair's ``a_id`` and ``b_id``), their lever as a
+        #: column index into ``FACTORS`` and its gain: ``(n, 2)`` each.
+        self.side_scores = flat_s.reshape(n, 2)
+        self.levers = flat_lever.reshape(n, 2)
+        self.gains = flat_gain.reshape(n, 2)
+        counts = inputs.respondents
+        both = (counts[:, _A] > 0) & (counts[:, _B] > 0)
+        # R = sqrt(S_a * S_b) as relationship_score computes it (IEEE sqrt is exact-rounded).
+        #: ``R`` of every row, NaN where a side has not answered.
+        self.scores = np.where(
+            both, np.sqrt(self.side_scores[:, 0] * self.side_scores[:, 1]), np.nan
+        )
+        outside = means[:, _OUTSIDE, FACTOR_INDEX["impact"] :]
+        self._outside_measured = np.asarray(~np.isnan(outside).all(axis=1), dtype=bool)
+        a_keys = np.array(inputs.a_keys, dtype=str)
+        b_keys = np.array(inputs.b_keys, dtype=str)
+        a_first = a_keys <= b_keys
+        first = np.where(a_first, a_keys, b_keys)
+        second = np.where(a_first, b_keys, a_keys)
+        # NumPy compares these strings by code point, as Python does.
+        self._order = np.lexsort((np.array(inputs.rounds, dtype=str), second, first))
+        self._made: list[RelationshipScore] | None = None
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> RelationshipScore: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RelationshipScore]: ...
+
+    def __getitem__(self, index: int | slice) -> RelationshipScore | list[RelationshipScore]:
+        if self._made is not None:
+            return self._made[index]
+        if isinstance(index, slice):
+            return self._make(self._order[index])
+        if not -len(self) <= index < len(self):
+            raise IndexError("score index out of range")
+        return self._make(self._order[[index]])[0]
+
+    def __iter__(self) -> Iterator[RelationshipScore]:
+        if self._made is None:
+            self._made = self._make(self._order)
+        return iter(self._made)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, NetworkScores | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"<NetworkScores of {len(self)} relationship rounds>"
+
+    def _make(self, rows: npt.NDArray[np.intp]) -> list[RelationshipScore]:
+        """``RelationshipScore`` objects for these rows, in this order."""
+        inputs = self._inputs
+        means = inputs.means[rows]
+        # Plain Python numbers once, for all the rows, rather than cell by cell: per row
+        # and side (a, e, i, t, S, gain), then the outside view's (i, t), then R.
+        side_list = np.concatenate(
+            [means[:, :_OUTSIDE], self.side_scores[rows, :, None], self.gains[rows, :, None]],
+            axis=2,
+        ).tolist()
+        outside_list = means[:, _OUTSIDE, FACTOR_INDEX["impact"] :].tolist()
+        r_list = self.scores[rows].tolist()
+        lever_list = np.array(FACTORS, dtype=object)[self.levers[rows]].tolist()
+        count_list = inputs.respondents[rows].tolist()
+        answered_list = self._outside_measured[rows].tolist()
+        ids = inputs.ids.tolist()
+        rounds, a_keys, b_keys = inputs.rounds, inputs.a_keys, inputs.b_keys
+        instruments, statuses = inputs.instruments, inputs.statuses
+        new = object.__new__
+        made: list[RelationshipScore] = []
+        with without_gc_pauses():
+            for at, side_row, levers, (n_a, n_b, n_outside), answered, outside_row, r in zip(
+                rows.tolist(),
+                side_list,
+                lever_list,
+                count_list,
+                answered_list,
+                outside_list,
+                r_list,
+                strict=True,
+            ):
+                a_key, b_key = a_keys[at], b_keys[at]
+                pair: list[SideScore | None] = [None, None]
+                for column, responded in ((_A, n_a), (_B, n_b)):
+                    if responded:
+                        a, e, i, t, score, gain = side_row[column]
+                        side = pair[column] = new(SideScore)
+                        # NaN (x != x) is a factor nobody answered: None in the result.
+                        side.__dict__.update(
+                            accessibility=a if a == a else None,
+                            energy=e if e == e else None,
+                            impact=i if i == i else None,
+                            attraction=t if t == t else None,
+                            score=score,
+                            lever=levers[column],
+                            gain=gain,
+                        )
+                outside = None
+                if answered:
+                    impact, attraction = outside_row
+                    outside = new(OutsideView)
+                    outside.__dict__.update(
+                        impact=impact if impact == impact else None,
+                        attraction=attraction if attraction == attraction else None,
+                    )
+                if a_key <= b_key:
+                    between, sides = (a_key, b_key), {a_key: pair[0], b_key: pair[1]}
+                else:
+                    between, sides = (b_key, a_key), {b_key: pair[1], a_key: pair[0]}
+                score_of = new(RelationshipScore)
+                score_of.__dict__.update(
+                    between=between,
+                    round=rounds[at],
+                    score=r if r == r else None,
+                    sides=sides,
+                    outside_view=outside,
+                    respondents={a_key: n_a, b_key: n_b, THIRD_PARTY: n_outside},
+                    instrument=instruments[at],
+                    status=statuses[at],
+                    assessment_id=ids[at],
+                )
+                made.append(score_of)
+        return made
 
 
 def score_relationships(
     session: Session, *, round: str | None = None, org_ids: Sequence[int] | None = None
-) -> list[RelationshipScore]:
+) -> NetworkScores:
     """Score every relationship: in ``round`` when given, else in its latest round.
 
     With ``round``, only relationships assessed in that round appear; with ``org_ids``,
@@ -241,11 +285,11 @@ def score_relationships(
     if round is not None and "\x00" in round:
         raise InvalidInput(Problem("round", "must not contain NUL characters"))
     if org_ids is not None and not org_ids:
-        return []
+        return NetworkScores(ScoreInputs.empty())
     inputs = AssessmentRepository(session).score_inputs(
         round=round, latest=round is None, org_ids=org_ids
     )
-    return _scores_from_inputs(inputs)
+    return NetworkScores(inputs)
 
 
 CSV_COLUMNS = (
@@ -308,11 +352,11 @@ def results_csv(scores: Sequence[RelationshipScore]) -> str:
     return buffer.getvalue()
 
 
-def scores_of_orgs(session: Session, *, org_ids: list[int]) -> list[RelationshipScore]:
+def scores_of_orgs(session: Session, *, org_ids: list[int]) -> NetworkScores:
     """Every round of every relationship that one of these organisations is in."""
     if not org_ids:
-        return []
-    return _scores_from_inputs(AssessmentRepository(session).score_inputs(org_ids=org_ids))
+        return NetworkScores(ScoreInputs.empty())
+    return NetworkScores(AssessmentRepository(session).score_inputs(org_ids=org_ids))
 
 
 @dataclass(frozen=True)
@@ -348,7 +392,7 @@ def relationship_detail(session: Session, *, between: tuple[str, str]) -> Relati
         raise NotFound(f"no assessment round between '{first}' and '{second}'")
     orgs = [net.get_or_raise(first), net.get_or_raise(second)]
     inputs = AssessmentRepository(session).score_inputs(pair=(orgs[0].id, orgs[1].id))
-    history = _scores_from_inputs(inputs)
+    history = list(NetworkScores(inputs))
     if not history:
         raise NotFound(f"no assessment round between '{first}' and '{second}'")
     return RelationshipDetail(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -68,3 +69,21 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def without_gc_pauses() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while many small objects are made at once.
+
+    Reading or building tens of thousands of rows triggers collections that walk every
+    live object, again and again; rows and result objects hold no reference cycles, so
+    those passes find nothing. The collector is switched back on afterwards (unless it
+    was off already), and the objects are freed by reference counting as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -5,14 +5,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import (
     ColumnElement,
+    Double,
     and_,
     case,
+    cast,
     delete,
     exists,
     func,
@@ -22,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from winwin.store.db import without_gc_pauses
 from winwin.store.models import (
     Answer,
     Assessment,
@@ -36,6 +39,8 @@ from winwin.store.models.assessment import ScoreSums
 
 FACTOR_CODES = {"accessibility": 0, "energy": 1, "impact": 2, "attraction": 3}
 SLOTS = ("a", "b", "outside")
+# The factors third parties answer (the outside view).
+OUTSIDE_FACTORS = ("impact", "attraction")
 # The numeric columns of score_sums, in the order the score reads them.
 SUM_COLUMNS = tuple(
     f"{slot}_{name}"
@@ -45,7 +50,7 @@ SUM_COLUMNS = tuple(
         *(
             f"{factor}_{kind}"
             for factor in FACTOR_CODES
-            if slot != "outside" or factor in ("impact", "attraction")
+            if slot != "outside" or factor in OUTSIDE_FACTORS
             for kind in ("total", "answers")
         ),
     )
@@ -308,26 +313,33 @@ class AssessmentRepository:
         pair: tuple[int, int] | None = None,
         org_ids: Sequence[int] | None = None,
     ) -> ScoreInputs:
-        """Everything the score needs for the selected rounds, as arrays.
+        """Everything the score needs for the selected rounds, as columns.
 
-        Three queries: the selected rounds, their factor sums (``side_factor_sums``, at
-        most twelve rows per round, kept in step with the answers by ``refresh_sums``)
-        and their responses counted per side. No answer row is read.
+        One query over the selected rounds joined to their ``score_sums`` row; the
+        database divides each factor's total by its count, so each round arrives as its
+        respondents per slot and its ten factor means. No answer row is read.
         """
         where = self._selection(round=round, latest=latest, pair=pair, org_ids=org_ids)
         a_org, b_org = aliased(Organization), aliased(Organization)
-        sums = [func.coalesce(getattr(ScoreSums, name), 0) for name in SUM_COLUMNS]
-        rows = self._fetch(
+        numbers: list[ColumnElement[Any]] = []
+        for slot in SLOTS:
+            numbers.append(func.coalesce(getattr(ScoreSums, f"{slot}_respondents"), 0))
+            for factor in FACTOR_CODES:
+                if slot == "outside" and factor not in OUTSIDE_FACTORS:
+                    continue
+                total = cast(getattr(ScoreSums, f"{slot}_{factor}_total"), Double)
+                answers = func.nullif(getattr(ScoreSums, f"{slot}_{factor}_answers"), 0)
+                # -1 marks an unmeasured factor (no row, or no answers): means are 0..1.
+                numbers.append(func.coalesce(total / answers, -1.0))
+        stmt = (
             select(
                 Assessment.id,
                 Assessment.round,
                 a_org.key,
                 b_org.key,
-                Assessment.a_id,
-                Assessment.b_id,
                 Instrument.key,
                 Assessment.status,
-                *sums,
+                *numbers,
             )
             .join(a_org, a_org.id == Assessment.a_id)
             .join(b_org, b_org.id == Assessment.b_id)
@@ -335,34 +347,35 @@ class AssessmentRepository:
             .outerjoin(ScoreSums, ScoreSums.assessment_id == Assessment.id)
             .where(*where)
         )
-        head = len(RoundRow._fields)
-        # The numbers go into one float array in a single pass; the counts stay exact
-        # there (far below 2**53) and come back out as integers.
-        numbers = np.fromiter(
-            itertools.chain.from_iterable(row[head:] for row in rows),
-            dtype=np.float64,
-            count=len(rows) * len(SUM_COLUMNS),
-        ).reshape(len(rows), len(SUM_COLUMNS))
+        with without_gc_pauses():  # one row of plain numbers per round: no cycles
+            rows = self._fetch(stmt)
         n = len(rows)
+        if not n:
+            return ScoreInputs.empty()
+        columns = list(zip(*rows, strict=True))
+        ids, rounds, a_keys, b_keys, instruments, statuses = columns[:6]
+        table = np.array(columns[6:], dtype=np.float64).T  # (n, 13)
         respondents = np.zeros((n, 3), dtype=np.int64)
-        totals = np.zeros((n, 3, len(FACTOR_CODES)))
-        answers = np.zeros((n, 3, len(FACTOR_CODES)), dtype=np.int64)
-        for column, name in enumerate(SUM_COLUMNS):
-            slot, _, rest = name.partition("_")
-            at = SLOTS.index(slot)
-            if rest == "respondents":
-                respondents[:, at] = numbers[:, column]
-                continue
-            factor, _, kind = rest.rpartition("_")
-            if kind == "total":
-                totals[:, at, FACTOR_CODES[factor]] = numbers[:, column]
-            else:
-                answers[:, at, FACTOR_CODES[factor]] = numbers[:, column]
+        means = np.full((n, 3, len(FACTOR_CODES)), -1.0)
+        at = 0
+        for slot_index, slot in enumerate(SLOTS):
+            respondents[:, slot_index] = table[:, at]
+            at += 1
+            for factor, code in FACTOR_CODES.items():
+                if slot == "outside" and factor not in OUTSIDE_FACTORS:
+                    continue
+                means[:, slot_index, code] = table[:, at]
+                at += 1
+        means[means < 0] = np.nan
         return ScoreInputs(
-            rounds=[RoundRow._make(row[:head]) for row in rows],
+            ids=np.array(ids, dtype=np.int64),
+            rounds=list(rounds),
+            a_keys=list(a_keys),
+            b_keys=list(b_keys),
+            instruments=list(instruments),
+            statuses=list(statuses),
             respondents=respondents,
-            totals=totals,
-            answers=answers,
+            means=means,
         )
 
     def _fetch(self, stmt: Any) -> list[Any]:
@@ -483,34 +496,41 @@ def _int_array(rows: list[Any], columns: int) -> npt.NDArray[np.int64]:
     return flat.reshape(len(rows), columns)
 
 
-class RoundRow(NamedTuple):
-    """One selected round of one relationship (pair stored with ``a_id < b_id``)."""
-
-    id: int
-    round: str
-    a_key: str
-    b_key: str
-    a_id: int
-    b_id: int
-    instrument: str
-    status: str
-
-
 @dataclass(frozen=True)
 class ScoreInputs:
-    """The stored sums behind a set of scores, aligned with ``rounds`` (``score_inputs``).
+    """The stored sums behind a set of scores, as columns aligned by row (``score_inputs``).
 
-    The second axis is the slot: 0 and 1 for the pair's sides ``a_id`` and ``b_id``, 2
-    for the third parties; the third is the factor (0..3 in the order A, E, I, T).
-    ``respondents`` counts responses, ``answers`` the answers on a factor's items and
-    ``totals`` sums their normalised values. Third parties' accessibility and energy are
-    always zero.
+    One row per selected round of one relationship, the pair stored with ``a_id < b_id``.
+    ``respondents`` counts responses per slot: 0 and 1 for the pair's sides ``a_id`` and
+    ``b_id``, 2 for the third parties. ``means`` holds each slot's factor values (the mean
+    of the normalised answers) in the order A, E, I, T, NaN when nobody answered that
+    factor; third parties' accessibility and energy are always NaN.
     """
 
-    rounds: list[RoundRow]
+    ids: npt.NDArray[np.int64]  # (n,)
+    rounds: list[str]
+    a_keys: list[str]
+    b_keys: list[str]
+    instruments: list[str]
+    statuses: list[str]
     respondents: npt.NDArray[np.int64]  # (n, 3)
-    totals: npt.NDArray[np.float64]  # (n, 3, 4)
-    answers: npt.NDArray[np.int64]  # (n, 3, 4)
+    means: npt.NDArray[np.float64]  # (n, 3, 4)
+
+    @classmethod
+    def empty(cls) -> ScoreInputs:
+        return cls(
+            ids=np.zeros(0, dtype=np.int64),
+            rounds=[],
+            a_keys=[],
+            b_keys=[],
+            instruments=[],
+            statuses=[],
+            respondents=np.zeros((0, 3), dtype=np.int64),
+            means=np.zeros((0, 3, len(FACTOR_CODES))),
+        )
+
+    def __len__(self) -> int:
+        return len(self.rounds)
 
 
-__all__ = ["AssessmentRepository", "InstrumentRepository", "RoundRow", "ScoreInputs"]
+__all__ = ["AssessmentRepository", "InstrumentRepository", "ScoreInputs"]
