@@ -14,6 +14,8 @@ from winwin.cli.context import err, print_json, state
 from winwin.domain.errors import InvalidInput, Problem
 from winwin.services import assessments as rounds
 from winwin.services.scoring import RelationshipScore, score_relationships
+from winwin.settings import Settings
+from winwin.web.mail import answer_link, answer_mail_values, deliver_link
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -146,9 +148,19 @@ def round_invite(
     respondent: str | None = typer.Option(None, "--respondent", help="Default: email or name."),
     locale: str | None = typer.Option(None, "--locale", help="fi or en: the form's language."),
     base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", metavar="URL"),
+    mail: bool = typer.Option(
+        False, "--mail", help="Also mail the link to --email (needs WINWIN_MAIL_SERVER)."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the link as JSON."),
 ) -> None:
     """Invite one respondent; prints their personal link (shown only this once)."""
+    settings = Settings()
+    if mail and not email:
+        raise InvalidInput(Problem("--email", "is needed to mail the link"))
+    if mail and not settings.mail_server:
+        raise InvalidInput(
+            Problem("--mail", "needs a mail server: set WINWIN_MAIL_SERVER=host[:port]")
+        )
     invitee = rounds.Invitee(
         side=side, respondent=respondent, name=name, email=email, locale=locale
     )
@@ -156,14 +168,27 @@ def round_invite(
         (issued,) = rounds.invite_respondents(
             session, actor=None, round_id=round_id, invitees=[invitee]
         )
-    link = f"{base_url.rstrip('/')}/answer/{issued.token}"
-    if issued.invitation.locale:
-        link += f"?lang={issued.invitation.locale}"
+        current = rounds.get_round(session, actor=None, round_id=round_id)
+    link = answer_link(base_url, issued)
+    mailed = False
+    if mail:  # after the commit: the link works by the time it arrives
+        mailed = deliver_link(
+            settings,
+            kind="answer",
+            to=issued.invitation.email or "",
+            link=link,
+            locale=issued.invitation.locale or "en",
+            values=answer_mail_values(current),
+            log_when_unsent=False,
+        )
+        if not mailed:
+            err.print(f"could not mail the link to {issued.invitation.email}; pass it on yourself")
     document = {
         "respondent": issued.invitation.respondent,
         "side": issued.invitation.side,
         "token": issued.token,
         "link": link,
+        "mailed": mailed,
     }
     if json_out:
         print_json(document)

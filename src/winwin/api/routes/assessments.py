@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
@@ -21,6 +21,8 @@ from winwin.services import instruments as instrument_service
 from winwin.services import scoring
 from winwin.services.access import Actor, accessible_org_ids, can_access_org
 from winwin.store.repositories.network import NetworkRepository
+from winwin.web.mail import answer_link, mail_answer_links, will_mail
+from winwin.web.templating import request_locale
 
 router = APIRouter(tags=["assessments"])
 
@@ -101,6 +103,10 @@ class IssuedInvitationRead(BaseModel):
     invitation: InvitationRead
     token: str = Field(description="Shown once; the link is /answer/{token}[?lang=fi|en]")
     link: str
+    mailed: bool = Field(
+        description="True when the link is being mailed to the invitation's address "
+        "(it has one and the server has a mail server); otherwise pass the link on yourself"
+    )
 
 
 class FormItemRead(BaseModel):
@@ -270,6 +276,7 @@ def invite(
     request: Request,
     actor: CurrentUser,
     session: SessionDep,
+    background: BackgroundTasks,
 ) -> list[IssuedInvitationRead]:
     issued = rounds.invite_respondents(
         session,
@@ -277,13 +284,22 @@ def invite(
         round_id=round_id,
         invitees=[rounds.Invitee(**i.model_dump()) for i in body.invitees],
     )
-    base = str(request.base_url).rstrip("/")
+    settings = request.app.state.settings
+    base = str(request.base_url)
+    background.add_task(
+        mail_answer_links,
+        settings,
+        rounds.get_round(session, actor=actor, round_id=round_id),
+        issued,
+        base=base,
+        locale=request_locale(request),
+    )
     return [
         IssuedInvitationRead(
             invitation=InvitationRead(**vars(i.invitation)),
             token=i.token,
-            link=f"{base}/answer/{i.token}"
-            + (f"?lang={i.invitation.locale}" if i.invitation.locale else ""),
+            link=answer_link(base, i),
+            mailed=will_mail(settings, i),
         )
         for i in issued
     ]

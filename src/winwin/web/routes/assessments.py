@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -36,7 +36,8 @@ from winwin.web.dashboard import dashboard_panel
 from winwin.web.deps import CurrentOrg
 from winwin.web.i18n import LOCALES
 from winwin.web.i18n import gettext as _
-from winwin.web.templating import LANG_COOKIE, render
+from winwin.web.mail import answer_link, mail_answer_links, will_mail
+from winwin.web.templating import LANG_COOKIE, render, request_locale
 
 router = APIRouter()
 
@@ -271,12 +272,6 @@ def answer_get(
         )
         return response
     return _answer_page(request, form, token)
-
-
-def answer_link(base: str, issued: rounds.IssuedInvitation) -> str:
-    """The personal link, in the invitation's language when it has one."""
-    link = f"{base}/answer/{issued.token}"
-    return f"{link}?lang={issued.invitation.locale}" if issued.invitation.locale else link
 
 
 @router.post("/answer/{token}", name="answer_post")
@@ -632,7 +627,10 @@ def _round_page(
             "current": current,
             "opened_by": opener.name if opener else None,
             "can_manage": manage,
-            "issued": [(i, answer_link(base, i)) for i in issued or []],
+            "issued": [
+                (i, answer_link(base, i), will_mail(request.app.state.settings, i))
+                for i in issued or []
+            ],
             "error": error,
             "values": values or {},
             **PROBLEM_CONTEXT,
@@ -650,7 +648,11 @@ def round_page(
 
 @router.post("/rounds/{round_id}/invitations", name="invite")
 async def invite(
-    round_id: int, request: Request, actor: CurrentUser, session: SessionDep
+    round_id: int,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    background: BackgroundTasks,
 ) -> Response:
     form = await request.form()
     values = {k: str(form.get(k) or "").strip() for k in ("side", "name", "email", "locale")}
@@ -671,6 +673,14 @@ async def invite(
     except InvalidInput as exc:
         session.rollback()
         return _round_page(request, session, actor, round_id, error=exc, values=values)
+    background.add_task(
+        mail_answer_links,
+        request.app.state.settings,
+        rounds.get_round(session, actor=actor, round_id=round_id),
+        issued,
+        base=str(request.base_url),
+        locale=request_locale(request),
+    )
     return _round_page(request, session, actor, round_id, issued=issued)
 
 

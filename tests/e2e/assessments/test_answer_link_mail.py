@@ -1,0 +1,200 @@
+"""Personal answer links go out by mail, through a real SMTP server, from every door.
+
+The mail leaves after the invitation is committed; a respondent without an address, or a
+server without a mail server, still gets the link on screen; a mail server that cannot
+be reached never undoes the invitation and never writes the link to the log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+
+from e2e.assessments.conftest import World, seed
+from e2e.assessments.test_assessment_pages import csrf
+from support.smtp import Inbox, smtp_server
+from winwin.settings import Settings
+from winwin.store.db import session_factory, unit_of_work
+from winwin.store.models import Invitation
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    with smtp_server() as server:
+        yield server
+
+
+def _world(engine: Engine, db_url: str, mail_server: str | None) -> Iterator[World]:
+    from winwin.api.app import create_app
+
+    tokens, emails = seed(engine)
+    settings = Settings(database_url=db_url, secret_key="test-secret", mail_server=mail_server)
+    app = create_app(settings)
+    with TestClient(app) as client:
+        yield World(client=client, engine=engine, tokens=tokens, emails=emails)
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def mailing(engine: Engine, db_url: str, inbox: Inbox) -> Iterator[World]:
+    yield from _world(engine, db_url, inbox.address)
+
+
+def _open(world: World) -> int:
+    made = world.call(
+        "fac", "POST", "/api/v1/rounds", json={"between": ["pakkaus", "kuusi"], "round": "2026-Q2"}
+    )
+    assert made.status_code == 201, made.text
+    return int(made.json()["id"])
+
+
+def _invitations(engine: Engine) -> int:
+    with unit_of_work(session_factory(engine)) as session:
+        return int(session.scalar(select(func.count()).select_from(Invitation)) or 0)
+
+
+def test_the_api_mails_each_invitee_with_an_address_their_own_link(mailing, inbox):
+    round_id = _open(mailing)
+    issued = mailing.client.post(
+        f"/api/v1/rounds/{round_id}/invitations",
+        json={
+            "invitees": [
+                {"side": "kuusi", "name": "Anna", "email": "anna@kuusi.fi", "locale": "fi"},
+                {"side": "pakkaus", "name": "Pekka", "email": "pekka@pakkaus.fi"},
+                {"side": "third-party", "name": "No address"},
+            ]
+        },
+        headers={"Accept-Language": "en", **mailing.headers("fac")},
+    )
+    assert issued.status_code == 201, issued.text
+    body = issued.json()
+    assert [i["mailed"] for i in body] == [True, True, False]
+    mails = {m["To"]: m for m in inbox.wait_for(2)}
+    assert set(mails) == {"anna@kuusi.fi", "pekka@pakkaus.fi"}
+
+    anna, pekka = mails["anna@kuusi.fi"], mails["pekka@pakkaus.fi"]
+    # Anna's invitation asks for Finnish; Pekka gets the inviter's language.
+    assert anna["Subject"] == "Henkilökohtainen linkkisi arviointiin: Kuusi Oy ja Pakkaus Oy"
+    assert "kierros 2026-Q2" in anna.get_content()
+    assert pekka["Subject"] == "Your personal link to the assessment of Kuusi Oy and Pakkaus Oy"
+    assert "round 2026-Q2" in pekka.get_content()
+    for mail, issued_one in ((anna, body[0]), (pekka, body[1])):
+        assert issued_one["link"] in mail.get_content()
+        # Each mail carries only its own link, and the link opens that person's form.
+        others = [i["token"] for i in body if i is not issued_one]
+        assert not any(token in mail.get_content() for token in others)
+        form = mailing.call(None, "GET", f"/api/v1/responses/{issued_one['token']}")
+        assert form.status_code == 200
+        assert form.json()["side"] == issued_one["invitation"]["side"]
+    assert len(inbox.messages) == 2  # nothing for the invitee without an address
+
+
+def test_the_round_page_says_which_links_were_mailed(mailing, inbox):
+    round_id = _open(mailing)
+    token = csrf(mailing.client.get("/login", headers={"Accept-Language": "en"}).text)
+    headers = {"Accept-Language": "en", **mailing.headers("fac")}
+    page = mailing.client.post(
+        f"/rounds/{round_id}/invitations",
+        data={"csrf_token": token, "side": "kuusi", "name": "Anna", "email": "anna@kuusi.fi"},
+        headers=headers,
+    )
+    assert page.status_code == 200, page.text
+    assert "mailed to anna@kuusi.fi" in page.text
+    (link,) = re.findall(r'class="token answer-link"[^>]*>([^<]+)</code>', page.text)
+    (mail,) = inbox.wait_for(1)
+    assert mail["To"] == "anna@kuusi.fi"
+    assert link in mail.get_content()
+
+    unmailed = mailing.client.post(
+        f"/rounds/{round_id}/invitations",
+        data={"csrf_token": token, "side": "pakkaus", "name": "Pekka"},
+        headers=headers,
+    )
+    assert "not mailed: send it yourself" in unmailed.text
+    assert len(inbox.wait_for(2, timeout=0.5)) == 1
+
+
+def test_a_refused_invitation_mails_nothing_and_stores_nothing(mailing, inbox):
+    round_id = _open(mailing)
+    refused = mailing.call(
+        "fac",
+        "POST",
+        f"/api/v1/rounds/{round_id}/invitations",
+        json={
+            "invitees": [
+                {"side": "kuusi", "name": "Anna", "email": "anna@kuusi.fi"},
+                {"side": "lab", "name": "Outsider", "email": "x@lab.fi"},
+            ]
+        },
+    )
+    assert refused.status_code == 422
+    assert "invitees[1].side" in refused.text
+    assert inbox.wait_for(1, timeout=0.5) == []
+    assert _invitations(mailing.engine) == 0
+
+
+def test_an_unreachable_mail_server_keeps_the_invitation_and_keeps_the_link_out_of_logs(
+    engine, db_url, caplog
+):
+    # A port nobody listens on: the connection is refused at once.
+    world = _world(engine, db_url, "127.0.0.1:9")
+    mailing = next(world)
+    try:
+        round_id = _open(mailing)
+        with caplog.at_level(logging.ERROR, logger="winwin.mail"):
+            issued = mailing.call(
+                "fac",
+                "POST",
+                f"/api/v1/rounds/{round_id}/invitations",
+                json={"invitees": [{"side": "kuusi", "name": "A", "email": "a@kuusi.fi"}]},
+            )
+        assert issued.status_code == 201, issued.text
+        (one,) = issued.json()
+        assert "could not mail the answer link to a@kuusi.fi" in caplog.text
+        assert one["token"] not in caplog.text
+        assert mailing.call(None, "GET", f"/api/v1/responses/{one['token']}").status_code == 200
+    finally:
+        world.close()
+
+
+def test_the_command_line_mails_the_link_when_asked(cli, inbox, monkeypatch):
+    doc = {
+        "format": "winwin/1",
+        "organizations": [{"key": k, "name": f"{k.title()} Oy"} for k in ("kuusi", "pakkaus")],
+    }
+    assert cli("import", "-", stdin=json.dumps(doc)).code == 0
+    round_id = cli("round", "open", "kuusi", "pakkaus", "--round", "r1", "--json").json()["id"]
+
+    no_server = cli(
+        "round", "invite", str(round_id), "--side", "kuusi", "--email", "a@k.fi", "--mail"
+    )
+    assert (
+        no_server.code == 2 and "--mail" in no_server.err and "WINWIN_MAIL_SERVER" in no_server.err
+    )
+    monkeypatch.setenv("WINWIN_MAIL_SERVER", inbox.address)
+    no_address = cli("round", "invite", str(round_id), "--side", "kuusi", "--mail")
+    assert no_address.code == 2 and "--email" in no_address.err
+    assert cli("round", "list", "--json").json()["rounds"][0]["invitations"] == []
+
+    sent = cli(
+        "round", "invite", str(round_id), "--side", "kuusi", "--name", "Anna",
+        "--email", "anna@kuusi.fi", "--locale", "fi", "--mail", "--json",
+    )  # fmt: skip
+    assert sent.code == 0, sent.err
+    assert sent.json()["mailed"] is True
+    (mail,) = inbox.wait_for(1)
+    assert mail["To"] == "anna@kuusi.fi"
+    assert sent.json()["link"] in mail.get_content()
+    assert "Kuusi Oy ja Pakkaus Oy" in mail["Subject"]
+
+    quiet = cli(
+        "round", "invite", str(round_id), "--side", "pakkaus", "--email", "p@p.fi", "--json"
+    )
+    assert quiet.code == 0 and quiet.json()["mailed"] is False
+    assert len(inbox.wait_for(2, timeout=0.5)) == 1  # without --mail nothing is sent
