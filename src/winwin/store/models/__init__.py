@@ -1,6 +1,10 @@
 """Every table, imported so that ``Base.metadata`` knows them all."""
 
-from winwin.store.models import accounts, sharing  # noqa: F401  (tables register on import)
+from winwin.store.models import (  # noqa: F401  (tables register on import)
+    accounts,
+    innovation,
+    sharing,
+)
 from winwin.store.models.assessment import (
     Answer,
     Assessment,
