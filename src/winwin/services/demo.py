@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib.resources import files
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from winwin.domain import innovation as rules
+from winwin.domain.errors import NotFound
 from winwin.schemas.document import parse_document
+from winwin.services import innovation
 from winwin.services.accounts import hash_password
+from winwin.services.innovation import Participant
 from winwin.services.instruments import ensure_builtin_instruments
 from winwin.services.network_io import import_network
 from winwin.store.models.accounts import User
 from winwin.store.repositories.accounts import AccountsRepository
+from winwin.store.repositories.innovation import InnovationRepository
+from winwin.store.repositories.items import ItemRepository
 from winwin.store.repositories.network import NetworkRepository
+from winwin.store.repositories.sharing import SharingRepository
 
 DEMO_PASSWORD = "winwin-demo"
 
@@ -40,6 +48,8 @@ DEMO_ACCOUNTS = (
     ),
     DemoAccount("admin@kuusi.example", "Aino Aalto", "org_admin", "kuusi"),
     DemoAccount("member@kuusi.example", "Mikko Mänty", "member", "kuusi"),
+    DemoAccount("admin@pakkaus.example", "Paula Pahvi", "org_admin", "pakkaus"),
+    DemoAccount("member@meijeri.example", "Maija Maito", "member", "meijeri"),
 )
 
 
@@ -54,7 +64,66 @@ def load_demo(session: Session) -> dict[str, int]:
     document = demo_document()
     import_network(session, parse_document(document))
     accounts = ensure_demo_accounts(session)
-    return {"organizations": len(document.get("organizations", [])), "accounts": accounts}
+    entries = ensure_demo_innovation(session)
+    return {
+        "organizations": len(document.get("organizations", [])),
+        "accounts": accounts,
+        "innovation": entries,
+    }
+
+
+def ensure_demo_innovation(session: Session) -> int:
+    """Make some demo items challenges and ideas, with comments, votes and co-authors.
+
+    Only entries that do not exist yet are made (with their comments, votes and
+    co-authors), so loading the demo again changes nothing. Comments, votes and
+    co-authors go through the innovation use cases, so the demo obeys the audience
+    rules like everyone else.
+    """
+    data = json.loads(files("winwin.data").joinpath("demo_innovation.json").read_text("utf-8"))
+    items, repo = ItemRepository(session), InnovationRepository(session)
+    users = AccountsRepository(session)
+    ids = items.item_ids()
+    made: set[str] = set()
+    now = datetime.now(UTC)
+
+    def person(email: str | None) -> Participant:
+        user = users.get_by_email(email) if email else None
+        org = items.viewer_by_id(user.org_id) if user and user.org_id else None
+        if user is None or org is None:
+            raise NotFound(f"demo person '{email}' has no organisation")
+        return Participant(org, user.id)
+
+    for entry in data["entries"]:
+        item_id = ids[entry["item"]]
+        if repo.entry(item_id) is not None:
+            continue
+        kind = entry["kind"]
+        by = person(entry["by"]).user_id if entry.get("by") else None
+        challenge = ids[entry["challenge"]] if entry.get("challenge") else None
+        first = rules.first_stage(kind)
+        stored = repo.add_entry(
+            item_id=item_id, kind=kind, stage=first, challenge_id=challenge, user_id=by, at=now
+        )
+        stages = rules.STAGES[kind]
+        for stage in stages[stages.index(first) + 1 : stages.index(entry["stage"]) + 1]:
+            repo.move(stored, stage, user_id=by, at=now)
+        made.add(entry["item"])
+    for row in data["coauthors"]:
+        if row["item"] in made:
+            stored_item = SharingRepository(session).items_by_ids([ids[row["item"]]])
+            owner = items.viewer_by_id(stored_item[ids[row["item"]]].owner_id)
+            assert owner is not None
+            innovation.add_coauthor(
+                session, by=Participant(owner), key=row["item"], email=row["email"]
+            )
+    for row in data["comments"]:
+        if row["item"] in made:
+            innovation.add_comment(session, by=person(row["by"]), key=row["item"], body=row["body"])
+    for row in data["votes"]:
+        if row["item"] in made:
+            innovation.set_vote(session, by=person(row["by"]), key=row["item"], vote=True)
+    return len(made)
 
 
 def ensure_demo_accounts(session: Session) -> int:

@@ -1,0 +1,128 @@
+"""Open innovation reads through the one checkpoint: it never shows what ``can_see`` refuses.
+
+On seeded random networks (imported on SQLite and on PostgreSQL), a random share of the
+items become challenges and ideas, some ideas answering challenges. For every reader,
+anonymous included:
+
+- the innovation list is exactly the entries that ``can_see`` admits, newest first;
+- an idea names the challenge it answers only to readers who may see that challenge;
+- opening an entry works exactly when ``can_see`` admits it (else ``NotFound``);
+- commenting and voting on an entry the reader may not see is ``NotFound`` and stores
+  nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from integration.sharing.sharing_random import random_document
+from winwin.domain import audience as policy
+from winwin.domain.errors import NotFound
+from winwin.schemas.document import parse_document
+from winwin.services import feed
+from winwin.services import innovation as inn
+from winwin.services.network_io import import_network
+from winwin.store.models.accounts import User
+from winwin.store.models.innovation import InnovationComment, InnovationVote
+from winwin.store.repositories.innovation import InnovationRepository
+from winwin.store.repositories.items import ItemRepository
+
+
+def _entries(session: Session, seed: int) -> dict[str, tuple[str, str | None]]:
+    """Turn a random share of the items into entries: key -> (kind, challenge key)."""
+    rng = random.Random(seed)
+    repo, items = InnovationRepository(session), ItemRepository(session)
+    ids = items.item_ids()
+    keys = sorted(ids)
+    chosen = rng.sample(keys, k=len(keys) // 2)
+    challenges = chosen[: len(chosen) // 3]
+    made: dict[str, tuple[str, str | None]] = {}
+    at = datetime.now(UTC)
+    for key in challenges:
+        repo.add_entry(
+            item_id=ids[key], kind="challenge", stage="open", challenge_id=None, user_id=None, at=at
+        )
+        made[key] = ("challenge", None)
+    for key in chosen[len(challenges) :]:
+        answers = rng.choice([None, *challenges]) if challenges else None
+        repo.add_entry(
+            item_id=ids[key],
+            kind="idea",
+            stage=rng.choice(["proposed", "discussed", "archived"]),
+            challenge_id=ids[answers] if answers else None,
+            user_id=None,
+            at=at,
+        )
+        made[key] = ("idea", answers)
+    return made
+
+
+def _people(session: Session, orgs: list[str]) -> dict[str, int]:
+    items = ItemRepository(session)
+    ids = {}
+    for key in orgs:
+        viewer = items.viewer(key)
+        assert viewer is not None
+        user = User(email=f"p@{key}.example", name=key.upper(), org_id=viewer.id, role="member")
+        session.add(user)
+        session.flush()
+        ids[key] = user.id
+    return ids
+
+
+def _count(session: Session, table: type) -> int:
+    return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_innovation_reads_admit_exactly_what_can_see_admits(session: Session, seed: int) -> None:
+    import_network(session, parse_document(random_document(seed)))
+    made = _entries(session, seed)
+    network = feed.whole_network(session)
+    people = _people(session, sorted(network.orgs))
+    items = ItemRepository(session)
+    assert made, "the seed made no entries"
+    checked = 0
+    for reader in [None, *sorted(network.orgs)]:
+        viewer = None if reader is None else items.viewer(reader)
+        user_id = None if reader is None else people[reader]
+        allowed = {k for k in made if _sees(network, reader, k)}
+        listed = inn.list_entries(session, viewer=viewer, user_id=user_id)
+        assert {e.key for e in listed} == allowed, f"reader {reader}"
+        stamps = [(e.created_at, items.item_ids()[e.key]) for e in listed]
+        assert stamps == sorted(stamps, reverse=True)
+        for entry in listed:
+            kind, challenge = made[entry.key]
+            assert entry.kind == kind
+            shown = challenge if challenge and _sees(network, reader, challenge) else None
+            assert entry.challenge == shown, f"{reader} on {entry.key}"
+        for key in made:
+            if key in allowed:
+                detail = inn.open_entry(session, viewer=viewer, user_id=user_id, key=key)
+                assert detail.summary.key == key
+                if made[key][0] == "challenge":
+                    answering = {k for k, (_, c) in made.items() if c == key and k in allowed}
+                    assert {i.key for i in detail.ideas} == answering
+                checked += 1
+            else:
+                with pytest.raises(NotFound):
+                    inn.open_entry(session, viewer=viewer, user_id=user_id, key=key)
+                if viewer is not None:
+                    by = inn.Participant(viewer, user_id)
+                    before = (_count(session, InnovationComment), _count(session, InnovationVote))
+                    with pytest.raises(NotFound):
+                        inn.add_comment(session, by=by, key=key, body="hello")
+                    with pytest.raises(NotFound):
+                        inn.set_vote(session, by=by, key=key, vote=True)
+                    after = (_count(session, InnovationComment), _count(session, InnovationVote))
+                    assert after == before
+    assert checked > 0
+
+
+def _sees(network: policy.Network, reader: str | None, key: str) -> bool:
+    return policy.can_see(network, reader, key).visible
