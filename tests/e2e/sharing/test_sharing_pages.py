@@ -180,3 +180,36 @@ def test_a_reshare_of_an_item_the_organisation_cannot_see_is_not_found(pages) ->
     key = done.headers["location"].split("/items/")[1].split("?")[0]
     refused = gran.post(f"/items/{key}/reshare", {"level": "network"})
     assert refused.status_code == 404
+
+
+def test_a_platform_admin_replaces_the_sensitive_topics_and_can_undo(pages) -> None:  # type: ignore[no-untyped-def]
+    admin = pages("platform@winwin.example")
+    before = admin.client.get("/agreements?org=kuusi")
+    assert before.status_code == 200
+    original = re.findall(r'<span class="tag">([^<]+)</span>', before.text)
+    assert original, "the default list is shown"
+    saved = admin.post("/settings/sensitive-topics?org=kuusi", {"topics": "pricing, tenders"})
+    assert saved.status_code == 200
+    assert re.findall(r'<span class="tag">([^<]+)</span>', saved.text) == ["pricing", "tenders"]
+    undo = re.search(r'name="topics" value="([^"]*)"', saved.text)
+    assert undo and undo.group(1) == ", ".join(original)
+    restored = admin.post("/settings/sensitive-topics?org=kuusi", {"topics": undo.group(1)})
+    assert re.findall(r'<span class="tag">([^<]+)</span>', restored.text) == original
+
+
+def test_sensitive_topics_refuse_bad_input_and_people_who_are_not_platform_admins(pages) -> None:  # type: ignore[no-untyped-def]
+    admin = pages("platform@winwin.example")
+    shown = admin.client.get("/agreements?org=kuusi").text
+    original = re.findall(r'<span class="tag">([^<]+)</span>', shown)
+    refused = admin.post("/settings/sensitive-topics?org=kuusi", {"topics": "x" * 201})
+    assert refused.status_code == 422
+    assert "<strong>topics[0]</strong>: a topic has 1-200 characters" in refused.text
+    assert re.findall(r'<span class="tag">([^<]+)</span>', refused.text) == original
+
+    member = pages("member@kuusi.example")
+    page = member.client.get("/agreements")
+    assert 'action="/settings/sensitive-topics' not in page.text  # no form for a member
+    denied = member.post("/settings/sensitive-topics?org=kuusi", {"topics": "nothing"})
+    assert denied.status_code == 403
+    after = admin.client.get("/agreements?org=kuusi").text
+    assert re.findall(r'<span class="tag">([^<]+)</span>', after) == original

@@ -17,6 +17,7 @@ from winwin.api.deps import CurrentUser, SessionDep
 from winwin.domain import audience as policy
 from winwin.domain.errors import InvalidInput, NotFound, Problem, WinwinError
 from winwin.services import feed, sharing
+from winwin.services.access import require_platform_admin
 from winwin.services.sharing import ItemDraft
 from winwin.store.models.network import Organization
 from winwin.store.repositories.items import ItemRepository, Viewer
@@ -349,6 +350,7 @@ def agreements_page(
         "org": org,
         **sharing.agreements_of(session, org=viewer),
         "flash": request.query_params.get("done"),
+        "sensitive_topics": feed.sensitive_topics(session),
     }
     context.update(extra)
     return render(request, "sharing/agreements.html", context, status_code=status_code)
@@ -407,6 +409,30 @@ def agreement_answer(
     else:
         raise InvalidInput(Problem("answer", "use accept, decline or withdraw"))
     return RedirectResponse(f"/agreements?org={org.key}&done={answer}", status_code=303)
+
+
+@router.post("/settings/sensitive-topics", name="sensitive_topics")
+def sensitive_topics_update(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    topics: Short = "",
+) -> Response:
+    """Replace the competition-law guard's topics (platform admins); the old list can be
+    restored from the page that follows."""
+    require_platform_admin(actor)
+    previous = feed.sensitive_topics(session)
+    try:
+        sharing.set_sensitive_topics(session, topics=_lines(topics))
+    except WinwinError as exc:
+        session.rollback()
+        return agreements_page(
+            request, session, org, status_code=422, topics_error=exc, topics_form=topics
+        )
+    return agreements_page(
+        request, session, org, flash="topics", previous_topics=", ".join(previous)
+    )
 
 
 # --- reports ---------------------------------------------------------------------------
