@@ -22,6 +22,7 @@ from winwin.api import errors
 from winwin.api.routes import assessments as api_assessments
 from winwin.api.routes import innovation as api_innovation
 from winwin.api.routes import insight as api_insight
+from winwin.api.routes import notifications as api_notifications
 from winwin.api.routes import sharing as api_sharing
 from winwin.settings import Settings
 from winwin.store.db import build_engine, session_factory
@@ -57,6 +58,7 @@ def api_router() -> APIRouter:
     router.include_router(api_sharing.router)
     router.include_router(api_insight.router)
     router.include_router(api_innovation.router)
+    router.include_router(api_notifications.router)
     return router
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from winwin.domain import innovation as rules
 from winwin.domain.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
-from winwin.services import feed, sharing
+from winwin.services import feed, notifications, sharing
 from winwin.services.sharing import ItemDraft
 from winwin.store.repositories.innovation import EntryRow, InnovationRepository
 from winwin.store.repositories.items import ItemRepository, Viewer
@@ -203,6 +203,16 @@ def create_entry(
         user_id=by.user_id,
         at=_now(),
     )
+    if challenge_id is not None:
+        notifications.notify_followers(
+            session,
+            kind="idea",
+            entry_id=challenge_id,
+            owner_id=row.owner_id,
+            item_id=published.id,
+            actor_user_id=by.user_id,
+            actor_org_id=by.org.id,
+        )
     return Created(key=published.key, kind=checked, stage=stage, warnings=published.warnings)
 
 
@@ -323,9 +333,17 @@ def add_comment(session: Session, *, by: Participant, key: str, body: str) -> Co
         raise InvalidInput(
             Problem("body", f"a comment has 1-{MAX_COMMENT:,} characters and no NUL character")
         )
-    item_id, _ = _visible_entry(session, by.org, key)
+    item_id, row = _visible_entry(session, by.org, key)
     stored = InnovationRepository(session).add_comment(
         item_id=item_id, user_id=user_id, org_id=by.org.id, body=text, at=_now()
+    )
+    notifications.notify_followers(
+        session,
+        kind="comment",
+        entry_id=item_id,
+        owner_id=row.owner_id,
+        actor_user_id=user_id,
+        actor_org_id=by.org.id,
     )
     (made,) = [c for c in InnovationRepository(session).comments(item_id) if c.id == stored.id]
     return CommentView(
@@ -399,6 +417,14 @@ def add_coauthor(session: Session, *, by: Participant, key: str, email: str) -> 
             by=by.user_id,
             at=_now(),
         )
+        notifications.notify(
+            session,
+            kind="coauthor",
+            item_id=item_id,
+            recipients=[person.user_id],
+            actor_user_id=by.user_id,
+            actor_org_id=by.org.id,
+        )
     return [PersonView(p.name, p.org_key) for p in repo.coauthors(item_id)]
 
 
@@ -431,6 +457,16 @@ def move_stage(session: Session, *, by: Participant, key: str, stage: str) -> En
     entry = repo.entry(item_id)
     assert entry is not None  # _visible_entry found its row
     repo.move(entry, stage, user_id=by.user_id, at=_now())
+    notifications.notify_followers(
+        session,
+        kind="stage",
+        entry_id=item_id,
+        owner_id=row.owner_id,
+        actor_user_id=by.user_id,
+        actor_org_id=by.org.id,
+        voters=True,
+        detail=stage,
+    )
     (summary,) = _summaries(session, by.org, [repo.rows([item_id])[item_id]], by.user_id)
     return summary
 

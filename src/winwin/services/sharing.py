@@ -27,7 +27,7 @@ from winwin.domain.errors import (
     Problem,
     RuleBroken,
 )
-from winwin.services import feed
+from winwin.services import feed, notifications
 from winwin.store.models import Item
 from winwin.store.models.sharing import AgreementProposal
 from winwin.store.repositories.items import ItemRepository, Viewer
@@ -250,6 +250,15 @@ def publish_item(session: Session, *, owner: Viewer, draft: ItemDraft) -> Publis
     )
     if original is not None:
         items.add_reshare_lineage(stored.id, original.id, own_topics=bool(topics))
+    if draft.level == "direct":
+        notifications.notify_orgs(
+            session,
+            kind="shared",
+            item_id=stored.id,
+            org_ids=[named[o] for o in item.audience.orgs],
+            actor_user_id=None,
+            actor_org_id=owner.id,
+        )
     return Published(key=key, id=stored.id, warnings=warnings)
 
 

@@ -3,6 +3,7 @@
 from winwin.store.models import (  # noqa: F401  (tables register on import)
     accounts,
     innovation,
+    notifications,
     sharing,
 )
 from winwin.store.models.assessment import (
