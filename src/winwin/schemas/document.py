@@ -96,6 +96,15 @@ class AudienceDoc(Strict):
     circle: Key | None = None
 
 
+class InnovationDoc(Strict):
+    """Marks an item as a challenge or an idea of open innovation (see docs/innovation.md)."""
+
+    kind: Literal["challenge", "idea"]
+    # Absent: the kind's first stage (proposed, open) for a new entry, unchanged otherwise.
+    stage: Annotated[str, StringConstraints(min_length=1, max_length=16)] | None = None
+    challenge: Key | None = None
+
+
 class ItemDoc(Strict):
     key: Key
     owner: Key
@@ -106,6 +115,7 @@ class ItemDoc(Strict):
     exclude: list[Exclusion] = []
     reshare_of: Key | None = None
     created: str | None = None
+    innovation: InnovationDoc | None = None
 
 
 class InstrumentText(Strict):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from winwin.data import builtin_instrument_keys, load_builtin_instruments
 from winwin.domain import audience as policy
+from winwin.domain import innovation as innovation_rules
 from winwin.domain.errors import InvalidInput, Problem, RuleBroken
 from winwin.schemas.document import FORMAT, NetworkDocument
 from winwin.services import feed
@@ -23,6 +24,7 @@ from winwin.services.instruments import ensure_builtin_instruments
 from winwin.store.models import Answer, Assessment, Response
 from winwin.store.repositories.assessment_rows import AssessmentRows
 from winwin.store.repositories.assessments import AssessmentRepository, InstrumentRepository
+from winwin.store.repositories.innovation import InnovationRepository
 from winwin.store.repositories.items import ItemRepository
 from winwin.store.repositories.network import (
     ORG_FIELDS,
@@ -149,6 +151,7 @@ class _Importer:
                     Problem(f"agreements[{i}].between", "an agreement needs two organisations")
                 )
         self._check_items(org_ref)
+        self._check_innovation()
         self._check_assessments(org_ref)
         if p:
             raise InvalidInput(p[:50])
@@ -182,6 +185,37 @@ class _Importer:
                 p.append(Problem(f"items[{i}].title", "is required (only a reshare may omit it)"))
             if item.created is not None and parse_time(item.created) is None:
                 p.append(Problem(f"items[{i}].created", "is not an ISO 8601 date-time"))
+
+    def _check_innovation(self) -> None:
+        """Challenges and ideas: known stages, and ideas answering a known challenge."""
+        marked = [(i, item) for i, item in enumerate(self.doc.items) if item.innovation]
+        if not marked:
+            return
+        p = self.problems
+        stored = InnovationRepository(self.session)
+        kinds: dict[str, str] = {
+            item.key: item.innovation.kind for _, item in marked if item.innovation
+        }
+        for i, item in marked:
+            entry = item.innovation
+            assert entry is not None
+            base = f"items[{i}].innovation"
+            if item.reshare_of is not None:
+                p.append(Problem(base, "a challenge or an idea is not a reshare"))
+            if entry.stage is not None and entry.stage not in innovation_rules.STAGES[entry.kind]:
+                stages = ", ".join(innovation_rules.STAGES[entry.kind])
+                p.append(Problem(f"{base}.stage", f"'{entry.stage}' is not a stage ({stages})"))
+            if entry.challenge is None:
+                continue
+            if entry.kind != "idea":
+                p.append(Problem(f"{base}.challenge", "only an idea answers a challenge"))
+                continue
+            kind: str | None = kinds.get(entry.challenge)
+            if kind is None and entry.challenge in self.existing_items:
+                found = stored.entry(self.existing_items[entry.challenge])
+                kind = found.kind if found is not None else None
+            if kind != "challenge":
+                p.append(Problem(f"{base}.challenge", f"'{entry.challenge}' is not a challenge"))
 
     def _check_assessments(self, org_ref: Callable[[str, str], None]) -> None:
         doc, p = self.doc, self.problems
@@ -290,6 +324,14 @@ class _Importer:
             for problem in policy.validate_item(network, network.items[item.key]):
                 path = f"items[{i}].{problem.path}" if problem.path else f"items[{i}]"
                 problems.append(Problem(path, problem.message))
+            answers = item.innovation.challenge if item.innovation else None
+            if answers and not policy.can_see(network, item.owner, answers).visible:
+                problems.append(
+                    Problem(
+                        f"items[{i}].innovation.challenge",
+                        f"{item.owner} cannot see the challenge '{answers}'",
+                    )
+                )
         if problems:
             raise RuleBroken(problems[:50])
 
@@ -408,10 +450,52 @@ class _Importer:
                 SENSITIVE_TOPICS, list(dict.fromkeys(self.doc.competition_sensitive_topics))
             )
         self._write_items(ids)
+        self._write_innovation()
         self._write_instruments()
         self._write_assessments(ids)
         self.session.flush()
         return self.summary
+
+    def _write_innovation(self) -> None:
+        marked = [item for item in self.doc.items if item.innovation]
+        if not marked:
+            return
+        repo = InnovationRepository(self.session)
+        item_ids = self.items.item_ids()
+        now = datetime.now(UTC)
+        created = updated = 0
+        # Challenges first, so that ideas can point at challenges made by this import.
+        for item in sorted(marked, key=lambda it: it.innovation.kind != "challenge"):  # type: ignore[union-attr]
+            entry = item.innovation
+            assert entry is not None
+            item_id = item_ids[item.key]
+            challenge_id = item_ids[entry.challenge] if entry.challenge else None
+            current = repo.entry(item_id)
+            if current is None:
+                stage = entry.stage or innovation_rules.first_stage(entry.kind)
+                repo.add_entry(
+                    item_id=item_id,
+                    kind=entry.kind,
+                    stage=stage,
+                    challenge_id=challenge_id,
+                    user_id=None,
+                    at=now,
+                )
+                created += 1
+                continue
+            stage = entry.stage or current.stage
+            if (current.kind, current.stage, current.challenge_id) == (
+                entry.kind,
+                stage,
+                challenge_id,
+            ):
+                continue
+            current.kind, current.challenge_id = entry.kind, challenge_id
+            if stage != current.stage:
+                repo.move(current, stage, user_id=None, at=now)
+            updated += 1
+        self.session.flush()
+        self.summary.add("innovation", created=created, updated=updated)
 
     def _write_orgs(self) -> None:
         new, changed = [], []
@@ -688,6 +772,7 @@ def export_network(session: Session) -> dict[str, Any]:
         doc["competition_sensitive_topics"] = sensitive
     rows = ItemRepository(session).rows()
     item_keys = {row["id"]: row["key"] for row in rows}
+    entries = InnovationRepository(session).all_entries()
     items = []
     for row in rows:
         audience: dict[str, Any] = {"level": row["level"]}
@@ -707,6 +792,12 @@ def export_network(session: Session) -> dict[str, Any]:
         if row["reshare_of_id"] is not None:
             item["reshare_of"] = item_keys[row["reshare_of_id"]]
         item["created"] = format_time(row["created_at"])
+        entry = entries.get(row["id"])
+        if entry is not None:
+            kind, stage, challenge_id = entry
+            item["innovation"] = {"kind": kind, "stage": stage}
+            if challenge_id is not None:
+                item["innovation"]["challenge"] = item_keys[challenge_id]
         items.append(item)
     doc["items"] = items
     doc["instruments"] = [

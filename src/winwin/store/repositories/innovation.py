@@ -137,6 +137,16 @@ class InnovationRepository:
         query = query.order_by(Item.created_at.desc(), Item.id.desc())
         return list(self.session.scalars(query))
 
+    def all_entries(self) -> dict[int, tuple[str, str, int | None]]:
+        """Every entry: item id -> (kind, stage, challenge id), for the export."""
+        query = select(
+            InnovationEntry.item_id,
+            InnovationEntry.kind,
+            InnovationEntry.stage,
+            InnovationEntry.challenge_id,
+        )
+        return {row[0]: (row[1], row[2], row[3]) for row in self.session.execute(query)}
+
     def rows(self, item_ids: Iterable[int]) -> dict[int, EntryRow]:
         """Entry rows with vote and comment counts, by item id."""
         ids = list(item_ids)
@@ -303,9 +313,9 @@ class InnovationRepository:
     def vote_count(self, item_id: int) -> int:
         return int(
             self.session.scalar(
-                select(func.count()).select_from(InnovationVote).where(
-                    InnovationVote.item_id == item_id
-                )
+                select(func.count())
+                .select_from(InnovationVote)
+                .where(InnovationVote.item_id == item_id)
             )
             or 0
         )
