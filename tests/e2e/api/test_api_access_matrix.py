@@ -164,6 +164,7 @@ PUBLIC = {
     ("GET", "/healthz"): "health check",
     ("GET", "/api/v1/public/feed"): "public items are for everyone",
     ("GET", "/api/v1/public/search"): "searching public items is for everyone",
+    ("GET", "/api/v1/public/innovation"): "public challenges and ideas are for everyone",
     ("GET", "/api/v1/responses/{token}"): "a respondent's personal link is the credential",
     ("PUT", "/api/v1/responses/{token}"): "a respondent's personal link is the credential",
 }

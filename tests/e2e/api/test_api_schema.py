@@ -29,7 +29,16 @@ CHECKS = [
 
 
 # One test per group of routes (OpenAPI tag), so that a failure names its capability.
-TAGS = ["health", "accounts", "organizations", "assessments", "sharing", "insight"]
+TAGS = [
+    "health",
+    "accounts",
+    "organizations",
+    "assessments",
+    "sharing",
+    "insight",
+    "innovation",
+    "notifications",
+]
 
 
 def test_the_whole_api_is_covered_by_the_tags(world):

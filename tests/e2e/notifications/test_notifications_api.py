@@ -74,6 +74,7 @@ def test_a_comment_reaches_the_creator_who_marks_it_read(world: AppWorld) -> Non
     ("body", "where"),
     [
         ({"ids": [0]}, "ids"),
+        ({"ids": [2**31]}, "ids"),
         ({"ids": ["x"]}, "ids"),
         ({"ids": list(range(1, 1002))}, "ids"),
         ({"all": True}, "all"),

@@ -248,7 +248,7 @@ def list_entries(
 
 
 @router.get(
-    "/innovation/public",
+    "/public/innovation",
     response_model=EntryList,
     summary="Public challenges and ideas (no sign-in)",
 )
@@ -273,7 +273,7 @@ def list_public_entries(
 
 
 @router.get(
-    "/innovation/participation",
+    "/co-creation",
     response_model=ParticipationRead,
     summary="Co-creation between two organisations: comments, votes, co-authorships",
 )

@@ -38,9 +38,10 @@ class InboxRead(BaseModel):
 class MarkRead(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(max_length=1000)] | None = Field(
-        default=None, description="The notifications to mark read; null or absent: all"
-    )
+    ids: (
+        Annotated[list[Annotated[int, Field(ge=1, le=2_147_483_647)]], Field(max_length=1000)]
+        | None
+    ) = Field(default=None, description="The notifications to mark read; null or absent: all")
 
 
 class Marked(BaseModel):
