@@ -22,7 +22,7 @@ from winwin.domain.errors import InvalidInput, Problem
 from winwin.services import feed
 from winwin.services import innovation as inn
 from winwin.services.innovation import Participant
-from winwin.store.repositories.items import ItemRepository, Viewer
+from winwin.store.repositories.items import Viewer
 
 innovation_app = typer.Typer(
     help="Open innovation: challenges and ideas, their stages and co-creation.",
@@ -196,9 +196,7 @@ def stage(
 ) -> None:
     """Move KEY to STAGE, acting for its owner organisation."""
     with state(ctx).session() as session:
-        item = feed.item_or_raise(session, key, field="KEY")
-        owner = ItemRepository(session).viewer_by_id(item.owner_id)
-        assert owner is not None  # an item always has its owner
+        owner = inn.owner_of(session, key=key)
         moved = inn.move_stage(session, by=Participant(owner, None), key=key, stage=to)
     if json_out:
         print_json(summary_json(moved))

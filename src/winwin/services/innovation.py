@@ -441,6 +441,15 @@ def remove_coauthor(session: Session, *, by: Participant, key: str, email: str) 
     return [PersonView(p.name, p.org_key) for p in repo.coauthors(item_id)]
 
 
+def owner_of(session: Session, *, key: str) -> Viewer:
+    """The organisation that owns entry ``key`` (for a script acting as the owner)."""
+    item = feed.item_or_raise(session, key, field="KEY")
+    owner = ItemRepository(session).viewer_by_id(item.owner_id)
+    if owner is None or InnovationRepository(session).entry(item.id) is None:
+        raise NotFound(f"there is no challenge or idea '{key}'")
+    return owner
+
+
 def move_stage(session: Session, *, by: Participant, key: str, stage: str) -> EntrySummary:
     """Move an entry to another stage, as the stage rules allow.
 
