@@ -80,7 +80,11 @@ def _count(session: Session, table: type) -> int:
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_innovation_reads_admit_exactly_what_can_see_admits(session: Session, seed: int) -> None:
+def test_innovation_reads_admit_exactly_what_can_see_admits(
+    session: Session, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small slices, so that a list is put together from several trips to the checkpoint.
+    monkeypatch.setattr(inn, "_SLICE", 3)
     import_network(session, parse_document(random_document(seed)))
     made = _entries(session, seed)
     network = feed.whole_network(session)
@@ -96,6 +100,9 @@ def test_innovation_reads_admit_exactly_what_can_see_admits(session: Session, se
         assert {e.key for e in listed} == allowed, f"reader {reader}"
         stamps = [(e.created_at, items.item_ids()[e.key]) for e in listed]
         assert stamps == sorted(stamps, reverse=True)
+        for limit in (1, 4):
+            page = inn.list_entries(session, viewer=viewer, user_id=user_id, limit=limit)
+            assert page == listed[:limit]
         for entry in listed:
             kind, challenge = made[entry.key]
             assert entry.kind == kind
