@@ -23,14 +23,17 @@ from sqlalchemy.orm import Session
 
 from winwin.api.deps import CurrentUser, SessionDep
 from winwin.domain.errors import InvalidInput, NotFound, WinwinError
+from winwin.domain.innovation import mutual
 from winwin.domain.score import FACTORS, SideScore
 from winwin.services import assessments as rounds
+from winwin.services import innovation as innovation_service
 from winwin.services import instruments as instrument_service
 from winwin.services import scoring
 from winwin.services.access import Actor, accessible_orgs, can_access_org, can_manage_org
 from winwin.store.models.network import Organization
 from winwin.store.repositories.accounts import AccountsRepository
 from winwin.store.repositories.assessments import AssessmentRepository
+from winwin.store.repositories.items import ItemRepository
 from winwin.store.repositories.network import NetworkRepository
 from winwin.web.dashboard import dashboard_panel
 from winwin.web.deps import CurrentOrg
@@ -578,6 +581,15 @@ def relationship(
     pair_ids = [o.id for o in orgs if o is not None]
     manage = any(can_manage_org(actor, i) for i in pair_ids)
     round_rows = AssessmentRepository(session).rounds_of_pair(pair_ids[0], pair_ids[1])
+    # Taking part in each other's challenges and ideas is part of the energy picture.
+    sides = [ItemRepository(session).viewer_by_id(i) for i in pair_ids]
+    co_creation = None
+    if sides[0] is not None and sides[1] is not None:
+        a_on_b, b_on_a = innovation_service.co_creation(session, a=sides[0], b=sides[1])
+        co_creation = {
+            "directions": [(a, b, a_on_b), (b, a, b_on_a)],
+            "mutual": mutual(a_on_b, b_on_a),
+        }
     return render(
         request,
         "assessments/relationship.html",
@@ -595,6 +607,7 @@ def relationship(
             "lever_sentence": lever_sentence,
             "step_sentence": step_sentence,
             "step": shown.best_step(),
+            "co_creation": co_creation,
         },
     )
 
