@@ -29,6 +29,7 @@ from winwin.store.db import build_engine, session_factory
 from winwin.web.routes import assessments as web_assessments
 from winwin.web.routes import innovation as web_innovation
 from winwin.web.routes import insight as web_insight
+from winwin.web.routes import notifications as web_notifications
 from winwin.web.routes import sharing as web_sharing
 from winwin.web.security import SecurityMiddleware, csrf_protect
 
@@ -74,6 +75,7 @@ def web_router() -> APIRouter:
     router.include_router(web_sharing.router)
     router.include_router(web_insight.router)
     router.include_router(web_innovation.router)
+    router.include_router(web_notifications.router)
     return router
 
 

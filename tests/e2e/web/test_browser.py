@@ -172,7 +172,7 @@ def test_removing_a_person_asks_first_and_updates_the_list(page, live_server):
     assert page.get_by_text("member@kuusi.example").count() == 0
 
 
-SECTIONS = ["/relationships", "/feed", "/circles", "/pairs", "/insight"]
+SECTIONS = ["/relationships", "/feed", "/circles", "/innovation", "/pairs", "/insight"]
 
 
 def test_every_section_of_the_navigation_opens_and_passes_axe(page, live_server, axe_source):
@@ -185,3 +185,12 @@ def test_every_section_of_the_navigation_opens_and_passes_axe(page, live_server,
         assert page.locator("nav [aria-current=page]").count() == 1, path
         found[path] = axe_violations(page, axe_source)
     assert found == {path: [] for path in SECTIONS}
+
+
+def test_the_notifications_page_and_its_badge_pass_axe(page, live_server, axe_source):
+    sign_in(page, live_server)
+    response = page.goto(f"{live_server}/notifications")
+    assert response is not None and response.status == 200
+    assert page.locator("header a.notifications-link[aria-current=page]").count() == 1
+    page.wait_for_load_state("networkidle")  # the badge arrives through htmx
+    assert axe_violations(page, axe_source) == []
