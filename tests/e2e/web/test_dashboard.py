@@ -40,3 +40,30 @@ def test_the_dashboard_panels_speak_finnish(client) -> None:  # type: ignore[no-
     text = _text(page.text)
     assert "ennustettu voitto" in text
     assert re.search(r"Kaikki \d+ suhde", text)
+
+
+def test_the_dashboard_shows_open_challenges_and_the_organisation_s_ideas_under_way(client) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.orm import Session
+
+    from winwin.services import innovation
+    from winwin.store.repositories.items import ItemRepository
+
+    sign_in(client, "admin@kuusi.example")
+    page = client.get("/", headers={"Accept-Language": "en"})
+    section = page.text.split('id="dash-innovation"', 1)[1].split("</section>", 1)[0]
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        kuusi = ItemRepository(session).viewer("kuusi")
+        open_challenges = innovation.list_entries(
+            session, viewer=kuusi, kind="challenge", stage="open", limit=4
+        )
+        under_way = [
+            e
+            for e in innovation.list_entries(session, viewer=kuusi, kind="idea", owner="kuusi")
+            if e.stage in ("discussed", "developing", "piloting")
+        ]
+    assert open_challenges and under_way, "the demo gives Kuusi both"
+    for entry in [*open_challenges, *under_way[:4]]:
+        assert f'href="/innovation/{entry.key}"' in section
+    finnish = client.get("/", headers={"Accept-Language": "fi"}).text
+    assert "Avoimet haasteet" in finnish and "Meidän ideamme työn alla" in finnish

@@ -36,6 +36,7 @@ from winwin.services.innovation import EntrySummary, Participant
 from winwin.services.sharing import ItemDraft
 from winwin.store.models.network import Organization
 from winwin.web import i18n
+from winwin.web.dashboard import dashboard_panel
 from winwin.web.deps import CurrentOrg, get_current_org
 from winwin.web.i18n import gettext as _
 from winwin.web.routes.sharing import LEVEL_LABELS, viewer_of
@@ -576,3 +577,22 @@ def move_stage(
     except (InvalidInput, PermissionDenied, Conflict) as exc:
         return _refused(request, session, key, org, actor, exc, "stage")
     return _back(key, org, "moved", "#stage-title")
+
+
+@dashboard_panel("innovation", "innovation/dashboard_panel.html")
+def innovation_panel(session: Session, actor: Actor, org: Organization) -> dict[str, Any] | None:
+    """Open challenges the organisation may answer, and its own ideas under way."""
+    viewer = viewer_of(session, org)
+    challenges = innovation.list_entries(
+        session, viewer=viewer, user_id=actor.user_id, kind="challenge", stage="open", limit=4
+    )
+    ideas = [
+        e
+        for e in innovation.list_entries(
+            session, viewer=viewer, user_id=actor.user_id, kind="idea", owner=org.key, limit=50
+        )
+        if e.stage in ("discussed", "developing", "piloting")
+    ][:4]
+    if not challenges and not ideas:
+        return None
+    return {"challenges": challenges, "ideas": ideas}
