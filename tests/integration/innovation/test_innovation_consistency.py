@@ -26,6 +26,7 @@ from winwin.domain.errors import NotFound
 from winwin.schemas.document import parse_document
 from winwin.services import feed
 from winwin.services import innovation as inn
+from winwin.services import notifications as note
 from winwin.services.network_io import import_network
 from winwin.store.models.accounts import User
 from winwin.store.models.innovation import InnovationComment, InnovationVote
@@ -129,6 +130,27 @@ def test_innovation_reads_admit_exactly_what_can_see_admits(
                     after = (_count(session, InnovationComment), _count(session, InnovationVote))
                     assert after == before
     assert checked > 0
+
+    # People take part where they may; notifications never name an item out of sight.
+    rng = random.Random(seed)
+    told = 0
+    for key in rng.sample(sorted(made), k=min(8, len(made))):
+        readers = [o for o in sorted(network.orgs) if _sees(network, o, key)]
+        for org in rng.sample(readers, k=min(2, len(readers))):
+            viewer = items.viewer(org)
+            assert viewer is not None
+            by = inn.Participant(viewer, people[org])
+            inn.add_comment(session, by=by, key=key, body=f"from {org}")
+            if made[key][0] == "idea" and rng.random() < 0.5:
+                inn.set_vote(session, by=by, key=key, vote=True)
+    for org in sorted(network.orgs):
+        viewer = items.viewer(org)
+        assert viewer is not None
+        box = note.inbox(session, user_id=people[org], org_id=viewer.id, limit=200)
+        for entry in box.notifications:
+            assert _sees(network, org, entry.item), f"{org} told about {entry.item}"
+        told += len(box.notifications)
+    assert told > 0
 
 
 def _sees(network: policy.Network, reader: str | None, key: str) -> bool:
