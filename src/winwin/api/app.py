@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from winwin import __version__
 from winwin.api import errors
 from winwin.api.routes import assessments as api_assessments
+from winwin.api.routes import attachments as api_attachments
 from winwin.api.routes import innovation as api_innovation
 from winwin.api.routes import insight as api_insight
 from winwin.api.routes import notifications as api_notifications
@@ -27,6 +28,7 @@ from winwin.api.routes import sharing as api_sharing
 from winwin.settings import Settings
 from winwin.store.db import build_engine, session_factory
 from winwin.web.routes import assessments as web_assessments
+from winwin.web.routes import attachments as web_attachments
 from winwin.web.routes import innovation as web_innovation
 from winwin.web.routes import insight as web_insight
 from winwin.web.routes import notifications as web_notifications
@@ -57,6 +59,7 @@ def api_router() -> APIRouter:
     router.include_router(organizations.router)
     router.include_router(api_assessments.router)
     router.include_router(api_sharing.router)
+    router.include_router(api_attachments.router)
     router.include_router(api_insight.router)
     router.include_router(api_innovation.router)
     router.include_router(api_notifications.router)
@@ -73,6 +76,7 @@ def web_router() -> APIRouter:
     router.include_router(org.router)
     router.include_router(web_assessments.router)
     router.include_router(web_sharing.router)
+    router.include_router(web_attachments.router)
     router.include_router(web_insight.router)
     router.include_router(web_innovation.router)
     router.include_router(web_notifications.router)

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from winwin.cli import innovation, insight, network, scores, sharing, web
+from winwin.cli import attachments, innovation, insight, network, scores, sharing, web
 from winwin.cli.context import CliState, err
 from winwin.domain.errors import InvalidInput, NotFound, PermissionDenied, WinwinError
 from winwin.settings import default_database_url
@@ -37,7 +37,7 @@ def root(
     ctx.obj = CliState(database_url=url)
 
 
-for _module in (network, scores, sharing, insight, innovation, web):
+for _module in (network, scores, sharing, attachments, insight, innovation, web):
     _module.register(app)
 
 

@@ -2,6 +2,7 @@
 
 from winwin.store.models import (  # noqa: F401  (tables register on import)
     accounts,
+    attachments,
     innovation,
     notifications,
     sharing,

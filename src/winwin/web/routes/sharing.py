@@ -186,25 +186,40 @@ async def publish(
     return RedirectResponse(f"/items/{done.key}?org={org.key}&done=published", status_code=303)
 
 
+def item_page(
+    request: Request,
+    session: Session,
+    org: Organization,
+    key: str,
+    *,
+    user_id: int | None,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    """The item page with its files (also shown again after a refused upload)."""
+    # Imported here: the attachment routes build on this module's helpers.
+    from winwin.web.routes.attachments import list_context
+
+    viewer = viewer_of(session, org)
+    view = sharing.open_item(session, viewer=viewer, key=key, user_id=user_id)
+    context: dict[str, Any] = {
+        "nav": "feed",
+        "org": org,
+        "item": view,
+        "can_reshare": view.level != "secret",
+        "flash": request.query_params.get("done"),
+        **_composer_context(session, viewer),
+        **list_context(session, viewer, key),
+    }
+    context.update(extra)
+    return render(request, "sharing/item.html", context, status_code=status_code)
+
+
 @router.get("/items/{key}", name="item")
 def item_view(
     key: str, request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
-    viewer = viewer_of(session, org)
-    view = sharing.open_item(session, viewer=viewer, key=key, user_id=actor.user_id)
-    return render(
-        request,
-        "sharing/item.html",
-        {
-            "nav": "feed",
-            "org": org,
-            "item": view,
-            "levels": LEVEL_LABELS,
-            "can_reshare": view.level != "secret",
-            "flash": request.query_params.get("done"),
-            **_composer_context(session, viewer),
-        },
-    )
+    return item_page(request, session, org, key, user_id=actor.user_id)
 
 
 @router.post("/items/{key}/reshare", name="item_reshare")
