@@ -18,7 +18,7 @@ from rich.table import Table
 
 from bench.common import Report
 
-MODULES = ["importing", "assessments", "sharing", "web"]
+MODULES = ["importing", "assessments", "sharing", "web", "pairs"]
 
 
 def main() -> None:
@@ -65,6 +65,7 @@ TITLES = {
     "assessments": "Scores (issue 4)",
     "sharing": "Micro-network (issue 5)",
     "web": "Web (issue 3)",
+    "pairs": "Natural pairs: candidate search",
 }
 HEADER = """# Benchmarks
 

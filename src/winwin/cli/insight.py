@@ -10,8 +10,9 @@ from typing import Any
 import typer
 
 from winwin.cli.context import print_json, state
+from winwin.domain.candidates import DEFAULT_CANDIDATES
 from winwin.domain.errors import InvalidInput, Problem
-from winwin.domain.matching import DEFAULT_CANDIDATES, DEFAULT_CAPACITY
+from winwin.domain.matching import DEFAULT_CAPACITY
 from winwin.services import insight
 
 

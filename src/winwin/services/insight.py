@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from winwin.domain import candidates as pair_search
 from winwin.domain import clusters as cluster_domain
 from winwin.domain import games, matching
 from winwin.domain.errors import InvalidInput, NotFound, Problem, RuleBroken
@@ -57,7 +58,7 @@ class PairDetail:
     customer: str
     win: float | None
     """The predicted mutual win (``None`` for a pair from a given game)."""
-    why: matching.WinBreakdown | None = None
+    why: pair_search.WinBreakdown | None = None
     """The terms of the predicted win, when asked for."""
 
 
@@ -81,7 +82,7 @@ class Pairing:
         return out
 
 
-def _why(why: matching.WinBreakdown | None) -> dict[str, Any] | None:
+def _why(why: pair_search.WinBreakdown | None) -> dict[str, Any] | None:
     if why is None:
         return None
     return {
@@ -120,7 +121,7 @@ class _Network:
     """The stored network as the pairing domain reads it; indices follow ``orgs``."""
 
     orgs: list[OrgRow]
-    profiles: list[matching.Profile]
+    profiles: list[pair_search.Profile]
     supplies: list[tuple[int, int]]
     forbidden: list[tuple[int, int]]
     """Ties of any kind and competitor pairs: never suggested."""
@@ -138,7 +139,7 @@ class _Network:
         for a, b in supplies:
             customers.setdefault(a, set()).add(orgs[b].key)
         profiles = [
-            matching.profile(
+            pair_search.profile(
                 o.key, roles=o.roles, capabilities=o.capabilities, needs=o.needs, values=o.values
             )
             for o in orgs
@@ -170,8 +171,8 @@ class _Network:
         h.update(repr(sorted(self.forbidden)).encode())
         return h.hexdigest()
 
-    def explain(self, s: int, c: int) -> matching.WinBreakdown:
-        return matching.explain_win(
+    def explain(self, s: int, c: int) -> pair_search.WinBreakdown:
+        return pair_search.explain_win(
             self.profiles[s],
             self.profiles[c],
             supplier_customers=self.customers_of.get(s, frozenset()),
@@ -194,7 +195,7 @@ def solve_pairing(
     *,
     optimal: str = "suppliers",
     capacity: int = matching.DEFAULT_CAPACITY,
-    candidates: int = matching.DEFAULT_CANDIDATES,
+    candidates: int = pair_search.DEFAULT_CANDIDATES,
     involving: Collection[int] | None = None,
     explain: bool = False,
 ) -> Pairing:
@@ -213,10 +214,10 @@ def solve_pairing(
     key = (net.digest(), side, capacity, candidates)
     solved = _SOLVED.get(key)
     if solved is None:
-        found = matching.candidate_pairs(
+        found = pair_search.candidate_pairs(
             net.profiles, supplies=net.supplies, forbidden=net.forbidden, per_org=candidates
         )
-        game = matching.network_game(net.profiles, found, capacity=capacity)
+        game = pair_search.network_game(net.profiles, found, capacity=capacity)
         whole = matching.deferred_acceptance(game, optimal=side)
         # Stability is judged on the whole matching, before any filter.
         solved = _Solved(found=found, pairs=whole, stable=matching.is_stable(game, whole))
@@ -246,7 +247,7 @@ class Recommendation:
     supplier: str
     customer: str
     win: float
-    why: matching.WinBreakdown
+    why: pair_search.WinBreakdown
 
     @property
     def we_supply(self) -> bool:
@@ -265,7 +266,7 @@ def recommend_partners(
     session: Session,
     *,
     org: str,
-    limit: int = matching.DEFAULT_CANDIDATES,
+    limit: int = pair_search.DEFAULT_CANDIDATES,
     actor: Actor | None = None,
 ) -> list[Recommendation]:
     """The ``limit`` best partners for ``org`` by predicted mutual win, whether or not the
@@ -281,7 +282,7 @@ def recommend_partners(
         require_access(actor, org_id)
     net = _Network.read(repo)
     me = next(i for i, o in enumerate(net.orgs) if o.id == org_id)
-    ranked = matching.rank_counterparts(
+    ranked = pair_search.rank_counterparts(
         net.profiles, me, supplies=net.supplies, forbidden=net.forbidden, limit=limit
     )
     return [

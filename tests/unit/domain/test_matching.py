@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from winwin.domain import candidates as cand
 from winwin.domain import matching as m
 from winwin.domain.errors import InvalidInput
 
@@ -199,21 +200,21 @@ def test_a_malformed_game_is_refused_naming_where(document, path) -> None:  # ty
 
 
 def test_the_predicted_win_adds_both_fits_shared_values_and_new_reach() -> None:
-    supplier = m.profile(
+    supplier = cand.profile(
         "s",
         roles=["supplier"],
         capabilities=["Coated board", "x"],
         needs=["trials"],
         values=["circular economy", "speed"],
     )
-    customer = m.profile(
+    customer = cand.profile(
         "c",
         roles=["customer"],
         capabilities=["trials"],
         needs=["coated  board", "barrier"],
         values=["circular economy"],
     )
-    win = m.predicted_win(
+    win = cand.predicted_win(
         supplier,
         customer,
         supplier_customers=frozenset({"k1"}),
@@ -224,9 +225,11 @@ def test_the_predicted_win_adds_both_fits_shared_values_and_new_reach() -> None:
 
 
 def test_reach_alone_makes_no_pair() -> None:
-    s = m.profile("s", roles=["supplier"], capabilities=["a"])
-    c = m.profile("c", roles=["customer"], needs=["b"])
-    win = m.predicted_win(s, c, supplier_customers=frozenset(), customer_customers=frozenset({"z"}))
+    s = cand.profile("s", roles=["supplier"], capabilities=["a"])
+    c = cand.profile("c", roles=["customer"], needs=["b"])
+    win = cand.predicted_win(
+        s, c, supplier_customers=frozenset(), customer_customers=frozenset({"z"})
+    )
     assert win == 0.0
 
 
@@ -235,7 +238,7 @@ def networks(draw: st.DrawFn):  # type: ignore[no-untyped-def]
     n = draw(st.integers(2, 9))
     words = ["a", "b", "c", "d", "e"]
     profiles = [
-        m.profile(
+        cand.profile(
             f"o{i}",
             roles=draw(st.sets(st.sampled_from(["supplier", "customer", "partner"]))),
             capabilities=draw(st.sets(st.sampled_from(words), max_size=3)),
@@ -256,7 +259,7 @@ def networks(draw: st.DrawFn):  # type: ignore[no-untyped-def]
 def test_candidates_score_as_the_formula_and_never_pair_tied_or_competing_orgs(net) -> None:  # type: ignore[no-untyped-def]
     profiles, supplies, competitors, per_org = net
     forbidden = supplies + competitors
-    found = m.candidate_pairs(profiles, supplies=supplies, forbidden=forbidden, per_org=per_org)
+    found = cand.candidate_pairs(profiles, supplies=supplies, forbidden=forbidden, per_org=per_org)
     customers_of: dict[int, set[str]] = {}
     for a, b in supplies:
         customers_of.setdefault(a, set()).add(profiles[b].key)
@@ -265,7 +268,7 @@ def test_candidates_score_as_the_formula_and_never_pair_tied_or_competing_orgs(n
         assert s != c and frozenset((s, c)) not in banned
         assert "supplier" in profiles[s].roles and "customer" in profiles[c].roles
         assert (c, s) not in found
-        expected = m.predicted_win(
+        expected = cand.predicted_win(
             profiles[s],
             profiles[c],
             supplier_customers=frozenset(customers_of.get(s, set())),
@@ -276,7 +279,7 @@ def test_candidates_score_as_the_formula_and_never_pair_tied_or_competing_orgs(n
     # Every organisation's best counterpart (by the formula) is kept, unless as the
     # reverse pair, which won.
     def win(s: int, c: int) -> float:
-        return m.predicted_win(
+        return cand.predicted_win(
             profiles[s],
             profiles[c],
             supplier_customers=frozenset(customers_of.get(s, set())),
@@ -306,10 +309,10 @@ def test_candidates_score_as_the_formula_and_never_pair_tied_or_competing_orgs(n
 @given(networks())
 def test_the_network_game_is_stable_and_only_pairs_candidates(net) -> None:  # type: ignore[no-untyped-def]
     profiles, supplies, competitors, per_org = net
-    found = m.candidate_pairs(
+    found = cand.candidate_pairs(
         profiles, supplies=supplies, forbidden=supplies + competitors, per_org=per_org
     )
-    game = m.network_game(profiles, found, capacity=2)
+    game = cand.network_game(profiles, found, capacity=2)
     key = {p.key: i for i, p in enumerate(profiles)}
     assert {(key[s], key[c]) for s, c in game.acceptable()} == set(found)
     pairs = m.deferred_acceptance(game)
@@ -320,7 +323,7 @@ def test_candidates_split_into_blocks_give_the_same_answer(monkeypatch) -> None:
     rng = random.Random(7)
     words = [f"w{i}" for i in range(12)]
     profiles = [
-        m.profile(
+        cand.profile(
             f"o{i:03d}",
             roles=rng.sample(["supplier", "customer", "partner"], 2),
             capabilities=rng.sample(words, 3),
@@ -331,20 +334,20 @@ def test_candidates_split_into_blocks_give_the_same_answer(monkeypatch) -> None:
     ]
     supplies = [(rng.randrange(120), rng.randrange(120)) for _ in range(200)]
     supplies = [(a, b) for a, b in supplies if a != b]
-    whole = m.candidate_pairs(profiles, supplies=supplies, forbidden=supplies, per_org=4)
-    monkeypatch.setattr(m, "BLOCK_CELLS", 50)
-    blocked = m.candidate_pairs(profiles, supplies=supplies, forbidden=supplies, per_org=4)
+    whole = cand.candidate_pairs(profiles, supplies=supplies, forbidden=supplies, per_org=4)
+    monkeypatch.setattr(cand, "BLOCK_CELLS", 50)
+    blocked = cand.candidate_pairs(profiles, supplies=supplies, forbidden=supplies, per_org=4)
     assert whole == blocked and whole
 
 
 def test_the_breakdown_names_what_each_side_brings() -> None:
-    supplier = m.profile(
+    supplier = cand.profile(
         "s", capabilities=["Coated board"], needs=["trials"], values=["circular economy"]
     )
-    customer = m.profile(
+    customer = cand.profile(
         "c", capabilities=["trials"], needs=["coated board", "barrier"], values=["Circular economy"]
     )
-    why = m.explain_win(
+    why = cand.explain_win(
         supplier,
         customer,
         supplier_customers=frozenset({"k1"}),
@@ -363,7 +366,7 @@ def test_recommendations_are_the_best_scoring_counterparts_on_either_side(net, d
     profiles, supplies, competitors, per_org = net
     me = data.draw(st.integers(0, len(profiles) - 1))
     forbidden = supplies + competitors
-    ranked = m.rank_counterparts(
+    ranked = cand.rank_counterparts(
         profiles, me, supplies=supplies, forbidden=forbidden, limit=per_org
     )
     customers_of: dict[int, frozenset[str]] = {}
@@ -380,7 +383,7 @@ def test_recommendations_are_the_best_scoring_counterparts_on_either_side(net, d
         )
         if not ok:
             return 0.0
-        return m.predicted_win(
+        return cand.predicted_win(
             profiles[s],
             profiles[c],
             supplier_customers=customers_of.get(s, frozenset()),
@@ -474,7 +477,7 @@ def _candidates_by_hand(profiles, supplies, forbidden, per_org):  # type: ignore
                 and "customer" in profiles[c].roles
                 and frozenset((s, c)) not in banned
             ):
-                w = m.predicted_win(
+                w = cand.predicted_win(
                     profiles[s],
                     profiles[c],
                     supplier_customers=customers_of.get(s, frozenset()),
@@ -500,7 +503,7 @@ def _candidates_by_hand(profiles, supplies, forbidden, per_org):  # type: ignore
 def test_candidates_are_exactly_those_of_the_written_out_rule(net) -> None:  # type: ignore[no-untyped-def]
     profiles, supplies, competitors, per_org = net
     forbidden = supplies + competitors
-    found = m.candidate_pairs(profiles, supplies=supplies, forbidden=forbidden, per_org=per_org)
+    found = cand.candidate_pairs(profiles, supplies=supplies, forbidden=forbidden, per_org=per_org)
     expected = _candidates_by_hand(profiles, supplies, forbidden, per_org)
     assert found.keys() == expected.keys()
     assert all(found[k] == pytest.approx(expected[k]) for k in expected)

@@ -14,7 +14,8 @@ from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 
 from winwin.api.deps import CurrentUser, SessionDep
-from winwin.domain.matching import DEFAULT_CANDIDATES, DEFAULT_CAPACITY
+from winwin.domain.candidates import DEFAULT_CANDIDATES
+from winwin.domain.matching import DEFAULT_CAPACITY
 from winwin.services import insight
 from winwin.services.access import accessible_org_ids
 
