@@ -390,6 +390,32 @@ def open_item(
     )
 
 
+def withdraw_item(session: Session, *, owner: Viewer, key: str) -> None:
+    """Remove one of the organisation's own items, with everything that hangs on it.
+
+    Its topics and audience, attachments, challenge or idea entry with comments and
+    votes, notifications and audit rows go with it (ideas that answered a withdrawn
+    challenge stay, answering none). ``NotFound`` when the organisation cannot see the
+    item, ``PermissionDenied`` when it is not the owner, and ``Conflict`` while another
+    item reshares it: a reshare belongs to its own owner, so it is not removed behind
+    their back.
+    """
+    repo = SharingRepository(session)
+    item = repo.item_by_key(key) if feed.is_key(key) else None
+    if item is None or not ItemRepository(session).is_visible(owner, item.id):
+        raise NotFound(f"there is no item '{key}'")
+    if item.owner_id != owner.id:
+        raise PermissionDenied("only the owner organisation withdraws an item")
+    reshares = repo.reshares_of(item.id)
+    if reshares:
+        named = ", ".join(f"{k} ({o})" for k, o in reshares[:5])
+        more = f" and {len(reshares) - 5} more" if len(reshares) > 5 else ""
+        raise Conflict(
+            f"'{key}' is reshared as {named}{more}; it stays while a reshare builds on it"
+        )
+    repo.delete_item(item)
+
+
 def audit_log(session: Session, *, owner: Viewer, limit: int = 200) -> list[dict[str, Any]]:
     """Who opened which of the owner's non-public items, newest first."""
     return [

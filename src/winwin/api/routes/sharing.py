@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from winwin.api.deps import CurrentUser, SessionDep
@@ -293,6 +293,15 @@ def read_item(key: str, actor: CurrentUser, session: SessionDep, org: OrgQuery =
         body_html=view.body_html,
         topics=view.topics,
     )
+
+
+@router.delete("/items/{key}", status_code=204, summary="Withdraw one of my items")
+def withdraw_item(
+    key: str, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
+) -> Response:
+    owner = acting_org(session, actor, org)
+    sharing.withdraw_item(session, owner=owner, key=key)
+    return Response(status_code=204)
 
 
 @router.post(

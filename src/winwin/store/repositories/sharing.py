@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from winwin.store.models import (
@@ -241,6 +241,21 @@ class SharingRepository:
     # items ------------------------------------------------------------------------------
     def item_by_key(self, key: str) -> Item | None:
         return self.session.scalar(select(Item).where(Item.key == key))
+
+    def reshares_of(self, item_id: int) -> list[tuple[str, str]]:
+        """``(key, owner key)`` of the items that reshare this one directly."""
+        query = (
+            select(Item.key, Organization.key)
+            .join(Organization, Organization.id == Item.owner_id)
+            .where(Item.reshare_of_id == item_id)
+            .order_by(Item.key)
+        )
+        return [(k, o) for k, o in self.session.execute(query)]
+
+    def delete_item(self, item: Item) -> None:
+        """Delete the item; the database removes what hangs on it (ON DELETE CASCADE)."""
+        self.session.execute(delete(Item).where(Item.id == item.id))
+        self.session.expunge(item)
 
     def items_by_ids(self, ids: Iterable[int]) -> dict[int, Item]:
         found: dict[int, Item] = {}

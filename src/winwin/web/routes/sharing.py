@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from winwin.api.deps import CurrentUser, SessionDep
 from winwin.domain import audience as policy
-from winwin.domain.errors import InvalidInput, NotFound, Problem, WinwinError
+from winwin.domain.errors import Conflict, InvalidInput, NotFound, Problem, WinwinError
 from winwin.services import feed, sharing
 from winwin.services.access import require_platform_admin
 from winwin.services.sharing import ItemDraft
@@ -130,6 +130,7 @@ def feed_page(
         "entries": entries,
         "next_before": entries[-1].key if len(entries) == PAGE else None,
         "form": extra.pop("form", None) or {"level": "partners"},
+        "flash": request.query_params.get("done"),
         **_composer_context(session, viewer),
     }
     context.update(extra)
@@ -220,6 +221,20 @@ def item_view(
     key: str, request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
     return item_page(request, session, org, key, user_id=actor.user_id)
+
+
+@router.post("/items/{key}/withdraw", name="item_withdraw")
+def withdraw(
+    key: str, request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+) -> Response:
+    try:
+        sharing.withdraw_item(session, owner=viewer_of(session, org), key=key)
+    except Conflict as exc:
+        session.rollback()
+        return item_page(
+            request, session, org, key, user_id=actor.user_id, status_code=409, withdraw_error=exc
+        )
+    return RedirectResponse(f"/feed?org={org.key}&done=withdrawn", status_code=303)
 
 
 @router.post("/items/{key}/reshare", name="item_reshare")
