@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from unit.domain.candidates_reference import candidates_by_hand
 from winwin.domain import candidates as cand
 from winwin.domain import matching as m
 from winwin.domain.errors import InvalidInput
@@ -461,49 +462,12 @@ def test_any_json_is_either_a_matching_game_or_refused_with_paths(document) -> N
         assert m.is_stable(game, m.deferred_acceptance(game))
 
 
-def _candidates_by_hand(profiles, supplies, forbidden, per_org):  # type: ignore[no-untyped-def]
-    """candidate_pairs written out from its docstring, pair by pair."""
-    customers_of: dict[int, frozenset[str]] = {}
-    for a, b in supplies:
-        customers_of[a] = customers_of.get(a, frozenset()) | {profiles[b].key}
-    banned = {frozenset(p) for p in forbidden}
-    n = len(profiles)
-    win = {}
-    for s in range(n):
-        for c in range(n):
-            if (
-                s != c
-                and "supplier" in profiles[s].roles
-                and "customer" in profiles[c].roles
-                and frozenset((s, c)) not in banned
-            ):
-                w = cand.predicted_win(
-                    profiles[s],
-                    profiles[c],
-                    supplier_customers=customers_of.get(s, frozenset()),
-                    customer_customers=customers_of.get(c, frozenset()),
-                )
-                if w > 0:
-                    win[(s, c)] = w
-    kept = set()
-    for s in range(n):
-        mine = sorted((-w, c) for (a, c), w in win.items() if a == s)
-        kept |= {(s, c) for _, c in mine[:per_org]}
-    for c in range(n):
-        mine = sorted((-w, s) for (s, b), w in win.items() if b == c)
-        kept |= {(s, c) for _, s in mine[:per_org]}
-    out = {pair: win[pair] for pair in kept}
-    for a, b in [p for p in out if p[0] < p[1] and p[::-1] in out]:
-        del out[(a, b) if out[(a, b)] < out[(b, a)] else (b, a)]
-    return out
-
-
 @settings(deadline=None)
 @given(networks())
 def test_candidates_are_exactly_those_of_the_written_out_rule(net) -> None:  # type: ignore[no-untyped-def]
     profiles, supplies, competitors, per_org = net
     forbidden = supplies + competitors
     found = cand.candidate_pairs(profiles, supplies=supplies, forbidden=forbidden, per_org=per_org)
-    expected = _candidates_by_hand(profiles, supplies, forbidden, per_org)
+    expected = candidates_by_hand(profiles, supplies, forbidden, per_org)
     assert found.keys() == expected.keys()
     assert all(found[k] == pytest.approx(expected[k]) for k in expected)

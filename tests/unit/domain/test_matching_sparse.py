@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from unit.domain.candidates_reference import candidates_by_hand
 from winwin.domain import candidates as cand
 from winwin.domain.generate import generate_network
 
@@ -65,40 +66,8 @@ def networks(draw: st.DrawFn, *, loops: bool = False) -> Net:
 
 
 def _by_hand(net: Net, per_org: int) -> dict[tuple[int, int], float]:
-    """candidate_pairs written out pair by pair from predicted_win and its docstring."""
     profiles, supplies, forbidden = net
-    customers_of: dict[int, frozenset[str]] = {}
-    for a, b in supplies:
-        customers_of[a] = customers_of.get(a, frozenset()) | {profiles[b].key}
-    banned = {frozenset(p) for p in forbidden}
-    n = len(profiles)
-    win = {}
-    for s in range(n):
-        for c in range(n):
-            if (
-                s != c
-                and "supplier" in profiles[s].roles
-                and "customer" in profiles[c].roles
-                and frozenset((s, c)) not in banned
-            ):
-                w = cand.predicted_win(
-                    profiles[s],
-                    profiles[c],
-                    supplier_customers=customers_of.get(s, frozenset()),
-                    customer_customers=customers_of.get(c, frozenset()),
-                )
-                if w > 0:
-                    win[(s, c)] = w
-    kept = set()
-    for me in range(n):
-        mine = sorted((-w, c) for (s, c), w in win.items() if s == me)
-        kept |= {(me, c) for _, c in mine[:per_org]}
-        mine = sorted((-w, s) for (s, c), w in win.items() if c == me)
-        kept |= {(s, me) for _, s in mine[:per_org]}
-    out = {pair: win[pair] for pair in kept}
-    for a, b in [p for p in out if p[0] < p[1] and p[::-1] in out]:
-        del out[(a, b) if out[(a, b)] < out[(b, a)] else (b, a)]
-    return out
+    return candidates_by_hand(profiles, supplies, forbidden, per_org)
 
 
 def _search(net: Net, per_org: int, search: cand.Search) -> dict[tuple[int, int], float]:
