@@ -1,40 +1,5 @@
-"""Fixtures of the attachment end-to-end tests: the app with the demo network and the
-members of Kuusi, Lab (its partner) and Gran (its competitor), on both databases."""
+"""The attachment tests run in the sharing world: the app with the demo network and the
+members of Kuusi, Lab (its partner) and Gran (its competitor), on both databases, and the
+same app on a free port for the browser."""
 
-from __future__ import annotations
-
-from collections.abc import Iterator
-
-import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import Engine
-
-from e2e.sharing.sharing_world import AppWorld, seed_people
-from support.server import serving
-from winwin.api.app import create_app
-from winwin.settings import Settings
-
-
-@pytest.fixture
-def app_world(engine: Engine, db_url: str) -> Iterator[AppWorld]:
-    tokens = seed_people(engine)
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
-    with TestClient(app) as client:
-        yield AppWorld(client=client, tokens=tokens)
-    app.state.engine.dispose()
-
-
-@pytest.fixture
-def attachments_server(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The same app on a free port, for the browser."""
-    from winwin.store.db import build_engine
-    from winwin.store.models import Base
-
-    url = f"sqlite:///{tmp_path / 'attachments-browser.sqlite3'}"
-    engine = build_engine(url)
-    Base.metadata.create_all(engine)
-    seed_people(engine)
-    engine.dispose()
-    app = create_app(Settings(database_url=url, secret_key="browser"))
-    with serving(app) as base:
-        yield base
+from e2e.sharing.conftest import app_world, sharing_server  # noqa: F401  (fixtures)

@@ -43,9 +43,9 @@ def signed_in(browser, base_url: str, email: str):  # type: ignore[no-untyped-de
 
 
 def test_a_file_attached_by_the_owner_downloads_for_the_partner_only(
-    browser, attachments_server: str, tmp_path: Path
+    browser, sharing_server: str, tmp_path: Path
 ) -> None:
-    base = attachments_server
+    base = sharing_server
     kuusi_ctx, kuusi = signed_in(browser, base, "member@kuusi.example")
     lab_ctx, lab = signed_in(browser, base, "member@lab.example")
     gran_ctx, gran = signed_in(browser, base, "member@gran.example")
