@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field, StringConstraints
 
 from winwin.api.deps import CurrentUser, IdPath, SessionDep
-from winwin.api.routes.sharing import AudienceIn, Key, OrgQuery, Strict, Topic, acting_org
+from winwin.api.routes.sharing import ItemCreate, Key, OrgQuery, Strict, acting_org, item_draft
 from winwin.api.schemas.accounts import UtcDatetime
 from winwin.domain import innovation as rules
 from winwin.domain.errors import PermissionDenied
@@ -22,7 +22,6 @@ from winwin.services import feed
 from winwin.services import innovation as inn
 from winwin.services.access import can_access_org
 from winwin.services.innovation import Participant
-from winwin.services.sharing import ItemDraft
 
 router = APIRouter(tags=["innovation"])
 
@@ -54,17 +53,11 @@ LimitQuery = Annotated[int, Query(ge=1, le=inn.LIST_LIMIT)]
 # --- Bodies ----------------------------------------------------------------------------------
 
 
-class EntryCreate(Strict):
+class EntryCreate(ItemCreate):
+    """An item (the body of ``POST /items``) that is a challenge or an idea."""
+
     kind: KindName
     challenge: Key | None = Field(None, description="The open challenge an idea answers.")
-    key: Key | None = None
-    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
-    body: Annotated[str, StringConstraints(max_length=100_000)] = ""
-    topics: Annotated[list[Topic], Field(max_length=20)] = []
-    audience: AudienceIn
-    exclude: Annotated[
-        list[Annotated[str, StringConstraints(max_length=200)]], Field(max_length=50)
-    ] = []
 
 
 class CommentCreate(Strict):
@@ -324,21 +317,11 @@ def read_entry(
 def create_entry(
     body: EntryCreate, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
 ) -> EntryCreated:
-    draft = ItemDraft(
-        key=body.key,
-        title=body.title,
-        body=body.body,
-        topics=body.topics,
-        level=body.audience.level,
-        orgs=body.audience.orgs,
-        circle=body.audience.circle,
-        exclude=body.exclude,
-    )
     created = inn.create_entry(
         session,
         by=_participant(session, actor, org),
         kind=body.kind,
-        draft=draft,
+        draft=item_draft(body),
         challenge=body.challenge,
     )
     return EntryCreated(

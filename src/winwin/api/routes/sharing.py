@@ -242,7 +242,7 @@ def search_public(
     )
 
 
-def _draft(body: ItemCreate | ReshareCreate, reshare_of: str | None = None) -> ItemDraft:
+def item_draft(body: ItemCreate | ReshareCreate, reshare_of: str | None = None) -> ItemDraft:
     return ItemDraft(
         key=body.key,
         title=body.title,
@@ -261,7 +261,7 @@ def create_item(
     body: ItemCreate, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
 ) -> ItemPublished:
     owner = acting_org(session, actor, org)
-    done = sharing.publish_item(session, owner=owner, draft=_draft(body))
+    done = sharing.publish_item(session, owner=owner, draft=item_draft(body))
     return ItemPublished(key=done.key, warnings=done.warnings)
 
 
@@ -270,7 +270,7 @@ def preview_item(
     body: ItemCreate, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
 ) -> ReachRead:
     owner = acting_org(session, actor, org)
-    preview = sharing.preview_reach(session, owner=owner, draft=_draft(body))
+    preview = sharing.preview_reach(session, owner=owner, draft=item_draft(body))
     return ReachRead(
         sentence=sharing.reach_sentence(preview.counts, level=body.audience.level),
         counts=preview.counts,
@@ -316,7 +316,7 @@ def reshare_item(
     owner = acting_org(session, actor, org)
     # The original must be visible to the resharer; otherwise it does not exist for it.
     sharing.open_item(session, viewer=owner, key=key, user_id=actor.user_id, via="api")
-    done = sharing.publish_item(session, owner=owner, draft=_draft(body, reshare_of=key))
+    done = sharing.publish_item(session, owner=owner, draft=item_draft(body, reshare_of=key))
     return ItemPublished(key=done.key, warnings=done.warnings)
 
 
