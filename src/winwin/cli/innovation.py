@@ -50,7 +50,7 @@ def detail_json(detail: inn.EntryDetail) -> dict[str, Any]:
         "body_html": detail.item.body_html,
         "topics": detail.item.topics,
         "comments": [{**asdict(c), "created_at": _iso(c.created_at)} for c in detail.comments],
-        "coauthors": [asdict(p) for p in detail.coauthors],
+        "coauthors": [{"name": p.name, "org": p.org} for p in detail.coauthors],
         "history": [{**asdict(h), "at": _iso(h.at)} for h in detail.history],
         "ideas": [summary_json(i) for i in detail.ideas],
         "next_stages": detail.next_stages,

@@ -75,6 +75,9 @@ class CommentView:
 
 @dataclass(frozen=True)
 class PersonView:
+    """A co-author: the person's id (to name them in a removal), name and organisation."""
+
+    id: int
     name: str
     org: str | None
 
@@ -316,7 +319,7 @@ def open_entry(
         summary=summary,
         item=view,
         comments=comments,
-        coauthors=[PersonView(p.name, p.org_key) for p in repo.coauthors(item_id)],
+        coauthors=[PersonView(p.user_id, p.name, p.org_key) for p in repo.coauthors(item_id)],
         history=[StageChange(a, b, c, d) for a, b, c, d in repo.history(item_id)],
         ideas=ideas,
         next_stages=rules.next_stages(row.kind, row.stage) if manage else [],  # type: ignore[arg-type]
@@ -434,20 +437,35 @@ def add_coauthor(session: Session, *, by: Participant, key: str, email: str) -> 
             actor_user_id=by.user_id,
             actor_org_id=by.org.id,
         )
-    return [PersonView(p.name, p.org_key) for p in repo.coauthors(item_id)]
+    return [PersonView(p.user_id, p.name, p.org_key) for p in repo.coauthors(item_id)]
 
 
-def remove_coauthor(session: Session, *, by: Participant, key: str, email: str) -> list[PersonView]:
-    """Take a co-author off: the owner organisation may, and so may the co-author."""
+def remove_coauthor(
+    session: Session,
+    *,
+    by: Participant,
+    key: str,
+    email: str | None = None,
+    person_id: int | None = None,
+) -> list[PersonView]:
+    """Take a co-author off, named by ``email`` or by ``person_id`` (``PersonView.id``).
+
+    The owner organisation may, and so may the co-author.
+    """
     item_id, row = _visible_entry(session, by.org, key)
     repo = InnovationRepository(session)
-    person = repo.person_by_email((email or "").strip().lower())
-    if person is None or not repo.is_coauthor(item_id, person.user_id):
-        raise NotFound(f"'{email}' is not a co-author of '{key}'")
-    if by.org.id != row.owner_id and by.user_id != person.user_id:
+    if person_id is not None:
+        user_id: int | None = person_id
+        named = f"person {person_id}"
+    else:
+        person = repo.person_by_email((email or "").strip().lower())
+        user_id, named = (person.user_id if person else None), f"'{email}'"
+    if user_id is None or not repo.is_coauthor(item_id, user_id):
+        raise NotFound(f"{named} is not a co-author of '{key}'")
+    if by.org.id != row.owner_id and by.user_id != user_id:
         raise PermissionDenied("only the owner organisation or the co-author removes a co-author")
-    repo.remove_coauthor(item_id, person.user_id)
-    return [PersonView(p.name, p.org_key) for p in repo.coauthors(item_id)]
+    repo.remove_coauthor(item_id, user_id)
+    return [PersonView(p.user_id, p.name, p.org_key) for p in repo.coauthors(item_id)]
 
 
 def owner_of(session: Session, *, key: str) -> Viewer:

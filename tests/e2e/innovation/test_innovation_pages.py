@@ -313,6 +313,23 @@ def test_co_authors_are_added_by_email_only_when_their_organisation_may_see(
     assert "Pakkaus Member" not in kuusi.get(f"/innovation/{idea}").text
 
 
+def test_each_co_author_has_a_remove_button_for_the_owner_and_themselves(people: Sign) -> None:
+    kuusi, lab = people("kuusi"), people("lab")
+    idea = kuusi.create(kind="idea", title="Buttons")
+    kuusi.post(f"/innovation/{idea}/coauthors", {"email": EMAILS["lab"]})
+    owner_page = kuusi.get(f"/innovation/{idea}").text
+    person = re.search(r'name="person" value="(\d+)"', owner_page)
+    assert person, "the owner sees a remove button beside the co-author"
+    assert "Stop being a co-author" in lab.get(f"/innovation/{idea}").text
+    for hostile in ("0", "x", str(2**31), "999999"):
+        refused = kuusi.post(f"/innovation/{idea}/coauthors/remove", {"person": hostile})
+        assert refused.status_code == 422, hostile
+        assert "Lab Member" in kuusi.get(f"/innovation/{idea}").text
+    left = lab.post(f"/innovation/{idea}/coauthors/remove", {"person": person.group(1)})
+    assert left.status_code == 303
+    assert "Lab Member" not in kuusi.get(f"/innovation/{idea}").text
+
+
 def test_an_anonymous_reader_opens_public_entries_read_only(people: Sign, engine) -> None:
     kuusi, anonymous = people("kuusi"), people(None)
     challenge = kuusi.create(kind="challenge", title="Open to everyone", level="public")

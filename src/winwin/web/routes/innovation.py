@@ -409,9 +409,6 @@ def entry_page(
         rules.STAGES[summary.kind][:5] if summary.kind == "idea" else rules.CHALLENGE_STAGES
     )
     owner_side = org is not None and org.key == summary.owner
-    me = actor is not None and any(
-        p.name == actor.name and org is not None and p.org == org.key for p in detail.coauthors
-    )
     context: dict[str, Any] = {
         "nav": "innovation",
         "org": org,
@@ -424,8 +421,6 @@ def entry_page(
         "stage_path": path,
         "stage_index": path.index(summary.stage) if summary.stage in path else -1,
         "owner_side": owner_side,
-        "may_remove_coauthors": detail.can_participate and (owner_side or detail.can_manage or me),
-        "me_coauthor": me,
         "takes_ideas": summary.kind == "challenge" and rules.takes_ideas(summary.stage),
         "flash": request.query_params.get("done"),
         "errors": {},
@@ -548,9 +543,17 @@ def remove_coauthor(
     session: SessionDep,
     org: CurrentOrg,
     email: Email = "",
+    person: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
 ) -> Response:
+    """Remove a co-author named by the button beside them (``person``) or by email."""
     try:
-        innovation.remove_coauthor(session, by=_by(session, org, actor), key=key, email=email)
+        innovation.remove_coauthor(
+            session,
+            by=_by(session, org, actor),
+            key=key,
+            email=None if person is not None else email,
+            person_id=person,
+        )
     except (InvalidInput, PermissionDenied, Conflict) as exc:
         return _refused(request, session, key, org, actor, exc, "remove_email", {"remove": email})
     except NotFound as exc:
