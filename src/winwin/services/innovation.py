@@ -55,11 +55,12 @@ class EntrySummary:
     level: str
     created_at: datetime
     stage_changed_at: datetime
-    # The challenge an idea answers, when the reader may see that challenge.
+    # The challenge an idea answers (key and title), when the reader may see that challenge.
     challenge: str | None
     votes: int
     comments: int
     voted: bool = False
+    challenge_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def _summaries(
     challenge_ids = {r.challenge_id for r in rows if r.challenge_id is not None}
     items = ItemRepository(session)
     shown = items.visible_among(viewer, challenge_ids) if challenge_ids else set()
-    keys = SharingRepository(session).item_keys(shown) if shown else {}
+    shown_items = SharingRepository(session).items_by_ids(shown) if shown else {}
     voted = (
         InnovationRepository(session).voted_among(user_id, [r.item_id for r in rows])
         if user_id is not None
@@ -153,7 +154,10 @@ def _summaries(
             level=r.level,
             created_at=r.created_at,
             stage_changed_at=r.stage_changed_at,
-            challenge=keys.get(r.challenge_id) if r.challenge_id is not None else None,
+            challenge=shown_items[r.challenge_id].key if r.challenge_id in shown_items else None,
+            challenge_title=(
+                shown_items[r.challenge_id].title if r.challenge_id in shown_items else None
+            ),
             votes=r.votes,
             comments=r.comments,
             voted=r.item_id in voted,

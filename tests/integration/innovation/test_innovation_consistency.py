@@ -90,6 +90,7 @@ def test_innovation_reads_admit_exactly_what_can_see_admits(
     made = _entries(session, seed)
     network = feed.whole_network(session)
     people = _people(session, sorted(network.orgs))
+    rows = ItemRepository(session).rows()
     items = ItemRepository(session)
     assert made, "the seed made no entries"
     checked = 0
@@ -109,6 +110,8 @@ def test_innovation_reads_admit_exactly_what_can_see_admits(
             assert entry.kind == kind
             shown = challenge if challenge and _sees(network, reader, challenge) else None
             assert entry.challenge == shown, f"{reader} on {entry.key}"
+            titles = {row["key"]: row["title"] for row in rows}
+            assert entry.challenge_title == (titles[shown] if shown else None)
         for key in made:
             if key in allowed:
                 detail = inn.open_entry(session, viewer=viewer, user_id=user_id, key=key)

@@ -105,6 +105,9 @@ class EntrySummaryRead(BaseModel):
     votes: int
     comments: int
     voted: bool = Field(description="Whether the signed-in person voted for it.")
+    challenge_title: str | None = Field(
+        None, description="The title of that challenge, under the same condition."
+    )
 
 
 class EntryList(BaseModel):

@@ -395,16 +395,6 @@ def entry_page(
     user_id = actor.user_id if actor is not None and viewer is not None else None
     detail = innovation.open_entry(session, viewer=viewer, user_id=user_id, key=key, via="web")
     summary = detail.summary
-    challenge_title = None
-    if summary.challenge is not None:
-        challenge_title = next(
-            (
-                c.title
-                for c in innovation.list_entries(session, viewer=viewer, kind="challenge")
-                if c.key == summary.challenge
-            ),
-            summary.challenge,
-        )
     path = list(
         rules.STAGES[summary.kind][:5] if summary.kind == "idea" else rules.CHALLENGE_STAGES
     )
@@ -417,7 +407,7 @@ def entry_page(
         "entry": summary,
         "item": detail.item,
         "levels": LEVEL_LABELS,
-        "challenge_title": challenge_title,
+        "challenge_title": summary.challenge_title,
         "stage_path": path,
         "stage_index": path.index(summary.stage) if summary.stage in path else -1,
         "owner_side": owner_side,
