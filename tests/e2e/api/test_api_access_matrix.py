@@ -165,6 +165,10 @@ PUBLIC = {
     ("GET", "/api/v1/public/feed"): "public items are for everyone",
     ("GET", "/api/v1/public/search"): "searching public items is for everyone",
     ("GET", "/api/v1/public/innovation"): "public challenges and ideas are for everyone",
+    ("GET", "/api/v1/public/items/{key}/attachments"): "a public item's files are for everyone",
+    ("GET", "/api/v1/public/items/{key}/attachments/{attachment_id}"): (
+        "a public item's files are for everyone"
+    ),
     ("GET", "/api/v1/responses/{token}"): "a respondent's personal link is the credential",
     ("PUT", "/api/v1/responses/{token}"): "a respondent's personal link is the credential",
 }

@@ -72,9 +72,14 @@ def test_a_competitor_and_anonymous_readers_get_404_never_a_hint(app_world) -> N
         assert refused.json()["detail"] == missing.replace("no-such-item", PARTNERS_ITEM)
         # Without signing in, the API asks for it whatever the item.
         assert app_world.call(None, "GET", path).status_code == 401
-    # Anonymous readers download through the page address, which answers 404 here.
+    # Anonymous readers use the page address or the public API, which answer 404 here.
     page_link = f"/items/{PARTNERS_ITEM}/attachments/{made['id']}"
     assert app_world.call(None, "GET", page_link).status_code == 404
+    public = f"/api/v1/public/items/{PARTNERS_ITEM}/attachments"
+    for path in (public, f"{public}/{made['id']}"):
+        hidden = app_world.call(None, "GET", path)
+        assert hidden.status_code == 404
+        assert hidden.json()["detail"] == missing.replace("no-such-item", PARTNERS_ITEM)
     assert app_world.call("gran", "DELETE", files_url(PARTNERS_ITEM, made["id"])).status_code == (
         404
     )
@@ -91,6 +96,11 @@ def test_a_public_item_s_file_downloads_without_signing_in(app_world) -> None:  
     assert page_link.content == PNG
     assert page_link.headers["content-type"] == "image/png"
     assert page_link.headers["content-disposition"].startswith("attachment; ")
+    public = f"/api/v1/public/items/{PUBLIC_ITEM}/attachments"
+    assert app_world.call(None, "GET", public).json() == [made]
+    api_download = app_world.call(None, "GET", f"{public}/{made['id']}")
+    assert api_download.status_code == 200 and api_download.content == PNG
+    assert api_download.headers["x-content-type-options"] == "nosniff"
 
 
 def test_the_audit_log_records_a_partner_s_download(app_world) -> None:  # type: ignore[no-untyped-def]
@@ -229,7 +239,12 @@ def test_the_openapi_description_lists_the_routes_and_download_types(app_world) 
         "multipart/form-data"
         in (paths["/api/v1/items/{key}/attachments"]["post"]["requestBody"]["content"])
     )
-    assert not [p for p in paths if p.startswith("/api/v1/public/items")]
+    public = [p for p in paths if p.startswith("/api/v1/public/items")]
+    assert public == [
+        "/api/v1/public/items/{key}/attachments",
+        "/api/v1/public/items/{key}/attachments/{attachment_id}",
+    ]
+    assert all(set(paths[p]) == {"get"} for p in public)
 
 
 @pytest.mark.parametrize(

@@ -170,3 +170,25 @@ def remove_attachment(
 ) -> None:
     owner = acting_org(session, actor, org)
     attachments.remove_attachment(session, owner=owner, key=key, attachment_id=attachment_id)
+
+
+@router.get(
+    "/public/items/{key}/attachments",
+    response_model=list[AttachmentRead],
+    summary="The files of a public item (no sign-in)",
+)
+def list_public_attachments(key: str, session: SessionDep) -> list[AttachmentRead]:
+    return [_read(a) for a in attachments.list_attachments(session, viewer=None, key=key)]
+
+
+@router.get(
+    "/public/items/{key}/attachments/{attachment_id}",
+    response_class=Response,
+    responses=DOWNLOAD,
+    summary="Download a file of a public item (no sign-in)",
+)
+def download_public_attachment(key: str, attachment_id: IdPath, session: SessionDep) -> Response:
+    found, data = attachments.open_attachment(
+        session, viewer=None, key=key, attachment_id=attachment_id, user_id=None, via="download"
+    )
+    return download_response(found, data)
