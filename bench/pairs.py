@@ -31,23 +31,7 @@ def _network(orgs: int) -> tuple[list[Any], list[tuple[int, int]], list[tuple[in
     from winwin.domain.generate import generate_network
 
     doc = generate_network(orgs=orgs, seed=SEED, items_per_org=0.0, assessments=0)
-    by_key = {o["key"]: o for o in doc["organizations"]}
-    keys = sorted(by_key)
-    at = {k: i for i, k in enumerate(keys)}
-    profiles = [
-        candidates.profile(
-            k,
-            roles=by_key[k]["roles"],
-            capabilities=by_key[k]["capabilities"],
-            needs=by_key[k]["needs"],
-            values=by_key[k]["values"],
-        )
-        for k in keys
-    ]
-    supplies = [(at[t["from"]], at[t["to"]]) for t in doc["ties"] if t["kind"] == "supplies"]
-    forbidden = [(at[t["from"]], at[t["to"]]) for t in doc["ties"]]
-    forbidden += [(at[a], at[b]) for a, b in doc["competitors"]]
-    return profiles, supplies, forbidden
+    return candidates.document_inputs(doc)
 
 
 def _best(fn: Any, repeat: int) -> tuple[float, Any]:

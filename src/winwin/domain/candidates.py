@@ -58,6 +58,32 @@ class Profile:
     values: frozenset[str]
 
 
+def document_inputs(
+    document: Mapping[str, Any],
+) -> tuple[list[Profile], list[tuple[int, int]], list[tuple[int, int]]]:
+    """``(profiles, supplies, forbidden)`` of a network document, as the services read a
+    stored network: profiles in key order, ``supplies`` ties by index, and every tie and
+    competitor pair forbidden."""
+    by_key = {o["key"]: o for o in document.get("organizations", [])}
+    keys = sorted(by_key)
+    at = {k: i for i, k in enumerate(keys)}
+    profiles = [
+        profile(
+            k,
+            roles=by_key[k].get("roles", []),
+            capabilities=by_key[k].get("capabilities", []),
+            needs=by_key[k].get("needs", []),
+            values=by_key[k].get("values", []),
+        )
+        for k in keys
+    ]
+    ties = document.get("ties", [])
+    supplies = [(at[t["from"]], at[t["to"]]) for t in ties if t["kind"] == "supplies"]
+    forbidden = [(at[t["from"]], at[t["to"]]) for t in ties]
+    forbidden += [(at[a], at[b]) for a, b in document.get("competitors", [])]
+    return profiles, supplies, forbidden
+
+
 def token(text: str) -> str:
     """Capabilities, needs and values compare case-blind, with spaces collapsed."""
     return " ".join(text.casefold().split())

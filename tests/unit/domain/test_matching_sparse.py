@@ -9,8 +9,6 @@ unit in the last place apart), organisations sharing a profile, repeated ties an
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -136,24 +134,8 @@ def test_affinities_a_unit_apart_tie_or_not_by_each_customers_reach() -> None:
 
 def _generated(orgs: int, seed: int) -> Net:
     """A generated network read as the services read a stored one."""
-    doc: dict[str, Any] = generate_network(orgs=orgs, seed=seed, items_per_org=0.0, assessments=0)
-    keys = sorted(o["key"] for o in doc["organizations"])
-    at = {k: i for i, k in enumerate(keys)}
-    by_key = {o["key"]: o for o in doc["organizations"]}
-    profiles = [
-        cand.profile(
-            k,
-            roles=by_key[k]["roles"],
-            capabilities=by_key[k]["capabilities"],
-            needs=by_key[k]["needs"],
-            values=by_key[k]["values"],
-        )
-        for k in keys
-    ]
-    supplies = [(at[t["from"]], at[t["to"]]) for t in doc["ties"] if t["kind"] == "supplies"]
-    forbidden = [(at[t["from"]], at[t["to"]]) for t in doc["ties"]]
-    forbidden += [(at[a], at[b]) for a, b in doc["competitors"]]
-    return profiles, supplies, forbidden
+    doc = generate_network(orgs=orgs, seed=seed, items_per_org=0.0, assessments=0)
+    return cand.document_inputs(doc)
 
 
 @pytest.mark.parametrize(("orgs", "seed", "per_org"), [(400, 1, 10), (700, 2, 1), (700, 3, 25)])

@@ -22,6 +22,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from winwin.api.deps import CurrentUser, IdPath, OptionalUser, SessionDep
+from winwin.api.errors import status_for
 from winwin.domain import innovation as rules
 from winwin.domain.errors import (
     Conflict,
@@ -212,13 +213,8 @@ def translate_problem(message: str) -> str:
 
 
 def status_of(exc: WinwinError) -> int:
-    if isinstance(exc, InvalidInput):
-        return 422
-    if isinstance(exc, PermissionDenied):
-        return 403
-    if isinstance(exc, Conflict):
-        return 409
-    return 400
+    """The API's status, except that a refused form (rule broken or not) is 422 on pages."""
+    return 422 if isinstance(exc, InvalidInput) else status_for(exc)
 
 
 def problems_by_field(
