@@ -9,6 +9,17 @@ DB ?= sqlite:///$(CURDIR)/var/winwin.sqlite3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
+# Pure rules and services: formatted by ruff and checked by mypy --strict.
+STRICT := src/winwin/kernel src/winwin/sharing/audience.py src/winwin/sharing/topics.py \
+	src/winwin/assessments/score.py src/winwin/innovation/stages.py \
+	src/winwin/insight/candidates.py src/winwin/insight/matching.py src/winwin/insight/games.py \
+	src/winwin/insight/clusters.py src/winwin/network/generate.py \
+	src/winwin/accounts/service.py src/winwin/accounts/access.py src/winwin/network/io.py \
+	src/winwin/network/demo.py src/winwin/sharing/service.py src/winwin/sharing/feed.py \
+	src/winwin/innovation/service.py src/winwin/attachments/service.py \
+	src/winwin/notifications/service.py src/winwin/assessments/service.py \
+	src/winwin/assessments/scoring.py src/winwin/assessments/instruments.py \
+	src/winwin/insight/service.py
 
 .PHONY: install run test test-fast bench lint format clean
 
@@ -41,8 +52,8 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src/winwin/domain src/winwin/services
-	$(BIN)/mypy src/winwin/domain src/winwin/services
+	$(BIN)/ruff format --check $(STRICT)
+	$(BIN)/mypy $(STRICT)
 
 format: install
 	$(BIN)/ruff format .

@@ -5,7 +5,7 @@
    parties on its 10 impact and attraction items: 100 answers per relationship), and the
    per-side factor sums the product keeps beside them are recomputed from them once
    (timed and reported, not part of the ratio: the product pays it at write time). The
-   real path, ``winwin.services.scoring.score_relationships``, reads the stored rows
+   real path, ``winwin.assessments.scoring.score_relationships``, reads the stored rows
    and scores every relationship into a ``NetworkScores`` table (every number worked
    out, Python objects per relationship made when read; their cost is reported on a
    line of its own). The baseline is a plain NumPy computation of the same scores from
@@ -32,9 +32,9 @@ THIRD_PARTIES = 2
 
 
 def _build(report: Report, path: str, relationships: int) -> dict[str, Any]:
-    from winwin.services.instruments import ensure_builtin_instruments
-    from winwin.store.db import build_engine, session_factory, unit_of_work
-    from winwin.store.models import Base
+    from winwin.assessments.instruments import ensure_builtin_instruments
+    from winwin.db.engine import build_engine, session_factory, unit_of_work
+    from winwin.db.models import Base
 
     engine = build_engine(f"sqlite:///{path}")
     Base.metadata.create_all(engine)
@@ -102,8 +102,8 @@ def _build(report: Report, path: str, relationships: int) -> dict[str, Any]:
 
 
 def _refresh_sums(path: str) -> float:
-    from winwin.store.db import build_engine, session_factory, unit_of_work
-    from winwin.store.repositories.assessments import AssessmentRepository
+    from winwin.assessments.repository import AssessmentRepository
+    from winwin.db.engine import build_engine, session_factory, unit_of_work
 
     engine = build_engine(f"sqlite:///{path}")
     try:
@@ -174,8 +174,8 @@ def _plain_numpy(arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray,
 
 
 def _score_path(path: str) -> Any:
-    from winwin.services.scoring import score_relationships
-    from winwin.store.db import build_engine, session_factory, unit_of_work
+    from winwin.assessments.scoring import score_relationships
+    from winwin.db.engine import build_engine, session_factory, unit_of_work
 
     engine = build_engine(f"sqlite:///{path}")
     try:
@@ -200,11 +200,11 @@ def _best(fn: Any, repeat: int) -> tuple[float, Any]:
 def _api_latency(report: Report, path: str) -> tuple[float, float, int]:
     from fastapi.testclient import TestClient
 
-    from winwin.api.app import create_app
-    from winwin.services import accounts
+    from winwin.accounts import service as accounts
+    from winwin.accounts.models import User
+    from winwin.db.engine import build_engine, session_factory, unit_of_work
+    from winwin.http.app import create_app
     from winwin.settings import Settings
-    from winwin.store.db import build_engine, session_factory, unit_of_work
-    from winwin.store.models.accounts import User
 
     url = f"sqlite:///{path}"
     engine = build_engine(url)

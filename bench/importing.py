@@ -13,10 +13,10 @@ from bench.common import Report, result, timed
 
 CHILD = r"""
 import json, resource, sys, time
-from winwin.schemas.document import parse_document
-from winwin.services.network_io import import_network
-from winwin.store.db import build_engine, session_factory, unit_of_work
-from winwin.store.models import Base
+from winwin.network.document import parse_document
+from winwin.network.io import import_network
+from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.db.models import Base
 
 path, url = sys.argv[1], sys.argv[2]
 engine = build_engine(url)
@@ -34,8 +34,8 @@ print(json.dumps({"seconds": elapsed, "peak_kib": peak}))
 
 def _baseline(path: Path, document: dict[str, Any]) -> float:
     """Insert the same organisation and tie rows with sqlite3's executemany."""
-    from winwin.store.db import build_engine
-    from winwin.store.models import Base
+    from winwin.db.engine import build_engine
+    from winwin.db.models import Base
 
     engine = build_engine(f"sqlite:///{path}")
     Base.metadata.create_all(engine)
@@ -79,7 +79,7 @@ def _baseline(path: Path, document: dict[str, Any]) -> float:
 
 
 def run(report: Report) -> list[dict[str, Any]]:
-    from winwin.domain.generate import generate_network
+    from winwin.network.generate import generate_network
 
     orgs = report.scaled(100_000, 500)
     report.log(f"generating {orgs} organisations")

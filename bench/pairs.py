@@ -1,7 +1,7 @@
 """Natural pairs: the candidate search on generated networks of 5,000 and 20,000
 organisations (scaled).
 
-Each network comes from ``winwin.domain.generate`` and is read as the services read a
+Each network comes from ``winwin.network.generate`` and is read as the services read a
 stored one: profiles in key order, ``supplies`` ties, and every tie and competitor pair
 forbidden.
 
@@ -27,8 +27,8 @@ PER_ORG = 10
 
 
 def _network(orgs: int) -> tuple[list[Any], list[tuple[int, int]], list[tuple[int, int]]]:
-    from winwin.domain import candidates
-    from winwin.domain.generate import generate_network
+    from winwin.insight import candidates
+    from winwin.network.generate import generate_network
 
     doc = generate_network(orgs=orgs, seed=SEED, items_per_org=0.0, assessments=0)
     return candidates.document_inputs(doc)
@@ -43,7 +43,7 @@ def _best(fn: Any, repeat: int) -> tuple[float, Any]:
 
 
 def _measure(report: Report, orgs: int) -> list[dict[str, Any]]:
-    from winwin.domain import candidates
+    from winwin.insight import candidates
 
     profiles, supplies, forbidden = _network(orgs)
     n_sup = sum("supplier" in p.roles for p in profiles)

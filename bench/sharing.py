@@ -161,9 +161,9 @@ def _rows(document: dict[str, Any]) -> dict[str, tuple[list[str], list[tuple[Any
 def _load(url: str, tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> Any:
     from sqlalchemy import text
 
-    from winwin.store.db import build_engine, session_factory, unit_of_work
-    from winwin.store.models import Base
-    from winwin.store.repositories.items import ItemRepository
+    from winwin.db.engine import build_engine, session_factory, unit_of_work
+    from winwin.db.models import Base
+    from winwin.sharing.items import ItemRepository
 
     engine = build_engine(url)
     Base.metadata.create_all(engine)
@@ -212,7 +212,7 @@ def _own_schema(url: str) -> str:
     """A URL whose connections use the schema ``bench_sharing`` (created empty here)."""
     from sqlalchemy import text
 
-    from winwin.store.db import build_engine
+    from winwin.db.engine import build_engine
 
     engine = build_engine(url)
     with engine.begin() as conn:
@@ -229,8 +229,8 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _feed_latency(engine: Any, keys: list[str]) -> dict[str, float]:
-    from winwin.store.db import session_factory
-    from winwin.store.repositories.items import ItemRepository
+    from winwin.db.engine import session_factory
+    from winwin.sharing.items import ItemRepository
 
     factory = session_factory(engine)
     filtered, bare, sizes = [], [], []
@@ -259,7 +259,7 @@ def _feed_latency(engine: Any, keys: list[str]) -> dict[str, float]:
 
 
 def _can_see_rate(document: dict[str, Any], keys: list[str]) -> tuple[float, float, int]:
-    from winwin.domain import audience as policy
+    from winwin.sharing import audience as policy
 
     topics_of: dict[str, list[str]] = {}
     items = []
@@ -306,7 +306,7 @@ def _can_see_rate(document: dict[str, Any], keys: list[str]) -> tuple[float, flo
 
 
 def run(report: Report) -> list[dict[str, Any]]:
-    from winwin.domain.generate import generate_network
+    from winwin.network.generate import generate_network
 
     start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     orgs = report.scaled(100_000, 300)

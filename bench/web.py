@@ -31,11 +31,11 @@ def _free_port() -> int:
 
 
 def _seed(url: str) -> str:
-    from winwin.services import accounts
-    from winwin.services.demo import load_demo
-    from winwin.store.db import build_engine, session_factory, unit_of_work
-    from winwin.store.models import Base
-    from winwin.store.repositories.accounts import AccountsRepository
+    from winwin.accounts import service as accounts
+    from winwin.accounts.repository import AccountsRepository
+    from winwin.db.engine import build_engine, session_factory, unit_of_work
+    from winwin.db.models import Base
+    from winwin.network.demo import load_demo
 
     engine = build_engine(url)
     Base.metadata.create_all(engine)
@@ -82,7 +82,7 @@ def run(report: Report) -> list[dict[str, Any]]:
             "-m",
             "uvicorn",
             "--factory",
-            "winwin.api.app:create_app",
+            "winwin.http.app:create_app",
             "--host",
             "127.0.0.1",
             "--port",

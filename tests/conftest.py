@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from winwin.store.db import build_engine, session_factory
-from winwin.store.models import Base
+from winwin.db.engine import build_engine, session_factory
+from winwin.db.models import Base
 
 POSTGRES_URL = os.environ.get(
     "WINWIN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
+from winwin.assessments.score import FACTORS, normalise
 from winwin.data import builtin_instrument_keys, get_builtin_instrument, load_builtin_instruments
-from winwin.domain.score import FACTORS, normalise
 
 KEY = re.compile(r"^[a-z0-9_-]{1,64}$")
 INSTRUMENTS = {instrument["key"]: instrument for instrument in load_builtin_instruments()}

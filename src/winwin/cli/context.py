@@ -14,8 +14,8 @@ from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from winwin.store import schema
-from winwin.store.db import build_engine, session_factory, unit_of_work
+from winwin.db import schema
+from winwin.db.engine import build_engine, session_factory, unit_of_work
 
 err = Console(stderr=True, highlight=False)
 

@@ -7,10 +7,16 @@ import sys
 
 import typer
 
-from winwin.cli import attachments, innovation, insight, network, scores, sharing, web
+from winwin.assessments import cli as scores
+from winwin.attachments import cli as attachments
+from winwin.cli import web
 from winwin.cli.context import CliState, err
-from winwin.domain.errors import InvalidInput, NotFound, PermissionDenied, WinwinError
+from winwin.innovation import cli as innovation
+from winwin.insight import cli as insight
+from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, WinwinError
+from winwin.network import cli as network
 from winwin.settings import default_database_url
+from winwin.sharing import cli as sharing
 
 app = typer.Typer(
     name="winwin",

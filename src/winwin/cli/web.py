@@ -21,8 +21,8 @@ def register(app: typer.Typer) -> None:
         """Serve the web application and the REST API (default http://127.0.0.1:8000)."""
         import uvicorn
 
-        from winwin.api.app import create_app
-        from winwin.services.demo import DEMO_PASSWORD, demo_accounts_present
+        from winwin.http.app import create_app
+        from winwin.network.demo import DEMO_PASSWORD, demo_accounts_present
         from winwin.settings import Settings
 
         cli = state(ctx)

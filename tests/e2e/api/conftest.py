@@ -14,14 +14,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from winwin.api.app import create_app
-from winwin.services import accounts
-from winwin.services.demo import load_demo
+from winwin.accounts import service as accounts
+from winwin.accounts.models import User
+from winwin.accounts.repository import AccountsRepository
+from winwin.db.engine import session_factory, unit_of_work
+from winwin.http.app import create_app
+from winwin.network.demo import load_demo
+from winwin.network.repository import NetworkRepository
 from winwin.settings import Settings
-from winwin.store.db import session_factory, unit_of_work
-from winwin.store.models.accounts import User
-from winwin.store.repositories.accounts import AccountsRepository
-from winwin.store.repositories.network import NetworkRepository
 
 # Demo accounts, plus an admin and a member of another organisation (pakkaus is a client
 # of the demo facilitator; lab is not).

@@ -1,6 +1,6 @@
 """Role × route: every REST route answers 401 without a token and 403 where a role may not.
 
-Expected statuses come from the access rules of ``winwin.services.access``: members see
+Expected statuses come from the access rules of ``winwin.accounts.access``: members see
 their own organisation, org admins manage it, the demo facilitator manages its clients
 (kuusi, pakkaus, meijeri) and nothing else, the platform admin manages everything.
 """

@@ -6,8 +6,8 @@ import hashlib
 
 from sqlalchemy import select
 
-from winwin.store.db import session_factory
-from winwin.store.models.accounts import ApiToken
+from winwin.accounts.models import ApiToken
+from winwin.db.engine import session_factory
 
 
 def test_an_org_admin_changes_the_profile_and_reads_it_back(world):

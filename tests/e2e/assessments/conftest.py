@@ -11,12 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from winwin.schemas.document import parse_document
-from winwin.services import accounts, network_io
+from winwin.accounts import service as accounts
+from winwin.accounts.models import FacilitatorGrant, User
+from winwin.db.engine import session_factory, unit_of_work
+from winwin.network import io as network_io
+from winwin.network.document import parse_document
+from winwin.network.repository import NetworkRepository
 from winwin.settings import Settings
-from winwin.store.db import session_factory, unit_of_work
-from winwin.store.models.accounts import FacilitatorGrant, User
-from winwin.store.repositories.network import NetworkRepository
 
 ORGS = ("kuusi", "pakkaus", "lab", "consult")
 PEOPLE = (
@@ -73,7 +74,7 @@ def seed(engine: Engine) -> tuple[dict[str, str], dict[str, str]]:
 
 @pytest.fixture
 def world(engine: Engine, db_url: str) -> Iterator[World]:
-    from winwin.api.app import create_app
+    from winwin.http.app import create_app
 
     tokens, emails = seed(engine)
     app = create_app(Settings(database_url=db_url, secret_key="test-secret"))

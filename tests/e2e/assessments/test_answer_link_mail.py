@@ -19,9 +19,9 @@ from sqlalchemy import Engine, func, select
 from e2e.assessments.conftest import World, seed
 from e2e.assessments.test_assessment_pages import csrf
 from support.smtp import Inbox, smtp_server
+from winwin.db.engine import session_factory, unit_of_work
+from winwin.db.models import Invitation
 from winwin.settings import Settings
-from winwin.store.db import session_factory, unit_of_work
-from winwin.store.models import Invitation
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def inbox() -> Iterator[Inbox]:
 
 
 def _world(engine: Engine, db_url: str, mail_server: str | None) -> Iterator[World]:
-    from winwin.api.app import create_app
+    from winwin.http.app import create_app
 
     tokens, emails = seed(engine)
     settings = Settings(database_url=db_url, secret_key="test-secret", mail_server=mail_server)

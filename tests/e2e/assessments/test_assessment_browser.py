@@ -22,7 +22,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def server(people: object, db_url: str) -> Iterator[str]:
-    from winwin.api.app import create_app
+    from winwin.http.app import create_app
 
     app = create_app(Settings(database_url=db_url, secret_key="browser-test-secret"))
     with serving(app) as base:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from winwin.data import get_builtin_instrument
-from winwin.domain.generate import generate_network
+from winwin.network.generate import generate_network
 
 FACTORS = ("accessibility", "energy", "impact", "attraction")
 MINI = {

@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
-from winwin.api.routes.attachments import BODY_LIMIT, content_disposition
-from winwin.services.attachments import MAX_FILES, MAX_SIZE
+from winwin.attachments.api import BODY_LIMIT, content_disposition
+from winwin.attachments.service import MAX_FILES, MAX_SIZE
 
 PARTNERS_ITEM = "kuusi-capacity-q3"
 PUBLIC_ITEM = "kuusi-open-challenge"

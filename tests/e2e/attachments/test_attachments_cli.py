@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from winwin.services import attachments, feed
-from winwin.store.db import build_engine, session_factory, unit_of_work
+from winwin.attachments import service as attachments
+from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.sharing import feed
 
 PARTNERS_ITEM = "kuusi-capacity-q3"
 PUBLIC_ITEM = "kuusi-open-challenge"

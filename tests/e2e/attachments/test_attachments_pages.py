@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from e2e.sharing.sharing_world import PASSWORD, seed_people
-from winwin.api.app import create_app
+from winwin.http.app import create_app
 from winwin.settings import Settings
 
 PARTNERS_ITEM = "kuusi-capacity-q3"
@@ -236,7 +236,7 @@ def test_a_reshare_offers_no_upload(people) -> None:  # type: ignore[no-untyped-
 
 
 def test_a_body_over_the_limit_is_refused_before_the_csrf_check_reads_it(people) -> None:  # type: ignore[no-untyped-def]
-    from winwin.api.routes.attachments import BODY_LIMIT
+    from winwin.attachments.api import BODY_LIMIT
 
     kuusi = people("member@kuusi.example")
     refused = kuusi.upload("big.txt", b"a" * BODY_LIMIT, "text/plain")

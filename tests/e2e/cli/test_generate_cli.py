@@ -29,7 +29,7 @@ def test_a_generated_network_imports_and_round_trips(cli, tmp_path) -> None:  # 
 )
 @given(seed=st.integers(min_value=0, max_value=10_000), orgs=st.integers(min_value=5, max_value=60))
 def test_export_import_export_is_a_fixed_point(tmp_path_factory, seed: int, orgs: int) -> None:  # type: ignore[no-untyped-def]
-    from winwin.domain.generate import generate_network
+    from winwin.network.generate import generate_network
 
     folder = tmp_path_factory.mktemp("fixed")
     first_db, second_db = (f"sqlite:///{folder / name}" for name in ("a.sqlite3", "b.sqlite3"))

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from winwin.services.demo import demo_document
+from winwin.network.demo import demo_document
 
 SMALL = {
     "format": "winwin/1",

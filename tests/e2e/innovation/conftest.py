@@ -17,13 +17,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from winwin.api.app import create_app
-from winwin.schemas.document import parse_document
-from winwin.services import accounts, network_io
+from winwin.accounts import service as accounts
+from winwin.accounts.models import User
+from winwin.db.engine import session_factory, unit_of_work
+from winwin.http.app import create_app
+from winwin.network import io as network_io
+from winwin.network.document import parse_document
+from winwin.network.repository import NetworkRepository
 from winwin.settings import Settings
-from winwin.store.db import session_factory, unit_of_work
-from winwin.store.models.accounts import User
-from winwin.store.repositories.network import NetworkRepository
 
 NETWORK: dict[str, Any] = {
     "format": "winwin/1",

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from e2e.innovation.conftest import seed
-from winwin.services import innovation as inn
-from winwin.services.innovation import Participant
-from winwin.services.sharing import ItemDraft
-from winwin.store.db import build_engine, session_factory, unit_of_work
-from winwin.store.repositories.items import ItemRepository
+from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.innovation import service as inn
+from winwin.innovation.service import Participant
+from winwin.sharing.items import ItemRepository
+from winwin.sharing.service import ItemDraft
 
 # key -> (owner, kind, level, challenge); created in this order, so newest last.
 ENTRIES = {

@@ -27,12 +27,12 @@ from e2e.innovation.web_world import (
     seed_people,
     visible_keys,
 )
-from winwin.api.app import create_app
-from winwin.domain import innovation as rules
-from winwin.domain.errors import InvalidInput
+from winwin.http import i18n
+from winwin.http.app import create_app
+from winwin.innovation import stages as rules
+from winwin.innovation.pages import SERVICE_MESSAGES, translate_problem
+from winwin.kernel.errors import InvalidInput
 from winwin.settings import Settings
-from winwin.web import i18n
-from winwin.web.routes.innovation import SERVICE_MESSAGES, translate_problem
 
 Sign = Callable[..., Person]
 

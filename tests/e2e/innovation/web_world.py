@@ -18,16 +18,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from support.server import serving
-from winwin.api.app import create_app
-from winwin.services import accounts, innovation
-from winwin.services.demo import DEMO_PASSWORD, load_demo
+from winwin.accounts import service as accounts
+from winwin.accounts.models import User
+from winwin.accounts.repository import AccountsRepository
+from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.db.models import Base, Item
+from winwin.http.app import create_app
+from winwin.innovation import service as innovation
+from winwin.network.demo import DEMO_PASSWORD, load_demo
+from winwin.network.repository import NetworkRepository
 from winwin.settings import Settings
-from winwin.store.db import build_engine, session_factory, unit_of_work
-from winwin.store.models import Base, Item
-from winwin.store.models.accounts import User
-from winwin.store.repositories.accounts import AccountsRepository
-from winwin.store.repositories.items import ItemRepository
-from winwin.store.repositories.network import NetworkRepository
+from winwin.sharing.items import ItemRepository
 
 PASSWORD = DEMO_PASSWORD
 EMAILS = {

@@ -10,14 +10,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from e2e.insight.documents import NETWORK
-from winwin.api.app import create_app
-from winwin.schemas.document import parse_document
-from winwin.services import network_io
-from winwin.services.accounts import create_api_token
+from winwin.accounts.models import User
+from winwin.accounts.service import create_api_token
+from winwin.db.engine import session_factory, unit_of_work
+from winwin.http.app import create_app
+from winwin.network import io as network_io
+from winwin.network.document import parse_document
+from winwin.network.repository import NetworkRepository
 from winwin.settings import Settings
-from winwin.store.db import session_factory, unit_of_work
-from winwin.store.models.accounts import User
-from winwin.store.repositories.network import NetworkRepository
 
 
 @pytest.fixture

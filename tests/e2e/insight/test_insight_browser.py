@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from support.server import serving
-from winwin.api.app import create_app
-from winwin.services.demo import DEMO_PASSWORD, load_demo
+from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.db.models import Base
+from winwin.http.app import create_app
+from winwin.network.demo import DEMO_PASSWORD, load_demo
 from winwin.settings import Settings
-from winwin.store.db import build_engine, session_factory, unit_of_work
-from winwin.store.models import Base
 
 pytestmark = pytest.mark.browser
 

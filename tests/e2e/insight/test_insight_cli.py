@@ -244,7 +244,7 @@ def test_the_installed_command_shares_a_game_from_standard_input() -> None:
 
 
 def test_demo_pairs_respect_roles_ties_and_competitors(cli) -> None:  # type: ignore[no-untyped-def]
-    from winwin.services.demo import demo_document
+    from winwin.network.demo import demo_document
 
     assert cli("demo", "--json").code == 0
     document = cli("pairs", "--json").json()

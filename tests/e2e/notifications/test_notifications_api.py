@@ -9,11 +9,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from e2e.sharing.sharing_world import AppWorld, seed_people
-from winwin.api.app import create_app
-from winwin.services import accounts
+from winwin.accounts import service as accounts
+from winwin.accounts.repository import AccountsRepository
+from winwin.db.engine import session_factory, unit_of_work
+from winwin.http.app import create_app
 from winwin.settings import Settings
-from winwin.store.db import session_factory, unit_of_work
-from winwin.store.repositories.accounts import AccountsRepository
 
 
 @pytest.fixture

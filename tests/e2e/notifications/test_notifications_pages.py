@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from e2e.sharing.sharing_world import PASSWORD, seed_people
-from winwin.api.app import create_app
+from winwin.http.app import create_app
 from winwin.settings import Settings
 
 

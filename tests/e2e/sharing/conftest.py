@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from e2e.sharing.sharing_world import AppWorld, seed_people
 from support.server import serving
-from winwin.api.app import create_app
+from winwin.http.app import create_app
 from winwin.settings import Settings
 
 
@@ -29,8 +29,8 @@ def app_world(engine: Engine, db_url: str) -> Iterator[AppWorld]:
 @pytest.fixture
 def sharing_server(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The app with the demo network and members of Kuusi, Lab and Gran, on a free port."""
-    from winwin.store.db import build_engine
-    from winwin.store.models import Base
+    from winwin.db.engine import build_engine
+    from winwin.db.models import Base
 
     url = f"sqlite:///{tmp_path / 'sharing-browser.sqlite3'}"
     engine = build_engine(url)

@@ -13,12 +13,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from winwin.services import accounts
-from winwin.services.demo import load_demo
-from winwin.store.db import session_factory, unit_of_work
-from winwin.store.models.accounts import User
-from winwin.store.repositories.accounts import AccountsRepository
-from winwin.store.repositories.network import NetworkRepository
+from winwin.accounts import service as accounts
+from winwin.accounts.models import User
+from winwin.accounts.repository import AccountsRepository
+from winwin.db.engine import session_factory, unit_of_work
+from winwin.network.demo import load_demo
+from winwin.network.repository import NetworkRepository
 
 PASSWORD = "winwin-demo"
 

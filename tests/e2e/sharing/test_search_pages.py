@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from e2e.sharing.sharing_world import PASSWORD, seed_people
-from winwin.api.app import create_app
+from winwin.http.app import create_app
 from winwin.settings import Settings
 
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from winwin.store.db import session_factory, unit_of_work
-from winwin.store.models import Item
-from winwin.store.models.attachments import ItemAttachment
-from winwin.store.models.innovation import InnovationComment, InnovationEntry
-from winwin.store.models.notifications import Notification
-from winwin.store.models.sharing import ItemOpen
+from winwin.attachments.models import ItemAttachment
+from winwin.db.engine import session_factory, unit_of_work
+from winwin.db.models import Item
+from winwin.innovation.models import InnovationComment, InnovationEntry
+from winwin.notifications.models import Notification
+from winwin.sharing.models import ItemOpen
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from e2e.web.web_helpers import demo_database
 from support.server import serving
-from winwin.api.app import create_app
+from winwin.http.app import create_app
 from winwin.settings import Settings
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from e2e.web.web_helpers import sign_in
-from winwin.services import scoring
-from winwin.services.demo import demo_document
+from winwin.assessments import scoring
+from winwin.network.demo import demo_document
 
 
 def _text(html: str) -> str:
@@ -45,8 +45,8 @@ def test_the_dashboard_panels_speak_finnish(client) -> None:  # type: ignore[no-
 def test_the_dashboard_shows_open_challenges_and_the_organisation_s_ideas_under_way(client) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy.orm import Session
 
-    from winwin.services import innovation
-    from winwin.store.repositories.items import ItemRepository
+    from winwin.innovation import service as innovation
+    from winwin.sharing.items import ItemRepository
 
     sign_in(client, "admin@kuusi.example")
     page = client.get("/", headers={"Accept-Language": "en"})

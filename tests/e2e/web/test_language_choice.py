@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from winwin.web.i18n import LOCALES, choose_locale, negotiate
+from winwin.http.i18n import LOCALES, choose_locale, negotiate
 
 tags = st.sampled_from(["fi", "en", "sv", "de", "fi-FI", "en-GB", "EN-us", "*", "", "x-y"])
 weights = st.one_of(st.none(), st.sampled_from(["1", "0.9", "0.5", "0.1", "0", "bad"]))

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from e2e.web.web_helpers import csrf_of, sign_in
-from winwin.api.app import ConfigurationError, create_app
+from winwin.http import i18n
+from winwin.http.app import ConfigurationError, create_app
 from winwin.settings import Settings
-from winwin.web import i18n
 
 TEMPLATES = Path(__file__).parents[3] / "src" / "winwin" / "web" / "templates"
 
@@ -241,7 +241,7 @@ def test_dates_and_numbers_follow_the_language():
 
 
 def test_a_registered_dashboard_panel_replaces_the_empty_state(client, monkeypatch):
-    from winwin.web import dashboard
+    from winwin.http import dashboard
 
     seen = []
 
@@ -251,7 +251,7 @@ def test_a_registered_dashboard_panel_replaces_the_empty_state(client, monkeypat
 
     from jinja2 import ChoiceLoader, DictLoader
 
-    from winwin.web.templating import environment
+    from winwin.http.templating import environment
 
     env = environment()
     panel_template = {"test/panel.html": "<p>{{ panel.note }} by the feed</p>"}

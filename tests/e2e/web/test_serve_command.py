@@ -6,10 +6,10 @@ import uvicorn
 from typer.testing import CliRunner
 
 from winwin.cli.main import app
-from winwin.services.demo import load_demo
-from winwin.store import schema
-from winwin.store.db import build_engine, session_factory, unit_of_work
-from winwin.store.models import Base
+from winwin.db import schema
+from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.db.models import Base
+from winwin.network.demo import load_demo
 
 
 def current_database(url: str, *, demo: bool) -> None:

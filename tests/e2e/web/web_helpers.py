@@ -7,9 +7,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from winwin.services.demo import DEMO_PASSWORD, load_demo
-from winwin.store.db import build_engine, session_factory, unit_of_work
-from winwin.store.models import Base
+from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.db.models import Base
+from winwin.network.demo import DEMO_PASSWORD, load_demo
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

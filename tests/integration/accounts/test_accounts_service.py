@@ -7,12 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from winwin.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleBroken
-from winwin.services import accounts
-from winwin.services.access import Actor, actor_for
-from winwin.store.models.accounts import LoginAttempt, User, WebSession
-from winwin.store.models.network import Organization
-from winwin.store.repositories.accounts import AccountsRepository
+from winwin.accounts import service as accounts
+from winwin.accounts.access import Actor, actor_for
+from winwin.accounts.models import LoginAttempt, User, WebSession
+from winwin.accounts.repository import AccountsRepository
+from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, RuleBroken
+from winwin.network.models import Organization
 
 PASSWORD = "a long enough secret"
 
@@ -219,7 +219,7 @@ def test_a_refused_profile_change_leaves_the_profile_as_it_was(session, org, cou
 def test_failures_older_than_the_window_are_forgotten(session, org):
     from datetime import timedelta
 
-    from winwin.store.models.base import utcnow
+    from winwin.db.base import utcnow
 
     make_user(session, org)
     old = utcnow() - accounts.FAILURE_WINDOW - timedelta(minutes=1)

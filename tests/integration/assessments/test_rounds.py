@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from winwin.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from winwin.schemas.document import parse_document
-from winwin.services import network_io
-from winwin.services.access import Actor
-from winwin.services.assessments import (
+from winwin.accounts.access import Actor
+from winwin.accounts.models import FacilitatorGrant, User
+from winwin.assessments.instruments import create_instrument, list_instruments
+from winwin.assessments.scoring import relationship_detail, score_relationships
+from winwin.assessments.service import (
     Invitee,
     answer_form,
     close_round,
@@ -25,11 +25,11 @@ from winwin.services.assessments import (
     open_round,
     submit_response,
 )
-from winwin.services.instruments import create_instrument, list_instruments
-from winwin.services.scoring import relationship_detail, score_relationships
-from winwin.store.models import Answer, Assessment, Invitation, Response
-from winwin.store.models.accounts import FacilitatorGrant, User
-from winwin.store.repositories.network import NetworkRepository
+from winwin.db.models import Answer, Assessment, Invitation, Response
+from winwin.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from winwin.network import io as network_io
+from winwin.network.document import parse_document
+from winwin.network.repository import NetworkRepository
 
 
 def setup_network(session: Session) -> dict[str, Any]:

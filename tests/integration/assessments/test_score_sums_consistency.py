@@ -15,23 +15,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from winwin.domain.score import FACTORS, OutsideView, SideScore
-from winwin.schemas.document import parse_document
-from winwin.services import network_io
-from winwin.services.assessments import Invitee, invite_respondents, open_round, submit_response
-from winwin.services.scoring import (
-    RelationshipScore,
-    relationship_detail,
-    score_relationships,
-)
-from winwin.store.models import (
-    Answer,
-    Assessment,
-    Instrument,
-    InstrumentItem,
-    Organization,
-    Response,
-)
+from winwin.assessments.score import FACTORS, OutsideView, SideScore
+from winwin.assessments.scoring import RelationshipScore, relationship_detail, score_relationships
+from winwin.assessments.service import Invitee, invite_respondents, open_round, submit_response
+from winwin.db.models import Answer, Assessment, Instrument, InstrumentItem, Organization, Response
+from winwin.network import io as network_io
+from winwin.network.document import parse_document
 
 SCALE = 7  # sevenths are not exact in binary: the sums must still match the raw answers
 ITEMS = {

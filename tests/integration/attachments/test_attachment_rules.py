@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from winwin.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleBroken
-from winwin.services import attachments
-from winwin.services.demo import load_demo
-from winwin.store.models.attachments import ItemAttachment
-from winwin.store.models.sharing import ItemOpen
-from winwin.store.repositories.items import ItemRepository, Viewer
+from winwin.attachments import service as attachments
+from winwin.attachments.models import ItemAttachment
+from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, RuleBroken
+from winwin.network.demo import load_demo
+from winwin.sharing.items import ItemRepository, Viewer
+from winwin.sharing.models import ItemOpen
 
 PARTNERS_ITEM = "kuusi-capacity-q3"  # kuusi's, audience: all its direct partners
 PUBLIC_ITEM = "kuusi-open-challenge"

@@ -8,12 +8,13 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from integration.sharing.sharing_random import random_document
-from winwin.domain import audience as policy
-from winwin.domain.errors import NotFound
-from winwin.schemas.document import parse_document
-from winwin.services import attachments, feed
-from winwin.services.network_io import import_network
-from winwin.store.repositories.items import ItemRepository
+from winwin.attachments import service as attachments
+from winwin.kernel.errors import NotFound
+from winwin.network.document import parse_document
+from winwin.network.io import import_network
+from winwin.sharing import audience as policy
+from winwin.sharing import feed
+from winwin.sharing.items import ItemRepository
 
 
 @settings(

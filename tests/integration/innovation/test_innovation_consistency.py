@@ -21,17 +21,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from integration.sharing.sharing_random import random_document
-from winwin.domain import audience as policy
-from winwin.domain.errors import NotFound
-from winwin.schemas.document import parse_document
-from winwin.services import feed
-from winwin.services import innovation as inn
-from winwin.services import notifications as note
-from winwin.services.network_io import import_network
-from winwin.store.models.accounts import User
-from winwin.store.models.innovation import InnovationComment, InnovationVote
-from winwin.store.repositories.innovation import InnovationRepository
-from winwin.store.repositories.items import ItemRepository
+from winwin.accounts.models import User
+from winwin.innovation import service as inn
+from winwin.innovation.models import InnovationComment, InnovationVote
+from winwin.innovation.repository import InnovationRepository
+from winwin.kernel.errors import NotFound
+from winwin.network.document import parse_document
+from winwin.network.io import import_network
+from winwin.notifications import service as note
+from winwin.sharing import audience as policy
+from winwin.sharing import feed
+from winwin.sharing.items import ItemRepository
 
 
 def _entries(session: Session, seed: int) -> dict[str, tuple[str, str | None]]:

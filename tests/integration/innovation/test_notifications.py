@@ -8,15 +8,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from winwin.domain.errors import InvalidInput
-from winwin.services import innovation as inn
-from winwin.services import notifications as note
-from winwin.services.demo import load_demo
-from winwin.services.sharing import ItemDraft, publish_item
-from winwin.store.models.accounts import User
-from winwin.store.models.notifications import Notification
-from winwin.store.repositories.accounts import AccountsRepository
-from winwin.store.repositories.items import ItemRepository
+from winwin.accounts.models import User
+from winwin.accounts.repository import AccountsRepository
+from winwin.innovation import service as inn
+from winwin.kernel.errors import InvalidInput
+from winwin.network.demo import load_demo
+from winwin.notifications import service as note
+from winwin.notifications.models import Notification
+from winwin.sharing.items import ItemRepository
+from winwin.sharing.service import ItemDraft, publish_item
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from winwin.domain import audience as policy
+from winwin.sharing import audience as policy
 
 COUNTRIES = ["FI", "SE", "DE", None]
 CLUSTERS = ["forest", "food", "metal", None]

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from integration.sharing.sharing_random import random_document, second_phase
-from winwin.domain import audience as policy
-from winwin.schemas.document import parse_document
-from winwin.services import feed
-from winwin.services.network_io import import_network
-from winwin.store.models import Tie
-from winwin.store.repositories.items import ItemRepository
-from winwin.store.repositories.network import NetworkRepository
+from winwin.db.models import Tie
+from winwin.network.document import parse_document
+from winwin.network.io import import_network
+from winwin.network.repository import NetworkRepository
+from winwin.sharing import audience as policy
+from winwin.sharing import feed
+from winwin.sharing.items import ItemRepository
 
 
 def assert_feed_matches_policy(session: Session) -> int:
@@ -70,7 +70,7 @@ def test_the_feed_follows_circles_agreements_and_ties_that_change_under_stored_i
 
 
 def test_a_larger_generated_network_agrees_for_a_sample_of_readers(session: Session) -> None:
-    from winwin.domain.generate import generate_network
+    from winwin.network.generate import generate_network
 
     doc = generate_network(orgs=60, seed=3, items_per_org=4, assessments=0)
     import_network(session, parse_document(doc))

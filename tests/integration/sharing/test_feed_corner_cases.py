@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from winwin.domain.errors import RuleBroken
-from winwin.schemas.document import parse_document
-from winwin.services.network_io import import_network
-from winwin.store.repositories.items import ItemRepository
+from winwin.kernel.errors import RuleBroken
+from winwin.network.document import parse_document
+from winwin.network.io import import_network
+from winwin.sharing.items import ItemRepository
 
 BASE: dict[str, Any] = {
     "format": "winwin/1",

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from integration.sharing.sharing_random import random_document
-from winwin.domain import audience as policy
-from winwin.domain.errors import InvalidInput
-from winwin.schemas.document import parse_document
-from winwin.services import feed
-from winwin.services.network_io import import_network
-from winwin.store.repositories.items import ItemRepository, like_literal
+from winwin.kernel.errors import InvalidInput
+from winwin.network.document import parse_document
+from winwin.network.io import import_network
+from winwin.sharing import audience as policy
+from winwin.sharing import feed
+from winwin.sharing.items import ItemRepository, like_literal
 
 WORDS = [
     "item",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from winwin.store import schema
-from winwin.store.db import build_engine
-from winwin.store.models import Base
+from winwin.db import schema
+from winwin.db.engine import build_engine
+from winwin.db.models import Base
 
 
 def test_upgrade_from_empty_matches_the_models(db_url: str) -> None:

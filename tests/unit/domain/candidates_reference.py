@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from winwin.domain import candidates as cand
+from winwin.insight import candidates as cand
 
 
 def candidates_by_hand(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from winwin.domain.audience import (
+from winwin.kernel.errors import InvalidInput, NotFound
+from winwin.sharing.audience import (
     LEVELS,
     Audience,
     Exclusion,
@@ -21,7 +22,6 @@ from winwin.domain.audience import (
     validate_item,
     visible_items,
 )
-from winwin.domain.errors import InvalidInput, NotFound
 
 ORGS = [
     Org("kuusi", "FI", "forest"),

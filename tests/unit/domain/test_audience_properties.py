@@ -7,7 +7,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from winwin.domain.audience import (
+from winwin.sharing.audience import (
     LEVELS,
     Audience,
     Exclusion,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from winwin.domain import clusters as c
+from winwin.insight import clusters as c
 
 
 @st.composite

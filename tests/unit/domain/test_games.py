@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.optimize import linprog
 
-from winwin.domain import games as g
-from winwin.domain.errors import InvalidInput
+from winwin.insight import games as g
+from winwin.kernel.errors import InvalidInput
 
 AMOUNTS = st.floats(-50, 50, allow_nan=False).map(lambda x: round(x, 3))
 COSTS = st.floats(0, 100, allow_nan=False).map(lambda x: round(x, 3))

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from winwin.domain.generate import ANSWER_IDS, generate_network
+from winwin.network.generate import ANSWER_IDS, generate_network
 
 KEY = re.compile(r"^[a-z0-9_-]{1,64}$")
 LEVELS = {"secret", "direct", "partners", "circle", "network", "public"}

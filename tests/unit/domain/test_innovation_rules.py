@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from winwin.domain import innovation as rules
-from winwin.domain.errors import InvalidInput, RuleBroken
+from winwin.innovation import stages as rules
+from winwin.kernel.errors import InvalidInput, RuleBroken
 
 kinds = st.sampled_from(rules.KINDS)
 

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unit.domain.candidates_reference import candidates_by_hand
-from winwin.domain import candidates as cand
-from winwin.domain import matching as m
-from winwin.domain.errors import InvalidInput
+from winwin.insight import candidates as cand
+from winwin.insight import matching as m
+from winwin.kernel.errors import InvalidInput
 
 # --- random games -------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """The sparse candidate search gives exactly the dense search's pairs and wins.
 
-Both searches of :func:`winwin.domain.matching.candidate_pairs` are checked against a
-brute force written out from :func:`winwin.domain.matching.predicted_win` (the
+Both searches of :func:`winwin.insight.matching.candidate_pairs` are checked against a
+brute force written out from :func:`winwin.insight.matching.predicted_win` (the
 reference) and against each other, win for win to the last bit, on random profiles:
 vocabularies small and large, token sets that make many fractions (and so affinities a
 unit in the last place apart), organisations sharing a profile, repeated ties and bans.
@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unit.domain.candidates_reference import candidates_by_hand
-from winwin.domain import candidates as cand
-from winwin.domain.generate import generate_network
+from winwin.insight import candidates as cand
+from winwin.network.generate import generate_network
 
 Net = tuple[list[cand.Profile], list[tuple[int, int]], list[tuple[int, int]]]
 

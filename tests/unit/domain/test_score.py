@@ -9,8 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from winwin.domain.errors import InvalidInput
-from winwin.domain.score import (
+from winwin.assessments.score import (
     FACTORS,
     OUTSIDE_FACTORS,
     Factor,
@@ -24,6 +23,7 @@ from winwin.domain.score import (
     side_score,
     side_scores_array,
 )
+from winwin.kernel.errors import InvalidInput
 
 
 def values(a: float | None, e: float | None, i: float | None, t: float | None) -> dict:

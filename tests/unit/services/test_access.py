@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from winwin.domain.errors import PermissionDenied
-from winwin.services.access import (
+from winwin.accounts.access import (
     ROLES,
     Actor,
     can_access_org,
@@ -18,6 +17,7 @@ from winwin.services.access import (
     require_manage,
     require_role,
 )
+from winwin.kernel.errors import PermissionDenied
 
 org_ids = st.integers(min_value=1, max_value=50)
 actors = st.builds(

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from winwin.assessments.repository import AssessmentRepository
+from winwin.assessments.scoring import relationship_detail, score_relationships
 from winwin.data import get_builtin_instrument
-from winwin.domain.errors import InvalidInput, NotFound
-from winwin.schemas.document import parse_document
-from winwin.services import network_io
-from winwin.services.scoring import relationship_detail, score_relationships
-from winwin.store.repositories.assessments import AssessmentRepository
-from winwin.store.repositories.network import NetworkRepository
+from winwin.kernel.errors import InvalidInput, NotFound
+from winwin.network import io as network_io
+from winwin.network.document import parse_document
+from winwin.network.repository import NetworkRepository
 
 MINI = {
     "key": "mini",
@@ -319,7 +319,7 @@ def test_any_set_of_answers_scores_as_the_formula_says(
 
 
 def test_scores_stay_exact_when_row_ids_are_too_large_to_pack_into_one_number(session: Session):
-    from winwin.store.models import Answer, Instrument, InstrumentItem, Response
+    from winwin.db.models import Answer, Instrument, InstrumentItem, Response
 
     doc = document()
     load(session, doc)
@@ -351,8 +351,8 @@ def test_scores_stay_exact_when_row_ids_are_too_large_to_pack_into_one_number(se
 def test_refreshing_the_sums_in_many_small_chunks_gives_the_same_scores(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ):
-    from winwin.store.models import Assessment
-    from winwin.store.repositories import assessments as repository
+    from winwin.assessments import repository
+    from winwin.db.models import Assessment
 
     load(session, document())
     whole = [s.as_dict() for s in score_relationships(session)]

@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from winwin.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RuleBroken
-from winwin.schemas.document import parse_document
-from winwin.services import feed, sharing
-from winwin.services.network_io import import_network
-from winwin.services.sharing import ItemDraft
-from winwin.store.repositories.items import ItemRepository, Viewer
+from winwin.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RuleBroken
+from winwin.network.document import parse_document
+from winwin.network.io import import_network
+from winwin.sharing import feed
+from winwin.sharing import service as sharing
+from winwin.sharing.items import ItemRepository, Viewer
+from winwin.sharing.service import ItemDraft
 
 DOC: dict[str, Any] = {
     "format": "winwin/1",
@@ -257,7 +258,7 @@ def test_openness_is_reported_by_month(net: Session) -> None:
 
 
 def test_published_reshare_chains_agree_with_can_see(net: Session) -> None:
-    from winwin.domain import audience as policy
+    from winwin.sharing import audience as policy
 
     kuusi, lab = org(net, "kuusi"), org(net, "lab")
     sharing.propose_agreement(net, by=kuusi, partner="lab", topics=["enzyme"])

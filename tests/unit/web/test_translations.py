@@ -14,10 +14,10 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from winwin.web import mail
-from winwin.web.i18n import translations_dir
+from winwin.http.i18n import translations_dir
+from winwin.mail import delivery as mail
 
-WEB = Path(mail.__file__).parent
+WEB = Path(mail.__file__).parent.parent
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -25,8 +25,8 @@ def _extracted() -> dict[str, str]:
     found: dict[str, str] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(WEB),
-        [("templates/**.html", "jinja2"), ("**.py", "python")],
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+        [("http/templates/**.html", "jinja2"), ("**.py", "python")],
+        options_map={"http/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
         keywords={"_": None, "gettext": None, "ngettext": (1, 2)},
     ):
         for text in [message] if isinstance(message, str) else message:

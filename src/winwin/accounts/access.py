@@ -1,0 +1,133 @@
+"""The one checkpoint that decides what a person may see and do.
+
+Every door asks here; no route filters by organisation on its own. The rules:
+
+- a **member** sees and works for their own organisation;
+- an **organisation admin** also manages it (profile, people, roles);
+- a **facilitator** works for their own organisation and for every client organisation
+  granted to them, and manages those clients' profiles and people;
+- a **platform admin** sees and manages every organisation.
+
+``Actor`` is who is asking, built once per request from the signed-in user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from winwin.accounts.models import User
+from winwin.accounts.repository import AccountsRepository
+from winwin.kernel.errors import PermissionDenied
+from winwin.network.models import Organization
+
+Role = Literal["member", "org_admin", "facilitator", "platform_admin"]
+ROLES: tuple[Role, ...] = ("member", "org_admin", "facilitator", "platform_admin")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-in person, as the access rules see them."""
+
+    user_id: int
+    email: str
+    name: str
+    org_id: int | None
+    role: Role
+    locale: str | None = None
+    client_org_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.role == "platform_admin"
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == "facilitator"
+
+
+def actor_for(session: Session, user: User) -> Actor:
+    """Build the actor for a stored user, with a facilitator's granted client orgs."""
+    role: Role = user.role if user.role in ROLES else "member"
+    grants: frozenset[int] = frozenset()
+    if role == "facilitator":
+        grants = frozenset(AccountsRepository(session).granted_org_ids(user.id))
+    return Actor(
+        user_id=user.id,
+        email=user.email,
+        name=user.name,
+        org_id=user.org_id,
+        role=role,
+        locale=user.locale,
+        client_org_ids=grants,
+    )
+
+
+def accessible_org_ids(session: Session, actor: Actor) -> set[int]:
+    """The organisations the actor may see and work for."""
+    if actor.is_platform_admin:
+        return AccountsRepository(session).all_org_ids()
+    return own_org_ids(actor)
+
+
+def accessible_orgs(
+    session: Session, actor: Actor, *, limit: int | None = None, offset: int = 0
+) -> list[Organization]:
+    """The organisations the actor may see, by name (for lists and switchers)."""
+    repo = AccountsRepository(session)
+    if actor.is_platform_admin:
+        return repo.all_orgs(limit=limit, offset=offset)
+    return repo.orgs_by_ids(own_org_ids(actor), limit=limit, offset=offset)
+
+
+def own_org_ids(actor: Actor) -> set[int]:
+    """Own organisation plus granted clients (platform admins: only their own here)."""
+    ids = set(actor.client_org_ids) if actor.is_facilitator else set()
+    if actor.org_id is not None:
+        ids.add(actor.org_id)
+    return ids
+
+
+def can_access_org(actor: Actor, org_id: int) -> bool:
+    """Whether the actor may see and work for the organisation."""
+    return actor.is_platform_admin or org_id in own_org_ids(actor)
+
+
+def can_manage_org(actor: Actor, org_id: int) -> bool:
+    """Whether the actor may edit the organisation's profile and its people."""
+    if actor.is_platform_admin:
+        return True
+    if actor.is_facilitator:
+        return org_id in actor.client_org_ids or org_id == actor.org_id
+    return actor.role == "org_admin" and actor.org_id == org_id
+
+
+def can_assign_role(actor: Actor, role: str) -> bool:
+    """Org admins hand out member and org admin; only platform admins make the others."""
+    if actor.is_platform_admin:
+        return role in ROLES
+    return role in ("member", "org_admin")
+
+
+def require_access(actor: Actor, org_id: int) -> None:
+    """Raise PermissionDenied unless the actor may see the organisation."""
+    if not can_access_org(actor, org_id):
+        raise PermissionDenied("you do not have access to this organisation")
+
+
+def require_manage(actor: Actor, org_id: int) -> None:
+    """Raise PermissionDenied unless the actor may manage the organisation."""
+    if not can_manage_org(actor, org_id):
+        raise PermissionDenied("only the organisation's admins may do this")
+
+
+def require_role(actor: Actor, *roles: Role) -> None:
+    """Raise PermissionDenied unless the actor has one of the roles."""
+    if actor.role not in roles:
+        raise PermissionDenied("your role does not allow this")
+
+
+def require_platform_admin(actor: Actor) -> None:
+    require_role(actor, "platform_admin")

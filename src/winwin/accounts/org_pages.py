@@ -1,0 +1,264 @@
+"""Organisation admin pages: profile, people, invitations (one by one or by CSV)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from winwin.accounts import service as accounts
+from winwin.accounts.access import ROLES, Actor, can_assign_role, can_manage_org, require_manage
+from winwin.accounts.repository import AccountsRepository
+from winwin.http.deps import CurrentUser, IdPath, SessionDep
+from winwin.http.page_deps import CurrentOrg
+from winwin.http.templating import render, request_locale
+from winwin.kernel.errors import InvalidInput, Problem, WinwinError
+from winwin.mail.delivery import deliver_link
+from winwin.network.models import Organization
+
+router = APIRouter(prefix="/org")
+
+MAX_CSV_BYTES = 1_000_000
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def field_errors(error: WinwinError | None) -> dict[str, list[str]]:
+    """Problems grouped by the form field they name (``capabilities[2]`` → capabilities)."""
+    grouped: dict[str, list[str]] = {}
+    for problem in getattr(error, "problems", []) or []:
+        field = problem.path.split("[")[0].split(".")[0]
+        grouped.setdefault(field, []).append(problem.message)
+    return grouped
+
+
+def org_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    org: Organization,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    repo = AccountsRepository(session)
+    people = repo.people_of_org(org.id)
+    known_roles = list(accounts.PROFILE_ROLES) + sorted(
+        r for r in (org.roles or []) if r not in accounts.PROFILE_ROLES
+    )
+    context: dict[str, Any] = {
+        "nav": "org",
+        "org": org,
+        "people": people,
+        "facilitators": repo.facilitators_of_org(org.id),
+        "can_manage": can_manage_org(actor, org.id),
+        "assignable_roles": [r for r in ROLES if can_assign_role(actor, r)],
+        "known_roles": known_roles,
+        "profile": extra.pop("profile", None) or _profile_values(org),
+        "profile_errors": field_errors(extra.get("profile_error")),
+        "flash": request.query_params.get("done"),
+    }
+    context.update(extra)
+    return render(request, "org/page.html", context, status_code=status_code)
+
+
+def _profile_values(org: Organization) -> dict[str, Any]:
+    return {
+        "name": org.name,
+        "industry": org.industry or "",
+        "country": org.country or "",
+        "cluster": org.cluster or "",
+        "roles": list(org.roles or []),
+        "capabilities": "\n".join(org.capabilities or []),
+        "needs": "\n".join(org.needs or []),
+        "values": "\n".join(org.values or []),
+    }
+
+
+def deliver_invitations(request: Request, invited: list[accounts.Invited]) -> None:
+    for person in invited:
+        deliver_link(
+            request.app.state.settings,
+            kind="invitation",
+            to=person.email,
+            link=person.link,
+            locale=request_locale(request),
+        )
+
+
+def _back(org: Organization, done: str) -> RedirectResponse:
+    return RedirectResponse(f"/org?org={org.key}&done={done}", status_code=303)
+
+
+@router.get("", name="org")
+def org_view(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+) -> Response:
+    return org_page(request, session, actor, org)
+
+
+@router.post("/profile", name="org_profile")
+def update_profile(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    name: Annotated[str, Form(max_length=1000)],
+    industry: Annotated[str, Form(max_length=1000)] = "",
+    country: Annotated[str, Form(max_length=100)] = "",
+    cluster: Annotated[str, Form(max_length=1000)] = "",
+    roles: Annotated[list[str] | None, Form()] = None,
+    capabilities: Annotated[str, Form(max_length=100_000)] = "",
+    needs: Annotated[str, Form(max_length=100_000)] = "",
+    values: Annotated[str, Form(max_length=100_000)] = "",
+) -> Response:
+    submitted = {
+        "name": name,
+        "industry": industry,
+        "country": country.strip().upper(),
+        "cluster": cluster,
+        "roles": roles or [],
+        "capabilities": capabilities,
+        "needs": needs,
+        "values": values,
+    }
+    change = accounts.ProfileChange(
+        name=name,
+        industry=industry,
+        country=country.strip().upper(),
+        cluster=cluster,
+        roles=roles or [],
+        capabilities=_lines(capabilities),
+        needs=_lines(needs),
+        values=_lines(values),
+    )
+    try:
+        accounts.update_profile(session, actor, org_id=org.id, change=change)
+    except InvalidInput as exc:
+        session.rollback()
+        return org_page(
+            request, session, actor, org, status_code=422, profile=submitted, profile_error=exc
+        )
+    return _back(org, "profile")
+
+
+@router.post("/people", name="org_invite")
+def invite(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    email: Annotated[str, Form(max_length=1000)],
+    name: Annotated[str, Form(max_length=1000)],
+    role: Annotated[str, Form(max_length=50)] = "member",
+) -> Response:
+    invitation = accounts.Invitation(email=email, name=name, role=role)
+    try:
+        invited = accounts.invite_people(
+            session,
+            actor,
+            org_id=org.id,
+            invitations=[invitation],
+            base_url=str(request.base_url),
+            paths=[""],
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        return org_page(
+            request,
+            session,
+            actor,
+            org,
+            status_code=422,
+            invite_error=exc,
+            invite_errors=field_errors(exc),
+            invite={"email": email, "name": name, "role": role},
+        )
+    deliver_invitations(request, invited)
+    return _back(org, "invited")
+
+
+@router.post("/people/import", name="org_import")
+def invite_csv(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    require_manage(actor, org.id)
+    data = file.file.read(MAX_CSV_BYTES + 1)
+    try:
+        if len(data) > MAX_CSV_BYTES:
+            raise InvalidInput(Problem("file", "is larger than 1 MB"))
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(Problem("file", "is not UTF-8 text")) from exc
+        invited = accounts.invite_people_csv(
+            session, actor, org_id=org.id, text=text, base_url=str(request.base_url)
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        return org_page(request, session, actor, org, status_code=422, csv_error=exc)
+    deliver_invitations(request, invited)
+    return RedirectResponse(
+        f"/org?org={org.key}&done=imported&count={len(invited)}", status_code=303
+    )
+
+
+@router.post("/people/{person_id}/role", name="org_role")
+def change_role(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    person_id: IdPath,
+    role: Annotated[str, Form(max_length=50)],
+) -> Response:
+    try:
+        accounts.change_role(session, actor, org_id=org.id, user_id=person_id, role=role)
+    except InvalidInput as exc:
+        session.rollback()
+        return org_page(request, session, actor, org, status_code=422, people_error=exc)
+    return _back(org, "role")
+
+
+@router.post("/people/{person_id}/remove", name="org_remove")
+def remove(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, person_id: IdPath
+) -> Response:
+    try:
+        accounts.remove_person(session, actor, org_id=org.id, user_id=person_id)
+    except InvalidInput as exc:
+        session.rollback()
+        return org_page(request, session, actor, org, status_code=422, people_error=exc)
+    return _back(org, "removed")
+
+
+@router.post("/facilitators", name="org_grant")
+def grant(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    email: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    try:
+        accounts.grant_facilitator(session, actor, org_id=org.id, email=email)
+    except InvalidInput as exc:
+        session.rollback()
+        return org_page(request, session, actor, org, status_code=422, grant_error=exc)
+    return _back(org, "granted")
+
+
+@router.post("/facilitators/{person_id}/revoke", name="org_revoke")
+def revoke(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, person_id: IdPath
+) -> Response:
+    accounts.revoke_facilitator(session, actor, org_id=org.id, user_id=person_id)
+    return _back(org, "revoked")

@@ -1,0 +1,198 @@
+"""Sign in and out, password change and reset, API tokens of the signed-in person."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from winwin.accounts import service as accounts
+from winwin.accounts.repository import AccountsRepository
+from winwin.http.deps import SESSION_COOKIE, CurrentUser, IdPath, OptionalUser, SessionDep
+from winwin.http.pages import safe_next
+from winwin.http.templating import render, request_locale
+from winwin.kernel.errors import InvalidInput, PermissionDenied
+from winwin.mail.delivery import deliver_link
+
+router = APIRouter()
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.cookie_secure,
+        path="/",
+    )
+
+
+@router.get("/login", name="login")
+def login_page(request: Request, actor: OptionalUser, next: str | None = None) -> Response:
+    if actor is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(request, "auth/login.html", {"next": safe_next(next), "nav": "login"})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=1000)],
+    next: Annotated[str | None, Form()] = None,
+) -> Response:
+    target = safe_next(next)
+    context = {"next": target, "email": email, "nav": "login"}
+    try:
+        _user, token = accounts.sign_in(
+            session, email=email, password=password, ip=client_ip(request)
+        )
+    except accounts.TooManyAttempts:
+        return render(
+            request,
+            "auth/login.html",
+            {**context, "error": "too_many"},
+            status_code=429,
+            headers={"Retry-After": "900"},
+        )
+    except accounts.BadCredentials:
+        # The failure is recorded (rate limit); keep it although the answer is an error.
+        return render(request, "auth/login.html", {**context, "error": "bad"}, status_code=401)
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(request, response, token)
+    return response
+
+
+@router.post("/logout", name="logout")
+def logout(request: Request, session: SessionDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        accounts.sign_out(session, session_token=token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/forgot", name="forgot")
+def forgot_page(request: Request) -> Response:
+    return render(request, "auth/forgot.html", {"nav": "login"})
+
+
+@router.post("/forgot")
+def forgot(
+    request: Request, session: SessionDep, email: Annotated[str, Form(max_length=320)]
+) -> Response:
+    link = accounts.request_password_reset(session, email=email, base_url=str(request.base_url))
+    if link is not None:
+        deliver_link(
+            request.app.state.settings,
+            kind="reset",
+            to=email.strip().lower(),
+            link=link,
+            locale=request_locale(request),
+        )
+    # The same answer whether or not the email is known.
+    return render(request, "auth/forgot.html", {"sent": True, "nav": "login"})
+
+
+@router.get("/reset/{token}", name="reset")
+def reset_page(request: Request, session: SessionDep, token: str) -> Response:
+    target = accounts.reset_target(session, token=token)
+    context = {"token": token, "nav": "login", "target": target, "invalid": target is None}
+    return render(request, "auth/reset.html", context, status_code=200 if target else 404)
+
+
+@router.post("/reset/{token}")
+def reset(
+    request: Request,
+    session: SessionDep,
+    token: str,
+    new_password: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    try:
+        user = accounts.reset_password(session, token=token, new=new_password)
+    except (InvalidInput, PermissionDenied) as exc:
+        session.rollback()
+        status = 403 if isinstance(exc, PermissionDenied) else 422
+        target = accounts.reset_target(session, token=token)
+        return render(
+            request,
+            "auth/reset.html",
+            {"token": token, "error": exc, "target": target, "invalid": target is None},
+            status_code=status,
+        )
+    response = RedirectResponse("/", status_code=303)
+    set_session_cookie(request, response, accounts.open_session(session, user_id=user.id))
+    return response
+
+
+@router.get("/account", name="account")
+def account_page(request: Request, actor: CurrentUser, session: SessionDep) -> Response:
+    tokens = AccountsRepository(session).tokens_of(actor.user_id)
+    return render(request, "auth/account.html", {"tokens": tokens, "nav": "account"})
+
+
+@router.post("/account/password", name="change_password")
+def change_password(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    current_password: Annotated[str, Form(max_length=1000)],
+    new_password: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    try:
+        accounts.change_password(
+            session,
+            user_id=actor.user_id,
+            current=current_password,
+            new=new_password,
+            keep_session=request.cookies.get(SESSION_COOKIE),
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        tokens = AccountsRepository(session).tokens_of(actor.user_id)
+        return render(
+            request,
+            "auth/account.html",
+            {"tokens": tokens, "password_error": exc, "nav": "account"},
+            status_code=422,
+        )
+    return RedirectResponse("/account?changed=1", status_code=303)
+
+
+@router.post("/account/tokens", name="create_token")
+def create_token(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    name: Annotated[str, Form(max_length=200)],
+) -> Response:
+    try:
+        created = accounts.create_api_token(session, user_id=actor.user_id, name=name)
+    except InvalidInput as exc:
+        session.rollback()
+        tokens = AccountsRepository(session).tokens_of(actor.user_id)
+        return render(
+            request,
+            "auth/account.html",
+            {"tokens": tokens, "token_error": exc, "nav": "account"},
+            status_code=422,
+        )
+    tokens = AccountsRepository(session).tokens_of(actor.user_id)
+    return render(
+        request, "auth/account.html", {"tokens": tokens, "new_token": created, "nav": "account"}
+    )
+
+
+@router.post("/account/tokens/{token_id}/revoke", name="revoke_token")
+def revoke_token(actor: CurrentUser, session: SessionDep, token_id: IdPath) -> Response:
+    accounts.revoke_api_token(session, user_id=actor.user_id, token_id=token_id)
+    return RedirectResponse("/account", status_code=303)

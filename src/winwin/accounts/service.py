@@ -1,0 +1,544 @@
+"""Use cases for accounts: sign in and out, sessions, API tokens, passwords, invitations."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import ROLES, Actor, can_assign_role, require_manage
+from winwin.accounts.models import ApiToken, User
+from winwin.accounts.repository import AccountsRepository
+from winwin.db.base import utcnow
+from winwin.kernel.errors import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    RuleBroken,
+    WinwinError,
+)
+from winwin.network.models import Organization
+
+SESSION_LIFETIME = timedelta(days=14)
+RESET_LIFETIME = timedelta(hours=24)
+INVITE_LIFETIME = timedelta(days=7)
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+MIN_PASSWORD = 10
+LOCALES = ("fi", "en")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# argon2id with the library's defaults (RFC 9106 low-memory profile).
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so that timing does not reveal accounts.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+class TooManyAttempts(WinwinError):
+    """Too many failed sign-ins for this email from this address; wait and retry."""
+
+
+class BadCredentials(WinwinError):
+    """The email or password is wrong."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token(prefix: str = "") -> str:
+    return prefix + secrets.token_urlsafe(32)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _nul_problems(values: dict[str, str | None]) -> list[Problem]:
+    """PostgreSQL stores no NUL characters; name each field that has one."""
+    return [
+        Problem(path, "must not contain NUL characters")
+        for path, value in values.items()
+        if value is not None and "\x00" in value
+    ]
+
+
+def normalise_email(email: str, *, path: str = "email") -> str:
+    email = email.strip().lower()
+    if not EMAIL.match(email) or len(email) > 320:
+        raise InvalidInput(Problem(path, "is not a valid email address"))
+    return email
+
+
+def check_password_strength(password: str, *, path: str = "password") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(Problem(path, f"must be at least {MIN_PASSWORD} characters long"))
+
+
+# sign-in ------------------------------------------------------------------------------
+def sign_in(session: Session, *, email: str, password: str, ip: str) -> tuple[User, str]:
+    """Check the password and open a session; returns the user and the raw session token.
+
+    Raises TooManyAttempts after ``MAX_FAILURES`` failures for this email and address
+    within ``FAILURE_WINDOW`` (even with the right password), BadCredentials otherwise.
+    """
+    repo = AccountsRepository(session)
+    now = utcnow()
+    email_key = email.strip().lower()
+    if "\x00" in email_key:
+        raise BadCredentials("the email or password is wrong")
+    if repo.count_failures(email=email_key, ip=ip, since=now - FAILURE_WINDOW) >= MAX_FAILURES:
+        raise TooManyAttempts("too many failed sign-ins; try again in 15 minutes")
+    user = repo.get_by_email(email_key)
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        # Failures older than the window no longer count; drop them as new ones arrive.
+        repo.prune_failures(before=now - FAILURE_WINDOW)
+        repo.record_failure(email=email_key, ip=ip, now=now)
+        raise BadCredentials("the email or password is wrong")
+    repo.clear_failures(email=email_key, ip=ip)
+    if user.password_hash and _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user, open_session(session, user_id=user.id)
+
+
+def open_session(session: Session, *, user_id: int) -> str:
+    token = new_token()
+    repo = AccountsRepository(session)
+    now = utcnow()
+    repo.prune_sessions(user_id, now=now)
+    repo.add_session(
+        token_hash=hash_token(token), user_id=user_id, expires_at=now + SESSION_LIFETIME
+    )
+    return token
+
+
+def sign_out(session: Session, *, session_token: str) -> None:
+    AccountsRepository(session).delete_session(hash_token(session_token))
+
+
+def user_for_session_token(session: Session, token: str) -> User | None:
+    return AccountsRepository(session).user_for_session(hash_token(token), utcnow())
+
+
+def user_for_api_token(session: Session, token: str) -> User | None:
+    return AccountsRepository(session).user_for_token(hash_token(token), utcnow())
+
+
+# API tokens ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NewApiToken:
+    id: int
+    name: str
+    token: str  # shown once
+
+
+def create_api_token(session: Session, *, user_id: int, name: str) -> NewApiToken:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInput(Problem("name", "must be 1 to 100 characters"))
+    if "\x00" in name:
+        raise InvalidInput(_nul_problems({"name": name}))
+    raw = new_token("ww_")
+    token = AccountsRepository(session).add_token(
+        ApiToken(token_hash=hash_token(raw), prefix=raw[:10], name=name, user_id=user_id)
+    )
+    return NewApiToken(id=token.id, name=name, token=raw)
+
+
+def revoke_api_token(session: Session, *, user_id: int, token_id: int) -> None:
+    if not AccountsRepository(session).delete_token(user_id, token_id):
+        raise NotFound("no such token")
+
+
+# passwords ----------------------------------------------------------------------------
+def change_password(
+    session: Session,
+    *,
+    user_id: int,
+    current: str,
+    new: str,
+    keep_session: str | None = None,
+) -> None:
+    """Set a new password after checking the current one; other sessions are closed."""
+    repo = AccountsRepository(session)
+    user = repo.get_or_raise(user_id)
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput(Problem("current_password", "is not your current password"))
+    check_password_strength(new, path="new_password")
+    user.password_hash = hash_password(new)
+    repo.delete_sessions_of(
+        user.id, keep=hash_token(keep_session) if keep_session is not None else None
+    )
+
+
+def request_password_reset(session: Session, *, email: str, base_url: str) -> str | None:
+    """Create a reset link for a known email, for the door to deliver.
+
+    Returns the link (None for an unknown email; callers answer the same either way).
+    """
+    repo = AccountsRepository(session)
+    if "\x00" in email:
+        return None
+    user = repo.get_by_email(email.strip().lower())
+    if user is None or not user.active:
+        return None
+    return _reset_link(repo, user, base_url, RESET_LIFETIME)
+
+
+def _reset_link(repo: AccountsRepository, user: User, base_url: str, life: timedelta) -> str:
+    token = new_token()
+    repo.add_reset(token_hash=hash_token(token), user_id=user.id, expires_at=utcnow() + life)
+    return f"{base_url.rstrip('/')}/reset/{token}"
+
+
+def reset_target(session: Session, *, token: str) -> User | None:
+    """Whose password a still valid reset or invitation link sets (None: invalid link)."""
+    repo = AccountsRepository(session)
+    reset = repo.reset_for(hash_token(token), utcnow())
+    return repo.get(reset.user_id) if reset is not None else None
+
+
+def reset_password(session: Session, *, token: str, new: str) -> User:
+    """Set a new password with a reset link's token; the link then stops working."""
+    repo = AccountsRepository(session)
+    now = utcnow()
+    reset = repo.reset_for(hash_token(token), now)
+    if reset is None:
+        raise PermissionDenied("this link is invalid or has expired")
+    check_password_strength(new, path="new_password")
+    user = repo.get_or_raise(reset.user_id)
+    user.password_hash = hash_password(new)
+    repo.use_resets_of(user.id, now)
+    repo.delete_sessions_of(user.id)
+    return user
+
+
+def set_locale(session: Session, *, user_id: int, locale: str) -> None:
+    if locale not in LOCALES:
+        raise InvalidInput(Problem("locale", "must be fi or en"))
+    AccountsRepository(session).get_or_raise(user_id).locale = locale
+
+
+# organisation profile -----------------------------------------------------------------
+PROFILE_ROLES = ("supplier", "customer", "partner", "research", "network")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+KEY = re.compile(r"^[a-z0-9_-]{1,64}$")
+LIST_FIELDS = ("capabilities", "needs", "values")
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """The fields to change; None leaves a field as it is."""
+
+    name: str | None = None
+    roles: list[str] | None = None
+    industry: str | None = None
+    country: str | None = None
+    cluster: str | None = None
+    capabilities: list[str] | None = None
+    needs: list[str] | None = None
+    values: list[str] | None = None
+
+
+def _clean_text(value: str) -> str | None:
+    value = value.strip()
+    return value or None
+
+
+def _profile_problems(change: ProfileChange) -> list[Problem]:
+    texts: dict[str, str | None] = {
+        "name": change.name,
+        "industry": change.industry,
+        "country": change.country,
+        "cluster": change.cluster,
+    }
+    for field in ("roles", *LIST_FIELDS):
+        for index, entry in enumerate(getattr(change, field) or []):
+            texts[f"{field}[{index}]"] = entry
+    problems = _nul_problems(texts)
+    if change.name is not None and not (1 <= len(change.name.strip()) <= 300):
+        problems.append(Problem("name", "must be 1 to 300 characters"))
+    country = (change.country or "").strip()
+    if country and not COUNTRY.match(country):
+        problems.append(Problem("country", "must be a two-letter country code such as FI"))
+    if change.cluster is not None and len(change.cluster.strip()) > 100:
+        problems.append(Problem("cluster", "must be at most 100 characters"))
+    if change.industry is not None and len(change.industry.strip()) > 100:
+        problems.append(Problem("industry", "must be at most 100 characters"))
+    for index, role in enumerate(change.roles or []):
+        if not KEY.match(role):
+            problems.append(
+                Problem(f"roles[{index}]", "must be lowercase letters, digits, '-' or '_'")
+            )
+    for name in LIST_FIELDS:
+        entries: list[str] = getattr(change, name) or []
+        if len(entries) > 100:
+            problems.append(Problem(name, "may have at most 100 entries"))
+        for index, entry in enumerate(entries):
+            if not entry.strip():
+                problems.append(Problem(f"{name}[{index}]", "must not be empty"))
+            elif len(entry) > 300:
+                problems.append(Problem(f"{name}[{index}]", "must be at most 300 characters"))
+    return problems
+
+
+def update_profile(
+    session: Session, actor: Actor, *, org_id: int, change: ProfileChange
+) -> Organization:
+    """Change an organisation's profile; every problem names its field, nothing changes."""
+    require_manage(actor, org_id)
+    org = AccountsRepository(session).get_org(org_id)
+    if org is None:
+        raise NotFound("no such organisation")
+    problems = _profile_problems(change)
+    if problems:
+        raise InvalidInput(problems)
+    if change.name is not None:
+        org.name = change.name.strip()
+    if change.industry is not None:
+        org.industry = _clean_text(change.industry)
+    if change.country is not None:
+        org.country = _clean_text(change.country)
+    if change.cluster is not None:
+        org.cluster = _clean_text(change.cluster)
+    if change.roles is not None:
+        org.roles = sorted(set(change.roles))
+    for name in LIST_FIELDS:
+        entries = getattr(change, name)
+        if entries is not None:
+            setattr(org, name, _dedupe(e.strip() for e in entries))
+    session.flush()
+    return org
+
+
+def _dedupe(entries: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for entry in entries:
+        seen.setdefault(entry, None)
+    return list(seen)
+
+
+# people -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Invitation:
+    email: str
+    name: str
+    role: str = "member"
+
+
+@dataclass(frozen=True)
+class Invited:
+    user_id: int
+    email: str
+    link: str  # the door delivers it (``winwin.mail.delivery``)
+
+
+def _invitation_problems(
+    actor: Actor, invitation: Invitation, prefix: str, taken: set[str]
+) -> list[Problem]:
+    problems = _nul_problems({f"{prefix}email": invitation.email, f"{prefix}name": invitation.name})
+    email = invitation.email.strip().lower()
+    if "\x00" in email or "\x00" in invitation.name:
+        return problems
+    if not EMAIL.match(email) or len(email) > 320:
+        problems.append(Problem(f"{prefix}email", "is not a valid email address"))
+    elif email in taken:
+        problems.append(Problem(f"{prefix}email", "already has an account"))
+    if not (1 <= len(invitation.name.strip()) <= 200):
+        problems.append(Problem(f"{prefix}name", "must be 1 to 200 characters"))
+    if invitation.role not in ROLES:
+        problems.append(Problem(f"{prefix}role", ROLE_MESSAGE))
+    elif not can_assign_role(actor, invitation.role):
+        problems.append(Problem(f"{prefix}role", "you may not give this role"))
+    return problems
+
+
+def invite_people(
+    session: Session,
+    actor: Actor,
+    *,
+    org_id: int,
+    invitations: Sequence[Invitation],
+    base_url: str,
+    paths: Sequence[str] | None = None,
+) -> list[Invited]:
+    """Create accounts for people of the organisation, each with a link to set a password.
+
+    All or nothing: when any invitation is bad, none is stored and every problem is
+    reported with its path (``paths[i]`` names invitation ``i``, e.g. ``line 3.``).
+    """
+    require_manage(actor, org_id)
+    repo = AccountsRepository(session)
+    if repo.get_org(org_id) is None:
+        raise NotFound("no such organisation")
+    if not invitations:
+        raise InvalidInput(Problem("people", "list at least one person"))
+    prefixes = (
+        list(paths) if paths is not None else [f"people[{i}]." for i in range(len(invitations))]
+    )
+    taken = repo.emails_taken([i.email.strip() for i in invitations if "\x00" not in i.email])
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for invitation, prefix in zip(invitations, prefixes, strict=True):
+        problems.extend(_invitation_problems(actor, invitation, prefix, taken))
+        email = invitation.email.strip().lower()
+        if email in seen:
+            problems.append(Problem(f"{prefix}email", "is listed twice"))
+        seen.add(email)
+    if problems:
+        raise InvalidInput(problems)
+    invited: list[Invited] = []
+    for invitation in invitations:
+        user = repo.add(
+            User(
+                email=invitation.email.strip().lower(),
+                name=invitation.name.strip(),
+                role=invitation.role,
+                org_id=org_id,
+                password_hash=None,
+            )
+        )
+        link = _reset_link(repo, user, base_url, INVITE_LIFETIME)
+        invited.append(Invited(user_id=user.id, email=user.email, link=link))
+    return invited
+
+
+CSV_COLUMNS = ("email", "name", "role")
+ROLE_MESSAGE = "must be one of member, org_admin, facilitator, platform_admin"
+
+
+def parse_people_csv(text: str) -> tuple[list[Invitation], list[str]]:
+    """Read ``email,name[,role]`` rows (a header row is required); paths name the lines."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows = [
+        (number, row) for number, row in enumerate(reader, start=1) if any(c.strip() for c in row)
+    ]
+    if not rows:
+        raise InvalidInput(Problem("file", "is empty"))
+    header_line, header = rows[0]
+    columns = [c.strip().lower() for c in header]
+    missing = [c for c in ("email", "name") if c not in columns]
+    unknown = [c for c in columns if c not in CSV_COLUMNS]
+    if missing or unknown:
+        problems = [
+            Problem(f"line {header_line}.{c}", "is missing from the header") for c in missing
+        ]
+        problems += [
+            Problem(f"line {header_line}.{c}", "is not a known column (use email, name, role)")
+            for c in unknown
+        ]
+        raise InvalidInput(problems)
+    invitations: list[Invitation] = []
+    paths: list[str] = []
+    problems = []
+    for number, row in rows[1:]:
+        if len(row) != len(columns):
+            problems.append(
+                Problem(f"line {number}", "has a different number of columns than the header")
+            )
+            continue
+        values = {column: cell.strip() for column, cell in zip(columns, row, strict=True)}
+        invitations.append(
+            Invitation(
+                email=values["email"], name=values["name"], role=values.get("role") or "member"
+            )
+        )
+        paths.append(f"line {number}.")
+    if problems:
+        raise InvalidInput(problems)
+    if not invitations:
+        raise InvalidInput(Problem("file", "lists nobody"))
+    return invitations, paths
+
+
+def invite_people_csv(
+    session: Session, actor: Actor, *, org_id: int, text: str, base_url: str
+) -> list[Invited]:
+    """Invite everyone in a CSV file, or nobody when any line is bad (all problems named)."""
+    require_manage(actor, org_id)
+    invitations, paths = parse_people_csv(text)
+    return invite_people(
+        session, actor, org_id=org_id, invitations=invitations, base_url=base_url, paths=paths
+    )
+
+
+def _person_in_org(repo: AccountsRepository, org_id: int, user_id: int) -> User:
+    user = repo.get(user_id)
+    if user is None or user.org_id != org_id:
+        raise NotFound("no such person in this organisation")
+    return user
+
+
+def change_role(session: Session, actor: Actor, *, org_id: int, user_id: int, role: str) -> User:
+    """Give a person of the organisation another role; an organisation keeps an admin."""
+    require_manage(actor, org_id)
+    repo = AccountsRepository(session)
+    user = _person_in_org(repo, org_id, user_id)
+    if role not in ROLES:
+        raise InvalidInput(Problem("role", ROLE_MESSAGE))
+    if not can_assign_role(actor, role) or not can_assign_role(actor, user.role):
+        raise PermissionDenied("you may not give or take away this role")
+    if user.role == "org_admin" and role != "org_admin" and _last_admin(repo, org_id):
+        raise RuleBroken(Problem("role", "the organisation must keep at least one admin"))
+    user.role = role
+    session.flush()
+    return user
+
+
+def remove_person(session: Session, actor: Actor, *, org_id: int, user_id: int) -> None:
+    """Remove a person's account from the organisation (their sessions end with it)."""
+    require_manage(actor, org_id)
+    repo = AccountsRepository(session)
+    user = _person_in_org(repo, org_id, user_id)
+    if user.id == actor.user_id:
+        raise RuleBroken(Problem("person", "you cannot remove yourself"))
+    if not can_assign_role(actor, user.role):
+        raise PermissionDenied("you may not remove a person with this role")
+    if user.role == "org_admin" and _last_admin(repo, org_id):
+        raise RuleBroken(Problem("person", "the organisation must keep at least one admin"))
+    repo.delete(user)
+
+
+def _last_admin(repo: AccountsRepository, org_id: int) -> bool:
+    return repo.count_role_in_org(org_id, "org_admin") <= 1
+
+
+# facilitators -------------------------------------------------------------------------
+def grant_facilitator(session: Session, actor: Actor, *, org_id: int, email: str) -> User:
+    """Let a facilitator (a consultant's account) work for the organisation."""
+    require_manage(actor, org_id)
+    repo = AccountsRepository(session)
+    if repo.get_org(org_id) is None:
+        raise NotFound("no such organisation")
+    if "\x00" in email:
+        raise InvalidInput(_nul_problems({"email": email}))
+    user = repo.get_by_email(email.strip().lower())
+    if user is None or user.role != "facilitator":
+        raise InvalidInput(Problem("email", "is not the email of a facilitator"))
+    repo.grant(user.id, org_id)
+    return user
+
+
+def revoke_facilitator(session: Session, actor: Actor, *, org_id: int, user_id: int) -> None:
+    """Stop a facilitator's work for the organisation."""
+    require_manage(actor, org_id)
+    if not AccountsRepository(session).revoke(user_id, org_id):
+        raise NotFound("this facilitator does not work for the organisation")

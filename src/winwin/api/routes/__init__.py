@@ -1,1 +1,0 @@
-"""Routers of the api door, one module per capability."""

@@ -1,9 +1,0 @@
-"""Pydantic schemas of the REST API, kept apart from the ORM models.
-
-Use ``UtcDatetime`` for every time in a response: SQLite hands back naive datetimes, and
-OpenAPI's ``date-time`` (RFC 3339) needs an offset. Every stored time is UTC.
-"""
-
-from winwin.api.schemas.accounts import UtcDatetime
-
-__all__ = ["UtcDatetime"]

@@ -1,0 +1,426 @@
+"""Assessments over REST: instruments, rounds, invitations, responses by link, scores.
+
+Answering (``/responses/{token}``) needs no sign-in: the personal link's token is the
+key. Everything else needs a signed-in person, and shows only relationships that
+``winwin.accounts.access`` lets them see.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, Field
+
+from winwin.accounts.access import Actor, accessible_org_ids, can_access_org
+from winwin.assessments import instruments as instrument_service
+from winwin.assessments import scoring
+from winwin.assessments import service as rounds
+from winwin.http.deps import CurrentUser, SessionDep
+from winwin.http.templating import request_locale
+from winwin.kernel.errors import NotFound
+from winwin.mail.delivery import answer_link, mail_answer_links, will_mail
+from winwin.network.repository import NetworkRepository
+
+router = APIRouter(tags=["assessments"])
+
+
+# schemas ------------------------------------------------------------------------------
+class Text(BaseModel):
+    en: str
+    fi: str
+
+
+class InstrumentItemSpec(BaseModel):
+    id: str
+    factor: str
+    reverse: bool = False
+    text: Text
+
+
+class InstrumentCreate(BaseModel):
+    org: str = Field(description="The owning organisation's key")
+    key: str
+    name: Text
+    scale: int = 5
+    items: list[dict[str, Any]]
+
+
+class InstrumentRead(BaseModel):
+    key: str
+    name: dict[str, str]
+    scale: int
+    builtin: bool
+    owner: str | None
+    items: list[InstrumentItemSpec]
+
+
+class RoundCreate(BaseModel):
+    between: list[str] = Field(description="The two organisations' keys")
+    round: str = Field(description="The round's name; rounds sort as strings: 2026-Q1")
+    instrument: str = "customer-relationship"
+
+
+class InvitationRead(BaseModel):
+    id: int
+    respondent: str
+    side: str
+    name: str
+    email: str | None
+    locale: str | None
+    answered: bool
+    last_opened_at: datetime | None
+
+
+class RoundRead(BaseModel):
+    id: int
+    round: str
+    between: list[str]
+    names: dict[str, str]
+    instrument: str
+    status: Literal["open", "closed"]
+    opened_at: datetime
+    closed_at: datetime | None
+    respondents: int
+    invitations: list[InvitationRead]
+
+
+class InviteeCreate(BaseModel):
+    side: str = Field(description="One of the two organisations' keys, or third-party")
+    respondent: str | None = None
+    name: str = ""
+    email: str | None = None
+    locale: Literal["fi", "en"] | None = None
+
+
+class InvitationsCreate(BaseModel):
+    invitees: list[InviteeCreate]
+
+
+class IssuedInvitationRead(BaseModel):
+    invitation: InvitationRead
+    token: str = Field(description="Shown once; the link is /answer/{token}[?lang=fi|en]")
+    link: str
+    mailed: bool = Field(
+        description="True when the link is being mailed to the invitation's address "
+        "(it has one and the server has a mail server); otherwise pass the link on yourself"
+    )
+
+
+class FormItemRead(BaseModel):
+    id: str
+    factor: str
+    text: dict[str, str]
+
+
+class AnswerFormRead(BaseModel):
+    round: str
+    between: list[str]
+    names: dict[str, str]
+    side: str
+    respondent: str
+    instrument: str
+    scale: int
+    status: Literal["open", "closed"]
+    items: list[FormItemRead]
+    answers: dict[str, int]
+
+
+class ResponseWrite(BaseModel):
+    answers: dict[str, Any] = Field(description="Item id to a whole number from 1 to the scale")
+
+
+class ResponseRead(BaseModel):
+    round: str
+    respondent: str
+    side: str
+    answers: dict[str, int]
+    created: bool
+
+
+class SideRead(BaseModel):
+    accessibility: float | None
+    energy: float | None
+    impact: float | None
+    attraction: float | None
+    score: float
+    lever: str
+    gain: float
+
+
+class OutsideViewRead(BaseModel):
+    impact: float | None
+    attraction: float | None
+
+
+class RelationshipScoreRead(BaseModel):
+    between: list[str]
+    round: str
+    score: float | None
+    sides: dict[str, SideRead | None]
+    outside_view: OutsideViewRead | None
+    respondents: dict[str, int]
+    instrument: str
+    status: str
+
+
+class ScoresRead(BaseModel):
+    relationships: list[RelationshipScoreRead]
+
+
+class RelationshipRead(BaseModel):
+    between: list[str]
+    names: dict[str, str]
+    history: list[RelationshipScoreRead]
+
+
+# mapping ------------------------------------------------------------------------------
+def _round(r: rounds.RoundRead) -> RoundRead:
+    return RoundRead(
+        id=r.id,
+        round=r.round,
+        between=list(r.between),
+        names=r.names,
+        instrument=r.instrument,
+        status=r.status,  # type: ignore[arg-type]
+        opened_at=r.opened_at,
+        closed_at=r.closed_at,
+        respondents=r.respondents,
+        invitations=[InvitationRead(**vars(i)) for i in r.invitations],
+    )
+
+
+def _score(s: scoring.RelationshipScore) -> RelationshipScoreRead:
+    return RelationshipScoreRead(
+        **s.as_dict(), respondents=s.respondents, instrument=s.instrument, status=s.status
+    )
+
+
+def _instrument(i: instrument_service.InstrumentRead) -> InstrumentRead:
+    return InstrumentRead(**vars(i))
+
+
+def _visible_scores(
+    session: SessionDep, actor: Actor, round: str | None
+) -> list[scoring.RelationshipScore]:
+    if actor.is_platform_admin:
+        return scoring.score_relationships(session, round=round)
+    return scoring.score_relationships(
+        session, round=round, org_ids=sorted(accessible_org_ids(session, actor))
+    )
+
+
+# instruments --------------------------------------------------------------------------
+@router.get("/instruments", response_model=list[InstrumentRead], summary="Instruments I may use")
+def list_instruments(actor: CurrentUser, session: SessionDep) -> list[InstrumentRead]:
+    org_ids = None if actor.is_platform_admin else sorted(accessible_org_ids(session, actor))
+    return [_instrument(i) for i in instrument_service.list_instruments(session, org_ids=org_ids)]
+
+
+@router.post(
+    "/instruments",
+    response_model=InstrumentRead,
+    status_code=201,
+    summary="Add an organisation's own instrument",
+)
+def create_instrument(
+    body: InstrumentCreate, actor: CurrentUser, session: SessionDep
+) -> InstrumentRead:
+    made = instrument_service.create_instrument(
+        session,
+        actor=actor,
+        org=body.org,
+        key=body.key,
+        name=body.name.model_dump(),
+        scale=body.scale,
+        items=body.items,
+    )
+    return _instrument(made)
+
+
+# rounds -------------------------------------------------------------------------------
+@router.get("/rounds", response_model=list[RoundRead], summary="Rounds of my relationships")
+def list_rounds(actor: CurrentUser, session: SessionDep) -> list[RoundRead]:
+    return [_round(r) for r in rounds.list_rounds(session, actor=actor)]
+
+
+@router.post("/rounds", response_model=RoundRead, status_code=201, summary="Open a round")
+def open_round(body: RoundCreate, actor: CurrentUser, session: SessionDep) -> RoundRead:
+    return _round(
+        rounds.open_round(
+            session,
+            actor=actor,
+            between=body.between,
+            round=body.round,
+            instrument=body.instrument,
+        )
+    )
+
+
+@router.get("/rounds/{round_id}", response_model=RoundRead, summary="One round")
+def read_round(round_id: int, actor: CurrentUser, session: SessionDep) -> RoundRead:
+    return _round(rounds.get_round(session, actor=actor, round_id=round_id))
+
+
+@router.post(
+    "/rounds/{round_id}/invitations",
+    response_model=list[IssuedInvitationRead],
+    status_code=201,
+    summary="Invite respondents; each gets a personal link (shown once)",
+)
+def invite(
+    round_id: int,
+    body: InvitationsCreate,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    background: BackgroundTasks,
+) -> list[IssuedInvitationRead]:
+    issued = rounds.invite_respondents(
+        session,
+        actor=actor,
+        round_id=round_id,
+        invitees=[rounds.Invitee(**i.model_dump()) for i in body.invitees],
+    )
+    settings = request.app.state.settings
+    base = str(request.base_url)
+    background.add_task(
+        mail_answer_links,
+        settings,
+        rounds.get_round(session, actor=actor, round_id=round_id),
+        issued,
+        base=base,
+        locale=request_locale(request),
+    )
+    return [
+        IssuedInvitationRead(
+            invitation=InvitationRead(**vars(i.invitation)),
+            token=i.token,
+            link=answer_link(base, i),
+            mailed=will_mail(settings, i),
+        )
+        for i in issued
+    ]
+
+
+@router.post("/rounds/{round_id}/close", response_model=RoundRead, summary="Close a round")
+def close(round_id: int, actor: CurrentUser, session: SessionDep) -> RoundRead:
+    return _round(rounds.close_round(session, actor=actor, round_id=round_id))
+
+
+# answering by personal link (no sign-in) ----------------------------------------------
+@router.get(
+    "/responses/{token}",
+    response_model=AnswerFormRead,
+    summary="The items and current answers behind a personal link",
+    openapi_extra={"security": []},
+)
+def read_form(token: str, session: SessionDep) -> AnswerFormRead:
+    form = rounds.answer_form(session, token=token)
+    return AnswerFormRead(
+        round=form.round,
+        between=list(form.between),
+        names=form.names,
+        side=form.side,
+        respondent=form.respondent,
+        instrument=form.instrument,
+        scale=form.scale,
+        status=form.status,  # type: ignore[arg-type]
+        items=[FormItemRead(**vars(i)) for i in form.items],
+        answers=form.answers,
+    )
+
+
+@router.put(
+    "/responses/{token}",
+    response_model=ResponseRead,
+    summary="Answer, or change the answers while the round is open",
+    openapi_extra={"security": []},
+)
+def write_response(token: str, body: ResponseWrite, session: SessionDep) -> ResponseRead:
+    return ResponseRead(**vars(rounds.submit_response(session, token=token, answers=body.answers)))
+
+
+# scores and exports -------------------------------------------------------------------
+RoundQuery = Annotated[
+    str | None, Query(description="A round's name; default: each relationship's latest")
+]
+
+
+def _score_dict(s: scoring.RelationshipScore) -> dict[str, Any]:
+    return {
+        **s.as_dict(),
+        "respondents": s.respondents,
+        "instrument": s.instrument,
+        "status": s.status,
+    }
+
+
+@router.get("/scores", response_model=ScoresRead, summary="Scores of my relationships")
+def scores(actor: CurrentUser, session: SessionDep, round: RoundQuery = None) -> Any:
+    # A whole network is tens of thousands of objects: the service's plain dicts already
+    # have the documented shape, so they are written out directly rather than validated
+    # again model by model.
+    return JSONResponse(
+        {"relationships": [_score_dict(s) for s in _visible_scores(session, actor, round)]}
+    )
+
+
+@router.get(
+    "/scores.csv",
+    response_class=PlainTextResponse,
+    summary="Scores as CSV: a row per side and one for the outside view",
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def scores_csv(actor: CurrentUser, session: SessionDep, round: RoundQuery = None) -> Any:
+    text = scoring.results_csv(_visible_scores(session, actor, round))
+    return PlainTextResponse(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="winwin-scores.csv"'},
+    )
+
+
+def _detail(session: SessionDep, actor: Actor, a: str, b: str) -> scoring.RelationshipDetail:
+    if "\x00" in a + b:
+        raise NotFound(f"no assessment round between '{a}' and '{b}'")
+    net = NetworkRepository(session)
+    orgs = [net.get_by_key(a), net.get_by_key(b)]
+    if any(o is None for o in orgs) or not any(
+        can_access_org(actor, o.id) for o in orgs if o is not None
+    ):
+        raise NotFound(f"no assessment round between '{a}' and '{b}'")
+    return scoring.relationship_detail(session, between=(a, b))
+
+
+@router.get(
+    "/relationships/{a}/{b}",
+    response_model=RelationshipRead,
+    summary="One relationship's scores in every round (trends)",
+)
+def relationship(a: str, b: str, actor: CurrentUser, session: SessionDep) -> RelationshipRead:
+    detail = _detail(session, actor, a, b)
+    return RelationshipRead(
+        between=list(detail.between),
+        names=detail.names,
+        history=[_score(s) for s in detail.history],
+    )
+
+
+@router.get(
+    "/relationships/{a}/{b}/results.csv",
+    response_class=PlainTextResponse,
+    summary="One relationship's scores in every round as CSV",
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def relationship_csv(a: str, b: str, actor: CurrentUser, session: SessionDep) -> Any:
+    detail = _detail(session, actor, a, b)
+    return PlainTextResponse(
+        scoring.results_csv(detail.history),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "content-disposition": f'attachment; filename="winwin-{a}-{b}.csv"'.replace("/", "-")
+        },
+    )

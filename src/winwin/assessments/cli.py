@@ -1,0 +1,258 @@
+"""``winwin score [--round R] [--json]``: the win*win(+win) score of every relationship."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from winwin.assessments import service as rounds
+from winwin.assessments.scoring import RelationshipScore, score_relationships
+from winwin.cli.context import err, print_json, state
+from winwin.kernel.errors import InvalidInput, Problem
+from winwin.mail.delivery import answer_link, answer_mail_values, deliver_link
+from winwin.settings import Settings
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _table(scores: list[RelationshipScore]) -> Table:
+    table = Table(title="win*win(+win) scores", title_justify="left")
+    for name, justify in (
+        ("between", "left"),
+        ("round", "left"),
+        ("R", "right"),
+        ("side", "left"),
+        ("S", "right"),
+        ("A", "right"),
+        ("E", "right"),
+        ("I", "right"),
+        ("T", "right"),
+        ("lever (+gain)", "left"),
+        ("outside I / T", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for score in scores:
+        outside = (
+            f"{_number(score.outside_view.impact, 2)} / {_number(score.outside_view.attraction, 2)}"
+            if score.outside_view
+            else "—"
+        )
+        for n, key in enumerate(score.between):
+            side = score.sides[key]
+            first = n == 0
+            cells = [
+                " – ".join(score.between) if first else "",
+                score.round if first else "",
+                _number(score.score) if first else "",
+                f"{key} ({score.respondents.get(key, 0)})",
+            ]
+            if side is None:
+                cells += ["not answered", "", "", "", "", ""]
+            else:
+                cells += [
+                    _number(side.score),
+                    *(_number(side.value(f), 2) for f in ("accessibility", "energy")),
+                    *(_number(side.value(f), 2) for f in ("impact", "attraction")),
+                    f"{side.lever} (+{side.gain:.1f})",
+                ]
+            cells.append(outside if first else "")
+            table.add_row(*cells, end_section=not first)
+    return table
+
+
+def score(
+    ctx: typer.Context,
+    round: str | None = typer.Option(
+        None, "--round", metavar="R", help="Score this round (default: each one's latest)."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Score every assessed relationship: S per side, R = sqrt(S_a * S_b), lever and gain.
+
+    Without --round each relationship is scored in its latest round; rounds compare as
+    strings, so name them to sort (2026-Q1, 2026-Q2).
+    """
+    with state(ctx).session() as session:
+        scores = score_relationships(session, round=round)
+    if json_out:
+        print_json({"relationships": [s.as_dict() for s in scores]})
+        return
+    console = Console(highlight=False)
+    if not console.is_terminal:  # piped: do not squeeze the table into 80 columns
+        console = Console(highlight=False, width=160)
+    if not scores:
+        console.print("no assessed relationships" + (f" in round {round}" if round else ""))
+        return
+    console.print(_table(scores))
+
+
+round_app = typer.Typer(
+    help="Assessment rounds: open one, invite respondents (personal links), close it.",
+    no_args_is_help=True,
+)
+
+
+def _round_json(r: rounds.RoundRead) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "round": r.round,
+        "between": list(r.between),
+        "instrument": r.instrument,
+        "status": r.status,
+        "respondents": r.respondents,
+        "invitations": [
+            {"respondent": i.respondent, "side": i.side, "answered": i.answered}
+            for i in r.invitations
+        ],
+    }
+
+
+def _say(json_out: bool, document: dict[str, Any], text: str) -> None:
+    if json_out:
+        print_json(document)
+    else:
+        err.print(text)
+
+
+@round_app.command("open")
+def round_open(
+    ctx: typer.Context,
+    a: str = typer.Argument(..., metavar="ORG", help="One organisation's key."),
+    b: str = typer.Argument(..., metavar="ORG", help="The other organisation's key."),
+    round: str = typer.Option(..., "--round", metavar="R", help="The round's name (2026-Q1)."),
+    instrument: str = typer.Option("customer-relationship", "--instrument", metavar="KEY"),
+    json_out: bool = typer.Option(False, "--json", help="Print the round as JSON."),
+) -> None:
+    """Open a round for the relationship between two organisations."""
+    with state(ctx).session() as session:
+        opened = rounds.open_round(
+            session, actor=None, between=[a, b], round=round, instrument=instrument
+        )
+    _say(json_out, _round_json(opened), f"round {opened.round} opened (id {opened.id})")
+
+
+@round_app.command("invite")
+def round_invite(
+    ctx: typer.Context,
+    round_id: int = typer.Argument(..., metavar="ID", help="The round's id."),
+    side: str = typer.Option(..., "--side", help="An organisation's key, or third-party."),
+    name: str = typer.Option("", "--name"),
+    email: str | None = typer.Option(None, "--email"),
+    respondent: str | None = typer.Option(None, "--respondent", help="Default: email or name."),
+    locale: str | None = typer.Option(None, "--locale", help="fi or en: the form's language."),
+    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", metavar="URL"),
+    mail: bool = typer.Option(
+        False, "--mail", help="Also mail the link to --email (needs WINWIN_MAIL_SERVER)."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print the link as JSON."),
+) -> None:
+    """Invite one respondent; prints their personal link (shown only this once)."""
+    settings = Settings()
+    if mail and not email:
+        raise InvalidInput(Problem("--email", "is needed to mail the link"))
+    if mail and not settings.mail_server:
+        raise InvalidInput(
+            Problem("--mail", "needs a mail server: set WINWIN_MAIL_SERVER=host[:port]")
+        )
+    invitee = rounds.Invitee(
+        side=side, respondent=respondent, name=name, email=email, locale=locale
+    )
+    with state(ctx).session() as session:
+        (issued,) = rounds.invite_respondents(
+            session, actor=None, round_id=round_id, invitees=[invitee]
+        )
+        current = rounds.get_round(session, actor=None, round_id=round_id)
+    link = answer_link(base_url, issued)
+    mailed = False
+    if mail:  # after the commit: the link works by the time it arrives
+        mailed = deliver_link(
+            settings,
+            kind="answer",
+            to=issued.invitation.email or "",
+            link=link,
+            locale=issued.invitation.locale or "en",
+            values=answer_mail_values(current),
+            log_when_unsent=False,
+        )
+        if not mailed:
+            err.print(f"could not mail the link to {issued.invitation.email}; pass it on yourself")
+    document = {
+        "respondent": issued.invitation.respondent,
+        "side": issued.invitation.side,
+        "token": issued.token,
+        "link": link,
+        "mailed": mailed,
+    }
+    if json_out:
+        print_json(document)
+    else:
+        sys.stdout.write(link + "\n")
+
+
+@round_app.command("answer")
+def round_answer(
+    ctx: typer.Context,
+    token: str = typer.Argument(..., metavar="TOKEN", help="The personal link's token."),
+    answers: str = typer.Argument(
+        ..., metavar="ANSWERS", help='JSON such as {"a1": 4, "e2": 5}, or - for stdin.'
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print the stored response as JSON."),
+) -> None:
+    """Answer (or change the answers) through a personal link, as the form does."""
+    text = sys.stdin.read() if answers == "-" else answers
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(Problem("ANSWERS", f"is not JSON: {exc.msg}")) from None
+    with state(ctx).session() as session:
+        stored = rounds.submit_response(session, token=token, answers=parsed)
+    document = {
+        "round": stored.round,
+        "respondent": stored.respondent,
+        "side": stored.side,
+        "answers": stored.answers,
+        "created": stored.created,
+    }
+    _say(json_out, document, f"{len(stored.answers)} answers stored for {stored.respondent}")
+
+
+@round_app.command("close")
+def round_close(
+    ctx: typer.Context,
+    round_id: int = typer.Argument(..., metavar="ID", help="The round's id."),
+    json_out: bool = typer.Option(False, "--json", help="Print the round as JSON."),
+) -> None:
+    """Close a round: answers can no longer change."""
+    with state(ctx).session() as session:
+        closed = rounds.close_round(session, actor=None, round_id=round_id)
+    _say(json_out, _round_json(closed), f"round {closed.round} closed")
+
+
+@round_app.command("list")
+def round_list(
+    ctx: typer.Context,
+    json_out: bool = typer.Option(False, "--json", help="Print the rounds as JSON."),
+) -> None:
+    """Every round, with its invitations."""
+    with state(ctx).session() as session:
+        listed = rounds.list_rounds(session, actor=None)
+    if json_out:
+        print_json({"rounds": [_round_json(r) for r in listed]})
+        return
+    for r in listed:
+        sys.stdout.write(
+            f"{r.id}\t{' – '.join(r.between)}\t{r.round}\t{r.status}\t{r.respondents} responses\n"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``winwin score`` and ``winwin round …`` to the app."""
+    app.command("score")(score)
+    app.add_typer(round_app, name="round")

@@ -1,0 +1,186 @@
+"""Built-in and custom instruments."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import Actor, can_manage_org
+from winwin.assessments.repository import InstrumentRepository
+from winwin.assessments.score import DEFAULT_SCALE, FACTORS, is_factor
+from winwin.data import builtin_instrument_keys, load_builtin_instruments
+from winwin.db.models import Instrument
+from winwin.kernel.errors import Conflict, InvalidInput, PermissionDenied, Problem
+from winwin.network.repository import NetworkRepository
+
+
+def ensure_builtin_instruments(session: Session) -> None:
+    """Store (or refresh) the built-in instruments shipped with the package."""
+    repo = InstrumentRepository(session)
+    for spec in load_builtin_instruments():
+        repo.upsert(
+            key=spec["key"],
+            scale=spec.get("scale", 5),
+            name=spec.get("name", {}),
+            builtin=True,
+            items=[
+                {
+                    "item_key": item["id"],
+                    "factor": item["factor"],
+                    "reverse": item.get("reverse", False),
+                    "text_en": item["text"]["en"],
+                    "text_fi": item["text"]["fi"],
+                }
+                for item in spec["items"]
+            ],
+        )
+
+
+KEY = re.compile(r"^[a-z0-9_-]{1,64}$")
+MIN_SCALE, MAX_SCALE = 2, 11
+
+
+@dataclass(frozen=True)
+class InstrumentRead:
+    key: str
+    name: dict[str, str]
+    scale: int
+    builtin: bool
+    owner: str | None
+    items: list[dict[str, Any]]
+
+
+def _read(instrument: Instrument, owner: str | None) -> InstrumentRead:
+    return InstrumentRead(
+        key=instrument.key,
+        name=dict(instrument.name or {}),
+        scale=instrument.scale,
+        builtin=instrument.builtin,
+        owner=owner,
+        items=[
+            {
+                "id": it.item_key,
+                "factor": it.factor,
+                "reverse": it.reverse,
+                "text": {"en": it.text_en, "fi": it.text_fi},
+            }
+            for it in instrument.items
+        ],
+    )
+
+
+def _text(value: object, path: str, problems: list[Problem], limit: int = 1000) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        problems.append(Problem(path, "must not be empty"))
+    elif "\x00" in text:
+        problems.append(Problem(path, "must not contain NUL characters"))
+    elif len(text) > limit:
+        problems.append(Problem(path, f"must be at most {limit} characters"))
+    return text
+
+
+def create_instrument(
+    session: Session,
+    *,
+    actor: Actor | None,
+    org: str,
+    key: str,
+    name: Mapping[str, object],
+    scale: object = DEFAULT_SCALE,
+    items: Sequence[Mapping[str, Any]],
+) -> InstrumentRead:
+    """Add an organisation's own instrument; only its relationships may use it.
+
+    Items are ``{"id", "factor", "reverse", "text": {"en", "fi"}}`` as in the network
+    document. Every factor needs at least one item, every text both languages. Raises
+    ``InvalidInput`` naming the field (``items[2].factor``), ``PermissionDenied`` unless
+    the actor manages ``org``, ``Conflict`` when the key is taken.
+    """
+    usable = isinstance(org, str) and "\x00" not in org
+    owner = NetworkRepository(session).get_by_key(org) if usable else None
+    if owner is None:
+        raise InvalidInput(Problem("org", f"unknown organisation '{org}'"))
+    if actor is not None and not can_manage_org(actor, owner.id):
+        raise PermissionDenied("only the organisation's admins may add instruments")
+    problems: list[Problem] = []
+    if not isinstance(key, str) or not KEY.match(key):
+        problems.append(Problem("key", "use 1–64 lowercase letters, digits, - and _"))
+    elif key in builtin_instrument_keys():
+        problems.append(Problem("key", f"'{key}' is a built-in instrument; choose another key"))
+    if not isinstance(name, Mapping):
+        name = {}
+    names = {lang: _text(name.get(lang), f"name.{lang}", problems, 200) for lang in ("en", "fi")}
+    if isinstance(scale, bool) or not isinstance(scale, int) or not MIN_SCALE <= scale <= MAX_SCALE:
+        problems.append(Problem("scale", f"must be a whole number from {MIN_SCALE} to {MAX_SCALE}"))
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    if not isinstance(items, Sequence) or not items:
+        problems.append(Problem("items", "add at least one item for each factor"))
+        items = []
+    for i, item in enumerate(items):
+        path = f"items[{i}]"
+        if not isinstance(item, Mapping):
+            problems.append(Problem(path, "must be an object"))
+            continue
+        item_id = item.get("id")
+        if not isinstance(item_id, str) or not KEY.match(item_id):
+            problems.append(Problem(f"{path}.id", "use 1–64 lowercase letters, digits, - and _"))
+        elif item_id in seen:
+            problems.append(Problem(f"{path}.id", f"duplicate id '{item_id}'"))
+        else:
+            seen.add(item_id)
+        factor = item.get("factor")
+        if not is_factor(factor):
+            problems.append(Problem(f"{path}.factor", f"must be one of {', '.join(FACTORS)}"))
+        reverse = item.get("reverse", False)
+        if not isinstance(reverse, bool):
+            problems.append(Problem(f"{path}.reverse", "must be true or false"))
+        text = item.get("text")
+        text = text if isinstance(text, Mapping) else {}
+        texts = {
+            lang: _text(text.get(lang), f"{path}.text.{lang}", problems) for lang in ("en", "fi")
+        }
+        rows.append(
+            {
+                "item_key": item_id,
+                "factor": factor,
+                "reverse": bool(reverse),
+                "text_en": texts["en"],
+                "text_fi": texts["fi"],
+            }
+        )
+    missing = [f for f in FACTORS if f not in {r["factor"] for r in rows}]
+    if items and missing:
+        problems.append(Problem("items", f"add at least one item for {', '.join(missing)}"))
+    if problems:
+        raise InvalidInput(problems)
+    repo = InstrumentRepository(session)
+    if repo.get_by_key(key) is not None:
+        raise Conflict(f"an instrument with key '{key}' already exists")
+    scale_value = scale if isinstance(scale, int) else DEFAULT_SCALE
+    instrument = repo.upsert(key=key, scale=scale_value, name=names, items=rows)
+    instrument.owner_org_id = owner.id
+    instrument.created_by_user_id = actor.user_id if actor else None
+    session.flush()
+    return _read(instrument, owner.key)
+
+
+def list_instruments(
+    session: Session, *, org_ids: Sequence[int] | None = None
+) -> list[InstrumentRead]:
+    """Built-in and shared instruments, plus the custom ones of these organisations.
+
+    ``org_ids=None`` lists every instrument.
+    """
+    ensure_builtin_instruments(session)
+    repo = InstrumentRepository(session)
+    instruments = repo.all() if org_ids is None else repo.usable_by(list(org_ids))
+    keys = NetworkRepository(session).org_keys_by_id()
+    return [
+        _read(ins, keys.get(ins.owner_org_id) if ins.owner_org_id else None) for ins in instruments
+    ]

@@ -1,0 +1,218 @@
+"""Tables for instruments, assessment rounds, responses and answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from winwin.db.base import Base, utcnow
+
+
+class Instrument(Base):
+    __tablename__ = "instruments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    scale: Mapped[int] = mapped_column(Integer, default=5)
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # {"en": "...", "fi": "..."}; optional for imported instruments.
+    name: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # A custom instrument belongs to the organisation that added it (NULL: built-in or
+    # imported, usable by everyone); only that organisation's relationships may use it.
+    owner_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL")
+    )
+    created_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list[InstrumentItem]] = relationship(
+        back_populates="instrument",
+        cascade="all, delete-orphan",
+        order_by="InstrumentItem.position",
+    )
+
+
+class InstrumentItem(Base):
+    __tablename__ = "instrument_items"
+    __table_args__ = (
+        UniqueConstraint("instrument_id", "item_key"),
+        CheckConstraint(
+            "factor IN ('accessibility', 'energy', 'impact', 'attraction')", name="factor"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id", ondelete="CASCADE"))
+    item_key: Mapped[str] = mapped_column(String(64))
+    factor: Mapped[str] = mapped_column(String(16))
+    reverse: Mapped[bool] = mapped_column(Boolean, default=False)
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    text_fi: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    instrument: Mapped[Instrument] = relationship(back_populates="items")
+
+
+class Assessment(Base):
+    """One round of one relationship: the pair is stored with a_id < b_id."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("round", "a_id", "b_id"),
+        CheckConstraint("a_id < b_id", name="ordered"),
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        Index("ix_assessments_b_id", "b_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round: Mapped[str] = mapped_column(String(64))
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id", ondelete="RESTRICT"))
+    a_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    b_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Who opened the round (NULL for imported rounds and the command line).
+    opened_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    instrument: Mapped[Instrument] = relationship()
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="Response.id"
+    )
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="Invitation.id"
+    )
+
+
+class Response(Base):
+    """One respondent's answers in one round; ``side_org_id`` is NULL for a third party."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "respondent"),
+        Index("ix_responses_side_org_id", "side_org_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    side_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    respondent: Mapped[str] = mapped_column(String(200))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="responses")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="Answer.id"
+    )
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("response_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("instrument_items.id", ondelete="CASCADE"))
+    value: Mapped[int] = mapped_column(Integer)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class ScoreSums(Base):
+    """One round's answers summed per side and factor: what scoring reads.
+
+    Columns come in three groups: ``a_`` and ``b_`` for the pair's two sides (``a_id``
+    and ``b_id`` of the round) and ``outside_`` for the third parties together. Each group
+    has ``respondents``, the number of responses, and for each factor (third parties:
+    impact and attraction only) ``<factor>_total``, the sum of the normalised answers
+    (``(x-1)/(k-1)``, ``1 - n`` when the item is reverse-coded; answers off the scale are
+    left out), and ``<factor>_answers``, their count. The factor value is
+    ``total / answers``. Responses of an organisation outside the pair, and third parties'
+    answers on accessibility or energy, are refused at every door and not counted.
+
+    Derived from ``responses`` and ``answers``, and kept in step by
+    ``AssessmentRepository.refresh_sums`` after every write of them, so that scoring a
+    whole network reads one row per round instead of every answer. A round without a
+    row has no responses.
+    """
+
+    __tablename__ = "score_sums"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    a_respondents: Mapped[int] = mapped_column(Integer, default=0)
+    a_accessibility_total: Mapped[float] = mapped_column(Double, default=0.0)
+    a_accessibility_answers: Mapped[int] = mapped_column(Integer, default=0)
+    a_energy_total: Mapped[float] = mapped_column(Double, default=0.0)
+    a_energy_answers: Mapped[int] = mapped_column(Integer, default=0)
+    a_impact_total: Mapped[float] = mapped_column(Double, default=0.0)
+    a_impact_answers: Mapped[int] = mapped_column(Integer, default=0)
+    a_attraction_total: Mapped[float] = mapped_column(Double, default=0.0)
+    a_attraction_answers: Mapped[int] = mapped_column(Integer, default=0)
+    b_respondents: Mapped[int] = mapped_column(Integer, default=0)
+    b_accessibility_total: Mapped[float] = mapped_column(Double, default=0.0)
+    b_accessibility_answers: Mapped[int] = mapped_column(Integer, default=0)
+    b_energy_total: Mapped[float] = mapped_column(Double, default=0.0)
+    b_energy_answers: Mapped[int] = mapped_column(Integer, default=0)
+    b_impact_total: Mapped[float] = mapped_column(Double, default=0.0)
+    b_impact_answers: Mapped[int] = mapped_column(Integer, default=0)
+    b_attraction_total: Mapped[float] = mapped_column(Double, default=0.0)
+    b_attraction_answers: Mapped[int] = mapped_column(Integer, default=0)
+    outside_respondents: Mapped[int] = mapped_column(Integer, default=0)
+    outside_impact_total: Mapped[float] = mapped_column(Double, default=0.0)
+    outside_impact_answers: Mapped[int] = mapped_column(Integer, default=0)
+    outside_attraction_total: Mapped[float] = mapped_column(Double, default=0.0)
+    outside_attraction_answers: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Invitation(Base):
+    """A personal link to answer one round, for one respondent of one side.
+
+    ``side_org_id`` is NULL for a third party, who sees only impact and attraction
+    items. The link's token is stored as a SHA-256 digest only. ``respondent`` is the
+    identifier the response is stored under (unique in the round).
+    """
+
+    __tablename__ = "assessment_invitations"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "respondent"),
+        Index("ix_assessment_invitations_side_org_id", "side_org_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    side_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    respondent: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(320))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_opened_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="invitations")

@@ -1,0 +1,789 @@
+"""Assessment pages: the answer form by personal link, relationships, rounds, instruments.
+
+- ``/answer/{token}``: the answer form; no sign-in, the link is the key.
+- ``/relationships``: the organisation's relationships sorted by R, with sparklines and
+  the weakest lever of each, and the form to open a round.
+- ``/relationships/clients``: a facilitator's view across client organisations.
+- ``/relationships/{a}/{b}``: radar, lever in plain words, gaps, trends, respondents.
+- ``/rounds/{id}``: invite respondents, see who has answered, close the round.
+- ``/instruments``: the instruments in use, and a form for an organisation's own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import Actor, accessible_orgs, can_access_org, can_manage_org
+from winwin.accounts.repository import AccountsRepository
+from winwin.assessments import instruments as instrument_service
+from winwin.assessments import scoring
+from winwin.assessments import service as rounds
+from winwin.assessments.repository import AssessmentRepository
+from winwin.assessments.score import FACTORS, SideScore
+from winwin.http.dashboard import dashboard_panel
+from winwin.http.deps import CurrentUser, SessionDep
+from winwin.http.i18n import LOCALES
+from winwin.http.i18n import gettext as _
+from winwin.http.page_deps import CurrentOrg
+from winwin.http.templating import LANG_COOKIE, render, request_locale
+from winwin.innovation import service as innovation_service
+from winwin.innovation.stages import mutual
+from winwin.kernel.errors import InvalidInput, NotFound, WinwinError
+from winwin.mail.delivery import answer_link, mail_answer_links, will_mail
+from winwin.network.models import Organization
+from winwin.network.repository import NetworkRepository
+from winwin.sharing.items import ItemRepository
+
+router = APIRouter()
+
+# Chart colours: the two sides and the outside view, distinguishable without colour too
+# (different point shapes and dashes).
+COLOURS = ("#0b5d4b", "#8a3b00", "#1d4ed8")
+SHAPES = ("circle", "rectRot", "triangle")
+
+
+def factor_label(factor: str) -> str:
+    return {
+        "accessibility": _("Accessibility"),
+        "energy": _("Energy"),
+        "impact": _("Impact"),
+        "attraction": _("Attraction"),
+    }[factor]
+
+
+def lever_sentence(factor: str) -> str:
+    """ "Raising energy to the top would add %(points)s points" in the page's language."""
+    return {
+        "accessibility": _("Raising accessibility to the top would add %(points)s points"),
+        "energy": _("Raising energy to the top would add %(points)s points"),
+        "impact": _("Raising impact to the top would add %(points)s points"),
+        "attraction": _("Raising attraction to the top would add %(points)s points"),
+    }[factor]
+
+
+def N_(msgid: str) -> str:
+    """Marks a message for translation where it is defined; translated when shown."""
+    return msgid
+
+
+# The services word their refusals in English; the pages show them in the page's language.
+SERVICE_MESSAGES = [
+    (re.compile(pattern), msgid)
+    for pattern, msgid in (
+        (r"^unknown organisation '(?P<key>.*)'$", N_("unknown organisation '%(key)s'")),
+        (r"^unknown instrument '(?P<key>.*)'$", N_("unknown instrument '%(key)s'")),
+        (r"^must not be empty$", N_("must not be empty")),
+        (r"^must be at most (?P<n>\d+) characters$", N_("must be at most %(n)s characters")),
+        (
+            r"^round '(?P<round>.*)' of (?P<pair>.*) is already open$",
+            N_("round '%(round)s' of %(pair)s is already open"),
+        ),
+        (
+            r"^a relationship needs two different organisations$",
+            N_("a relationship needs two different organisations"),
+        ),
+        (
+            r"^'(?P<side>.*)' is not a side of this relationship \(use (?P<use>.*)\)$",
+            N_("'%(side)s' is not a side of this relationship (use %(use)s)"),
+        ),
+        (
+            r"^'(?P<who>.*)' is already invited to this round$",
+            N_("'%(who)s' is already invited to this round"),
+        ),
+        (r"^is not a valid email address$", N_("is not a valid email address")),
+        (
+            r"^use 1–64 lowercase letters, digits, - and _$",
+            N_("use 1–64 lowercase letters, digits, - and _"),
+        ),
+        (
+            r"^'(?P<key>.*)' is a built-in instrument; choose another key$",
+            N_("'%(key)s' is a built-in instrument; choose another key"),
+        ),
+        (
+            r"^an instrument with key '(?P<key>.*)' already exists$",
+            N_("an instrument with key '%(key)s' already exists"),
+        ),
+        (
+            r"^add at least one item for (?P<factors>.*)$",
+            N_("add at least one item for %(factors)s"),
+        ),
+        (
+            r"^must be a whole number from (?P<a>\d+) to (?P<b>\d+)$",
+            N_("must be a whole number from %(a)s to %(b)s"),
+        ),
+        (r"^must be one of (?P<options>.*)$", N_("must be one of %(options)s")),
+        (r"^duplicate id '(?P<key>.*)'$", N_("duplicate id '%(key)s'")),
+    )
+]
+
+
+def translate_problem(message: str) -> str:
+    """A service's message in the page's language (unknown ones stay as they are)."""
+    for pattern, msgid in SERVICE_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return _(msgid) % match.groupdict()
+    return message
+
+
+class FieldLabels(Mapping[str, str]):
+    """Form labels for the fields the services name, looked up in the page's language."""
+
+    LABELS = {
+        "between[0]": N_("Partner organisation (key)"),
+        "between[1]": N_("Partner organisation (key)"),
+        "between": N_("Partner organisation (key)"),
+        "round": N_("Round"),
+        "instrument": N_("Instrument"),
+        "invitees[0].side": N_("Answers for"),
+        "invitees[0].email": N_("Email (optional)"),
+        "invitees[0].name": N_("Name"),
+        "invitees[0].respondent": N_("Name"),
+        "key": N_("Key"),
+        "name.fi": N_("Name in Finnish"),
+        "name.en": N_("Name in English"),
+        "scale": N_("Scale (highest answer)"),
+        "items": N_("Statements"),
+    }
+
+    def __getitem__(self, path: str) -> str:
+        if path in self.LABELS:
+            return _(self.LABELS[path])
+        match = re.match(r"^items\[(\d+)\](.*)$", path)
+        if match:
+            label = _("Statement %(n)s") % {"n": int(match.group(1)) + 1}
+            part = {".text.fi": _("In Finnish"), ".text.en": _("In English")}.get(
+                match.group(2), ""
+            )
+            return f"{label}, {part.lower()}" if part else label
+        raise KeyError(path)
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and (
+            path in self.LABELS or re.match(r"^items\[\d+\]", path) is not None
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.LABELS)
+
+    def __len__(self) -> int:
+        return len(self.LABELS)
+
+
+PROBLEM_CONTEXT = {"tr": translate_problem, "field_labels": FieldLabels()}
+
+
+def step_sentence(factor: str) -> str:
+    """The relationship's biggest step, worded for the factor (``%(org)s``, ``%(points)s``)."""
+    return {
+        "accessibility": _(
+            "If %(org)s raised accessibility to the top, R would rise by %(points)s points"
+        ),
+        "energy": _("If %(org)s raised energy to the top, R would rise by %(points)s points"),
+        "impact": _("If %(org)s raised impact to the top, R would rise by %(points)s points"),
+        "attraction": _(
+            "If %(org)s raised attraction to the top, R would rise by %(points)s points"
+        ),
+    }[factor]
+
+
+# answering ----------------------------------------------------------------------------
+def _parse_answers(form: Any, items: list[rounds.FormItem]) -> dict[str, object]:
+    answers: dict[str, object] = {}
+    for item in items:
+        raw = form.get(f"item-{item.id}")
+        if raw is None or raw == "":
+            continue
+        answers[item.id] = int(raw) if isinstance(raw, str) and raw.isdigit() else raw
+    return answers
+
+
+def _answer_errors(error: WinwinError | None) -> dict[str, str]:
+    """What was wrong with each item the service refused (the template words it)."""
+    kinds: dict[str, str] = {}
+    for problem in getattr(error, "problems", []) or []:
+        if not problem.path.startswith("answers."):
+            continue
+        item = problem.path.split(".", 1)[1]
+        if "third party" in problem.message:
+            kinds[item] = "third_party"
+        elif "unknown item" in problem.message:
+            kinds[item] = "unknown"
+        else:
+            kinds[item] = "range"
+    return kinds
+
+
+def _answer_page(
+    request: Request,
+    form: rounds.AnswerForm,
+    token: str,
+    *,
+    answers: dict[str, object] | None = None,
+    error: WinwinError | None = None,
+    saved: bool = False,
+    status_code: int = 200,
+) -> Response:
+    errors = _answer_errors(error)
+    general = None
+    if error is not None and not errors:
+        general = (
+            "empty"
+            if any(p.path == "answers" for p in getattr(error, "problems", []))
+            else "closed"
+        )
+    return render(
+        request,
+        "assessments/answer.html",
+        {
+            "form": form,
+            "token": token,
+            "answers": form.answers if answers is None else answers,
+            "errors": errors,
+            "general_error": general,
+            "saved": saved,
+            "factor_label": factor_label,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/answer/{token}", name="answer_form")
+def answer_get(
+    token: str, request: Request, session: SessionDep, lang: str | None = None
+) -> Response:
+    form = rounds.answer_form(session, token=token)
+    if lang in LOCALES:
+        # A link made for a language (…?lang=en) remembers it, as the language switch
+        # does, and then shows the plain link.
+        response = RedirectResponse(f"/answer/{token}", status_code=303)
+        response.set_cookie(
+            LANG_COOKIE,
+            str(lang),
+            max_age=60 * 60 * 24 * 365,
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.cookie_secure,
+        )
+        return response
+    return _answer_page(request, form, token)
+
+
+@router.post("/answer/{token}", name="answer_post")
+async def answer_post(token: str, request: Request, session: SessionDep) -> Response:
+    form = rounds.answer_form(session, token=token, mark_opened=False)
+    posted = await request.form()
+    answers = _parse_answers(posted, form.items)
+    try:
+        rounds.submit_response(session, token=token, answers=answers)
+    except InvalidInput as exc:
+        session.rollback()
+        form = rounds.answer_form(session, token=token, mark_opened=False)
+        return _answer_page(request, form, token, answers=answers, error=exc, status_code=422)
+    except WinwinError as exc:
+        session.rollback()
+        form = rounds.answer_form(session, token=token, mark_opened=False)
+        return _answer_page(request, form, token, error=exc, status_code=409)
+    form = rounds.answer_form(session, token=token, mark_opened=False)
+    return _answer_page(request, form, token, saved=True)
+
+
+# relationships ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Row:
+    """One relationship on a dashboard."""
+
+    between: tuple[str, str]
+    other: str
+    names: dict[str, str]
+    latest: scoring.RelationshipScore
+    scored: scoring.RelationshipScore | None
+    history: list[scoring.RelationshipScore]
+    weakest: tuple[str, SideScore] | None
+
+    @property
+    def score(self) -> float | None:
+        return self.scored.score if self.scored else None
+
+    def sparkline(self) -> dict[str, Any]:
+        return {
+            "type": "line",
+            "data": {
+                "labels": [h.round for h in self.history],
+                "datasets": [
+                    {
+                        "data": [h.score for h in self.history],
+                        "borderColor": COLOURS[0],
+                        "borderWidth": 2,
+                        "pointRadius": 2,
+                        "spanGaps": True,
+                        "fill": False,
+                    }
+                ],
+            },
+            "options": {
+                "responsive": False,
+                "animation": False,
+                "plugins": {"legend": {"display": False}, "tooltip": {"enabled": False}},
+                "scales": {
+                    "x": {"display": False},
+                    "y": {"display": False, "min": 0, "max": 100},
+                },
+            },
+        }
+
+
+def _weakest(score: scoring.RelationshipScore) -> tuple[str, SideScore] | None:
+    answered = [(k, s) for k, s in score.sides.items() if s is not None]
+    if not answered:
+        return None
+    return min(answered, key=lambda pair: pair[1].score)
+
+
+def dashboard_rows(
+    session: Session, org_ids: list[int], *, focus: int | None = None
+) -> dict[int, list[Row]]:
+    """Relationships of each organisation, strongest R first (unscored last)."""
+    history = scoring.scores_of_orgs(session, org_ids=org_ids)
+    by_pair: dict[tuple[str, str], list[scoring.RelationshipScore]] = {}
+    for score in history:
+        by_pair.setdefault(score.between, []).append(score)
+    keys = NetworkRepository(session).org_keys_by_id()
+    wanted = {keys[i]: i for i in org_ids if i in keys}
+    names = AssessmentRepository(session).org_names(sorted({k for pair in by_pair for k in pair}))
+    rows: dict[int, list[Row]] = {i: [] for i in org_ids}
+    for pair, scores in by_pair.items():
+        scored = next((s for s in reversed(scores) if s.score is not None), None)
+        latest = scores[-1]
+        for key in pair:
+            if key not in wanted:
+                continue
+            other = pair[1] if key == pair[0] else pair[0]
+            rows[wanted[key]].append(
+                Row(
+                    between=pair,
+                    other=other,
+                    names=names,
+                    latest=latest,
+                    scored=scored,
+                    history=scores,
+                    weakest=_weakest(scored or latest),
+                )
+            )
+    for listed in rows.values():
+        listed.sort(key=lambda r: (r.score is None, -(r.score or 0.0), r.between))
+    return rows
+
+
+def _default_round() -> str:
+    now = datetime.now(UTC)
+    return f"{now.year}-Q{(now.month - 1) // 3 + 1}"
+
+
+def _relationships_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    org: Organization,
+    *,
+    error: WinwinError | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    rows = dashboard_rows(session, [org.id])[org.id]
+    repo = AssessmentRepository(session)
+    return render(
+        request,
+        "assessments/relationships.html",
+        {
+            "nav": "relationships",
+            "org": org,
+            "rows": rows,
+            "can_manage": can_manage_org(actor, org.id),
+            "is_facilitator": actor.is_facilitator or actor.is_platform_admin,
+            "partners": repo.partner_keys(org.id),
+            "instruments": instrument_service.list_instruments(session, org_ids=[org.id]),
+            "open_rounds": [
+                r
+                for r in rounds.list_rounds(session, actor=actor, org_ids=[org.id])
+                if r.status == "open"
+            ],
+            "default_round": _default_round(),
+            "factor_label": factor_label,
+            "lever_sentence": lever_sentence,
+            "error": error,
+            "values": values or {},
+            **PROBLEM_CONTEXT,
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/relationships", name="relationships")
+def relationships(
+    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep
+) -> Response:
+    return _relationships_page(request, session, actor, org)
+
+
+@router.post("/relationships/rounds", name="open_round")
+async def open_round(
+    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep
+) -> Response:
+    form = await request.form()
+    values = {k: str(form.get(k) or "").strip() for k in ("other", "round", "instrument")}
+    try:
+        opened = rounds.open_round(
+            session,
+            actor=actor,
+            between=[org.key, values["other"]],
+            round=values["round"],
+            instrument=values["instrument"] or "customer-relationship",
+        )
+    except WinwinError as exc:
+        session.rollback()
+        return _relationships_page(request, session, actor, org, error=exc, values=values)
+    return RedirectResponse(f"/rounds/{opened.id}", status_code=303)
+
+
+@router.get("/relationships/clients", name="client_relationships")
+def client_relationships(request: Request, actor: CurrentUser, session: SessionDep) -> Response:
+    if not (actor.is_facilitator or actor.is_platform_admin):
+        raise NotFound("this view is for facilitators")
+    clients = [o for o in accessible_orgs(session, actor, limit=200) if o.id != actor.org_id]
+    rows = dashboard_rows(session, [o.id for o in clients])
+    return render(
+        request,
+        "assessments/clients.html",
+        {
+            "nav": "relationships",
+            "clients": [(o, rows.get(o.id, [])) for o in clients],
+            "factor_label": factor_label,
+        },
+    )
+
+
+def _side_dataset(label: str, values: list[float | None], n: int) -> dict[str, Any]:
+    return {
+        "label": label,
+        "data": values,
+        "borderColor": COLOURS[n],
+        "backgroundColor": COLOURS[n] + "22",
+        "pointStyle": SHAPES[n],
+        "pointRadius": 4,
+        "borderDash": [] if n == 0 else ([6, 3] if n == 1 else [2, 2]),
+        "spanGaps": True,
+    }
+
+
+def radar_config(score: scoring.RelationshipScore, names: dict[str, str]) -> dict[str, Any]:
+    datasets = []
+    for n, key in enumerate(score.between):
+        side = score.sides[key]
+        if side is not None:
+            datasets.append(_side_dataset(names[key], [side.value(f) for f in FACTORS], n))
+    if score.outside_view is not None:
+        outside = score.outside_view
+        datasets.append(
+            _side_dataset(_("Outside view"), [None, None, outside.impact, outside.attraction], 2)
+        )
+    return {
+        "type": "radar",
+        "data": {"labels": [factor_label(f) for f in FACTORS], "datasets": datasets},
+        "options": {
+            "scales": {"r": {"min": 0, "max": 1, "ticks": {"stepSize": 0.25}}},
+            "plugins": {"legend": {"position": "bottom"}},
+        },
+    }
+
+
+def trend_config(
+    detail: scoring.RelationshipDetail,
+) -> dict[str, Any]:
+    history = detail.history
+    datasets = [
+        {
+            **_side_dataset(
+                detail.names[key],
+                [s.score if (s := h.sides[key]) is not None else None for h in history],
+                n,
+            ),
+            "fill": False,
+        }
+        for n, key in enumerate(detail.between)
+    ]
+    datasets.append(
+        {
+            "label": "R",
+            "data": [h.score for h in history],
+            "borderColor": "#1a2024",
+            "borderWidth": 3,
+            "pointStyle": "rect",
+            "pointRadius": 5,
+            "spanGaps": True,
+            "fill": False,
+        }
+    )
+    return {
+        "type": "line",
+        "data": {"labels": [h.round for h in history], "datasets": datasets},
+        "options": {
+            "scales": {"y": {"min": 0, "max": 100}},
+            "plugins": {"legend": {"position": "bottom"}},
+        },
+    }
+
+
+@router.get("/relationships/{a}/{b}", name="relationship")
+def relationship(
+    a: str,
+    b: str,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    round: str | None = None,
+) -> Response:
+    if "\x00" in a + b:
+        raise NotFound(f"no assessment round between '{a}' and '{b}'")
+    net = NetworkRepository(session)
+    orgs = [net.get_by_key(a), net.get_by_key(b)]
+    if any(o is None for o in orgs) or not any(
+        can_access_org(actor, o.id) for o in orgs if o is not None
+    ):
+        raise NotFound(f"no assessment round between '{a}' and '{b}'")
+    detail = scoring.relationship_detail(session, between=(a, b))
+    shown = next((h for h in detail.history if h.round == round), None) if round else None
+    shown = shown or detail.latest_scored or detail.latest
+    assert shown is not None
+    gaps = [
+        {
+            "factor": f,
+            "values": [
+                (side.value(f) if (side := shown.sides[k]) is not None else None)
+                for k in detail.between
+            ],
+            "gap": shown.gap(f),
+            "outside": (
+                getattr(shown.outside_view, f)
+                if shown.outside_view and f in ("impact", "attraction")
+                else None
+            ),
+        }
+        for f in FACTORS
+    ]
+    pair_ids = [o.id for o in orgs if o is not None]
+    manage = any(can_manage_org(actor, i) for i in pair_ids)
+    round_rows = AssessmentRepository(session).rounds_of_pair(pair_ids[0], pair_ids[1])
+    # Taking part in each other's challenges and ideas is part of the energy picture.
+    sides = [ItemRepository(session).viewer_by_id(i) for i in pair_ids]
+    co_creation = None
+    if sides[0] is not None and sides[1] is not None:
+        a_on_b, b_on_a = innovation_service.co_creation(session, a=sides[0], b=sides[1])
+        co_creation = {
+            "directions": [(a, b, a_on_b), (b, a, b_on_a)],
+            "mutual": mutual(a_on_b, b_on_a),
+        }
+    return render(
+        request,
+        "assessments/relationship.html",
+        {
+            "nav": "relationships",
+            "detail": detail,
+            "shown": shown,
+            "gaps": gaps,
+            # Built while rendering, so that the labels are in the page's language.
+            "radar": lambda: radar_config(shown, detail.names),
+            "trend": lambda: trend_config(detail),
+            "rounds": sorted(round_rows, key=lambda r: r.round),
+            "can_manage": manage,
+            "factor_label": factor_label,
+            "lever_sentence": lever_sentence,
+            "step_sentence": step_sentence,
+            "step": shown.best_step(),
+            "co_creation": co_creation,
+        },
+    )
+
+
+# rounds -------------------------------------------------------------------------------
+def _round_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    round_id: int,
+    *,
+    issued: list[rounds.IssuedInvitation] | None = None,
+    error: WinwinError | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    current = rounds.get_round(session, actor=actor, round_id=round_id)
+    keys = NetworkRepository(session).org_ids()
+    manage = any(can_manage_org(actor, keys[k]) for k in current.between if k in keys)
+    base = str(request.base_url).rstrip("/")
+    opener = (
+        AccountsRepository(session).get(current.opened_by_user_id)
+        if current.opened_by_user_id
+        else None
+    )
+    return render(
+        request,
+        "assessments/round.html",
+        {
+            "nav": "relationships",
+            "current": current,
+            "opened_by": opener.name if opener else None,
+            "can_manage": manage,
+            "issued": [
+                (i, answer_link(base, i), will_mail(request.app.state.settings, i))
+                for i in issued or []
+            ],
+            "error": error,
+            "values": values or {},
+            **PROBLEM_CONTEXT,
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/rounds/{round_id}", name="round")
+def round_page(
+    round_id: int, request: Request, actor: CurrentUser, session: SessionDep
+) -> Response:
+    return _round_page(request, session, actor, round_id)
+
+
+@router.post("/rounds/{round_id}/invitations", name="invite")
+async def invite(
+    round_id: int,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    background: BackgroundTasks,
+) -> Response:
+    form = await request.form()
+    values = {k: str(form.get(k) or "").strip() for k in ("side", "name", "email", "locale")}
+    try:
+        issued = rounds.invite_respondents(
+            session,
+            actor=actor,
+            round_id=round_id,
+            invitees=[
+                rounds.Invitee(
+                    side=values["side"],
+                    name=values["name"],
+                    email=values["email"] or None,
+                    locale=values["locale"] or None,
+                )
+            ],
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        return _round_page(request, session, actor, round_id, error=exc, values=values)
+    background.add_task(
+        mail_answer_links,
+        request.app.state.settings,
+        rounds.get_round(session, actor=actor, round_id=round_id),
+        issued,
+        base=str(request.base_url),
+        locale=request_locale(request),
+    )
+    return _round_page(request, session, actor, round_id, issued=issued)
+
+
+@router.post("/rounds/{round_id}/close", name="close_round")
+def close(round_id: int, request: Request, actor: CurrentUser, session: SessionDep) -> Response:
+    rounds.close_round(session, actor=actor, round_id=round_id)
+    return RedirectResponse(f"/rounds/{round_id}", status_code=303)
+
+
+# instruments --------------------------------------------------------------------------
+ITEM_ROWS = 8
+
+
+def _instruments_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    org: Organization,
+    *,
+    error: WinwinError | None = None,
+    values: dict[str, Any] | None = None,
+    created: str | None = None,
+) -> Response:
+    return render(
+        request,
+        "assessments/instruments.html",
+        {
+            "nav": "relationships",
+            "org": org,
+            "instruments": instrument_service.list_instruments(session, org_ids=[org.id]),
+            "can_manage": can_manage_org(actor, org.id),
+            "rows": range(ITEM_ROWS),
+            "factors": FACTORS,
+            "factor_label": factor_label,
+            "error": error,
+            "values": values or {},
+            "created": created,
+            **PROBLEM_CONTEXT,
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/instruments", name="instruments")
+def instruments(
+    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep
+) -> Response:
+    return _instruments_page(request, session, actor, org)
+
+
+@router.post("/instruments", name="create_instrument")
+async def create_instrument(
+    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep
+) -> Response:
+    form = await request.form()
+    values: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in form}
+    items = []
+    for n in range(ITEM_ROWS):
+        en, fi = values.get(f"text_en_{n}", ""), values.get(f"text_fi_{n}", "")
+        if not en and not fi:
+            continue
+        items.append(
+            {
+                "id": f"{values.get(f'factor_{n}', 'x')[:1]}{n + 1}",
+                "factor": values.get(f"factor_{n}", ""),
+                "reverse": values.get(f"reverse_{n}") == "on",
+                "text": {"en": en, "fi": fi},
+            }
+        )
+    scale_text = values.get("scale", "5")
+    try:
+        made = instrument_service.create_instrument(
+            session,
+            actor=actor,
+            org=org.key,
+            key=values.get("key", ""),
+            name={"en": values.get("name_en", ""), "fi": values.get("name_fi", "")},
+            scale=int(scale_text) if scale_text.isdigit() else scale_text,
+            items=items,
+        )
+    except WinwinError as exc:
+        session.rollback()
+        return _instruments_page(request, session, actor, org, error=exc, values=values)
+    return _instruments_page(request, session, actor, org, created=made.key)
+
+
+@dashboard_panel("relationships", "assessments/dashboard_panel.html")
+def relationships_panel(session: Session, actor: Actor, org: Organization) -> dict[str, Any] | None:
+    """The home dashboard's three strongest relationships, with the weakest lever of each."""
+    rows = dashboard_rows(session, [org.id])[org.id]
+    if not rows:
+        return None
+    return {"rows": rows[:3], "total": len(rows), "factor_label": factor_label}

@@ -1,0 +1,536 @@
+"""Queries over instruments, assessment rounds, invitations, responses and answers."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import (
+    ColumnElement,
+    Double,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from winwin.assessments.models import ScoreSums
+from winwin.db.engine import without_gc_pauses
+from winwin.db.models import (
+    Answer,
+    Assessment,
+    Instrument,
+    InstrumentItem,
+    Invitation,
+    Organization,
+    Response,
+    Tie,
+)
+
+FACTOR_CODES = {"accessibility": 0, "energy": 1, "impact": 2, "attraction": 3}
+SLOTS = ("a", "b", "outside")
+# The factors third parties answer (the outside view).
+OUTSIDE_FACTORS = ("impact", "attraction")
+# The numeric columns of score_sums, in the order the score reads them.
+SUM_COLUMNS = tuple(
+    f"{slot}_{name}"
+    for slot in SLOTS
+    for name in (
+        "respondents",
+        *(
+            f"{factor}_{kind}"
+            for factor in FACTOR_CODES
+            if slot != "outside" or factor in OUTSIDE_FACTORS
+            for kind in ("total", "answers")
+        ),
+    )
+)
+
+
+class InstrumentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_by_key(self, key: str) -> Instrument | None:
+        return self.session.scalar(
+            select(Instrument).where(Instrument.key == key).options(selectinload(Instrument.items))
+        )
+
+    def all(self) -> list[Instrument]:
+        return list(
+            self.session.scalars(
+                select(Instrument).options(selectinload(Instrument.items)).order_by(Instrument.key)
+            )
+        )
+
+    def usable_by(self, org_ids: Sequence[int]) -> list[Instrument]:
+        """Built-in and shared instruments, plus the custom ones of these organisations."""
+        return list(
+            self.session.scalars(
+                select(Instrument)
+                .where(or_(Instrument.owner_org_id.is_(None), Instrument.owner_org_id.in_(org_ids)))
+                .options(selectinload(Instrument.items))
+                .order_by(Instrument.key)
+            )
+        )
+
+    def add(self, instrument: Instrument) -> Instrument:
+        self.session.add(instrument)
+        self.session.flush()
+        return instrument
+
+    def upsert(
+        self,
+        *,
+        key: str,
+        scale: int,
+        name: dict[str, str],
+        items: list[dict[str, Any]],
+        builtin: bool = False,
+    ) -> Instrument:
+        """Create or update an instrument; items are matched by their ``item_key``."""
+        instrument = self.get_by_key(key)
+        if instrument is None:
+            instrument = Instrument(key=key, scale=scale, name=name, builtin=builtin)
+            self.session.add(instrument)
+        if instrument.scale != scale:
+            instrument.scale = scale
+        if instrument.name != name:
+            instrument.name = name
+        # A new scale, factor or reverse flag, or a removed item, changes how stored
+        # answers count: the factor sums of every round that holds them are recomputed.
+        rescored = instrument.id is not None and instrument.scale != scale
+        if instrument.scale != scale:
+            instrument.scale = scale
+        if instrument.name != name:
+            instrument.name = name
+        instrument.builtin = builtin
+        current = {i.item_key: i for i in instrument.items}
+        wanted = {i["item_key"] for i in items}
+        for item_key, row in current.items():
+            if item_key not in wanted:
+                instrument.items.remove(row)
+                rescored = True
+        for position, spec in enumerate(items):
+            row = current.get(spec["item_key"])
+            if row is None:
+                row = InstrumentItem(item_key=spec["item_key"])
+                instrument.items.append(row)
+            for field in ("factor", "reverse", "text_en", "text_fi"):
+                if getattr(row, field) != spec[field]:
+                    rescored |= row.id is not None and field in ("factor", "reverse")
+                    setattr(row, field, spec[field])
+            if row.position != position:
+                row.position = position
+        if rescored:
+            scores = AssessmentRepository(self.session)
+            with self.session.no_autoflush:  # before removed items take their answers along
+                touched = scores.rounds_of_instrument(instrument.id)
+            self.session.flush()
+            scores.refresh_sums([*touched, *scores.rounds_of_instrument(instrument.id)])
+        self.session.flush()
+        return instrument
+
+
+class AssessmentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, *, round: str, a_id: int, b_id: int) -> Assessment | None:
+        a_id, b_id = min(a_id, b_id), max(a_id, b_id)
+        return self.session.scalar(
+            select(Assessment)
+            .where(Assessment.round == round, Assessment.a_id == a_id, Assessment.b_id == b_id)
+            .options(selectinload(Assessment.responses).selectinload(Response.answers))
+        )
+
+    def all(self) -> list[Assessment]:
+        return list(
+            self.session.scalars(
+                select(Assessment)
+                .options(
+                    selectinload(Assessment.instrument).selectinload(Instrument.items),
+                    selectinload(Assessment.responses).selectinload(Response.answers),
+                )
+                .order_by(Assessment.round, Assessment.a_id, Assessment.b_id)
+            )
+        )
+
+    def add(self, assessment: Assessment) -> None:
+        self.session.add(assessment)
+        self.session.flush()
+
+    # rounds ---------------------------------------------------------------------------
+    def get_by_id(self, assessment_id: int) -> Assessment | None:
+        return self.session.scalar(
+            select(Assessment)
+            .where(Assessment.id == assessment_id)
+            .options(
+                selectinload(Assessment.instrument).selectinload(Instrument.items),
+                selectinload(Assessment.responses).selectinload(Response.answers),
+                selectinload(Assessment.invitations),
+            )
+        )
+
+    def rounds_of_pair(self, a_id: int, b_id: int) -> list[Assessment]:
+        a_id, b_id = min(a_id, b_id), max(a_id, b_id)
+        return list(
+            self.session.scalars(
+                select(Assessment)
+                .where(Assessment.a_id == a_id, Assessment.b_id == b_id)
+                .options(selectinload(Assessment.instrument))
+                .order_by(Assessment.opened_at, Assessment.id)
+            )
+        )
+
+    def rounds_of_orgs(self, org_ids: Sequence[int]) -> list[Assessment]:
+        """Every round of every relationship that one of these organisations is in."""
+        return list(
+            self.session.scalars(
+                select(Assessment)
+                .where(or_(Assessment.a_id.in_(org_ids), Assessment.b_id.in_(org_ids)))
+                .options(
+                    selectinload(Assessment.instrument),
+                    selectinload(Assessment.responses),
+                    selectinload(Assessment.invitations),
+                )
+                .order_by(Assessment.a_id, Assessment.b_id, Assessment.round)
+            )
+        )
+
+    def pair_orgs(self, a_id: int, b_id: int) -> tuple[Organization, Organization]:
+        a = self.session.get(Organization, a_id)
+        b = self.session.get(Organization, b_id)
+        assert a is not None and b is not None  # foreign keys keep the pair whole
+        return a, b
+
+    def org_names(self, keys: Sequence[str]) -> dict[str, str]:
+        if not keys:
+            return {}
+        rows = self.session.execute(
+            select(Organization.key, Organization.name).where(Organization.key.in_(keys))
+        )
+        return {key: name for key, name in rows}
+
+    def partner_keys(self, org_id: int, limit: int = 500) -> list[str]:
+        """Keys of the organisations tied to this one, either way (for choosing a pair)."""
+        other = case((Tie.from_id == org_id, Tie.to_id), else_=Tie.from_id)
+        ids = select(other).where(or_(Tie.from_id == org_id, Tie.to_id == org_id))
+        return list(
+            self.session.scalars(
+                select(Organization.key)
+                .where(Organization.id.in_(ids))
+                .order_by(Organization.key)
+                .limit(limit)
+            )
+        )
+
+    def invitation_by_token_hash(self, token_hash: str) -> Invitation | None:
+        return self.session.scalar(
+            select(Invitation)
+            .where(Invitation.token_hash == token_hash)
+            .options(
+                selectinload(Invitation.assessment)
+                .selectinload(Assessment.instrument)
+                .selectinload(Instrument.items)
+            )
+        )
+
+    def response_of(self, assessment_id: int, respondent: str) -> Response | None:
+        return self.session.scalar(
+            select(Response)
+            .where(Response.assessment_id == assessment_id, Response.respondent == respondent)
+            .options(selectinload(Response.answers))
+        )
+
+    def respondents_taken(self, assessment_id: int) -> set[str]:
+        invited = select(Invitation.respondent).where(Invitation.assessment_id == assessment_id)
+        answered = select(Response.respondent).where(Response.assessment_id == assessment_id)
+        return set(self.session.scalars(invited)) | set(self.session.scalars(answered))
+
+    def add_invitation(self, invitation: Invitation) -> Invitation:
+        self.session.add(invitation)
+        self.session.flush()
+        return invitation
+
+    def add_response(self, response: Response) -> Response:
+        self.session.add(response)
+        self.session.flush()
+        return response
+
+    # scoring --------------------------------------------------------------------------
+    def _round_order(self, column: Any) -> Any:
+        # Rounds are compared as strings, code point by code point, on both backends:
+        # SQLite's default BINARY collation already does that; PostgreSQL needs "C".
+        if self.session.get_bind().dialect.name == "postgresql":
+            return column.collate("C")
+        return column
+
+    def _selection(
+        self,
+        *,
+        round: str | None,
+        latest: bool,
+        pair: tuple[int, int] | None,
+        org_ids: Sequence[int] | None,
+    ) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = []
+        if round is not None:
+            where.append(Assessment.round == round)
+        if pair is not None:
+            a_id, b_id = min(pair), max(pair)
+            where += [Assessment.a_id == a_id, Assessment.b_id == b_id]
+        if org_ids is not None:
+            where.append(or_(Assessment.a_id.in_(org_ids), Assessment.b_id.in_(org_ids)))
+        if latest and round is None:
+            later = aliased(Assessment)
+            where.append(
+                ~exists().where(
+                    and_(
+                        later.a_id == Assessment.a_id,
+                        later.b_id == Assessment.b_id,
+                        self._round_order(later.round) > self._round_order(Assessment.round),
+                    )
+                )
+            )
+        return where
+
+    def score_inputs(
+        self,
+        *,
+        round: str | None = None,
+        latest: bool = False,
+        pair: tuple[int, int] | None = None,
+        org_ids: Sequence[int] | None = None,
+    ) -> ScoreInputs:
+        """Everything the score needs for the selected rounds, as columns.
+
+        One query over the selected rounds joined to their ``score_sums`` row; the
+        database divides each factor's total by its count, so each round arrives as its
+        respondents per slot and its ten factor means. No answer row is read.
+        """
+        where = self._selection(round=round, latest=latest, pair=pair, org_ids=org_ids)
+        a_org, b_org = aliased(Organization), aliased(Organization)
+        numbers: list[ColumnElement[Any]] = []
+        for slot in SLOTS:
+            numbers.append(func.coalesce(getattr(ScoreSums, f"{slot}_respondents"), 0))
+            for factor in FACTOR_CODES:
+                if slot == "outside" and factor not in OUTSIDE_FACTORS:
+                    continue
+                total = cast(getattr(ScoreSums, f"{slot}_{factor}_total"), Double)
+                answers = func.nullif(getattr(ScoreSums, f"{slot}_{factor}_answers"), 0)
+                # -1 marks an unmeasured factor (no row, or no answers): means are 0..1.
+                numbers.append(func.coalesce(total / answers, -1.0))
+        stmt = (
+            select(
+                Assessment.id,
+                Assessment.round,
+                a_org.key,
+                b_org.key,
+                Instrument.key,
+                Assessment.status,
+                *numbers,
+            )
+            .join(a_org, a_org.id == Assessment.a_id)
+            .join(b_org, b_org.id == Assessment.b_id)
+            .join(Instrument, Instrument.id == Assessment.instrument_id)
+            .outerjoin(ScoreSums, ScoreSums.assessment_id == Assessment.id)
+            .where(*where)
+        )
+        with without_gc_pauses():  # one row of plain numbers per round: no cycles
+            rows = self._fetch(stmt)
+        n = len(rows)
+        if not n:
+            return ScoreInputs.empty()
+        columns = list(zip(*rows, strict=True))
+        ids, rounds, a_keys, b_keys, instruments, statuses = columns[:6]
+        table = np.array(columns[6:], dtype=np.float64).T  # (n, 13)
+        respondents = np.zeros((n, 3), dtype=np.int64)
+        means = np.full((n, 3, len(FACTOR_CODES)), -1.0)
+        at = 0
+        for slot_index, slot in enumerate(SLOTS):
+            respondents[:, slot_index] = table[:, at]
+            at += 1
+            for factor, code in FACTOR_CODES.items():
+                if slot == "outside" and factor not in OUTSIDE_FACTORS:
+                    continue
+                means[:, slot_index, code] = table[:, at]
+                at += 1
+        means[means < 0] = np.nan
+        return ScoreInputs(
+            ids=np.array(ids, dtype=np.int64),
+            rounds=list(rounds),
+            a_keys=list(a_keys),
+            b_keys=list(b_keys),
+            instruments=list(instruments),
+            statuses=list(statuses),
+            respondents=respondents,
+            means=means,
+        )
+
+    def _fetch(self, stmt: Any) -> list[Any]:
+        # Plain tuples from the driver's cursor, with no row objects in between.
+        result = self.session.connection().execute(stmt)
+        cursor = result.cursor
+        rows = cursor.fetchall() if cursor is not None else []
+        result.close()
+        return list(rows)
+
+    # factor sums ----------------------------------------------------------------------
+    def refresh_sums(self, assessment_ids: Iterable[int] | None = None) -> None:
+        """Recompute the ``score_sums`` of these rounds (every round when ``None``).
+
+        Call after any write of responses, answers or instrument items. Per chunk of
+        rounds, one grouped query counts the responses of each side and one adds up, in
+        integers, the points ``x - 1`` (``k - x`` on a reverse-coded item) of each side,
+        factor and scale, leaving out answers off the scale; a factor's total is
+        ``points / (k - 1)``, so it is exact up to one rounding and does not depend on
+        the order of the answers.
+        """
+        self.session.flush()
+        if assessment_ids is None:
+            self.session.execute(delete(ScoreSums))
+            parts: list[Sequence[int] | None] = [None]
+        else:
+            parts = list(_chunks(sorted(set(assessment_ids)), _SUM_CHUNK))
+        for part in parts:
+            if part is not None:
+                self.session.execute(delete(ScoreSums).where(ScoreSums.assessment_id.in_(part)))
+            self._insert_sums(part)
+
+    def _insert_sums(self, assessment_ids: Sequence[int] | None) -> None:
+        pairs = select(Assessment.id, Assessment.a_id, Assessment.b_id)
+        counted = select(Response.assessment_id, Response.side_org_id, func.count()).group_by(
+            Response.assessment_id, Response.side_org_id
+        )
+        if assessment_ids is not None:
+            pairs = pairs.where(Assessment.id.in_(list(assessment_ids)))
+            counted = counted.where(Response.assessment_id.in_(list(assessment_ids)))
+        slot_of = {i: {a: "a", b: "b", None: "outside"} for i, a, b in self._fetch(pairs)}
+        rows: dict[int, dict[str, Any]] = {}
+        for assessment_id, side, respondents in self._fetch(counted):
+            slot = slot_of.get(assessment_id, {}).get(side)
+            if slot is None:  # an organisation outside the pair: never scored
+                continue
+            row = rows.setdefault(
+                assessment_id,
+                {"assessment_id": assessment_id, **dict.fromkeys(SUM_COLUMNS, 0)},
+            )
+            row[f"{slot}_respondents"] = int(respondents)
+        for assessment_id, side, factor, scale, points, count in self._sum_groups(assessment_ids):
+            slot = slot_of.get(assessment_id, {}).get(side)
+            summed = rows.get(assessment_id)
+            if slot is None or summed is None or f"{slot}_{factor}_total" not in summed:
+                continue  # outside the pair, or a third party on accessibility or energy
+            summed[f"{slot}_{factor}_total"] += int(points) / (int(scale) - 1)
+            summed[f"{slot}_{factor}_answers"] += int(count)
+        values = [rows[key] for key in sorted(rows)]
+        for part in _chunks(values, 2_000):
+            self.session.execute(insert(ScoreSums), list(part))
+
+    def _sum_groups(self, assessment_ids: Sequence[int] | None) -> list[Any]:
+        points = case(
+            (InstrumentItem.reverse, Instrument.scale - Answer.value), else_=Answer.value - 1
+        )
+        stmt = (
+            select(
+                Response.assessment_id,
+                Response.side_org_id,
+                InstrumentItem.factor,
+                Instrument.scale,
+                func.sum(points),
+                func.count(),
+            )
+            .select_from(Answer)
+            .join(Response, Response.id == Answer.response_id)
+            .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
+            .join(Instrument, Instrument.id == InstrumentItem.instrument_id)
+            .where(Instrument.scale >= 2, Answer.value >= 1, Answer.value <= Instrument.scale)
+            .group_by(
+                Response.assessment_id,
+                Response.side_org_id,
+                InstrumentItem.factor,
+                Instrument.scale,
+            )
+        )
+        if assessment_ids is not None:
+            stmt = stmt.where(Response.assessment_id.in_(list(assessment_ids)))
+        return self._fetch(stmt)
+
+    def rounds_of_instrument(self, instrument_id: int) -> list[int]:
+        """Ids of the rounds that use this instrument or hold answers to its items."""
+        using = select(Assessment.id).where(Assessment.instrument_id == instrument_id)
+        answering = (
+            select(Response.assessment_id)
+            .join(Answer, Answer.response_id == Response.id)
+            .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
+            .where(InstrumentItem.instrument_id == instrument_id)
+            .distinct()
+        )
+        return sorted(set(self.session.scalars(using)) | set(self.session.scalars(answering)))
+
+
+# Rounds per grouped query when refreshing sums (bounds the IN list).
+_SUM_CHUNK = 500
+
+
+def _chunks(rows: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _int_array(rows: list[Any], columns: int) -> npt.NDArray[np.int64]:
+    flat = np.fromiter(
+        itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * columns
+    )
+    return flat.reshape(len(rows), columns)
+
+
+@dataclass(frozen=True)
+class ScoreInputs:
+    """The stored sums behind a set of scores, as columns aligned by row (``score_inputs``).
+
+    One row per selected round of one relationship, the pair stored with ``a_id < b_id``.
+    ``respondents`` counts responses per slot: 0 and 1 for the pair's sides ``a_id`` and
+    ``b_id``, 2 for the third parties. ``means`` holds each slot's factor values (the mean
+    of the normalised answers) in the order A, E, I, T, NaN when nobody answered that
+    factor; third parties' accessibility and energy are always NaN.
+    """
+
+    ids: npt.NDArray[np.int64]  # (n,)
+    rounds: list[str]
+    a_keys: list[str]
+    b_keys: list[str]
+    instruments: list[str]
+    statuses: list[str]
+    respondents: npt.NDArray[np.int64]  # (n, 3)
+    means: npt.NDArray[np.float64]  # (n, 3, 4)
+
+    @classmethod
+    def empty(cls) -> ScoreInputs:
+        return cls(
+            ids=np.zeros(0, dtype=np.int64),
+            rounds=[],
+            a_keys=[],
+            b_keys=[],
+            instruments=[],
+            statuses=[],
+            respondents=np.zeros((0, 3), dtype=np.int64),
+            means=np.zeros((0, 3, len(FACTOR_CODES))),
+        )
+
+    def __len__(self) -> int:
+        return len(self.rounds)
+
+
+__all__ = ["AssessmentRepository", "InstrumentRepository", "ScoreInputs"]

@@ -1,0 +1,575 @@
+"""Assessment rounds: open a round, invite respondents, answer by personal link, close.
+
+- A facilitator of either side, an organisation admin of either side or a platform admin
+  opens a round for a relationship (``winwin.accounts.access.can_manage_org``). The
+  command line acts as ``actor=None``: whoever holds the database may do anything.
+- Each invited respondent gets a personal link; its token is shown once and stored only
+  as a SHA-256 digest. Answering needs no sign-in: the link is the key.
+- Third parties see and answer only impact and attraction items.
+- One response per respondent per round, editable until the round closes.
+
+Every check runs before anything is written, and a refusal names the field at fault.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import Actor, accessible_org_ids, can_access_org, can_manage_org
+from winwin.assessments.instruments import ensure_builtin_instruments
+from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
+from winwin.assessments.score import OUTSIDE_FACTORS
+from winwin.db.base import utcnow
+from winwin.db.models import Answer, Assessment, Instrument, Invitation, Organization, Response
+from winwin.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
+from winwin.network.repository import NetworkRepository
+
+THIRD_PARTY = "third-party"
+ROUND_MAX = 64
+RESPONDENT = re.compile(r"^[^\s][^\n\r\t]{0,199}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LOCALES = ("fi", "en")
+
+
+def hash_link_token(token: str) -> str:
+    """The digest stored for a personal link's token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# read models ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class InvitationRead:
+    id: int
+    respondent: str
+    side: str  # an organisation key or "third-party"
+    name: str
+    email: str | None
+    locale: str | None
+    answered: bool
+    last_opened_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RoundRead:
+    id: int
+    round: str
+    between: tuple[str, str]
+    names: dict[str, str]
+    instrument: str
+    status: str
+    opened_at: datetime
+    closed_at: datetime | None
+    opened_by_user_id: int | None
+    respondents: int
+    invitations: list[InvitationRead] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    """A new invitation and its raw token, which is shown this once and never again."""
+
+    invitation: InvitationRead
+    token: str
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """Someone to invite: ``side`` is one of the two organisations' keys or third-party."""
+
+    side: str
+    respondent: str | None = None
+    name: str = ""
+    email: str | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class FormItem:
+    id: str
+    factor: str
+    text: dict[str, str]
+
+
+@dataclass(frozen=True)
+class AnswerForm:
+    """What a respondent sees behind their personal link."""
+
+    round: str
+    round_id: int
+    between: tuple[str, str]
+    names: dict[str, str]
+    side: str
+    respondent: str
+    name: str
+    locale: str | None
+    instrument: str
+    instrument_name: dict[str, str]
+    scale: int
+    items: list[FormItem]
+    answers: dict[str, int]
+    status: str
+
+    @property
+    def open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True)
+class ResponseRead:
+    round: str
+    respondent: str
+    side: str
+    answers: dict[str, int]
+    created: bool
+
+
+# helpers ------------------------------------------------------------------------------
+def _utc(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _text_ok(value: object) -> bool:
+    # PostgreSQL refuses NUL characters in text outright; treat them as not found.
+    return isinstance(value, str) and "\x00" not in value
+
+
+def _keys(session: Session, assessment: Assessment) -> tuple[Organization, Organization]:
+    return AssessmentRepository(session).pair_orgs(assessment.a_id, assessment.b_id)
+
+
+def _side_key(side_org_id: int | None, keys: dict[int, str]) -> str:
+    return THIRD_PARTY if side_org_id is None else keys[side_org_id]
+
+
+def _round_read(session: Session, assessment: Assessment) -> RoundRead:
+    a, b = _keys(session, assessment)
+    keys = {a.id: a.key, b.id: b.key}
+    answered = {r.respondent for r in assessment.responses}
+    return RoundRead(
+        id=assessment.id,
+        round=assessment.round,
+        between=tuple(sorted((a.key, b.key))),  # type: ignore[arg-type]
+        names={a.key: a.name, b.key: b.name},
+        instrument=assessment.instrument.key,
+        status=assessment.status,
+        opened_at=_utc(assessment.opened_at) or assessment.opened_at,
+        closed_at=_utc(assessment.closed_at),
+        opened_by_user_id=assessment.opened_by_user_id,
+        respondents=len(assessment.responses),
+        invitations=[
+            InvitationRead(
+                id=inv.id,
+                respondent=inv.respondent,
+                side=_side_key(inv.side_org_id, keys),
+                name=inv.name,
+                email=inv.email,
+                locale=inv.locale,
+                answered=inv.respondent in answered,
+                last_opened_at=_utc(inv.last_opened_at),
+            )
+            for inv in assessment.invitations
+        ],
+    )
+
+
+def _may_run(actor: Actor | None, pair: tuple[int, int]) -> bool:
+    if actor is None:
+        return True
+    return any(can_manage_org(actor, org_id) for org_id in pair)
+
+
+def _require_run(actor: Actor | None, pair: tuple[int, int]) -> None:
+    if not _may_run(actor, pair):
+        raise PermissionDenied(
+            "only a facilitator or an organisation admin of either side may run this round"
+        )
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+def _load_round(session: Session, round_id: int, actor: Actor | None) -> Assessment:
+    in_range = isinstance(round_id, int) and 1 <= round_id <= MAX_ID
+    assessment = AssessmentRepository(session).get_by_id(round_id) if in_range else None
+    if assessment is None:
+        raise NotFound(f"no assessment round {round_id}")
+    if actor is not None and not any(
+        can_access_org(actor, org) for org in (assessment.a_id, assessment.b_id)
+    ):
+        raise NotFound(f"no assessment round {round_id}")
+    return assessment
+
+
+def _instrument_for(
+    session: Session, key: str, pair: tuple[int, int], path: str = "instrument"
+) -> Instrument:
+    repo = InstrumentRepository(session)
+    instrument = repo.get_by_key(key) if _text_ok(key) else None
+    if instrument is None and _text_ok(key):
+        ensure_builtin_instruments(session)
+        instrument = repo.get_by_key(key)
+    if instrument is None or (
+        instrument.owner_org_id is not None and instrument.owner_org_id not in pair
+    ):
+        raise InvalidInput(Problem(path, f"unknown instrument '{key}'"))
+    return instrument
+
+
+# use cases ----------------------------------------------------------------------------
+def open_round(
+    session: Session,
+    *,
+    actor: Actor | None,
+    between: Sequence[str],
+    round: str,
+    instrument: str,
+) -> RoundRead:
+    """Open an assessment round for the relationship between two organisations.
+
+    Raises ``InvalidInput`` (naming ``between[i]``, ``round`` or ``instrument``) for an
+    unknown organisation, a pair that is not two organisations, an empty or too long
+    round name or an unknown instrument; ``PermissionDenied`` unless the actor runs one
+    of the sides; ``Conflict`` when the relationship already has this round.
+    """
+    problems: list[Problem] = []
+    if not isinstance(between, Sequence) or isinstance(between, str) or len(between) != 2:
+        raise InvalidInput(Problem("between", "must name exactly two organisations"))
+    net = NetworkRepository(session)
+    orgs: list[Organization] = []
+    for i, key in enumerate(between):
+        org = net.get_by_key(key) if _text_ok(key) else None
+        if org is None:
+            problems.append(Problem(f"between[{i}]", f"unknown organisation '{key}'"))
+        else:
+            orgs.append(org)
+    if len(orgs) == 2 and orgs[0].id == orgs[1].id:
+        problems.append(Problem("between", "a relationship needs two different organisations"))
+    name = round.strip() if isinstance(round, str) else ""
+    if not name:
+        problems.append(Problem("round", "must not be empty"))
+    elif not _text_ok(name):
+        problems.append(Problem("round", "must not contain NUL characters"))
+    elif len(name) > ROUND_MAX:
+        problems.append(Problem("round", f"must be at most {ROUND_MAX} characters"))
+    if problems:
+        raise InvalidInput(problems)
+    pair = (min(o.id for o in orgs), max(o.id for o in orgs))
+    _require_run(actor, pair)
+    chosen = _instrument_for(session, instrument, pair)
+    repo = AssessmentRepository(session)
+    if repo.get(round=name, a_id=pair[0], b_id=pair[1]) is not None:
+        raise Conflict(f"round '{name}' of {' and '.join(sorted(between))} is already open")
+    assessment = Assessment(
+        round=name,
+        instrument=chosen,
+        a_id=pair[0],
+        b_id=pair[1],
+        status="open",
+        opened_by_user_id=actor.user_id if actor else None,
+    )
+    repo.add(assessment)
+    return _round_read(session, assessment)
+
+
+def get_round(session: Session, *, actor: Actor | None, round_id: int) -> RoundRead:
+    """One round, with its invitations; ``NotFound`` when the actor may not see it."""
+    return _round_read(session, _load_round(session, round_id, actor))
+
+
+def list_rounds(
+    session: Session, *, actor: Actor | None, org_ids: Sequence[int] | None = None
+) -> list[RoundRead]:
+    """Rounds of the relationships of these organisations (default: all the actor sees)."""
+    if actor is not None:
+        allowed = accessible_org_ids(session, actor)
+        org_ids = sorted(allowed if org_ids is None else allowed & set(org_ids))
+    elif org_ids is None:
+        org_ids = list(NetworkRepository(session).org_keys_by_id())
+    repo = AssessmentRepository(session)
+    return [_round_read(session, a) for a in repo.rounds_of_orgs(list(org_ids))]
+
+
+def invite_respondents(
+    session: Session,
+    *,
+    actor: Actor | None,
+    round_id: int,
+    invitees: Sequence[Invitee | Mapping[str, Any]],
+) -> list[IssuedInvitation]:
+    """Invite respondents of both sides and third parties; each gets a personal link.
+
+    Raises ``InvalidInput`` (naming ``invitees[i].side`` and so on) for a side that is
+    not part of the relationship, a duplicate or blank respondent, a bad email or
+    locale; ``Conflict`` when the round is closed. All or nothing.
+    """
+    assessment = _load_round(session, round_id, actor)
+    _require_run(actor, (assessment.a_id, assessment.b_id))
+    if assessment.status != "open":
+        raise Conflict(f"round '{assessment.round}' is closed; no one can be invited")
+    a, b = _keys(session, assessment)
+    by_key = {a.key: a.id, b.key: b.id}
+    taken = AssessmentRepository(session).respondents_taken(assessment.id)
+    problems: list[Problem] = []
+    specs: list[tuple[Invitee, int | None, str]] = []
+    if not invitees:
+        raise InvalidInput(Problem("invitees", "name at least one respondent"))
+    for i, raw in enumerate(invitees):
+        path = f"invitees[{i}]"
+        try:
+            invitee = raw if isinstance(raw, Invitee) else Invitee(**dict(raw))
+        except TypeError:
+            problems.append(Problem(path, "expected side, respondent, name, email, locale"))
+            continue
+        if invitee.side != THIRD_PARTY and invitee.side not in by_key:
+            problems.append(
+                Problem(
+                    f"{path}.side",
+                    f"'{invitee.side}' is not a side of this relationship "
+                    f"(use {' or '.join(sorted(by_key))} or {THIRD_PARTY})",
+                )
+            )
+            continue
+        email = invitee.email.strip().lower() if invitee.email else None
+        if email and (not EMAIL.match(email) or not _text_ok(email)):
+            problems.append(Problem(f"{path}.email", "is not a valid email address"))
+        if not _text_ok(invitee.name) or len(invitee.name) > 200:
+            problems.append(Problem(f"{path}.name", "must be text of at most 200 characters"))
+            continue
+        if invitee.locale is not None and invitee.locale not in LOCALES:
+            problems.append(Problem(f"{path}.locale", "must be fi or en"))
+        explicit = (invitee.respondent or "").strip()
+        respondent = explicit or (email or invitee.name.strip() or "respondent")[:190]
+        if not explicit and (respondent in taken or respondent == "respondent"):
+            # A name given twice (two Annas) gets a number rather than a refusal.
+            n = 1 if respondent == "respondent" else 2
+            while f"{respondent}-{n}" in taken:
+                n += 1
+            respondent = f"{respondent}-{n}"
+        if not RESPONDENT.match(respondent) or not _text_ok(respondent):
+            problems.append(Problem(f"{path}.respondent", "must be 1–200 characters on one line"))
+        elif respondent in taken:
+            problems.append(
+                Problem(f"{path}.respondent", f"'{respondent}' is already invited to this round")
+            )
+        taken.add(respondent)
+        side_id = None if invitee.side == THIRD_PARTY else by_key[invitee.side]
+        specs.append(
+            (
+                Invitee(invitee.side, respondent, invitee.name.strip(), email, invitee.locale),
+                side_id,
+                respondent,
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    repo = AssessmentRepository(session)
+    issued: list[IssuedInvitation] = []
+    for invitee, side_id, respondent in specs:
+        token = secrets.token_urlsafe(32)
+        invitation = repo.add_invitation(
+            Invitation(
+                assessment_id=assessment.id,
+                side_org_id=side_id,
+                respondent=respondent,
+                name=invitee.name,
+                email=invitee.email,
+                locale=invitee.locale,
+                token_hash=hash_link_token(token),
+                invited_by_user_id=actor.user_id if actor else None,
+            )
+        )
+        issued.append(
+            IssuedInvitation(
+                invitation=InvitationRead(
+                    id=invitation.id,
+                    respondent=respondent,
+                    side=invitee.side,
+                    name=invitee.name,
+                    email=invitee.email,
+                    locale=invitee.locale,
+                    answered=False,
+                    last_opened_at=None,
+                ),
+                token=token,
+            )
+        )
+    return issued
+
+
+def _invitation(session: Session, token: str) -> Invitation:
+    invitation = None
+    if isinstance(token, str) and 10 <= len(token) <= 200:
+        invitation = AssessmentRepository(session).invitation_by_token_hash(hash_link_token(token))
+    if invitation is None:
+        raise NotFound("this answer link is not valid")
+    return invitation
+
+
+def _visible_items(instrument: Instrument, third_party: bool) -> list[FormItem]:
+    return [
+        FormItem(id=it.item_key, factor=it.factor, text={"en": it.text_en, "fi": it.text_fi})
+        for it in instrument.items
+        if not third_party or it.factor in OUTSIDE_FACTORS
+    ]
+
+
+def answer_form(session: Session, *, token: str, mark_opened: bool = True) -> AnswerForm:
+    """The form behind a personal link: the items this respondent answers and their answers.
+
+    Third parties get only impact and attraction items. Records when the link was opened.
+    """
+    invitation = _invitation(session, token)
+    assessment = invitation.assessment
+    a, b = _keys(session, assessment)
+    keys = {a.id: a.key, b.id: b.key}
+    if mark_opened:
+        invitation.last_opened_at = utcnow()
+    response = AssessmentRepository(session).response_of(assessment.id, invitation.respondent)
+    item_keys = {it.id: it.item_key for it in assessment.instrument.items}
+    return AnswerForm(
+        round=assessment.round,
+        round_id=assessment.id,
+        between=tuple(sorted((a.key, b.key))),  # type: ignore[arg-type]
+        names={a.key: a.name, b.key: b.name},
+        side=_side_key(invitation.side_org_id, keys),
+        respondent=invitation.respondent,
+        name=invitation.name,
+        locale=invitation.locale,
+        instrument=assessment.instrument.key,
+        instrument_name=dict(assessment.instrument.name or {}),
+        scale=assessment.instrument.scale,
+        items=_visible_items(assessment.instrument, invitation.side_org_id is None),
+        answers={item_keys[ans.item_id]: ans.value for ans in response.answers} if response else {},
+        status=assessment.status,
+    )
+
+
+def check_answers(
+    instrument: Instrument, answers: object, *, third_party: bool, path: str = "answers"
+) -> dict[int, int]:
+    """Check answers ``{item id: whole number 1..k}``; returns ``{stored item id: value}``.
+
+    Refuses, naming ``answers.<item>``: an unknown item, a third party on accessibility or
+    energy, an answer that is not a whole number or lies outside ``1..k``.
+    """
+    if not isinstance(answers, Mapping):
+        raise InvalidInput(Problem(path, "must be an object mapping item ids to answers"))
+    if not answers:
+        raise InvalidInput(Problem(path, "give at least one answer"))
+    items = {it.item_key: it for it in instrument.items}
+    k = instrument.scale
+    problems: list[Problem] = []
+    checked: dict[int, int] = {}
+    for item_key, value in answers.items():
+        where = f"{path}.{item_key}"
+        item = items.get(item_key) if isinstance(item_key, str) else None
+        if item is None:
+            problems.append(Problem(where, f"unknown item of instrument '{instrument.key}'"))
+            continue
+        if third_party and item.factor not in OUTSIDE_FACTORS:
+            problems.append(
+                Problem(
+                    where,
+                    f"a third party answers only impact and attraction items, not {item.factor}",
+                )
+            )
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(Problem(where, f"must be a whole number from 1 to {k}, not {value!r}"))
+            continue
+        if not 1 <= value <= k:
+            problems.append(Problem(where, f"answer {value} is outside 1..{k}"))
+            continue
+        checked[item.id] = value
+    if problems:
+        raise InvalidInput(problems)
+    return checked
+
+
+def submit_response(session: Session, *, token: str, answers: Mapping[str, object]) -> ResponseRead:
+    """Store (or replace) the answers of the respondent behind a personal link.
+
+    One response per respondent per round: answering again while the round is open
+    replaces the earlier answers; once it is closed, ``Conflict``. Raises
+    ``InvalidInput`` as ``check_answers`` does and ``NotFound`` for an unknown link.
+    Nothing is stored on any refusal.
+    """
+    invitation = _invitation(session, token)
+    assessment = invitation.assessment
+    repo = AssessmentRepository(session)
+    response = repo.response_of(assessment.id, invitation.respondent)
+    if assessment.status != "open":
+        raise Conflict(
+            f"round '{assessment.round}' is closed; the response of "
+            f"'{invitation.respondent}' can no longer change"
+        )
+    checked = check_answers(
+        assessment.instrument, answers, third_party=invitation.side_org_id is None
+    )
+    created = response is None
+    if response is None:
+        response = repo.add_response(
+            Response(
+                assessment_id=assessment.id,
+                side_org_id=invitation.side_org_id,
+                respondent=invitation.respondent,
+            )
+        )
+    else:
+        response.updated_at = utcnow()
+    current = {ans.item_id: ans for ans in response.answers}
+    for item_id, ans in current.items():
+        if item_id not in checked:
+            response.answers.remove(ans)
+    for item_id, value in checked.items():
+        if item_id in current:
+            current[item_id].value = value
+        else:
+            response.answers.append(Answer(item_id=item_id, value=value))
+    session.flush()
+    repo.refresh_sums([assessment.id])
+    a, b = _keys(session, assessment)
+    keys = {a.id: a.key, b.id: b.key}
+    item_keys = {it.id: it.item_key for it in assessment.instrument.items}
+    return ResponseRead(
+        round=assessment.round,
+        respondent=invitation.respondent,
+        side=_side_key(invitation.side_org_id, keys),
+        answers={item_keys[i]: v for i, v in checked.items()},
+        created=created,
+    )
+
+
+def close_round(session: Session, *, actor: Actor | None, round_id: int) -> RoundRead:
+    """Close a round: its responses can no longer change. ``Conflict`` if already closed."""
+    assessment = _load_round(session, round_id, actor)
+    _require_run(actor, (assessment.a_id, assessment.b_id))
+    if assessment.status == "closed":
+        raise Conflict(f"round '{assessment.round}' is already closed")
+    assessment.status = "closed"
+    assessment.closed_at = utcnow()
+    session.flush()
+    return _round_read(session, assessment)
+
+
+def find_round(session: Session, *, between: Sequence[str], round: str) -> int:
+    """The id of a relationship's round, by the two keys and the round's name."""
+    net = NetworkRepository(session)
+    if not all(_text_ok(key) for key in (*between, round)):
+        raise NotFound(f"no round '{round}' between {' and '.join(sorted(between))}")
+    ids = [net.get_or_raise(key).id for key in between]
+    assessment = AssessmentRepository(session).get(round=round, a_id=ids[0], b_id=ids[1])
+    if assessment is None:
+        raise NotFound(f"no round '{round}' between {' and '.join(sorted(between))}")
+    return assessment.id

@@ -1,0 +1,184 @@
+"""The FastAPI application: REST API under ``/api/v1``, pages at the root, ``/healthz``.
+
+``create_app(settings)`` builds everything, the engine included, from settings; nothing
+is built at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from importlib.resources import files
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from winwin import __version__
+from winwin.assessments import api as api_assessments
+from winwin.assessments import pages as web_assessments
+from winwin.attachments import api as api_attachments
+from winwin.attachments import pages as web_attachments
+from winwin.db.engine import build_engine, session_factory
+from winwin.http import errors
+from winwin.http.security import SecurityMiddleware, csrf_protect
+from winwin.innovation import api as api_innovation
+from winwin.innovation import pages as web_innovation
+from winwin.insight import api as api_insight
+from winwin.insight import pages as web_insight
+from winwin.notifications import api as api_notifications
+from winwin.notifications import pages as web_notifications
+from winwin.settings import Settings
+from winwin.sharing import api as api_sharing
+from winwin.sharing import pages as web_sharing
+
+log = logging.getLogger("winwin.web")
+
+
+class ConfigurationError(RuntimeError):
+    """The server refuses to start with this configuration."""
+
+
+def secret_key_for(settings: Settings) -> str:
+    """The configured secret; in development a per-process one, in production none at all."""
+    if settings.secret_key:
+        return settings.secret_key
+    if settings.environment == "production":
+        raise ConfigurationError("WINWIN_SECRET_KEY must be set when WINWIN_ENVIRONMENT=production")
+    return secrets.token_urlsafe(32)
+
+
+def api_router() -> APIRouter:
+    from winwin.accounts import api as accounts
+    from winwin.network import api as organizations
+
+    router = APIRouter(prefix="/api/v1")
+    router.include_router(accounts.router)
+    router.include_router(organizations.router)
+    router.include_router(api_assessments.router)
+    router.include_router(api_sharing.router)
+    router.include_router(api_attachments.router)
+    router.include_router(api_insight.router)
+    router.include_router(api_innovation.router)
+    router.include_router(api_notifications.router)
+    return router
+
+
+def web_router() -> APIRouter:
+    from winwin.accounts import org_pages as org
+    from winwin.accounts import pages as auth
+    from winwin.http import pages
+
+    # Every form post of every page checks its CSRF token here, once.
+    router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+    router.include_router(pages.router)
+    router.include_router(auth.router)
+    router.include_router(org.router)
+    router.include_router(web_assessments.router)
+    router.include_router(web_sharing.router)
+    router.include_router(web_attachments.router)
+    router.include_router(web_insight.router)
+    router.include_router(web_innovation.router)
+    router.include_router(web_notifications.router)
+    return router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Winwin",
+        version=__version__,
+        description="REST API of Winwin, a platform for win*win(+win) partnerships. "
+        "Authenticate with `Authorization: Bearer <API token>`.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    engine = build_engine(settings.database_url, echo=settings.echo_sql)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory(engine)
+    app.state.secret_key = secret_key_for(settings)
+    app.state.cookie_secure = settings.cookie_secure
+
+    errors.install(app)
+    app.add_middleware(SecurityMiddleware, cookie_secure=settings.cookie_secure)
+    app.mount(
+        "/static",
+        StaticFiles(directory=str(files("winwin.http").joinpath("static"))),
+        name="static",
+    )
+
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        summary="200 when the database answers",
+        responses={503: {"description": "The database does not answer"}},
+    )
+    def healthz(request: Request) -> JSONResponse:
+        try:
+            session: Session = request.app.state.session_factory()
+            with session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:
+            log.error("health check failed: %s", exc)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    app.include_router(api_router())
+    app.include_router(web_router())
+    app.openapi = lambda: openapi_schema(app)  # type: ignore[method-assign]
+    return app
+
+
+ERROR_STATUSES = {
+    "400": "A business rule refuses the request",
+    "401": "Not signed in, or the API token is invalid",
+    "403": "The signed-in person may not do this",
+    "404": "Not found",
+    "409": "The request clashes with the current state",
+    "422": "The request is malformed; each problem names its field",
+}
+
+
+def openapi_schema(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI description, with every error answered as a ``ProblemResponse``."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    from winwin.network.schemas import ProblemResponse
+
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    problem = ProblemResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in problem.pop("$defs", {}).items():
+        components[name] = definition
+    components["ProblemResponse"] = problem
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    reference = {"$ref": "#/components/schemas/ProblemResponse"}
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if not path.startswith("/api/"):
+                operation["security"] = []
+                continue
+            for status, description in ERROR_STATUSES.items():
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
+                if status[0] in "45":
+                    response["content"] = {"application/json": {"schema": reference}}
+    security = {"bearer": {"type": "http", "scheme": "bearer"}}
+    schema["components"]["securitySchemes"] = security
+    schema["security"] = [{"bearer": []}]
+    app.openapi_schema = schema
+    return schema

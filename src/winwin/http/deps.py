@@ -1,0 +1,99 @@
+"""Request dependencies shared by the REST API and the pages.
+
+- ``SessionDep``: a request-scoped Session; commits when the route returns, rolls back
+  when it raises (the outermost layer owns the transaction). It ends before the response
+  is sent, so a client never reads data that has not been committed.
+- ``CurrentUser``: the signed-in ``Actor``, from the session cookie or an
+  ``Authorization: Bearer`` API token; 401 without one.
+- ``OptionalUser``: the same, or None.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Path, Request
+from sqlalchemy.orm import Session
+
+from winwin.accounts import service as accounts
+from winwin.accounts.access import Actor, actor_for
+from winwin.http.security import CSRF_HEADER, SAFE_METHODS, csrf_token
+
+SESSION_COOKIE = "winwin_session"
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def get_optional_user(request: Request, session: SessionDep) -> Actor | None:
+    cached = getattr(request.state, "actor", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    user = None
+    bearer = _bearer(request)
+    if bearer is not None:
+        user = accounts.user_for_api_token(session, bearer)
+        if user is None:
+            raise HTTPException(
+                status_code=401,
+                detail="the API token is invalid",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            user = accounts.user_for_session_token(session, cookie)
+            # A cookie-authenticated API call that changes something must prove it comes
+            # from our own pages (pages send the CSRF token as a header).
+            if (
+                user is not None
+                and request.method not in SAFE_METHODS
+                and request.url.path.startswith("/api/")
+            ):
+                sent = request.headers.get(CSRF_HEADER, "")
+                if not hmac.compare_digest(sent, csrf_token(request)):
+                    raise HTTPException(status_code=403, detail="csrf")
+    if user is None:
+        return None
+    actor = actor_for(session, user)
+    request.state.actor = actor
+    return actor
+
+
+def get_current_user(actor: Annotated[Actor | None, Depends(get_optional_user)]) -> Actor:
+    if actor is None:
+        raise HTTPException(
+            status_code=401, detail="sign in first", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return actor
+
+
+OptionalUser = Annotated[Actor | None, Depends(get_optional_user)]
+CurrentUser = Annotated[Actor, Depends(get_current_user)]
+
+
+# A database id in a path: PostgreSQL integers stop at 2**31 - 1, so larger numbers are a
+# malformed request (422), not a server error.
+IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]

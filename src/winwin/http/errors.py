@@ -1,0 +1,125 @@
+"""The error edge: ``winwin.kernel.errors`` to HTTP statuses.
+
+The REST API (paths under ``/api/``) answers JSON
+``{"detail": ..., "problems": [{"path": ..., "message": ...}]}``; pages answer an error
+page in the user's language, and a page that needs a signed-in user redirects to the
+sign-in page.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from winwin.kernel.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    RuleBroken,
+    WinwinError,
+)
+
+log = logging.getLogger("winwin.web")
+
+
+def status_for(exc: WinwinError) -> int:
+    from winwin.accounts.service import BadCredentials, TooManyAttempts
+
+    if isinstance(exc, RuleBroken):
+        return 400
+    if isinstance(exc, InvalidInput):
+        return 422
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, PermissionDenied):
+        return 403
+    if isinstance(exc, Conflict):
+        return 409
+    if isinstance(exc, TooManyAttempts):
+        return 429
+    if isinstance(exc, BadCredentials):
+        return 401
+    return 400
+
+
+def problems_of(exc: WinwinError) -> list[Problem]:
+    if isinstance(exc, InvalidInput):
+        return exc.problems
+    return [Problem("", str(exc))]
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem_response(status: int, detail: str, problems: list[Problem]) -> JSONResponse:
+    return JSONResponse(
+        {
+            "detail": detail,
+            "problems": [{"path": p.path, "message": p.message} for p in problems],
+        },
+        status_code=status,
+    )
+
+
+def _page(request: Request, status: int, message: str) -> Response:
+    from winwin.http.templating import render
+
+    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
+
+
+async def on_domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WinwinError)
+    status = status_for(exc)
+    if is_api(request):
+        return problem_response(status, str(exc), problems_of(exc))
+    return _page(request, status, str(exc))
+
+
+async def on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    headers: dict[str, Any] = dict(getattr(exc, "headers", None) or {})
+    detail = str(exc.detail)
+    if is_api(request) or request.url.path in ("/healthz", "/openapi.json"):
+        response = problem_response(exc.status_code, detail, [Problem("", detail)])
+        for key, value in headers.items():
+            response.headers[key] = value
+        return response
+    if exc.status_code == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return _page(request, exc.status_code, detail)
+
+
+async def on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body",)]
+        problems.append(Problem(".".join(location), str(error.get("msg", "is invalid"))))
+    if is_api(request):
+        return problem_response(422, "the request is invalid", problems)
+    return _page(request, 422, "; ".join(str(p) for p in problems))
+
+
+async def on_unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    if is_api(request):
+        message = "an unexpected error happened; it has been logged"
+        return problem_response(500, message, [Problem("", message)])
+    return _page(request, 500, "")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, on_unexpected_error)
+    app.add_exception_handler(WinwinError, on_domain_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)

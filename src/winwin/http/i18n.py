@@ -1,0 +1,146 @@
+"""Finnish and English through Babel catalogs read straight from ``.po`` files.
+
+Every ``http/translations/<locale>/LC_MESSAGES/*.po`` file is read at startup with
+``babel.messages.pofile.read_po`` and merged into one catalog per locale, so each
+capability ships its own ``.po`` file and nothing needs compiling. The message ids are
+the English texts; an untranslated message falls back to its id.
+
+The locale of the request being rendered lives in a context variable, so that the
+template functions (``_``, ``gettext``, ``ngettext``) and the formatting filters need no
+argument for it.
+"""
+
+from __future__ import annotations
+
+import io
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
+
+LOCALES = ("fi", "en")
+DEFAULT_LOCALE = "fi"
+LANGUAGE_NAMES = {"fi": "Suomi", "en": "English"}
+
+current_locale: ContextVar[str] = ContextVar("winwin_locale", default=DEFAULT_LOCALE)
+
+
+def translations_dir() -> Path:
+    return Path(str(files("winwin.http").joinpath("translations")))
+
+
+@cache
+def catalog(locale: str) -> Translations:
+    """All ``.po`` files of the locale merged into one set of translations."""
+    # Plural rules come from the locale itself (Babel's CLDR data), whatever a file says.
+    merged = Catalog(locale=locale)
+    directory = translations_dir() / locale / "LC_MESSAGES"
+    for path in sorted(directory.glob("*.po")) if directory.is_dir() else []:
+        with path.open("rb") as handle:
+            part = read_po(handle, locale=locale)
+        for message in part:
+            if message.id and message.string and not message.fuzzy:
+                merged[message.id] = message
+    buffer = io.BytesIO()
+    write_mo(buffer, merged)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def reload() -> None:
+    """Forget the loaded catalogs (tests and development)."""
+    catalog.cache_clear()
+
+
+def translate(locale: str, msgid: str, **values: Any) -> str:
+    """The message in the locale, with ``%(name)s`` placeholders filled from ``values``."""
+    text = catalog(_known(locale)).gettext(msgid)
+    return text % values if values else text
+
+
+def translate_plural(locale: str, singular: str, plural: str, n: int, **values: Any) -> str:
+    text = catalog(_known(locale)).ngettext(singular, plural, n)
+    return text % {"num": n, **values}
+
+
+def _known(locale: str | None) -> str:
+    return locale if locale in LOCALES else DEFAULT_LOCALE
+
+
+def negotiate(accept_language: str | None) -> str | None:
+    """The best of our locales for an ``Accept-Language`` header, or None."""
+    if not accept_language:
+        return None
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip().lower()
+        quality = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and quality > 0:
+            weighted.append((-quality, position, tag))
+    for _q, _pos, tag in sorted(weighted):
+        base = tag.split("-")[0]
+        if base in LOCALES:
+            return base
+    return None
+
+
+def choose_locale(
+    *, user_locale: str | None, cookie_locale: str | None, accept_language: str | None
+) -> str:
+    """The user's choice, else the browser's ``Accept-Language``, else Finnish."""
+    for candidate in (user_locale, cookie_locale):
+        if candidate in LOCALES:
+            return candidate
+    return negotiate(accept_language) or DEFAULT_LOCALE
+
+
+# the functions templates see -----------------------------------------------------------
+# Jinja's "newstyle" gettext fills the placeholders itself, so these return raw text.
+def gettext(msgid: str) -> str:
+    return catalog(_known(current_locale.get())).gettext(msgid)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return catalog(_known(current_locale.get())).ngettext(singular, plural, n)
+
+
+def babel_locale() -> Locale:
+    return Locale.parse(current_locale.get())
+
+
+def date_filter(value: date | datetime | None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, format=format, locale=babel_locale())
+    return format_date(value, format=format, locale=babel_locale())
+
+
+def number_filter(value: float | int | None, format: str | None = None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, format=format, locale=babel_locale())
+
+
+def percent_filter(value: float | None, format: str | None = None) -> str:
+    if value is None:
+        return ""
+    return format_percent(value, format=format, locale=babel_locale())

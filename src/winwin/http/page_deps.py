@@ -1,0 +1,48 @@
+"""Dependencies for pages: the signed-in user and the organisation being worked for."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from winwin.accounts.access import can_access_org, require_access
+from winwin.accounts.repository import AccountsRepository
+from winwin.http.deps import CurrentUser, SessionDep
+from winwin.kernel.errors import NotFound
+from winwin.network.models import Organization
+from winwin.network.repository import NetworkRepository
+
+ORG_COOKIE = "winwin_org"
+
+
+def get_current_org(request: Request, actor: CurrentUser, session: SessionDep) -> Organization:
+    """The organisation a page works for: ``?org=KEY``, else the remembered one, else own.
+
+    Facilitators and platform admins switch between organisations with ``?org=KEY``; the
+    choice is checked by ``winwin.accounts.access`` every time.
+    """
+    repo = NetworkRepository(session)
+    asked = request.query_params.get("org")
+    if asked:
+        org = repo.get_by_key(asked)
+        if org is None:
+            raise NotFound(f"no organisation with key '{asked}'")
+        require_access(actor, org.id)
+        return org
+    remembered = request.cookies.get(ORG_COOKIE)
+    org = repo.get_by_key(remembered) if remembered else None
+    if org is not None and can_access_org(actor, org.id):
+        return org
+    own = session.get(Organization, actor.org_id) if actor.org_id is not None else None
+    if own is None and actor.is_platform_admin:
+        own = AccountsRepository(session).first_org()
+    if own is None and actor.client_org_ids:
+        clients = AccountsRepository(session).orgs_by_ids(set(actor.client_org_ids))
+        own = clients[0] if clients else None
+    if own is None:
+        raise NotFound("you do not belong to an organisation yet")
+    return own
+
+
+CurrentOrg = Annotated[Organization, Depends(get_current_org)]

@@ -1,0 +1,582 @@
+"""Pages of open innovation: the board, the entry page, and taking part.
+
+- ``/innovation``: the challenges and ideas the organisation may see, by stage
+  (``?kind=challenge`` or ``?kind=idea`` shows one kind), with the composer.
+- ``/public/innovation``: the public challenges and ideas, for anyone.
+- ``/innovation/{key}``: one entry with its comments, votes, co-authors, stage moves and
+  history; public entries open without signing in.
+
+Every read and every action goes through ``services.innovation`` (and so through the
+one visibility checkpoint); the organisation acting is ``CurrentOrg``, as on the feed.
+Refusals are shown beside the field they name, with what the person typed kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import Actor
+from winwin.http import i18n
+from winwin.http.dashboard import dashboard_panel
+from winwin.http.deps import CurrentUser, IdPath, OptionalUser, SessionDep
+from winwin.http.errors import status_for
+from winwin.http.i18n import gettext as _
+from winwin.http.page_deps import CurrentOrg, get_current_org
+from winwin.http.templating import render, request_locale
+from winwin.innovation import service as innovation
+from winwin.innovation import stages as rules
+from winwin.innovation.service import EntrySummary, Participant
+from winwin.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, WinwinError
+from winwin.network.models import Organization
+from winwin.sharing import service as sharing
+from winwin.sharing.pages import LEVEL_LABELS, viewer_of
+from winwin.sharing.service import ItemDraft
+
+router = APIRouter()
+
+Email = Annotated[str, Form(max_length=320)]
+Choice = Annotated[str, Form(max_length=64)]
+CommentText = Annotated[str, Form(max_length=100_000)]
+
+# The form field (its id without the prefix) for each path a service names.
+FIELDS = {
+    "kind": "kind",
+    "title": "title",
+    "body": "body",
+    "topics": "topics",
+    "audience.level": "level",
+    "audience.orgs": "orgs",
+    "audience.circle": "circle",
+    "exclude": "exclude",
+    "challenge": "challenge",
+    "email": "email",
+    "stage": "stage",
+}
+
+STAGE_WORDS = {
+    "proposed": "Proposed",
+    "discussed": "Discussed",
+    "developing": "Developing",
+    "piloting": "Piloting",
+    "adopted": "Adopted",
+    "archived": "Archived",
+    "open": "Open",
+    "reviewing": "Reviewing",
+    "closed": "Closed",
+}
+
+
+def N_(msgid: str) -> str:
+    """Marks a message for translation where it is defined; translated when shown."""
+    return msgid
+
+
+def _stages(text: str) -> str:
+    return ", ".join(_(STAGE_WORDS.get(s.strip(), s.strip())).lower() for s in text.split(","))
+
+
+def _kind(text: str) -> str:
+    return {"idea": _("idea"), "challenge": _("challenge")}.get(text, text)
+
+
+# The services word their refusals in English; the pages show them in the page's language.
+Shown = dict[str, Callable[[str], str]]
+
+
+def _message(
+    pattern: str, msgid: str, shown: Shown | None = None
+) -> tuple[re.Pattern[str], str, Shown]:
+    """A service message: its pattern, the message id, and how to show the captured values."""
+    return re.compile(pattern), msgid, shown or {}
+
+
+SERVICE_MESSAGES: list[tuple[re.Pattern[str], str, Shown]] = [
+    _message(r"^only an idea answers a challenge$", N_("only an idea answers a challenge")),
+    _message(r"^there is no challenge '(?P<key>.*)'$", N_("there is no challenge '%(key)s'")),
+    _message(
+        r"^'(?P<key>.*)' is an idea, not a challenge$",
+        N_("'%(key)s' is an idea, not a challenge"),
+    ),
+    _message(
+        r"^the challenge is (?P<stage>\w+): it takes no new ideas$",
+        N_("the challenge is %(stage)s: it takes no new ideas"),
+        {"stage": _stages},
+    ),
+    _message(
+        r"^a comment has 1-(?P<n>[\d,]+) characters and no NUL character$",
+        N_("a comment has 1-%(n)s characters"),
+    ),
+    _message(
+        r"^only its author or the owner organisation removes a comment$",
+        N_("only its author or the owner organisation removes a comment"),
+    ),
+    _message(
+        r"^only the owner organisation and co-authors add co-authors$",
+        N_("only the owner organisation and co-authors add co-authors"),
+    ),
+    _message(r"^no one signs in as '(?P<email>.*)'$", N_("no one signs in as '%(email)s'")),
+    _message(
+        r"^(?P<email>.*) belongs to no organisation$",
+        N_("%(email)s belongs to no organisation"),
+    ),
+    _message(
+        r"^(?P<org>.*) cannot see this (?P<kind>idea|challenge): widen its audience first$",
+        N_("%(org)s cannot see this %(kind)s: widen its audience first"),
+        {"kind": _kind},
+    ),
+    _message(
+        r"^'(?P<email>.*)' is not a co-author of '(?P<key>.*)'$",
+        N_("'%(email)s' is not a co-author of this entry"),
+    ),
+    _message(
+        r"^only the owner organisation or the co-author removes a co-author$",
+        N_("only the owner organisation or the co-author removes a co-author"),
+    ),
+    _message(
+        r"^only the owner organisation \(and an idea's co-authors\) move its stage$",
+        N_("only the owner organisation (and an idea's co-authors) move its stage"),
+    ),
+    _message(
+        r"^an idea cannot move from (?P<current>\w+) to (?P<target>\w+); "
+        r"allowed: nothing: it is final$",
+        N_("an idea cannot move from %(current)s to %(target)s: %(current)s is final"),
+        {"current": _stages, "target": _stages},
+    ),
+    _message(
+        r"^an idea cannot move from (?P<current>\w+) to (?P<target>\w+); "
+        r"allowed: (?P<allowed>[\w, ]+)$",
+        N_("an idea cannot move from %(current)s to %(target)s; allowed: %(allowed)s"),
+        {"current": _stages, "target": _stages, "allowed": _stages},
+    ),
+    _message(
+        r"^a challenge cannot move from (?P<current>\w+) to (?P<target>\w+); "
+        r"allowed: (?P<allowed>[\w, ]+)$",
+        N_("a challenge cannot move from %(current)s to %(target)s; allowed: %(allowed)s"),
+        {"current": _stages, "target": _stages, "allowed": _stages},
+    ),
+    _message(r"^is required \(only a reshare may omit it\)$", N_("is required")),
+    _message(r"^a public item may have no exclusions$", N_("a public item may have no exclusions")),
+    _message(
+        r"^a direct audience must name at least one partner$",
+        N_("a direct audience must name at least one partner"),
+    ),
+    _message(
+        r"^(?P<org>.*) is not a partner of (?P<owner>.*)$",
+        N_("%(org)s is not a partner of %(owner)s"),
+    ),
+    _message(
+        r"^a circle audience must name its circle$",
+        N_("a circle audience must name its circle"),
+    ),
+    _message(
+        r"^(?P<owner>.*) is not a member of circle (?P<circle>.*)$",
+        N_("%(owner)s is not a member of circle %(circle)s"),
+    ),
+    _message(
+        r"^topic '(?P<topic>.*)' is secret between (?P<a>\S+) and (?P<b>\S+) under their "
+        r"agreement, and the audience reaches (?P<example>.*), outside that pair$",
+        N_(
+            "topic '%(topic)s' is secret between %(a)s and %(b)s under their agreement, "
+            "and the audience reaches %(example)s, outside that pair"
+        ),
+    ),
+    _message(
+        r"^topic '(?P<topic>.*)' is competition-sensitive and the audience reaches "
+        r"(?P<names>.*), (?:a competitor|competitors) of (?P<owner>\S+)$",
+        N_(
+            "topic '%(topic)s' is competition-sensitive and the audience reaches "
+            "%(names)s, who compete with %(owner)s"
+        ),
+    ),
+]
+
+
+def translate_problem(message: str) -> str:
+    """A service's message in the page's language (unknown ones go through the catalog)."""
+    for pattern, msgid, shown in SERVICE_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            values = {k: shown.get(k, str)(v) for k, v in match.groupdict().items()}
+            return _(msgid) % values
+    return _(message)
+
+
+def status_of(exc: WinwinError) -> int:
+    """The API's status, except that a refused form (rule broken or not) is 422 on pages."""
+    return 422 if isinstance(exc, InvalidInput) else status_for(exc)
+
+
+def problems_by_field(
+    request: Request, exc: WinwinError, default: str = ""
+) -> dict[str, list[str]]:
+    """The refusal's messages by form field ("" for those that name no field we show),
+    in the page's language."""
+    found: dict[str, list[str]] = {}
+    problems = exc.problems if isinstance(exc, InvalidInput) else []
+    token = i18n.current_locale.set(request_locale(request))
+    try:
+        if not problems:
+            found.setdefault(default, []).append(translate_problem(str(exc)))
+        for problem in problems:
+            path = re.sub(r"\[\d+\]$", "", problem.path)
+            field = FIELDS.get(path, default if not path else "")
+            found.setdefault(field, []).append(translate_problem(problem.message))
+    finally:
+        i18n.current_locale.reset(token)
+    return found
+
+
+def _lines(text: str) -> list[str]:
+    return [p.strip() for p in text.replace(",", "\n").splitlines() if p.strip()]
+
+
+def _draft(form: dict[str, str]) -> ItemDraft:
+    level = form.get("level", "partners")
+    return ItemDraft(
+        title=form.get("title") or None,
+        body=form.get("body", ""),
+        topics=_lines(form.get("topics", "")),
+        level=level,
+        orgs=_lines(form.get("orgs", "")) if level == "direct" else (),
+        circle=(form.get("circle") or None) if level == "circle" else None,
+        exclude=_lines(form.get("exclude", "")),
+    )
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _org_query(org: Organization | None) -> str:
+    return f"?org={org.key}" if org is not None else ""
+
+
+def _by(session: Session, org: Organization, actor: Actor) -> Participant:
+    return Participant(viewer_of(session, org), actor.user_id)
+
+
+def _columns(entries: list[EntrySummary], kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+    """For each kind, its stages in order with the entries in each."""
+    return [
+        {
+            "kind": kind,
+            "stages": [
+                (stage, [e for e in entries if e.kind == kind and e.stage == stage])
+                for stage in rules.STAGES[kind]
+            ],
+        }
+        for kind in kinds
+    ]
+
+
+# --- the board -----------------------------------------------------------------------------
+
+
+def board_page(
+    request: Request,
+    session: Session,
+    org: Organization | None,
+    actor: Actor | None,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    """The board: ``org`` None is the public board (the anonymous view)."""
+    viewer = viewer_of(session, org) if org is not None else None
+    asked = request.query_params.get("kind")
+    kind = asked if asked in rules.KINDS else None
+    entries = innovation.list_entries(
+        session, viewer=viewer, user_id=actor.user_id if actor and viewer else None
+    )
+    shown = [e for e in entries if kind is None or e.kind == kind]
+    challenges = [e for e in entries if e.kind == "challenge"]
+    context: dict[str, Any] = {
+        "nav": "innovation",
+        "org": org,
+        "q": _org_query(org),
+        "public": org is None,
+        "kind": kind,
+        "board": _columns(shown, (kind,) if kind else rules.KINDS),
+        "titles": {c.key: c.title for c in challenges},
+        "levels": LEVEL_LABELS,
+        "flash": request.query_params.get("done"),
+    }
+    if org is not None and viewer is not None:
+        preselected = request.query_params.get("challenge") or ""
+        circles = [c for c in sharing.circles_of(session, org=viewer) if c["status"] == "member"]
+        context.update(
+            {
+                "open_challenges": [c for c in challenges if rules.takes_ideas(c.stage)],
+                "my_circles": circles,
+                "form": {
+                    "kind": "idea" if preselected or kind == "idea" else (kind or "challenge"),
+                    "level": "partners",
+                    "challenge": preselected,
+                },
+                "errors": {},
+            }
+        )
+    context.update(extra)
+    return render(request, "innovation/board.html", context, status_code=status_code)
+
+
+@router.get("/innovation", name="innovation")
+def board(request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg) -> Response:
+    return board_page(request, session, org, actor)
+
+
+@router.get("/public/innovation", name="innovation_public")
+def public_board(request: Request, actor: OptionalUser, session: SessionDep) -> Response:
+    return board_page(request, session, None, actor)
+
+
+@router.post("/innovation", name="innovation_create")
+async def create(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+) -> Response:
+    form = await _form(request)
+    kind = form.get("kind", "")
+    challenge = (form.get("challenge") or "").strip() or None
+    try:
+        done = innovation.create_entry(
+            session,
+            by=_by(session, org, actor),
+            kind=kind,
+            draft=_draft(form),
+            challenge=challenge,
+        )
+    except (InvalidInput, PermissionDenied, Conflict) as exc:
+        session.rollback()
+        return board_page(
+            request,
+            session,
+            org,
+            actor,
+            status_code=status_of(exc),
+            form=form,
+            errors=problems_by_field(request, exc),
+        )
+    if done.warnings:
+        # Hub-and-spoke warnings are not refusals, but the person must read them.
+        return board_page(request, session, org, actor, created=done.key, warnings=done.warnings)
+    return RedirectResponse(f"/innovation/{done.key}?org={org.key}&done=created", status_code=303)
+
+
+# --- one entry -----------------------------------------------------------------------------
+
+
+def entry_page(
+    request: Request,
+    session: Session,
+    key: str,
+    org: Organization | None,
+    actor: Actor | None,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    viewer = viewer_of(session, org) if org is not None else None
+    user_id = actor.user_id if actor is not None and viewer is not None else None
+    detail = innovation.open_entry(session, viewer=viewer, user_id=user_id, key=key, via="web")
+    summary = detail.summary
+    path = list(
+        rules.STAGES[summary.kind][:5] if summary.kind == "idea" else rules.CHALLENGE_STAGES
+    )
+    owner_side = org is not None and org.key == summary.owner
+    context: dict[str, Any] = {
+        "nav": "innovation",
+        "org": org,
+        "q": _org_query(org),
+        "detail": detail,
+        "entry": summary,
+        "item": detail.item,
+        "levels": LEVEL_LABELS,
+        "challenge_title": summary.challenge_title,
+        "stage_path": path,
+        "stage_index": path.index(summary.stage) if summary.stage in path else -1,
+        "owner_side": owner_side,
+        "takes_ideas": summary.kind == "challenge" and rules.takes_ideas(summary.stage),
+        "flash": request.query_params.get("done"),
+        "errors": {},
+        "form": {},
+    }
+    context.update(extra)
+    return render(request, "innovation/entry.html", context, status_code=status_code)
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    key: str,
+    org: Organization,
+    actor: Actor,
+    exc: WinwinError,
+    default: str,
+    form: dict[str, str] | None = None,
+) -> Response:
+    session.rollback()
+    return entry_page(
+        request,
+        session,
+        key,
+        org,
+        actor,
+        status_code=status_of(exc),
+        errors=problems_by_field(request, exc, default),
+        form=form or {},
+    )
+
+
+def _back(key: str, org: Organization, done: str, anchor: str = "") -> Response:
+    target = f"/innovation/{key}?org={org.key}&done={done}{anchor}"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/innovation/{key}", name="innovation_entry")
+def entry(key: str, request: Request, actor: OptionalUser, session: SessionDep) -> Response:
+    org = get_current_org(request, actor, session) if actor is not None else None
+    return entry_page(request, session, key, org, actor)
+
+
+@router.post("/innovation/{key}/comments", name="innovation_comment")
+def comment(
+    key: str,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    body: CommentText = "",
+) -> Response:
+    try:
+        innovation.add_comment(session, by=_by(session, org, actor), key=key, body=body)
+    except (InvalidInput, PermissionDenied, Conflict) as exc:
+        return _refused(request, session, key, org, actor, exc, "body", {"body": body})
+    return _back(key, org, "commented", "#comments-title")
+
+
+@router.post("/innovation/{key}/comments/{comment_id}/delete", name="innovation_uncomment")
+def delete_comment(
+    key: str,
+    comment_id: IdPath,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+) -> Response:
+    try:
+        innovation.delete_comment(
+            session, by=_by(session, org, actor), key=key, comment_id=comment_id
+        )
+    except (InvalidInput, PermissionDenied, Conflict) as exc:
+        return _refused(request, session, key, org, actor, exc, "comments")
+    return _back(key, org, "uncommented", "#comments-title")
+
+
+@router.post("/innovation/{key}/vote", name="innovation_vote")
+def toggle_vote(
+    key: str,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    vote: Choice = "1",
+) -> Response:
+    """Give or take back a vote; htmx swaps the vote box, a plain form is redirected."""
+    wanted = vote == "1"
+    votes = innovation.set_vote(session, by=_by(session, org, actor), key=key, vote=wanted)
+    if request.headers.get("hx-request") == "true":
+        return render(
+            request,
+            "innovation/_vote.html",
+            {"key": key, "votes": votes, "voted": wanted, "can_vote": True, "q": _org_query(org)},
+        )
+    return _back(key, org, "voted" if wanted else "unvoted", "#votes")
+
+
+@router.post("/innovation/{key}/coauthors", name="innovation_coauthor")
+def add_coauthor(
+    key: str,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    email: Email = "",
+) -> Response:
+    try:
+        innovation.add_coauthor(session, by=_by(session, org, actor), key=key, email=email)
+    except (InvalidInput, PermissionDenied, Conflict) as exc:
+        return _refused(request, session, key, org, actor, exc, "email", {"email": email})
+    return _back(key, org, "coauthor-added", "#coauthors-title")
+
+
+@router.post("/innovation/{key}/coauthors/remove", name="innovation_uncoauthor")
+def remove_coauthor(
+    key: str,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    email: Email = "",
+    person: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
+) -> Response:
+    """Remove a co-author named by the button beside them (``person``) or by email."""
+    try:
+        innovation.remove_coauthor(
+            session,
+            by=_by(session, org, actor),
+            key=key,
+            email=None if person is not None else email,
+            person_id=person,
+        )
+    except (InvalidInput, PermissionDenied, Conflict) as exc:
+        return _refused(request, session, key, org, actor, exc, "remove_email", {"remove": email})
+    except NotFound as exc:
+        # Not a co-author is a mistake in the form; the page itself still answers 404
+        # when the entry is not visible (entry_page asks the checkpoint again).
+        refused = InvalidInput(str(exc))
+        return _refused(
+            request, session, key, org, actor, refused, "remove_email", {"remove": email}
+        )
+    return _back(key, org, "coauthor-removed", "#coauthors-title")
+
+
+@router.post("/innovation/{key}/stage", name="innovation_stage")
+def move_stage(
+    key: str,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    stage: Choice = "",
+) -> Response:
+    try:
+        innovation.move_stage(session, by=_by(session, org, actor), key=key, stage=stage)
+    except (InvalidInput, PermissionDenied, Conflict) as exc:
+        return _refused(request, session, key, org, actor, exc, "stage")
+    return _back(key, org, "moved", "#stage-title")
+
+
+@dashboard_panel("innovation", "innovation/dashboard_panel.html")
+def innovation_panel(session: Session, actor: Actor, org: Organization) -> dict[str, Any] | None:
+    """Open challenges the organisation may answer, and its own ideas under way."""
+    viewer = viewer_of(session, org)
+    challenges = innovation.list_entries(
+        session, viewer=viewer, user_id=actor.user_id, kind="challenge", stage="open", limit=4
+    )
+    ideas = [
+        e
+        for e in innovation.list_entries(
+            session, viewer=viewer, user_id=actor.user_id, kind="idea", owner=org.key, limit=50
+        )
+        if e.stage in ("discussed", "developing", "piloting")
+    ][:4]
+    if not challenges and not ideas:
+        return None
+    return {"challenges": challenges, "ideas": ideas}

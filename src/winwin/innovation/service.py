@@ -1,0 +1,533 @@
+"""Open innovation: challenges and ideas under the audience rules, with people taking part.
+
+A challenge or an idea is published as an item (``sharing.publish_item``: the same
+audience, exclusion, agreement and competition-law rules) and gets an entry with its
+stage. Every read goes through the one visibility checkpoint
+(``ItemRepository.visible_among``): lists, the entry page, the ideas under a
+challenge, and even the name of the challenge an idea answers. Comments, votes and
+co-authors are only reachable through an entry the reader may see, and only people whose
+organisation may see an entry can take part in it.
+
+Doors pass a ``Participant``: the organisation acting (resolved and access-checked by
+the door) and the signed-in person, or no person for a script acting for the
+organisation (the command line). Commenting and voting need a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from winwin.innovation import stages as rules
+from winwin.innovation.repository import EntryRow, InnovationRepository
+from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
+from winwin.notifications import service as notifications
+from winwin.sharing import feed
+from winwin.sharing import service as sharing
+from winwin.sharing.items import ItemRepository, Viewer
+from winwin.sharing.repository import SharingRepository
+from winwin.sharing.service import ItemDraft
+
+MAX_COMMENT = 10_000
+LIST_LIMIT = 500
+_SLICE = 500
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Who acts: an organisation, and the person when there is one."""
+
+    org: Viewer
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EntrySummary:
+    """A challenge or an idea as lists show it."""
+
+    key: str
+    kind: str
+    stage: str
+    title: str
+    owner: str
+    owner_name: str
+    level: str
+    created_at: datetime
+    stage_changed_at: datetime
+    # The challenge an idea answers (key and title), when the reader may see that challenge.
+    challenge: str | None
+    votes: int
+    comments: int
+    voted: bool = False
+    challenge_title: str | None = None
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: int
+    author: str
+    org: str
+    body_html: str
+    created_at: datetime
+    mine: bool
+    can_delete: bool
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A co-author: the person's id (to name them in a removal), name and organisation."""
+
+    id: int
+    name: str
+    org: str | None
+
+
+@dataclass(frozen=True)
+class StageChange:
+    from_stage: str | None
+    to_stage: str
+    by: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class EntryDetail:
+    """One entry as its page shows it, after the checkpoint admitted the reader."""
+
+    summary: EntrySummary
+    item: sharing.ItemView
+    comments: list[CommentView]
+    coauthors: list[PersonView]
+    history: list[StageChange]
+    # For a challenge: the ideas answering it that the reader may see.
+    ideas: list[EntrySummary] = field(default_factory=list)
+    # Where the reader may move the entry (empty when they may not move it).
+    next_stages: list[str] = field(default_factory=list)
+    can_participate: bool = False
+    can_manage: bool = False
+
+
+@dataclass(frozen=True)
+class Created:
+    key: str
+    kind: str
+    stage: str
+    warnings: list[str]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _visible_entry(session: Session, viewer: Viewer | None, key: str) -> tuple[int, EntryRow]:
+    """The entry behind ``key`` if the checkpoint admits ``viewer``, else ``NotFound``."""
+    item = SharingRepository(session).item_by_key(key) if feed.is_key(key) else None
+    if item is None or not ItemRepository(session).is_visible(viewer, item.id):
+        raise NotFound(f"there is no challenge or idea '{key}'")
+    row = InnovationRepository(session).rows([item.id]).get(item.id)
+    if row is None:
+        raise NotFound(f"there is no challenge or idea '{key}'")
+    return item.id, row
+
+
+def _summaries(
+    session: Session, viewer: Viewer | None, rows: Sequence[EntryRow], user_id: int | None
+) -> list[EntrySummary]:
+    challenge_ids = {r.challenge_id for r in rows if r.challenge_id is not None}
+    items = ItemRepository(session)
+    shown = items.visible_among(viewer, challenge_ids) if challenge_ids else set()
+    shown_items = SharingRepository(session).items_by_ids(shown) if shown else {}
+    voted = (
+        InnovationRepository(session).voted_among(user_id, [r.item_id for r in rows])
+        if user_id is not None
+        else set()
+    )
+    return [
+        EntrySummary(
+            key=r.key,
+            kind=r.kind,
+            stage=r.stage,
+            title=r.title,
+            owner=r.owner_key,
+            owner_name=r.owner_name,
+            level=r.level,
+            created_at=r.created_at,
+            stage_changed_at=r.stage_changed_at,
+            challenge=shown_items[r.challenge_id].key if r.challenge_id in shown_items else None,
+            challenge_title=(
+                shown_items[r.challenge_id].title if r.challenge_id in shown_items else None
+            ),
+            votes=r.votes,
+            comments=r.comments,
+            voted=r.item_id in voted,
+        )
+        for r in rows
+    ]
+
+
+# --- Creating ------------------------------------------------------------------------------
+
+
+def create_entry(
+    session: Session,
+    *,
+    by: Participant,
+    kind: str,
+    draft: ItemDraft,
+    challenge: str | None = None,
+) -> Created:
+    """Publish a challenge or an idea under the sharing rules and open its first stage.
+
+    An idea may answer a ``challenge`` that the organisation can see and that is still
+    open. Refusals name the field (``kind``, ``challenge``, ``title``,
+    ``audience.level``…); nothing is stored then.
+    """
+    checked = rules.check_kind(kind)
+    if draft.reshare_of is not None:
+        raise InvalidInput(Problem("reshare_of", "a challenge or an idea is not a reshare"))
+    challenge_id: int | None = None
+    if challenge is not None:
+        if checked != "idea":
+            raise InvalidInput(Problem("challenge", "only an idea answers a challenge"))
+        try:
+            challenge_id, row = _visible_entry(session, by.org, challenge)
+        except NotFound:
+            missing = Problem("challenge", f"there is no challenge '{challenge}'")
+            raise InvalidInput(missing) from None
+        if row.kind != "challenge":
+            raise InvalidInput(Problem("challenge", f"'{challenge}' is an idea, not a challenge"))
+        if not rules.takes_ideas(row.stage):
+            raise RuleBroken(
+                Problem("challenge", f"the challenge is {row.stage}: it takes no new ideas")
+            )
+    published = sharing.publish_item(session, owner=by.org, draft=draft)
+    stage = rules.first_stage(checked)
+    InnovationRepository(session).add_entry(
+        item_id=published.id,
+        kind=checked,
+        stage=stage,
+        challenge_id=challenge_id,
+        user_id=by.user_id,
+        at=_now(),
+    )
+    if challenge_id is not None:
+        notifications.notify_followers(
+            session,
+            kind="idea",
+            entry_id=challenge_id,
+            owner_id=row.owner_id,
+            item_id=published.id,
+            actor_user_id=by.user_id,
+            actor_org_id=by.org.id,
+        )
+    return Created(key=published.key, kind=checked, stage=stage, warnings=published.warnings)
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+def list_entries(
+    session: Session,
+    *,
+    viewer: Viewer | None,
+    user_id: int | None = None,
+    kind: str | None = None,
+    stage: str | None = None,
+    challenge: str | None = None,
+    owner: str | None = None,
+    limit: int = LIST_LIMIT,
+) -> list[EntrySummary]:
+    """The challenges and ideas ``viewer`` may see (None: anonymous), newest first."""
+    if kind is not None:
+        rules.check_kind(kind)
+    known = {s for stages in rules.STAGES.values() for s in stages}
+    if stage is not None and stage not in (rules.STAGES[kind] if kind else known):
+        raise InvalidInput(Problem("stage", f"'{stage}' is not a stage"))
+    if not 1 <= limit <= LIST_LIMIT:
+        raise InvalidInput(Problem("limit", f"must be from 1 to {LIST_LIMIT}"))
+    challenge_id = None
+    if challenge is not None:
+        try:
+            challenge_id, _ = _visible_entry(session, viewer, challenge)
+        except NotFound:
+            raise NotFound(f"there is no challenge '{challenge}'") from None
+    owner_id = None
+    if owner is not None:
+        found = ItemRepository(session).viewer(owner) if feed.is_key(owner) else None
+        if found is None:
+            raise NotFound(f"there is no organisation '{owner}'")
+        owner_id = found.id
+    repo = InnovationRepository(session)
+    ids = repo.entry_ids(kind=kind, stage=stage, challenge_id=challenge_id, owner_id=owner_id)
+    # Newest first, a slice at a time, until the page is full: the checkpoint is asked
+    # about as few entries as the page needs when most of them are visible.
+    items, chosen = ItemRepository(session), []
+    for start in range(0, len(ids), _SLICE):
+        part = ids[start : start + _SLICE]
+        visible = items.visible_among(viewer, part)
+        chosen += [i for i in part if i in visible]
+        if len(chosen) >= limit:
+            break
+    chosen = chosen[:limit]
+    rows = repo.rows(chosen)
+    return _summaries(session, viewer, [rows[i] for i in chosen], user_id)
+
+
+def _may_manage(session: Session, by: Participant | None, row: EntryRow, item_id: int) -> bool:
+    """The owner organisation manages an entry; an idea's co-authors may move its stage."""
+    if by is None:
+        return False
+    if by.org.id == row.owner_id:
+        return True
+    return (
+        row.kind == "idea"
+        and by.user_id is not None
+        and InnovationRepository(session).is_coauthor(item_id, by.user_id)
+    )
+
+
+def open_entry(
+    session: Session, *, viewer: Viewer | None, user_id: int | None, key: str, via: str = "web"
+) -> EntryDetail:
+    """The entry with its comments, co-authors, history and (for a challenge) ideas.
+
+    ``NotFound`` when the checkpoint does not admit the viewer; opening another
+    organisation's non-public entry goes to the owner's audit log, as any item does.
+    """
+    item_id, row = _visible_entry(session, viewer, key)
+    view = sharing.open_item(session, viewer=viewer, key=key, user_id=user_id, via=via)
+    repo = InnovationRepository(session)
+    (summary,) = _summaries(session, viewer, [row], user_id)
+    by = Participant(viewer, user_id) if viewer is not None else None
+    manage = _may_manage(session, by, row, item_id)
+    owner_side = viewer is not None and viewer.id == row.owner_id
+    comments = [
+        CommentView(
+            id=c.id,
+            author=c.author,
+            org=c.org_key,
+            body_html=sharing.render_markdown(c.body),
+            created_at=c.created_at,
+            mine=user_id is not None and c.user_id == user_id,
+            can_delete=user_id is not None and (c.user_id == user_id or owner_side),
+        )
+        for c in repo.comments(item_id)
+    ]
+    ideas = (
+        list_entries(session, viewer=viewer, user_id=user_id, challenge=key)
+        if row.kind == "challenge"
+        else []
+    )
+    return EntryDetail(
+        summary=summary,
+        item=view,
+        comments=comments,
+        coauthors=[PersonView(p.user_id, p.name, p.org_key) for p in repo.coauthors(item_id)],
+        history=[StageChange(a, b, c, d) for a, b, c, d in repo.history(item_id)],
+        ideas=ideas,
+        next_stages=rules.next_stages(row.kind, row.stage) if manage else [],  # type: ignore[arg-type]
+        can_participate=viewer is not None and user_id is not None,
+        can_manage=manage,
+    )
+
+
+# --- Taking part ---------------------------------------------------------------------------
+
+
+def _person(by: Participant, what: str) -> int:
+    if by.user_id is None:
+        raise PermissionDenied(f"{what} is done by a signed-in person, not a script")
+    return by.user_id
+
+
+def add_comment(session: Session, *, by: Participant, key: str, body: str) -> CommentView:
+    """Comment on an entry the organisation may see (Markdown, 1-10,000 characters)."""
+    user_id = _person(by, "commenting")
+    text = (body or "").strip()
+    if not text or len(text) > MAX_COMMENT or "\x00" in text:
+        raise InvalidInput(
+            Problem("body", f"a comment has 1-{MAX_COMMENT:,} characters and no NUL character")
+        )
+    item_id, row = _visible_entry(session, by.org, key)
+    stored = InnovationRepository(session).add_comment(
+        item_id=item_id, user_id=user_id, org_id=by.org.id, body=text, at=_now()
+    )
+    notifications.notify_followers(
+        session,
+        kind="comment",
+        entry_id=item_id,
+        owner_id=row.owner_id,
+        actor_user_id=user_id,
+        actor_org_id=by.org.id,
+    )
+    (made,) = [c for c in InnovationRepository(session).comments(item_id) if c.id == stored.id]
+    return CommentView(
+        id=made.id,
+        author=made.author,
+        org=made.org_key,
+        body_html=sharing.render_markdown(made.body),
+        created_at=made.created_at,
+        mine=True,
+        can_delete=True,
+    )
+
+
+def delete_comment(session: Session, *, by: Participant, key: str, comment_id: int) -> None:
+    """Remove a comment: its author may, and so may the entry's owner organisation."""
+    user_id = _person(by, "removing a comment")
+    item_id, row = _visible_entry(session, by.org, key)
+    repo = InnovationRepository(session)
+    comment = repo.comment(comment_id)
+    if comment is None or comment.item_id != item_id:
+        raise NotFound(f"there is no comment {comment_id} on '{key}'")
+    if comment.user_id != user_id and by.org.id != row.owner_id:
+        raise PermissionDenied("only its author or the owner organisation removes a comment")
+    repo.delete_comment(comment)
+
+
+def set_vote(session: Session, *, by: Participant, key: str, vote: bool) -> int:
+    """Vote for an entry (``vote=False`` takes the vote back); returns the entry's votes.
+
+    One vote per person; voting twice, or taking back a vote never given, changes nothing.
+    """
+    user_id = _person(by, "voting")
+    item_id, _ = _visible_entry(session, by.org, key)
+    repo = InnovationRepository(session)
+    if vote and not repo.has_voted(item_id, user_id):
+        repo.add_vote(item_id=item_id, user_id=user_id, org_id=by.org.id, at=_now())
+    elif not vote:
+        repo.remove_vote(item_id, user_id)
+    return repo.vote_count(item_id)
+
+
+def add_coauthor(session: Session, *, by: Participant, key: str, email: str) -> list[PersonView]:
+    """Name a person as co-author; their organisation must be able to see the entry.
+
+    The owner organisation and existing co-authors may add co-authors. Adding someone
+    twice changes nothing.
+    """
+    item_id, row = _visible_entry(session, by.org, key)
+    if not _may_manage(session, by, row, item_id):
+        raise PermissionDenied("only the owner organisation and co-authors add co-authors")
+    repo = InnovationRepository(session)
+    address = (email or "").strip().lower()
+    person = repo.person_by_email(address) if address and "\x00" not in address else None
+    if person is None:
+        raise InvalidInput(Problem("email", f"no one signs in as '{address}'"))
+    if person.org_id is None or person.org_key is None:
+        raise RuleBroken(Problem("email", f"{address} belongs to no organisation"))
+    reader = ItemRepository(session).viewer_by_id(person.org_id)
+    if reader is None or not ItemRepository(session).is_visible(reader, item_id):
+        raise RuleBroken(
+            Problem(
+                "email",
+                f"{person.org_key} cannot see this {row.kind}: widen its audience first",
+            )
+        )
+    if not repo.is_coauthor(item_id, person.user_id):
+        repo.add_coauthor(
+            item_id=item_id,
+            user_id=person.user_id,
+            org_id=person.org_id,
+            by=by.user_id,
+            at=_now(),
+        )
+        notifications.notify(
+            session,
+            kind="coauthor",
+            item_id=item_id,
+            recipients=[person.user_id],
+            actor_user_id=by.user_id,
+            actor_org_id=by.org.id,
+        )
+    return [PersonView(p.user_id, p.name, p.org_key) for p in repo.coauthors(item_id)]
+
+
+def remove_coauthor(
+    session: Session,
+    *,
+    by: Participant,
+    key: str,
+    email: str | None = None,
+    person_id: int | None = None,
+) -> list[PersonView]:
+    """Take a co-author off, named by ``email`` or by ``person_id`` (``PersonView.id``).
+
+    The owner organisation may, and so may the co-author.
+    """
+    item_id, row = _visible_entry(session, by.org, key)
+    repo = InnovationRepository(session)
+    if person_id is not None:
+        user_id: int | None = person_id
+        named = f"person {person_id}"
+    else:
+        person = repo.person_by_email((email or "").strip().lower())
+        user_id, named = (person.user_id if person else None), f"'{email}'"
+    if user_id is None or not repo.is_coauthor(item_id, user_id):
+        raise NotFound(f"{named} is not a co-author of '{key}'")
+    if by.org.id != row.owner_id and by.user_id != user_id:
+        raise PermissionDenied("only the owner organisation or the co-author removes a co-author")
+    repo.remove_coauthor(item_id, user_id)
+    return [PersonView(p.user_id, p.name, p.org_key) for p in repo.coauthors(item_id)]
+
+
+def owner_of(session: Session, *, key: str) -> Viewer:
+    """The organisation that owns entry ``key`` (for a script acting as the owner)."""
+    item = feed.item_or_raise(session, key, field="KEY")
+    owner = ItemRepository(session).viewer_by_id(item.owner_id)
+    if owner is None or InnovationRepository(session).entry(item.id) is None:
+        raise NotFound(f"there is no challenge or idea '{key}'")
+    return owner
+
+
+def move_stage(session: Session, *, by: Participant, key: str, stage: str) -> EntrySummary:
+    """Move an entry to another stage, as the stage rules allow.
+
+    The owner organisation moves its challenges and ideas; an idea's co-authors may move
+    it too. A refused move names the field ``stage`` and says which moves are allowed.
+    """
+    item_id, row = _visible_entry(session, by.org, key)
+    if not _may_manage(session, by, row, item_id):
+        raise PermissionDenied(
+            "only the owner organisation (and an idea's co-authors) move its stage"
+        )
+    rules.check_move(row.kind, row.stage, stage)  # type: ignore[arg-type]
+    repo = InnovationRepository(session)
+    entry = repo.entry(item_id)
+    assert entry is not None  # _visible_entry found its row
+    repo.move(entry, stage, user_id=by.user_id, at=_now())
+    notifications.notify_followers(
+        session,
+        kind="stage",
+        entry_id=item_id,
+        owner_id=row.owner_id,
+        actor_user_id=by.user_id,
+        actor_org_id=by.org.id,
+        voters=True,
+        detail=stage,
+    )
+    (summary,) = _summaries(session, by.org, [repo.rows([item_id])[item_id]], by.user_id)
+    return summary
+
+
+# --- Participation in the energy picture ---------------------------------------------------
+
+
+def co_creation(
+    session: Session, *, a: Viewer, b: Viewer, days: int = 365
+) -> tuple[rules.CoCreation, rules.CoCreation]:
+    """What ``a``'s people did on ``b``'s entries, and ``b``'s on ``a``'s, in ``days`` days.
+
+    Counts only; they come from entries the acting organisation could see when it took
+    part (commenting and voting pass the checkpoint).
+    """
+    if not 1 <= days <= 3650:
+        raise InvalidInput(Problem("days", "must be from 1 to 3650"))
+    since = _now() - timedelta(days=days)
+    repo = InnovationRepository(session)
+    a_on_b = rules.CoCreation(*repo.participation(a.id, b.id, since=since))
+    b_on_a = rules.CoCreation(*repo.participation(b.id, a.id, since=since))
+    return a_on_b, b_on_a

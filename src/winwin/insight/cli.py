@@ -1,0 +1,147 @@
+"""``winwin pairs | share | clusters``: natural pairs, joint investment, cluster insight."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from winwin.cli.context import print_json, state
+from winwin.insight import service as insight
+from winwin.insight.candidates import DEFAULT_CANDIDATES
+from winwin.insight.matching import DEFAULT_CAPACITY
+from winwin.kernel.errors import InvalidInput, Problem
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number in JSON")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key '{key}' appears twice in one object")
+        out[key] = value
+    return out
+
+
+def read_json(source: str, what: str) -> Any:
+    """A JSON document from a file (or ``-`` for standard input); exit 2 when unreadable."""
+    if source == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InvalidInput(Problem(what, f"no such file: {source}"))
+        raw = path.read_bytes()
+    try:
+        return json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(Problem(what, f"not a JSON document: {exc}")) from None
+
+
+def pairs(
+    ctx: typer.Context,
+    game: str | None = typer.Option(
+        None, "--game", metavar="FILE", help="Solve this matching game (JSON; - for stdin)."
+    ),
+    optimal: str = typer.Option(
+        "suppliers", "--optimal", help="The side the stable matching favours: suppliers|customers."
+    ),
+    capacity: int = typer.Option(
+        DEFAULT_CAPACITY, "--capacity", help="Partners per organisation (network pairs only)."
+    ),
+    candidates: int = typer.Option(
+        DEFAULT_CANDIDATES,
+        "--candidates",
+        help="Best-scoring counterparts each organisation considers (network pairs only).",
+    ),
+    explain: bool = typer.Option(
+        False, "--explain", help="Say why both sides would win (network pairs only)."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Natural pairs: a stable many-to-many matching of suppliers and customers."""
+    if game is not None:
+        result = insight.solve_game(game=read_json(game, "--game"), optimal=optimal)
+    else:
+        with state(ctx).session() as session:
+            result = insight.solve_pairing(
+                session,
+                optimal=optimal,
+                capacity=capacity,
+                candidates=candidates,
+                explain=explain,
+            )
+    if json_out:
+        print_json(result.as_dict())
+        return
+    for detail in result.details:
+        win = "" if detail.win is None else f"  (predicted win {detail.win:.3f})"
+        typer.echo(f"{detail.supplier} -> {detail.customer}{win}")
+        if detail.why is not None:
+            for label, words in (
+                ("meets the customer's needs", detail.why.meets_customer),
+                ("meets the supplier's needs", detail.why.meets_supplier),
+                ("shared values", detail.why.values),
+            ):
+                if words:
+                    typer.echo(f"    {label}: {', '.join(words)}")
+            if detail.why.new_reach:
+                typer.echo(f"    new customers' customers: {len(detail.why.new_reach)}")
+    typer.echo(f"{len(result.pairs)} pairs, stable: {str(result.stable).lower()}")
+
+
+def share(
+    game: str = typer.Argument(..., metavar="GAME", help="A game document (JSON; - for stdin)."),
+    method: str = typer.Option("shapley", "--method", help="shapley | proportional | nucleolus."),
+    samples: int | None = typer.Option(
+        None, "--samples", help="Estimate the Shapley value from this many random orders."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of the sampled Shapley value."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Share the cost or gain of a joint investment fairly."""
+    result = insight.share_investment(
+        game=read_json(game, "GAME"), method=method, samples=samples, seed=seed
+    )
+    if json_out:
+        print_json(insight.sharing_as_dict(result))
+        return
+    for player, amount in result.allocation.items():
+        typer.echo(f"{player}: {amount:g}")
+    core = {True: "yes", False: "no", None: "not computed"}[result.in_core]
+    typer.echo(f"method: {result.method}; in the core: {core}")
+    typer.echo(result.explanation)
+
+
+def clusters(
+    ctx: typer.Context,
+    seed: int = typer.Option(0, "--seed", help="Seed of the community detection."),
+    brokers: int = typer.Option(0, "--brokers", help="Also list this many top brokers."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Communities the ties form, and each member's reach outside its cluster."""
+    with state(ctx).session() as session:
+        report = insight.find_clusters(session, seed=seed, brokers=brokers)
+    if json_out:
+        print_json(report.as_dict())
+        return
+    for number, members in enumerate(report.communities, start=1):
+        typer.echo(f"community {number}: {', '.join(members)}")
+    typer.echo(f"modularity: {report.modularity:.4f}")
+    for key, share_outside in report.outside_reach.items():
+        typer.echo(f"{key}: {share_outside:.0%} of customers' customers outside its cluster")
+    for key, score in report.brokers:
+        typer.echo(f"broker {key}: {score:.4f}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the `winwin` app."""
+    app.command("pairs")(pairs)
+    app.command("share")(share)
+    app.command("clusters")(clusters)

@@ -1,0 +1,643 @@
+"""Sharing the cost or gain of a joint investment: cooperative games and their solutions.
+
+A game has players ``0..n-1`` (named by ``players``, in sorted order) and a
+characteristic function over coalitions. A coalition is a bitmask: bit ``i`` set means
+player ``i`` is in it. There are two kinds of game:
+
+- a **value game** ``v`` (``kind == "value"``): ``v(S)`` is what coalition ``S`` gains
+  together; ``v(∅) = 0``;
+- a **cost game** ``c`` (``kind == "cost"``): ``c(S)`` is what ``S`` must pay together.
+
+Every solution here is linear in the game, so a cost game is solved as the value game
+``v = -c`` and the answer negated back: allocations of a cost game are cost shares.
+
+Solutions (``x`` is the allocation, ``N`` the grand coalition):
+
+- **Shapley value** ``φ_i = Σ_{S ∌ i} |S|! (n-|S|-1)! / n! · (v(S ∪ i) - v(S))``,
+  the mean marginal contribution of ``i`` over all orders of arrival. Efficient
+  (``Σ φ_i = v(N)``), symmetric, zero for a null player, additive.
+- **Proportional**: ``x_i = v(N) · v({i}) / Σ_j v({j})`` (equal shares when the
+  standalone values sum to zero).
+- **Nucleolus**: the efficient allocation that lexicographically minimises the sorted
+  vector of excesses ``e(S, x) = v(S) - x(S)`` over proper non-empty coalitions,
+  restricted to imputations (``x_i ≥ v({i})``) when there are any (otherwise the
+  pre-nucleolus). It lies in the core whenever the core is non-empty.
+- **Core**: ``x`` is in the core when ``x(N) = v(N)`` and ``x(S) ≥ v(S)`` for every ``S``
+  (for a cost game: ``x(S) ≤ c(S)``).
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import linprog
+
+from winwin.kernel.errors import InvalidInput, Problem, RuleBroken, WinwinError
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+Kind = Literal["value", "cost"]
+Method = Literal["shapley", "proportional", "nucleolus"]
+
+METHODS: tuple[Method, ...] = ("shapley", "proportional", "nucleolus")
+EXACT_LIMIT = 20
+"""Largest number of players for which whole coalition tables are built (2**20 entries)."""
+NUCLEOLUS_LIMIT = 12
+"""Largest number of players for the nucleolus (its LPs have 2**n - 2 constraints)."""
+DEFAULT_SAMPLES = 10_000
+"""Permutations drawn when a Shapley value cannot be computed exactly."""
+
+
+class Game(ABC):
+    """A cooperative game over ``players`` (sorted names; player ``i`` is bit ``i``)."""
+
+    players: tuple[str, ...]
+    kind: Kind
+
+    @property
+    def n(self) -> int:
+        return len(self.players)
+
+    @abstractmethod
+    def table(self) -> FloatArray:
+        """``f[mask]`` for every coalition (``2**n`` entries), in the game's own units."""
+
+    @abstractmethod
+    def marginals(self, order: IntArray) -> FloatArray:
+        """``m[i] = f(P_i ∪ {i}) - f(P_i)`` where ``P_i`` are the players before ``i``."""
+
+    @abstractmethod
+    def standalone(self) -> FloatArray:
+        """``f({i})`` for each player."""
+
+    @abstractmethod
+    def grand(self) -> float:
+        """``f(N)``."""
+
+    def shapley_closed_form(self) -> FloatArray | None:
+        """The Shapley value by a closed formula, when the game type has one."""
+        return None
+
+    @property
+    def sign(self) -> float:
+        """``+1`` for a value game, ``-1`` for a cost game (``v = sign · f``)."""
+        return 1.0 if self.kind == "value" else -1.0
+
+
+@dataclass(frozen=True, eq=False)
+class TableGame(Game):
+    """A value game given coalition by coalition: ``values[mask] = v(S)``."""
+
+    players: tuple[str, ...]
+    values: FloatArray
+    kind: Kind = "value"
+
+    def table(self) -> FloatArray:
+        return self.values
+
+    def marginals(self, order: IntArray) -> FloatArray:
+        out = np.zeros(self.n)
+        mask = 0
+        for i in order.tolist():
+            out[i] = self.values[mask | (1 << i)] - self.values[mask]
+            mask |= 1 << i
+        return out
+
+    def standalone(self) -> FloatArray:
+        return np.array([self.values[1 << i] for i in range(self.n)], dtype=np.float64)
+
+    def grand(self) -> float:
+        return float(self.values[(1 << self.n) - 1])
+
+
+@dataclass(frozen=True, eq=False)
+class AirportGame(Game):
+    """A cost game ``c(S) = max_{i ∈ S} costs[i]`` (``c(∅) = 0``): a runway long enough
+    for the most demanding member serves all of them."""
+
+    players: tuple[str, ...]
+    costs: FloatArray
+    kind: Kind = "cost"
+
+    def table(self) -> FloatArray:
+        out = np.zeros(1, dtype=np.float64)
+        for c in self.costs.tolist():
+            out = np.concatenate([out, np.maximum(out, c)])
+        return out
+
+    def marginals(self, order: IntArray) -> FloatArray:
+        ordered = self.costs[order]
+        before = np.concatenate([[0.0], np.maximum.accumulate(ordered)[:-1]])
+        out = np.zeros(self.n)
+        out[order] = np.maximum(ordered - before, 0.0)
+        return out
+
+    def standalone(self) -> FloatArray:
+        return self.costs.copy()
+
+    def grand(self) -> float:
+        return float(self.costs.max()) if self.n else 0.0
+
+    def shapley_closed_form(self) -> FloatArray:
+        return airport_shapley(self.costs)
+
+
+@dataclass(frozen=True, eq=False)
+class SynergyGame(Game):
+    """A value game ``v(S) = Σ_{i ∈ S} standalone[i] + Σ_{{i,j} ⊆ S} s_ij``, the pair
+    synergies given as parallel arrays ``first``, ``second``, ``synergy``."""
+
+    players: tuple[str, ...]
+    standalone_values: FloatArray
+    first: IntArray
+    second: IntArray
+    synergy: FloatArray
+    kind: Kind = "value"
+
+    def table(self) -> FloatArray:
+        n = self.n
+        weights = np.zeros((n, n))
+        np.add.at(weights, (self.first, self.second), self.synergy)
+        np.add.at(weights, (self.second, self.first), self.synergy)
+        out = np.zeros(1, dtype=np.float64)
+        for i in range(n):
+            # v(S ∪ i) = v(S) + standalone_i + Σ_{j ∈ S} s_ij for S ⊆ {0..i-1}
+            gain = _subset_sums(weights[i, :i]) + self.standalone_values[i]
+            out = np.concatenate([out, out + gain])
+        return out
+
+    def marginals(self, order: IntArray) -> FloatArray:
+        position = np.empty(self.n, dtype=np.int64)
+        position[order] = np.arange(self.n)
+        later = np.where(position[self.first] > position[self.second], self.first, self.second)
+        out = self.standalone_values.copy()
+        np.add.at(out, later, self.synergy)
+        return out
+
+    def standalone(self) -> FloatArray:
+        return self.standalone_values.copy()
+
+    def grand(self) -> float:
+        return float(self.standalone_values.sum() + self.synergy.sum())
+
+    def shapley_closed_form(self) -> FloatArray:
+        """``φ_i = standalone_i + ½ Σ_j s_ij``: each synergy is split equally."""
+        out = self.standalone_values.copy()
+        np.add.at(out, self.first, self.synergy / 2)
+        np.add.at(out, self.second, self.synergy / 2)
+        return out
+
+
+def _subset_sums(x: FloatArray) -> FloatArray:
+    """``out[mask] = Σ_{i ∈ mask} x[i]`` for every mask over ``len(x)`` players."""
+    out = np.zeros(1, dtype=np.float64)
+    for value in x.tolist():
+        out = np.concatenate([out, out + value])
+    return out
+
+
+def _popcounts(n: int) -> IntArray:
+    out = np.zeros(1, dtype=np.int64)
+    for _ in range(n):
+        out = np.concatenate([out, out + 1])
+    return out
+
+
+# --- Shapley ------------------------------------------------------------------------------
+
+
+def shapley_from_table(values: FloatArray) -> FloatArray:
+    """The exact Shapley value of the game ``values[mask]`` (length ``2**n``).
+
+    ``φ_i = Σ_{S ∌ i} w(|S|) (v(S ∪ i) - v(S))`` with ``w(s) = s!(n-s-1)!/n!
+    = 1 / (n · C(n-1, s))``. Runs in ``O(n 2**n)``.
+    """
+    n = int(values.size).bit_length() - 1
+    if values.size != 1 << n:
+        raise ValueError("a coalition table has 2**n entries")
+    weights = np.array([1.0 / (n * math.comb(n - 1, s)) for s in range(n)])
+    counts = _popcounts(n)
+    out = np.zeros(n)
+    for i in range(n):
+        # Coalitions viewed as (high bits, bit i, low bits): [:, 0, :] lack i, [:, 1, :] hold it.
+        v = values.reshape(-1, 2, 1 << i)
+        size = counts.reshape(-1, 2, 1 << i)[:, 0, :]
+        out[i] = float(np.sum(weights[size] * (v[:, 1, :] - v[:, 0, :])))
+    return out
+
+
+def airport_shapley(costs: FloatArray) -> FloatArray:
+    """The airport rule (Littlechild and Owen): the Shapley value of ``c(S) = max c_i``.
+
+    Sort the costs ``c_(1) ≤ … ≤ c_(n)`` (``c_(0) = 0``); each increment
+    ``c_(k) - c_(k-1)`` is split equally among the ``n - k + 1`` players whose cost is at
+    least ``c_(k)``: ``φ_(k) = Σ_{j ≤ k} (c_(j) - c_(j-1)) / (n - j + 1)``.
+    """
+    n = costs.size
+    order = np.argsort(costs, kind="stable")
+    ordered = costs[order]
+    increments = np.diff(np.concatenate([[0.0], ordered]))
+    shares = np.cumsum(increments / (n - np.arange(n)))
+    out = np.empty(n)
+    out[order] = shares
+    return out
+
+
+def shapley_sampled(game: Game, *, samples: int, seed: int = 0) -> FloatArray:
+    """An estimate of the Shapley value: the mean marginal contribution over ``samples``
+    random orders of arrival (a seeded ``numpy`` generator, so the same seed gives the same
+    estimate). Each order's marginals sum to ``f(N)``, so the estimate is efficient."""
+    if samples < 1:
+        raise InvalidInput(Problem("samples", "must be at least 1"))
+    rng = np.random.default_rng(seed)
+    total = np.zeros(game.n)
+    for _ in range(samples):
+        total += game.marginals(rng.permutation(game.n).astype(np.int64))
+    return total / samples
+
+
+def shapley(game: Game) -> FloatArray:
+    """The exact Shapley value: by closed form when the game type has one, else from the
+    coalition table (up to :data:`EXACT_LIMIT` players)."""
+    closed = game.shapley_closed_form()
+    if closed is not None:
+        return closed
+    if game.n > EXACT_LIMIT:
+        raise RuleBroken(
+            Problem("players", f"an exact Shapley value needs at most {EXACT_LIMIT} players")
+        )
+    return shapley_from_table(game.table())
+
+
+# --- proportional, nucleolus, core --------------------------------------------------------
+
+
+def proportional(game: Game) -> FloatArray:
+    """``x_i = f(N) · f({i}) / Σ_j f({j})``; equal shares ``f(N)/n`` when ``Σ_j f({j}) = 0``.
+
+    For an airport game ``f({i})`` is player ``i``'s own cost."""
+    alone = game.standalone()
+    total = float(alone.sum())
+    if total == 0.0:
+        return np.full(game.n, game.grand() / game.n)
+    return game.grand() * alone / total
+
+
+def nucleolus_of_table(values: FloatArray) -> FloatArray:
+    """The nucleolus of the value game ``values[mask]``, by sequential linear programs.
+
+    Round ``k`` solves ``min t`` subject to ``v(S) - x(S) ≤ t`` for the coalitions not yet
+    fixed, ``x(S) = v(S) - e_S`` for those fixed in earlier rounds, ``x(N) = v(N)`` and
+    ``x_i ≥ v({i})`` (dropped when ``Σ v({i}) > v(N)``: no imputation exists). Coalitions
+    with a positive dual price are tight in every optimum and are fixed at ``e_S = t``;
+    coalitions whose incidence vector lies in the span of the fixed ones have a constant
+    excess and leave the programme. Each round raises the rank, so there are at most
+    ``n`` rounds; the last one leaves a single point.
+    """
+    n = int(values.size).bit_length() - 1
+    full = (1 << n) - 1
+    if n == 1:
+        return np.array([values[1]], dtype=np.float64)
+    masks = np.arange(1, full, dtype=np.int64)
+    incidence = ((masks[:, None] >> np.arange(n)[None, :]) & 1).astype(np.float64)
+    v = values[masks]
+    alone = values[1 << np.arange(n)]
+    imputations = float(alone.sum()) <= float(values[full]) + 1e-12 * max(1.0, abs(values).max())
+    bounds: list[tuple[float | None, float | None]] = [
+        ((float(a), None) if imputations else (None, None)) for a in alone
+    ]
+    bounds.append((None, None))
+    objective = np.zeros(n + 1)
+    objective[-1] = 1.0
+    free = np.ones(masks.size, dtype=bool)
+    fixed_rows: list[npt.NDArray[np.float64]] = [np.ones(n)]
+    fixed_values: list[float] = [float(values[full])]
+    x = np.zeros(n)
+    for _ in range(n + 1):
+        rows = np.flatnonzero(free)
+        a_ub = np.hstack([-incidence[rows], -np.ones((rows.size, 1))])
+        a_eq = np.hstack([np.array(fixed_rows), np.zeros((len(fixed_rows), 1))])
+        result = linprog(
+            objective,
+            A_ub=a_ub,
+            b_ub=-v[rows],
+            A_eq=a_eq,
+            b_eq=np.array(fixed_values),
+            bounds=bounds,
+            method="highs",
+        )
+        if result.status != 0:
+            raise WinwinError(f"the nucleolus programme failed: {result.message}")
+        x = np.asarray(result.x[:n], dtype=np.float64)
+        t = float(result.x[-1])
+        prices = -np.asarray(result.ineqlin.marginals, dtype=np.float64)
+        tight = rows[prices > 1e-9]
+        if tight.size == 0:  # numerical fallback: the coalitions at the maximal excess
+            excess = v[rows] - incidence[rows] @ x
+            tight = rows[excess >= t - 1e-9 * max(1.0, abs(t))]
+        # Only rows that raise the rank are fixed: a tight coalition in the span of the
+        # fixed ones has its excess decided already, and its right-hand side, carried
+        # through floating point, could make the next programme inconsistent.
+        rank = _rank(np.array(fixed_rows))
+        for k in tight.tolist():
+            if _rank(np.array([*fixed_rows, incidence[k]])) > rank:
+                fixed_rows.append(incidence[k])
+                fixed_values.append(float(v[k] - t))
+                rank += 1
+        free[tight] = False
+        if rank >= n:
+            break
+        basis = np.linalg.svd(np.array(fixed_rows), full_matrices=False)[2][:rank]
+        rest = np.flatnonzero(free)
+        residual = incidence[rest] - (incidence[rest] @ basis.T) @ basis
+        free[rest[np.linalg.norm(residual, axis=1) < 1e-9]] = False
+        if not free.any():
+            break
+    return x
+
+
+def _rank(rows: FloatArray) -> int:
+    singular = np.linalg.svd(rows, compute_uv=False)
+    return int(np.sum(singular > 1e-9 * singular[0]))
+
+
+def nucleolus(game: Game) -> FloatArray:
+    """The nucleolus (see :func:`nucleolus_of_table`) of a game of at most
+    :data:`NUCLEOLUS_LIMIT` players; for a cost game, of ``-c``, negated back."""
+    if game.n > NUCLEOLUS_LIMIT:
+        raise RuleBroken(
+            Problem("players", f"the nucleolus is computed for at most {NUCLEOLUS_LIMIT} players")
+        )
+    return game.sign * nucleolus_of_table(game.sign * game.table())
+
+
+def in_core(game: Game, allocation: FloatArray) -> bool | None:
+    """Whether ``allocation`` is in the core (``None`` above :data:`EXACT_LIMIT` players).
+
+    Value game: ``x(N) = v(N)`` and ``x(S) ≥ v(S)`` for all ``S``; cost game:
+    ``x(N) = c(N)`` and ``x(S) ≤ c(S)``. Comparisons allow a relative tolerance of
+    ``1e-7`` of the largest ``|f(S)|`` (at least ``1e-7``)."""
+    if game.n > EXACT_LIMIT:
+        return None
+    f = game.sign * game.table()
+    x = game.sign * _subset_sums(np.asarray(allocation, dtype=np.float64))
+    tolerance = 1e-7 * max(1.0, float(np.abs(f).max()))
+    return bool(abs(x[-1] - f[-1]) <= tolerance and np.all(x >= f - tolerance))
+
+
+# --- sharing, explained -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """An allocation of a game's value (or cost) with how it was reached."""
+
+    method: Method
+    kind: Kind
+    allocation: dict[str, float]
+    total: float
+    in_core: bool | None
+    exact: bool
+    samples: int | None
+    explanation: str
+
+
+_EXPLAIN: dict[Method, str] = {
+    "shapley": "Each player receives its average marginal contribution over all orders "
+    "in which the partners could have joined.",
+    "proportional": "The total is split in proportion to what each player would have "
+    "alone (for a cost game: its own cost).",
+    "nucleolus": "The split makes the most dissatisfied coalition as little dissatisfied as "
+    "possible, then the next, and so on.",
+}
+
+
+def share(
+    game: Game, *, method: Method = "shapley", samples: int | None = None, seed: int = 0
+) -> Sharing:
+    """Share ``game`` by ``method``. A Shapley value is exact unless ``samples`` is given
+    or the game has no closed form and more than :data:`EXACT_LIMIT` players, in which
+    case it is estimated from ``samples`` (default :data:`DEFAULT_SAMPLES`) seeded
+    permutations."""
+    # Overflow shows up as a non-finite share and is refused below, not warned about.
+    with np.errstate(over="ignore", invalid="ignore"):
+        exact = True
+        used: int | None = None
+        if method == "shapley":
+            if samples is None and (
+                game.shapley_closed_form() is not None or game.n <= EXACT_LIMIT
+            ):
+                x = shapley(game)
+            else:
+                used = DEFAULT_SAMPLES if samples is None else samples
+                x = shapley_sampled(game, samples=used, seed=seed)
+                exact = False
+        elif method == "proportional":
+            x = proportional(game)
+        elif method == "nucleolus":
+            x = nucleolus(game)
+        else:
+            raise InvalidInput(Problem("method", f"unknown method '{method}'"))
+        if not (np.all(np.isfinite(x)) and math.isfinite(game.grand())):
+            raise RuleBroken(Problem("", "the amounts are too large to share in floating point"))
+    noun = "cost" if game.kind == "cost" else "value"
+    explanation = f"{_EXPLAIN[method]} The {noun} to share is {game.grand():g}."
+    return Sharing(
+        method=method,
+        kind=game.kind,
+        allocation={p: float(x[i]) for i, p in enumerate(game.players)},
+        total=game.grand(),
+        in_core=in_core(game, x),
+        exact=exact,
+        samples=used,
+        explanation=explanation,
+    )
+
+
+# --- reading a game document --------------------------------------------------------------
+
+
+def _number(value: object, path: str, problems: list[Problem]) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        problems.append(Problem(path, f"must be a number, not {value!r}"))
+        return 0.0
+    if not math.isfinite(value):
+        problems.append(Problem(path, "must be a finite number"))
+        return 0.0
+    return float(value)
+
+
+def _name(value: object, path: str, problems: list[Problem]) -> str | None:
+    if not isinstance(value, str) or not value:
+        problems.append(Problem(path, f"a player is named by a non-empty string, not {value!r}"))
+        return None
+    return value
+
+
+def _keys(data: Mapping[str, Any], allowed: Sequence[str], problems: list[Problem]) -> None:
+    for key in data:
+        if key not in allowed:
+            problems.append(Problem(str(key), f"unknown key (expected {', '.join(allowed)})"))
+    for key in allowed:
+        if key not in data:
+            problems.append(Problem(key, "is required"))
+
+
+def _table(data: Mapping[str, Any], problems: list[Problem]) -> Game | None:
+    _keys(data, ("type", "players", "values"), problems)
+    raw_players, raw_values = data.get("players"), data.get("values")
+    if not isinstance(raw_players, list) or not raw_players:
+        problems.append(Problem("players", "must be a non-empty list of player names"))
+        return None
+    names: list[str] = []
+    for index, raw in enumerate(raw_players):
+        name = _name(raw, f"players[{index}]", problems)
+        if name is None:
+            continue
+        if "," in name:
+            problems.append(Problem(f"players[{index}]", "a player name may not hold a comma"))
+        elif name in names:
+            problems.append(Problem(f"players[{index}]", f"duplicate player '{name}'"))
+        else:
+            names.append(name)
+    if problems:
+        return None
+    players = tuple(sorted(names))
+    n = len(players)
+    if n > EXACT_LIMIT:
+        problems.append(Problem("players", f"a table game has at most {EXACT_LIMIT} players"))
+        return None
+    if not isinstance(raw_values, dict):
+        problems.append(Problem("values", "must be an object from coalition to value"))
+        return None
+    index_of = {p: i for i, p in enumerate(players)}
+    values = np.zeros(1 << n)
+    seen = np.zeros(1 << n, dtype=bool)
+    for key, raw in raw_values.items():
+        path = f"values[{key!r}]".replace("'", '"')
+        members = key.split(",") if key else []
+        if any(m not in index_of for m in members):
+            problems.append(Problem(path, "names a player not in players"))
+            continue
+        if members != sorted(set(members)):
+            problems.append(
+                Problem(path, "a coalition key is its sorted player names joined by commas")
+            )
+            continue
+        mask = sum(1 << index_of[m] for m in members)
+        values[mask] = _number(raw, path, problems)
+        seen[mask] = True
+    missing = np.flatnonzero(~seen)
+    for mask in missing[:5].tolist():
+        key = ",".join(p for i, p in enumerate(players) if mask >> i & 1)
+        problems.append(Problem(f'values["{key}"]', "is missing (every coalition is given)"))
+    if missing.size > 5:
+        problems.append(Problem("values", f"{missing.size} coalitions are missing in all"))
+    if seen[0] and values[0] != 0.0:
+        problems.append(Problem('values[""]', "the empty coalition is worth 0"))
+    return None if problems else TableGame(players=players, values=values)
+
+
+def _airport(data: Mapping[str, Any], problems: list[Problem]) -> Game | None:
+    _keys(data, ("type", "costs"), problems)
+    raw = data.get("costs")
+    if not isinstance(raw, dict) or not raw:
+        problems.append(Problem("costs", "must be a non-empty object from player to cost"))
+        return None
+    costs: dict[str, float] = {}
+    for name, value in raw.items():
+        path = f"costs.{name}"
+        if not name:
+            problems.append(Problem(path, "a player is named by a non-empty string"))
+        cost = _number(value, path, problems)
+        if cost < 0:
+            problems.append(Problem(path, "a cost may not be negative"))
+        costs[name] = cost
+    if problems:
+        return None
+    players = tuple(sorted(costs))
+    return AirportGame(players=players, costs=np.array([costs[p] for p in players]))
+
+
+def _synergy(data: Mapping[str, Any], problems: list[Problem]) -> Game | None:
+    allowed = ("type", "standalone", "synergy")
+    for key in data:
+        if key not in allowed:
+            problems.append(Problem(str(key), f"unknown key (expected {', '.join(allowed)})"))
+    raw = data.get("standalone")
+    if not isinstance(raw, dict) or not raw:
+        problems.append(Problem("standalone", "must be a non-empty object from player to value"))
+        return None
+    alone: dict[str, float] = {}
+    for name, value in raw.items():
+        if not name:
+            problems.append(
+                Problem(f"standalone.{name}", "a player is named by a non-empty string")
+            )
+        alone[name] = _number(value, f"standalone.{name}", problems)
+    players = tuple(sorted(alone))
+    index_of = {p: i for i, p in enumerate(players)}
+    raw_pairs = data.get("synergy", [])
+    if not isinstance(raw_pairs, list):
+        problems.append(Problem("synergy", "must be a list of [P, Q, s] triples"))
+        return None
+    first: list[int] = []
+    second: list[int] = []
+    amounts: list[float] = []
+    seen: dict[frozenset[str], int] = {}
+    for index, triple in enumerate(raw_pairs):
+        path = f"synergy[{index}]"
+        if not isinstance(triple, list) or len(triple) != 3:
+            problems.append(Problem(path, "must be a [P, Q, s] triple"))
+            continue
+        p, q, s = triple
+        for at, who in ((0, p), (1, q)):
+            if not isinstance(who, str) or who not in index_of:
+                problems.append(Problem(f"{path}[{at}]", f"names no player in standalone: {who!r}"))
+        amount = _number(s, f"{path}[2]", problems)
+        if not (isinstance(p, str) and isinstance(q, str) and p in index_of and q in index_of):
+            continue
+        if p == q:
+            problems.append(Problem(path, "a synergy joins two different players"))
+            continue
+        pair = frozenset((p, q))
+        if pair in seen:
+            problems.append(Problem(path, f"duplicate pair (also synergy[{seen[pair]}])"))
+            continue
+        seen[pair] = index
+        first.append(index_of[p])
+        second.append(index_of[q])
+        amounts.append(amount)
+    if problems:
+        return None
+    return SynergyGame(
+        players=players,
+        standalone_values=np.array([alone[p] for p in players], dtype=np.float64),
+        first=np.array(first, dtype=np.int64),
+        second=np.array(second, dtype=np.int64),
+        synergy=np.array(amounts, dtype=np.float64),
+    )
+
+
+_READERS = {"table": _table, "airport": _airport, "synergy": _synergy}
+
+
+def parse_game(data: object) -> Game:
+    """Read a game document (see CONTRACT.md, ``share GAME``); raise ``InvalidInput``
+    naming the JSON path of every problem."""
+    if not isinstance(data, dict):
+        raise InvalidInput(Problem("", "a game is a JSON object"))
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in _READERS:
+        raise InvalidInput(Problem("type", f"must be one of {', '.join(_READERS)}, not {kind!r}"))
+    problems: list[Problem] = []
+    game = _READERS[kind](data, problems)
+    if problems or game is None:
+        raise InvalidInput(problems or [Problem("", "not a game")])
+    return game

@@ -1,0 +1,233 @@
+"""Pages for natural pairs and joint investment (``/pairs``) and cluster insight
+(``/insight``). They call the same services as the REST API and the command line."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import accessible_org_ids
+from winwin.http.dashboard import dashboard_panel
+from winwin.http.deps import CurrentUser, SessionDep
+from winwin.http.page_deps import CurrentOrg
+from winwin.http.templating import render
+from winwin.insight import service as insight
+from winwin.insight.games import Sharing
+from winwin.kernel.errors import InvalidInput, Problem
+from winwin.network.models import Organization
+
+router = APIRouter()
+
+Lines = Annotated[str, Form(max_length=20_000)]
+AMOUNT = re.compile(r"^(?P<name>.+?)\s*[=:]\s*(?P<amount>[-+]?\d+(?:[.,]\d+)?)$")
+PAIR = re.compile(r"^(?P<a>.+?)\s*\+\s*(?P<b>.+?)\s*[=:]\s*(?P<amount>[-+]?\d+(?:[.,]\d+)?)$")
+EXAMPLE_PLAYERS = "Kuusi = 120\nPakkaus = 80\nKemi = 40"
+MAX_PLAYERS = 200
+
+
+def _amount(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def game_from_form(kind: str, players: str, synergies: str) -> dict[str, Any]:
+    """A game document from the page's lines: ``name = amount`` for each player and, for
+    a synergy game, ``a + b = amount`` for each pair."""
+    problems: list[Problem] = []
+    amounts: dict[str, float] = {}
+    for number, line in enumerate(players.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = AMOUNT.match(line.strip())
+        if match is None:
+            problems.append(Problem(f"players, line {number}", "write it as: name = amount"))
+        elif match["name"] in amounts:
+            problems.append(Problem(f"players, line {number}", "this player is listed twice"))
+        else:
+            amounts[match["name"]] = _amount(match["amount"])
+    if not amounts and not problems:
+        problems.append(Problem("players", "give at least one player"))
+    if len(amounts) > MAX_PLAYERS:
+        problems.append(Problem("players", f"at most {MAX_PLAYERS} players"))
+    pairs: list[list[Any]] = []
+    if kind == "synergy":
+        for number, line in enumerate(synergies.splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = PAIR.match(line.strip())
+            if match is None:
+                problems.append(
+                    Problem(f"synergies, line {number}", "write it as: name + name = amount")
+                )
+            else:
+                pairs.append([match["a"], match["b"], _amount(match["amount"])])
+    elif kind != "airport":
+        problems.append(Problem("kind", "choose a shared cost or a shared gain"))
+    if problems:
+        raise InvalidInput(problems)
+    if kind == "airport":
+        return {"type": "airport", "costs": amounts}
+    return {"type": "synergy", "standalone": amounts, "synergy": pairs}
+
+
+def _pairs_page(
+    request: Request,
+    session: Session,
+    org: Organization,
+    *,
+    form: dict[str, str] | None = None,
+    sharing: Sharing | None = None,
+    error: InvalidInput | None = None,
+    status_code: int = 200,
+) -> Response:
+    pairing = insight.solve_pairing(session, involving={org.id}, explain=True)
+    names = insight.organisation_names(session)
+    rows = []
+    for detail in pairing.details:
+        we_supply = detail.supplier == org.key
+        partner = detail.customer if we_supply else detail.supplier
+        why = detail.why
+        rows.append(
+            {
+                "partner": partner,
+                "name": names.get(partner, partner),
+                "we_supply": we_supply,
+                "win": detail.win,
+                # From our side: what we offer them, what they offer us.
+                "we_offer": (why.meets_customer if we_supply else why.meets_supplier)
+                if why
+                else (),
+                "they_offer": (why.meets_supplier if we_supply else why.meets_customer)
+                if why
+                else (),
+                "shared": why.values if why else (),
+                "new_reach": len(why.new_reach) if why else 0,
+            }
+        )
+    rows.sort(key=lambda r: (-(r["win"] or 0.0), r["partner"]))
+    paired = {row["partner"] for row in rows}
+    recommendations = [
+        {
+            "partner": r.partner,
+            "name": names.get(r.partner, r.partner),
+            "we_supply": r.we_supply,
+            "win": r.win,
+            "paired": r.partner in paired,
+        }
+        for r in insight.recommend_partners(session, org=org.key, limit=10)
+    ]
+    return render(
+        request,
+        "insight/pairs.html",
+        {
+            "nav": "pairs",
+            "org": org,
+            "rows": rows,
+            "recommendations": recommendations,
+            "stable": pairing.stable,
+            "form": form or {"kind": "airport", "method": "shapley", "players": EXAMPLE_PLAYERS},
+            "sharing": sharing,
+            "error": error,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/pairs")
+def pairs_page(request: Request, session: SessionDep, org: CurrentOrg) -> Response:
+    return _pairs_page(request, session, org)
+
+
+@router.post("/pairs/share")
+def share_investment(
+    request: Request,
+    session: SessionDep,
+    org: CurrentOrg,
+    kind: Annotated[str, Form(max_length=20)] = "airport",
+    method: Annotated[str, Form(max_length=20)] = "shapley",
+    players: Lines = "",
+    synergies: Lines = "",
+) -> Response:
+    form = {"kind": kind, "method": method, "players": players, "synergies": synergies}
+    try:
+        game = game_from_form(kind, players, synergies)
+        result = insight.share_investment(game=game, method=method)
+    except InvalidInput as exc:
+        return _pairs_page(request, session, org, form=form, error=exc, status_code=422)
+    return _pairs_page(request, session, org, form=form, sharing=result)
+
+
+def _outside_reach_chart(rows: list[tuple[str, float]]) -> dict[str, Any]:
+    return {
+        "type": "bar",
+        "data": {
+            "labels": [key for key, _ in rows],
+            "datasets": [
+                {"data": [round(100 * x, 1) for _, x in rows], "backgroundColor": "#2f6f4f"}
+            ],
+        },
+        "options": {
+            "indexAxis": "y",
+            "plugins": {"legend": {"display": False}},
+            "scales": {"x": {"min": 0, "max": 100, "title": {"display": True, "text": "%"}}},
+        },
+    }
+
+
+@router.get("/insight")
+def insight_page(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    seed: Annotated[int, Query(ge=0, le=insight.MAX_SEED)] = 0,
+) -> Response:
+    reach_of = None if actor.is_platform_admin else accessible_org_ids(session, actor)
+    report = insight.find_clusters(session, seed=seed, brokers=10, reach_of=reach_of)
+    names = insight.organisation_names(session)
+    cluster_of = {key: cluster for cluster, keys in report.declared.items() for key in keys}
+    reach = sorted(report.outside_reach.items(), key=lambda kv: (-kv[1], kv[0]))
+    return render(
+        request,
+        "insight/clusters.html",
+        {
+            "nav": "insight",
+            "report": report,
+            "names": names,
+            "cluster_of": cluster_of,
+            "reach": reach,
+            "reach_chart": _outside_reach_chart(reach[:25]),
+            "seed": seed,
+            "spread": _spread(report, cluster_of),
+            "alone": sum(1 for members in report.communities if len(members) == 1),
+        },
+    )
+
+
+def _spread(report: insight.ClusterReport, cluster_of: dict[str, str]) -> list[dict[str, Any]]:
+    """For each declared cluster: how many of its members fall in each community."""
+    community_of = {key: i for i, members in enumerate(report.communities) for key in members}
+    out = []
+    for cluster, members in report.declared.items():
+        counts: dict[int, int] = {}
+        for key in members:
+            counts[community_of[key]] = counts.get(community_of[key], 0) + 1
+        out.append(
+            {
+                "cluster": cluster,
+                "members": len(members),
+                "communities": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
+            }
+        )
+    return out
+
+
+@dashboard_panel("pairs", "insight/dashboard_panel.html")
+def pairs_panel(session: Session, actor: Any, org: Organization) -> dict[str, Any] | None:
+    """The three partners with the highest predicted mutual win for the organisation."""
+    found = insight.recommend_partners(session, org=org.key, limit=3, actor=actor)
+    if not found:
+        return None
+    return {"recommendations": found, "names": insight.organisation_names(session)}

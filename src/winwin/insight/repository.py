@@ -1,0 +1,70 @@
+"""Read-only queries behind natural pairs and cluster insight."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from winwin.db.models import Competitor, Organization, Tie
+
+
+@dataclass(frozen=True)
+class OrgRow:
+    id: int
+    key: str
+    cluster: str | None
+    roles: list[str]
+    capabilities: list[str]
+    needs: list[str]
+    values: list[str]
+
+
+class InsightRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def organizations(self) -> list[OrgRow]:
+        """Every organisation, ordered by key in code-point order (sorted here, not by the
+        database, whose collation may order ``-`` and ``_`` differently)."""
+        query = select(
+            Organization.id,
+            Organization.key,
+            Organization.cluster,
+            Organization.roles,
+            Organization.capabilities,
+            Organization.needs,
+            Organization.values,
+        )
+        rows = [
+            OrgRow(
+                id=row.id,
+                key=row.key,
+                cluster=row.cluster,
+                roles=list(row.roles or []),
+                capabilities=list(row.capabilities or []),
+                needs=list(row.needs or []),
+                values=list(row.values or []),
+            )
+            for row in self.session.execute(query)
+        ]
+        return sorted(rows, key=lambda o: o.key)
+
+    def ties(self) -> list[tuple[str, int, int]]:
+        """``(kind, from_id, to_id)`` of every tie."""
+        query = select(Tie.kind, Tie.from_id, Tie.to_id).order_by(Tie.id)
+        return [(kind, a, b) for kind, a, b in self.session.execute(query)]
+
+    def competitors(self) -> list[tuple[int, int]]:
+        """Competitor pairs as ``(a_id, b_id)``."""
+        query = select(Competitor.a_id, Competitor.b_id).order_by(Competitor.id)
+        return [(a, b) for a, b in self.session.execute(query)]
+
+    def names(self) -> dict[str, str]:
+        """Organisation key → name."""
+        query = select(Organization.key, Organization.name)
+        return {key: name for key, name in self.session.execute(query)}
+
+    def org_id(self, key: str) -> int | None:
+        return self.session.scalar(select(Organization.id).where(Organization.key == key))

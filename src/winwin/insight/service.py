@@ -1,0 +1,447 @@
+"""Use cases of natural pairs, joint investment sharing and cluster insight.
+
+The three doors (CLI, REST, web) call these; they read the network through
+:class:`~winwin.insight.repository.InsightRepository` and never commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import Actor, require_access
+from winwin.insight import candidates as pair_search
+from winwin.insight import clusters as cluster_domain
+from winwin.insight import games, matching
+from winwin.insight.repository import InsightRepository, OrgRow
+from winwin.kernel.errors import InvalidInput, NotFound, Problem, RuleBroken
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+MAX_CAPACITY = 1000
+MAX_SEED = 2**31 - 1
+MAX_CANDIDATES = 1000
+
+
+class _Memo(Generic[K, V]):
+    """The last few results by a key that fingerprints every input they read: pages ask
+    for the same answer again and again, and computing it takes seconds on large
+    networks, while an edit anywhere makes a new key (so nothing goes stale)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[K, V] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self.lock:
+            return self.items.get(key)
+
+    def put(self, key: K, value: V) -> None:
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class PairDetail:
+    supplier: str
+    customer: str
+    win: float | None
+    """The predicted mutual win (``None`` for a pair from a given game)."""
+    why: pair_search.WinBreakdown | None = None
+    """The terms of the predicted win, when asked for."""
+
+
+@dataclass(frozen=True)
+class Pairing:
+    pairs: list[tuple[str, str]]
+    stable: bool
+    optimal: matching.Side
+    details: list[PairDetail]
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "pairs": [[s, c] for s, c in self.pairs],
+            "stable": self.stable,
+            "optimal": self.optimal,
+        }
+        if any(d.win is not None for d in self.details):
+            out["wins"] = [d.win for d in self.details]
+        if any(d.why is not None for d in self.details):
+            out["why"] = [_why(d.why) for d in self.details]
+        return out
+
+
+def _why(why: pair_search.WinBreakdown | None) -> dict[str, Any] | None:
+    if why is None:
+        return None
+    return {
+        "customer_fit": why.customer_fit,
+        "supplier_fit": why.supplier_fit,
+        "shared_values": why.shared_values,
+        "reach": why.reach,
+        "meets_customer": list(why.meets_customer),
+        "meets_supplier": list(why.meets_supplier),
+        "values": list(why.values),
+        "new_reach": list(why.new_reach),
+    }
+
+
+def _check_side(optimal: str) -> matching.Side:
+    if optimal not in matching.SIDES:
+        raise InvalidInput(Problem("optimal", f"must be suppliers or customers, not {optimal!r}"))
+    return "suppliers" if optimal == "suppliers" else "customers"
+
+
+def solve_game(*, game: object, optimal: str = "suppliers") -> Pairing:
+    """The stable matching of a matching game document, best for side ``optimal``."""
+    side = _check_side(optimal)
+    parsed = matching.parse_matching_game(game)
+    pairs = matching.deferred_acceptance(parsed, optimal=side)
+    return Pairing(
+        pairs=pairs,
+        stable=matching.is_stable(parsed, pairs),
+        optimal=side,
+        details=[PairDetail(s, c, None) for s, c in pairs],
+    )
+
+
+@dataclass(frozen=True)
+class _Network:
+    """The stored network as the pairing domain reads it; indices follow ``orgs``."""
+
+    orgs: list[OrgRow]
+    profiles: list[pair_search.Profile]
+    supplies: list[tuple[int, int]]
+    forbidden: list[tuple[int, int]]
+    """Ties of any kind and competitor pairs: never suggested."""
+    customers_of: dict[int, frozenset[str]]
+
+    @classmethod
+    def read(cls, repo: InsightRepository) -> _Network:
+        orgs = repo.organizations()
+        index = {o.id: i for i, o in enumerate(orgs)}
+        ties = [(kind, index[a], index[b]) for kind, a, b in repo.ties()]
+        supplies = [(a, b) for kind, a, b in ties if kind == "supplies"]
+        forbidden = [(a, b) for _, a, b in ties]
+        forbidden += [(index[a], index[b]) for a, b in repo.competitors()]
+        customers: dict[int, set[str]] = {}
+        for a, b in supplies:
+            customers.setdefault(a, set()).add(orgs[b].key)
+        profiles = [
+            pair_search.profile(
+                o.key, roles=o.roles, capabilities=o.capabilities, needs=o.needs, values=o.values
+            )
+            for o in orgs
+        ]
+        return cls(
+            orgs=orgs,
+            profiles=profiles,
+            supplies=supplies,
+            forbidden=forbidden,
+            customers_of={k: frozenset(v) for k, v in customers.items()},
+        )
+
+    def digest(self) -> str:
+        """A fingerprint of everything a pairing reads from the network."""
+        h = hashlib.blake2b(digest_size=20)
+        for p in self.profiles:
+            h.update(
+                repr(
+                    (
+                        p.key,
+                        sorted(p.roles),
+                        sorted(p.capabilities),
+                        sorted(p.needs),
+                        sorted(p.values),
+                    )
+                ).encode()
+            )
+        h.update(repr(sorted(self.supplies)).encode())
+        h.update(repr(sorted(self.forbidden)).encode())
+        return h.hexdigest()
+
+    def explain(self, s: int, c: int) -> pair_search.WinBreakdown:
+        return pair_search.explain_win(
+            self.profiles[s],
+            self.profiles[c],
+            supplier_customers=self.customers_of.get(s, frozenset()),
+            customer_customers=self.customers_of.get(c, frozenset()),
+        )
+
+
+@dataclass(frozen=True)
+class _Solved:
+    found: dict[tuple[int, int], float]
+    pairs: list[tuple[str, str]]
+    stable: bool
+
+
+_SOLVED: _Memo[tuple[str, str, int, int], _Solved] = _Memo(4)
+
+
+def solve_pairing(
+    session: Session,
+    *,
+    optimal: str = "suppliers",
+    capacity: int = matching.DEFAULT_CAPACITY,
+    candidates: int = pair_search.DEFAULT_CANDIDATES,
+    involving: Collection[int] | None = None,
+    explain: bool = False,
+) -> Pairing:
+    """Natural pairs of the stored network: the stable matching of the candidate pairs
+    ranked by predicted mutual win (see :mod:`winwin.insight.matching`).
+
+    The matching is always solved for the whole network (stability is a property of the
+    whole); with ``involving`` (organisation ids) only the pairs with at least one of
+    those organisations are returned; ``explain`` adds the terms of each pair's win."""
+    side = _check_side(optimal)
+    if not 0 <= capacity <= MAX_CAPACITY:
+        raise InvalidInput(Problem("capacity", f"must be from 0 to {MAX_CAPACITY}"))
+    if not 1 <= candidates <= MAX_CANDIDATES:
+        raise InvalidInput(Problem("candidates", f"must be from 1 to {MAX_CANDIDATES}"))
+    net = _Network.read(InsightRepository(session))
+    key = (net.digest(), side, capacity, candidates)
+    solved = _SOLVED.get(key)
+    if solved is None:
+        found = pair_search.candidate_pairs(
+            net.profiles, supplies=net.supplies, forbidden=net.forbidden, per_org=candidates
+        )
+        game = pair_search.network_game(net.profiles, found, capacity=capacity)
+        whole = matching.deferred_acceptance(game, optimal=side)
+        # Stability is judged on the whole matching, before any filter.
+        solved = _Solved(found=found, pairs=whole, stable=matching.is_stable(game, whole))
+        _SOLVED.put(key, solved)
+    found, pairs, stable = solved.found, solved.pairs, solved.stable
+    if involving is not None:
+        shown = {o.key for o in net.orgs if o.id in set(involving)}
+        pairs = [(s, c) for s, c in pairs if s in shown or c in shown]
+    at = {o.key: i for i, o in enumerate(net.orgs)}
+    details = [
+        PairDetail(
+            s,
+            c,
+            found[(at[s], at[c])],
+            net.explain(at[s], at[c]) if explain else None,
+        )
+        for s, c in pairs
+    ]
+    return Pairing(pairs=pairs, stable=stable, optimal=side, details=details)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A partner an organisation could pair with, on either side, and why both would win."""
+
+    partner: str
+    supplier: str
+    customer: str
+    win: float
+    why: pair_search.WinBreakdown
+
+    @property
+    def we_supply(self) -> bool:
+        return self.partner == self.customer
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "partner": self.partner,
+            "pair": [self.supplier, self.customer],
+            "win": self.win,
+            "why": _why(self.why),
+        }
+
+
+def recommend_partners(
+    session: Session,
+    *,
+    org: str,
+    limit: int = pair_search.DEFAULT_CANDIDATES,
+    actor: Actor | None = None,
+) -> list[Recommendation]:
+    """The ``limit`` best partners for ``org`` by predicted mutual win, whether or not the
+    stable pairing gives them to it (it may be full); never tied, never competitors.
+    With ``actor``, the actor must be allowed to see ``org``."""
+    if not 1 <= limit <= MAX_CANDIDATES:
+        raise InvalidInput(Problem("limit", f"must be from 1 to {MAX_CANDIDATES}"))
+    repo = InsightRepository(session)
+    org_id = repo.org_id(org)
+    if org_id is None:
+        raise NotFound(f"no organisation with key '{org}'")
+    if actor is not None:
+        require_access(actor, org_id)
+    net = _Network.read(repo)
+    me = next(i for i, o in enumerate(net.orgs) if o.id == org_id)
+    ranked = pair_search.rank_counterparts(
+        net.profiles, me, supplies=net.supplies, forbidden=net.forbidden, limit=limit
+    )
+    return [
+        Recommendation(
+            partner=net.orgs[c if s == me else s].key,
+            supplier=net.orgs[s].key,
+            customer=net.orgs[c].key,
+            win=win,
+            why=net.explain(s, c),
+        )
+        for s, c, win in ranked
+    ]
+
+
+def organisation_names(session: Session) -> dict[str, str]:
+    """Key → name of every organisation (for pages that show pairs and communities)."""
+    return InsightRepository(session).names()
+
+
+def share_investment(
+    *,
+    game: object,
+    method: str = "shapley",
+    samples: int | None = None,
+    seed: int = 0,
+    max_work: int | None = None,
+) -> games.Sharing:
+    """Share the value or cost of a joint investment (a game document, CONTRACT.md).
+
+    ``max_work`` bounds a sampled Shapley value: ``samples × (players + synergies)``
+    above it is refused (the REST door uses it so that one request cannot hog a worker).
+    """
+    if method not in games.METHODS:
+        raise InvalidInput(
+            Problem("method", f"must be one of {', '.join(games.METHODS)}, not {method!r}")
+        )
+    if samples is not None and samples < 1:
+        raise InvalidInput(Problem("samples", "must be at least 1"))
+    if samples is not None and method != "shapley":
+        raise InvalidInput(Problem("samples", "applies to the Shapley value only"))
+    if not 0 <= seed <= MAX_SEED:
+        raise InvalidInput(Problem("seed", f"must be a whole number from 0 to {MAX_SEED}"))
+    parsed = games.parse_game(game)
+    if max_work is not None and samples is not None:
+        size = parsed.n + (parsed.synergy.size if isinstance(parsed, games.SynergyGame) else 0)
+        if samples * size > max_work:
+            raise RuleBroken(
+                Problem("samples", f"at most {max_work // max(size, 1)} samples for this game")
+            )
+    chosen: games.Method = (
+        "shapley"
+        if method == "shapley"
+        else "proportional"
+        if method == "proportional"
+        else "nucleolus"
+    )
+    return games.share(parsed, method=chosen, samples=samples, seed=seed)
+
+
+def sharing_as_dict(sharing: games.Sharing) -> dict[str, Any]:
+    return {
+        "method": sharing.method,
+        "allocation": sharing.allocation,
+        "in_core": sharing.in_core,
+        "kind": sharing.kind,
+        "total": sharing.total,
+        "exact": sharing.exact,
+        "samples": sharing.samples,
+        "explanation": sharing.explanation,
+    }
+
+
+@dataclass(frozen=True)
+class ClusterReport:
+    communities: list[list[str]]
+    modularity: float
+    outside_reach: dict[str, float]
+    declared: dict[str, list[str]]
+    """Declared cluster → its members (sorted)."""
+    agreement: float
+    brokers: list[tuple[str, float]]
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "communities": self.communities,
+            "modularity": self.modularity,
+            "outside_reach": self.outside_reach,
+            "declared": self.declared,
+            "agreement": self.agreement,
+        }
+        if self.brokers:
+            out["brokers"] = [{"org": k, "betweenness": b} for k, b in self.brokers]
+        return out
+
+
+BROKER_SOURCES = 500
+"""Betweenness counts shortest paths from at most this many (seeded, sampled) sources."""
+
+
+def find_clusters(
+    session: Session,
+    *,
+    seed: int = 0,
+    brokers: int = 0,
+    reach_of: Collection[int] | None = None,
+) -> ClusterReport:
+    """Communities of the tie graph, outside reach per organisation, the declared
+    clusters beside them, and (when ``brokers > 0``) that many top brokers. With
+    ``reach_of`` (organisation ids) outside reach is reported only for those."""
+    if brokers < 0:
+        raise InvalidInput(Problem("brokers", "must be at least 0"))
+    if not 0 <= seed <= MAX_SEED:
+        raise InvalidInput(Problem("seed", f"must be a whole number from 0 to {MAX_SEED}"))
+    repo = InsightRepository(session)
+    orgs = repo.organizations()
+    index = {o.id: i for i, o in enumerate(orgs)}
+    keys = [o.key for o in orgs]
+    clusters = [o.cluster or None for o in orgs]
+    ties = [(kind, index[a], index[b]) for kind, a, b in repo.ties()]
+    fingerprint = hashlib.blake2b(
+        repr((keys, clusters, sorted(ties))).encode(), digest_size=20
+    ).hexdigest()
+    report = _CLUSTERS.get((fingerprint, seed, brokers))
+    if report is None:
+        report = _cluster_report(keys, clusters, ties, seed=seed, brokers=brokers)
+        _CLUSTERS.put((fingerprint, seed, brokers), report)
+    if reach_of is not None:
+        allowed = {o.key for o in orgs if o.id in set(reach_of)}
+        reach = {k: v for k, v in report.outside_reach.items() if k in allowed}
+        report = dataclasses.replace(report, outside_reach=reach)
+    return report
+
+
+_CLUSTERS: _Memo[tuple[str, int, int], ClusterReport] = _Memo(4)
+
+
+def _cluster_report(
+    keys: list[str],
+    clusters: list[str | None],
+    ties: list[tuple[str, int, int]],
+    *,
+    seed: int,
+    brokers: int,
+) -> ClusterReport:
+    edges = [(a, b) for _, a, b in ties]
+    supplies = [(a, b) for kind, a, b in ties if kind == "supplies"]
+    found = cluster_domain.detect_communities(keys, edges, seed=seed)
+    declared: dict[str, list[str]] = {}
+    for key, cluster in zip(keys, clusters, strict=True):
+        if cluster is not None:
+            declared.setdefault(cluster, []).append(key)
+    top: list[tuple[str, float]] = []
+    if brokers:
+        top = cluster_domain.brokers(keys, edges, limit=brokers, sources=BROKER_SOURCES, seed=seed)
+    return ClusterReport(
+        communities=found.communities,
+        modularity=found.modularity,
+        outside_reach=cluster_domain.outside_reach(keys, clusters, supplies),
+        declared={k: sorted(v) for k, v in sorted(declared.items())},
+        agreement=cluster_domain.agreement(clusters, found.membership),
+        brokers=top,
+    )

@@ -1,0 +1,182 @@
+"""Organisations: profiles and people, for those that ``services.access`` admits."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from winwin.accounts import service as accounts
+from winwin.accounts.access import accessible_orgs, require_access
+from winwin.accounts.models import User
+from winwin.accounts.repository import AccountsRepository
+from winwin.http.deps import CurrentUser, IdPath, SessionDep
+from winwin.http.templating import request_locale
+from winwin.kernel.errors import NotFound
+from winwin.mail.delivery import deliver_link
+from winwin.network.models import Organization
+from winwin.network.repository import NetworkRepository
+from winwin.network.schemas import (
+    FacilitatorGrantCreate,
+    OrganizationRead,
+    OrganizationUpdate,
+    PeopleCreate,
+    PersonRead,
+    PersonUpdate,
+)
+
+router = APIRouter(prefix="/organizations", tags=["organizations"])
+
+
+def org_read(org: Organization) -> OrganizationRead:
+    return OrganizationRead(
+        key=org.key,
+        name=org.name,
+        country=org.country,
+        cluster=org.cluster,
+        industry=org.industry,
+        roles=list(org.roles or []),
+        capabilities=list(org.capabilities or []),
+        needs=list(org.needs or []),
+        values=list(org.values or []),
+    )
+
+
+def person_read(user: User) -> PersonRead:
+    return PersonRead(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        role=user.role,  # type: ignore[arg-type]
+        activated=user.password_hash is not None,
+    )
+
+
+def org_or_404(session: SessionDep, key: str) -> Organization:
+    org = NetworkRepository(session).get_by_key(key)
+    if org is None:
+        raise NotFound(f"no organisation with key '{key}'")
+    return org
+
+
+@router.get("", response_model=list[OrganizationRead], summary="Organisations I work for")
+def list_organizations(
+    actor: CurrentUser,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[OrganizationRead]:
+    orgs = accessible_orgs(session, actor, limit=limit, offset=offset)
+    return [org_read(o) for o in orgs]
+
+
+@router.get("/{key}", response_model=OrganizationRead, summary="One organisation's profile")
+def read_organization(key: str, actor: CurrentUser, session: SessionDep) -> OrganizationRead:
+    org = org_or_404(session, key)
+    require_access(actor, org.id)
+    return org_read(org)
+
+
+@router.patch("/{key}", response_model=OrganizationRead, summary="Change the profile")
+def update_organization(
+    key: str, body: OrganizationUpdate, actor: CurrentUser, session: SessionDep
+) -> OrganizationRead:
+    org = org_or_404(session, key)
+    change = accounts.ProfileChange(**body.model_dump(exclude_unset=True))
+    return org_read(accounts.update_profile(session, actor, org_id=org.id, change=change))
+
+
+@router.get("/{key}/people", response_model=list[PersonRead], summary="The organisation's people")
+def list_people(key: str, actor: CurrentUser, session: SessionDep) -> list[PersonRead]:
+    org = org_or_404(session, key)
+    require_access(actor, org.id)
+    return [person_read(u) for u in AccountsRepository(session).people_of_org(org.id)]
+
+
+@router.post(
+    "/{key}/people",
+    response_model=list[PersonRead],
+    status_code=201,
+    summary="Invite people (all or nothing); each gets a link to set a password",
+)
+def invite_people(
+    key: str, body: PeopleCreate, request: Request, actor: CurrentUser, session: SessionDep
+) -> list[PersonRead]:
+    org = org_or_404(session, key)
+    invited = accounts.invite_people(
+        session,
+        actor,
+        org_id=org.id,
+        invitations=[accounts.Invitation(p.email, p.name, p.role) for p in body.people],
+        base_url=str(request.base_url),
+    )
+    for person in invited:
+        deliver_link(
+            request.app.state.settings,
+            kind="invitation",
+            to=person.email,
+            link=person.link,
+            locale=request_locale(request),
+        )
+    repo = AccountsRepository(session)
+    return [person_read(repo.get_or_raise(i.user_id)) for i in invited]
+
+
+@router.patch("/{key}/people/{person_id}", response_model=PersonRead, summary="Change a role")
+def update_person(
+    key: str, person_id: IdPath, body: PersonUpdate, actor: CurrentUser, session: SessionDep
+) -> PersonRead:
+    org = org_or_404(session, key)
+    user = accounts.change_role(session, actor, org_id=org.id, user_id=person_id, role=body.role)
+    return person_read(user)
+
+
+@router.delete(
+    "/{key}/people/{person_id}",
+    status_code=204,
+    response_class=Response,
+    summary="Remove a person",
+)
+def remove_person(key: str, person_id: IdPath, actor: CurrentUser, session: SessionDep) -> Response:
+    org = org_or_404(session, key)
+    accounts.remove_person(session, actor, org_id=org.id, user_id=person_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{key}/facilitators",
+    response_model=list[PersonRead],
+    summary="Facilitators who work for the organisation",
+)
+def list_facilitators(key: str, actor: CurrentUser, session: SessionDep) -> list[PersonRead]:
+    org = org_or_404(session, key)
+    require_access(actor, org.id)
+    return [person_read(u) for u in AccountsRepository(session).facilitators_of_org(org.id)]
+
+
+@router.post(
+    "/{key}/facilitators",
+    response_model=PersonRead,
+    status_code=201,
+    summary="Let a facilitator work for the organisation",
+)
+def grant_facilitator(
+    key: str, body: FacilitatorGrantCreate, actor: CurrentUser, session: SessionDep
+) -> PersonRead:
+    org = org_or_404(session, key)
+    user = accounts.grant_facilitator(session, actor, org_id=org.id, email=body.email)
+    return person_read(user)
+
+
+@router.delete(
+    "/{key}/facilitators/{person_id}",
+    status_code=204,
+    response_class=Response,
+    summary="Stop a facilitator's work for the organisation",
+)
+def revoke_facilitator(
+    key: str, person_id: IdPath, actor: CurrentUser, session: SessionDep
+) -> Response:
+    org = org_or_404(session, key)
+    accounts.revoke_facilitator(session, actor, org_id=org.id, user_id=person_id)
+    return Response(status_code=204)

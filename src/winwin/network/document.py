@@ -1,0 +1,211 @@
+"""The network document (``"format": "winwin/1"``) exactly as CONTRACT.md fixes it.
+
+Structure only: cross-references and business rules are checked by the import service,
+which reports them with the same JSON paths.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
+
+from winwin.kernel.errors import InvalidInput, Problem
+
+FORMAT = "winwin/1"
+KEY_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
+EXCLUSION_PATTERN = re.compile(
+    r"^(competitors|org:[a-z0-9_-]{1,64}|country:[A-Z]{2}|cluster:.{1,100})$"
+)
+
+
+def _key(value: str) -> str:
+    if not KEY_PATTERN.match(value):
+        raise PydanticCustomError(
+            "key",
+            "'{value}' is not a key: use 1-64 lowercase letters, digits, '-' or '_'",
+            {"value": value[:80]},
+        )
+    return value
+
+
+def _exclusion(value: str) -> str:
+    if not EXCLUSION_PATTERN.match(value):
+        raise PydanticCustomError(
+            "exclusion",
+            "'{value}' is not an exclusion: use 'competitors', 'org:KEY', 'country:CC' "
+            "or 'cluster:NAME'",
+            {"value": value[:80]},
+        )
+    return value
+
+
+Key = Annotated[str, AfterValidator(_key)]
+Text = Annotated[str, StringConstraints(max_length=300)]
+Topic = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+Pair = Annotated[list[Key], Field(min_length=2, max_length=2)]
+Exclusion = Annotated[str, AfterValidator(_exclusion)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+class OrganizationDoc(Strict):
+    key: Key
+    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    country: Country | None = None
+    cluster: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    industry: Annotated[str, StringConstraints(max_length=100)] | None = None
+    roles: list[Key] = []
+    capabilities: list[Text] = []
+    needs: list[Text] = []
+    values: list[Text] = []
+
+
+class TieDoc(Strict):
+    kind: Literal["supplies", "partners"]
+    from_: Key = Field(alias="from")
+    to: Key
+
+
+class CircleDoc(Strict):
+    key: Key
+    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    members: list[Key] = []
+
+
+class AgreementDoc(Strict):
+    between: Pair
+    secret_topics: list[Topic] = []
+
+
+class AudienceDoc(Strict):
+    level: Literal["secret", "direct", "partners", "circle", "network", "public"]
+    orgs: list[Key] | None = None
+    circle: Key | None = None
+
+
+class InnovationDoc(Strict):
+    """Marks an item as a challenge or an idea of open innovation (see docs/innovation.md)."""
+
+    kind: Literal["challenge", "idea"]
+    # Absent: the kind's first stage (proposed, open) for a new entry, unchanged otherwise.
+    stage: Annotated[str, StringConstraints(min_length=1, max_length=16)] | None = None
+    challenge: Key | None = None
+
+
+class ItemDoc(Strict):
+    key: Key
+    owner: Key
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    body: Annotated[str, StringConstraints(max_length=100_000)] | None = None
+    topics: list[Topic] | None = None
+    audience: AudienceDoc
+    exclude: list[Exclusion] = []
+    reshare_of: Key | None = None
+    created: str | None = None
+    innovation: InnovationDoc | None = None
+
+
+class InstrumentText(Strict):
+    en: Annotated[str, StringConstraints(max_length=1000)] = ""
+    fi: Annotated[str, StringConstraints(max_length=1000)] = ""
+
+
+class InstrumentItemDoc(Strict):
+    id: Key
+    factor: Literal["accessibility", "energy", "impact", "attraction"]
+    reverse: bool = False
+    text: InstrumentText = InstrumentText()
+
+
+class InstrumentDoc(Strict):
+    key: Key
+    scale: Annotated[int, Field(ge=2, le=11)] = 5
+    name: InstrumentText | None = None
+    items: Annotated[list[InstrumentItemDoc], Field(min_length=1)]
+
+
+class ResponseDoc(Strict):
+    side: Key
+    respondent: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    answers: dict[Key, int]
+
+
+class AssessmentDoc(Strict):
+    round: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    instrument: Key
+    between: Pair
+    responses: list[ResponseDoc] = []
+
+
+class NetworkDocument(Strict):
+    format: Literal["winwin/1"]
+    organizations: list[OrganizationDoc] = []
+    ties: list[TieDoc] = []
+    competitors: list[Pair] = []
+    circles: list[CircleDoc] = []
+    agreements: list[AgreementDoc] = []
+    competition_sensitive_topics: list[Topic] | None = None
+    items: list[ItemDoc] = []
+    instruments: list[InstrumentDoc] = []
+    assessments: list[AssessmentDoc] = []
+
+
+def json_path(loc: tuple[int | str, ...]) -> str:
+    """``("items", 3, "audience", "level")`` → ``items[3].audience.level``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part and not part.startswith(("function-", "literal[")):
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def problems_from(error: ValidationError) -> list[Problem]:
+    problems = []
+    for e in error.errors(include_url=False):
+        message = e["msg"]
+        if e["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif e["type"] == "missing":
+            message = "is required"
+        problems.append(Problem(json_path(tuple(e["loc"])), message))
+    return problems
+
+
+def parse_document(raw: str | bytes | dict[str, Any]) -> NetworkDocument:
+    """Validate a network document; raise ``InvalidInput`` naming each JSON path."""
+    try:
+        if isinstance(raw, dict):
+            return NetworkDocument.model_validate(raw)
+        if isinstance(raw, bytes):
+            raw = raw.decode("utf-8")
+        return NetworkDocument.model_validate_json(raw)
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(Problem("", f"the document is not UTF-8 text ({exc.reason})")) from None
+    except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            e = exc.errors()[0]
+            raise InvalidInput(Problem("", f"invalid JSON: {e['msg']}")) from None
+        if any(e["type"] == "model_type" and not e["loc"] for e in exc.errors()):
+            raise InvalidInput(
+                Problem("", 'the document must be a JSON object with a "format" key')
+            ) from None
+        problems = problems_from(exc)
+        if len(problems) > 20:
+            extra = len(problems) - 20
+            problems = [*problems[:20], Problem("", f"and {extra} more problems")]
+        raise InvalidInput(problems) from None

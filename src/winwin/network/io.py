@@ -1,0 +1,839 @@
+"""Import and export whole networks as CONTRACT.md documents.
+
+Importing is all or nothing: every reference and rule is checked against the database
+as it will be after the import, before anything is written; the caller's unit of work
+rolls back if a write still fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from winwin.assessments.instruments import ensure_builtin_instruments
+from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
+from winwin.assessments.rows import AssessmentRows
+from winwin.data import builtin_instrument_keys, load_builtin_instruments
+from winwin.db.models import Answer, Assessment, Response
+from winwin.innovation import stages as innovation_rules
+from winwin.innovation.repository import InnovationRepository
+from winwin.kernel.errors import InvalidInput, Problem, RuleBroken
+from winwin.network.document import FORMAT, NetworkDocument
+from winwin.network.repository import ORG_FIELDS, SENSITIVE_TOPICS, NetworkRepository
+from winwin.sharing import audience as policy
+from winwin.sharing import feed
+from winwin.sharing.items import ItemRepository
+from winwin.sharing.repository import SharingRepository
+
+ProgressFn = Callable[[str, int, int], None]
+THIRD_PARTY = "third-party"
+OUTSIDE_FACTORS = frozenset({"impact", "attraction"})
+
+
+def _no_progress(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+@dataclass
+class ImportSummary:
+    """How many records an import created and updated, per section."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def add(self, section: str, *, created: int = 0, updated: int = 0) -> None:
+        self.created[section] = self.created.get(section, 0) + created
+        self.updated[section] = self.updated.get(section, 0) + updated
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"created": self.created, "updated": self.updated}
+
+
+def format_time(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def _duplicates(keys: list[str], section: str, what: str = "key") -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, key in enumerate(keys):
+        if key in seen:
+            problems.append(
+                Problem(
+                    f"{section}[{index}].{what}",
+                    f"duplicate {what} '{key}' (also {section}[{seen[key]}])",
+                )
+            )
+        else:
+            seen[key] = index
+    return problems
+
+
+class _Importer:
+    """One import: check everything first, then write in bulk."""
+
+    def __init__(self, session: Session, doc: NetworkDocument, progress: ProgressFn) -> None:
+        self.session = session
+        self.doc = doc
+        self.progress = progress
+        self.net = NetworkRepository(session)
+        self.items = ItemRepository(session)
+        self.instruments = InstrumentRepository(session)
+        self.assessments = AssessmentRepository(session)
+        self.problems: list[Problem] = []
+        self.summary = ImportSummary()
+        self._stored_items: dict[str, dict[str, Any]] | None = None
+        self._resolved: dict[str, tuple[list[str], str, str]] | None = None
+
+    @property
+    def stored_items(self) -> dict[str, dict[str, Any]]:
+        """The items already in the database, by key (read once per import)."""
+        if self._stored_items is None:
+            self._stored_items = {row["key"]: row for row in self.items.rows()}
+        return self._stored_items
+
+    # checks ---------------------------------------------------------------------------
+    def check(self) -> None:
+        doc = self.doc
+        p = self.problems
+        self.existing_orgs = {row["key"]: row for row in self.net.org_rows()}
+        self.org_keys = set(self.existing_orgs) | {o.key for o in doc.organizations}
+        p += _duplicates([o.key for o in doc.organizations], "organizations")
+
+        def org_ref(path: str, key: str) -> None:
+            if key not in self.org_keys:
+                p.append(Problem(path, f"unknown organisation '{key}'"))
+
+        for i, tie in enumerate(doc.ties):
+            org_ref(f"ties[{i}].from", tie.from_)
+            org_ref(f"ties[{i}].to", tie.to)
+            if tie.from_ == tie.to:
+                p.append(Problem(f"ties[{i}]", "an organisation cannot be tied to itself"))
+        for i, pair in enumerate(doc.competitors):
+            for j, key in enumerate(pair):
+                org_ref(f"competitors[{i}][{j}]", key)
+            if pair[0] == pair[1]:
+                p.append(Problem(f"competitors[{i}]", "an organisation cannot compete with itself"))
+        p += _duplicates([c.key for c in doc.circles], "circles")
+        for i, circle in enumerate(doc.circles):
+            for j, key in enumerate(circle.members):
+                org_ref(f"circles[{i}].members[{j}]", key)
+        p += _duplicates(
+            [",".join(sorted(a.between)) for a in doc.agreements], "agreements", "between"
+        )
+        for i, agreement in enumerate(doc.agreements):
+            for j, key in enumerate(agreement.between):
+                org_ref(f"agreements[{i}].between[{j}]", key)
+            if agreement.between[0] == agreement.between[1]:
+                p.append(
+                    Problem(f"agreements[{i}].between", "an agreement needs two organisations")
+                )
+        self._check_items(org_ref)
+        self._check_innovation()
+        self._check_assessments(org_ref)
+        if p:
+            raise InvalidInput(p[:50])
+
+    def _check_items(self, org_ref: Callable[[str, str], None]) -> None:
+        doc, p = self.doc, self.problems
+        self.existing_items = self.items.item_ids()
+        p += _duplicates([item.key for item in doc.items], "items")
+        circle_keys = set(self.net.circles()) | {c.key for c in doc.circles}
+        item_keys = set(self.existing_items) | {item.key for item in doc.items}
+        for i, item in enumerate(doc.items):
+            org_ref(f"items[{i}].owner", item.owner)
+            for j, key in enumerate(item.audience.orgs or []):
+                org_ref(f"items[{i}].audience.orgs[{j}]", key)
+            if item.audience.circle is not None and item.audience.circle not in circle_keys:
+                p.append(
+                    Problem(
+                        f"items[{i}].audience.circle", f"unknown circle '{item.audience.circle}'"
+                    )
+                )
+            for j, text in enumerate(item.exclude):
+                if text.startswith("org:"):
+                    org_ref(f"items[{i}].exclude[{j}]", text[4:])
+            if item.reshare_of is not None and item.reshare_of not in item_keys:
+                p.append(Problem(f"items[{i}].reshare_of", f"unknown item '{item.reshare_of}'"))
+            if (
+                item.reshare_of is None
+                and item.title is None
+                and item.key not in self.existing_items
+            ):
+                p.append(Problem(f"items[{i}].title", "is required (only a reshare may omit it)"))
+            if item.created is not None and parse_time(item.created) is None:
+                p.append(Problem(f"items[{i}].created", "is not an ISO 8601 date-time"))
+
+    def _check_innovation(self) -> None:
+        """Challenges and ideas: known stages, and ideas answering a known challenge."""
+        marked = [(i, item) for i, item in enumerate(self.doc.items) if item.innovation]
+        if not marked:
+            return
+        p = self.problems
+        stored = InnovationRepository(self.session)
+        kinds: dict[str, str] = {
+            item.key: item.innovation.kind for _, item in marked if item.innovation
+        }
+        for i, item in marked:
+            entry = item.innovation
+            assert entry is not None
+            base = f"items[{i}].innovation"
+            if item.reshare_of is not None:
+                p.append(Problem(base, "a challenge or an idea is not a reshare"))
+            if entry.stage is not None and entry.stage not in innovation_rules.STAGES[entry.kind]:
+                stages = ", ".join(innovation_rules.STAGES[entry.kind])
+                p.append(Problem(f"{base}.stage", f"'{entry.stage}' is not a stage ({stages})"))
+            if entry.challenge is None:
+                continue
+            if entry.kind != "idea":
+                p.append(Problem(f"{base}.challenge", "only an idea answers a challenge"))
+                continue
+            kind: str | None = kinds.get(entry.challenge)
+            if kind is None and entry.challenge in self.existing_items:
+                found = stored.entry(self.existing_items[entry.challenge])
+                kind = found.kind if found is not None else None
+            if kind != "challenge":
+                p.append(Problem(f"{base}.challenge", f"'{entry.challenge}' is not a challenge"))
+
+    def _check_assessments(self, org_ref: Callable[[str, str], None]) -> None:
+        doc, p = self.doc, self.problems
+        builtin = set(builtin_instrument_keys())
+        p += _duplicates([ins.key for ins in doc.instruments], "instruments")
+        specs: dict[str, tuple[int, dict[str, str]]] = {
+            spec["key"]: (spec.get("scale", 5), {it["id"]: it["factor"] for it in spec["items"]})
+            for spec in load_builtin_instruments()
+        }
+        for stored in self.instruments.all():
+            specs[stored.key] = (stored.scale, {it.item_key: it.factor for it in stored.items})
+        for i, ins in enumerate(doc.instruments):
+            if ins.key in builtin:
+                p.append(
+                    Problem(
+                        f"instruments[{i}].key",
+                        f"'{ins.key}' is a built-in instrument; choose another key",
+                    )
+                )
+            p += _duplicates([it.id for it in ins.items], f"instruments[{i}].items", "id")
+            specs[ins.key] = (ins.scale, {it.id: it.factor for it in ins.items})
+        p += _duplicates(
+            [f"{a.round} {','.join(sorted(a.between))}" for a in doc.assessments],
+            "assessments",
+            "between",
+        )
+        for i, assessment in enumerate(doc.assessments):
+            base = f"assessments[{i}]"
+            for j, key in enumerate(assessment.between):
+                org_ref(f"{base}.between[{j}]", key)
+            if assessment.between[0] == assessment.between[1]:
+                p.append(Problem(f"{base}.between", "a relationship needs two organisations"))
+            spec = specs.get(assessment.instrument)
+            if spec is None:
+                p.append(
+                    Problem(f"{base}.instrument", f"unknown instrument '{assessment.instrument}'")
+                )
+                continue
+            scale, factors = spec
+            p += _duplicates(
+                [r.respondent for r in assessment.responses], f"{base}.responses", "respondent"
+            )
+            for j, response in enumerate(assessment.responses):
+                rpath = f"{base}.responses[{j}]"
+                if response.side != THIRD_PARTY and response.side not in assessment.between:
+                    p.append(
+                        Problem(
+                            f"{rpath}.side",
+                            f"'{response.side}' is not a side of this relationship "
+                            f"(use {' or '.join(assessment.between)} or {THIRD_PARTY})",
+                        )
+                    )
+                for item_id, value in response.answers.items():
+                    apath = f"{rpath}.answers.{item_id}"
+                    factor = factors.get(item_id)
+                    if factor is None:
+                        p.append(
+                            Problem(apath, f"unknown item of instrument '{assessment.instrument}'")
+                        )
+                    elif response.side == THIRD_PARTY and factor not in OUTSIDE_FACTORS:
+                        p.append(
+                            Problem(
+                                apath,
+                                "a third party answers only impact and attraction items, "
+                                f"not {factor}",
+                            )
+                        )
+                    if not 1 <= value <= scale:
+                        p.append(Problem(apath, f"answer {value} is outside 1..{scale}"))
+            self._check_closed_round(base, assessment)
+
+    def _check_closed_round(self, base: str, assessment: Any) -> None:
+        ids = {k: row["id"] for k, row in self.existing_orgs.items()}
+        a, b = assessment.between
+        if a not in ids or b not in ids:
+            return
+        stored = self.assessments.get(round=assessment.round, a_id=ids[a], b_id=ids[b])
+        if stored is None or stored.status != "closed":
+            return
+        keys = {row["id"]: k for k, row in self.existing_orgs.items()}
+        item_keys = {it.id: it.item_key for it in stored.instrument.items}
+        current = {
+            r.respondent: (
+                keys.get(r.side_org_id, THIRD_PARTY) if r.side_org_id else THIRD_PARTY,
+                {item_keys[ans.item_id]: ans.value for ans in r.answers},
+            )
+            for r in stored.responses
+        }
+        for j, response in enumerate(assessment.responses):
+            if current.get(response.respondent) != (response.side, dict(response.answers)):
+                self.problems.append(
+                    Problem(
+                        f"{base}.responses[{j}]",
+                        f"round '{assessment.round}' is closed; responses can no longer change",
+                    )
+                )
+
+    # rules ----------------------------------------------------------------------------
+    def check_item_rules(self) -> None:
+        """Apply the sharing rules (CONTRACT.md, refused items) to every imported item."""
+        if not self.doc.items:
+            return
+        network = self._policy_network()
+        problems: list[Problem] = []
+        for i, item in enumerate(self.doc.items):
+            for problem in policy.validate_item(network, network.items[item.key]):
+                path = f"items[{i}].{problem.path}" if problem.path else f"items[{i}]"
+                problems.append(Problem(path, problem.message))
+            answers = item.innovation.challenge if item.innovation else None
+            if answers and not policy.can_see(network, item.owner, answers).visible:
+                problems.append(
+                    Problem(
+                        f"items[{i}].innovation.challenge",
+                        f"{item.owner} cannot see the challenge '{answers}'",
+                    )
+                )
+        if problems:
+            raise RuleBroken(problems[:50])
+
+    def _policy_network(self) -> policy.Network:
+        """The stored network (the feed's own snapshot) with the document laid over it."""
+        doc = self.doc
+        rows = SharingRepository(self.session).snapshot(
+            org_ids=None, item_ids=None, owner_ids=set()
+        )
+        for o in doc.organizations:
+            rows.orgs[o.key] = (o.country, o.cluster)
+        rows.ties += [(t.kind, t.from_, t.to) for t in doc.ties]
+        rows.competitors += [(a, b) for a, b in doc.competitors]
+        rows.circles.update({c.key: list(c.members) for c in doc.circles})
+        agreements: dict[tuple[str, str], list[str]] = {
+            _pair(*pair): topics for pair, topics in rows.agreements
+        }
+        agreements.update({_pair(*a.between): a.secret_topics for a in doc.agreements})
+        items = {row["key"]: feed.item_policy(row) for row in rows.items}
+        resolved = self.resolved_items()
+        for item in doc.items:
+            items[item.key] = policy.ItemPolicy(
+                key=item.key,
+                owner=item.owner,
+                audience=policy.Audience(
+                    level=item.audience.level,
+                    orgs=frozenset(item.audience.orgs or ()),
+                    circle=item.audience.circle,
+                ),
+                topics=frozenset(resolved[item.key][0]),
+                exclude=tuple(policy.Exclusion.parse(e) for e in item.exclude),
+                reshare_of=item.reshare_of,
+            )
+        sensitive = doc.competition_sensitive_topics
+        return policy.Network.build(
+            orgs=[
+                policy.Org(key, country, cluster) for key, (country, cluster) in rows.orgs.items()
+            ],
+            ties=rows.ties,
+            competitors=rows.competitors,
+            circles={k: frozenset(v) for k, v in rows.circles.items()},
+            agreements=[(pair, frozenset(t)) for pair, t in agreements.items()],
+            sensitive_topics=frozenset(
+                feed.sensitive_topics(self.session) if sensitive is None else sensitive
+            ),
+            items=items.values(),
+        )
+
+    def resolved_items(self) -> dict[str, tuple[list[str], str, str]]:
+        """Each document item's (topics, title, body), a reshare inheriting what it omits."""
+        if self._resolved is not None:
+            return self._resolved
+        stored = self.stored_items
+        in_doc = {item.key: item for item in self.doc.items}
+        resolved: dict[str, tuple[list[str], str, str]] = {}
+
+        def resolve(key: str, depth: int = 0) -> tuple[list[str], str, str]:
+            if key in resolved:
+                return resolved[key]
+            if depth > 100:
+                return ([], key, "")
+            item = in_doc.get(key)
+            if item is None:
+                row = stored[key]
+                return (list(row["topics"]), row["title"], row["body"])
+            original: tuple[list[str], str, str] | None = None
+            if item.reshare_of is not None and (
+                item.topics is None or item.title is None or item.body is None
+            ):
+                if item.reshare_of in in_doc:
+                    original = resolve(item.reshare_of, depth + 1)
+                elif item.reshare_of in stored:
+                    row = stored[item.reshare_of]
+                    original = (list(row["topics"]), row["title"], row["body"])
+            if original is None and item.key in stored and item.reshare_of is None:
+                row = stored[item.key]
+                original = (list(row["topics"]), row["title"], row["body"])
+            topics = (
+                list(dict.fromkeys(item.topics))
+                if item.topics is not None
+                else (original[0] if original else [])
+            )
+            title = (
+                item.title if item.title is not None else (original[1] if original else item.key)
+            )
+            body = item.body if item.body is not None else (original[2] if original else "")
+            resolved[key] = (topics, title, body)
+            return resolved[key]
+
+        for key in in_doc:
+            resolve(key)
+        self._resolved = resolved
+        return resolved
+
+    # writes ---------------------------------------------------------------------------
+    def write(self) -> ImportSummary:
+        self._write_orgs()
+        ids = self.net.org_ids()
+        self._write_ties(ids)
+        self._write_competitors(ids)
+        known_circles = set(self.net.circles())
+        known_pairs = set(self.net.agreements(active_only=False))
+        for circle in self.doc.circles:
+            self.net.upsert_circle(
+                key=circle.key, name=circle.name, member_ids=(ids[m] for m in circle.members)
+            )
+        fresh = sum(c.key not in known_circles for c in self.doc.circles)
+        self.summary.add("circles", created=fresh, updated=len(self.doc.circles) - fresh)
+        for agreement in self.doc.agreements:
+            a, b = sorted(ids[k] for k in agreement.between)
+            created = (a, b) not in known_pairs
+            self.net.upsert_agreement(a_id=a, b_id=b, topics=agreement.secret_topics)
+            self.summary.add("agreements", created=int(created), updated=int(not created))
+        if self.doc.competition_sensitive_topics is not None:
+            self.net.set_setting(
+                SENSITIVE_TOPICS, list(dict.fromkeys(self.doc.competition_sensitive_topics))
+            )
+        self._write_items(ids)
+        self._write_innovation()
+        self._write_instruments()
+        self._write_assessments(ids)
+        self.session.flush()
+        return self.summary
+
+    def _write_innovation(self) -> None:
+        marked = [item for item in self.doc.items if item.innovation]
+        if not marked:
+            return
+        repo = InnovationRepository(self.session)
+        item_ids = self.items.item_ids()
+        now = datetime.now(UTC)
+        created = updated = 0
+        # Challenges first, so that ideas can point at challenges made by this import.
+        for item in sorted(marked, key=lambda it: it.innovation.kind != "challenge"):  # type: ignore[union-attr]
+            entry = item.innovation
+            assert entry is not None
+            item_id = item_ids[item.key]
+            challenge_id = item_ids[entry.challenge] if entry.challenge else None
+            current = repo.entry(item_id)
+            if current is None:
+                stage = entry.stage or innovation_rules.first_stage(entry.kind)
+                repo.add_entry(
+                    item_id=item_id,
+                    kind=entry.kind,
+                    stage=stage,
+                    challenge_id=challenge_id,
+                    user_id=None,
+                    at=now,
+                )
+                created += 1
+                continue
+            stage = entry.stage or current.stage
+            if (current.kind, current.stage, current.challenge_id) == (
+                entry.kind,
+                stage,
+                challenge_id,
+            ):
+                continue
+            current.kind, current.challenge_id = entry.kind, challenge_id
+            if stage != current.stage:
+                repo.move(current, stage, user_id=None, at=now)
+            updated += 1
+        self.session.flush()
+        self.summary.add("innovation", created=created, updated=updated)
+
+    def _write_orgs(self) -> None:
+        new, changed = [], []
+        for o in self.doc.organizations:
+            row = {f: getattr(o, f) for f in ORG_FIELDS}
+            for f in ("roles", "capabilities", "needs", "values"):
+                row[f] = list(row[f])
+            current = self.existing_orgs.get(o.key)
+            if current is None:
+                new.append({"key": o.key, **row})
+            elif any(current[f] != row[f] for f in ORG_FIELDS):
+                changed.append({"id": current["id"], **row})
+        total = len(new) + len(changed)
+        self.progress("organisations", 0, total)
+        self.net.insert_orgs(new)
+        self.net.update_orgs(changed)
+        self.progress("organisations", total, total)
+        self.summary.add("organizations", created=len(new), updated=len(changed))
+
+    def _write_ties(self, ids: dict[str, int]) -> None:
+        existing = self.net.tie_set() if self.existing_orgs else set()
+        wanted: dict[tuple[str, int, int], None] = {}
+        for tie in self.doc.ties:
+            f, t = ids[tie.from_], ids[tie.to]
+            if tie.kind == "partners" and f > t:
+                f, t = t, f
+            key = (tie.kind, f, t)
+            if key not in existing:
+                wanted[key] = None
+        rows = list(wanted)
+        self.progress("ties", 0, len(rows))
+        step = 100_000
+        for start in range(0, len(rows), step):
+            self.net.insert_ties(rows[start : start + step])
+            self.progress("ties", min(start + step, len(rows)), len(rows))
+        self.summary.add("ties", created=len(rows))
+
+    def _write_competitors(self, ids: dict[str, int]) -> None:
+        existing = self.net.competitor_set() if self.existing_orgs else set()
+        wanted: dict[tuple[int, int], None] = {}
+        for a_key, b_key in self.doc.competitors:
+            a, b = sorted((ids[a_key], ids[b_key]))
+            if (a, b) not in existing:
+                wanted[(a, b)] = None
+        self.net.insert_competitors(list(wanted))
+        self.summary.add("competitors", created=len(wanted))
+
+    def _write_items(self, ids: dict[str, int]) -> None:
+        if not self.doc.items:
+            return
+        circles = {key: cid for key, (cid, _, _) in self.net.circles().items()}
+        resolved = self.resolved_items()
+        stored = self.stored_items
+        now = datetime.now(UTC)
+        new, changed = [], []
+        details: dict[str, tuple[list[str], list[int], list[tuple[str, str]]]] = {}
+        for index, item in enumerate(self.doc.items):
+            topics, title, body = resolved[item.key]
+            row: dict[str, Any] = {
+                "owner_id": ids[item.owner],
+                "title": title,
+                "body": body,
+                "level": item.audience.level,
+                "circle_id": circles[item.audience.circle] if item.audience.circle else None,
+                "own_content": item.title is not None,
+            }
+            exclusions: list[tuple[str, str]] = [
+                (e.kind, e.value) for e in map(policy.Exclusion.parse, item.exclude)
+            ]
+            orgs = sorted(ids[k] for k in set(item.audience.orgs or ()))
+            current = stored.get(item.key)
+            created = parse_time(item.created) if item.created else None
+            if current is None:
+                row["created_at"] = created or now + timedelta(microseconds=index)
+                row["key"] = item.key
+                row["reshare_of_id"] = None
+                new.append(row)
+                details[item.key] = (topics, orgs, exclusions)
+                continue
+            if created is not None:
+                row["created_at"] = created
+            same = all(
+                (current[k].replace(tzinfo=None) == v.replace(tzinfo=None))
+                if isinstance(v, datetime) and isinstance(current[k], datetime)
+                else current[k] == v
+                for k, v in row.items()
+            )
+            same_details = (
+                current["topics"] == topics
+                and sorted(current["orgs"]) == orgs
+                and current["exclude"] == exclusions
+            )
+            if not same:
+                changed.append({"id": current["id"], **row})
+            if not same_details:
+                details[item.key] = (topics, orgs, exclusions)
+        self.progress("items", 0, len(new) + len(changed))
+        self.items.insert(new)
+        self.items.update(changed)
+        item_ids = self.items.item_ids()
+        reshares = []
+        for item in self.doc.items:
+            wanted_original = item_ids[item.reshare_of] if item.reshare_of else None
+            current = stored.get(item.key)
+            if (current["reshare_of_id"] if current else None) != wanted_original:
+                reshares.append({"id": item_ids[item.key], "reshare_of_id": wanted_original})
+        self.items.update(reshares)
+        touched = [item_ids[key] for key in details]
+        self.items.replace_details(
+            touched,
+            topics=[(item_ids[k], t) for k, (ts, _, _) in details.items() for t in ts],
+            orgs=[(item_ids[k], o) for k, (_, os, _) in details.items() for o in os],
+            exclusions=[
+                (item_ids[k], kind, value, pos)
+                for k, (_, _, ex) in details.items()
+                for pos, (kind, value) in enumerate(ex)
+            ],
+        )
+        self.items.refresh_lineage(item_ids[item.key] for item in self.doc.items)
+        self.progress("items", len(new) + len(changed), len(new) + len(changed))
+        new_ids = {item_ids[n["key"]] for n in new}
+        relinked = sum(1 for r in reshares if r["id"] not in new_ids)
+        self.summary.add("items", created=len(new), updated=len(changed) + relinked)
+
+    def _write_instruments(self) -> None:
+        for ins in self.doc.instruments:
+            self.instruments.upsert(
+                key=ins.key,
+                scale=ins.scale,
+                name=ins.name.model_dump() if ins.name else {},
+                items=[
+                    {
+                        "item_key": it.id,
+                        "factor": it.factor,
+                        "reverse": it.reverse,
+                        "text_en": it.text.en,
+                        "text_fi": it.text.fi,
+                    }
+                    for it in ins.items
+                ],
+            )
+        self.summary.add("instruments", updated=len(self.doc.instruments))
+
+    def _write_assessments(self, ids: dict[str, int]) -> None:
+        """Upsert rounds, responses (by respondent) and answers (by item) in bulk."""
+        if not self.doc.assessments:
+            return
+        ensure_builtin_instruments(self.session)
+        instruments = {ins.key: ins for ins in self.instruments.all()}
+        item_ids = {
+            key: {it.item_key: it.id for it in ins.items} for key, ins in instruments.items()
+        }
+        rows = AssessmentRows(self.session)
+        total = len(self.doc.assessments)
+        self.progress("assessments", 0, total)
+        stored = rows.assessments()
+        new_rounds, changed_rounds = [], []
+        for doc_assessment in self.doc.assessments:
+            a, b = sorted(ids[k] for k in doc_assessment.between)
+            instrument_id = instruments[doc_assessment.instrument].id
+            current = stored.get((doc_assessment.round, a, b))
+            if current is None:
+                new_rounds.append(
+                    {
+                        "round": doc_assessment.round,
+                        "a_id": a,
+                        "b_id": b,
+                        "instrument_id": instrument_id,
+                        "status": "open",
+                    }
+                )
+            elif current[1] != instrument_id:
+                changed_rounds.append({"id": current[0], "instrument_id": instrument_id})
+        rows.insert(Assessment, new_rounds)
+        rows.update(Assessment, changed_rounds)
+        self.summary.add("assessments", created=len(new_rounds), updated=len(changed_rounds))
+        stored = rows.assessments() if new_rounds else stored
+        responses = rows.responses()
+        new_responses, changed_responses = [], []
+        wanted: list[tuple[tuple[int, str], dict[int, int]]] = []
+        touched: set[int] = set()
+        for doc_assessment in self.doc.assessments:
+            a, b = sorted(ids[k] for k in doc_assessment.between)
+            assessment_id = stored[(doc_assessment.round, a, b)][0]
+            touched.add(assessment_id)
+            items = item_ids[doc_assessment.instrument]
+            for doc_response in doc_assessment.responses:
+                side = None if doc_response.side == THIRD_PARTY else ids[doc_response.side]
+                key = (assessment_id, doc_response.respondent)
+                current_response = responses.get(key)
+                if current_response is None:
+                    new_responses.append(
+                        {"assessment_id": assessment_id, "respondent": key[1], "side_org_id": side}
+                    )
+                elif current_response[1] != side:
+                    changed_responses.append({"id": current_response[0], "side_org_id": side})
+                wanted.append((key, {items[k]: v for k, v in doc_response.answers.items()}))
+        rows.insert(Response, new_responses)
+        rows.update(Response, changed_responses)
+        self.summary.add("responses", created=len(new_responses), updated=len(changed_responses))
+        responses = rows.responses() if new_responses else responses
+        answers = rows.answers() if len(new_responses) < len(wanted) else {}
+        new_answers, changed_answers, dropped = [], [], []
+        for key, values in wanted:
+            response_id = responses[key][0]
+            current_answers = answers.get(response_id, {})
+            for item_id, value in values.items():
+                found = current_answers.get(item_id)
+                if found is None:
+                    new_answers.append(
+                        {"response_id": response_id, "item_id": item_id, "value": value}
+                    )
+                elif found[1] != value:
+                    changed_answers.append({"id": found[0], "value": value})
+            dropped += [
+                aid for item_id, (aid, _) in current_answers.items() if item_id not in values
+            ]
+        rows.insert(Answer, new_answers)
+        rows.update(Answer, changed_answers)
+        rows.delete_answers(dropped)
+        rows.refresh_sums(touched)
+        self.progress("assessments", total, total)
+
+
+def import_network(
+    session: Session, document: NetworkDocument, *, progress: ProgressFn | None = None
+) -> ImportSummary:
+    """Check a parsed document against the database, then store it (all or nothing).
+
+    Raises ``InvalidInput`` for broken references and ``RuleBroken`` for refused items;
+    in both cases nothing has been written.
+    """
+    importer = _Importer(session, document, progress or _no_progress)
+    importer.check()
+    importer.check_item_rules()
+    return importer.write()
+
+
+def export_network(session: Session) -> dict[str, Any]:
+    """The whole database as one network document (lists sorted by key)."""
+    net = NetworkRepository(session)
+    orgs = net.org_rows()
+    keys = {row["id"]: row["key"] for row in orgs}
+    doc: dict[str, Any] = {"format": FORMAT}
+    doc["organizations"] = [
+        {"key": row["key"], **{f: row[f] for f in ORG_FIELDS if row[f] is not None}} for row in orgs
+    ]
+    ties = []
+    for kind, f, t in net.ties():
+        ends = [keys[f], keys[t]]
+        if kind == "partners":  # undirected: written with the keys in order
+            ends.sort()
+        ties.append({"kind": kind, "from": ends[0], "to": ends[1]})
+    doc["ties"] = sorted(
+        ties,
+        key=lambda t: (t["kind"], t["from"], t["to"]),
+    )
+    doc["competitors"] = sorted(sorted((keys[a], keys[b])) for a, b in net.competitor_set())
+    circles = net.circles()
+    circle_keys = {cid: key for key, (cid, _, _) in circles.items()}
+    doc["circles"] = [
+        {"key": key, "name": name, "members": sorted(keys[m] for m in members)}
+        for key, (_, name, members) in sorted(circles.items())
+    ]
+    doc["agreements"] = sorted(
+        (
+            {"between": sorted((keys[a], keys[b])), "secret_topics": sorted(topics)}
+            for (a, b), topics in net.agreements().items()
+        ),
+        key=lambda a: a["between"],
+    )
+    sensitive = net.get_setting(SENSITIVE_TOPICS)
+    if sensitive is not None:
+        doc["competition_sensitive_topics"] = sensitive
+    rows = ItemRepository(session).rows()
+    item_keys = {row["id"]: row["key"] for row in rows}
+    entries = InnovationRepository(session).all_entries()
+    items = []
+    for row in rows:
+        audience: dict[str, Any] = {"level": row["level"]}
+        if row["orgs"]:
+            audience["orgs"] = sorted(keys[o] for o in row["orgs"])
+        if row["circle_id"] is not None:
+            audience["circle"] = circle_keys[row["circle_id"]]
+        item: dict[str, Any] = {
+            "key": row["key"],
+            "owner": keys[row["owner_id"]],
+            "title": row["title"],
+            "body": row["body"],
+            "topics": row["topics"],
+            "audience": audience,
+            "exclude": [f"{k}:{v}" if k != "competitors" else k for k, v in row["exclude"]],
+        }
+        if row["reshare_of_id"] is not None:
+            item["reshare_of"] = item_keys[row["reshare_of_id"]]
+        item["created"] = format_time(row["created_at"])
+        entry = entries.get(row["id"])
+        if entry is not None:
+            kind, stage, challenge_id = entry
+            item["innovation"] = {"kind": kind, "stage": stage}
+            if challenge_id is not None:
+                item["innovation"]["challenge"] = item_keys[challenge_id]
+        items.append(item)
+    doc["items"] = items
+    doc["instruments"] = [
+        {
+            "key": ins.key,
+            "scale": ins.scale,
+            **({"name": ins.name} if ins.name else {}),
+            "items": [
+                {
+                    "id": it.item_key,
+                    "factor": it.factor,
+                    "reverse": it.reverse,
+                    "text": {"en": it.text_en, "fi": it.text_fi},
+                }
+                for it in ins.items
+            ],
+        }
+        for ins in InstrumentRepository(session).all()
+        if not ins.builtin
+    ]
+    assessments = []
+    for stored in AssessmentRepository(session).all():
+        item_key = {it.id: it.item_key for it in stored.instrument.items}
+        assessments.append(
+            {
+                "round": stored.round,
+                "instrument": stored.instrument.key,
+                "between": sorted((keys[stored.a_id], keys[stored.b_id])),
+                "responses": sorted(
+                    (
+                        {
+                            "side": keys[r.side_org_id] if r.side_org_id else THIRD_PARTY,
+                            "respondent": r.respondent,
+                            "answers": {item_key[a.item_id]: a.value for a in r.answers},
+                        }
+                        for r in stored.responses
+                    ),
+                    key=lambda r: str(r["respondent"]),
+                ),
+            }
+        )
+    doc["assessments"] = sorted(assessments, key=lambda a: (a["round"], a["between"]))
+    return doc

@@ -1,0 +1,192 @@
+"""Queries over organisations, ties, competitors, circles, agreements and settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from winwin.db.models import (
+    Agreement,
+    AgreementTopic,
+    Circle,
+    CircleMember,
+    Competitor,
+    NetworkSetting,
+    Organization,
+    Tie,
+)
+from winwin.kernel.errors import NotFound
+
+ORG_FIELDS = ("name", "country", "cluster", "industry", "roles", "capabilities", "needs", "values")
+SENSITIVE_TOPICS = "competition_sensitive_topics"
+CHUNK = 20_000
+
+
+def chunks(rows: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class NetworkRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # organisations -------------------------------------------------------------------
+    def org_ids(self) -> dict[str, int]:
+        return dict(
+            tuple(row) for row in self.session.execute(select(Organization.key, Organization.id))
+        )
+
+    def org_keys_by_id(self) -> dict[int, str]:
+        return dict(
+            tuple(row) for row in self.session.execute(select(Organization.id, Organization.key))
+        )
+
+    def get_by_key(self, key: str) -> Organization | None:
+        return self.session.scalar(select(Organization).where(Organization.key == key))
+
+    def get_or_raise(self, key: str) -> Organization:
+        org = self.get_by_key(key)
+        if org is None:
+            raise NotFound(f"no organisation with key '{key}'")
+        return org
+
+    def org_rows(self) -> list[dict[str, Any]]:
+        columns = [
+            Organization.id,
+            Organization.key,
+            *(getattr(Organization, f) for f in ORG_FIELDS),
+        ]
+        return [
+            dict(r._mapping)
+            for r in self.session.execute(select(*columns).order_by(Organization.key))
+        ]
+
+    def insert_orgs(self, rows: Sequence[dict[str, Any]]) -> None:
+        for part in chunks(rows):
+            self.session.execute(insert(Organization), list(part))
+
+    def update_orgs(self, rows: Sequence[dict[str, Any]]) -> None:
+        for part in chunks(rows):
+            self.session.execute(update(Organization), list(part))
+
+    # ties and competitors -------------------------------------------------------------
+    def tie_set(self) -> set[tuple[str, int, int]]:
+        return set(
+            tuple(row) for row in self.session.execute(select(Tie.kind, Tie.from_id, Tie.to_id))
+        )
+
+    def insert_ties(self, rows: Sequence[tuple[str, int, int]]) -> None:
+        for part in chunks(rows):
+            self.session.execute(
+                insert(Tie), [{"kind": k, "from_id": f, "to_id": t} for k, f, t in part]
+            )
+
+    def ties(self) -> list[tuple[str, int, int]]:
+        return list(
+            tuple(row) for row in self.session.execute(select(Tie.kind, Tie.from_id, Tie.to_id))
+        )
+
+    def competitor_set(self) -> set[tuple[int, int]]:
+        return set(
+            tuple(row) for row in self.session.execute(select(Competitor.a_id, Competitor.b_id))
+        )
+
+    def insert_competitors(self, rows: Sequence[tuple[int, int]]) -> None:
+        for part in chunks(rows):
+            self.session.execute(insert(Competitor), [{"a_id": a, "b_id": b} for a, b in part])
+
+    # circles --------------------------------------------------------------------------
+    def circles(self) -> dict[str, tuple[int, str, list[int]]]:
+        """key → (id, name, member org ids with status ``member``)."""
+        out: dict[str, tuple[int, str, list[int]]] = {}
+        for cid, key, name in self.session.execute(select(Circle.id, Circle.key, Circle.name)):
+            out[key] = (cid, name, [])
+        by_id = {v[0]: v for v in out.values()}
+        rows = self.session.execute(
+            select(CircleMember.circle_id, CircleMember.org_id).where(
+                CircleMember.status == "member"
+            )
+        )
+        for circle_id, org_id in rows:
+            by_id[circle_id][2].append(org_id)
+        return out
+
+    def upsert_circle(self, *, key: str, name: str, member_ids: Iterable[int]) -> int:
+        circle = self.session.scalar(select(Circle).where(Circle.key == key))
+        if circle is None:
+            circle = Circle(key=key, name=name)
+            self.session.add(circle)
+            self.session.flush()
+        circle.name = name
+        wanted = set(member_ids)
+        rows = self.session.scalars(
+            select(CircleMember).where(CircleMember.circle_id == circle.id)
+        ).all()
+        for row in rows:
+            if row.org_id in wanted:
+                row.status = "member"
+                wanted.discard(row.org_id)
+            elif row.status == "member":
+                self.session.delete(row)
+        for org_id in sorted(wanted):
+            self.session.add(CircleMember(circle_id=circle.id, org_id=org_id, status="member"))
+        self.session.flush()
+        return circle.id
+
+    # agreements -----------------------------------------------------------------------
+    def agreements(self, *, active_only: bool = True) -> dict[tuple[int, int], list[str]]:
+        query = select(Agreement.a_id, Agreement.b_id, AgreementTopic.topic).outerjoin(
+            AgreementTopic
+        )
+        if active_only:
+            query = query.where(Agreement.status == "active")
+        out: dict[tuple[int, int], list[str]] = {}
+        for a, b, topic in self.session.execute(query):
+            topics = out.setdefault((a, b), [])
+            if topic is not None:
+                topics.append(topic)
+        return out
+
+    def upsert_agreement(self, *, a_id: int, b_id: int, topics: Iterable[str]) -> None:
+        a_id, b_id = min(a_id, b_id), max(a_id, b_id)
+        agreement = self.session.scalar(
+            select(Agreement).where(Agreement.a_id == a_id, Agreement.b_id == b_id)
+        )
+        if agreement is None:
+            agreement = Agreement(a_id=a_id, b_id=b_id, status="active")
+            self.session.add(agreement)
+            self.session.flush()
+        agreement.status = "active"
+        agreement.accepted_by_a = agreement.accepted_by_b = True
+        wanted = list(dict.fromkeys(topics))
+        current = {t.topic: t for t in agreement.topics}
+        for topic, row in current.items():
+            if topic not in wanted:
+                agreement.topics.remove(row)
+        for topic in wanted:
+            if topic not in current:
+                agreement.topics.append(AgreementTopic(topic=topic))
+        self.session.flush()
+
+    # settings -------------------------------------------------------------------------
+    def get_setting(self, key: str) -> list[str] | None:
+        row = self.session.get(NetworkSetting, key)
+        return None if row is None else list(row.value)
+
+    def set_setting(self, key: str, value: list[str]) -> None:
+        row = self.session.get(NetworkSetting, key)
+        if row is None:
+            self.session.add(NetworkSetting(key=key, value=value))
+        elif row.value != value:
+            row.value = value
+        self.session.flush()
+
+    def delete_ties(self, rows: Sequence[tuple[str, int, int]]) -> None:
+        for part in chunks(rows, 500):
+            self.session.execute(
+                delete(Tie).where(tuple_(Tie.kind, Tie.from_id, Tie.to_id).in_(list(part)))
+            )

@@ -1,0 +1,90 @@
+"""Schemas for organisations' profiles and their people."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from winwin.accounts.schemas import RoleName
+
+ShortText = Annotated[str, StringConstraints(max_length=300)]
+
+
+class OrganizationRead(BaseModel):
+    key: str
+    name: str
+    country: str | None
+    cluster: str | None
+    industry: str | None
+    roles: list[str]
+    capabilities: list[str]
+    needs: list[str]
+    values: list[str]
+
+
+class OrganizationUpdate(BaseModel):
+    """Only the fields given change; an empty string clears country, cluster or industry."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText | None = None
+    roles: (
+        Annotated[list[Annotated[str, StringConstraints(max_length=64)]], Field(max_length=100)]
+        | None
+    ) = None
+    industry: ShortText | None = None
+    country: ShortText | None = None
+    cluster: ShortText | None = None
+    capabilities: Annotated[list[ShortText], Field(max_length=100)] | None = None
+    needs: Annotated[list[ShortText], Field(max_length=100)] | None = None
+    values: Annotated[list[ShortText], Field(max_length=100)] | None = None
+
+
+class PersonRead(BaseModel):
+    id: int
+    email: str
+    name: str
+    role: RoleName
+    # False until the person has set a password through their invitation link.
+    activated: bool
+
+
+class PersonCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[str, StringConstraints(max_length=320)]
+    name: Annotated[str, StringConstraints(max_length=200)]
+    role: RoleName = "member"
+
+
+class PeopleCreate(BaseModel):
+    """Invite several people at once: all or nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    people: Annotated[list[PersonCreate], Field(min_length=1, max_length=1000)]
+
+
+class FacilitatorGrantCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[str, StringConstraints(max_length=320)]
+
+
+class PersonUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: RoleName
+
+
+class ProblemDetail(BaseModel):
+    path: str
+    message: str
+
+
+class ProblemResponse(BaseModel):
+    """Every error of the API: what went wrong, and each problem with its JSON path."""
+
+    detail: str
+    problems: list[ProblemDetail]

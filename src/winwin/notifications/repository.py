@@ -1,0 +1,156 @@
+"""Queries of notifications. Callers filter the items through the visibility checkpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, aliased
+
+from winwin.accounts.models import User
+from winwin.db.models import Item, Organization
+from winwin.innovation.models import (
+    InnovationCoauthor,
+    InnovationComment,
+    InnovationEntry,
+    InnovationVote,
+)
+from winwin.network.repository import chunks
+from winwin.notifications.models import Notification
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    id: int
+    kind: str
+    item_id: int
+    item_key: str
+    item_title: str
+    actor: str | None
+    actor_org: str | None
+    detail: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, rows: Iterable[dict[str, object]]) -> int:
+        made = [Notification(**row) for row in rows]
+        self.session.add_all(made)
+        self.session.flush()
+        return len(made)
+
+    def recent(self, user_id: int, *, limit: int) -> list[NotificationRow]:
+        """The person's newest notifications, newest first (no visibility applied)."""
+        actor, org = aliased(User), aliased(Organization)
+        query = (
+            select(
+                Notification.id,
+                Notification.kind,
+                Notification.item_id,
+                Item.key,
+                Item.title,
+                actor.name,
+                org.key,
+                Notification.detail,
+                Notification.created_at,
+                Notification.read_at,
+            )
+            .join(Item, Item.id == Notification.item_id)
+            .outerjoin(actor, actor.id == Notification.actor_user_id)
+            .outerjoin(org, org.id == Notification.actor_org_id)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+        return [NotificationRow(*row) for row in self.session.execute(query)]
+
+    def unread_item_ids(self, user_id: int, *, limit: int) -> list[int]:
+        """Item ids of the person's newest unread notifications, one per notification."""
+        query = (
+            select(Notification.item_id)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def mark_read(self, user_id: int, ids: Iterable[int] | None, at: datetime) -> int:
+        """Mark these (or, with None, all) of the person's notifications read."""
+        total = 0
+        base = update(Notification).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None)
+        )
+        if ids is None:
+            result = self.session.execute(base.values(read_at=at))
+            return int(getattr(result, "rowcount", 0) or 0)
+        for part in chunks(sorted(set(ids)), 500):
+            result = self.session.execute(
+                base.where(Notification.id.in_(list(part))).values(read_at=at)
+            )
+            total += int(getattr(result, "rowcount", 0) or 0)
+        return total
+
+    # who follows an entry -----------------------------------------------------------------
+    def followers(self, item_id: int, *, voters: bool) -> set[int]:
+        """People who follow an entry: its creator, co-authors and commenters (and voters)."""
+        people: set[int] = set()
+        creator = self.session.scalar(
+            select(InnovationEntry.created_by_user_id).where(InnovationEntry.item_id == item_id)
+        )
+        if creator is not None:
+            people.add(creator)
+        people.update(
+            self.session.scalars(
+                select(InnovationCoauthor.user_id).where(InnovationCoauthor.item_id == item_id)
+            )
+        )
+        people.update(
+            uid
+            for uid in self.session.scalars(
+                select(InnovationComment.user_id).where(InnovationComment.item_id == item_id)
+            )
+            if uid is not None
+        )
+        if voters:
+            people.update(
+                self.session.scalars(
+                    select(InnovationVote.user_id).where(InnovationVote.item_id == item_id)
+                )
+            )
+        return people
+
+    def people_of_orgs(self, org_ids: Iterable[int]) -> dict[int, int]:
+        """Active people of these organisations: user id -> organisation id."""
+        found: dict[int, int] = {}
+        for part in chunks(sorted(set(org_ids)), 500):
+            query = select(User.id, User.org_id).where(
+                User.org_id.in_(list(part)), User.active.is_(True)
+            )
+            found.update({uid: oid for uid, oid in self.session.execute(query) if oid is not None})
+        return found
+
+    def orgs_of_people(self, user_ids: Iterable[int]) -> dict[int, int]:
+        """user id -> organisation id, for active people with an organisation."""
+        found: dict[int, int] = {}
+        for part in chunks(sorted(set(user_ids)), 500):
+            query = select(User.id, User.org_id).where(
+                User.id.in_(list(part)), User.active.is_(True), User.org_id.is_not(None)
+            )
+            found.update({uid: oid for uid, oid in self.session.execute(query) if oid is not None})
+        return found
+
+    def count_unread(self, user_id: int) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count())
+                .select_from(Notification)
+                .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            )
+            or 0
+        )

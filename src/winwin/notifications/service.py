@@ -1,0 +1,186 @@
+"""Notifications: telling people what happened on the items they follow.
+
+Who is told
+------------
+- ``comment``: someone commented on a challenge or an idea; its followers are told (the
+  person who created it, its co-authors and earlier commenters; when it has none of
+  these, the people of the owner organisation).
+- ``idea``: a new idea answers a challenge; the challenge's followers are told.
+- ``coauthor``: a person was named co-author; that person is told.
+- ``stage``: an entry moved to another stage; its followers and voters are told.
+- ``shared``: an item was published for named partners (audience ``direct``); the
+  people of those organisations are told.
+
+Nobody is told about their own act. Notifications pass the one visibility checkpoint
+twice: a person is told only when their organisation may see the item, and when
+notifications are read the checkpoint decides again, so an item that has gone out of
+someone's sight also leaves their notifications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from winwin.kernel.errors import InvalidInput, Problem
+from winwin.notifications.repository import NotificationRepository
+from winwin.sharing.items import ItemRepository
+
+KINDS = ("comment", "idea", "coauthor", "stage", "shared")
+MAX_LIST = 200
+MAX_MARK = 1000
+UNREAD_CAP = 99
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    id: int
+    kind: str
+    item: str
+    title: str
+    actor: str | None
+    actor_org: str | None
+    detail: str | None
+    created_at: datetime
+    read: bool
+
+
+@dataclass(frozen=True)
+class Inbox:
+    notifications: list[NotificationView]
+    unread: int
+
+
+def notify(
+    session: Session,
+    *,
+    kind: str,
+    item_id: int,
+    recipients: Iterable[int],
+    actor_user_id: int | None,
+    actor_org_id: int | None,
+    detail: str | None = None,
+) -> int:
+    """Tell these people, except the actor and those who may not see the item."""
+    if kind not in KINDS:
+        raise InvalidInput(Problem("kind", f"'{kind}' is not a kind of notification"))
+    repo, items = NotificationRepository(session), ItemRepository(session)
+    people = repo.orgs_of_people(set(recipients) - {actor_user_id})
+    admitted: dict[int, bool] = {}
+    for org_id in set(people.values()):
+        viewer = items.viewer_by_id(org_id)
+        admitted[org_id] = viewer is not None and items.is_visible(viewer, item_id)
+    now = datetime.now(UTC)
+    return repo.add(
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "item_id": item_id,
+            "actor_user_id": actor_user_id,
+            "actor_org_id": actor_org_id,
+            "detail": detail,
+            "created_at": now,
+        }
+        for user_id, org_id in sorted(people.items())
+        if admitted[org_id]
+    )
+
+
+def notify_orgs(
+    session: Session,
+    *,
+    kind: str,
+    item_id: int,
+    org_ids: Iterable[int],
+    actor_user_id: int | None,
+    actor_org_id: int | None,
+) -> int:
+    """Tell the people of these organisations (see ``notify``)."""
+    people = NotificationRepository(session).people_of_orgs(org_ids)
+    return notify(
+        session,
+        kind=kind,
+        item_id=item_id,
+        recipients=people,
+        actor_user_id=actor_user_id,
+        actor_org_id=actor_org_id,
+    )
+
+
+def notify_followers(
+    session: Session,
+    *,
+    kind: str,
+    entry_id: int,
+    owner_id: int,
+    actor_user_id: int | None,
+    actor_org_id: int | None,
+    item_id: int | None = None,
+    voters: bool = False,
+    detail: str | None = None,
+) -> int:
+    """Tell the followers of entry ``entry_id`` (when it has none, the people of its owner
+    ``owner_id``) about ``item_id`` (by default the entry itself)."""
+    followers = NotificationRepository(session).followers(entry_id, voters=voters)
+    if not followers - {actor_user_id}:
+        followers = set(NotificationRepository(session).people_of_orgs([owner_id]))
+    return notify(
+        session,
+        kind=kind,
+        item_id=entry_id if item_id is None else item_id,
+        recipients=followers,
+        actor_user_id=actor_user_id,
+        actor_org_id=actor_org_id,
+        detail=detail,
+    )
+
+
+def inbox(session: Session, *, user_id: int, org_id: int | None, limit: int = 50) -> Inbox:
+    """A person's newest notifications about items their organisation may still see."""
+    if not 1 <= limit <= MAX_LIST:
+        raise InvalidInput(Problem("limit", f"must be from 1 to {MAX_LIST}"))
+    repo, items = NotificationRepository(session), ItemRepository(session)
+    viewer = items.viewer_by_id(org_id) if org_id is not None else None
+    if viewer is None:
+        return Inbox([], 0)
+    rows = repo.recent(user_id, limit=limit)
+    visible = items.visible_among(viewer, {r.item_id for r in rows})
+    return Inbox(
+        notifications=[
+            NotificationView(
+                id=r.id,
+                kind=r.kind,
+                item=r.item_key,
+                title=r.item_title,
+                actor=r.actor,
+                actor_org=r.actor_org,
+                detail=r.detail,
+                created_at=r.created_at,
+                read=r.read_at is not None,
+            )
+            for r in rows
+            if r.item_id in visible
+        ],
+        unread=unread_count(session, user_id=user_id, org_id=org_id),
+    )
+
+
+def unread_count(session: Session, *, user_id: int, org_id: int | None) -> int:
+    """Unread notifications about items the person may still see (at most 99 counted)."""
+    items = ItemRepository(session)
+    viewer = items.viewer_by_id(org_id) if org_id is not None else None
+    if viewer is None:
+        return 0
+    ids = NotificationRepository(session).unread_item_ids(user_id, limit=UNREAD_CAP)
+    visible = items.visible_among(viewer, set(ids)) if ids else set()
+    return sum(1 for i in ids if i in visible)
+
+
+def mark_read(session: Session, *, user_id: int, ids: Sequence[int] | None = None) -> int:
+    """Mark the person's notifications read: these ``ids``, or all with None."""
+    if ids is not None and len(ids) > MAX_MARK:
+        raise InvalidInput(Problem("ids", f"at most {MAX_MARK} at once"))
+    return NotificationRepository(session).mark_read(user_id, ids, datetime.now(UTC))

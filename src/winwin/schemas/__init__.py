@@ -1,1 +1,0 @@
-"""Pydantic schemas for the doors: the network document and the REST API payloads."""

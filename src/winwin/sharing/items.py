@@ -1,0 +1,528 @@
+"""Queries over items: storing them, and (through the visibility checkpoint) reading them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
+
+from winwin.db.models import (
+    Agreement,
+    AgreementTopic,
+    CircleMember,
+    Competitor,
+    Item,
+    ItemAudienceOrg,
+    ItemExclusion,
+    ItemTopic,
+    Organization,
+    Tie,
+)
+from winwin.network.models import ItemLineage, ItemTopicSource
+from winwin.network.repository import chunks
+
+# Reshare chains are followed at most this far (the importer refuses cycles).
+MAX_CHAIN = 1000
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The organisation asking, with the attributes exclusions compare; None is anonymous."""
+
+    id: int
+    key: str
+    country: str | None = None
+    cluster: str | None = None
+
+
+def _exists(table: Any, *where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """EXISTS over ``table``, correlated to every enclosing query (not only the nearest)."""
+    return exists(select(literal(1)).select_from(table).where(*where).correlate_except(table))
+
+
+# The viewer enters every statement as bound parameters, so that each statement is built
+# and compiled once (building it costs far more than running it).
+VIEWER_ID = bindparam("viewer_id", type_=Integer)
+VIEWER_KEY = bindparam("viewer_key", type_=String)
+VIEWER_COUNTRY = bindparam("viewer_country", type_=String)
+VIEWER_CLUSTER = bindparam("viewer_cluster", type_=String)
+
+
+def viewer_params(viewer: Viewer | None) -> dict[str, Any]:
+    """The bound values of :func:`visibility` for this viewer (nothing for anonymous)."""
+    if viewer is None:
+        return {}
+    return {
+        "viewer_id": viewer.id,
+        "viewer_key": viewer.key,
+        "viewer_country": viewer.country,
+        "viewer_cluster": viewer.cluster,
+    }
+
+
+def _partners(a: Any, b: Any) -> ColumnElement[bool]:
+    """A tie of any kind joins ``a`` and ``b``, in either direction."""
+    return or_(
+        _exists(Tie, Tie.from_id == a, Tie.to_id == b),
+        _exists(Tie, Tie.from_id == b, Tie.to_id == a),
+    )
+
+
+def _competitors(a: Any, b: Any) -> ColumnElement[bool]:
+    return or_(
+        _exists(Competitor, Competitor.a_id == a, Competitor.b_id == b),
+        _exists(Competitor, Competitor.a_id == b, Competitor.b_id == a),
+    )
+
+
+def _topic_source(item: Any) -> ColumnElement[int]:
+    """The item whose topics are ``item``'s effective topics (itself unless inherited)."""
+    inherited = (
+        select(ItemTopicSource.source_id)
+        .where(ItemTopicSource.item_id == item.id)
+        .correlate_except(ItemTopicSource)
+        .scalar_subquery()
+    )
+    return case((item.reshare_of_id.is_(None), item.id), else_=func.coalesce(inherited, item.id))
+
+
+def _held(item: Any, anonymous: bool) -> ColumnElement[bool]:
+    """An active agreement of the owner makes an effective topic secret, outside the viewer.
+
+    The owner is never asked (the caller checks ownership first), so for an organisation
+    the hold bites when the viewer is not in the agreement's pair. The owner's agreements
+    are looked up first: few organisations have any, so most rows cost two probes of a
+    small index and never touch the item's topics.
+    """
+    pact = aliased(Agreement)
+    secret = aliased(AgreementTopic)
+    topic = aliased(ItemTopic)
+    shared = (
+        select(literal(1))
+        .select_from(secret)
+        .join(topic, topic.topic == secret.topic)
+        .where(secret.agreement_id == pact.id, topic.item_id == _topic_source(item))
+        .correlate_except(secret, topic)
+    )
+    pacts = (
+        select(literal(1))
+        .select_from(pact)
+        .where(or_(pact.a_id == item.owner_id, pact.b_id == item.owner_id), pact.status == "active")
+    )
+    if not anonymous:
+        pacts = pacts.where(pact.a_id != VIEWER_ID, pact.b_id != VIEWER_ID)
+    # The first test alone is cheap and false for most rows; the planner keeps the order.
+    return and_(
+        exists(pacts.correlate_except(pact)),
+        exists(pacts.where(exists(shared)).correlate_except(pact)),
+    )
+
+
+def _excluded(item: Any) -> ColumnElement[bool]:
+    """One of the item's exclusions names the viewer.
+
+    A viewer without a country (cluster) binds NULL, which matches no exclusion; inside
+    EXISTS that is simply "no such row", so the result is never NULL.
+    """
+    ex = aliased(ItemExclusion)
+    names = or_(
+        and_(ex.kind == "competitors", _competitors(item.owner_id, VIEWER_ID)),
+        and_(ex.kind == "org", ex.value == VIEWER_KEY),
+        and_(ex.kind == "country", ex.value == VIEWER_COUNTRY),
+        and_(ex.kind == "cluster", ex.value == VIEWER_CLUSTER),
+    )
+    return _exists(ex, ex.item_id == item.id, names)
+
+
+def _admits(item: Any, anonymous: bool) -> ColumnElement[bool]:
+    """Steps 2-5 of ``domain.audience`` for one item, ignoring its originals."""
+    if anonymous:
+        return and_(item.level == "public", not_(_held(item, True)))
+    audience = aliased(ItemAudienceOrg)
+    member = aliased(CircleMember)
+    base = or_(
+        item.level == "network",
+        item.level == "public",
+        and_(item.level == "partners", _partners(item.owner_id, VIEWER_ID)),
+        and_(
+            item.level == "direct",
+            _exists(audience, audience.item_id == item.id, audience.org_id == VIEWER_ID),
+            _partners(item.owner_id, VIEWER_ID),
+        ),
+        and_(
+            item.level == "circle",
+            _exists(
+                member,
+                member.circle_id == item.circle_id,
+                member.org_id == VIEWER_ID,
+                member.status == "member",
+            ),
+        ),
+    )
+    return or_(
+        item.owner_id == VIEWER_ID,
+        and_(base, not_(_excluded(item)), not_(_held(item, False))),
+    )
+
+
+def visibility(item: Any, *, anonymous: bool) -> ColumnElement[bool]:
+    """The SQL form of ``domain.audience.can_see``: the item and every original admit.
+
+    ``item`` is ``Item`` or an alias of it; execute with :func:`viewer_params`. The
+    expression never evaluates to NULL, so it may be negated safely.
+    """
+    original = aliased(Item)
+    line = aliased(ItemLineage)
+    chain_ok = not_(
+        exists(
+            select(literal(1))
+            .select_from(line)
+            .join(original, original.id == line.ancestor_id)
+            .where(
+                line.item_id == item.id,
+                # Redundant, but it keeps PostgreSQL from hashing the whole lineage table
+                # up front: a condition on the outer row alone forces a per-row probe.
+                item.reshare_of_id.is_not(None),
+                not_(_admits(original, anonymous)),
+            )
+            .correlate_except(line, original)
+        )
+    )
+    return and_(_admits(item, anonymous), or_(item.reshare_of_id.is_(None), chain_ok))
+
+
+# LIKE's escape character for search text; the user's own wildcards match literally.
+LIKE_ESCAPE = "/"
+SEARCH_PATTERN = bindparam("search_text", type_=String)
+
+
+def like_literal(text: str) -> str:
+    """``text`` lower-cased, with ``%``, ``_`` and the escape character escaped for LIKE."""
+    lowered = text.lower().replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+    return lowered.replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
+def _matches(item: Any) -> ColumnElement[bool]:
+    """The item's title, body or one of its effective topics contains the search text.
+
+    Bind ``search_text`` to :func:`like_literal` of the text. ``lower`` on both sides makes
+    the match case-insensitive (on SQLite for ASCII letters only).
+    """
+    topic = aliased(ItemTopic)
+
+    def has(column: Any) -> ColumnElement[bool]:
+        return func.lower(column).contains(SEARCH_PATTERN, escape=LIKE_ESCAPE)
+
+    return or_(
+        has(item.title),
+        has(item.body),
+        _exists(topic, topic.item_id == _topic_source(item), has(topic.topic)),
+    )
+
+
+@cache
+def _feed_statement(
+    anonymous: bool, paged: bool, limited: bool, searched: bool = False
+) -> Select[tuple[int]]:
+    query = select(Item.id)
+    if searched:
+        # A filter on top of the checkpoint, never instead of it.
+        query = query.where(_matches(Item))
+    query = query.where(visibility(Item, anonymous=anonymous))
+    if paged:
+        at, before_id = bindparam("before_at"), bindparam("before_id", type_=Integer)
+        query = query.where(
+            or_(Item.created_at < at, and_(Item.created_at == at, Item.id < before_id))
+        )
+    query = query.order_by(Item.created_at.desc(), Item.id.desc())
+    if limited:
+        # Inlined, so that PostgreSQL plans for the real page size even with a generic plan.
+        query = query.limit(bindparam("page_size", type_=Integer, literal_execute=True))
+    return query
+
+
+@cache
+def _among_statement(anonymous: bool) -> Select[tuple[int]]:
+    ids = bindparam("item_ids", expanding=True)
+    return select(Item.id).where(Item.id.in_(ids), visibility(Item, anonymous=anonymous))
+
+
+class ItemRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def item_ids(self) -> dict[str, int]:
+        return dict(tuple(row) for row in self.session.execute(select(Item.key, Item.id)))
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every item as a plain row with its topics, audience orgs and exclusions."""
+        items: dict[int, dict[str, Any]] = {}
+        query = select(
+            Item.id,
+            Item.key,
+            Item.owner_id,
+            Item.title,
+            Item.body,
+            Item.level,
+            Item.circle_id,
+            Item.reshare_of_id,
+            Item.own_content,
+            Item.created_at,
+        ).order_by(Item.created_at, Item.id)
+        for row in self.session.execute(query):
+            items[row.id] = {**row._mapping, "topics": [], "orgs": [], "exclude": []}
+        for item_id, topic in self.session.execute(
+            select(ItemTopic.item_id, ItemTopic.topic).order_by(ItemTopic.id)
+        ):
+            items[item_id]["topics"].append(topic)
+        for item_id, org_id in self.session.execute(
+            select(ItemAudienceOrg.item_id, ItemAudienceOrg.org_id)
+        ):
+            items[item_id]["orgs"].append(org_id)
+        for item_id, kind, value in self.session.execute(
+            select(ItemExclusion.item_id, ItemExclusion.kind, ItemExclusion.value).order_by(
+                ItemExclusion.item_id, ItemExclusion.position
+            )
+        ):
+            items[item_id]["exclude"].append((kind, value))
+        return list(items.values())
+
+    def insert(self, rows: Sequence[dict[str, Any]]) -> None:
+        for part in chunks(rows):
+            self.session.execute(insert(Item), list(part))
+
+    def update(self, rows: Sequence[dict[str, Any]]) -> None:
+        for part in chunks(rows):
+            self.session.execute(update(Item), list(part))
+
+    def replace_details(
+        self,
+        item_ids: Sequence[int],
+        *,
+        topics: Sequence[tuple[int, str]],
+        orgs: Sequence[tuple[int, int]],
+        exclusions: Sequence[tuple[int, str, str, int]],
+    ) -> None:
+        """Replace the topics, audience orgs and exclusions of the given items."""
+        for part in chunks(item_ids, 500):
+            ids = list(part)
+            for table in (ItemTopic, ItemAudienceOrg, ItemExclusion):
+                self.session.execute(delete(table).where(table.item_id.in_(ids)))
+        for tpart in chunks(topics):
+            self.session.execute(insert(ItemTopic), [{"item_id": i, "topic": t} for i, t in tpart])
+        for opart in chunks(orgs):
+            self.session.execute(
+                insert(ItemAudienceOrg), [{"item_id": i, "org_id": o} for i, o in opart]
+            )
+        for epart in chunks(exclusions):
+            self.session.execute(
+                insert(ItemExclusion),
+                [{"item_id": i, "kind": k, "value": v, "position": p} for i, k, v, p in epart],
+            )
+
+    # the visibility checkpoint ----------------------------------------------------------
+    def viewer(self, org_key: str) -> Viewer | None:
+        """The viewer for an organisation key, or None when there is no such organisation."""
+        row = self.session.execute(
+            select(
+                Organization.id, Organization.key, Organization.country, Organization.cluster
+            ).where(Organization.key == org_key)
+        ).first()
+        return None if row is None else Viewer(row.id, row.key, row.country, row.cluster)
+
+    def viewer_by_id(self, org_id: int) -> Viewer | None:
+        row = self.session.execute(
+            select(
+                Organization.id, Organization.key, Organization.country, Organization.cluster
+            ).where(Organization.id == org_id)
+        ).first()
+        return None if row is None else Viewer(row.id, row.key, row.country, row.cluster)
+
+    def visible_to(
+        self,
+        viewer: Viewer | None,
+        *,
+        limit: int | None = 50,
+        before: tuple[datetime, int] | None = None,
+        text: str | None = None,
+    ) -> list[int]:
+        """The ids of the items ``viewer`` may see (None: anonymous), newest first.
+
+        The single SQL checkpoint: it admits exactly what ``domain.audience.can_see``
+        admits (the consistency suite holds the two together). ``before`` is the
+        ``(created_at, id)`` of the last item of the previous page. ``text`` keeps only
+        the items whose title, body or effective topics contain it, ignoring case;
+        ``%`` and ``_`` in it match literally.
+
+        The query walks ``ix_items_created`` backwards and tests each row, so a page
+        costs a few index lookups per row read; it is fast while a fair share of items
+        is visible to the viewer (network and public items usually are).
+        """
+        params = viewer_params(viewer)
+        if before is not None:
+            params["before_at"], params["before_id"] = before
+        if limit is not None:
+            params["page_size"] = limit
+        if text is not None:
+            params["search_text"] = like_literal(text)
+        query = _feed_statement(
+            viewer is None, before is not None, limit is not None, text is not None
+        )
+        with self._generic_plan():
+            return list(self.session.scalars(query, params))
+
+    @contextmanager
+    def _generic_plan(self) -> Iterator[None]:
+        """On PostgreSQL, run the checkpoint with a generic plan, for this transaction only.
+
+        The plan's shape does not depend on the viewer (walk the newest items, probe
+        each), but planning the statement's many subqueries costs several times more than
+        running it; a generic plan is made once per connection and reused.
+        """
+        if self.session.get_bind().dialect.name != "postgresql":
+            yield
+            return
+        previous = self.session.scalar(
+            text(
+                "SELECT current_setting('plan_cache_mode') || "
+                "left(set_config('plan_cache_mode', 'force_generic_plan', true), 0)"
+            )
+        )
+        try:
+            yield
+        finally:
+            self.session.execute(
+                text("SELECT set_config('plan_cache_mode', :mode, true)"), {"mode": previous}
+            )
+
+    def unfiltered_page(self, *, limit: int = 50) -> list[int]:
+        """The same page with no visibility filter (the benchmark's baseline only)."""
+        query = select(Item.id).order_by(Item.created_at.desc(), Item.id.desc()).limit(limit)
+        return list(self.session.scalars(query))
+
+    def visible_among(self, viewer: Viewer | None, item_ids: Iterable[int]) -> set[int]:
+        """Which of ``item_ids`` the viewer may see (the item page, reshares, exports)."""
+        found: set[int] = set()
+        for part in chunks(list(item_ids), 500):
+            params = {**viewer_params(viewer), "item_ids": list(part)}
+            with self._generic_plan():
+                found.update(self.session.scalars(_among_statement(viewer is None), params))
+        return found
+
+    def is_visible(self, viewer: Viewer | None, item_id: int) -> bool:
+        return item_id in self.visible_among(viewer, [item_id])
+
+    # reshare lineage ----------------------------------------------------------------------
+    def refresh_lineage(self, item_ids: Iterable[int]) -> None:
+        """Recompute the lineage and topic sources of these items and of their reshares.
+
+        Call after items are stored or their ``reshare_of_id`` or topics change. It reads
+        every (reshare, original) pair once, so its cost follows the number of reshares,
+        not the number of items.
+        """
+        affected = set(item_ids)
+        if not affected:
+            return
+        parent: dict[int, int] = dict(
+            tuple(row)  # type: ignore[misc]
+            for row in self.session.execute(
+                select(Item.id, Item.reshare_of_id).where(Item.reshare_of_id.is_not(None))
+            )
+        )
+        children: dict[int, list[int]] = {}
+        for child, original in parent.items():
+            children.setdefault(original, []).append(child)
+        stack = [i for i in affected if i in children]
+        while stack:
+            for child in children.get(stack.pop(), ()):
+                if child not in affected:
+                    affected.add(child)
+                    stack.append(child)
+        stale = set(self.session.scalars(select(ItemLineage.item_id).distinct()))
+        stale |= set(self.session.scalars(select(ItemTopicSource.item_id)))
+        targets = [i for i in affected if i in parent]
+        chains: dict[int, list[int]] = {}
+        for item_id in targets:
+            chain = [item_id]
+            seen = {item_id}
+            current = parent.get(item_id)
+            while current is not None and current not in seen and len(chain) <= MAX_CHAIN:
+                chain.append(current)
+                seen.add(current)
+                current = parent.get(current)
+            chains[item_id] = chain
+        nodes = list({n for chain in chains.values() for n in chain})
+        with_topics: set[int] = set()
+        for part in chunks(nodes, 500):
+            with_topics.update(
+                self.session.scalars(
+                    select(ItemTopic.item_id).where(ItemTopic.item_id.in_(list(part))).distinct()
+                )
+            )
+        lineage: list[dict[str, int]] = []
+        sources: list[dict[str, int]] = []
+        for item_id, chain in chains.items():
+            for depth, ancestor in enumerate(chain[1:], 1):
+                lineage.append({"item_id": item_id, "ancestor_id": ancestor, "depth": depth})
+            source = next((c for c in chain if c in with_topics), item_id)
+            if source != item_id:
+                sources.append({"item_id": item_id, "source_id": source})
+        for part in chunks(sorted((stale & affected) | set(targets)), 500):
+            ids = list(part)
+            self.session.execute(delete(ItemLineage).where(ItemLineage.item_id.in_(ids)))
+            self.session.execute(delete(ItemTopicSource).where(ItemTopicSource.item_id.in_(ids)))
+        for rows in chunks(lineage):
+            self.session.execute(insert(ItemLineage), list(rows))
+        for rows in chunks(sources):
+            self.session.execute(insert(ItemTopicSource), list(rows))
+
+    def add_reshare_lineage(self, item_id: int, original_id: int, *, own_topics: bool) -> None:
+        """The lineage of one new reshare, from its original's (cheaper than a refresh)."""
+        rows = [{"item_id": item_id, "ancestor_id": original_id, "depth": 1}]
+        rows += [
+            {"item_id": item_id, "ancestor_id": ancestor, "depth": depth + 1}
+            for ancestor, depth in self.session.execute(
+                select(ItemLineage.ancestor_id, ItemLineage.depth).where(
+                    ItemLineage.item_id == original_id
+                )
+            )
+        ]
+        self.session.execute(insert(ItemLineage), rows)
+        if own_topics:
+            return
+        source = self.session.scalar(
+            select(ItemTopicSource.source_id).where(ItemTopicSource.item_id == original_id)
+        )
+        if source is None:
+            has_topics = self.session.scalar(
+                select(ItemTopic.id).where(ItemTopic.item_id == original_id).limit(1)
+            )
+            source = original_id if has_topics is not None else None
+        if source is not None:
+            self.session.execute(
+                insert(ItemTopicSource), [{"item_id": item_id, "source_id": source}]
+            )

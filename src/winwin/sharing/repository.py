@@ -1,0 +1,436 @@
+"""Queries for sharing: policy snapshots, circles, agreement proposals and the audit log.
+
+Visibility itself is decided in SQL only by ``ItemRepository.visible_to`` and
+``ItemRepository.visible_among``; the snapshots here feed the pure policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from winwin.db.models import (
+    Agreement,
+    AgreementTopic,
+    Circle,
+    CircleMember,
+    Competitor,
+    Item,
+    ItemAudienceOrg,
+    ItemExclusion,
+    ItemTopic,
+    Organization,
+    Tie,
+)
+from winwin.network.models import ItemLineage
+from winwin.network.repository import chunks
+from winwin.sharing.models import AgreementProposal, ItemOpen
+
+
+@dataclass
+class SnapshotRows:
+    """Plain rows for ``domain.audience.Network.build`` (keys, not ids)."""
+
+    orgs: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    ties: list[tuple[str, str, str]] = field(default_factory=list)
+    competitors: list[tuple[str, str]] = field(default_factory=list)
+    circles: dict[str, list[str]] = field(default_factory=dict)
+    agreements: list[tuple[tuple[str, str], list[str]]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _in(column: Any, ids: Iterable[int]) -> Any:
+    return column.in_(list(ids))
+
+
+class SharingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # snapshots --------------------------------------------------------------------------
+    def chain_ids(self, item_ids: Iterable[int]) -> set[int]:
+        """The items and every original of theirs (through the maintained lineage)."""
+        ids = set(item_ids)
+        for part in chunks(list(ids), 500):
+            ids.update(
+                self.session.scalars(
+                    select(ItemLineage.ancestor_id).where(_in(ItemLineage.item_id, part))
+                )
+            )
+        return ids
+
+    def owner_ids(self, item_ids: Iterable[int]) -> set[int]:
+        found: set[int] = set()
+        for part in chunks(list(item_ids), 500):
+            found.update(self.session.scalars(select(Item.owner_id).where(_in(Item.id, part))))
+        return found
+
+    def partner_ids(self, org_ids: Iterable[int]) -> set[int]:
+        found: set[int] = set()
+        for part in chunks(list(org_ids), 500):
+            for a, b in self.session.execute(
+                select(Tie.from_id, Tie.to_id).where(
+                    or_(_in(Tie.from_id, part), _in(Tie.to_id, part))
+                )
+            ):
+                found.update((a, b))
+        return found
+
+    def circle_member_ids(self, circle_ids: Iterable[int]) -> set[int]:
+        found: set[int] = set()
+        for part in chunks(list(circle_ids), 500):
+            found.update(
+                self.session.scalars(
+                    select(CircleMember.org_id).where(
+                        _in(CircleMember.circle_id, part), CircleMember.status == "member"
+                    )
+                )
+            )
+        return found
+
+    def snapshot(
+        self,
+        *,
+        org_ids: set[int] | None,
+        item_ids: set[int] | None,
+        owner_ids: set[int],
+        circle_ids: set[int] | None = None,
+    ) -> SnapshotRows:
+        """Rows for a policy snapshot.
+
+        ``org_ids`` None loads every organisation (and every tie, competitor pair and
+        agreement); otherwise the given organisations, the ties and agreements touching
+        ``owner_ids`` and the competitor pairs touching either set. ``item_ids`` None
+        loads every item; circles are those of the loaded items (all when None).
+        """
+        rows = SnapshotRows()
+        keys: dict[int, str] = {}
+        org_query = select(
+            Organization.id, Organization.key, Organization.country, Organization.cluster
+        )
+        scope = None if org_ids is None else (org_ids | owner_ids)
+        if scope is None:
+            batches: Iterable[Any] = [self.session.execute(org_query)]
+        else:
+            batches = (
+                self.session.execute(org_query.where(_in(Organization.id, part)))
+                for part in chunks(list(scope), 500)
+            )
+        for batch in batches:
+            for oid, key, country, cluster in batch:
+                keys[oid] = key
+                rows.orgs[key] = (country, cluster)
+
+        def key_of(oid: int) -> str:
+            if oid not in keys:
+                org = self.session.execute(
+                    select(Organization.key, Organization.country, Organization.cluster).where(
+                        Organization.id == oid
+                    )
+                ).one()
+                keys[oid] = org.key
+                rows.orgs[org.key] = (org.country, org.cluster)
+            return keys[oid]
+
+        tie_query = select(Tie.kind, Tie.from_id, Tie.to_id)
+        comp_query = select(Competitor.a_id, Competitor.b_id)
+        pact_query = select(Agreement.id, Agreement.a_id, Agreement.b_id).where(
+            Agreement.status == "active"
+        )
+        if scope is None:
+            tie_rows = list(self.session.execute(tie_query))
+            comp_rows = list(self.session.execute(comp_query))
+            pact_rows = list(self.session.execute(pact_query))
+        else:
+            tie_rows, comp_rows, pact_rows = [], [], []
+            for part in chunks(list(owner_ids), 500):
+                tie_rows += self.session.execute(
+                    tie_query.where(or_(_in(Tie.from_id, part), _in(Tie.to_id, part)))
+                ).all()
+                pact_rows += self.session.execute(
+                    pact_query.where(or_(_in(Agreement.a_id, part), _in(Agreement.b_id, part)))
+                ).all()
+            for part in chunks(list(scope), 500):
+                comp_rows += self.session.execute(
+                    comp_query.where(or_(_in(Competitor.a_id, part), _in(Competitor.b_id, part)))
+                ).all()
+        rows.ties = [(kind, key_of(a), key_of(b)) for kind, a, b in tie_rows]
+        rows.competitors = sorted({(key_of(a), key_of(b)) for a, b in comp_rows})
+        pact_ids = {pid: (a, b) for pid, a, b in pact_rows}
+        topics: dict[int, list[str]] = {pid: [] for pid in pact_ids}
+        for part in chunks(list(pact_ids), 500):
+            for pid, topic in self.session.execute(
+                select(AgreementTopic.agreement_id, AgreementTopic.topic).where(
+                    _in(AgreementTopic.agreement_id, part)
+                )
+            ):
+                topics[pid].append(topic)
+        rows.agreements = [
+            ((key_of(a), key_of(b)), topics[pid]) for pid, (a, b) in pact_ids.items()
+        ]
+        rows.items = self._item_rows(item_ids, key_of)
+        circle_ids = {r["circle_id"] for r in rows.items if r["circle_id"] is not None} | (
+            circle_ids or set()
+        )
+        circle_query = select(Circle.id, Circle.key)
+        if item_ids is not None:
+            circle_query = circle_query.where(_in(Circle.id, circle_ids))
+        circle_keys = dict(tuple(r) for r in self.session.execute(circle_query))
+        for ckey in circle_keys.values():
+            rows.circles[ckey] = []
+        for part in chunks(list(circle_keys), 500):
+            for cid, oid in self.session.execute(
+                select(CircleMember.circle_id, CircleMember.org_id).where(
+                    _in(CircleMember.circle_id, part), CircleMember.status == "member"
+                )
+            ):
+                rows.circles[circle_keys[cid]].append(key_of(oid))
+        for r in rows.items:
+            r["circle"] = circle_keys.get(r["circle_id"]) if r["circle_id"] else None
+        return rows
+
+    def _item_rows(self, item_ids: set[int] | None, key_of: Any) -> list[dict[str, Any]]:
+        query = select(
+            Item.id,
+            Item.key,
+            Item.owner_id,
+            Item.level,
+            Item.circle_id,
+            Item.reshare_of_id,
+            Item.created_at,
+        )
+        found: dict[int, dict[str, Any]] = {}
+        parts: Iterable[Any] = [None] if item_ids is None else chunks(list(item_ids), 500)
+        for part in parts:
+            q = query if part is None else query.where(_in(Item.id, part))
+            for row in self.session.execute(q):
+                found[row.id] = {
+                    **row._mapping,
+                    "owner": key_of(row.owner_id),
+                    "topics": [],
+                    "orgs": [],
+                    "exclude": [],
+                }
+        by_key = {i: r["key"] for i, r in found.items()}
+        for r in found.values():
+            r["reshare_of"] = by_key.get(r["reshare_of_id"]) if r["reshare_of_id"] else None
+        detail_parts: Iterable[Any] = [None] if item_ids is None else chunks(list(found), 500)
+        for part in detail_parts:
+            tq = select(ItemTopic.item_id, ItemTopic.topic)
+            oq = select(ItemAudienceOrg.item_id, ItemAudienceOrg.org_id)
+            eq = select(ItemExclusion.item_id, ItemExclusion.kind, ItemExclusion.value).order_by(
+                ItemExclusion.item_id, ItemExclusion.position
+            )
+            if part is not None:
+                tq = tq.where(_in(ItemTopic.item_id, part))
+                oq = oq.where(_in(ItemAudienceOrg.item_id, part))
+                eq = eq.where(_in(ItemExclusion.item_id, part))
+            for item_id, topic in self.session.execute(tq):
+                found[item_id]["topics"].append(topic)
+            for item_id, org_id in self.session.execute(oq):
+                found[item_id]["orgs"].append(key_of(org_id))
+            for item_id, kind, value in self.session.execute(eq):
+                found[item_id]["exclude"].append((kind, value))
+        return list(found.values())
+
+    # items ------------------------------------------------------------------------------
+    def item_by_key(self, key: str) -> Item | None:
+        return self.session.scalar(select(Item).where(Item.key == key))
+
+    def reshares_of(self, item_id: int) -> list[tuple[str, str]]:
+        """``(key, owner key)`` of the items that reshare this one directly."""
+        query = (
+            select(Item.key, Organization.key)
+            .join(Organization, Organization.id == Item.owner_id)
+            .where(Item.reshare_of_id == item_id)
+            .order_by(Item.key)
+        )
+        return [(k, o) for k, o in self.session.execute(query)]
+
+    def delete_item(self, item: Item) -> None:
+        """Delete the item; the database removes what hangs on it (ON DELETE CASCADE)."""
+        self.session.execute(delete(Item).where(Item.id == item.id))
+        self.session.expunge(item)
+
+    def items_by_ids(self, ids: Iterable[int]) -> dict[int, Item]:
+        found: dict[int, Item] = {}
+        for part in chunks(list(ids), 500):
+            for item in self.session.scalars(select(Item).where(_in(Item.id, part))):
+                found[item.id] = item
+        return found
+
+    def item_keys(self, ids: Iterable[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for part in chunks(list(ids), 500):
+            found.update(
+                tuple(r)  # type: ignore[misc]
+                for r in self.session.execute(select(Item.id, Item.key).where(_in(Item.id, part)))
+            )
+        return found
+
+    def topics_of(self, item_ids: Iterable[int]) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {}
+        for part in chunks(list(item_ids), 500):
+            for item_id, topic in self.session.execute(
+                select(ItemTopic.item_id, ItemTopic.topic)
+                .where(_in(ItemTopic.item_id, part))
+                .order_by(ItemTopic.id)
+            ):
+                found.setdefault(item_id, []).append(topic)
+        return found
+
+    def own_item_ids(self, owner_id: int) -> list[int]:
+        return list(self.session.scalars(select(Item.id).where(Item.owner_id == owner_id)))
+
+    def org_keys(self, ids: Iterable[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for part in chunks(list(ids), 500):
+            found.update(
+                tuple(r)  # type: ignore[misc]
+                for r in self.session.execute(
+                    select(Organization.id, Organization.key).where(_in(Organization.id, part))
+                )
+            )
+        return found
+
+    # circles ----------------------------------------------------------------------------
+    def circle_by_key(self, key: str) -> Circle | None:
+        return self.session.scalar(select(Circle).where(Circle.key == key))
+
+    def membership(self, circle_id: int, org_id: int) -> CircleMember | None:
+        return self.session.scalar(
+            select(CircleMember).where(
+                CircleMember.circle_id == circle_id, CircleMember.org_id == org_id
+            )
+        )
+
+    def add_circle(self, *, key: str, name: str) -> Circle:
+        circle = Circle(key=key, name=name)
+        self.session.add(circle)
+        self.session.flush()
+        return circle
+
+    def set_membership(self, circle_id: int, org_id: int, status: str) -> CircleMember:
+        row = self.membership(circle_id, org_id)
+        if row is None:
+            row = CircleMember(circle_id=circle_id, org_id=org_id, status=status)
+            self.session.add(row)
+        else:
+            row.status = status
+        self.session.flush()
+        return row
+
+    def remove_membership(self, row: CircleMember) -> None:
+        self.session.delete(row)
+        self.session.flush()
+
+    def circle_members(self, circle_id: int) -> list[tuple[str, str, str]]:
+        """(org key, org name, status) of everyone invited to or in the circle."""
+        return [
+            (r.key, r.name, r.status)
+            for r in self.session.execute(
+                select(Organization.key, Organization.name, CircleMember.status)
+                .join(CircleMember, CircleMember.org_id == Organization.id)
+                .where(CircleMember.circle_id == circle_id)
+                .order_by(Organization.key)
+            )
+        ]
+
+    def circles_of(self, org_id: int) -> list[tuple[str, str, str]]:
+        """(circle key, name, status) for every circle the organisation is in or invited to."""
+        return [
+            (r.key, r.name, r.status)
+            for r in self.session.execute(
+                select(Circle.key, Circle.name, CircleMember.status)
+                .join(CircleMember, CircleMember.circle_id == Circle.id)
+                .where(CircleMember.org_id == org_id, CircleMember.status != "declined")
+                .order_by(Circle.key)
+            )
+        ]
+
+    # agreements -------------------------------------------------------------------------
+    def agreement(self, a_id: int, b_id: int) -> Agreement | None:
+        a_id, b_id = min(a_id, b_id), max(a_id, b_id)
+        return self.session.scalar(
+            select(Agreement).where(Agreement.a_id == a_id, Agreement.b_id == b_id)
+        )
+
+    def agreements_of(self, org_id: int) -> list[Agreement]:
+        return list(
+            self.session.scalars(
+                select(Agreement)
+                .where(or_(Agreement.a_id == org_id, Agreement.b_id == org_id))
+                .order_by(Agreement.id)
+            )
+        )
+
+    def proposals_of(self, org_id: int) -> list[AgreementProposal]:
+        return list(
+            self.session.scalars(
+                select(AgreementProposal)
+                .where(or_(AgreementProposal.a_id == org_id, AgreementProposal.b_id == org_id))
+                .order_by(AgreementProposal.id.desc())
+            )
+        )
+
+    def proposal(self, proposal_id: int) -> AgreementProposal | None:
+        return self.session.get(AgreementProposal, proposal_id)
+
+    def add_proposal(self, proposal: AgreementProposal) -> None:
+        self.session.add(proposal)
+        self.session.flush()
+
+    def are_partners(self, a_id: int, b_id: int) -> bool:
+        return (
+            self.session.scalar(
+                select(func.count())
+                .select_from(Tie)
+                .where(
+                    or_(
+                        and_(Tie.from_id == a_id, Tie.to_id == b_id),
+                        and_(Tie.from_id == b_id, Tie.to_id == a_id),
+                    )
+                )
+            )
+            or 0
+        ) > 0
+
+    # audit ------------------------------------------------------------------------------
+    def record_open(
+        self, *, item_id: int, owner_id: int, viewer_id: int, user_id: int | None, via: str
+    ) -> None:
+        self.session.add(
+            ItemOpen(
+                item_id=item_id, owner_id=owner_id, viewer_id=viewer_id, user_id=user_id, via=via
+            )
+        )
+        self.session.flush()
+
+    def opens_of_owner(self, owner_id: int, *, limit: int) -> list[tuple[str, str, str, datetime]]:
+        """(item key, item title, viewer key, opened at) newest first."""
+        return [
+            (r.key, r.title, r.viewer, r.opened_at)
+            for r in self.session.execute(
+                select(Item.key, Item.title, Organization.key.label("viewer"), ItemOpen.opened_at)
+                .join(Item, Item.id == ItemOpen.item_id)
+                .join(Organization, Organization.id == ItemOpen.viewer_id)
+                .where(ItemOpen.owner_id == owner_id)
+                .order_by(ItemOpen.opened_at.desc(), ItemOpen.id.desc())
+                .limit(limit)
+            )
+        ]
+
+    # openness ---------------------------------------------------------------------------
+    def own_items_by_month(self, owner_id: int) -> list[tuple[int, str, datetime]]:
+        """(item id, level, created at) of the organisation's own items."""
+        return [
+            (r.id, r.level, r.created_at)
+            for r in self.session.execute(
+                select(Item.id, Item.level, Item.created_at).where(Item.owner_id == owner_id)
+            )
+        ]

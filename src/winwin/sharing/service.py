@@ -1,0 +1,620 @@
+"""Writing to the micro-network: publishing items, circles, agreements, the audit log.
+
+Every use case takes a Session and never commits. Organisations are passed as
+``Viewer`` (id, key, country, cluster), resolved by the door from a key or the signed-in
+user's organisation.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from sqlalchemy.orm import Session
+
+from winwin.db.models import Item
+from winwin.kernel.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    RuleBroken,
+)
+from winwin.network.repository import SENSITIVE_TOPICS, NetworkRepository
+from winwin.notifications import service as notifications
+from winwin.sharing import audience as policy
+from winwin.sharing import feed
+from winwin.sharing.items import ItemRepository, Viewer
+from winwin.sharing.models import AgreementProposal
+from winwin.sharing.repository import SharingRepository
+
+KEY = re.compile(r"[a-z0-9_-]{1,64}")
+MAX_TITLE = 500
+MAX_BODY = 100_000
+MAX_TOPIC = 200
+MAX_TOPICS = 20
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML that is safe to insert into a page.
+
+    Raw HTML in the source is shown as text (markdown-it's ``html`` is off) and the
+    result is sanitised again by nh3, so a script in a title or body stays inert.
+    """
+    return nh3.clean(_markdown.render(text), link_rel="noopener noreferrer nofollow")
+
+
+# --- Drafts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    """What a composer sends: an item before it is checked and stored."""
+
+    title: str | None = None
+    body: str | None = None
+    topics: Sequence[str] | None = None
+    level: str = "partners"
+    orgs: Sequence[str] = ()
+    circle: str | None = None
+    exclude: Sequence[str] = ()
+    reshare_of: str | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Published:
+    """The stored item's key and id, with hub-and-spoke warnings (never refusals)."""
+
+    key: str
+    id: int
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReachPreview:
+    """Who a draft would reach, before it is published."""
+
+    counts: dict[str, Any]
+    problems: list[Problem]
+    warnings: list[str]
+
+
+def _clean_topics(topics: Sequence[str] | None) -> list[str] | None:
+    if topics is None:
+        return None
+    cleaned = [t.strip() for t in topics if t.strip()]
+    problems = [
+        Problem(f"topics[{i}]", f"a topic has 1-{MAX_TOPIC} characters and no NUL character")
+        for i, t in enumerate(cleaned)
+        if len(t) > MAX_TOPIC or "\x00" in t
+    ]
+    if len(cleaned) > MAX_TOPICS:
+        problems.append(Problem("topics", f"at most {MAX_TOPICS} topics"))
+    if problems:
+        raise InvalidInput(problems)
+    return list(dict.fromkeys(cleaned))
+
+
+def _check_shape(draft: ItemDraft) -> list[policy.Exclusion]:
+    problems: list[Problem] = []
+    if draft.level not in policy.LEVELS:
+        problems.append(
+            Problem("audience.level", f"'{draft.level}' is not one of {', '.join(policy.LEVELS)}")
+        )
+    if draft.reshare_of is None and not (draft.title or "").strip():
+        problems.append(Problem("title", "is required (only a reshare may omit it)"))
+    if draft.title is not None and (len(draft.title) > MAX_TITLE or "\x00" in draft.title):
+        problems.append(Problem("title", f"has at most {MAX_TITLE} characters and no NUL"))
+    if draft.body is not None and (len(draft.body) > MAX_BODY or "\x00" in draft.body):
+        problems.append(Problem("body", f"has at most {MAX_BODY} characters and no NUL"))
+    if draft.reshare_of is not None and not feed.is_key(draft.reshare_of):
+        problems.append(Problem("reshare_of", f"there is no item {draft.reshare_of!r}"))
+    if draft.circle and not feed.is_key(draft.circle):
+        problems.append(Problem("audience.circle", f"there is no circle {draft.circle!r}"))
+    if draft.key is not None and not KEY.fullmatch(draft.key):
+        problems.append(Problem("key", "use 1-64 lowercase letters, digits, '-' or '_'"))
+    exclusions: list[policy.Exclusion] = []
+    for i, text in enumerate(draft.exclude):
+        try:
+            exclusions.append(policy.Exclusion.parse(text.strip()))
+        except InvalidInput as exc:
+            problems.append(Problem(f"exclude[{i}]", str(exc)))
+    if problems:
+        raise InvalidInput(problems)
+    return list(dict.fromkeys(exclusions))
+
+
+def _draft_policy(
+    session: Session, owner: Viewer, draft: ItemDraft, key: str
+) -> tuple[policy.Network, policy.ItemPolicy, Item | None, list[str] | None]:
+    """The network snapshot the draft is judged in, and the draft as the policy sees it."""
+    exclusions = _check_shape(draft)
+    topics = _clean_topics(draft.topics)
+    repo = SharingRepository(session)
+    original: Item | None = None
+    if draft.reshare_of is not None:
+        original = repo.item_by_key(draft.reshare_of)
+        if original is None:
+            raise InvalidInput(Problem("reshare_of", f"there is no item {draft.reshare_of}"))
+    circle_ids: set[int] = set()
+    if draft.circle:
+        circle = repo.circle_by_key(draft.circle)
+        if circle is None:
+            raise InvalidInput(Problem("audience.circle", f"there is no circle {draft.circle}"))
+        circle_ids.add(circle.id)
+    named = NetworkRepository(session).org_ids()
+    orgs = list(dict.fromkeys(o.strip() for o in draft.orgs if o.strip()))
+    unknown = [
+        Problem(f"audience.orgs[{i}]", f"there is no organisation {o}")
+        for i, o in enumerate(orgs)
+        if o not in named
+    ]
+    if unknown:
+        raise InvalidInput(unknown)
+    wide = draft.level in ("network", "public")
+    scope = None if wide else {owner.id, *(named[o] for o in orgs)}
+    scope_excluded = {named[e.value] for e in exclusions if e.kind == "org" and e.value in named}
+    if scope is not None:
+        scope |= scope_excluded
+    network = feed.local_network(
+        session,
+        item_ids={original.id} if original else set(),
+        org_ids=scope,
+        with_partners=True,
+        owners={owner.id},
+        circle_ids=circle_ids,
+    )
+    inherited: list[str] | None = None
+    if topics is None and original is not None:
+        inherited = sorted(policy.effective_topics(network, original.key))
+    item = policy.ItemPolicy(
+        key=key,
+        owner=owner.key,
+        audience=policy.Audience(
+            level=draft.level,  # type: ignore[arg-type]
+            orgs=frozenset(orgs),
+            circle=draft.circle or None,
+        ),
+        topics=frozenset(topics if topics is not None else (inherited or [])),
+        exclude=tuple(exclusions),
+        reshare_of=original.key if original else None,
+    )
+    return network, item, original, topics
+
+
+def _new_key(owner: Viewer) -> str:
+    return f"{owner.key[:50]}-{secrets.token_hex(4)}"
+
+
+def preview_reach(session: Session, *, owner: Viewer, draft: ItemDraft) -> ReachPreview:
+    """Counts for the composer's sentence, with the refusals and warnings it would get."""
+    network, item, _, _ = _draft_policy(session, owner, draft, draft.key or "draft")
+    return ReachPreview(
+        counts=policy.describe_reach(network, item),
+        problems=policy.validate_item(network, item),
+        warnings=policy.hub_and_spoke_warnings(network, item),
+    )
+
+
+def publish_item(session: Session, *, owner: Viewer, draft: ItemDraft) -> Published:
+    """Check a draft against the sharing rules and store it.
+
+    Raises ``InvalidInput`` for a malformed draft and ``RuleBroken`` naming the rule
+    (with the field as path) when the contract refuses it; nothing is stored then.
+    Hub-and-spoke risks come back as warnings.
+    """
+    repo = SharingRepository(session)
+    _check_shape(draft)
+    key = draft.key or _new_key(owner)
+    if repo.item_by_key(key) is not None:
+        raise Conflict(f"key: an item '{key}' already exists")
+    network, item, original, topics = _draft_policy(session, owner, draft, key)
+    problems = policy.validate_item(network, item)
+    if problems:
+        raise RuleBroken(problems)
+    warnings = policy.hub_and_spoke_warnings(network, item)
+    circle = repo.circle_by_key(draft.circle) if draft.circle else None
+    stored = Item(
+        key=key,
+        owner_id=owner.id,
+        title=(draft.title or "").strip() or (original.title if original else key),
+        body=draft.body if draft.body is not None else (original.body if original else ""),
+        level=draft.level,
+        circle_id=circle.id if circle else None,
+        reshare_of_id=original.id if original else None,
+        own_content=draft.title is not None and bool(draft.title.strip()),
+        created_at=datetime.now(UTC),
+    )
+    session.add(stored)
+    session.flush()
+    if topics is None and original is not None:
+        topics = repo.topics_of([original.id]).get(original.id, [])
+    named = NetworkRepository(session).org_ids()
+    items = ItemRepository(session)
+    items.replace_details(
+        [stored.id],
+        topics=[(stored.id, t) for t in topics or []],
+        orgs=[(stored.id, named[o]) for o in sorted(item.audience.orgs)],
+        exclusions=[
+            (stored.id, e.kind, e.value, position) for position, e in enumerate(item.exclude)
+        ],
+    )
+    if original is not None:
+        items.add_reshare_lineage(stored.id, original.id, own_topics=bool(topics))
+    if draft.level == "direct":
+        notifications.notify_orgs(
+            session,
+            kind="shared",
+            item_id=stored.id,
+            org_ids=[named[o] for o in item.audience.orgs],
+            actor_user_id=None,
+            actor_org_id=owner.id,
+        )
+    return Published(key=key, id=stored.id, warnings=warnings)
+
+
+# --- The composer's sentence ---------------------------------------------------------------
+
+Plural = Callable[[str, str, int], str]
+
+
+def _english(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+def reach_sentence(
+    counts: dict[str, Any],
+    *,
+    level: str,
+    ngettext: Plural = _english,
+    country_name: Callable[[str], str] = str,
+) -> str:
+    """One sentence such as "12 partners, except 2 competitors and 1 in Sweden".
+
+    ``ngettext(singular, plural, n)`` returns the (translated) form with ``%(num)d`` and
+    other placeholders; ``country_name`` names a country code.
+    """
+    others = int(counts["total"]) - 1
+    if level == "secret" or (others <= 0 and not counts["anonymous"]):
+        head = ngettext("Only your organisation", "Only your organisation", 1) % {"num": 1}
+    elif counts["anonymous"]:
+        head = ngettext(
+            "Everyone, including anonymous readers and %(num)d organisation",
+            "Everyone, including anonymous readers and %(num)d organisations",
+            others,
+        ) % {"num": others}
+    elif level == "partners":
+        head = ngettext("%(num)d partner", "%(num)d partners", others) % {"num": others}
+    elif level == "direct":
+        head = ngettext("%(num)d named partner", "%(num)d named partners", others) % {"num": others}
+    elif level == "circle":
+        head = ngettext("%(num)d circle member", "%(num)d circle members", others) % {"num": others}
+    else:
+        head = ngettext("%(num)d organisation", "%(num)d organisations", others) % {"num": others}
+    parts: list[str] = []
+
+    def add(singular: str, plural: str, n: int, **values: str) -> None:
+        if n:
+            parts.append(ngettext(singular, plural, n) % {"num": n, **values})
+
+    add("%(num)d competitor", "%(num)d competitors", int(counts["excluded_competitors"]))
+    add("%(num)d named organisation", "%(num)d named organisations", int(counts["excluded_orgs"]))
+    for code, n in sorted(counts["excluded_by_country"].items()):
+        add("%(num)d in %(place)s", "%(num)d in %(place)s", int(n), place=country_name(code))
+    for name, n in sorted(counts["excluded_by_cluster"].items()):
+        add(
+            "%(num)d in cluster %(place)s",
+            "%(num)d in cluster %(place)s",
+            int(n),
+            place=name,
+        )
+    add(
+        "%(num)d kept out by an agreement",
+        "%(num)d kept out by an agreement",
+        int(counts["held_by_agreement"]),
+    )
+    add(
+        "%(num)d who cannot see the original",
+        "%(num)d who cannot see the original",
+        int(counts["limited_by_original"]),
+    )
+    if not parts:
+        return head
+    last = ngettext("%(rest)s and %(last)s", "%(rest)s and %(last)s", 1)
+    joined = (
+        parts[0] if len(parts) == 1 else last % {"rest": ", ".join(parts[:-1]), "last": parts[-1]}
+    )
+    return head + ngettext(", except %(rest)s", ", except %(rest)s", 1) % {"rest": joined}
+
+
+# --- Opening items and the audit log -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One item as its page shows it, after the checkpoint admitted the reader."""
+
+    id: int
+    key: str
+    owner: str
+    title: str
+    body_html: str
+    level: str
+    topics: list[str]
+    created_at: datetime
+    reshare_of: str | None
+
+
+def open_item(
+    session: Session,
+    *,
+    viewer: Viewer | None,
+    key: str,
+    user_id: int | None = None,
+    via: str = "web",
+) -> ItemView:
+    """The item if the checkpoint admits the viewer, else ``NotFound`` (never a hint).
+
+    Opening another organisation's non-public item is written to the owner's audit log.
+    """
+    repo = SharingRepository(session)
+    item = repo.item_by_key(key) if feed.is_key(key) else None
+    if item is None or not ItemRepository(session).is_visible(viewer, item.id):
+        raise NotFound(f"there is no item '{key}'")
+    if viewer is not None and viewer.id != item.owner_id and item.level != "public":
+        repo.record_open(
+            item_id=item.id, owner_id=item.owner_id, viewer_id=viewer.id, user_id=user_id, via=via
+        )
+    owner = repo.org_keys([item.owner_id])[item.owner_id]
+    original = repo.items_by_ids([item.reshare_of_id]) if item.reshare_of_id else {}
+    topics = repo.topics_of([item.id]).get(item.id, [])
+    return ItemView(
+        id=item.id,
+        key=item.key,
+        owner=owner,
+        title=item.title,
+        body_html=render_markdown(item.body),
+        level=item.level,
+        topics=topics,
+        created_at=item.created_at,
+        reshare_of=original[item.reshare_of_id].key if item.reshare_of_id else None,
+    )
+
+
+def withdraw_item(session: Session, *, owner: Viewer, key: str) -> None:
+    """Remove one of the organisation's own items, with everything that hangs on it.
+
+    Its topics and audience, attachments, challenge or idea entry with comments and
+    votes, notifications and audit rows go with it (ideas that answered a withdrawn
+    challenge stay, answering none). ``NotFound`` when the organisation cannot see the
+    item, ``PermissionDenied`` when it is not the owner, and ``Conflict`` while another
+    item reshares it: a reshare belongs to its own owner, so it is not removed behind
+    their back.
+    """
+    repo = SharingRepository(session)
+    item = repo.item_by_key(key) if feed.is_key(key) else None
+    if item is None or not ItemRepository(session).is_visible(owner, item.id):
+        raise NotFound(f"there is no item '{key}'")
+    if item.owner_id != owner.id:
+        raise PermissionDenied("only the owner organisation withdraws an item")
+    reshares = repo.reshares_of(item.id)
+    if reshares:
+        named = ", ".join(f"{k} ({o})" for k, o in reshares[:5])
+        more = f" and {len(reshares) - 5} more" if len(reshares) > 5 else ""
+        raise Conflict(
+            f"'{key}' is reshared as {named}{more}; it stays while a reshare builds on it"
+        )
+    repo.delete_item(item)
+
+
+def audit_log(session: Session, *, owner: Viewer, limit: int = 200) -> list[dict[str, Any]]:
+    """Who opened which of the owner's non-public items, newest first."""
+    return [
+        {"item": k, "title": t, "opened_by": v, "opened_at": at}
+        for k, t, v, at in SharingRepository(session).opens_of_owner(owner.id, limit=limit)
+    ]
+
+
+# --- Circles -------------------------------------------------------------------------------
+
+
+def _circle_or_raise(session: Session, key: str) -> Any:
+    circle = SharingRepository(session).circle_by_key(key) if feed.is_key(key) else None
+    if circle is None:
+        raise NotFound(f"there is no circle '{key}'")
+    return circle
+
+
+def create_circle(session: Session, *, creator: Viewer, key: str, name: str) -> str:
+    """A new circle whose first member is its creator."""
+    problems = []
+    if not KEY.fullmatch(key):
+        problems.append(Problem("key", "use 1-64 lowercase letters, digits, '-' or '_'"))
+    if not name.strip() or len(name) > 300 or "\x00" in name:
+        problems.append(Problem("name", "give a name of 1-300 characters"))
+    if problems:
+        raise InvalidInput(problems)
+    repo = SharingRepository(session)
+    if repo.circle_by_key(key) is not None:
+        raise Conflict(f"key: a circle '{key}' already exists")
+    circle = repo.add_circle(key=key, name=name.strip())
+    repo.set_membership(circle.id, creator.id, "member")
+    return key
+
+
+def invite_to_circle(session: Session, *, circle: str, by: Viewer, org: str) -> None:
+    """A member invites an organisation; it joins only when it accepts."""
+    repo = SharingRepository(session)
+    found = _circle_or_raise(session, circle)
+    mine = repo.membership(found.id, by.id)
+    if mine is None or mine.status != "member":
+        raise PermissionDenied(f"only members of circle '{circle}' may invite")
+    invitee = ItemRepository(session).viewer(org) if feed.is_key(org) else None
+    if invitee is None:
+        raise InvalidInput(Problem("org", f"there is no organisation '{org}'"))
+    current = repo.membership(found.id, invitee.id)
+    if current is not None and current.status == "member":
+        raise Conflict(f"{org} is already a member of circle '{circle}'")
+    repo.set_membership(found.id, invitee.id, "invited")
+
+
+def answer_invitation(session: Session, *, circle: str, org: Viewer, accept: bool) -> None:
+    """The invited organisation accepts (becomes a member) or declines."""
+    repo = SharingRepository(session)
+    found = _circle_or_raise(session, circle)
+    current = repo.membership(found.id, org.id)
+    if current is None or current.status != "invited":
+        raise Conflict(f"{org.key} has no open invitation to circle '{circle}'")
+    repo.set_membership(found.id, org.id, "member" if accept else "declined")
+
+
+def leave_circle(session: Session, *, circle: str, org: Viewer) -> None:
+    """A member leaves; the circle's items are no longer visible to it."""
+    repo = SharingRepository(session)
+    found = _circle_or_raise(session, circle)
+    current = repo.membership(found.id, org.id)
+    if current is None or current.status != "member":
+        raise Conflict(f"{org.key} is not a member of circle '{circle}'")
+    repo.remove_membership(current)
+
+
+@dataclass(frozen=True)
+class CircleView:
+    key: str
+    name: str
+    status: str  # the viewer's own: member or invited
+    members: list[dict[str, str]] | None  # None unless the viewer is a member
+
+
+def circle_view(session: Session, *, circle: str, viewer: Viewer) -> CircleView:
+    """A circle as the viewer may see it: the member list only for members.
+
+    Organisations neither in nor invited to the circle get ``NotFound``.
+    """
+    repo = SharingRepository(session)
+    found = _circle_or_raise(session, circle)
+    mine = repo.membership(found.id, viewer.id)
+    if mine is None or mine.status not in ("member", "invited"):
+        raise NotFound(f"there is no circle '{circle}'")
+    members = None
+    if mine.status == "member":
+        members = [
+            {"org": k, "name": n, "status": s}
+            for k, n, s in repo.circle_members(found.id)
+            if s != "declined"
+        ]
+    return CircleView(key=found.key, name=found.name, status=mine.status, members=members)
+
+
+def circles_of(session: Session, *, org: Viewer) -> list[dict[str, str]]:
+    return [
+        {"key": k, "name": n, "status": s}
+        for k, n, s in SharingRepository(session).circles_of(org.id)
+    ]
+
+
+# --- Agreements ----------------------------------------------------------------------------
+
+
+def propose_agreement(session: Session, *, by: Viewer, partner: str, topics: Sequence[str]) -> int:
+    """Propose topics to keep secret between two partners; held once the partner accepts."""
+    cleaned = _clean_topics(topics) or []
+    if not cleaned:
+        raise InvalidInput(Problem("topics", "name at least one topic"))
+    other = ItemRepository(session).viewer(partner) if feed.is_key(partner) else None
+    if other is None:
+        raise InvalidInput(Problem("partner", f"there is no organisation '{partner}'"))
+    if other.id == by.id:
+        raise InvalidInput(Problem("partner", "an agreement needs two organisations"))
+    repo = SharingRepository(session)
+    if not repo.are_partners(by.id, other.id):
+        raise RuleBroken(Problem("partner", f"{partner} is not a partner of {by.key}"))
+    a, b = sorted((by.id, other.id))
+    proposal = AgreementProposal(a_id=a, b_id=b, proposed_by_id=by.id, topics=cleaned)
+    repo.add_proposal(proposal)
+    return proposal.id
+
+
+def answer_proposal(session: Session, *, proposal_id: int, org: Viewer, accept: bool) -> None:
+    """The other party accepts (the topics join the pair's active agreement) or declines."""
+    repo = SharingRepository(session)
+    proposal = repo.proposal(proposal_id) if 0 < proposal_id < 2**31 else None
+    if proposal is None or org.id not in (proposal.a_id, proposal.b_id):
+        raise NotFound(f"there is no agreement proposal {proposal_id}")
+    if proposal.proposed_by_id == org.id:
+        raise PermissionDenied("the other organisation must answer its own proposal")
+    if proposal.status != "proposed":
+        raise Conflict(f"the proposal is already {proposal.status}")
+    proposal.status = "accepted" if accept else "declined"
+    proposal.decided_at = datetime.now(UTC)
+    if accept:
+        net = NetworkRepository(session)
+        current = net.agreements(active_only=False).get((proposal.a_id, proposal.b_id), [])
+        net.upsert_agreement(
+            a_id=proposal.a_id, b_id=proposal.b_id, topics=[*current, *proposal.topics]
+        )
+    session.flush()
+
+
+def withdraw_proposal(session: Session, *, proposal_id: int, org: Viewer) -> None:
+    repo = SharingRepository(session)
+    proposal = repo.proposal(proposal_id) if 0 < proposal_id < 2**31 else None
+    if proposal is None or proposal.proposed_by_id != org.id:
+        raise NotFound(f"there is no agreement proposal {proposal_id} of yours")
+    if proposal.status != "proposed":
+        raise Conflict(f"the proposal is already {proposal.status}")
+    proposal.status = "withdrawn"
+    proposal.decided_at = datetime.now(UTC)
+    session.flush()
+
+
+def agreements_of(session: Session, *, org: Viewer) -> dict[str, list[dict[str, Any]]]:
+    """The organisation's active agreements and its open and answered proposals."""
+    repo = SharingRepository(session)
+    rows = repo.agreements_of(org.id)
+    proposals = repo.proposals_of(org.id)
+    ids = {a.a_id for a in rows} | {a.b_id for a in rows}
+    ids |= {p.a_id for p in proposals} | {p.b_id for p in proposals}
+    keys = repo.org_keys(ids)
+    active = [
+        {
+            "with": keys[a.b_id if a.a_id == org.id else a.a_id],
+            "secret_topics": sorted(t.topic for t in a.topics),
+        }
+        for a in rows
+        if a.status == "active"
+    ]
+    return {
+        "agreements": sorted(active, key=lambda a: str(a["with"])),
+        "proposals": [
+            {
+                "id": p.id,
+                "with": keys[p.b_id if p.a_id == org.id else p.a_id],
+                "proposed_by": keys.get(p.proposed_by_id, ""),
+                "topics": list(p.topics),
+                "status": p.status,
+                "mine": p.proposed_by_id == org.id,
+            }
+            for p in proposals
+        ],
+    }
+
+
+# --- Settings ------------------------------------------------------------------------------
+
+
+def set_sensitive_topics(session: Session, *, topics: Sequence[str]) -> list[str]:
+    """Replace the competition-sensitive topics (the competition-law guard's list)."""
+    cleaned = _clean_topics(topics) or []
+    NetworkRepository(session).set_setting(SENSITIVE_TOPICS, cleaned)
+    return cleaned

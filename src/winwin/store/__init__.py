@@ -1,1 +1,0 @@
-"""Storage: SQLAlchemy models, repositories (all queries live here) and migrations."""

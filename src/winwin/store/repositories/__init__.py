@@ -1,1 +1,0 @@
-"""Repositories: every query of the product lives in this package."""

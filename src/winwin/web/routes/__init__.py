@@ -1,1 +1,0 @@
-"""Routers of the web door, one module per capability."""
