@@ -75,12 +75,6 @@ class AccountsRepository:
             or 0
         )
 
-    def count_users(self) -> int:
-        return self.session.scalar(select(func.count()).select_from(User)) or 0
-
-    def first_by_role(self, role: str) -> User | None:
-        return self.session.scalar(select(User).where(User.role == role).order_by(User.id))
-
     # organisations (the ids that access decisions need) ---------------------------------
     def all_org_ids(self) -> set[int]:
         return set(self.session.scalars(select(Organization.id)))

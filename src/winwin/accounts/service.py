@@ -57,7 +57,15 @@ def hash_token(token: str) -> str:
 
 
 def new_token(prefix: str = "") -> str:
-    return prefix + secrets.token_urlsafe(32)
+    """A random URL-safe token (32 bytes) that never starts with ``-``.
+
+    A token that began with ``-`` would be read as an option where a person pastes it
+    on the command line (``winwin round answer TOKEN``).
+    """
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return prefix + token
 
 
 def hash_password(password: str) -> str:

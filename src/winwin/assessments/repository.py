@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -487,13 +486,6 @@ _SUM_CHUNK = 500
 def _chunks(rows: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
-
-
-def _int_array(rows: list[Any], columns: int) -> npt.NDArray[np.int64]:
-    flat = np.fromiter(
-        itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * columns
-    )
-    return flat.reshape(len(rows), columns)
 
 
 @dataclass(frozen=True)

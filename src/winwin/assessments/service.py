@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, accessible_org_ids, can_access_org, can_manage_org
+from winwin.accounts.service import new_token
 from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
 from winwin.assessments.score import OUTSIDE_FACTORS
@@ -376,7 +376,7 @@ def invite_respondents(
     repo = AssessmentRepository(session)
     issued: list[IssuedInvitation] = []
     for invitee, side_id, respondent in specs:
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         invitation = repo.add_invitation(
             Invitation(
                 assessment_id=assessment.id,
@@ -561,15 +561,3 @@ def close_round(session: Session, *, actor: Actor | None, round_id: int) -> Roun
     assessment.closed_at = utcnow()
     session.flush()
     return _round_read(session, assessment)
-
-
-def find_round(session: Session, *, between: Sequence[str], round: str) -> int:
-    """The id of a relationship's round, by the two keys and the round's name."""
-    net = NetworkRepository(session)
-    if not all(_text_ok(key) for key in (*between, round)):
-        raise NotFound(f"no round '{round}' between {' and '.join(sorted(between))}")
-    ids = [net.get_or_raise(key).id for key in between]
-    assessment = AssessmentRepository(session).get(round=round, a_id=ids[0], b_id=ids[1])
-    if assessment is None:
-        raise NotFound(f"no round '{round}' between {' and '.join(sorted(between))}")
-    return assessment.id

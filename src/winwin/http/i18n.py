@@ -68,11 +68,6 @@ def translate(locale: str, msgid: str, **values: Any) -> str:
     return text % values if values else text
 
 
-def translate_plural(locale: str, singular: str, plural: str, n: int, **values: Any) -> str:
-    text = catalog(_known(locale)).ngettext(singular, plural, n)
-    return text % {"num": n, **values}
-
-
 def _known(locale: str | None) -> str:
     return locale if locale in LOCALES else DEFAULT_LOCALE
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
 
 from winwin.accounts.models import User
@@ -144,13 +144,3 @@ class NotificationRepository:
             )
             found.update({uid: oid for uid, oid in self.session.execute(query) if oid is not None})
         return found
-
-    def count_unread(self, user_id: int) -> int:
-        return int(
-            self.session.scalar(
-                select(func.count())
-                .select_from(Notification)
-                .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-            )
-            or 0
-        )
