@@ -7,7 +7,7 @@ forbidden.
 
 1. ``candidates.candidate_pairs`` (the product's choice of search, 10 candidates per
    organisation) as a ratio against the part no search can skip, timed in the same run
-   on the same network: building the sparse incidence matrices (``candidates._Features``)
+   on the same network: building the sparse incidence matrices (``features.Features``)
    and one sparse product ``caps @ needs.T``.
 2. The speed-up of the sparse search over the dense one (every supplier × customer pair
    scored in blocks); the two results are checked to be equal, win for win, first.
@@ -27,11 +27,11 @@ PER_ORG = 10
 
 
 def _network(orgs: int) -> tuple[list[Any], list[tuple[int, int]], list[tuple[int, int]]]:
-    from winwin.insight import candidates
+    from winwin.insight import wins
     from winwin.network.generate import generate_network
 
     doc = generate_network(orgs=orgs, seed=SEED, items_per_org=0.0, assessments=0)
-    return candidates.document_inputs(doc)
+    return wins.document_inputs(doc)
 
 
 def _best(fn: Any, repeat: int) -> tuple[float, Any]:
@@ -43,7 +43,7 @@ def _best(fn: Any, repeat: int) -> tuple[float, Any]:
 
 
 def _measure(report: Report, orgs: int) -> list[dict[str, Any]]:
-    from winwin.insight import candidates
+    from winwin.insight import candidates, features
 
     profiles, supplies, forbidden = _network(orgs)
     n_sup = sum("supplier" in p.roles for p in profiles)
@@ -52,8 +52,8 @@ def _measure(report: Report, orgs: int) -> list[dict[str, Any]]:
     report.log(f"{orgs:,} organisations: {n_sup:,} suppliers, {n_cus:,} customers, {kinds:,} kinds")
 
     def baseline() -> Any:
-        features = candidates._Features(profiles, supplies, forbidden)
-        return features.caps @ features.needs.T
+        matrices = features.Features(profiles, supplies, forbidden)
+        return matrices.caps @ matrices.needs.T
 
     def search(how: candidates.Search) -> Any:
         return lambda: candidates.candidate_pairs(

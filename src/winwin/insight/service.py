@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, require_access
 from winwin.insight import candidates as pair_search
 from winwin.insight import clusters as cluster_domain
-from winwin.insight import games, matching
+from winwin.insight import games, matching, wins
 from winwin.insight.repository import InsightRepository, OrgRow
 from winwin.kernel.errors import InvalidInput, NotFound, Problem, RuleBroken
 
@@ -58,7 +58,7 @@ class PairDetail:
     customer: str
     win: float | None
     """The predicted mutual win (``None`` for a pair from a given game)."""
-    why: pair_search.WinBreakdown | None = None
+    why: wins.WinBreakdown | None = None
     """The terms of the predicted win, when asked for."""
 
 
@@ -82,7 +82,7 @@ class Pairing:
         return out
 
 
-def _why(why: pair_search.WinBreakdown | None) -> dict[str, Any] | None:
+def _why(why: wins.WinBreakdown | None) -> dict[str, Any] | None:
     if why is None:
         return None
     return {
@@ -121,7 +121,7 @@ class _Network:
     """The stored network as the pairing domain reads it; indices follow ``orgs``."""
 
     orgs: list[OrgRow]
-    profiles: list[pair_search.Profile]
+    profiles: list[wins.Profile]
     supplies: list[tuple[int, int]]
     forbidden: list[tuple[int, int]]
     """Ties of any kind and competitor pairs: never suggested."""
@@ -139,7 +139,7 @@ class _Network:
         for a, b in supplies:
             customers.setdefault(a, set()).add(orgs[b].key)
         profiles = [
-            pair_search.profile(
+            wins.profile(
                 o.key, roles=o.roles, capabilities=o.capabilities, needs=o.needs, values=o.values
             )
             for o in orgs
@@ -171,8 +171,8 @@ class _Network:
         h.update(repr(sorted(self.forbidden)).encode())
         return h.hexdigest()
 
-    def explain(self, s: int, c: int) -> pair_search.WinBreakdown:
-        return pair_search.explain_win(
+    def explain(self, s: int, c: int) -> wins.WinBreakdown:
+        return wins.explain_win(
             self.profiles[s],
             self.profiles[c],
             supplier_customers=self.customers_of.get(s, frozenset()),
@@ -247,7 +247,7 @@ class Recommendation:
     supplier: str
     customer: str
     win: float
-    why: pair_search.WinBreakdown
+    why: wins.WinBreakdown
 
     @property
     def we_supply(self) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from winwin.insight import candidates as cand
+from winwin.insight import wins
 
 
 def candidates_by_hand(
-    profiles: Sequence[cand.Profile],
+    profiles: Sequence[wins.Profile],
     supplies: Sequence[tuple[int, int]],
     forbidden: Sequence[tuple[int, int]],
     per_org: int,
@@ -28,7 +28,7 @@ def candidates_by_hand(
                 and "customer" in profiles[c].roles
                 and frozenset((s, c)) not in banned
             ):
-                w = cand.predicted_win(
+                w = wins.predicted_win(
                     profiles[s],
                     profiles[c],
                     supplier_customers=customers_of.get(s, frozenset()),

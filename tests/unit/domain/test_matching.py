@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from unit.domain.candidates_reference import candidates_by_hand
 from winwin.insight import candidates as cand
 from winwin.insight import matching as m
+from winwin.insight import wins
 from winwin.kernel.errors import InvalidInput
 
 # --- random games -------------------------------------------------------------------------
@@ -201,21 +202,21 @@ def test_a_malformed_game_is_refused_naming_where(document, path) -> None:  # ty
 
 
 def test_the_predicted_win_adds_both_fits_shared_values_and_new_reach() -> None:
-    supplier = cand.profile(
+    supplier = wins.profile(
         "s",
         roles=["supplier"],
         capabilities=["Coated board", "x"],
         needs=["trials"],
         values=["circular economy", "speed"],
     )
-    customer = cand.profile(
+    customer = wins.profile(
         "c",
         roles=["customer"],
         capabilities=["trials"],
         needs=["coated  board", "barrier"],
         values=["circular economy"],
     )
-    win = cand.predicted_win(
+    win = wins.predicted_win(
         supplier,
         customer,
         supplier_customers=frozenset({"k1"}),
@@ -226,9 +227,9 @@ def test_the_predicted_win_adds_both_fits_shared_values_and_new_reach() -> None:
 
 
 def test_reach_alone_makes_no_pair() -> None:
-    s = cand.profile("s", roles=["supplier"], capabilities=["a"])
-    c = cand.profile("c", roles=["customer"], needs=["b"])
-    win = cand.predicted_win(
+    s = wins.profile("s", roles=["supplier"], capabilities=["a"])
+    c = wins.profile("c", roles=["customer"], needs=["b"])
+    win = wins.predicted_win(
         s, c, supplier_customers=frozenset(), customer_customers=frozenset({"z"})
     )
     assert win == 0.0
@@ -239,7 +240,7 @@ def networks(draw: st.DrawFn):  # type: ignore[no-untyped-def]
     n = draw(st.integers(2, 9))
     words = ["a", "b", "c", "d", "e"]
     profiles = [
-        cand.profile(
+        wins.profile(
             f"o{i}",
             roles=draw(st.sets(st.sampled_from(["supplier", "customer", "partner"]))),
             capabilities=draw(st.sets(st.sampled_from(words), max_size=3)),
@@ -269,7 +270,7 @@ def test_candidates_score_as_the_formula_and_never_pair_tied_or_competing_orgs(n
         assert s != c and frozenset((s, c)) not in banned
         assert "supplier" in profiles[s].roles and "customer" in profiles[c].roles
         assert (c, s) not in found
-        expected = cand.predicted_win(
+        expected = wins.predicted_win(
             profiles[s],
             profiles[c],
             supplier_customers=frozenset(customers_of.get(s, set())),
@@ -280,7 +281,7 @@ def test_candidates_score_as_the_formula_and_never_pair_tied_or_competing_orgs(n
     # Every organisation's best counterpart (by the formula) is kept, unless as the
     # reverse pair, which won.
     def win(s: int, c: int) -> float:
-        return cand.predicted_win(
+        return wins.predicted_win(
             profiles[s],
             profiles[c],
             supplier_customers=frozenset(customers_of.get(s, set())),
@@ -324,7 +325,7 @@ def test_candidates_split_into_blocks_give_the_same_answer(monkeypatch) -> None:
     rng = random.Random(7)
     words = [f"w{i}" for i in range(12)]
     profiles = [
-        cand.profile(
+        wins.profile(
             f"o{i:03d}",
             roles=rng.sample(["supplier", "customer", "partner"], 2),
             capabilities=rng.sample(words, 3),
@@ -342,13 +343,13 @@ def test_candidates_split_into_blocks_give_the_same_answer(monkeypatch) -> None:
 
 
 def test_the_breakdown_names_what_each_side_brings() -> None:
-    supplier = cand.profile(
+    supplier = wins.profile(
         "s", capabilities=["Coated board"], needs=["trials"], values=["circular economy"]
     )
-    customer = cand.profile(
+    customer = wins.profile(
         "c", capabilities=["trials"], needs=["coated board", "barrier"], values=["Circular economy"]
     )
-    why = cand.explain_win(
+    why = wins.explain_win(
         supplier,
         customer,
         supplier_customers=frozenset({"k1"}),
@@ -384,7 +385,7 @@ def test_recommendations_are_the_best_scoring_counterparts_on_either_side(net, d
         )
         if not ok:
             return 0.0
-        return cand.predicted_win(
+        return wins.predicted_win(
             profiles[s],
             profiles[c],
             supplier_customers=customers_of.get(s, frozenset()),

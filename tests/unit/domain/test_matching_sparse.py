@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from unit.domain.candidates_reference import candidates_by_hand
 from winwin.insight import candidates as cand
+from winwin.insight import wins
 from winwin.network.generate import generate_network
 
-Net = tuple[list[cand.Profile], list[tuple[int, int]], list[tuple[int, int]]]
+Net = tuple[list[wins.Profile], list[tuple[int, int]], list[tuple[int, int]]]
 
 SMALL = ["a", "b", "c", "d", "e"]
 LARGE = [f"w{i}" for i in range(60)]
@@ -34,18 +35,18 @@ def networks(draw: st.DrawFn, *, loops: bool = False) -> Net:
     words = draw(st.sampled_from([SMALL, LARGE, LARGE[:12]]))
     most = draw(st.sampled_from([2, 4, 10]))
     tokens = st.lists(st.sampled_from(words), max_size=most)
-    profiles: list[cand.Profile] = []
+    profiles: list[wins.Profile] = []
     for i in range(n):
         if profiles and draw(st.integers(0, 3)) == 0:
             like = profiles[draw(st.integers(0, len(profiles) - 1))]
             roles = like.roles if draw(st.booleans()) else draw(_roles)
             profiles.append(
-                cand.Profile(f"o{i:02d}", roles, like.capabilities, like.needs, like.values)
+                wins.Profile(f"o{i:02d}", roles, like.capabilities, like.needs, like.values)
             )
             continue
         spell = [draw(st.sampled_from(SPELLINGS.get(w, [w]))) for w in draw(tokens)]
         profiles.append(
-            cand.profile(
+            wins.profile(
                 f"o{i:02d}",
                 roles=draw(_roles),
                 capabilities=spell,
@@ -106,20 +107,20 @@ def test_affinities_a_unit_apart_tie_or_not_by_each_customers_reach() -> None:
     # the first few suppliers of its list to see it. (Every supplier's own best customer
     # is 10, which needs only what they all offer.)
     needs = [f"n{i}" for i in range(10)]
-    low = cand.profile("low", roles=["supplier"], capabilities=needs[:3])
-    high = cand.profile(
+    low = wins.profile("low", roles=["supplier"], capabilities=needs[:3])
+    high = wins.profile(
         "high", roles=["supplier"], capabilities=needs[:1], needs=["m0", "m1", *needs[2:]]
     )
     profiles = [
-        cand.Profile(f"s{i}", p.roles, p.capabilities, p.needs, p.values)
+        wins.Profile(f"s{i}", p.roles, p.capabilities, p.needs, p.values)
         for i, p in enumerate([low] * 4 + [high] * 4)
     ]
     profiles += [
-        cand.profile("c8", roles=["customer"], capabilities=["m0", "m1"], needs=needs),
-        cand.profile("c9", roles=["customer"], capabilities=["m0", "m1"], needs=needs),
-        cand.profile("c10", roles=["customer"], capabilities=["m0", "m1"], needs=needs[:1]),
-        cand.profile("x11"),
-        cand.profile("x12"),
+        wins.profile("c8", roles=["customer"], capabilities=["m0", "m1"], needs=needs),
+        wins.profile("c9", roles=["customer"], capabilities=["m0", "m1"], needs=needs),
+        wins.profile("c10", roles=["customer"], capabilities=["m0", "m1"], needs=needs[:1]),
+        wins.profile("x11"),
+        wins.profile("x12"),
     ]
     supplies = [(8, 11), (9, 11), (9, 12)]
     assert 0.3 + 1 / 2 == (0.1 + 0.2) + 1 / 2
@@ -135,7 +136,7 @@ def test_affinities_a_unit_apart_tie_or_not_by_each_customers_reach() -> None:
 def _generated(orgs: int, seed: int) -> Net:
     """A generated network read as the services read a stored one."""
     doc = generate_network(orgs=orgs, seed=seed, items_per_org=0.0, assessments=0)
-    return cand.document_inputs(doc)
+    return wins.document_inputs(doc)
 
 
 @pytest.mark.parametrize(("orgs", "seed", "per_org"), [(400, 1, 10), (700, 2, 1), (700, 3, 25)])
@@ -162,15 +163,15 @@ def test_auto_takes_the_dense_search_on_small_networks_and_the_sparse_on_large_o
     def refuse(*args: object) -> None:
         raise AssertionError("the other search was expected")
 
-    monkeypatch.setattr(cand, "_dense_candidates", refuse)
+    monkeypatch.setattr(cand, "dense_candidates", refuse)
     assert _search(large, 10, "auto") == expected
     monkeypatch.undo()
-    monkeypatch.setattr(cand, "_sparse_candidates", refuse)
+    monkeypatch.setattr(cand, "sparse_candidates", refuse)
     assert _search(small, 10, "auto") == _by_hand(small, 10)
 
 
 def test_an_unknown_search_is_refused() -> None:
-    net: Net = ([cand.profile("s", roles=["supplier", "customer"])], [], [])
+    net: Net = ([wins.profile("s", roles=["supplier", "customer"])], [], [])
     with pytest.raises(ValueError, match="unknown search"):
         _search(net, 1, "quick")  # type: ignore[arg-type]
 
@@ -197,7 +198,7 @@ def test_recommendations_are_exactly_the_best_counterparts_by_the_reference(net,
             or frozenset((s, c)) in banned
         ):
             return 0.0
-        return cand.predicted_win(
+        return wins.predicted_win(
             profiles[s],
             profiles[c],
             supplier_customers=customers_of.get(s, frozenset()),
