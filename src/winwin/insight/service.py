@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, require_access
 from winwin.insight import candidates as pair_search
 from winwin.insight import clusters as cluster_domain
-from winwin.insight import games, matching, wins
+from winwin.insight import game_document, games, matching, wins
 from winwin.insight.repository import InsightRepository, OrgRow
 from winwin.kernel.errors import InvalidInput, NotFound, Problem, RuleBroken
 
@@ -325,7 +325,7 @@ def share_investment(
         raise InvalidInput(Problem("samples", "applies to the Shapley value only"))
     if not 0 <= seed <= MAX_SEED:
         raise InvalidInput(Problem("seed", f"must be a whole number from 0 to {MAX_SEED}"))
-    parsed = games.parse_game(game)
+    parsed = game_document.parse_game(game)
     if max_work is not None and samples is not None:
         size = parsed.n + (parsed.synergy.size if isinstance(parsed, games.SynergyGame) else 0)
         if samples * size > max_work:

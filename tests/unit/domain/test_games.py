@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 from scipy.optimize import linprog
 
 from winwin.insight import games as g
+from winwin.insight.game_document import parse_game
 from winwin.kernel.errors import InvalidInput
 
 AMOUNTS = st.floats(-50, 50, allow_nan=False).map(lambda x: round(x, 3))
@@ -88,7 +89,7 @@ def test_the_airport_rule_is_the_shapley_value_of_the_cost_table(costs) -> None:
 
 
 def test_the_airport_rule_splits_each_stretch_among_those_who_need_it() -> None:
-    game = g.parse_game({"type": "airport", "costs": {"a": 1, "b": 2, "c": 4}})
+    game = parse_game({"type": "airport", "costs": {"a": 1, "b": 2, "c": 4}})
     # 1 is split three ways, the next 1 two ways, the last 2 by c alone.
     assert g.shapley(game).tolist() == pytest.approx([1 / 3, 1 / 3 + 1 / 2, 1 / 3 + 1 / 2 + 2])
 
@@ -174,7 +175,7 @@ def test_airport_shapley_and_nucleolus_shares_are_in_the_core(costs) -> None:  #
 
 
 def test_proportional_airport_shares_can_overcharge_the_small_users() -> None:
-    game = g.parse_game({"type": "airport", "costs": {"a": 1, "b": 1, "c": 3}})
+    game = parse_game({"type": "airport", "costs": {"a": 1, "b": 1, "c": 3}})
     result = g.share(game, method="proportional")
     # a and b pay 0.6 each, 1.2 together, more than the 1 their own runway costs.
     assert result.allocation == pytest.approx({"a": 0.6, "b": 0.6, "c": 1.8})
@@ -192,7 +193,7 @@ def test_the_nucleolus_is_in_the_core_whenever_the_core_is_not_empty(values) -> 
 
 
 def test_an_allocation_that_leaves_a_coalition_short_is_outside_the_core() -> None:
-    game = g.parse_game(
+    game = parse_game(
         {
             "type": "table",
             "players": ["a", "b"],
@@ -207,14 +208,14 @@ def test_an_allocation_that_leaves_a_coalition_short_is_outside_the_core() -> No
 def test_the_glove_game_nucleolus_gives_everything_to_the_scarce_side() -> None:
     # One left glove (l), two right gloves (r1, r2); a pair is worth 1.
     values = {"": 0, "l": 0, "r1": 0, "r2": 0, "l,r1": 1, "l,r2": 1, "r1,r2": 0, "l,r1,r2": 1}
-    game = g.parse_game({"type": "table", "players": ["l", "r1", "r2"], "values": values})
+    game = parse_game({"type": "table", "players": ["l", "r1", "r2"], "values": values})
     assert g.nucleolus(game).tolist() == pytest.approx([1.0, 0.0, 0.0], abs=1e-7)
     assert g.shapley(game).tolist() == pytest.approx([2 / 3, 1 / 6, 1 / 6])
     assert g.share(game, method="shapley").in_core is False
 
 
 def test_the_airport_nucleolus_matches_the_hand_computation() -> None:
-    game = g.parse_game({"type": "airport", "costs": {"a": 1, "b": 2, "c": 4}})
+    game = parse_game({"type": "airport", "costs": {"a": 1, "b": 2, "c": 4}})
     assert g.nucleolus(game).tolist() == pytest.approx([0.5, 0.75, 2.75], abs=1e-7)
 
 
@@ -230,14 +231,14 @@ def test_proportional_shares_follow_standalone_values(values) -> None:  # type: 
 
 def test_a_game_too_large_for_the_nucleolus_is_refused() -> None:
     costs = {f"p{i}": float(i) for i in range(g.NUCLEOLUS_LIMIT + 1)}
-    game = g.parse_game({"type": "airport", "costs": costs})
+    game = parse_game({"type": "airport", "costs": costs})
     with pytest.raises(InvalidInput, match="at most"):
         g.share(game, method="nucleolus")
 
 
 def test_a_large_synergy_game_is_shared_exactly_without_a_core_check() -> None:
     players = {f"p{i:02d}": 1.0 for i in range(30)}
-    game = g.parse_game({"type": "synergy", "standalone": players, "synergy": [["p00", "p01", 4]]})
+    game = parse_game({"type": "synergy", "standalone": players, "synergy": [["p00", "p01", 4]]})
     result = g.share(game)
     assert result.exact and result.in_core is None
     assert result.allocation["p00"] == 3.0 and result.allocation["p29"] == 1.0
@@ -289,12 +290,12 @@ def test_a_large_synergy_game_is_shared_exactly_without_a_core_check() -> None:
 )
 def test_a_malformed_game_is_refused_naming_where(document, path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidInput) as caught:
-        g.parse_game(document)
+        parse_game(document)
     assert path in [p.path for p in caught.value.problems]
 
 
 def test_table_players_are_read_in_sorted_order_whatever_the_listing() -> None:
-    game = g.parse_game(
+    game = parse_game(
         {"type": "table", "players": ["b", "a"], "values": {"": 0, "a": 1, "b": 2, "a,b": 5}}
     )
     result = g.share(game, method="shapley")
@@ -332,7 +333,7 @@ def test_the_nucleolus_attains_the_least_core_excess(values) -> None:  # type: i
 
 
 def test_amounts_too_large_for_floating_point_are_refused() -> None:
-    game = g.parse_game({"type": "synergy", "standalone": {"a": 1e308, "b": 1e308}})
+    game = parse_game({"type": "synergy", "standalone": {"a": 1e308, "b": 1e308}})
     with pytest.raises(InvalidInput, match="too large"):
         g.share(game)
 
@@ -368,7 +369,7 @@ JSON = st.recursive(
 )
 def test_any_json_is_either_a_game_or_refused_with_paths(document) -> None:  # type: ignore[no-untyped-def]
     try:
-        game = g.parse_game(document)
+        game = parse_game(document)
     except InvalidInput as exc:
         assert exc.problems
     else:
