@@ -140,6 +140,14 @@ class ResponseRead(BaseModel):
     created: bool
 
 
+class ItemRead(BaseModel):
+    id: str
+    factor: str
+    reverse: bool
+    item_total: float | None = Field(description="Corrected item–total correlation")
+    flag: Literal["negative", "possibly misread"] | None
+
+
 class SideRead(BaseModel):
     accessibility: float | None
     energy: float | None
@@ -148,6 +156,17 @@ class SideRead(BaseModel):
     score: float
     lever: str
     gain: float
+    respondents: int = Field(description="How many of the side's people answered")
+    alpha: dict[str, float | None] = Field(
+        description="Cronbach's alpha per factor; null below 3 complete respondents, "
+        "with one statement or no variance"
+    )
+    ci: list[float] | None = Field(
+        description="95 % bootstrap interval [low, high] of S; null below 3 respondents"
+    )
+    items: list[ItemRead] | None = Field(
+        default=None, description="Item analysis per statement (with ?items=true)"
+    )
 
 
 class OutsideViewRead(BaseModel):
@@ -161,6 +180,10 @@ class RelationshipScoreRead(BaseModel):
     score: float | None
     sides: dict[str, SideRead | None]
     outside_view: OutsideViewRead | None
+    ci: list[float] | None = Field(
+        description="95 % bootstrap interval [low, high] of R; null unless both sides "
+        "have 3 respondents"
+    )
     respondents: dict[str, int]
     instrument: str
     status: str
@@ -349,9 +372,11 @@ RoundQuery = Annotated[
 ]
 
 
-def _score_dict(s: scoring.RelationshipScore) -> dict[str, Any]:
+def _score_dict(
+    s: scoring.RelationshipScore, items: scoring.ItemsByRound | None = None
+) -> dict[str, Any]:
     return {
-        **s.as_dict(),
+        **(s.as_dict() if items is None else scoring.with_items(s, items)),
         "respondents": s.respondents,
         "instrument": s.instrument,
         "status": s.status,
@@ -359,13 +384,20 @@ def _score_dict(s: scoring.RelationshipScore) -> dict[str, Any]:
 
 
 @router.get("/scores", response_model=ScoresRead, summary="Scores of my relationships")
-def scores(actor: CurrentUser, session: SessionDep, round: RoundQuery = None) -> Any:
+def scores(
+    actor: CurrentUser,
+    session: SessionDep,
+    round: RoundQuery = None,
+    items: Annotated[
+        bool, Query(description="Add each side's item analysis (item–total correlations)")
+    ] = False,
+) -> Any:
     # A whole network is tens of thousands of objects: the service's plain dicts already
     # have the documented shape, so they are written out directly rather than validated
     # again model by model.
-    return JSONResponse(
-        {"relationships": [_score_dict(s) for s in _visible_scores(session, actor, round)]}
-    )
+    found = _visible_scores(session, actor, round)
+    analysis = scoring.items_of(session, found) if items else None
+    return JSONResponse({"relationships": [_score_dict(s, analysis) for s in found]})
 
 
 @router.get(

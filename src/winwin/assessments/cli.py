@@ -11,7 +11,14 @@ from rich.console import Console
 from rich.table import Table
 
 from winwin.assessments import service as rounds
-from winwin.assessments.scoring import RelationshipScore, score_relationships
+from winwin.assessments.reliability import low_n
+from winwin.assessments.scoring import (
+    ItemsByRound,
+    RelationshipScore,
+    items_of,
+    score_relationships,
+    with_items,
+)
 from winwin.cli.context import err, print_json, state
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.mail.delivery import answer_link, answer_mail_values, deliver_link
@@ -20,6 +27,13 @@ from winwin.settings import Settings
 
 def _number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _interval(value: tuple[float, float] | None) -> str:
+    return "" if value is None else f" [{value[0]:.1f}–{value[1]:.1f}]"
+
+
+_LOW_N = {"indicative": ", indicative only", "few": ", few respondents"}
 
 
 def _table(scores: list[RelationshipScore]) -> Table:
@@ -50,14 +64,15 @@ def _table(scores: list[RelationshipScore]) -> Table:
             cells = [
                 " – ".join(score.between) if first else "",
                 score.round if first else "",
-                _number(score.score) if first else "",
-                f"{key} ({score.respondents.get(key, 0)})",
+                _number(score.score) + _interval(score.ci) if first else "",
+                f"{key} ({score.respondents.get(key, 0)}"
+                f"{_LOW_N.get(low_n(score.respondents.get(key, 0)) or '', '')})",
             ]
             if side is None:
                 cells += ["not answered", "", "", "", "", ""]
             else:
                 cells += [
-                    _number(side.score),
+                    _number(side.score) + _interval(score.intervals.get(key)),
                     *(_number(side.value(f), 2) for f in ("accessibility", "energy")),
                     *(_number(side.value(f), 2) for f in ("impact", "attraction")),
                     f"{side.lever} (+{side.gain:.1f})",
@@ -73,16 +88,27 @@ def score(
         None, "--round", metavar="R", help="Score this round (default: each one's latest)."
     ),
     json_out: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    items: bool = typer.Option(
+        False, "--items", help="Add each side's item analysis (item–total correlations)."
+    ),
 ) -> None:
     """Score every assessed relationship: S per side, R = sqrt(S_a * S_b), lever and gain.
 
     Without --round each relationship is scored in its latest round; rounds compare as
-    strings, so name them to sort (2026-Q1, 2026-Q2).
+    strings, so name them to sort (2026-Q1, 2026-Q2). Each S and R carries its 95 %
+    bootstrap interval when a side has at least 3 respondents.
     """
     with state(ctx).session() as session:
         scores = score_relationships(session, round=round)
+        analysis = items_of(session, scores) if items else None
     if json_out:
-        print_json({"relationships": [s.as_dict() for s in scores]})
+        print_json(
+            {
+                "relationships": [
+                    s.as_dict() if analysis is None else with_items(s, analysis) for s in scores
+                ]
+            }
+        )
         return
     console = Console(highlight=False)
     if not console.is_terminal:  # piped: do not squeeze the table into 80 columns
@@ -91,6 +117,28 @@ def score(
         console.print("no assessed relationships" + (f" in round {round}" if round else ""))
         return
     console.print(_table(scores))
+    if analysis is not None:
+        console.print(_items_table(scores, analysis))
+
+
+def _items_table(scores: list[RelationshipScore], analysis: ItemsByRound) -> Table:
+    table = Table(title="item analysis", title_justify="left")
+    for name in ("between", "round", "side", "statement", "factor", "item–total", "flag"):
+        table.add_column(name)
+    for score in scores:
+        document = with_items(score, analysis)
+        for key, side in document["sides"].items():
+            for item in (side or {}).get("items", []):
+                table.add_row(
+                    " – ".join(score.between),
+                    score.round,
+                    key,
+                    item["id"] + (" (reversed)" if item["reverse"] else ""),
+                    item["factor"],
+                    _number(item["item_total"], 2),
+                    item["flag"] or "",
+                )
+    return table
 
 
 round_app = typer.Typer(

@@ -185,6 +185,42 @@ class ScoreSums(Base):
     outside_attraction_answers: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ScoreMeasures(Base):
+    """How far one round's scores can be trusted: what ``winwin.assessments.reliability``
+    computes from the round's answers.
+
+    ``a_`` and ``b_`` are the pair's two sides (``a_id`` and ``b_id`` of the round):
+    ``<slot>_alpha_<factor>`` is Cronbach's alpha of the factor's statements on that side,
+    ``<slot>_ci_low`` and ``<slot>_ci_high`` the 95 % bootstrap interval of the side's
+    ``S``; ``r_ci_low`` and ``r_ci_high`` that of ``R``. NULL where the number does not
+    exist (too few respondents, one statement, no variance).
+
+    Derived from ``responses`` and ``answers`` like ``score_sums``, and refreshed with
+    it (``AssessmentRepository.refresh_sums``), so that reading scores never resamples.
+    A round without a row has no responses.
+    """
+
+    __tablename__ = "score_measures"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    a_alpha_accessibility: Mapped[float | None] = mapped_column(Double)
+    a_alpha_energy: Mapped[float | None] = mapped_column(Double)
+    a_alpha_impact: Mapped[float | None] = mapped_column(Double)
+    a_alpha_attraction: Mapped[float | None] = mapped_column(Double)
+    b_alpha_accessibility: Mapped[float | None] = mapped_column(Double)
+    b_alpha_energy: Mapped[float | None] = mapped_column(Double)
+    b_alpha_impact: Mapped[float | None] = mapped_column(Double)
+    b_alpha_attraction: Mapped[float | None] = mapped_column(Double)
+    a_ci_low: Mapped[float | None] = mapped_column(Double)
+    a_ci_high: Mapped[float | None] = mapped_column(Double)
+    b_ci_low: Mapped[float | None] = mapped_column(Double)
+    b_ci_high: Mapped[float | None] = mapped_column(Double)
+    r_ci_low: Mapped[float | None] = mapped_column(Double)
+    r_ci_high: Mapped[float | None] = mapped_column(Double)
+
+
 class Invitation(Base):
     """A personal link to answer one round, for one respondent of one side.
 

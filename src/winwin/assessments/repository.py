@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from winwin.assessments.models import ScoreSums
+from winwin.assessments.measures import refresh_measures
+from winwin.assessments.models import ScoreMeasures, ScoreSums
 from winwin.db.engine import without_gc_pauses
 from winwin.db.models import (
     Answer,
@@ -53,6 +55,13 @@ SUM_COLUMNS = tuple(
             for kind in ("total", "answers")
         ),
     )
+)
+
+# The columns of score_measures, in the order the score reads them: alpha of side a's
+# then side b's factors, then the interval ends of S_a, S_b and R.
+MEASURE_COLUMNS = (
+    *(f"{slot}_alpha_{factor}" for slot in ("a", "b") for factor in FACTOR_CODES),
+    *(f"{slot}_ci_{end}" for slot in ("a", "b", "r") for end in ("low", "high")),
 )
 
 
@@ -330,6 +339,7 @@ class AssessmentRepository:
                 answers = func.nullif(getattr(ScoreSums, f"{slot}_{factor}_answers"), 0)
                 # -1 marks an unmeasured factor (no row, or no answers): means are 0..1.
                 numbers.append(func.coalesce(total / answers, -1.0))
+        measures = [getattr(ScoreMeasures, name) for name in MEASURE_COLUMNS]
         stmt = (
             select(
                 Assessment.id,
@@ -339,11 +349,13 @@ class AssessmentRepository:
                 Instrument.key,
                 Assessment.status,
                 *numbers,
+                *measures,
             )
             .join(a_org, a_org.id == Assessment.a_id)
             .join(b_org, b_org.id == Assessment.b_id)
             .join(Instrument, Instrument.id == Assessment.instrument_id)
             .outerjoin(ScoreSums, ScoreSums.assessment_id == Assessment.id)
+            .outerjoin(ScoreMeasures, ScoreMeasures.assessment_id == Assessment.id)
             .where(*where)
         )
         with without_gc_pauses():  # one row of plain numbers per round: no cycles
@@ -353,7 +365,12 @@ class AssessmentRepository:
             return ScoreInputs.empty()
         columns = list(zip(*rows, strict=True))
         ids, rounds, a_keys, b_keys, instruments, statuses = columns[:6]
-        table = np.array(columns[6:], dtype=np.float64).T  # (n, 13)
+        width = len(columns) - len(MEASURE_COLUMNS)
+        table = np.array(columns[6:width], dtype=np.float64).T  # (n, 13)
+        # NULL (no measure) arrives as None and becomes NaN.
+        measured = np.array(columns[width:], dtype=np.float64).T.reshape(n, -1)
+        alpha = measured[:, :8].reshape(n, 2, len(FACTOR_CODES))
+        ci = measured[:, 8:].reshape(n, 3, 2)
         respondents = np.zeros((n, 3), dtype=np.int64)
         means = np.full((n, 3, len(FACTOR_CODES)), -1.0)
         at = 0
@@ -375,6 +392,8 @@ class AssessmentRepository:
             statuses=list(statuses),
             respondents=respondents,
             means=means,
+            alpha=alpha,
+            ci=ci,
         )
 
     def _fetch(self, stmt: Any) -> list[Any]:
@@ -394,18 +413,22 @@ class AssessmentRepository:
         integers, the points ``x - 1`` (``k - x`` on a reverse-coded item) of each side,
         factor and scale, leaving out answers off the scale; a factor's total is
         ``points / (k - 1)``, so it is exact up to one rounding and does not depend on
-        the order of the answers.
+        the order of the answers. The rounds' ``score_measures`` (alpha and intervals)
+        are recomputed with them.
         """
         self.session.flush()
-        if assessment_ids is None:
+        ids = None if assessment_ids is None else sorted(set(assessment_ids))
+        if ids is None:
             self.session.execute(delete(ScoreSums))
             parts: list[Sequence[int] | None] = [None]
         else:
-            parts = list(_chunks(sorted(set(assessment_ids)), _SUM_CHUNK))
+            parts = list(_chunks(ids, _SUM_CHUNK))
         for part in parts:
             if part is not None:
                 self.session.execute(delete(ScoreSums).where(ScoreSums.assessment_id.in_(part)))
             self._insert_sums(part)
+        # Alpha and the intervals are derived from the same answers: refreshed with them.
+        refresh_measures(self.session, ids)
 
     def _insert_sums(self, assessment_ids: Sequence[int] | None) -> None:
         pairs = select(Assessment.id, Assessment.a_id, Assessment.b_id)
@@ -507,6 +530,10 @@ class ScoreInputs:
     statuses: list[str]
     respondents: npt.NDArray[np.int64]  # (n, 3)
     means: npt.NDArray[np.float64]  # (n, 3, 4)
+    #: Cronbach's alpha per side (a, b) and factor, NaN where there is none: (n, 2, 4).
+    alpha: npt.NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros((0, 2, 4)))
+    #: 95 % intervals (low, high) of S_a, S_b and R, NaN where there is none: (n, 3, 2).
+    ci: npt.NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros((0, 3, 2)))
 
     @classmethod
     def empty(cls) -> ScoreInputs:
@@ -519,6 +546,8 @@ class ScoreInputs:
             statuses=[],
             respondents=np.zeros((0, 3), dtype=np.int64),
             means=np.zeros((0, 3, len(FACTOR_CODES))),
+            alpha=np.zeros((0, 2, len(FACTOR_CODES))),
+            ci=np.zeros((0, 3, 2)),
         )
 
     def __len__(self) -> int:

@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session
 
+from winwin.assessments.measures import ItemStat, item_analysis
 from winwin.assessments.repository import AssessmentRepository, ScoreInputs
 from winwin.assessments.score import (
     FACTOR_INDEX,
@@ -74,18 +75,45 @@ class RelationshipScore:
     instrument: str = ""
     status: str = "open"
     assessment_id: int = 0
+    #: Cronbach's alpha per side key and factor (``None`` where there is none).
+    alpha: dict[str, dict[Factor, float | None]] = field(default_factory=dict)
+    #: The 95 % interval of each side's ``S`` by side key, ``None`` below 3 respondents.
+    intervals: dict[str, tuple[float, float] | None] = field(default_factory=dict)
+    #: The 95 % interval of ``R``, ``None`` unless both sides have 3 respondents.
+    ci: tuple[float, float] | None = None
+    #: The side keys in the round's stored order (``a_id``, ``b_id``).
+    stored_order: tuple[str, str] = ("", "")
 
     def as_dict(self) -> dict[str, Any]:
-        """The contract's relationship object of ``winwin score --json``."""
+        """The contract's relationship object of ``winwin score --json``.
+
+        Beside the contract's fields, each SIDE carries ``respondents``, ``alpha``
+        (per factor, ``null`` where there is none) and ``ci`` (``[low, high]`` of ``S``
+        or ``null``), and the relationship ``ci`` for ``R``.
+        """
         return {
             "between": list(self.between),
             "round": self.round,
             "score": self.score,
             "sides": {
-                key: (side.as_dict() if side is not None else None)
+                key: (self.side_dict(key) if side is not None else None)
                 for key, side in self.sides.items()
             },
             "outside_view": self.outside_view.as_dict() if self.outside_view else None,
+            "ci": list(self.ci) if self.ci is not None else None,
+        }
+
+    def side_dict(self, key: str) -> dict[str, Any]:
+        """One side's SIDE object (the side must have answered)."""
+        side = self.sides[key]
+        assert side is not None
+        interval = self.intervals.get(key)
+        alpha = self.alpha.get(key) or {}
+        return {
+            **side.as_dict(),
+            "respondents": self.respondents.get(key, 0),
+            "alpha": {f: alpha.get(f) for f in FACTORS},
+            "ci": list(interval) if interval is not None else None,
         }
 
     def best_step(self) -> tuple[str, Factor, float] | None:
@@ -154,6 +182,14 @@ class NetworkScores(Sequence[RelationshipScore]):
         self.scores = np.where(
             both, np.sqrt(self.side_scores[:, 0] * self.side_scores[:, 1]), np.nan
         )
+        # The stored intervals, each widened to hold the estimate read with it, so that
+        # an interval always contains its number however the two were rounded.
+        ci = inputs.ci
+        estimates = np.concatenate([self.side_scores, self.scores[:, None]], axis=1)
+        #: ``(n, 3, 2)``: low and high ends for S_a, S_b and R, NaN where there is none.
+        self.intervals = np.stack(
+            [np.minimum(ci[:, :, 0], estimates), np.maximum(ci[:, :, 1], estimates)], axis=2
+        )
         outside = means[:, _OUTSIDE, FACTOR_INDEX["impact"] :]
         self._outside_measured = np.asarray(~np.isnan(outside).all(axis=1), dtype=bool)
         a_keys = np.array(inputs.a_keys, dtype=str)
@@ -211,13 +247,25 @@ class NetworkScores(Sequence[RelationshipScore]):
         lever_list = np.array(FACTORS, dtype=object)[self.levers[rows]].tolist()
         count_list = inputs.respondents[rows].tolist()
         answered_list = self._outside_measured[rows].tolist()
+        interval_list = self.intervals[rows].tolist()
+        alpha_list = inputs.alpha[rows].tolist()
         ids = inputs.ids.tolist()
         rounds, a_keys, b_keys = inputs.rounds, inputs.a_keys, inputs.b_keys
         instruments, statuses = inputs.instruments, inputs.statuses
         new = object.__new__
         made: list[RelationshipScore] = []
         with without_gc_pauses():
-            for at, side_row, levers, (n_a, n_b, n_outside), answered, outside_row, r in zip(
+            for (
+                at,
+                side_row,
+                levers,
+                (n_a, n_b, n_outside),
+                answered,
+                outside_row,
+                r,
+                (ci_a, ci_b, ci_r),
+                (alpha_a, alpha_b),
+            ) in zip(
                 rows.tolist(),
                 side_list,
                 lever_list,
@@ -225,6 +273,8 @@ class NetworkScores(Sequence[RelationshipScore]):
                 answered_list,
                 outside_list,
                 r_list,
+                interval_list,
+                alpha_list,
                 strict=True,
             ):
                 a_key, b_key = a_keys[at], b_keys[at]
@@ -256,6 +306,23 @@ class NetworkScores(Sequence[RelationshipScore]):
                 else:
                     between, sides = (b_key, a_key), {b_key: pair[1], a_key: pair[0]}
                 score_of = new(RelationshipScore)
+                # NaN (x != x) is a measure that does not exist: None in the result.
+                score_of.__dict__.update(
+                    alpha={
+                        a_key: dict(
+                            zip(FACTORS, (x if x == x else None for x in alpha_a), strict=True)
+                        ),
+                        b_key: dict(
+                            zip(FACTORS, (x if x == x else None for x in alpha_b), strict=True)
+                        ),
+                    },
+                    intervals={
+                        a_key: tuple(ci_a) if ci_a[0] == ci_a[0] else None,
+                        b_key: tuple(ci_b) if ci_b[0] == ci_b[0] else None,
+                    },
+                    ci=tuple(ci_r) if ci_r[0] == ci_r[0] else None,
+                    stored_order=(a_key, b_key),
+                )
                 score_of.__dict__.update(
                     between=between,
                     round=rounds[at],
@@ -290,6 +357,41 @@ def score_relationships(
         round=round, latest=round is None, org_ids=org_ids
     )
     return NetworkScores(inputs)
+
+
+ItemsByRound = dict[int, dict[str, list[ItemStat]]]
+"""Item analysis by round id and slot (``a``, ``b``: the pair's ``a_id`` and ``b_id``)."""
+
+
+def items_of(session: Session, scores: Sequence[RelationshipScore]) -> ItemsByRound:
+    """The item analysis of both sides of these scores' rounds, from their answers.
+
+    Computed on demand (not stored): each statement's corrected item–total correlation
+    on each side, and its flag (``winwin.assessments.reliability``).
+    """
+    return item_analysis(session, [s.assessment_id for s in scores])
+
+
+def with_items(score: RelationshipScore, items: ItemsByRound) -> dict[str, Any]:
+    """``score.as_dict()`` with each answered SIDE's ``items``: per statement ``{"id",
+    "factor", "reverse", "item_total", "flag"}`` in the instrument's order."""
+    document = score.as_dict()
+    by_key = _side_items(score, items)
+    for key, side in document["sides"].items():
+        if side is not None:
+            side["items"] = [stat.as_dict() for stat in by_key.get(key, [])]
+    return document
+
+
+def _side_items(score: RelationshipScore, items: ItemsByRound) -> dict[str, list[ItemStat]]:
+    found = items.get(score.assessment_id, {})
+    a_key, b_key = score.stored_order
+    return {a_key: found.get("a", []), b_key: found.get("b", [])}
+
+
+def side_items(session: Session, score: RelationshipScore) -> dict[str, list[ItemStat]]:
+    """The item analysis of one round's two sides, by side key."""
+    return _side_items(score, items_of(session, [score]))
 
 
 CSV_COLUMNS = (

@@ -217,3 +217,23 @@ def test_ids_and_keys_the_database_cannot_hold_are_simply_not_found(world):
     assert nul.status_code in (400, 404)
     refused = world.call("fac", "GET", "/api/v1/scores", params={"round": "a\x00b"})
     assert refused.status_code in (400, 422)  # the app's own NUL guard may answer first
+
+
+def test_scores_carry_respondents_alpha_intervals_and_on_request_items(world):
+    round_id, links = open_and_invite(world)
+    world.call(None, "PUT", f"/api/v1/responses/{links['kuusi']}", json={"answers": FULL})
+    document = world.call("kadmin", "GET", "/api/v1/scores").json()
+    ScoresRead.model_validate(document)
+    (score,) = document["relationships"]
+    kuusi = score["sides"]["kuusi"]
+    assert kuusi["respondents"] == 1
+    assert kuusi["ci"] is None and score["ci"] is None  # below 3 respondents
+    assert set(kuusi["alpha"]) == {"accessibility", "energy", "impact", "attraction"}
+    assert "items" not in kuusi
+    with_items = world.call("kadmin", "GET", "/api/v1/scores?items=true").json()
+    ScoresRead.model_validate(with_items)
+    items = with_items["relationships"][0]["sides"]["kuusi"]["items"]
+    assert len(items) == 20 and {i["flag"] for i in items} == {None}
+    detail = world.call("kadmin", "GET", "/api/v1/relationships/kuusi/pakkaus").json()
+    assert detail["history"][0]["sides"]["kuusi"]["respondents"] == 1
+    assert "ci" in detail["history"][0]

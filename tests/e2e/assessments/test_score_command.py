@@ -112,6 +112,44 @@ def expected(doc: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+RELATIONSHIP_KEYS = ("between", "round", "score", "sides", "outside_view")
+SIDE_KEYS = (*FACTORS, "score", "lever", "gain")
+
+
+def contract(relationship: dict[str, Any]) -> dict[str, Any]:
+    """The fields CONTRACT.md fixes, without the ones added since (checked apart)."""
+    assert list(relationship)[: len(RELATIONSHIP_KEYS)] == list(RELATIONSHIP_KEYS)
+    out = {key: relationship[key] for key in RELATIONSHIP_KEYS}
+    out["sides"] = {
+        key: None if side is None else {k: side[k] for k in SIDE_KEYS}
+        for key, side in relationship["sides"].items()
+    }
+    return out
+
+
+def assert_measures(relationship: dict[str, Any], assessment: dict[str, Any]) -> None:
+    """The added fields: respondents, alpha and the interval per side, the interval of R."""
+    for key, side in relationship["sides"].items():
+        if side is None:
+            continue
+        count = sum(r["side"] == key for r in assessment["responses"])
+        assert side["respondents"] == count
+        assert list(side["alpha"]) == list(FACTORS)
+        if count < 3:
+            assert side["ci"] is None
+            assert set(side["alpha"].values()) == {None}
+        else:
+            low, high = side["ci"]
+            assert low <= side["score"] <= high
+    if relationship["score"] is None or any(
+        s is None or s["ci"] is None for s in relationship["sides"].values()
+    ):
+        assert relationship["ci"] is None
+    else:
+        low, high = relationship["ci"]
+        assert low <= relationship["score"] <= high
+
+
 def approx(value: Any) -> Any:
     if isinstance(value, float):
         return pytest.approx(value, rel=1e-12, abs=1e-12)
@@ -128,10 +166,12 @@ def test_score_json_is_the_contract_document_with_each_latest_round(cli):
     assert result.code == 0, result.err
     document = result.json()
     assert list(document) == ["relationships"]
-    assert document["relationships"] == [
+    assert [contract(r) for r in document["relationships"]] == [
         approx(expected(DOC, DOC["assessments"][2])),
         approx(expected(DOC, DOC["assessments"][1])),
     ]
+    assert_measures(document["relationships"][0], DOC["assessments"][2])
+    assert_measures(document["relationships"][1], DOC["assessments"][1])
     kemi_lab = document["relationships"][0]
     assert kemi_lab["between"] == ["kemi", "lab"]
     assert kemi_lab["score"] is None and kemi_lab["sides"]["kemi"] is None
@@ -143,7 +183,8 @@ def test_score_of_a_named_round_keeps_the_outside_view_beside_the_sides(cli):
     assert result.code == 0, result.err
     relationships = result.json()["relationships"]
     assert [r["between"] for r in relationships] == [["kemi", "lab"], ["kuusi", "pakkaus"]]
-    assert relationships[1] == approx(expected(DOC, DOC["assessments"][0]))
+    assert contract(relationships[1]) == approx(expected(DOC, DOC["assessments"][0]))
+    assert_measures(relationships[1], DOC["assessments"][0])
     assert relationships[1]["outside_view"] == {"impact": 1.0, "attraction": 1.0}
     assert cli("score", "--round", "2030", "--json").json() == {"relationships": []}
 
@@ -158,7 +199,10 @@ def test_score_of_a_generated_network_matches_the_formula_everywhere(cli, tmp_pa
         (expected(doc, a) for a in doc["assessments"]), key=lambda r: (r["between"], r["round"])
     )
     assert len(relationships) == len(wanted) == 8
-    assert relationships == [approx(w) for w in wanted]
+    assert [contract(r) for r in relationships] == [approx(w) for w in wanted]
+    by_pair = {(tuple(sorted(a["between"])), a["round"]): a for a in doc["assessments"]}
+    for r in relationships:
+        assert_measures(r, by_pair[(tuple(r["between"]), r["round"])])
 
 
 def test_score_without_json_prints_a_table_with_the_numbers(cli):
@@ -176,3 +220,49 @@ def test_score_with_an_empty_round_name_is_bad_input_and_exits_2(cli):
     assert result.code == 2
     assert "round" in result.err
     assert result.out == ""
+
+
+MISREAD: dict[str, Any] = {
+    "format": "winwin/1",
+    "organizations": [{"key": k, "name": k} for k in ("kuusi", "pakkaus")],
+    "instruments": [MINI],
+    "assessments": [
+        {
+            "round": "2026-Q1",
+            "instrument": "mini",
+            "between": ["kuusi", "pakkaus"],
+            # a2 is reverse-coded but these respondents answered it like a1.
+            "responses": [
+                {"side": "kuusi", "respondent": f"k{n}", "answers": {"a1": x, "a2": y, "e1": 2}}
+                for n, (x, y) in enumerate([(1, 1), (2, 3), (3, 3), (4, 4), (4, 2)])
+            ]
+            + [
+                {"side": "pakkaus", "respondent": f"p{n}", "answers": {"a1": x, "a2": 5 - x}}
+                for n, x in enumerate([1, 3, 4])
+            ],
+        }
+    ],
+}
+
+
+def test_score_items_json_flags_a_reverse_coded_statement_read_the_wrong_way(cli):
+    assert cli("import", "-", stdin=json.dumps(MISREAD)).code == 0
+    result = cli("score", "--items", "--json")
+    assert result.code == 0, result.err
+    (relationship,) = result.json()["relationships"]
+    kuusi = relationship["sides"]["kuusi"]
+    assert [i["id"] for i in kuusi["items"]] == ["a1", "a2", "e1", "i1", "t1"]
+    a1, a2, e1 = kuusi["items"][:3]
+    assert set(a1) == {"id", "factor", "reverse", "item_total", "flag"}
+    assert a2["reverse"] is True and a2["item_total"] < 0 and a2["flag"] == "possibly misread"
+    assert a1["item_total"] < 0 and a1["flag"] == "negative"
+    assert e1["item_total"] is None and e1["flag"] is None  # the only energy statement
+    assert kuusi["alpha"]["accessibility"] < 0
+    pakkaus = relationship["sides"]["pakkaus"]
+    assert pakkaus["alpha"]["accessibility"] == pytest.approx(1.0)
+    assert [i["flag"] for i in pakkaus["items"][:2]] == [None, None]
+    # Without --items the document keeps its shape.
+    plain = cli("score", "--json").json()["relationships"][0]
+    assert "items" not in plain["sides"]["kuusi"]
+    table = cli("score", "--items")
+    assert table.code == 0 and "possibly misread" in table.out and "few respondents" in table.out

@@ -9,12 +9,14 @@ from collections import defaultdict
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from winwin.assessments import reliability as rel
 from winwin.assessments.score import FACTORS, OutsideView, SideScore
 from winwin.assessments.scoring import RelationshipScore, relationship_detail, score_relationships
 from winwin.assessments.service import Invitee, invite_respondents, open_round, submit_response
@@ -297,3 +299,149 @@ def test_removing_an_item_from_an_instrument_takes_its_answers_out_of_the_scores
     (after,) = score_relationships(world)
     assert after.sides["kuusi"] is not None and after.sides["kuusi"].accessibility == 1.0
     assert_matches(after, from_raw_rows(world)[("kuusi", "pakkaus", "2026-Q1")])
+
+
+# --- alpha and intervals ---------------------------------------------------------------
+
+
+def measures_from_raw_rows(session: Session) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Every round's alpha per side and factor and its intervals, computed afresh from the
+    answer rows (the round's own instrument's statements, answers on its scale)."""
+    keys = dict(session.execute(select(Organization.id, Organization.key)).all())
+    statements: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
+    for instrument_id, item_id, factor, reverse in session.execute(
+        select(
+            InstrumentItem.instrument_id,
+            InstrumentItem.id,
+            InstrumentItem.factor,
+            InstrumentItem.reverse,
+        ).order_by(InstrumentItem.position)
+    ):
+        statements[instrument_id].append((item_id, factor, reverse))
+    answers: dict[int, dict[int, int]] = defaultdict(dict)
+    for response_id, item_id, value in session.execute(
+        select(Answer.response_id, Answer.item_id, Answer.value)
+    ):
+        answers[response_id][item_id] = value
+    people: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+    for response_id, assessment_id, side in session.execute(
+        select(Response.id, Response.assessment_id, Response.side_org_id)
+    ):
+        people[(assessment_id, side)].append(response_id)
+    out = {}
+    for row in session.execute(
+        select(
+            Assessment.id,
+            Assessment.round,
+            Assessment.a_id,
+            Assessment.b_id,
+            Instrument.id,
+            Instrument.scale,
+        ).join(Instrument, Instrument.id == Assessment.instrument_id)
+    ):
+        assessment_id, round_name, a_id, b_id, instrument_id, scale = row
+        listed = statements[instrument_id]
+        alpha: dict[str, dict[str, float | None]] = {}
+        points: list[rel.SidePoints | None] = []
+        for org_id in (a_id, b_id):
+            respondents = people[(assessment_id, org_id)]
+            totals = np.zeros((len(respondents), 4))
+            counts = np.zeros((len(respondents), 4))
+            by_factor: dict[str, list[list[float]]] = {f: [] for f in FACTORS}
+            for r, response_id in enumerate(respondents):
+                mine = answers[response_id]
+                row_of: dict[str, list[float]] = {f: [] for f in FACTORS}
+                for item_id, factor, reverse in listed:
+                    x = mine.get(item_id)
+                    if x is None:
+                        row_of[factor].append(float("nan"))
+                        continue
+                    point = (scale - x) if reverse else (x - 1)
+                    totals[r, FACTORS.index(factor)] += point
+                    counts[r, FACTORS.index(factor)] += 1
+                    row_of[factor].append(point / (scale - 1))
+                for factor in FACTORS:
+                    by_factor[factor].append(row_of[factor])
+            alpha[keys[org_id]] = {
+                f: rel.cronbach_alpha(
+                    np.array(by_factor[f], dtype=float).reshape(
+                        len(respondents), sum(1 for s in listed if s[1] == f)
+                    )
+                )
+                for f in FACTORS
+            }
+            points.append(
+                rel.SidePoints.of(totals, counts, steps=scale - 1) if respondents else None
+            )
+        (found,) = rel.round_intervals([(points[0], points[1])])
+        out[(keys[a_id], keys[b_id], round_name)] = {
+            "alpha": alpha,
+            "intervals": {keys[a_id]: found.a, keys[b_id]: found.b},
+            "ci": found.relationship,
+        }
+    return out
+
+
+def same(got: Any, want: Any) -> bool:
+    if got is None or want is None:
+        return got is None and want is None
+    if isinstance(want, tuple | list):
+        return len(got) == len(want) and all(same(g, w) for g, w in zip(got, want, strict=True))
+    return abs(got - want) <= 1e-9
+
+
+def assert_measures_match(score: RelationshipScore, want: dict[str, Any]) -> None:
+    for key in score.between:
+        if score.sides[key] is None:
+            continue
+        for factor in FACTORS:
+            assert same(score.alpha[key][factor], want["alpha"][key][factor]), (key, factor)
+        assert same(score.intervals[key], want["intervals"][key]), key
+        interval = score.intervals[key]
+        side = score.sides[key]
+        assert side is not None
+        if interval is not None:
+            assert interval[0] <= side.score <= interval[1]
+    assert same(score.ci, want["ci"])
+    if score.ci is not None:
+        assert score.score is not None and score.ci[0] <= score.score <= score.ci[1]
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=operations)
+def test_stored_alpha_and_intervals_equal_a_fresh_computation_from_the_raw_answers(
+    world: Session, steps: list[Any]
+) -> None:
+    nested = world.begin_nested()
+    try:
+        apply(world, steps)
+        expected = measures_from_raw_rows(world)
+        pairs = {tuple(sorted((a, b))) for a, b, _ in expected}
+        for a, b in pairs:
+            for score in relationship_detail(world, between=(a, b)).history:
+                want = expected.get((a, b, score.round)) or expected[(b, a, score.round)]
+                assert_measures_match(score, want)
+    finally:
+        nested.rollback()
+
+
+def test_a_side_of_three_gets_alpha_and_intervals_and_r_its_interval(world: Session) -> None:
+    people = [
+        (0, "a", {"a1": 7, "a2": 1, "e1": 6, "e2": 2}),
+        (1, "a", {"a1": 4, "a2": 4, "e1": 3, "e2": 5}),
+        (2, "a", {"a1": 2, "a2": 6, "e1": 2, "e2": 6}),
+        (3, "b", {"a1": 5, "e1": 5, "i1": 3}),
+        (4, "b", {"a1": 6, "e1": 4, "i1": 2}),
+        (5, "b", {"a1": 3, "e1": 6, "i1": 5}),
+    ]
+    apply(world, [("import", 0, "2026-Q1", people)])
+    (score,) = score_relationships(world)
+    assert score.alpha["kuusi"]["accessibility"] is not None
+    assert score.alpha["pakkaus"]["accessibility"] is None  # one statement answered of two
+    assert score.intervals["kuusi"] is not None and score.intervals["pakkaus"] is not None
+    assert score.ci is not None
+    assert_measures_match(score, measures_from_raw_rows(world)[("kuusi", "pakkaus", "2026-Q1")])
