@@ -220,7 +220,7 @@ def test_ids_and_keys_the_database_cannot_hold_are_simply_not_found(world):
 
 
 def test_scores_carry_respondents_alpha_intervals_and_on_request_items(world):
-    round_id, links = open_and_invite(world)
+    _, links = open_and_invite(world)
     world.call(None, "PUT", f"/api/v1/responses/{links['kuusi']}", json={"answers": FULL})
     document = world.call("kadmin", "GET", "/api/v1/scores").json()
     ScoresRead.model_validate(document)
