@@ -26,7 +26,7 @@ from winwin.accounts.repository import AccountsRepository
 from winwin.assessments import instruments as instrument_service
 from winwin.assessments import scoring
 from winwin.assessments import service as rounds
-from winwin.assessments.repository import AssessmentRepository
+from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
 from winwin.assessments.score import FACTORS, SideScore
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep
@@ -313,6 +313,11 @@ class Row:
     def score(self) -> float | None:
         return self.scored.score if self.scored else None
 
+    @property
+    def fewest(self) -> int:
+        """Respondents of the side with fewer of them in the round whose R is shown."""
+        return fewest_respondents(self.scored or self.latest)
+
     def sparkline(self) -> dict[str, Any]:
         return {
             "type": "line",
@@ -504,10 +509,77 @@ def radar_config(score: scoring.RelationshipScore, names: dict[str, str]) -> dic
     }
 
 
+def fewest_respondents(score: scoring.RelationshipScore) -> int:
+    """The respondents of the side with fewer of them (0 when a side has not answered)."""
+    return min(score.respondents.get(key, 0) for key in score.between)
+
+
+def bars_config(score: scoring.RelationshipScore, names: dict[str, str]) -> dict[str, Any]:
+    """S of each side and R as bars, each with its 95 % interval drawn as a whisker."""
+    labels, values, whiskers = [], [], []
+    for key in score.between:
+        side = score.sides[key]
+        labels.append(names[key])
+        values.append(side.score if side is not None else None)
+        interval = score.intervals.get(key)
+        whiskers.append(list(interval) if interval is not None else None)
+    labels.append("R")
+    values.append(score.score)
+    whiskers.append(list(score.ci) if score.ci is not None else None)
+    return {
+        "type": "bar",
+        "data": {
+            "labels": labels,
+            "datasets": [
+                {
+                    "label": _("Score"),
+                    "data": values,
+                    "backgroundColor": [COLOURS[0] + "99", COLOURS[1] + "99", "#1a202499"],
+                    "order": 2,
+                },
+                {
+                    # Floating bars from the low to the high end, drawn thin over the
+                    # score bars: the whiskers of the 95 % interval.
+                    "label": _("95 % interval"),
+                    "data": whiskers,
+                    "backgroundColor": "#1a2024",
+                    "barPercentage": 0.08,
+                    "grouped": False,
+                    "order": 1,
+                },
+            ],
+        },
+        "options": {
+            "scales": {"y": {"min": 0, "max": 100}},
+            "plugins": {"legend": {"position": "bottom"}},
+        },
+    }
+
+
 def trend_config(
     detail: scoring.RelationshipDetail,
 ) -> dict[str, Any]:
     history = detail.history
+    # The 95 % interval of R as a band: its low end, then its high end filled down to it.
+    band = [
+        {
+            "label": "",
+            "data": [h.ci[0] if h.ci is not None else None for h in history],
+            "borderWidth": 0,
+            "pointRadius": 0,
+            "spanGaps": False,
+            "fill": False,
+        },
+        {
+            "label": _("R, 95 % interval"),
+            "data": [h.ci[1] if h.ci is not None else None for h in history],
+            "borderWidth": 0,
+            "pointRadius": 0,
+            "backgroundColor": "#1a202433",
+            "spanGaps": False,
+            "fill": "-1",
+        },
+    ]
     datasets = [
         {
             **_side_dataset(
@@ -531,12 +603,15 @@ def trend_config(
             "fill": False,
         }
     )
+    datasets += band
     return {
         "type": "line",
         "data": {"labels": [h.round for h in history], "datasets": datasets},
         "options": {
             "scales": {"y": {"min": 0, "max": 100}},
-            "plugins": {"legend": {"position": "bottom"}},
+            # skipEmpty: app.js leaves datasets without a label (the band's low end) out
+            # of the legend.
+            "plugins": {"legend": {"position": "bottom", "labels": {"skipEmpty": True}}},
         },
     }
 
@@ -608,8 +683,29 @@ def relationship(
             "step_sentence": step_sentence,
             "step": shown.best_step(),
             "co_creation": co_creation,
+            "bars": lambda: bars_config(shown, detail.names),
+            "fewest": fewest_respondents(shown),
+            "trust_data": _trust(session, shown),
         },
     )
+
+
+def _trust(session: Session, shown: scoring.RelationshipScore) -> dict[str, Any]:
+    """Alpha per side and factor, and the flagged statements with their texts."""
+    items = scoring.side_items(session, shown)
+    instrument = InstrumentRepository(session).get_by_key(shown.instrument)
+    texts = {
+        i.item_key: {"en": i.text_en, "fi": i.text_fi}
+        for i in (instrument.items if instrument else [])
+    }
+    flagged = [
+        {"side": key, "stat": stat, "text": texts.get(stat.id, {})}
+        for key in shown.between
+        if shown.sides[key] is not None
+        for stat in items.get(key, [])
+        if stat.flag is not None
+    ]
+    return {"alpha": shown.alpha, "flagged": flagged}
 
 
 # rounds -------------------------------------------------------------------------------

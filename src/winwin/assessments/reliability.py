@@ -196,16 +196,20 @@ class SidePoints:
 
 
 def _scores(points: FloatArray, answers: FloatArray, steps: int) -> FloatArray:
-    """``S`` from summed points and answer counts (``(..., 4)`` arrays) of a side."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(answers > 0, points / steps / answers, 0.0)
-    a, e, i, t = means[..., 0], means[..., 1], means[..., 2], means[..., 3]
-    return np.asarray(50.0 * (a * e + i * t), dtype=np.float64)
+    """``S`` from summed points and answer counts of sides: factors on the *first* axis.
+
+    ``points`` and ``answers`` are ``(4, ...)`` arrays (A, E, I, T); a factor's value is
+    ``points / steps / answers``, 0 where nobody answered it, and
+    ``S = 50 * (A*E + I*T)`` has the shape of the remaining axes.
+    """
+    means = np.zeros(points.shape, dtype=np.float64)
+    np.divide(points / steps, answers, out=means, where=answers > 0)
+    return np.asarray(50.0 * (means[0] * means[1] + means[2] * means[3]), dtype=np.float64)
 
 
 def side_estimate(side: SidePoints) -> float:
     """The side's ``S`` from its respondents' points, as ``winwin.assessments.score`` gives it."""
-    return float(_scores(side.points.sum(axis=0), side.answers.sum(axis=0), side.steps))
+    return float(_scores(side.points.sum(axis=0), side.answers.sum(axis=0), side.steps)[()])
 
 
 @lru_cache(maxsize=256)
@@ -239,10 +243,16 @@ def resampled_scores(sides: Sequence[SidePoints], *, slot: int) -> FloatArray:
     if any(s.respondents != n or s.steps != steps for s in sides):
         raise InvalidInput("sides resampled together need the same respondents and scale")
     weights = resample_counts(n, slot)
-    # (n, m*8): each side's points then answers; one product gives every resampled sum.
-    stacked = np.concatenate([np.concatenate([s.points, s.answers], axis=1) for s in sides], axis=1)
-    sums = (weights @ stacked).reshape(RESAMPLES, len(sides), 8).transpose(1, 0, 2)
-    return _scores(sums[..., :4], sums[..., 4:], steps)
+    # (n, 8, m): the points, then the answers, of factor f of side j at [:, f, j] (and
+    # [:, 4 + f, j]); one product gives every resampled sum, laid out (RESAMPLES, 8, m)
+    # so that each factor's sums are one contiguous block.
+    stacked = np.concatenate(
+        [np.stack([s.points for s in sides], axis=2), np.stack([s.answers for s in sides], axis=2)],
+        axis=1,
+    )
+    sums = (weights @ stacked.reshape(n, -1)).reshape(RESAMPLES, 8, len(sides))
+    scores = _scores(sums[:, :4].transpose(1, 0, 2), sums[:, 4:].transpose(1, 0, 2), steps)
+    return np.ascontiguousarray(scores.T)
 
 
 def percentile_interval(samples: npt.ArrayLike, estimate: float) -> Interval:
@@ -275,30 +285,63 @@ def round_intervals(
     respondents and scale are resampled in one matrix product, so the result for a
     round is the same whatever other rounds are passed with it.
     """
+    out: list[RoundIntervals] = []
+    for start in range(0, len(rounds), _BLOCK):
+        out += _block_intervals(rounds[start : start + _BLOCK])
+    return out
+
+
+def _interval_rows(samples: FloatArray, estimates: FloatArray) -> list[Interval]:
+    """``percentile_interval`` of each row of ``samples`` with its estimate, at once."""
+    lo, hi = np.percentile(samples, PERCENTILES, axis=1)
+    return list(
+        zip(np.minimum(lo, estimates).tolist(), np.maximum(hi, estimates).tolist(), strict=True)
+    )
+
+
+def _block_intervals(
+    rounds: Sequence[tuple[SidePoints | None, SidePoints | None]],
+) -> list[RoundIntervals]:
     samples: list[list[FloatArray | None]] = [[None, None] for _ in rounds]
+    estimates: list[list[float]] = [[0.0, 0.0] for _ in rounds]
+    intervals: list[list[Interval | None]] = [[None, None] for _ in rounds]
     groups: dict[tuple[int, int, int], list[tuple[int, SidePoints]]] = {}
     for at, pair in enumerate(rounds):
         for slot, side in enumerate(pair):
             if side is not None and side.respondents >= MIN_RESPONDENTS:
                 groups.setdefault((slot, side.respondents, side.steps), []).append((at, side))
-    for (slot, _, _), members in groups.items():
+    for (slot, _, steps), members in groups.items():
         for start in range(0, len(members), _GROUP):
             part = members[start : start + _GROUP]
-            scores = resampled_scores([side for _, side in part], slot=slot)
-            for (at, _), row in zip(part, scores, strict=True):
+            sides = [side for _, side in part]
+            scores = resampled_scores(sides, slot=slot)
+            found = _scores(
+                np.stack([s.points.sum(axis=0) for s in sides], axis=1),
+                np.stack([s.answers.sum(axis=0) for s in sides], axis=1),
+                steps,
+            )
+            for (at, _), row, estimate, interval in zip(
+                part, scores, found.tolist(), _interval_rows(scores, found), strict=True
+            ):
                 samples[at][slot] = row
-    out: list[RoundIntervals] = []
-    for (a, b), (a_samples, b_samples) in zip(rounds, samples, strict=True):
-        a_interval = b_interval = r_interval = None
-        if a is not None and a_samples is not None:
-            a_interval = percentile_interval(a_samples, side_estimate(a))
-        if b is not None and b_samples is not None:
-            b_interval = percentile_interval(b_samples, side_estimate(b))
-        if a is not None and b is not None and a_samples is not None and b_samples is not None:
-            estimate = math.sqrt(side_estimate(a) * side_estimate(b))
-            r_interval = percentile_interval(np.sqrt(a_samples * b_samples), estimate)
-        out.append(RoundIntervals(a_interval, b_interval, r_interval))
-    return out
+                estimates[at][slot] = estimate
+                intervals[at][slot] = interval
+    both = [(at, a, b) for at, (a, b) in enumerate(samples) if a is not None and b is not None]
+    r_intervals: dict[int, Interval] = {}
+    if both:
+        drawn = np.sqrt(np.stack([a for _, a, _ in both]) * np.stack([b for _, _, b in both]))
+        r_estimates = np.array(
+            [math.sqrt(estimates[at][0] * estimates[at][1]) for at, _, _ in both],
+            dtype=np.float64,
+        )
+        r_intervals = dict(
+            zip([at for at, _, _ in both], _interval_rows(drawn, r_estimates), strict=True)
+        )
+    return [RoundIntervals(a, b, r_intervals.get(at)) for at, (a, b) in enumerate(intervals)]
+
+
+# Rounds computed together: bounds the resamples held at once to ~64 MB.
+_BLOCK = 2_000
 
 
 # Sides per matrix product: bounds the (RESAMPLES, sides * 8) result to ~64 MB.

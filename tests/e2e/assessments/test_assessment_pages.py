@@ -174,3 +174,67 @@ def test_an_organisation_adds_its_own_instrument_in_the_web_form(world):
     keys = [i["key"] for i in world.call("kadmin", "GET", "/api/v1/instruments").json()]
     assert "pulse" in keys and "pulse2" not in keys
     assert json.loads(json.dumps(keys))  # listed as JSON by the API too
+
+
+def _respondent(side: str, who: str, level: int, misread: bool = False) -> dict:
+    """Answers on every statement at ``level``; the reverse-coded a5 read as plain when
+    ``misread`` (answered like the others), else answered as meant (the mirror)."""
+    answers = {f"{f}{n}": level for f in "aeit" for n in range(1, 5)}
+    answers.update({f"{f}5": 6 - level for f in "eit"})
+    answers["a5"] = level if misread else 6 - level
+    return {"side": side, "respondent": who, "answers": answers}
+
+
+def test_the_relationship_page_shows_intervals_alpha_flags_and_low_n_wording(world):
+    from winwin.db.engine import session_factory, unit_of_work
+    from winwin.network import io as network_io
+    from winwin.network.document import parse_document
+
+    doc = {
+        "format": "winwin/1",
+        "assessments": [
+            {
+                "round": "2026-Q1",
+                "instrument": "customer-relationship",
+                "between": ["kuusi", "pakkaus"],
+                "responses": [_respondent("kuusi", "k1", 4), _respondent("pakkaus", "p1", 3)],
+            },
+            {
+                "round": "2026-Q2",
+                "instrument": "customer-relationship",
+                "between": ["kuusi", "pakkaus"],
+                "responses": [
+                    *(
+                        _respondent("kuusi", f"k{n}", level, misread=True)
+                        for n, level in enumerate([1, 2, 4, 5])
+                    ),
+                    *(_respondent("pakkaus", f"p{n}", level) for n, level in enumerate([2, 3, 5])),
+                ],
+            },
+        ],
+    }
+    with unit_of_work(session_factory(world.engine)) as session:
+        network_io.import_network(session, parse_document(json.dumps(doc).encode()))
+
+    latest = page(world, "fac", "/relationships/kuusi/pakkaus")
+    text = html.unescape(latest.text)
+    assert latest.status_code == 200
+    assert 'data-low-n="few"' in text and "few respondents" in text
+    assert "95 % interval" in text
+    assert '"type": "bar"' in text and '"grouped": false' in text  # whiskers on S and R
+    assert "R, 95 % interval" in text and '"fill": "-1"' in text  # the band on the trend
+    flagged = re.search(r'<ul class="flagged".*?</ul>', text, re.S)
+    assert flagged and 'data-flag="possibly misread"' in flagged.group(0)
+    assert "possibly misread" in flagged.group(0)
+    assert 'data-factor="accessibility"' in text
+    fi = html.unescape(page(world, "fac", "/relationships/kuusi/pakkaus", lang="fi").text)
+    assert "vähän vastaajia" in fi and "mahdollisesti väärin luettu" in fi
+    assert "95 %:n väli" in fi
+
+    first = html.unescape(page(world, "fac", "/relationships/kuusi/pakkaus?round=2026-Q1").text)
+    assert 'data-low-n="indicative"' in first and "indicative only" in first
+    assert 'data-testid="interval"' not in first  # no interval below 3 respondents
+    fi_first = page(world, "fac", "/relationships/kuusi/pakkaus?round=2026-Q1", lang="fi")
+    assert "vain suuntaa antava" in fi_first.text
+    listing = page(world, "fac", "/relationships/clients")
+    assert listing.status_code == 200 and 'data-low-n="few"' in listing.text

@@ -25,6 +25,12 @@
       try {
         var config = JSON.parse(canvas.getAttribute("data-chart"));
         config.options = config.options || {};
+        // JSON cannot carry a function: "skipEmpty" leaves unlabelled datasets (such as
+        // the lower edge of an interval band) out of the legend.
+        var legend = (config.options.plugins || {}).legend;
+        if (legend && legend.labels && legend.labels.skipEmpty) {
+          legend.labels.filter = function (item) { return Boolean(item.text); };
+        }
         if (config.options.animation === undefined &&
             window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
           config.options.animation = false;
