@@ -28,6 +28,7 @@ from winwin.kernel.errors import (
     WinwinError,
 )
 from winwin.network.models import Organization
+from winwin.network.repository import NetworkRepository
 
 SESSION_LIFETIME = timedelta(days=14)
 RESET_LIFETIME = timedelta(hours=24)
@@ -319,6 +320,10 @@ def update_profile(
     problems = _profile_problems(change)
     if problems:
         raise InvalidInput(problems)
+    # Exclusions are sticky: the country and cluster being replaced stay on record, so
+    # an edit never lifts a country:/cluster: exclusion (docs/security.md).
+    places = NetworkRepository(session)
+    places.remember_places([org_id])
     if change.name is not None:
         org.name = change.name.strip()
     if change.industry is not None:
@@ -334,6 +339,7 @@ def update_profile(
         if entries is not None:
             setattr(org, name, _dedupe(e.strip() for e in entries))
     session.flush()
+    places.remember_places([org_id])
     return org
 
 

@@ -20,6 +20,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from winwin.kernel.errors import InvalidInput, Problem
+from winwin.sharing.topics import normalize_topic
 
 FORMAT = "winwin/1"
 KEY_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
@@ -51,7 +52,15 @@ def _exclusion(value: str) -> str:
 
 Key = Annotated[str, AfterValidator(_key)]
 Text = Annotated[str, StringConstraints(max_length=300)]
-Topic = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+def _topic(value: str) -> str:
+    # The one normal form of domain.topics, so stored topics always match their guards.
+    topic = normalize_topic(value)
+    if not topic:
+        raise PydanticCustomError("topic", "a topic must not be blank", {})
+    return topic
+
+
+Topic = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_topic)]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Pair = Annotated[list[Key], Field(min_length=2, max_length=2)]
 Exclusion = Annotated[str, AfterValidator(_exclusion)]

@@ -38,6 +38,26 @@ class Organization(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class OrganizationPlace(Base):
+    """Every country and cluster an organisation has ever had (never pruned).
+
+    ``country:``/``cluster:`` exclusions match an organisation that *ever* had the value,
+    so editing one's own profile never lifts an exclusion (sticky exclusions).
+    """
+
+    __tablename__ = "organization_places"
+    __table_args__ = (
+        CheckConstraint("kind IN ('country', 'cluster')", name="kind"),
+        Index("ix_organization_places_kind_value", "kind", "value"),
+    )
+
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
 class Tie(Base):
     """``supplies`` is directed (from supplies to); ``partners`` is stored with from < to."""
 

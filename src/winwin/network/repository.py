@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import delete, exists, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from winwin.db.models import (
@@ -19,6 +19,8 @@ from winwin.db.models import (
     Tie,
 )
 from winwin.kernel.errors import NotFound
+from winwin.network.models import OrganizationPlace
+from winwin.sharing.topics import DEFAULT_SENSITIVE_TOPICS, normalize_topics
 
 ORG_FIELDS = ("name", "country", "cluster", "industry", "roles", "capabilities", "needs", "values")
 SENSITIVE_TOPICS = "competition_sensitive_topics"
@@ -68,10 +70,57 @@ class NetworkRepository:
     def insert_orgs(self, rows: Sequence[dict[str, Any]]) -> None:
         for part in chunks(rows):
             self.session.execute(insert(Organization), list(part))
+        if rows:
+            self.remember_places()
 
     def update_orgs(self, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        # The values being replaced are remembered first: exclusions stay sticky.
+        self.remember_places()
         for part in chunks(rows):
             self.session.execute(update(Organization), list(part))
+        self.remember_places()
+
+    def remember_places(self, org_ids: Iterable[int] | None = None) -> None:
+        """Record the current country and cluster of organisations (all when None) in
+        their history, which is never pruned. Call before and after any change to an
+        organisation's country or cluster; it is idempotent and set-based.
+        """
+        ids = None if org_ids is None else list(org_ids)
+        for kind, column in (("country", Organization.country), ("cluster", Organization.cluster)):
+            place = OrganizationPlace
+            query = select(Organization.id, literal(kind), column).where(
+                column.is_not(None),
+                column != "",
+                ~exists(
+                    select(literal(1)).where(
+                        place.org_id == Organization.id,
+                        place.kind == kind,
+                        place.value == column,
+                    )
+                ),
+            )
+            if ids is not None:
+                query = query.where(Organization.id.in_(ids))
+            self.session.execute(
+                insert(place).from_select([place.org_id, place.kind, place.value], query)
+            )
+
+    def places(self, org_ids: Iterable[int] | None = None) -> dict[int, dict[str, set[str]]]:
+        """Every country and cluster each organisation has ever had, by organisation id."""
+        query = select(OrganizationPlace.org_id, OrganizationPlace.kind, OrganizationPlace.value)
+        found: dict[int, dict[str, set[str]]] = {}
+        batches = (
+            [None]
+            if org_ids is None
+            else [list(part) for part in chunks(sorted(set(org_ids)), 500)]
+        )
+        for part in batches:
+            q = query if part is None else query.where(OrganizationPlace.org_id.in_(part))
+            for org_id, kind, value in self.session.execute(q):
+                found.setdefault(org_id, {"country": set(), "cluster": set()})[kind].add(value)
+        return found
 
     # ties and competitors -------------------------------------------------------------
     def tie_set(self) -> set[tuple[str, int, int]]:
@@ -173,6 +222,12 @@ class NetworkRepository:
         self.session.flush()
 
     # settings -------------------------------------------------------------------------
+    def sensitive_topics(self) -> list[str]:
+        """The competition-sensitive topics in their normal form (the default list when
+        none are configured)."""
+        stored = self.get_setting(SENSITIVE_TOPICS)
+        return normalize_topics(DEFAULT_SENSITIVE_TOPICS if stored is None else stored)
+
     def get_setting(self, key: str) -> list[str] | None:
         row = self.session.get(NetworkSetting, key)
         return None if row is None else list(row.value)

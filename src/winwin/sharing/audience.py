@@ -8,9 +8,10 @@ The rules, for an organisation ``X`` (a key in ``network.orgs``) and an item ``I
 
 1. **Reshare chain.** If ``I`` reshares ``O`` (``reshare_of``), ``X`` sees ``I`` only if
    ``X`` sees ``O`` (recursively, down to the root item) *and* ``I``'s own audience
-   admits ``X`` (steps 2-5 applied to ``I``). A missing original or a reshare cycle
-   makes the item visible to nobody. So a reshare never widens an audience, and even
-   a reshare's owner sees it only while it can see the original.
+   admits ``X`` (steps 2-6 applied to ``I``). A missing original, a reshare cycle or a
+   chain of more than :data:`MAX_CHAIN` reshares makes the item visible to nobody. So a
+   reshare never widens an audience, and even a reshare's owner sees it only while it
+   can see the original.
 2. **Owner.** ``I``'s own audience always admits its owner: exclusions and holds never
    hide an item from its owner.
 3. **Base audience** (``audience.level``):
@@ -21,21 +22,45 @@ The rules, for an organisation ``X`` (a key in ``network.orgs``) and an item ``I
    ``network`` and ``public`` - every organisation in ``network.orgs``.
 4. **Exclusions** win over step 3: ``competitors`` removes the owner's competitors,
    ``org:K`` removes ``K``, ``country:CC`` removes organisations whose ``country`` equals
-   ``CC`` exactly, ``cluster:N`` removes organisations whose ``cluster`` equals ``N``
-   exactly. An organisation with no country (cluster) is never removed by a country
-   (cluster) exclusion.
+   ``CC`` exactly *or ever did*, ``cluster:N`` removes organisations whose ``cluster``
+   equals ``N`` exactly *or ever did* (see "Sticky exclusions" below). An organisation
+   that never had a country (cluster) is never removed by a country (cluster) exclusion.
 5. **Agreement hold.** Let ``T`` be the item's effective topics (its own topics, or for
    a reshare that gives none, those of its original). For every agreement whose pair
    contains the owner and whose secret topics meet ``T``, ``X`` must belong to that
    pair. With several such agreements, ``X`` must belong to every pair.
 
-Anonymous readers (``viewer=None``) see an item only if it is ``public``, no agreement
-holds it, and (for a reshare) anonymous readers see the original too. Exclusions do not
-apply to them (a ``public`` item may carry none). A viewer key that is not in
-``network.orgs`` is treated as an anonymous reader.
+6. **Competition guard.** If ``T`` meets the network's competition-sensitive topics,
+   ``X`` must not be a competitor of the owner, whatever the level and the exclusions
+   say. The guard is read at every decision, so competitors declared after publishing,
+   a competitor joining a circle, a reshare or an import never let such an item reach a
+   competitor. In a reshare chain each item is checked against its *own* owner's
+   competitors (step 1 applies steps 2-6 to every item of the chain).
 
-Competition-sensitive topics are *not* enforced here: an item whose audience reaches a
-competitor of its owner is refused by :func:`validate_item` when published.
+Anonymous readers (``viewer=None``) see an item only if it is ``public``, no agreement
+holds it, it is not a competition-sensitive item of an owner that has competitors (an
+anonymous reader may be one of them), and (for a reshare) anonymous readers see the
+original too. Exclusions do not apply to them (a ``public`` item may carry none). A
+viewer key that is not in ``network.orgs`` is treated as an anonymous reader.
+
+**Topics** are compared after :func:`winwin.sharing.topics.normalize_topic` (case-folded,
+trimmed, spaces collapsed): ``Pricing`` meets the ``pricing`` guard and ``Recipe`` the
+``recipe`` agreement. :class:`ItemPolicy` and :class:`Network` normalise what they are
+given.
+
+**Sticky exclusions.** An organisation's own profile edits never widen what it sees: a
+``country:CC`` (``cluster:N``) exclusion removes every organisation that has *ever* had
+that country (cluster), not only those that have it now. :class:`Org` carries the past
+values (``past_countries``, ``past_clusters``); the store records every value an
+organisation is given in a history table that is never pruned.
+
+**Reshare chains** are followed to the root, never cut: a chain of more than
+:data:`MAX_CHAIN` reshares is refused by :func:`validate_item` and, should one exist,
+is visible to nobody.
+
+:func:`validate_item` also refuses, at publish time, an item whose declared audience
+would reach a competitor of its owner (or an outsider of an agreement): a courtesy that
+tells the author at once; the guard above is what protects the item.
 """
 
 from __future__ import annotations
@@ -46,6 +71,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from winwin.kernel.errors import InvalidInput, NotFound, Problem
+from winwin.sharing.topics import normalize_topic
 
 Level = Literal["secret", "direct", "partners", "circle", "network", "public"]
 LEVELS: tuple[Level, ...] = ("secret", "direct", "partners", "circle", "network", "public")
@@ -55,6 +81,9 @@ ExclusionKind = Literal["competitors", "org", "country", "cluster"]
 #: The share of an organisation's own items that may be secret (the 3-5 % rule).
 SECRET_SHARE_LIMIT = 0.05
 
+#: The longest reshare chain (reshares above the root) that may be published.
+MAX_CHAIN = 1000
+
 _KEY = re.compile(r"[a-z0-9_-]{1,64}")
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
 _EMPTY: frozenset[str] = frozenset()
@@ -62,11 +91,23 @@ _EMPTY: frozenset[str] = frozenset()
 
 @dataclass(frozen=True)
 class Org:
-    """An organisation as the policy sees it: its key, country and declared cluster."""
+    """An organisation as the policy sees it: its key, country and declared cluster.
+
+    ``past_countries`` and ``past_clusters`` hold every value the organisation has ever
+    had (the current one may be among them); exclusions match them too.
+    """
 
     key: str
     country: str | None = None
     cluster: str | None = None
+    past_countries: frozenset[str] = frozenset()
+    past_clusters: frozenset[str] = frozenset()
+
+    def ever_in_country(self, country: str) -> bool:
+        return self.country == country or country in self.past_countries
+
+    def ever_in_cluster(self, cluster: str) -> bool:
+        return self.cluster == cluster or cluster in self.past_clusters
 
 
 @dataclass(frozen=True)
@@ -120,6 +161,11 @@ class ItemPolicy:
     exclude: tuple[Exclusion, ...] = ()
     reshare_of: str | None = None
 
+    def __post_init__(self) -> None:
+        normal = frozenset(t for t in map(normalize_topic, self.topics) if t)
+        if normal != self.topics:
+            object.__setattr__(self, "topics", normal)
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -155,8 +201,14 @@ class Network:
     )
 
     def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "sensitive_topics",
+            frozenset(t for t in map(normalize_topic, self.sensitive_topics) if t),
+        )
         index: dict[str, list[tuple[str, frozenset[str]]]] = {}
-        for pair, topics in self.agreements.items():
+        for pair, raw in self.agreements.items():
+            topics = frozenset(t for t in map(normalize_topic, raw) if t)
             if len(pair) != 2 or not topics:
                 continue
             a, b = sorted(pair)
@@ -254,6 +306,8 @@ def _chain(network: Network, item: ItemPolicy) -> _Chain:
         chain.append(original)
         seen.add(original.key)
         current = original
+    if broken is None and len(chain) - 1 > MAX_CHAIN:
+        broken = f"The reshare chain is deeper than {MAX_CHAIN} reshares."
     topics: list[frozenset[str]] = [_EMPTY] * len(chain)
     inherited: frozenset[str] = _EMPTY
     if broken is None:
@@ -340,9 +394,9 @@ def _excluded_by(network: Network, org: Org, item: ItemPolicy) -> Exclusion | No
             if org.key == exclusion.value:
                 return exclusion
         elif kind == "country":
-            if org.country is not None and org.country == exclusion.value:
+            if org.ever_in_country(exclusion.value):
                 return exclusion
-        elif kind == "cluster" and org.cluster is not None and org.cluster == exclusion.value:
+        elif kind == "cluster" and org.ever_in_cluster(exclusion.value):
             return exclusion
     return None
 
@@ -371,15 +425,25 @@ def _own(
     *,
     hold: bool = True,
 ) -> Decision:
-    """Steps 2-5 for one item, ignoring its originals.
+    """Steps 2-6 for one item, ignoring its originals.
 
     ``viewer`` is None for an anonymous reader, else a key of ``network.orgs``.
+    ``hold=False`` leaves out steps 5 and 6 (the audience as declared, for
+    :func:`validate_item`).
     """
     if viewer is None:
         if item.audience.level != "public":
             return Decision(False, "Only public items are visible to anonymous readers.")
         if hold and _holds(network, item, topics):
             return Decision(False, "An agreement keeps the item inside a pair.")
+        if hold and network.competitors_of(item.owner):
+            sensitive = topics & network.sensitive_topics
+            if sensitive:
+                return Decision(
+                    False,
+                    f"Topic '{min(sensitive)}' is competition-sensitive and {item.owner} has "
+                    "competitors, so anonymous readers do not see it.",
+                )
         return Decision(True, "The item is public.")
     if viewer == item.owner:
         return Decision(True, f"{viewer} owns the item.")
@@ -394,7 +458,24 @@ def _own(
         for other, topic in _holds(network, item, topics):
             if viewer != other:
                 return Decision(False, _hold_reason(viewer, item.owner, other, topic))
+        guarded = _guarded_topic(network, viewer, item, topics)
+        if guarded is not None:
+            return Decision(
+                False,
+                f"Topic '{guarded}' is competition-sensitive and {viewer} is a competitor "
+                f"of {item.owner}.",
+            )
     return decision
+
+
+def _guarded_topic(
+    network: Network, viewer: str, item: ItemPolicy, topics: frozenset[str]
+) -> str | None:
+    """Step 6: the first sensitive topic keeping the item from ``viewer``, a competitor."""
+    if viewer not in network.competitors_of(item.owner):
+        return None
+    sensitive = topics & network.sensitive_topics
+    return min(sensitive) if sensitive else None
 
 
 def _decide(network: Network, viewer: str | None, chain: _Chain) -> Decision:
@@ -544,7 +625,16 @@ def validate_item(network: Network, item: ItemPolicy) -> list[Problem]:
     chain = _chain(network, item)
     if item.reshare_of is not None:
         original = network.items.get(item.reshare_of)
-        if chain.broken is not None and "cycle" in chain.broken:
+        depth = len(chain.items) - 1
+        if chain.broken is not None and depth > MAX_CHAIN:
+            add(
+                Problem(
+                    "reshare_of",
+                    f"resharing {item.reshare_of} would make {item.key} reshare number "
+                    f"{depth} in one chain; a chain may have at most {MAX_CHAIN} reshares",
+                )
+            )
+        elif chain.broken is not None and "cycle" in chain.broken:
             add(Problem("reshare_of", f"resharing {item.reshare_of} makes a reshare cycle"))
         elif original is None:
             add(Problem("reshare_of", f"there is no item {item.reshare_of}"))
@@ -673,7 +763,8 @@ def describe_reach(network: Network, item: ItemPolicy) -> dict[str, object]:
     - ``excluded_competitors``, ``excluded_orgs``, ``excluded_by_country`` ({CC: n}),
       ``excluded_by_cluster`` ({NAME: n}): organisations the level admits (and that see
       the original) removed by an exclusion, each counted once under the first
-      exclusion that names it;
+      exclusion that names it; ``excluded_competitors`` also counts the competitors the
+      competition guard removes (step 6);
     - ``held_by_agreement``: organisations removed only by an agreement hold.
     """
     chain = _chain(network, item)
@@ -697,10 +788,14 @@ def describe_reach(network: Network, item: ItemPolicy) -> dict[str, object]:
                 None if key == item.owner else _excluded_by(network, network.orgs[key], item)
             )
             if exclusion is None:
-                if key == item.owner or all(key == other for other, _ in holds):
+                if key == item.owner:
                     seen.add(key)
-                else:
+                elif not all(key == other for other, _ in holds):
                     counts["held"] += 1
+                elif _guarded_topic(network, key, item, topics) is not None:
+                    counts["competitors"] += 1
+                else:
+                    seen.add(key)
             elif exclusion.kind == "country":
                 by_country[exclusion.value] = by_country.get(exclusion.value, 0) + 1
             elif exclusion.kind == "cluster":
@@ -723,6 +818,7 @@ def describe_reach(network: Network, item: ItemPolicy) -> dict[str, object]:
 
 __all__ = [
     "LEVELS",
+    "MAX_CHAIN",
     "SECRET_SHARE_LIMIT",
     "Audience",
     "Decision",

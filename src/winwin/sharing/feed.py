@@ -17,11 +17,10 @@ from sqlalchemy.orm import Session
 
 from winwin.db.models import Item
 from winwin.kernel.errors import InvalidInput, NotFound, Problem
-from winwin.network.repository import SENSITIVE_TOPICS, NetworkRepository
+from winwin.network.repository import NetworkRepository
 from winwin.sharing import audience as policy
 from winwin.sharing.items import ItemRepository, Viewer
 from winwin.sharing.repository import SharingRepository, SnapshotRows
-from winwin.sharing.topics import DEFAULT_SENSITIVE_TOPICS
 
 MAX_LIMIT = 1_000_000
 MAX_SEARCH = 200
@@ -29,14 +28,18 @@ KEY = re.compile(r"[a-z0-9_-]{1,64}")
 
 
 def sensitive_topics(session: Session) -> list[str]:
-    """The configured competition-sensitive topics, or the default list."""
-    stored = NetworkRepository(session).get_setting(SENSITIVE_TOPICS)
-    return list(DEFAULT_SENSITIVE_TOPICS) if stored is None else stored
+    """The configured competition-sensitive topics (normalised), or the default list."""
+    return NetworkRepository(session).sensitive_topics()
+
+
+def _org(key: str, place: tuple[str | None, str | None], rows: SnapshotRows) -> policy.Org:
+    countries, clusters = rows.places.get(key, (frozenset(), frozenset()))
+    return policy.Org(key, place[0], place[1], countries, clusters)
 
 
 def _network(session: Session, rows: SnapshotRows) -> policy.Network:
     return policy.Network.build(
-        orgs=[policy.Org(k, c, cl) for k, (c, cl) in rows.orgs.items()],
+        orgs=[_org(k, place, rows) for k, place in rows.orgs.items()],
         ties=rows.ties,
         competitors=rows.competitors,
         circles={k: frozenset(v) for k, v in rows.circles.items()},

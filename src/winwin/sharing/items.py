@@ -42,11 +42,10 @@ from winwin.db.models import (
     Organization,
     Tie,
 )
-from winwin.network.models import ItemLineage, ItemTopicSource
-from winwin.network.repository import chunks
-
-# Reshare chains are followed at most this far (the importer refuses cycles).
-MAX_CHAIN = 1000
+from winwin.kernel.errors import InvalidInput, Problem
+from winwin.network.models import ItemLineage, ItemTopicSource, OrganizationPlace
+from winwin.network.repository import NetworkRepository, chunks
+from winwin.sharing.audience import MAX_CHAIN as MAX_CHAIN
 
 
 @dataclass(frozen=True)
@@ -70,6 +69,8 @@ VIEWER_ID = bindparam("viewer_id", type_=Integer)
 VIEWER_KEY = bindparam("viewer_key", type_=String)
 VIEWER_COUNTRY = bindparam("viewer_country", type_=String)
 VIEWER_CLUSTER = bindparam("viewer_cluster", type_=String)
+# The competition-sensitive topics (normalised), bound on every read of the checkpoint.
+SENSITIVE = bindparam("sensitive_topics", expanding=True, type_=String)
 
 
 def viewer_params(viewer: Viewer | None) -> dict[str, Any]:
@@ -142,26 +143,53 @@ def _held(item: Any, anonymous: bool) -> ColumnElement[bool]:
     )
 
 
+def _ever(kind: str, value: Any) -> ColumnElement[bool]:
+    """The viewer has had this country (cluster) at some time (sticky exclusions)."""
+    place = aliased(OrganizationPlace)
+    return _exists(place, place.org_id == VIEWER_ID, place.kind == kind, place.value == value)
+
+
 def _excluded(item: Any) -> ColumnElement[bool]:
     """One of the item's exclusions names the viewer.
 
-    A viewer without a country (cluster) binds NULL, which matches no exclusion; inside
-    EXISTS that is simply "no such row", so the result is never NULL.
+    ``country:``/``cluster:`` match the viewer's current value or any value it has ever
+    had (``organization_places``). A viewer without a country (cluster) binds NULL, which
+    matches no exclusion; inside EXISTS that is simply "no such row", so the result is
+    never NULL.
     """
     ex = aliased(ItemExclusion)
     names = or_(
         and_(ex.kind == "competitors", _competitors(item.owner_id, VIEWER_ID)),
         and_(ex.kind == "org", ex.value == VIEWER_KEY),
-        and_(ex.kind == "country", ex.value == VIEWER_COUNTRY),
-        and_(ex.kind == "cluster", ex.value == VIEWER_CLUSTER),
+        and_(ex.kind == "country", or_(ex.value == VIEWER_COUNTRY, _ever("country", ex.value))),
+        and_(ex.kind == "cluster", or_(ex.value == VIEWER_CLUSTER, _ever("cluster", ex.value))),
     )
     return _exists(ex, ex.item_id == item.id, names)
 
 
-def _admits(item: Any, anonymous: bool) -> ColumnElement[bool]:
-    """Steps 2-5 of ``domain.audience`` for one item, ignoring its originals."""
+def _sensitive(item: Any) -> ColumnElement[bool]:
+    """One of the item's effective topics is competition-sensitive."""
+    topic = aliased(ItemTopic)
+    return _exists(topic, topic.item_id == _topic_source(item), topic.topic.in_(SENSITIVE))
+
+
+def _guarded(item: Any, anonymous: bool) -> ColumnElement[bool]:
+    """Step 6, the competition guard: a sensitive item never reaches the owner's
+    competitors, nor anonymous readers while the owner has any competitor."""
     if anonymous:
-        return and_(item.level == "public", not_(_held(item, True)))
+        rival = or_(
+            _exists(Competitor, Competitor.a_id == item.owner_id),
+            _exists(Competitor, Competitor.b_id == item.owner_id),
+        )
+    else:
+        rival = _competitors(item.owner_id, VIEWER_ID)
+    return and_(rival, _sensitive(item))
+
+
+def _admits(item: Any, anonymous: bool) -> ColumnElement[bool]:
+    """Steps 2-6 of ``domain.audience`` for one item, ignoring its originals."""
+    if anonymous:
+        return and_(item.level == "public", not_(_held(item, True)), not_(_guarded(item, True)))
     audience = aliased(ItemAudienceOrg)
     member = aliased(CircleMember)
     base = or_(
@@ -185,15 +213,21 @@ def _admits(item: Any, anonymous: bool) -> ColumnElement[bool]:
     )
     return or_(
         item.owner_id == VIEWER_ID,
-        and_(base, not_(_excluded(item)), not_(_held(item, False))),
+        and_(
+            base,
+            not_(_excluded(item)),
+            not_(_held(item, False)),
+            not_(_guarded(item, False)),
+        ),
     )
 
 
 def visibility(item: Any, *, anonymous: bool) -> ColumnElement[bool]:
     """The SQL form of ``domain.audience.can_see``: the item and every original admit.
 
-    ``item`` is ``Item`` or an alias of it; execute with :func:`viewer_params`. The
-    expression never evaluates to NULL, so it may be negated safely.
+    ``item`` is ``Item`` or an alias of it; execute with :func:`viewer_params` and
+    ``sensitive_topics`` bound (``ItemRepository`` does both). The expression never
+    evaluates to NULL, so it may be negated safely.
     """
     original = aliased(Item)
     line = aliased(ItemLineage)
@@ -382,7 +416,7 @@ class ItemRepository:
         costs a few index lookups per row read; it is fast while a fair share of items
         is visible to the viewer (network and public items usually are).
         """
-        params = viewer_params(viewer)
+        params = self._params(viewer)
         if before is not None:
             params["before_at"], params["before_id"] = before
         if limit is not None:
@@ -394,6 +428,13 @@ class ItemRepository:
         )
         with self._generic_plan():
             return list(self.session.scalars(query, params))
+
+    def _params(self, viewer: Viewer | None) -> dict[str, Any]:
+        """Every bound value of the checkpoint: the viewer's and the sensitive topics."""
+        return {
+            **viewer_params(viewer),
+            "sensitive_topics": NetworkRepository(self.session).sensitive_topics(),
+        }
 
     @contextmanager
     def _generic_plan(self) -> Iterator[None]:
@@ -428,7 +469,7 @@ class ItemRepository:
         """Which of ``item_ids`` the viewer may see (the item page, reshares, exports)."""
         found: set[int] = set()
         for part in chunks(list(item_ids), 500):
-            params = {**viewer_params(viewer), "item_ids": list(part)}
+            params = {**self._params(viewer), "item_ids": list(part)}
             with self._generic_plan():
                 found.update(self.session.scalars(_among_statement(viewer is None), params))
         return found
@@ -470,10 +511,13 @@ class ItemRepository:
             chain = [item_id]
             seen = {item_id}
             current = parent.get(item_id)
-            while current is not None and current not in seen and len(chain) <= MAX_CHAIN:
+            while current is not None and current not in seen:
                 chain.append(current)
                 seen.add(current)
                 current = parent.get(current)
+            if len(chain) - 1 > MAX_CHAIN:
+                # Never store a cut chain: its reshare would be judged on part of it.
+                self._too_deep(item_id)
             chains[item_id] = chain
         nodes = list({n for chain in chains.values() for n in chain})
         with_topics: set[int] = set()
@@ -503,6 +547,11 @@ class ItemRepository:
     def add_reshare_lineage(self, item_id: int, original_id: int, *, own_topics: bool) -> None:
         """The lineage of one new reshare, from its original's (cheaper than a refresh)."""
         rows = [{"item_id": item_id, "ancestor_id": original_id, "depth": 1}]
+        deepest = self.session.scalar(
+            select(func.max(ItemLineage.depth)).where(ItemLineage.item_id == original_id)
+        )
+        if (deepest or 0) + 1 > MAX_CHAIN:
+            self._too_deep(item_id)
         rows += [
             {"item_id": item_id, "ancestor_id": ancestor, "depth": depth + 1}
             for ancestor, depth in self.session.execute(
@@ -526,3 +575,12 @@ class ItemRepository:
             self.session.execute(
                 insert(ItemTopicSource), [{"item_id": item_id, "source_id": source}]
             )
+
+    def _too_deep(self, item_id: int) -> None:
+        key = self.session.scalar(select(Item.key).where(Item.id == item_id))
+        raise InvalidInput(
+            Problem(
+                "reshare_of",
+                f"item {key}: the reshare chain is deeper than {MAX_CHAIN} reshares",
+            )
+        )

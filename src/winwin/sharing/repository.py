@@ -28,7 +28,7 @@ from winwin.db.models import (
     Tie,
 )
 from winwin.network.models import ItemLineage
-from winwin.network.repository import chunks
+from winwin.network.repository import NetworkRepository, chunks
 from winwin.sharing.models import AgreementProposal, ItemOpen
 
 
@@ -42,6 +42,8 @@ class SnapshotRows:
     circles: dict[str, list[str]] = field(default_factory=dict)
     agreements: list[tuple[tuple[str, str], list[str]]] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
+    # key -> (every country, every cluster) the organisation has ever had
+    places: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
 
 
 def _in(column: Any, ids: Iterable[int]) -> Any:
@@ -192,6 +194,13 @@ class SharingRepository:
                 rows.circles[circle_keys[cid]].append(key_of(oid))
         for r in rows.items:
             r["circle"] = circle_keys.get(r["circle_id"]) if r["circle_id"] else None
+        history = NetworkRepository(self.session).places(None if scope is None else keys)
+        for oid, places in history.items():
+            if oid in keys:
+                rows.places[keys[oid]] = (
+                    frozenset(places["country"]),
+                    frozenset(places["cluster"]),
+                )
         return rows
 
     def _item_rows(self, item_ids: set[int] | None, key_of: Any) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ from winwin.sharing import feed
 from winwin.sharing.items import ItemRepository, Viewer
 from winwin.sharing.models import AgreementProposal
 from winwin.sharing.repository import SharingRepository
+from winwin.sharing.topics import normalize_topic
 
 KEY = re.compile(r"[a-z0-9_-]{1,64}")
 MAX_TITLE = 500
@@ -92,7 +93,8 @@ class ReachPreview:
 def _clean_topics(topics: Sequence[str] | None) -> list[str] | None:
     if topics is None:
         return None
-    cleaned = [t.strip() for t in topics if t.strip()]
+    # One normal form at write (domain.topics): "Pricing" is stored as "pricing".
+    cleaned = [normalize_topic(t) for t in topics if normalize_topic(t)]
     problems = [
         Problem(f"topics[{i}]", f"a topic has 1-{MAX_TOPIC} characters and no NUL character")
         for i, t in enumerate(cleaned)
