@@ -52,8 +52,10 @@ def _exclusion(value: str) -> str:
 
 Key = Annotated[str, AfterValidator(_key)]
 Text = Annotated[str, StringConstraints(max_length=300)]
+
+
 def _topic(value: str) -> str:
-    # The one normal form of domain.topics, so stored topics always match their guards.
+    # The one normal form of sharing.topics, so stored topics always match their guards.
     topic = normalize_topic(value)
     if not topic:
         raise PydanticCustomError("topic", "a topic must not be blank", {})

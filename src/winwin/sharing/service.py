@@ -93,7 +93,7 @@ class ReachPreview:
 def _clean_topics(topics: Sequence[str] | None) -> list[str] | None:
     if topics is None:
         return None
-    # One normal form at write (domain.topics): "Pricing" is stored as "pricing".
+    # One normal form at write (sharing.topics): "Pricing" is stored as "pricing".
     cleaned = [normalize_topic(t) for t in topics if normalize_topic(t)]
     problems = [
         Problem(f"topics[{i}]", f"a topic has 1-{MAX_TOPIC} characters and no NUL character")

@@ -21,14 +21,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from winwin.domain.audience import MAX_CHAIN
-from winwin.services import accounts
+from winwin.accounts import service as accounts
+from winwin.accounts.models import User
+from winwin.accounts.repository import AccountsRepository
+from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.network.models import Item, ItemTopic
+from winwin.network.repository import NetworkRepository
 from winwin.settings import Settings
-from winwin.store.db import build_engine, session_factory, unit_of_work
-from winwin.store.models import Item, ItemTopic
-from winwin.store.models.accounts import User
-from winwin.store.repositories.accounts import AccountsRepository
-from winwin.store.repositories.network import NetworkRepository
+from winwin.sharing.audience import MAX_CHAIN
 
 ADMINS = ("kemiitti", "gran", "kauppa", "kotelo", "kuusi", "lab")
 
@@ -54,7 +54,7 @@ class Doors:
 def doors(db_url: str, cli: Any) -> Iterator[Doors]:
     """The demo network loaded by ``winwin demo`` (the schema through the migrations, so
     the CLI door can be used on the same database), with an org admin per org."""
-    from winwin.api.app import create_app
+    from winwin.http.app import create_app
 
     assert cli("demo").code == 0
     engine = build_engine(db_url)
@@ -316,9 +316,10 @@ def test_a_hostile_deep_reshare_chain_is_refused_naming_the_item(cli):
     assert f"items[{MAX_CHAIN + 1}].reshare_of" in result.err
     assert f"r{MAX_CHAIN + 1}" in result.err
     # Nothing was imported: the stranger's feed is empty and no chain item exists.
-    assert cli("feed", "stranger", "--json").code != 0 or not cli(
-        "feed", "stranger", "--json"
-    ).json()["items"]
+    assert (
+        cli("feed", "stranger", "--json").code != 0
+        or not cli("feed", "stranger", "--json").json()["items"]
+    )
     assert cli("can-see", "partner", "root", "--json").code != 0
 
 
