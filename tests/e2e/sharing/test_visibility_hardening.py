@@ -30,6 +30,7 @@ from winwin.network.repository import NetworkRepository
 from winwin.settings import Settings
 from winwin.sharing.audience import MAX_CHAIN
 
+PASSWORD = "not-used-here-123"
 ADMINS = ("kemiitti", "gran", "kauppa", "kotelo", "kuusi", "lab")
 
 
@@ -68,7 +69,7 @@ def doors(db_url: str, cli: Any) -> Iterator[Doors]:
                 name=f"{who} admin",
                 org_id=org.id,
                 role="org_admin",
-                password_hash=accounts.hash_password("not-used-here-123"),
+                password_hash=accounts.hash_password(PASSWORD),
             )
             repo.add(user)
             session.flush()
@@ -127,6 +128,26 @@ def test_clearing_ones_country_does_not_lift_a_country_exclusion(doors, cli):
     assert "honka-renewable" not in _search_keys(doors, "gran", "renewable")
     assert not _can_see(cli, "gran", "honka-renewable")
     assert doors.sees("kuusi", "honka-renewable")
+
+
+def test_the_web_profile_form_does_not_lift_a_cluster_exclusion(doors, cli):
+    from e2e.web.web_helpers import sign_in
+
+    client = doors.client
+    token = sign_in(client, "admin@kemiitti.test", PASSWORD)
+    assert client.get("/items/kuusi-dairy-case").status_code == 404
+    saved = client.post(
+        "/org/profile",
+        data={"csrf_token": token, "name": "Kemiitti", "country": "FI", "cluster": "forest"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text[:300]
+    assert doors.call("kemiitti", "GET", "/api/v1/organizations/kemiitti").json()["cluster"] == (
+        "forest"
+    )
+    assert client.get("/items/kuusi-dairy-case").status_code == 404
+    assert "kuusi-dairy-case" not in client.get("/feed", params={"q": "dairy"}).text
+    assert not _can_see(cli, "kemiitti", "kuusi-dairy-case")
 
 
 def test_an_import_that_moves_an_org_keeps_it_excluded(cli):
