@@ -21,8 +21,9 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import Actor, accessible_orgs, can_access_org, can_manage_org
+from winwin.accounts.access import Actor, accessible_orgs, can_manage_org
 from winwin.accounts.repository import AccountsRepository
+from winwin.actions import pages as action_pages
 from winwin.assessments import instruments as instrument_service
 from winwin.assessments import scoring
 from winwin.assessments import service as rounds
@@ -629,8 +630,8 @@ def relationship(
         raise NotFound(f"no assessment round between '{a}' and '{b}'")
     net = NetworkRepository(session)
     orgs = [net.get_by_key(a), net.get_by_key(b)]
-    if any(o is None for o in orgs) or not any(
-        can_access_org(actor, o.id) for o in orgs if o is not None
+    if any(o is None for o in orgs) or not rounds.can_see_relationship(
+        actor, [o.id for o in orgs if o is not None]
     ):
         raise NotFound(f"no assessment round between '{a}' and '{b}'")
     detail = scoring.relationship_detail(session, between=(a, b))
@@ -654,7 +655,7 @@ def relationship(
         for f in FACTORS
     ]
     pair_ids = [o.id for o in orgs if o is not None]
-    manage = any(can_manage_org(actor, i) for i in pair_ids)
+    manage = rounds.can_run_relationship(actor, pair_ids)
     round_rows = AssessmentRepository(session).rounds_of_pair(pair_ids[0], pair_ids[1])
     # Taking part in each other's challenges and ideas is part of the energy picture.
     sides = [ItemRepository(session).viewer_by_id(i) for i in pair_ids]
@@ -686,6 +687,7 @@ def relationship(
             "bars": lambda: bars_config(shown, detail.names),
             "fewest": fewest_respondents(shown),
             "trust_data": _trust(session, shown),
+            "plan": action_pages.plan_context(session, actor, [o for o in orgs if o is not None]),
         },
     )
 

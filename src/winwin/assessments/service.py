@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -183,14 +183,23 @@ def _round_read(session: Session, assessment: Assessment) -> RoundRead:
     )
 
 
-def _may_run(actor: Actor | None, pair: tuple[int, int]) -> bool:
-    if actor is None:
-        return True
-    return any(can_manage_org(actor, org_id) for org_id in pair)
+def can_see_relationship(actor: Actor | None, pair: Iterable[int]) -> bool:
+    """Whether the actor may see a relationship, its rounds and everything hung on it.
+
+    Someone who may see either side does: the sides' people, facilitators granted
+    either side, platform admins. ``None`` is the command line, which may do anything.
+    """
+    return actor is None or any(can_access_org(actor, org_id) for org_id in pair)
+
+
+def can_run_relationship(actor: Actor | None, pair: Iterable[int]) -> bool:
+    """Whether the actor may run a relationship's rounds and plans: an organisation
+    admin of either side, a facilitator granted either side, a platform admin."""
+    return actor is None or any(can_manage_org(actor, org_id) for org_id in pair)
 
 
 def _require_run(actor: Actor | None, pair: tuple[int, int]) -> None:
-    if not _may_run(actor, pair):
+    if not can_run_relationship(actor, pair):
         raise PermissionDenied(
             "only a facilitator or an organisation admin of either side may run this round"
         )
@@ -204,9 +213,7 @@ def _load_round(session: Session, round_id: int, actor: Actor | None) -> Assessm
     assessment = AssessmentRepository(session).get_by_id(round_id) if in_range else None
     if assessment is None:
         raise NotFound(f"no assessment round {round_id}")
-    if actor is not None and not any(
-        can_access_org(actor, org) for org in (assessment.a_id, assessment.b_id)
-    ):
+    if not can_see_relationship(actor, (assessment.a_id, assessment.b_id)):
         raise NotFound(f"no assessment round {round_id}")
     return assessment
 

@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from winwin.actions import cli as actions
 from winwin.assessments import cli as scores
 from winwin.attachments import cli as attachments
 from winwin.cli import web
@@ -43,7 +44,7 @@ def root(
     ctx.obj = CliState(database_url=url)
 
 
-for _module in (network, scores, sharing, attachments, insight, innovation, web):
+for _module in (network, scores, actions, sharing, attachments, insight, innovation, web):
     _module.register(app)
 
 

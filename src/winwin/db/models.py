@@ -1,5 +1,9 @@
 """Every table, imported so that ``Base.metadata`` knows them all."""
 
+# Every capability's tables, so that migrations and ``create_all`` see the whole schema
+# whichever module was imported first.
+from winwin.accounts import models as accounts_models  # noqa: F401
+from winwin.actions.models import Action, ActionEvent
 from winwin.assessments.models import (
     Answer,
     Assessment,
@@ -8,7 +12,9 @@ from winwin.assessments.models import (
     Invitation,
     Response,
 )
+from winwin.attachments import models as attachments_models  # noqa: F401
 from winwin.db.base import Base
+from winwin.innovation import models as innovation_models  # noqa: F401
 from winwin.network.models import (
     Agreement,
     AgreementTopic,
@@ -23,8 +29,12 @@ from winwin.network.models import (
     Organization,
     Tie,
 )
+from winwin.notifications import models as notifications_models  # noqa: F401
+from winwin.sharing import models as sharing_models  # noqa: F401
 
 __all__ = [
+    "Action",
+    "ActionEvent",
     "Agreement",
     "AgreementTopic",
     "Answer",

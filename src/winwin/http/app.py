@@ -18,6 +18,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from winwin import __version__
+from winwin.actions import api as api_actions
+from winwin.actions import pages as web_actions
 from winwin.assessments import api as api_assessments
 from winwin.assessments import pages as web_assessments
 from winwin.attachments import api as api_attachments
@@ -64,6 +66,7 @@ def api_router() -> APIRouter:
     router.include_router(api_insight.router)
     router.include_router(api_innovation.router)
     router.include_router(api_notifications.router)
+    router.include_router(api_actions.router)
     return router
 
 
@@ -83,6 +86,7 @@ def web_router() -> APIRouter:
     router.include_router(web_insight.router)
     router.include_router(web_innovation.router)
     router.include_router(web_notifications.router)
+    router.include_router(web_actions.router)
     return router
 
 

@@ -20,14 +20,20 @@ router = APIRouter(tags=["notifications"])
 
 class NotificationRead(BaseModel):
     id: int
-    kind: str = Field(description="comment, idea, coauthor, stage or shared")
-    item: str = Field(description="The key of the item it is about")
+    kind: str = Field(description="comment, idea, coauthor, stage, shared or overdue")
+    item: str | None = Field(description="The key of the item it is about (null for actions)")
     title: str
     actor: str | None = Field(description="The person who acted, when known")
     actor_org: str | None
-    detail: str | None = Field(description="For a stage move, the stage reached")
+    detail: str | None = Field(
+        description="For a stage move, the stage reached; for an overdue action, its due date"
+    )
     created_at: UtcDatetime
     read: bool
+    action: int | None = Field(default=None, description="The joint action it is about")
+    relationship: list[str] | None = Field(
+        default=None, description="The action's relationship: two organisation keys"
+    )
 
 
 class InboxRead(BaseModel):
@@ -56,7 +62,12 @@ def list_notifications(
 ) -> InboxRead:
     box = notifications.inbox(session, user_id=actor.user_id, org_id=actor.org_id, limit=limit)
     return InboxRead(
-        notifications=[NotificationRead(**vars(n)) for n in box.notifications],
+        notifications=[
+            NotificationRead(
+                **{**vars(n), "relationship": list(n.relationship) if n.relationship else None}
+            )
+            for n in box.notifications
+        ],
         unread=box.unread,
     )
 

@@ -1,7 +1,8 @@
 """Notifications: something happened on an item that a person follows.
 
-A row names its recipient, the item and what happened; whether the recipient may still
-see the item is decided again, by the one checkpoint, every time notifications are read.
+A row names its recipient, the item (or, for ``overdue``, the joint action) and what
+happened; whether the recipient may still see it is decided again, by the one
+checkpoint, every time notifications are read.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from winwin.db.base import Base, utcnow
 
-KINDS = ("comment", "idea", "coauthor", "stage", "shared")
+KINDS = ("comment", "idea", "coauthor", "stage", "shared", "overdue")
 
 
 class Notification(Base):
@@ -22,18 +23,21 @@ class Notification(Base):
         CheckConstraint("kind IN ({})".format(", ".join(f"'{k}'" for k in KINDS)), name="kind"),
         Index("ix_notifications_user_created", "user_id", "created_at"),
         Index("ix_notifications_item_id", "item_id"),
+        Index("ix_notifications_action_id", "action_id"),
+        CheckConstraint("(item_id IS NULL) <> (action_id IS NULL)", name="subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     # Who did it (the person, when there was one, and their organisation).
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor_org_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL")
     )
-    # For a stage move, the stage reached.
+    # For a stage move, the stage reached; for an overdue action, its due date.
     detail: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()

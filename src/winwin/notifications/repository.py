@@ -25,9 +25,10 @@ from winwin.notifications.models import Notification
 class NotificationRow:
     id: int
     kind: str
-    item_id: int
-    item_key: str
-    item_title: str
+    item_id: int | None
+    item_key: str | None
+    item_title: str | None
+    action_id: int | None
     actor: str | None
     actor_org: str | None
     detail: str | None
@@ -55,13 +56,14 @@ class NotificationRepository:
                 Notification.item_id,
                 Item.key,
                 Item.title,
+                Notification.action_id,
                 actor.name,
                 org.key,
                 Notification.detail,
                 Notification.created_at,
                 Notification.read_at,
             )
-            .join(Item, Item.id == Notification.item_id)
+            .outerjoin(Item, Item.id == Notification.item_id)
             .outerjoin(actor, actor.id == Notification.actor_user_id)
             .outerjoin(org, org.id == Notification.actor_org_id)
             .where(Notification.user_id == user_id)
@@ -70,15 +72,25 @@ class NotificationRepository:
         )
         return [NotificationRow(*row) for row in self.session.execute(query)]
 
-    def unread_item_ids(self, user_id: int, *, limit: int) -> list[int]:
-        """Item ids of the person's newest unread notifications, one per notification."""
+    def unread_subjects(self, user_id: int, *, limit: int) -> list[tuple[int | None, int | None]]:
+        """``(item id, action id)`` of the person's newest unread notifications, one per
+        notification (one of the two is ``None``)."""
         query = (
-            select(Notification.item_id)
+            select(Notification.item_id, Notification.action_id)
             .where(Notification.user_id == user_id, Notification.read_at.is_(None))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         )
-        return list(self.session.scalars(query))
+        return [(item, action) for item, action in self.session.execute(query)]
+
+    def told(self, kind: str, action_id: int, detail: str) -> set[int]:
+        """People already told ``kind`` about the action with this detail."""
+        query = select(Notification.user_id).where(
+            Notification.kind == kind,
+            Notification.action_id == action_id,
+            Notification.detail == detail,
+        )
+        return set(self.session.scalars(query))
 
     def mark_read(self, user_id: int, ids: Iterable[int] | None, at: datetime) -> int:
         """Mark these (or, with None, all) of the person's notifications read."""

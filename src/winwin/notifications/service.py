@@ -10,6 +10,9 @@ Who is told
 - ``stage``: an entry moved to another stage; its followers and voters are told.
 - ``shared``: an item was published for named partners (audience ``direct``); the
   people of those organisations are told.
+- ``overdue``: a joint action of a relationship is past its due date; its owners are
+  told, once per due date (``winwin.actions.reminders``). It stays in a person's list
+  while their organisation is a side of the relationship.
 
 Nobody is told about their own act. Notifications pass the one visibility checkpoint
 twice: a person is told only when their organisation may see the item, and when
@@ -30,6 +33,7 @@ from winwin.notifications.repository import NotificationRepository
 from winwin.sharing.items import ItemRepository
 
 KINDS = ("comment", "idea", "coauthor", "stage", "shared")
+ACTION_KINDS = ("overdue",)
 MAX_LIST = 200
 MAX_MARK = 1000
 UNREAD_CAP = 99
@@ -39,13 +43,16 @@ UNREAD_CAP = 99
 class NotificationView:
     id: int
     kind: str
-    item: str
+    item: str | None
     title: str
     actor: str | None
     actor_org: str | None
     detail: str | None
     created_at: datetime
     read: bool
+    #: For a notification about a joint action: the action's id and its relationship.
+    action: int | None = None
+    relationship: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,30 @@ def notify(
         }
         for user_id, org_id in sorted(people.items())
         if admitted[org_id]
+    )
+
+
+def notify_about_action(
+    session: Session, *, kind: str, action_id: int, recipients: Iterable[int], detail: str
+) -> int:
+    """Tell these people about a joint action, except those told the same already."""
+    if kind not in ACTION_KINDS:
+        raise InvalidInput(Problem("kind", f"'{kind}' is not a kind of action notification"))
+    repo = NotificationRepository(session)
+    people = repo.orgs_of_people(recipients)
+    new = sorted(set(people) - repo.told(kind, action_id, detail))
+    now = datetime.now(UTC)
+    return repo.add(
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "action_id": action_id,
+            "actor_user_id": None,
+            "actor_org_id": None,
+            "detail": detail,
+            "created_at": now,
+        }
+        for user_id in new
     )
 
 
@@ -144,39 +175,77 @@ def inbox(session: Session, *, user_id: int, org_id: int | None, limit: int = 50
         raise InvalidInput(Problem("limit", f"must be from 1 to {MAX_LIST}"))
     repo, items = NotificationRepository(session), ItemRepository(session)
     viewer = items.viewer_by_id(org_id) if org_id is not None else None
-    if viewer is None:
+    if viewer is None or org_id is None:
         return Inbox([], 0)
     rows = repo.recent(user_id, limit=limit)
-    visible = items.visible_among(viewer, {r.item_id for r in rows})
-    return Inbox(
-        notifications=[
-            NotificationView(
-                id=r.id,
-                kind=r.kind,
-                item=r.item_key,
-                title=r.item_title,
-                actor=r.actor,
-                actor_org=r.actor_org,
-                detail=r.detail,
-                created_at=r.created_at,
-                read=r.read_at is not None,
+    visible = items.visible_among(viewer, {r.item_id for r in rows if r.item_id is not None})
+    plans = action_subjects(session, org_id, {r.action_id for r in rows if r.action_id})
+    shown: list[NotificationView] = []
+    for r in rows:
+        if r.item_id is not None and r.item_id in visible:
+            assert r.item_key is not None and r.item_title is not None
+            shown.append(
+                NotificationView(
+                    id=r.id,
+                    kind=r.kind,
+                    item=r.item_key,
+                    title=r.item_title,
+                    actor=r.actor,
+                    actor_org=r.actor_org,
+                    detail=r.detail,
+                    created_at=r.created_at,
+                    read=r.read_at is not None,
+                )
             )
-            for r in rows
-            if r.item_id in visible
-        ],
+        elif r.action_id is not None and r.action_id in plans:
+            title, pair = plans[r.action_id]
+            shown.append(
+                NotificationView(
+                    id=r.id,
+                    kind=r.kind,
+                    item=None,
+                    title=title,
+                    actor=r.actor,
+                    actor_org=r.actor_org,
+                    detail=r.detail,
+                    created_at=r.created_at,
+                    read=r.read_at is not None,
+                    action=r.action_id,
+                    relationship=pair,
+                )
+            )
+    return Inbox(
+        notifications=shown,
         unread=unread_count(session, user_id=user_id, org_id=org_id),
     )
 
 
+def action_subjects(
+    session: Session, org_id: int, action_ids: set[int]
+) -> dict[int, tuple[str, tuple[str, str]]]:
+    """Title and relationship of the actions a person of ``org_id`` may still see.
+
+    A person is told only as an action's owner, who is one of the relationship's people,
+    so the relationship's access rule comes down to: their organisation is a side.
+    """
+    if not action_ids:
+        return {}
+    from winwin.actions.repository import ActionRepository
+
+    return ActionRepository(session).subjects_for_org(org_id, action_ids)
+
+
 def unread_count(session: Session, *, user_id: int, org_id: int | None) -> int:
-    """Unread notifications about items the person may still see (at most 99 counted)."""
+    """Unread notifications about what the person may still see (at most 99 counted)."""
     items = ItemRepository(session)
     viewer = items.viewer_by_id(org_id) if org_id is not None else None
-    if viewer is None:
+    if viewer is None or org_id is None:
         return 0
-    ids = NotificationRepository(session).unread_item_ids(user_id, limit=UNREAD_CAP)
-    visible = items.visible_among(viewer, set(ids)) if ids else set()
-    return sum(1 for i in ids if i in visible)
+    subjects = NotificationRepository(session).unread_subjects(user_id, limit=UNREAD_CAP)
+    item_ids = {i for i, _ in subjects if i is not None}
+    visible = items.visible_among(viewer, item_ids) if item_ids else set()
+    plans = action_subjects(session, org_id, {a for _, a in subjects if a is not None})
+    return sum(1 for i, a in subjects if (i in visible if i is not None else a in plans))
 
 
 def mark_read(session: Session, *, user_id: int, ids: Sequence[int] | None = None) -> int:

@@ -1,0 +1,227 @@
+"""Pages of joint action plans.
+
+- the plan on the relationship page (``plan_context``, included by its template): the
+  actions beside the radar, each open one beside its factor, and the form to add one;
+- ``POST /relationships/{a}/{b}/actions``: add an action;
+- ``/actions/{id}``: one action, its history and the form to change it;
+- ``POST /actions/{id}/status``: move it (dropped with a reason);
+- the dashboard's panel of overdue actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import Actor, can_manage_org
+from winwin.accounts.repository import AccountsRepository
+from winwin.actions import rules
+from winwin.actions import service as actions
+from winwin.actions.repository import ActionRepository
+from winwin.assessments.score import FACTORS
+from winwin.assessments.service import can_run_relationship
+from winwin.http.dashboard import dashboard_panel
+from winwin.http.deps import CurrentUser, IdPath, SessionDep
+from winwin.http.i18n import gettext as _
+from winwin.http.templating import render
+from winwin.kernel.errors import InvalidInput, WinwinError
+from winwin.network.models import Organization
+
+router = APIRouter()
+
+
+def status_label(status: str) -> str:
+    return {
+        "planned": _("planned"),
+        "doing": _("doing"),
+        "done": _("done"),
+        "dropped": _("dropped"),
+    }[status]
+
+
+def factor_label(factor: str) -> str:
+    return {
+        "accessibility": _("Accessibility"),
+        "energy": _("Energy"),
+        "impact": _("Impact"),
+        "attraction": _("Attraction"),
+    }[factor]
+
+
+def _people(session: Session, orgs: list[Organization]) -> dict[str, list[tuple[str, str]]]:
+    accounts = AccountsRepository(session)
+    return {
+        o.key: [(p.email, p.name) for p in accounts.people_of_org(o.id) if p.active] for o in orgs
+    }
+
+
+def plan_context(session: Session, actor: Actor, orgs: list[Organization]) -> dict[str, Any]:
+    """What the relationship page shows of the plan (the caller has checked access)."""
+    ids = [o.id for o in orgs]
+    plan = actions.list_actions(session, actor=actor, between=[o.key for o in orgs])
+    stored = {a.id: a for a in ActionRepository(session).of_pair(ids[0], ids[1])}
+    by_factor: dict[str, list[actions.ActionRead]] = {f: [] for f in FACTORS}
+    for a in plan:
+        if a.open:
+            by_factor[a.factor].append(a)
+    can_add = can_run_relationship(actor, ids)
+    return {
+        "plan": plan,
+        "open_by_factor": by_factor,
+        "can_add": can_add,
+        "editable": {i for i, a in stored.items() if actions.can_edit(actor, a)},
+        "sides_to_act_for": [o.key for o in orgs if can_manage_org(actor, o.id)],
+        "people": _people(session, orgs) if can_add else {},
+        "factors": FACTORS,
+        "statuses": rules.STATUSES,
+        "transitions": rules.TRANSITIONS,
+        "status_label": status_label,
+        "factor_label": factor_label,
+    }
+
+
+def _refused(request: Request, error: WinwinError, back: str) -> Response:
+    return render(
+        request,
+        "actions/refused.html",
+        {"nav": "relationships", "error": error, "back": back},
+        status_code=422,
+    )
+
+
+def _relationship_url(relationship: tuple[str, str] | list[str]) -> str:
+    return f"/relationships/{relationship[0]}/{relationship[1]}"
+
+
+@router.post("/relationships/{a}/{b}/actions", name="add_action")
+async def add_action(
+    a: str, b: str, request: Request, actor: CurrentUser, session: SessionDep
+) -> Response:
+    form = await request.form()
+    values = {
+        k: str(form.get(k) or "").strip()
+        for k in ("by", "factor", "title", "description", "due", "owner_a", "owner_b")
+    }
+    back = _relationship_url(sorted((a, b)))
+    try:
+        made = actions.add_action(
+            session,
+            actor=actor,
+            between=[a, b],
+            by=values["by"],
+            factor=values["factor"],
+            title=values["title"],
+            description=values["description"],
+            due=values["due"] or None,
+            owners=[v for v in (values["owner_a"], values["owner_b"]) if v],
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        return _refused(request, exc, back)
+    return RedirectResponse(f"{back}#action-{made.id}", status_code=303)
+
+
+def _action_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    action_id: int,
+    *,
+    error: WinwinError | None = None,
+) -> Response:
+    found = actions.get_action(session, actor=actor, action_id=action_id)
+    stored = ActionRepository(session).get(action_id)
+    assert stored is not None
+    orgs = ActionRepository(session).orgs([stored.a_id, stored.b_id])
+    pair = [orgs[stored.a_id], orgs[stored.b_id]]
+    editable = actions.can_edit(actor, stored)
+    return render(
+        request,
+        "actions/action.html",
+        {
+            "nav": "relationships",
+            "action": found,
+            "history": actions.history(session, actor=actor, action_id=action_id),
+            "editable": editable,
+            "people": _people(session, pair) if editable else {},
+            "names": {o.key: o.name for o in pair},
+            "factors": FACTORS,
+            "transitions": rules.TRANSITIONS,
+            "status_label": status_label,
+            "factor_label": factor_label,
+            "error": error,
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/actions/{action_id}", name="action")
+def action_page(
+    action_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep
+) -> Response:
+    return _action_page(request, session, actor, action_id)
+
+
+@router.post("/actions/{action_id}", name="update_action")
+async def update_action(
+    action_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep
+) -> Response:
+    form = await request.form()
+    values = {
+        k: str(form.get(k) or "").strip()
+        for k in ("factor", "title", "description", "due", "owner_a", "owner_b")
+    }
+    try:
+        actions.update_action(
+            session,
+            actor=actor,
+            action_id=action_id,
+            title=values["title"],
+            description=values["description"],
+            factor=values["factor"],
+            due=values["due"] or None,
+            owners=[v for v in (values["owner_a"], values["owner_b"]) if v],
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        return _action_page(request, session, actor, action_id, error=exc)
+    return RedirectResponse(f"/actions/{action_id}", status_code=303)
+
+
+@router.post("/actions/{action_id}/status", name="action_status")
+async def move_action(
+    action_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep
+) -> Response:
+    form = await request.form()
+    status = str(form.get("status") or "").strip()
+    reason = str(form.get("reason") or "").strip() or None
+    try:
+        moved = actions.set_status(
+            session, actor=actor, action_id=action_id, status=status, reason=reason
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        return _action_page(request, session, actor, action_id, error=exc)
+    back = str(form.get("back") or "")
+    if back == "relationship":
+        return RedirectResponse(
+            f"{_relationship_url(moved.relationship)}#action-{moved.id}", status_code=303
+        )
+    return RedirectResponse(f"/actions/{action_id}", status_code=303)
+
+
+@dashboard_panel("actions", "actions/dashboard_panel.html")
+def overdue_panel(session: Session, actor: Actor, org: Organization) -> dict[str, Any] | None:
+    """The organisation's overdue joint actions, oldest due date first."""
+    overdue = actions.overdue_of_org(session, org_id=org.id)
+    if not overdue:
+        return None
+    return {
+        "overdue": overdue[:10],
+        "total": len(overdue),
+        "status_label": status_label,
+        "factor_label": factor_label,
+    }
