@@ -418,7 +418,16 @@ class _Importer:
             return resolved[key]
 
         for key in in_doc:
-            resolve(key)
+            # Originals first, deepest first, so a chain of any length inherits its root's
+            # content without deep recursion (the guard above only stops a cycle).
+            path, seen = [key], {key}
+            while (up := in_doc[path[-1]].reshare_of) in in_doc and up not in seen:
+                if up in resolved:
+                    break
+                path.append(up)
+                seen.add(up)
+            for step in reversed(path):
+                resolve(step)
         self._resolved = resolved
         return resolved
 

@@ -344,8 +344,16 @@ def test_a_hostile_deep_reshare_chain_is_refused_naming_the_item(cli):
     assert cli("can-see", "partner", "root", "--json").code != 0
 
 
-def test_a_chain_at_the_limit_is_accepted_and_judged_whole(cli):
-    assert _import(cli, _hostile_chain(MAX_CHAIN)).code == 0
+def test_a_chain_at_the_limit_is_accepted_and_judged_whole(cli, db_url):
+    doc = _hostile_chain(MAX_CHAIN)
+    doc["items"].reverse()  # the deepest reshare first: resolving must not cut the chain
+    assert _import(cli, doc).code == 0
+    # Every reshare takes the root's content, however deep (never a cut chain).
+    engine = build_engine(db_url)
+    with session_factory(engine)() as session:
+        titles = set(session.scalars(select(Item.title).where(Item.key.like("r%"))))
+    engine.dispose()
+    assert titles == {"Root secret title"}
     # The stranger cannot see the root (direct to the partner), so no reshare of it.
     assert cli("feed", "stranger", "--json").json()["items"] == []
     assert not _can_see(cli, "stranger", f"r{MAX_CHAIN}")
