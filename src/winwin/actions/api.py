@@ -2,6 +2,8 @@
 
 - ``GET /relationships/{a}/{b}/actions``: the plan; ``POST`` adds an action.
 - ``GET /actions/{id}``: one action with its history; ``PATCH`` changes it.
+- ``GET /scores/compare?before=R1&after=R2``: what moved (as ``winwin score --compare``),
+  for the relationships the person may see.
 """
 
 from __future__ import annotations
@@ -9,10 +11,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from winwin.accounts.access import accessible_org_ids
 from winwin.actions import service as actions
+from winwin.actions.follow_up import compare_rounds
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 
 router = APIRouter(tags=["actions"])
@@ -138,3 +143,21 @@ def update_action(
     reason = given.pop("reason", None)
     actions.update_action(session, actor=actor, action_id=action_id, reason=reason, **given)
     return _detail(session, actor, action_id)
+
+
+@router.get(
+    "/scores/compare",
+    summary="What moved between two rounds, per side and factor, with the actions",
+    responses={
+        200: {"description": 'The document of `winwin score --compare`: `{"relationships": [...]}`'}
+    },
+)
+def compare(
+    actor: CurrentUser,
+    session: SessionDep,
+    before: str = Query(max_length=100, description="The earlier round"),
+    after: str = Query(max_length=100, description="The later round"),
+) -> Any:
+    org_ids = None if actor.is_platform_admin else sorted(accessible_org_ids(session, actor))
+    found = compare_rounds(session, before=before, after=after, org_ids=org_ids)
+    return JSONResponse({"relationships": [c.as_dict() for c in found]})

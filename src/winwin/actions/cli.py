@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 
 from winwin.actions import service as actions
+from winwin.actions.follow_up import TOO_FEW, compare_rounds
+from winwin.assessments.score import FACTORS
 from winwin.cli.context import err, print_json, state
 from winwin.kernel.errors import InvalidInput, Problem
 
@@ -134,6 +137,42 @@ def remind(
         print_json({"notified": told})
     else:
         err.print(f"{told} notifications")
+
+
+def _cell(change: dict[str, Any], scale: float) -> str:
+    if change["change"] is None:
+        return "—"
+    noise = {True: "beyond noise", False: "within noise", None: TOO_FEW}[change["beyond_noise"]]
+    return (
+        f"{change['from'] * scale:.1f} → {change['to'] * scale:.1f} "
+        f"({change['change'] * scale:+.1f}, {noise})"
+    )
+
+
+def print_comparison(ctx: typer.Context, before: str, after: str, *, json_out: bool) -> None:
+    """``winwin score --compare R1 R2``: what moved, per relationship, side and factor."""
+    with state(ctx).session() as session:
+        found = compare_rounds(session, before=before, after=after)
+    documents = [c.as_dict() for c in found]
+    if json_out:
+        print_json({"relationships": documents})
+        return
+    if not documents:
+        sys.stdout.write(f"no relationship was scored in both {before} and {after}\n")
+        return
+    for doc in documents:
+        sys.stdout.write(f"{' – '.join(doc['between'])}  {before} → {after}\n")
+        sys.stdout.write(f"  R  {_cell(doc['score'], 1)}\n")
+        for key, side in doc["sides"].items():
+            sys.stdout.write(f"  {key}  S {_cell(side['score'], 1)}\n")
+            for factor in FACTORS:
+                sys.stdout.write(f"    {factor:<14}{_cell(side[factor], 100)}\n")
+        for factor, listed in doc["actions"].items():
+            for a in listed:
+                why = f": {a['reason']}" if a["reason"] else ""
+                sys.stdout.write(
+                    f"  action {a['id']} on {factor}: {a['title']} ({a['status']}{why})\n"
+                )
 
 
 def register(app: typer.Typer) -> None:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,10 +19,11 @@ from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, can_manage_org
 from winwin.accounts.repository import AccountsRepository
-from winwin.actions import rules
+from winwin.actions import follow_up, rules
 from winwin.actions import service as actions
 from winwin.actions.repository import ActionRepository
 from winwin.assessments.score import FACTORS
+from winwin.assessments.scoring import RelationshipScore
 from winwin.assessments.service import can_run_relationship
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
@@ -211,6 +213,48 @@ async def move_action(
             f"{_relationship_url(moved.relationship)}#action-{moved.id}", status_code=303
         )
     return RedirectResponse(f"/actions/{action_id}", status_code=303)
+
+
+def what_moved_context(
+    session: Session, history: Sequence[RelationshipScore], shown: RelationshipScore
+) -> dict[str, Any] | None:
+    """What moved up to the shown round, once it is closed: the change from the scored
+    round before it, per side and factor, with the actions aimed at each factor."""
+    upto = [s for s in history if s.round <= shown.round]
+    two = follow_up.latest_two(upto)
+    if two is None or two[1].round != shown.round:
+        return None
+    if shown.status != "closed":
+        return {"pending": shown.round, "before": two[0].round}
+    (moved,) = follow_up.compare_pairs(session, [two])
+    return {
+        "moved": moved,
+        "factors": FACTORS,
+        "factor_label": factor_label,
+        "status_label": status_label,
+        "noise_label": noise_label,
+    }
+
+
+def noise_label(beyond: bool | None) -> str:
+    if beyond is None:
+        return _("too few respondents to tell")
+    return _("beyond noise") if beyond else _("within noise")
+
+
+def moves_context(session: Session, org_ids: Sequence[int]) -> dict[str, Any]:
+    return {
+        "moves": follow_up.ranked_moves(session, org_ids=org_ids),
+        "noise_label": noise_label,
+    }
+
+
+@dashboard_panel("moved", "actions/dashboard_moved.html")
+def moved_panel(session: Session, actor: Actor, org: Organization) -> dict[str, Any] | None:
+    """The organisation's relationships ranked by the change in R between their last two
+    scored rounds."""
+    context = moves_context(session, [org.id])
+    return context if context["moves"] else None
 
 
 @dashboard_panel("actions", "actions/dashboard_panel.html")

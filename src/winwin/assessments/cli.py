@@ -91,6 +91,13 @@ def score(
     items: bool = typer.Option(
         False, "--items", help="Add each side's item analysis (item–total correlations)."
     ),
+    compare: tuple[str, str] | None = typer.Option(
+        None,
+        "--compare",
+        metavar="R1 R2",
+        help="What moved from round R1 to R2: change per side and factor, whether it is "
+        "beyond noise, and the actions aimed at each factor.",
+    ),
 ) -> None:
     """Score every assessed relationship: S per side, R = sqrt(S_a * S_b), lever and gain.
 
@@ -98,6 +105,13 @@ def score(
     strings, so name them to sort (2026-Q1, 2026-Q2). Each S and R carries its 95 %
     bootstrap interval when a side has at least 3 respondents.
     """
+    if compare is not None and any(compare):
+        if round is not None or items:
+            raise InvalidInput(Problem("--compare", "cannot be combined with --round or --items"))
+        from winwin.actions.cli import print_comparison
+
+        print_comparison(ctx, compare[0], compare[1], json_out=json_out)
+        return
     with state(ctx).session() as session:
         scores = score_relationships(session, round=round)
         analysis = items_of(session, scores) if items else None

@@ -471,6 +471,7 @@ def client_relationships(request: Request, actor: CurrentUser, session: SessionD
         {
             "nav": "relationships",
             "clients": [(o, rows.get(o.id, [])) for o in clients],
+            "moved": action_pages.moves_context(session, [o.id for o in clients]),
             "factor_label": factor_label,
         },
     )
@@ -688,6 +689,7 @@ def relationship(
             "fewest": fewest_respondents(shown),
             "trust_data": _trust(session, shown),
             "plan": action_pages.plan_context(session, actor, [o for o in orgs if o is not None]),
+            "what_moved": action_pages.what_moved_context(session, detail.history, shown),
         },
     )
 
