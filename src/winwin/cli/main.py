@@ -12,6 +12,7 @@ from winwin.assessments import cli as scores
 from winwin.attachments import cli as attachments
 from winwin.cli import web
 from winwin.cli.context import CliState, err
+from winwin.initiatives import cli as initiatives
 from winwin.innovation import cli as innovation
 from winwin.insight import cli as insight
 from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, WinwinError
@@ -44,7 +45,17 @@ def root(
     ctx.obj = CliState(database_url=url)
 
 
-for _module in (network, scores, actions, sharing, attachments, insight, innovation, web):
+for _module in (
+    network,
+    scores,
+    actions,
+    sharing,
+    attachments,
+    insight,
+    innovation,
+    initiatives,
+    web,
+):
     _module.register(app)
 
 

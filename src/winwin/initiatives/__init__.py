@@ -1,0 +1,1 @@
+"""Joint initiatives: parties, their contributions, a sharing model and the agreement."""

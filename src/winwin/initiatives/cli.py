@@ -1,0 +1,149 @@
+"""``winwin initiative propose|accept|decline|contribute|model|agree|show``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from winwin.cli.context import err, print_json, state
+from winwin.initiatives import service as initiatives
+from winwin.kernel.errors import InvalidInput, Problem
+
+initiative_app = typer.Typer(
+    help="Joint initiatives: parties, contributions, a sharing model and the agreement.",
+    no_args_is_help=True,
+)
+
+JSON_OPTION = typer.Option(False, "--json", help="Print the initiative as JSON.")
+
+
+def _out(found: initiatives.InitiativeRead, json_out: bool) -> None:
+    if json_out:
+        print_json(found.as_dict())
+        return
+    sys.stdout.write(f"{found.id}\t{found.title}\t{found.state}\tversion {found.version}\n")
+    for key, status in found.parties.items():
+        share = f"\t{found.shares[key]:g}" if found.shares else ""
+        sys.stdout.write(f"  {key}\t{status}{share}\n")
+
+
+@initiative_app.command("propose")
+def propose(
+    ctx: typer.Context,
+    by: str = typer.Option(..., "--by", metavar="ORG"),
+    with_: str = typer.Option(..., "--with", metavar="OTHER[,OTHER]"),
+    title: str = typer.Option(..., "--title", metavar="T"),
+    goal: str = typer.Option("", "--goal", metavar="TEXT"),
+    expected_value: float | None = typer.Option(None, "--expected-value", metavar="X"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Propose an initiative to one or more organisations."""
+    others = [k.strip() for k in with_.split(",") if k.strip()]
+    with state(ctx).session() as session:
+        found = initiatives.propose(
+            session, by=by, with_=others, title=title, goal=goal, expected_value=expected_value
+        )
+    _out(found, json_out)
+
+
+def _answer(ctx: typer.Context, initiative_id: int, by: str, accept: bool, json_out: bool) -> None:
+    with state(ctx).session() as session:
+        found = initiatives.answer(session, initiative_id=initiative_id, by=by, accept=accept)
+    _out(found, json_out)
+
+
+@initiative_app.command("accept")
+def accept(
+    ctx: typer.Context,
+    initiative_id: int = typer.Argument(..., metavar="ID"),
+    by: str = typer.Option(..., "--by", metavar="ORG"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """An invited organisation accepts."""
+    _answer(ctx, initiative_id, by, True, json_out)
+
+
+@initiative_app.command("decline")
+def decline(
+    ctx: typer.Context,
+    initiative_id: int = typer.Argument(..., metavar="ID"),
+    by: str = typer.Option(..., "--by", metavar="ORG"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """An invited organisation declines."""
+    _answer(ctx, initiative_id, by, False, json_out)
+
+
+@initiative_app.command("contribute")
+def contribute(
+    ctx: typer.Context,
+    initiative_id: int = typer.Argument(..., metavar="ID"),
+    by: str = typer.Option(..., "--by", metavar="ORG"),
+    amount: float = typer.Option(..., "--amount", metavar="X"),
+    currency: str = typer.Option("EUR", "--currency", metavar="CODE"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Record a contribution (money, or hours and assets valued in money): a new version."""
+    with state(ctx).session() as session:
+        found = initiatives.contribute(
+            session, initiative_id=initiative_id, by=by, amount=amount, currency=currency
+        )
+    _out(found, json_out)
+
+
+@initiative_app.command("model")
+def model(
+    ctx: typer.Context,
+    initiative_id: int = typer.Argument(..., metavar="ID"),
+    game: str = typer.Argument(..., metavar="GAME.json", help="A winwin share game, or -."),
+    method: str = typer.Option(..., "--method", metavar="shapley|nucleolus|proportional"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Set the sharing model (every party must have accepted): a new version."""
+    try:
+        text = sys.stdin.read() if game == "-" else Path(game).read_text(encoding="utf-8")
+        document = json.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(Problem("GAME", f"cannot be read: {exc}")) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(Problem("GAME", f"is not JSON: {exc.msg}")) from None
+    with state(ctx).session() as session:
+        found = initiatives.set_model(
+            session, initiative_id=initiative_id, game=document, method=method
+        )
+    _out(found, json_out)
+
+
+@initiative_app.command("agree")
+def agree(
+    ctx: typer.Context,
+    initiative_id: int = typer.Argument(..., metavar="ID"),
+    by: str = typer.Option(..., "--by", metavar="ORG"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """A party agrees to the current version; the last to agree freezes the agreement."""
+    with state(ctx).session() as session:
+        found = initiatives.agree(session, initiative_id=initiative_id, by=by)
+    _out(found, json_out)
+    if not json_out and found.agreed_version == found.version:
+        err.print(f"version {found.version} is agreed")
+
+
+@initiative_app.command("show")
+def show(
+    ctx: typer.Context,
+    initiative_id: int = typer.Argument(..., metavar="ID"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """The initiative: parties, contributions, model, shares, versions and agreement."""
+    with state(ctx).session() as session:
+        found = initiatives.read(session, initiative_id)
+    _out(found, json_out)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``winwin initiative …`` to the app."""
+    app.add_typer(initiative_app, name="initiative")

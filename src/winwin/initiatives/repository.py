@@ -1,0 +1,68 @@
+"""Every query of joint initiatives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from winwin.initiatives.models import (
+    Initiative,
+    InitiativeAgreement,
+    InitiativeContribution,
+    InitiativeParty,
+)
+
+
+class InitiativeRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, initiative_id: int) -> Initiative | None:
+        return self.session.get(Initiative, initiative_id)
+
+    def add(self, initiative: Initiative, party_ids: Iterable[tuple[int, str]]) -> Initiative:
+        self.session.add(initiative)
+        self.session.flush()
+        for org_id, status in party_ids:
+            self.session.add(
+                InitiativeParty(initiative_id=initiative.id, org_id=org_id, status=status)
+            )
+        self.session.flush()
+        return initiative
+
+    def parties(self, initiative_id: int) -> list[InitiativeParty]:
+        return list(
+            self.session.scalars(
+                select(InitiativeParty)
+                .where(InitiativeParty.initiative_id == initiative_id)
+                .order_by(InitiativeParty.org_id)
+            )
+        )
+
+    def contributions(self, initiative_id: int) -> list[InitiativeContribution]:
+        return list(
+            self.session.scalars(
+                select(InitiativeContribution)
+                .where(InitiativeContribution.initiative_id == initiative_id)
+                .order_by(InitiativeContribution.id)
+            )
+        )
+
+    def add_contribution(self, contribution: InitiativeContribution) -> None:
+        self.session.add(contribution)
+        self.session.flush()
+
+    def agreements(self, initiative_id: int) -> list[InitiativeAgreement]:
+        return list(
+            self.session.scalars(
+                select(InitiativeAgreement)
+                .where(InitiativeAgreement.initiative_id == initiative_id)
+                .order_by(InitiativeAgreement.version)
+            )
+        )
+
+    def add_agreement(self, agreement: InitiativeAgreement) -> None:
+        self.session.add(agreement)
+        self.session.flush()

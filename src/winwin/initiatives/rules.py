@@ -1,0 +1,74 @@
+"""The pure rules of a joint initiative.
+
+- The proposer is a party that has accepted; each invited organisation accepts or
+  declines, once.
+- A sharing model (a game and a method) can be set only when every party has accepted.
+- Every change to what is shared (a contribution, a model) makes a new **version** and
+  reopens acceptance: each party must agree to the current version again.
+- When every party has agreed to the same version, that version is the **agreement**:
+  it is frozen (stored as it was and never changed); later changes make new versions.
+
+The state: ``proposed`` (someone is still invited), ``declined`` (a party declined),
+``accepted`` (all accepted, no model yet), ``modelled`` (a model awaits agreement on the
+current version), ``agreed`` (the current version is the agreement).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+PartyStatus = Literal["invited", "accepted", "declined"]
+State = Literal["proposed", "declined", "accepted", "modelled", "agreed"]
+METHODS = ("shapley", "nucleolus", "proportional")
+MAX_TITLE = 200
+
+
+class Refused(ValueError):
+    """A step the rules do not allow; ``field`` names what to fix."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def state(
+    parties: dict[str, PartyStatus],
+    *,
+    has_model: bool,
+    version: int,
+    agreed_version: int | None,
+) -> State:
+    if any(s == "declined" for s in parties.values()):
+        return "declined"
+    if any(s == "invited" for s in parties.values()):
+        return "proposed"
+    if not has_model:
+        return "accepted"
+    return "agreed" if agreed_version == version else "modelled"
+
+
+def check_answer(current: PartyStatus) -> None:
+    """An invited party answers once."""
+    if current != "invited":
+        raise Refused("by", f"has already {current}")
+
+
+def check_model(parties: dict[str, PartyStatus], players: tuple[str, ...]) -> None:
+    """A model needs every party accepted, and the game's players are the parties."""
+    waiting = sorted(k for k, s in parties.items() if s != "accepted")
+    if waiting:
+        raise Refused("ID", f"every party must accept first ({', '.join(waiting)} has not)")
+    if sorted(players) != sorted(parties):
+        raise Refused(
+            "GAME", f"the game's players must be the parties: {', '.join(sorted(parties))}"
+        )
+
+
+def check_agree(status: PartyStatus, *, has_model: bool, already: int | None, version: int) -> None:
+    if status != "accepted":
+        raise Refused("by", "only a party that has accepted the initiative agrees")
+    if not has_model:
+        raise Refused("ID", "there is no sharing model to agree on yet")
+    if already == version:
+        raise Refused("by", f"has already agreed to version {version}")

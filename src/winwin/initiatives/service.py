@@ -1,0 +1,268 @@
+"""Use cases of joint initiatives (the command line's door so far).
+
+``actor=None`` is the command line, acting for the organisation named by ``by``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy.orm import Session
+
+from winwin.initiatives import rules
+from winwin.initiatives.models import Initiative, InitiativeAgreement, InitiativeContribution
+from winwin.initiatives.repository import InitiativeRepository
+from winwin.insight.game_document import parse_game
+from winwin.insight.games import Method, share
+from winwin.kernel.errors import InvalidInput, NotFound, Problem, RuleBroken
+from winwin.network.models import Organization
+from winwin.network.repository import NetworkRepository
+
+MAX_ID = 2**31 - 1
+MAX_AMOUNT = 1e15
+
+
+@dataclass(frozen=True)
+class InitiativeRead:
+    """The contract's ``winwin initiative show`` document."""
+
+    id: int
+    title: str
+    goal: str
+    expected_value: float | None
+    state: str
+    proposed_by: str
+    parties: dict[str, str]
+    agreed: dict[str, int | None]
+    contributions: dict[str, list[dict[str, Any]]]
+    method: str | None
+    shares: dict[str, float] | None
+    in_core: bool | None
+    version: int
+    agreed_version: int | None
+    agreement: dict[str, Any] | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "goal": self.goal,
+            "expected_value": self.expected_value,
+            "state": self.state,
+            "proposed_by": self.proposed_by,
+            "parties": self.parties,
+            "agreed": self.agreed,
+            "contributions": self.contributions,
+            "method": self.method,
+            "shares": self.shares,
+            "in_core": self.in_core,
+            "version": self.version,
+            "agreed_version": self.agreed_version,
+            "agreement": self.agreement,
+        }
+
+
+def _refused(exc: rules.Refused) -> RuleBroken:
+    return RuleBroken(Problem(exc.field, exc.message))
+
+
+def _org(session: Session, key: object, field: str) -> Organization:
+    org = NetworkRepository(session).get_by_key(key) if isinstance(key, str) and key else None
+    if org is None:
+        raise InvalidInput(Problem(field, f"no organisation with key '{key}'"))
+    return org
+
+
+def _load(session: Session, initiative_id: int) -> Initiative:
+    ok = isinstance(initiative_id, int) and 1 <= initiative_id <= MAX_ID
+    found = InitiativeRepository(session).get(initiative_id) if ok else None
+    if found is None:
+        raise NotFound(f"no initiative {initiative_id}")
+    return found
+
+
+def _keys(session: Session) -> dict[int, str]:
+    return NetworkRepository(session).org_keys_by_id()
+
+
+def read(session: Session, initiative_id: int) -> InitiativeRead:
+    found = _load(session, initiative_id)
+    repo = InitiativeRepository(session)
+    keys = _keys(session)
+    parties = repo.parties(found.id)
+    statuses = {keys[p.org_id]: cast(rules.PartyStatus, p.status) for p in parties}
+    contributions: dict[str, list[dict[str, Any]]] = {keys[p.org_id]: [] for p in parties}
+    for c in repo.contributions(found.id):
+        contributions[keys[c.org_id]].append({"amount": c.amount, "currency": c.currency})
+    frozen = repo.agreements(found.id)
+    return InitiativeRead(
+        id=found.id,
+        title=found.title,
+        goal=found.goal,
+        expected_value=found.expected_value,
+        state=rules.state(
+            statuses,
+            has_model=found.method is not None,
+            version=found.version,
+            agreed_version=found.agreed_version,
+        ),
+        proposed_by=keys[found.proposed_by_org_id],
+        parties=dict(sorted(statuses.items())),
+        agreed=dict(sorted((keys[p.org_id], p.agreed_version) for p in parties)),
+        contributions=dict(sorted(contributions.items())),
+        method=found.method,
+        shares=found.shares,
+        in_core=found.in_core,
+        version=found.version,
+        agreed_version=found.agreed_version,
+        agreement=frozen[-1].document if frozen else None,
+    )
+
+
+def propose(
+    session: Session,
+    *,
+    by: str,
+    with_: list[str],
+    title: str,
+    goal: str = "",
+    expected_value: float | None = None,
+) -> InitiativeRead:
+    """Propose an initiative to one or more organisations; the proposer has accepted."""
+    proposer = _org(session, by, "by")
+    clean = (title or "").strip()
+    if not clean or len(clean) > rules.MAX_TITLE or "\x00" in clean:
+        raise InvalidInput(Problem("title", f"must be 1 to {rules.MAX_TITLE} characters"))
+    if not with_:
+        raise InvalidInput(Problem("with", "name at least one other organisation"))
+    others = [_org(session, key.strip(), "with") for key in with_]
+    ids = [o.id for o in others]
+    if proposer.id in ids or len(set(ids)) != len(ids):
+        raise InvalidInput(Problem("with", "name each other organisation once, not the proposer"))
+    if expected_value is not None and not (
+        math.isfinite(expected_value) and 0 <= expected_value <= MAX_AMOUNT
+    ):
+        raise InvalidInput(Problem("expected_value", "must be a non-negative amount"))
+    made = InitiativeRepository(session).add(
+        Initiative(
+            title=clean,
+            goal=(goal or "").strip(),
+            expected_value=expected_value,
+            proposed_by_org_id=proposer.id,
+            version=1,
+        ),
+        [(proposer.id, "accepted"), *((o.id, "invited") for o in others)],
+    )
+    return read(session, made.id)
+
+
+def _party(session: Session, found: Initiative, by: str) -> Any:
+    org = _org(session, by, "by")
+    for p in InitiativeRepository(session).parties(found.id):
+        if p.org_id == org.id:
+            return p
+    raise RuleBroken(Problem("by", f"'{by}' is not a party of initiative {found.id}"))
+
+
+def answer(session: Session, *, initiative_id: int, by: str, accept: bool) -> InitiativeRead:
+    """An invited party accepts or declines."""
+    found = _load(session, initiative_id)
+    party = _party(session, found, by)
+    try:
+        rules.check_answer(party.status)
+    except rules.Refused as exc:
+        raise _refused(exc) from None
+    party.status = "accepted" if accept else "declined"
+    party.answered_at = datetime.now(UTC)
+    session.flush()
+    return read(session, found.id)
+
+
+def _new_version(session: Session, found: Initiative) -> None:
+    """A change to what is shared: a new version, and every party must agree again."""
+    # Each party keeps the version it last agreed to, which is no longer the current one.
+    found.version += 1
+    session.flush()
+
+
+def contribute(
+    session: Session, *, initiative_id: int, by: str, amount: float, currency: str
+) -> InitiativeRead:
+    """Record a party's contribution (money, or hours and assets valued in money)."""
+    found = _load(session, initiative_id)
+    party = _party(session, found, by)
+    if party.status != "accepted":
+        raise RuleBroken(Problem("by", "only a party that has accepted contributes"))
+    if not (isinstance(amount, int | float) and math.isfinite(amount) and 0 < amount <= MAX_AMOUNT):
+        raise InvalidInput(Problem("amount", "must be a positive amount"))
+    code = (currency or "").strip().upper()
+    if len(code) != 3 or not code.isalpha() or not code.isascii():
+        raise InvalidInput(Problem("currency", "must be a three-letter code such as EUR"))
+    InitiativeRepository(session).add_contribution(
+        InitiativeContribution(
+            initiative_id=found.id, org_id=party.org_id, amount=float(amount), currency=code
+        )
+    )
+    _new_version(session, found)
+    return read(session, found.id)
+
+
+def set_model(session: Session, *, initiative_id: int, game: Any, method: str) -> InitiativeRead:
+    """Set the sharing model: a ``winwin share`` game over the parties' keys and a method."""
+    found = _load(session, initiative_id)
+    if method not in rules.METHODS:
+        raise InvalidInput(Problem("method", f"must be one of {', '.join(rules.METHODS)}"))
+    parsed = parse_game(game)
+    current = read(session, found.id)
+    try:
+        rules.check_model(
+            cast(dict[str, rules.PartyStatus], current.parties), tuple(parsed.players)
+        )
+    except rules.Refused as exc:
+        raise _refused(exc) from None
+    shared = share(parsed, method=cast(Method, method))
+    found.method = method
+    found.game = game
+    found.shares = dict(sorted(shared.allocation.items()))
+    found.in_core = shared.in_core
+    _new_version(session, found)
+    return read(session, found.id)
+
+
+def agree(session: Session, *, initiative_id: int, by: str) -> InitiativeRead:
+    """A party agrees to the current version; when all have, it is frozen as the
+    agreement."""
+    found = _load(session, initiative_id)
+    party = _party(session, found, by)
+    try:
+        rules.check_agree(
+            party.status,
+            has_model=found.method is not None,
+            already=party.agreed_version,
+            version=found.version,
+        )
+    except rules.Refused as exc:
+        raise _refused(exc) from None
+    party.agreed_version = found.version
+    session.flush()
+    repo = InitiativeRepository(session)
+    if all(p.agreed_version == found.version for p in repo.parties(found.id)):
+        found.agreed_version = found.version
+        session.flush()
+        document = read(session, found.id).as_dict()
+        frozen = {
+            k: document[k]
+            for k in ("title", "goal", "parties", "contributions", "method", "shares", "in_core")
+        }
+        repo.add_agreement(
+            InitiativeAgreement(
+                initiative_id=found.id,
+                version=found.version,
+                document={**frozen, "version": found.version, "game": found.game},
+                agreed_at=datetime.now(UTC),
+            )
+        )
+    return read(session, found.id)
