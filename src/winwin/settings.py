@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
+"""Where links point when WINWIN_BASE_URL is not set (development only)."""
 
 
 def default_database_url() -> str:
@@ -22,11 +26,19 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WINWIN_", extra="ignore")
 
     database_url: str = Field(default_factory=default_database_url)
-    # "development" allows a generated per-process secret; "production" refuses to
-    # start without WINWIN_SECRET_KEY.
-    environment: str = "development"
+    # Exactly one of these words: "Production" or "prod" is refused rather than read as
+    # development. "development" and "test" allow a generated per-process secret;
+    # "production" refuses to start without WINWIN_SECRET_KEY and WINWIN_BASE_URL and
+    # always sends Secure cookies.
+    environment: Literal["development", "test", "production"] = "development"
     secret_key: str | None = None
     cookie_secure: bool = False
+    # The public address of the site (scheme, host, optional port and path), used for
+    # every link that leaves the site: reset, invitation and answer links. Never taken
+    # from a request's Host header.
+    base_url: str | None = None
+    # Host names the server answers to (comma-separated); empty answers any host.
+    trusted_hosts: str = ""
     mail_server: str | None = None
     echo_sql: bool = False
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from winwin.accounts import service as accounts
 from winwin.accounts.access import ROLES, Actor, can_assign_role, can_manage_org, require_manage
 from winwin.accounts.repository import AccountsRepository
-from winwin.http.deps import CurrentUser, IdPath, SessionDep
+from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import InvalidInput, Problem, WinwinError
@@ -163,7 +163,7 @@ def invite(
             actor,
             org_id=org.id,
             invitations=[invitation],
-            base_url=str(request.base_url),
+            base_url=public_base_url(request),
             paths=[""],
         )
     except InvalidInput as exc:
@@ -200,7 +200,7 @@ def invite_csv(
         except UnicodeDecodeError as exc:
             raise InvalidInput(Problem("file", "is not UTF-8 text")) from exc
         invited = accounts.invite_people_csv(
-            session, actor, org_id=org.id, text=text, base_url=str(request.base_url)
+            session, actor, org_id=org.id, text=text, base_url=public_base_url(request)
         )
     except InvalidInput as exc:
         session.rollback()

@@ -9,7 +9,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from winwin.accounts import service as accounts
 from winwin.accounts.repository import AccountsRepository
-from winwin.http.deps import SESSION_COOKIE, CurrentUser, IdPath, OptionalUser, SessionDep
+from winwin.http.deps import (
+    SESSION_COOKIE,
+    CurrentUser,
+    IdPath,
+    OptionalUser,
+    SessionDep,
+    public_base_url,
+)
 from winwin.http.pages import safe_next
 from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import InvalidInput, PermissionDenied
@@ -51,6 +58,10 @@ def login(
 ) -> Response:
     target = safe_next(next)
     context = {"next": target, "email": email, "nav": "login"}
+    # The attempt is stored and committed before it is judged, so parallel guesses
+    # cannot all pass the limit between the check and the count.
+    accounts.reserve_sign_in_attempt(session, email=email, ip=client_ip(request))
+    session.commit()
     try:
         _user, token = accounts.sign_in(
             session, email=email, password=password, ip=client_ip(request)
@@ -64,7 +75,6 @@ def login(
             headers={"Retry-After": "900"},
         )
     except accounts.BadCredentials:
-        # The failure is recorded (rate limit); keep it although the answer is an error.
         return render(request, "auth/login.html", {**context, "error": "bad"}, status_code=401)
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(request, response, token)
@@ -90,7 +100,7 @@ def forgot_page(request: Request) -> Response:
 def forgot(
     request: Request, session: SessionDep, email: Annotated[str, Form(max_length=320)]
 ) -> Response:
-    link = accounts.request_password_reset(session, email=email, base_url=str(request.base_url))
+    link = accounts.request_password_reset(session, email=email, base_url=public_base_url(request))
     if link is not None:
         deliver_link(
             request.app.state.settings,

@@ -102,25 +102,40 @@ def check_password_strength(password: str, *, path: str = "password") -> None:
 
 
 # sign-in ------------------------------------------------------------------------------
+def reserve_sign_in_attempt(session: Session, *, email: str, ip: str) -> None:
+    """Count a sign-in attempt for this email and address before its password is checked.
+
+    The door commits the reservation, then calls :func:`sign_in`, which counts the
+    committed attempts. Every attempt is visible to the others before any is judged, so
+    of parallel attempts at most ``MAX_FAILURES`` within ``FAILURE_WINDOW`` ever reach
+    the password check (the k-th to commit counts at least k). A successful sign-in
+    clears the count.
+    """
+    repo = AccountsRepository(session)
+    now = utcnow()
+    # Attempts older than the window no longer count; drop them as new ones arrive.
+    repo.prune_failures(before=now - FAILURE_WINDOW)
+    repo.record_failure(email=email.strip().lower(), ip=ip, now=now)
+
+
 def sign_in(session: Session, *, email: str, password: str, ip: str) -> tuple[User, str]:
     """Check the password and open a session; returns the user and the raw session token.
 
-    Raises TooManyAttempts after ``MAX_FAILURES`` failures for this email and address
-    within ``FAILURE_WINDOW`` (even with the right password), BadCredentials otherwise.
+    Reserve the attempt first (:func:`reserve_sign_in_attempt`, committed). Raises
+    TooManyAttempts when more than ``MAX_FAILURES`` attempts for this email and address
+    fall within ``FAILURE_WINDOW`` (even with the right password), BadCredentials for a
+    wrong email or password.
     """
     repo = AccountsRepository(session)
     now = utcnow()
     email_key = email.strip().lower()
+    if repo.count_failures(email=email_key, ip=ip, since=now - FAILURE_WINDOW) > MAX_FAILURES:
+        raise TooManyAttempts("too many failed sign-ins; try again in 15 minutes")
     if "\x00" in email_key:
         raise BadCredentials("the email or password is wrong")
-    if repo.count_failures(email=email_key, ip=ip, since=now - FAILURE_WINDOW) >= MAX_FAILURES:
-        raise TooManyAttempts("too many failed sign-ins; try again in 15 minutes")
     user = repo.get_by_email(email_key)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
-        # Failures older than the window no longer count; drop them as new ones arrive.
-        repo.prune_failures(before=now - FAILURE_WINDOW)
-        repo.record_failure(email=email_key, ip=ip, now=now)
         raise BadCredentials("the email or password is wrong")
     repo.clear_failures(email=email_key, ip=ip)
     if user.password_hash and _hasher.check_needs_rehash(user.password_hash):

@@ -18,7 +18,7 @@ from winwin.accounts.access import Actor, accessible_org_ids, can_access_org
 from winwin.assessments import instruments as instrument_service
 from winwin.assessments import scoring
 from winwin.assessments import service as rounds
-from winwin.http.deps import CurrentUser, SessionDep
+from winwin.http.deps import CurrentUser, SessionDep, public_base_url
 from winwin.http.templating import request_locale
 from winwin.kernel.errors import NotFound
 from winwin.mail.delivery import answer_link, mail_answer_links, will_mail
@@ -308,7 +308,7 @@ def invite(
         invitees=[rounds.Invitee(**i.model_dump()) for i in body.invitees],
     )
     settings = request.app.state.settings
-    base = str(request.base_url)
+    base = public_base_url(request)
     background.add_task(
         mail_answer_links,
         settings,

@@ -22,7 +22,7 @@ from winwin.assessments.scoring import (
 from winwin.cli.context import err, print_json, state
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.mail.delivery import answer_link, answer_mail_values, deliver_link
-from winwin.settings import Settings
+from winwin.settings import DEVELOPMENT_BASE_URL, Settings
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -209,7 +209,12 @@ def round_invite(
     email: str | None = typer.Option(None, "--email"),
     respondent: str | None = typer.Option(None, "--respondent", help="Default: email or name."),
     locale: str | None = typer.Option(None, "--locale", help="fi or en: the form's language."),
-    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", metavar="URL"),
+    base_url: str | None = typer.Option(
+        None,
+        "--base-url",
+        metavar="URL",
+        help="Default: WINWIN_BASE_URL, else http://127.0.0.1:8000.",
+    ),
     mail: bool = typer.Option(
         False, "--mail", help="Also mail the link to --email (needs WINWIN_MAIL_SERVER)."
     ),
@@ -231,7 +236,7 @@ def round_invite(
             session, actor=None, round_id=round_id, invitees=[invitee]
         )
         current = rounds.get_round(session, actor=None, round_id=round_id)
-    link = answer_link(base_url, issued)
+    link = answer_link(base_url or settings.base_url or DEVELOPMENT_BASE_URL, issued)
     mailed = False
     if mail:  # after the commit: the link works by the time it arrives
         mailed = deliver_link(

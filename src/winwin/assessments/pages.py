@@ -30,7 +30,7 @@ from winwin.assessments import service as rounds
 from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
 from winwin.assessments.score import FACTORS, SideScore
 from winwin.http.dashboard import dashboard_panel
-from winwin.http.deps import CurrentUser, SessionDep
+from winwin.http.deps import CurrentUser, SessionDep, public_base_url
 from winwin.http.i18n import LOCALES
 from winwin.http.i18n import gettext as _
 from winwin.http.page_deps import CurrentOrg
@@ -726,7 +726,7 @@ def _round_page(
     current = rounds.get_round(session, actor=actor, round_id=round_id)
     keys = NetworkRepository(session).org_ids()
     manage = any(can_manage_org(actor, keys[k]) for k in current.between if k in keys)
-    base = str(request.base_url).rstrip("/")
+    base = public_base_url(request).rstrip("/")
     opener = (
         AccountsRepository(session).get(current.opened_by_user_id)
         if current.opened_by_user_id
@@ -791,7 +791,7 @@ async def invite(
         request.app.state.settings,
         rounds.get_round(session, actor=actor, round_id=round_id),
         issued,
-        base=str(request.base_url),
+        base=public_base_url(request),
         locale=request_locale(request),
     )
     return _round_page(request, session, actor, round_id, issued=issued)

@@ -20,14 +20,27 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Serve the web application and the REST API (default http://127.0.0.1:8000)."""
         import uvicorn
+        from pydantic import ValidationError
 
-        from winwin.http.app import create_app
+        from winwin.http.app import ConfigurationError, create_app
         from winwin.network.demo import DEMO_PASSWORD, demo_accounts_present
         from winwin.settings import Settings
 
         cli = state(ctx)
         # Refuse a bad configuration (production without a secret) before touching the data.
-        application = create_app(Settings(database_url=cli.database_url))
+        try:
+            settings = Settings(database_url=cli.database_url)
+        except ValidationError as exc:
+            raise ConfigurationError(
+                "; ".join(
+                    f"WINWIN_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                    for e in exc.errors()
+                )
+            ) from None
+        if settings.base_url is None and settings.environment != "production":
+            # Links point where this server listens unless WINWIN_BASE_URL says otherwise.
+            settings.base_url = f"http://{host}:{port}"
+        application = create_app(settings)
         cli.ready_engine()
         with cli.session() as session:
             present = demo_accounts_present(session)

@@ -10,12 +10,14 @@ import logging
 import secrets
 from importlib.resources import files
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from winwin import __version__
 from winwin.actions import api as api_actions
@@ -33,7 +35,7 @@ from winwin.insight import api as api_insight
 from winwin.insight import pages as web_insight
 from winwin.notifications import api as api_notifications
 from winwin.notifications import pages as web_notifications
-from winwin.settings import Settings
+from winwin.settings import DEVELOPMENT_BASE_URL, Settings
 from winwin.sharing import api as api_sharing
 from winwin.sharing import pages as web_sharing
 
@@ -44,13 +46,42 @@ class ConfigurationError(RuntimeError):
     """The server refuses to start with this configuration."""
 
 
+MIN_SECRET_BYTES = 32
+
+
 def secret_key_for(settings: Settings) -> str:
     """The configured secret; in development a per-process one, in production none at all."""
     if settings.secret_key:
+        if len(settings.secret_key.encode("utf-8")) < MIN_SECRET_BYTES:
+            raise ConfigurationError(
+                f"WINWIN_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes long"
+            )
         return settings.secret_key
     if settings.environment == "production":
         raise ConfigurationError("WINWIN_SECRET_KEY must be set when WINWIN_ENVIRONMENT=production")
     return secrets.token_urlsafe(32)
+
+
+def base_url_for(settings: Settings) -> str:
+    """The public address links are built on: WINWIN_BASE_URL, required in production."""
+    if settings.base_url is None:
+        if settings.environment == "production":
+            raise ConfigurationError(
+                "WINWIN_BASE_URL must be set when WINWIN_ENVIRONMENT=production"
+            )
+        return DEVELOPMENT_BASE_URL
+    parts = urlsplit(settings.base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigurationError(
+            "WINWIN_BASE_URL must be an http(s) address such as https://winwin.example"
+        )
+    if settings.environment == "production" and parts.scheme != "https":
+        raise ConfigurationError("WINWIN_BASE_URL must use https in production")
+    return settings.base_url.rstrip("/")
+
+
+def trusted_hosts_of(settings: Settings) -> list[str]:
+    return [h.strip() for h in settings.trusted_hosts.split(",") if h.strip()]
 
 
 def api_router() -> APIRouter:
@@ -101,15 +132,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
     )
+    # Refuse a bad configuration before the engine is built.
+    secret_key = secret_key_for(settings)
+    base_url = base_url_for(settings)
+    cookie_secure = settings.cookie_secure or settings.environment == "production"
     engine = build_engine(settings.database_url, echo=settings.echo_sql)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
-    app.state.secret_key = secret_key_for(settings)
-    app.state.cookie_secure = settings.cookie_secure
+    app.state.secret_key = secret_key
+    app.state.base_url = base_url
+    app.state.cookie_secure = cookie_secure
 
     errors.install(app)
-    app.add_middleware(SecurityMiddleware, cookie_secure=settings.cookie_secure)
+    app.add_middleware(SecurityMiddleware, cookie_secure=cookie_secure)
+    hosts = trusted_hosts_of(settings)
+    if hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
     app.mount(
         "/static",
         StaticFiles(directory=str(files("winwin.http").joinpath("static"))),

@@ -19,9 +19,7 @@ from sqlalchemy.orm import Session
 
 from winwin.accounts import service as accounts
 from winwin.accounts.access import Actor, actor_for
-from winwin.http.security import CSRF_HEADER, SAFE_METHODS, csrf_token
-
-SESSION_COOKIE = "winwin_session"
+from winwin.http.security import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_token
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -97,3 +95,8 @@ CurrentUser = Annotated[Actor, Depends(get_current_user)]
 # A database id in a path: PostgreSQL integers stop at 2**31 - 1, so larger numbers are a
 # malformed request (422), not a server error.
 IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def public_base_url(request: Request) -> str:
+    """The configured public address (``WINWIN_BASE_URL``), never the request's Host."""
+    return str(request.app.state.base_url)

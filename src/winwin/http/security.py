@@ -1,10 +1,12 @@
 """Security headers and CSRF protection for every response and form.
 
-CSRF uses a double-submit token bound to the server's secret: a random value lives in
-the ``winwin_csrf`` cookie (HttpOnly, SameSite=Lax) and every form carries
-``HMAC(secret, value)`` in its ``csrf_token`` field (htmx sends it as the
-``X-CSRF-Token`` header). A forged cross-site form can neither read the cookie nor
-compute the token.
+CSRF uses a double-submit token bound to the server's secret and to the sign-in session:
+a random value lives in the ``winwin_csrf`` cookie (HttpOnly, SameSite=Lax) and every
+form carries ``HMAC(secret, value + session)`` in its ``csrf_token`` field (htmx sends it
+as the ``X-CSRF-Token`` header), where ``session`` is the ``winwin_session`` cookie (empty
+before sign-in). A forged cross-site form can neither read the cookies nor compute the
+token, and a token taken from one session (a shared machine, a leaked page) is refused
+in any other.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_COOKIE = "winwin_csrf"
+SESSION_COOKIE = "winwin_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -48,8 +51,10 @@ SECURITY_HEADERS = [
 ]
 
 
-def csrf_token_for(secret: str, value: str) -> str:
-    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
+def csrf_token_for(secret: str, value: str, session: str = "") -> str:
+    """``HMAC(secret, value ␟ session)``: the token of one browser in one session."""
+    message = f"{value}\x1f{session}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def _cookie_value(scope: Scope, name: str) -> str | None:
@@ -122,7 +127,8 @@ async def _bad_request(send: Send) -> None:
 def csrf_token(request: Request) -> str:
     """The token that this browser's forms must carry."""
     value = getattr(request.state, "csrf_value", None) or ""
-    return csrf_token_for(request.app.state.secret_key, value)
+    session = request.cookies.get(SESSION_COOKIE, "")
+    return csrf_token_for(request.app.state.secret_key, value, session)
 
 
 async def csrf_protect(request: Request) -> None:

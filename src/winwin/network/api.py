@@ -10,7 +10,7 @@ from winwin.accounts import service as accounts
 from winwin.accounts.access import accessible_orgs, require_access
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
-from winwin.http.deps import CurrentUser, IdPath, SessionDep
+from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
 from winwin.http.templating import request_locale
 from winwin.kernel.errors import NotFound
 from winwin.mail.delivery import deliver_link
@@ -108,7 +108,7 @@ def invite_people(
         actor,
         org_id=org.id,
         invitations=[accounts.Invitation(p.email, p.name, p.role) for p in body.people],
-        base_url=str(request.base_url),
+        base_url=public_base_url(request),
     )
     for person in invited:
         deliver_link(

@@ -77,7 +77,9 @@ def seed(engine: Engine) -> World:
 @pytest.fixture
 def world(engine: Engine, db_url: str) -> Iterator[World]:
     world = seed(engine)
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    app = create_app(
+        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
+    )
     with TestClient(app) as client:
         world.client = client
         yield world

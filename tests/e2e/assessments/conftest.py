@@ -77,7 +77,9 @@ def world(engine: Engine, db_url: str) -> Iterator[World]:
     from winwin.http.app import create_app
 
     tokens, emails = seed(engine)
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    app = create_app(
+        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
+    )
     with TestClient(app) as client:
         yield World(client=client, engine=engine, tokens=tokens, emails=emails)
     app.state.engine.dispose()

@@ -34,7 +34,11 @@ def _world(engine: Engine, db_url: str, mail_server: str | None) -> Iterator[Wor
     from winwin.http.app import create_app
 
     tokens, emails = seed(engine)
-    settings = Settings(database_url=db_url, secret_key="test-secret", mail_server=mail_server)
+    settings = Settings(
+        database_url=db_url,
+        secret_key="test-secret-0123456789abcdef0123456789abcdef",
+        mail_server=mail_server,
+    )
     app = create_app(settings)
     with TestClient(app) as client:
         yield World(client=client, engine=engine, tokens=tokens, emails=emails)

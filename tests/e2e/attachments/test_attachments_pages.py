@@ -64,7 +64,9 @@ class Person:
 @pytest.fixture
 def people(engine: Engine, db_url: str) -> Iterator[Callable[..., Person]]:
     seed_people(engine)
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    app = create_app(
+        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
+    )
     clients: list[TestClient] = []
 
     def person(email: str | None, lang: str = "en") -> Person:

@@ -101,7 +101,9 @@ def seed(engine: Engine, *, tokens: bool = True) -> tuple[dict[str, str], dict[s
 @pytest.fixture
 def world(engine: Engine, db_url: str) -> Iterator[World]:
     made_tokens, user_ids = seed(engine)
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    app = create_app(
+        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
+    )
     with TestClient(app) as client:
         yield World(client=client, engine=engine, tokens=made_tokens, user_ids=user_ids)
     app.state.engine.dispose()

@@ -41,7 +41,9 @@ Sign = Callable[..., Person]
 def people(engine: Engine, db_url: str) -> Iterator[Sign]:
     """``people("lab")`` is the Lab's member signed in (``lang`` the browser's language)."""
     seed_people(engine)
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    app = create_app(
+        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
+    )
     clients: list[TestClient] = []
 
     def sign_in(who: str | None, lang: str = "en") -> Person:

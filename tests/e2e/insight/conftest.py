@@ -32,7 +32,9 @@ def api(engine: Engine, db_url: str) -> Iterator[tuple[TestClient, dict[str, str
             session.add(user)
             session.flush()
             tokens[who] = create_api_token(session, user_id=user.id, name="test").token
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    app = create_app(
+        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
+    )
     with TestClient(app) as client:
         yield client, tokens
     app.state.engine.dispose()

@@ -24,7 +24,9 @@ def world(engine: Engine, db_url: str) -> Iterator[AppWorld]:
             user = AccountsRepository(session).get_by_email(email)
             assert user is not None
             tokens[who] = accounts.create_api_token(session, user_id=user.id, name="t").token
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    app = create_app(
+        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
+    )
     with TestClient(app) as client:
         yield AppWorld(client=client, tokens=tokens)
     app.state.engine.dispose()

@@ -17,7 +17,9 @@ from winwin.settings import Settings
 @pytest.fixture
 def app_world(engine: Engine, db_url: str) -> Iterator[AppWorld]:
     tokens = seed_people(engine)
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    app = create_app(
+        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
+    )
     with TestClient(app) as client:
         yield AppWorld(client=client, tokens=tokens)
     app.state.engine.dispose()
@@ -37,6 +39,8 @@ def sharing_server(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     Base.metadata.create_all(engine)
     seed_people(engine)
     engine.dispose()
-    app = create_app(Settings(database_url=url, secret_key="browser"))
+    app = create_app(
+        Settings(database_url=url, secret_key="browser-0123456789abcdef0123456789abcdef")
+    )
     with serving(app) as base:
         yield base

@@ -34,7 +34,9 @@ class Reader:
 @pytest.fixture
 def readers(engine, db_url) -> Iterator[Callable[..., Reader]]:  # type: ignore[no-untyped-def]
     seed_people(engine)
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    app = create_app(
+        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
+    )
     clients: list[TestClient] = []
 
     def reader(email: str, lang: str = "en") -> Reader:

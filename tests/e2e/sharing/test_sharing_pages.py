@@ -41,7 +41,9 @@ class Browser:
 @pytest.fixture
 def pages(engine, db_url):  # type: ignore[no-untyped-def]
     seed_people(engine)
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    app = create_app(
+        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
+    )
     clients = []
 
     def browser(email: str, lang: str = "en") -> Browser:

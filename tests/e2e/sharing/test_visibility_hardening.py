@@ -74,7 +74,9 @@ def doors(db_url: str, cli: Any) -> Iterator[Doors]:
             repo.add(user)
             session.flush()
             tokens[who] = accounts.create_api_token(session, user_id=user.id, name="t").token
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    app = create_app(
+        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
+    )
     with TestClient(app) as client:
         yield Doors(client, engine, db_url, tokens)
     app.state.engine.dispose()

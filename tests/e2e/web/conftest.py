@@ -17,7 +17,12 @@ from winwin.settings import Settings
 
 @pytest.fixture
 def web_app(tmp_path):  # type: ignore[no-untyped-def]
-    app = create_app(Settings(database_url=demo_database(tmp_path), secret_key="web-tests"))
+    app = create_app(
+        Settings(
+            database_url=demo_database(tmp_path),
+            secret_key="web-tests-0123456789abcdef0123456789abcdef",
+        )
+    )
     yield app
     app.state.engine.dispose()
 
@@ -36,7 +41,12 @@ AXE = Path(__file__).parent / "assets" / "axe.min.js"
 @pytest.fixture
 def live_server(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The app with the demo network, served by uvicorn in a thread on a free port."""
-    app = create_app(Settings(database_url=demo_database(tmp_path), secret_key="browser"))
+    app = create_app(
+        Settings(
+            database_url=demo_database(tmp_path),
+            secret_key="browser-0123456789abcdef0123456789abcdef",
+        )
+    )
     with serving(app) as url:
         yield url
 

@@ -98,7 +98,11 @@ def test_the_cookie_is_secure_when_configured(tmp_path):
 
     from e2e.web.web_helpers import demo_database
 
-    settings = Settings(database_url=demo_database(tmp_path), secret_key="k", cookie_secure=True)
+    settings = Settings(
+        database_url=demo_database(tmp_path),
+        secret_key="k-0123456789abcdef0123456789abcdef",
+        cookie_secure=True,
+    )
     with TestClient(create_app(settings), base_url="https://testserver") as client:
         token = csrf_of(client)
         response = client.post(
@@ -145,9 +149,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     with pytest.raises(ConfigurationError):
         create_app(settings)
     ok = Settings(
-        database_url=f"sqlite:///{tmp_path}/p.db", environment="production", secret_key="s"
+        database_url=f"sqlite:///{tmp_path}/p.db",
+        environment="production",
+        secret_key="s-0123456789abcdef0123456789abcdef",
     )
-    assert create_app(ok).state.secret_key == "s"
+    with pytest.raises(ConfigurationError, match="WINWIN_BASE_URL"):
+        create_app(ok)
+    ok.base_url = "https://winwin.example"
+    assert create_app(ok).state.secret_key == "s-0123456789abcdef0123456789abcdef"
 
 
 def test_the_dashboard_shows_the_signed_in_organisation_and_its_sections(client):
@@ -277,7 +286,7 @@ def test_an_invited_person_sets_a_password_through_the_logged_link(client, web_a
             data={"csrf_token": token, "name": "Ulla Uusi", "email": "ulla@kuusi.example"},
         )
     [link] = re.findall(r"invitation link for ulla@kuusi.example: (\S+)", caplog.text)
-    path = link.split("testserver", 1)[1]
+    path = link.split("127.0.0.1:8000", 1)[1]
     with TestClient(web_app) as invited:
         page = invited.get(path, headers={"Accept-Language": "en"})
         assert "Welcome to Winwin" in page.text
@@ -321,7 +330,10 @@ def test_with_a_mail_server_the_reset_link_is_mailed(tmp_path, monkeypatch):
 
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     settings = Settings(
-        database_url=demo_database(tmp_path), secret_key="k", mail_server="mail.example:2525"
+        database_url=demo_database(tmp_path),
+        secret_key="k-0123456789abcdef0123456789abcdef",
+        mail_server="mail.example:2525",
+        base_url="https://winwin.example",
     )
     with TestClient(create_app(settings)) as client:
         token = csrf_of(client)
@@ -335,4 +347,4 @@ def test_with_a_mail_server_the_reset_link_is_mailed(tmp_path, monkeypatch):
     assert where == ("mail.example", 2525)
     assert message["To"] == "member@kuusi.example"
     assert message["Subject"] == "Your Winwin password reset link"
-    assert "http://testserver/reset/" in message.get_content()
+    assert "https://winwin.example/reset/" in message.get_content()

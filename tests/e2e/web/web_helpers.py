@@ -38,4 +38,5 @@ def sign_in(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> st
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text[:500]
-    return token
+    # The CSRF token is bound to the session, so the signed-in pages carry a new one.
+    return csrf_of(client, "/account")

@@ -56,25 +56,45 @@ def test_passwords_are_hashed_with_argon2id(session, org):
     assert PASSWORD not in user.password_hash
 
 
-def test_a_wrong_password_is_refused_and_counted(session, org):
+def test_an_attempt_is_counted_before_its_password_is_checked(session, org):
     make_user(session, org)
-    with pytest.raises(accounts.BadCredentials):
-        accounts.sign_in(session, email="anna@kuusi.example", password="wrong", ip="1.2.3.4")
-    with pytest.raises(accounts.BadCredentials):
-        accounts.sign_in(session, email="nobody@kuusi.example", password="wrong", ip="1.2.3.4")
+    for email in ("anna@kuusi.example", "nobody@kuusi.example"):
+        accounts.reserve_sign_in_attempt(session, email=email, ip="1.2.3.4")
+        assert (
+            len(session.scalars(select(LoginAttempt).where(LoginAttempt.email == email)).all()) == 1
+        )
+        with pytest.raises(accounts.BadCredentials):
+            accounts.sign_in(session, email=email, password="wrong", ip="1.2.3.4")
     assert len(session.scalars(select(LoginAttempt)).all()) == 2
 
 
 def test_repeated_failures_lock_that_email_from_that_address_only(session, org):
     make_user(session, org)
+    anna = {"email": "anna@kuusi.example", "ip": "1.2.3.4"}
     for _ in range(accounts.MAX_FAILURES):
+        accounts.reserve_sign_in_attempt(session, **anna)
         with pytest.raises(accounts.BadCredentials):
-            accounts.sign_in(session, email="anna@kuusi.example", password="wrong", ip="1.2.3.4")
+            accounts.sign_in(session, password="wrong", **anna)
+    # Counted before the password is checked: the right one does not get through.
+    accounts.reserve_sign_in_attempt(session, **anna)
     with pytest.raises(accounts.TooManyAttempts):
-        accounts.sign_in(session, email="anna@kuusi.example", password=PASSWORD, ip="1.2.3.4")
+        accounts.sign_in(session, password=PASSWORD, **anna)
     # Another address is not punished for the first one's guesses.
+    accounts.reserve_sign_in_attempt(session, email="anna@kuusi.example", ip="5.6.7.8")
     user, _ = accounts.sign_in(session, email="anna@kuusi.example", password=PASSWORD, ip="5.6.7.8")
     assert user.email == "anna@kuusi.example"
+
+
+def test_a_successful_sign_in_clears_the_count(session, org):
+    make_user(session, org)
+    anna = {"email": "anna@kuusi.example", "ip": "1.2.3.4"}
+    for _ in range(accounts.MAX_FAILURES):
+        accounts.reserve_sign_in_attempt(session, **anna)
+    accounts.sign_in(session, password=PASSWORD, **anna)
+    for _ in range(accounts.MAX_FAILURES):
+        accounts.reserve_sign_in_attempt(session, **anna)
+    user, _ = accounts.sign_in(session, password=PASSWORD, **anna)
+    assert user.email == anna["email"]
 
 
 def test_signing_out_ends_the_session(session, org):
@@ -226,8 +246,7 @@ def test_failures_older_than_the_window_are_forgotten(session, org):
     for _ in range(accounts.MAX_FAILURES):
         session.add(LoginAttempt(email="anna@kuusi.example", ip="1.2.3.4", created_at=old))
     session.flush()
-    with pytest.raises(accounts.BadCredentials):
-        accounts.sign_in(session, email="anna@kuusi.example", password="wrong", ip="1.2.3.4")
+    accounts.reserve_sign_in_attempt(session, email="anna@kuusi.example", ip="1.2.3.4")
     assert len(session.scalars(select(LoginAttempt)).all()) == 1
     user, _ = accounts.sign_in(session, email="anna@kuusi.example", password=PASSWORD, ip="1.2.3.4")
     assert user.email == "anna@kuusi.example"
