@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from e2e.assessments.conftest import World, seed
+from support.secrets import TEST_SECRET
 from winwin.assessments import service as rounds
 from winwin.db.engine import session_factory, unit_of_work
 from winwin.settings import Settings
@@ -36,7 +37,7 @@ def world(engine: Engine, db_url: str) -> Iterator[World]:
                 rounds.Invitee(side="kuusi", respondent="k1", name="K", email=None, locale=None)
             ],
         )
-    app = create_app(Settings(database_url=db_url, secret_key="test-secret"))
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     with TestClient(app) as client:
         yield World(client=client, engine=engine, tokens=tokens, emails=emails)
     app.state.engine.dispose()

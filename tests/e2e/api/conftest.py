@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from support.secrets import TEST_SECRET
 from winwin.accounts import service as accounts
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
@@ -77,9 +78,7 @@ def seed(engine: Engine) -> World:
 @pytest.fixture
 def world(engine: Engine, db_url: str) -> Iterator[World]:
     world = seed(engine)
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     with TestClient(app) as client:
         world.client = client
         yield world

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from support.secrets import TEST_SECRET
 from winwin.accounts import service as accounts
 from winwin.accounts.models import FacilitatorGrant, User
 from winwin.db.engine import session_factory, unit_of_work
@@ -77,9 +78,7 @@ def world(engine: Engine, db_url: str) -> Iterator[World]:
     from winwin.http.app import create_app
 
     tokens, emails = seed(engine)
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     with TestClient(app) as client:
         yield World(client=client, engine=engine, tokens=tokens, emails=emails)
     app.state.engine.dispose()

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func, select
 
 from e2e.assessments.conftest import World, seed
 from e2e.assessments.test_assessment_pages import csrf
+from support.secrets import TEST_SECRET
 from support.smtp import Inbox, smtp_server
 from winwin.db.engine import session_factory, unit_of_work
 from winwin.db.models import Invitation
@@ -36,7 +37,7 @@ def _world(engine: Engine, db_url: str, mail_server: str | None) -> Iterator[Wor
     tokens, emails = seed(engine)
     settings = Settings(
         database_url=db_url,
-        secret_key="test-secret-0123456789abcdef0123456789abcdef",
+        secret_key=TEST_SECRET,
         mail_server=mail_server,
     )
     app = create_app(settings)

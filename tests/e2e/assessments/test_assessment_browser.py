@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from support.secrets import TEST_SECRET
 from support.server import serving
 from winwin.settings import Settings
 
@@ -24,7 +25,7 @@ PASSWORD = "correct horse battery"
 def server(people: object, db_url: str) -> Iterator[str]:
     from winwin.http.app import create_app
 
-    app = create_app(Settings(database_url=db_url, secret_key="browser-test-secret"))
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     with serving(app) as base:
         yield base
 

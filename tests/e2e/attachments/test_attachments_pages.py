@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from e2e.sharing.sharing_world import PASSWORD, seed_people
+from support.secrets import TEST_SECRET
 from winwin.http.app import create_app
 from winwin.settings import Settings
 
@@ -64,9 +65,7 @@ class Person:
 @pytest.fixture
 def people(engine: Engine, db_url: str) -> Iterator[Callable[..., Person]]:
     seed_people(engine)
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     clients: list[TestClient] = []
 
     def person(email: str | None, lang: str = "en") -> Person:

@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from support.secrets import TEST_SECRET
 from winwin.accounts import service as accounts
 from winwin.accounts.models import User
 from winwin.db.engine import session_factory, unit_of_work
@@ -101,9 +102,7 @@ def seed(engine: Engine, *, tokens: bool = True) -> tuple[dict[str, str], dict[s
 @pytest.fixture
 def world(engine: Engine, db_url: str) -> Iterator[World]:
     made_tokens, user_ids = seed(engine)
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     with TestClient(app) as client:
         yield World(client=client, engine=engine, tokens=made_tokens, user_ids=user_ids)
     app.state.engine.dispose()

@@ -27,6 +27,7 @@ from e2e.innovation.web_world import (
     seed_people,
     visible_keys,
 )
+from support.secrets import TEST_SECRET
 from winwin.http import i18n
 from winwin.http.app import create_app
 from winwin.innovation import stages as rules
@@ -41,9 +42,7 @@ Sign = Callable[..., Person]
 def people(engine: Engine, db_url: str) -> Iterator[Sign]:
     """``people("lab")`` is the Lab's member signed in (``lang`` the browser's language)."""
     seed_people(engine)
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     clients: list[TestClient] = []
 
     def sign_in(who: str | None, lang: str = "en") -> Person:

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
+from support.secrets import TEST_SECRET
 from support.server import serving
 from winwin.accounts import service as accounts
 from winwin.accounts.models import User
@@ -134,8 +135,6 @@ def served_world(tmp_path: Path) -> Iterator[str]:
     Base.metadata.create_all(engine)
     seed_people(engine)
     engine.dispose()
-    app = create_app(
-        Settings(database_url=url, secret_key="browser-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=url, secret_key=TEST_SECRET))
     with serving(app) as base:
         yield base

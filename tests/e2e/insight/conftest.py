@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from e2e.insight.documents import NETWORK
+from support.secrets import TEST_SECRET
 from winwin.accounts.models import User
 from winwin.accounts.service import create_api_token
 from winwin.db.engine import session_factory, unit_of_work
@@ -32,9 +33,7 @@ def api(engine: Engine, db_url: str) -> Iterator[tuple[TestClient, dict[str, str
             session.add(user)
             session.flush()
             tokens[who] = create_api_token(session, user_id=user.id, name="test").token
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     with TestClient(app) as client:
         yield client, tokens
     app.state.engine.dispose()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from support.secrets import TEST_SECRET
 from support.server import serving
 from winwin.db.engine import build_engine, session_factory, unit_of_work
 from winwin.db.models import Base
@@ -37,7 +38,7 @@ def server(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
     with unit_of_work(session_factory(engine)) as session:
         load_demo(session)
     engine.dispose()
-    app = create_app(Settings(database_url=url, secret_key="insight-browser"))
+    app = create_app(Settings(database_url=url, secret_key=TEST_SECRET))
     with serving(app) as base:
         yield base
 

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from e2e.sharing.sharing_world import AppWorld, seed_people
+from support.secrets import TEST_SECRET
 from winwin.accounts import service as accounts
 from winwin.accounts.repository import AccountsRepository
 from winwin.db.engine import session_factory, unit_of_work
@@ -24,9 +25,7 @@ def world(engine: Engine, db_url: str) -> Iterator[AppWorld]:
             user = AccountsRepository(session).get_by_email(email)
             assert user is not None
             tokens[who] = accounts.create_api_token(session, user_id=user.id, name="t").token
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     with TestClient(app) as client:
         yield AppWorld(client=client, tokens=tokens)
     app.state.engine.dispose()

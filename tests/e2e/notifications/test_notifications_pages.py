@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from e2e.sharing.sharing_world import PASSWORD, seed_people
+from support.secrets import TEST_SECRET
 from winwin.http.app import create_app
 from winwin.settings import Settings
 
@@ -33,9 +34,7 @@ class Person:
 @pytest.fixture
 def people(engine: Engine, db_url: str) -> Iterator[Any]:
     seed_people(engine)
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     clients: list[TestClient] = []
 
     def sign_in(email: str, lang: str = "en") -> Person:
@@ -107,9 +106,7 @@ def test_the_page_is_in_finnish_and_refuses_bad_input(people) -> None:  # type: 
 
 def test_anonymous_visitors_get_no_badge_and_are_sent_to_sign_in(engine, db_url) -> None:  # type: ignore[no-untyped-def]
     seed_people(engine)
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     with TestClient(app) as client:
         assert client.get("/notifications/badge").text == ""
         page = client.get("/notifications", follow_redirects=False)

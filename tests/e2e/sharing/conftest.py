@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from e2e.sharing.sharing_world import AppWorld, seed_people
+from support.secrets import TEST_SECRET
 from support.server import serving
 from winwin.http.app import create_app
 from winwin.settings import Settings
@@ -17,9 +18,7 @@ from winwin.settings import Settings
 @pytest.fixture
 def app_world(engine: Engine, db_url: str) -> Iterator[AppWorld]:
     tokens = seed_people(engine)
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     with TestClient(app) as client:
         yield AppWorld(client=client, tokens=tokens)
     app.state.engine.dispose()
@@ -39,8 +38,6 @@ def sharing_server(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     Base.metadata.create_all(engine)
     seed_people(engine)
     engine.dispose()
-    app = create_app(
-        Settings(database_url=url, secret_key="browser-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=url, secret_key=TEST_SECRET))
     with serving(app) as base:
         yield base

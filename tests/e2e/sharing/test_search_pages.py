@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from e2e.sharing.sharing_world import PASSWORD, seed_people
+from support.secrets import TEST_SECRET
 from winwin.http.app import create_app
 from winwin.settings import Settings
 
@@ -34,9 +35,7 @@ class Reader:
 @pytest.fixture
 def readers(engine, db_url) -> Iterator[Callable[..., Reader]]:  # type: ignore[no-untyped-def]
     seed_people(engine)
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     clients: list[TestClient] = []
 
     def reader(email: str, lang: str = "en") -> Reader:

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from e2e.sharing.sharing_world import PASSWORD, seed_people
+from support.secrets import TEST_SECRET
 from winwin.http.app import create_app
 from winwin.settings import Settings
 
@@ -41,9 +42,7 @@ class Browser:
 @pytest.fixture
 def pages(engine, db_url):  # type: ignore[no-untyped-def]
     seed_people(engine)
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     clients = []
 
     def browser(email: str, lang: str = "en") -> Browser:

@@ -21,6 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from support.secrets import TEST_SECRET
 from winwin.accounts import service as accounts
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
@@ -74,9 +75,7 @@ def doors(db_url: str, cli: Any) -> Iterator[Doors]:
             repo.add(user)
             session.flush()
             tokens[who] = accounts.create_api_token(session, user_id=user.id, name="t").token
-    app = create_app(
-        Settings(database_url=db_url, secret_key="test-secret-0123456789abcdef0123456789abcdef")
-    )
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     with TestClient(app) as client:
         yield Doors(client, engine, db_url, tokens)
     app.state.engine.dispose()

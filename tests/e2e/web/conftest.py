@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from e2e.web.web_helpers import demo_database
+from support.secrets import TEST_SECRET
 from support.server import serving
 from winwin.http.app import create_app
 from winwin.settings import Settings
@@ -20,7 +21,7 @@ def web_app(tmp_path):  # type: ignore[no-untyped-def]
     app = create_app(
         Settings(
             database_url=demo_database(tmp_path),
-            secret_key="web-tests-0123456789abcdef0123456789abcdef",
+            secret_key=TEST_SECRET,
         )
     )
     yield app
@@ -44,7 +45,7 @@ def live_server(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     app = create_app(
         Settings(
             database_url=demo_database(tmp_path),
-            secret_key="browser-0123456789abcdef0123456789abcdef",
+            secret_key=TEST_SECRET,
         )
     )
     with serving(app) as url:

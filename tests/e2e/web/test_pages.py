@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from e2e.web.web_helpers import csrf_of, sign_in
+from support.secrets import TEST_SECRET
 from winwin.http import i18n
 from winwin.http.app import ConfigurationError, create_app
 from winwin.settings import Settings
@@ -100,7 +101,7 @@ def test_the_cookie_is_secure_when_configured(tmp_path):
 
     settings = Settings(
         database_url=demo_database(tmp_path),
-        secret_key="k-0123456789abcdef0123456789abcdef",
+        secret_key=TEST_SECRET,
         cookie_secure=True,
     )
     with TestClient(create_app(settings), base_url="https://testserver") as client:
@@ -151,12 +152,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     ok = Settings(
         database_url=f"sqlite:///{tmp_path}/p.db",
         environment="production",
-        secret_key="s-0123456789abcdef0123456789abcdef",
+        secret_key=TEST_SECRET,
     )
     with pytest.raises(ConfigurationError, match="WINWIN_BASE_URL"):
         create_app(ok)
     ok.base_url = "https://winwin.example"
-    assert create_app(ok).state.secret_key == "s-0123456789abcdef0123456789abcdef"
+    assert create_app(ok).state.secret_key == TEST_SECRET
 
 
 def test_the_dashboard_shows_the_signed_in_organisation_and_its_sections(client):
@@ -331,7 +332,7 @@ def test_with_a_mail_server_the_reset_link_is_mailed(tmp_path, monkeypatch):
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     settings = Settings(
         database_url=demo_database(tmp_path),
-        secret_key="k-0123456789abcdef0123456789abcdef",
+        secret_key=TEST_SECRET,
         mail_server="mail.example:2525",
         base_url="https://winwin.example",
     )
