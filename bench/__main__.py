@@ -18,7 +18,7 @@ from rich.table import Table
 
 from bench.common import Report
 
-MODULES = ["importing", "assessments", "sharing", "web", "pairs"]
+MODULES = ["importing", "assessments", "sharing", "web", "pairs", "clusters"]
 
 
 def main() -> None:
@@ -66,6 +66,7 @@ TITLES = {
     "sharing": "Micro-network (issue 5)",
     "web": "Web (issue 3)",
     "pairs": "Natural pairs: candidate search",
+    "clusters": "Communities: Leiden (issue 14)",
 }
 HEADER = """# Benchmarks
 

@@ -2,11 +2,12 @@
 
 Organisations are indices ``0..n-1`` into ``keys``; ties are index pairs.
 
-- **Communities**: Leiden (``leidenalg``, modularity vertex partition, seeded, iterated
-  until stable) on the undirected simple graph of all ties (a pair tied several ways,
-  or both ways, is one edge; every organisation is a vertex, so an untied one forms a
-  community of its own). Each community is sorted by key; communities are listed by
-  size, largest first, then by their first key.
+- **Communities**: Leiden (igraph's own C implementation, ``community_leiden`` with the
+  modularity objective, seeded, two iterations as igraph does by default) on the
+  undirected simple graph of all ties (a pair tied several ways, or both ways, is one
+  edge; every organisation is a vertex, so an untied one forms a community of its own).
+  Each community is sorted by key; communities are listed by size, largest first, then
+  by their first key.
 - **Modularity** ``Q = 1/(2m) Σ_ij (A_ij - k_i k_j / 2m) δ(c_i, c_j)`` of that partition
   (``0`` for a graph with no edge).
 - **Outside reach** of an organisation ``o`` with a declared cluster: let ``D2(o)`` be
@@ -22,15 +23,19 @@ Organisations are indices ``0..n-1`` into ``keys``; ties are index pairs.
 
 from __future__ import annotations
 
+import random
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import igraph
-import leidenalg
 import numpy as np
 from scipy import sparse
 
 Edge = tuple[int, int]
+
+_RNG_LOCK = threading.Lock()
+"""igraph has one process-wide random number generator; a seeded run holds it alone."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +48,20 @@ class Communities:
 
 def tie_graph(n: int, edges: Sequence[Edge]) -> igraph.Graph:
     """The undirected simple graph of the ties (no loops, one edge per tied pair)."""
-    pairs = {(min(a, b), max(a, b)) for a, b in edges if a != b}
-    return igraph.Graph(n=n, edges=sorted(pairs), directed=False)
+    graph = igraph.Graph(n=n, edges=edges, directed=False)
+    graph.simplify(multiple=True, loops=True)
+    return graph
+
+
+def _leiden(graph: igraph.Graph, seed: int) -> list[int]:
+    """Membership from igraph's Leiden (modularity), reproducible for a given ``seed``."""
+    with _RNG_LOCK:
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            found = graph.community_leiden(objective_function="modularity", n_iterations=2)
+        finally:
+            igraph.set_random_number_generator(random)
+    return [int(m) for m in found.membership]
 
 
 def detect_communities(keys: Sequence[str], edges: Sequence[Edge], *, seed: int = 0) -> Communities:
@@ -52,10 +69,7 @@ def detect_communities(keys: Sequence[str], edges: Sequence[Edge], *, seed: int 
     graph = tie_graph(len(keys), edges)
     if len(keys) == 0:
         return Communities(communities=[], modularity=0.0, membership=[])
-    partition = leidenalg.find_partition(
-        graph, leidenalg.ModularityVertexPartition, seed=seed, n_iterations=-1
-    )
-    raw = [int(m) for m in partition.membership]
+    raw = _leiden(graph, seed)
     groups: dict[int, list[str]] = {}
     for index, label in enumerate(raw):
         groups.setdefault(label, []).append(keys[index])
