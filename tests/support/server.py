@@ -27,8 +27,12 @@ def serving(app: Any) -> Iterator[str]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "the server did not start"
+    base = f"http://127.0.0.1:{port}"
+    # The app's public address (WINWIN_BASE_URL) is where this server listens, so the
+    # links it shows and mails lead back to it.
+    app.state.base_url = base
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield base
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -38,8 +38,9 @@ def list_tokens(actor: CurrentUser, session: SessionDep) -> list[ApiTokenRead]:
             prefix=t.prefix,
             created_at=t.created_at,
             last_used_at=t.last_used_at,
+            expires_at=t.expires_at,
         )
-        for t in AccountsRepository(session).tokens_of(actor.user_id)
+        for t in accounts.list_api_tokens(session, user_id=actor.user_id)
     ]
 
 
@@ -50,8 +51,12 @@ def list_tokens(actor: CurrentUser, session: SessionDep) -> list[ApiTokenRead]:
     summary="Create an API token (shown once)",
 )
 def create_token(body: ApiTokenCreate, actor: CurrentUser, session: SessionDep) -> ApiTokenCreated:
-    created = accounts.create_api_token(session, user_id=actor.user_id, name=body.name)
-    return ApiTokenCreated(id=created.id, name=created.name, token=created.token)
+    created = accounts.create_api_token(
+        session, user_id=actor.user_id, name=body.name, days=body.days
+    )
+    return ApiTokenCreated(
+        id=created.id, name=created.name, token=created.token, expires_at=created.expires_at
+    )
 
 
 @router.delete(

@@ -81,6 +81,8 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
+    # After this moment the token is refused (default 90 days after its creation).
+    expires_at: Mapped[datetime]
 
 
 class PasswordResetToken(Base):

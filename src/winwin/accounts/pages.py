@@ -8,7 +8,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from winwin.accounts import service as accounts
-from winwin.accounts.repository import AccountsRepository
 from winwin.http.deps import (
     SESSION_COOKIE,
     CurrentUser,
@@ -146,7 +145,7 @@ def reset(
 
 @router.get("/account", name="account")
 def account_page(request: Request, actor: CurrentUser, session: SessionDep) -> Response:
-    tokens = AccountsRepository(session).tokens_of(actor.user_id)
+    tokens = accounts.list_api_tokens(session, user_id=actor.user_id)
     return render(request, "auth/account.html", {"tokens": tokens, "nav": "account"})
 
 
@@ -157,6 +156,7 @@ def change_password(
     session: SessionDep,
     current_password: Annotated[str, Form(max_length=1000)],
     new_password: Annotated[str, Form(max_length=1000)],
+    revoke_tokens: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
         accounts.change_password(
@@ -165,10 +165,11 @@ def change_password(
             current=current_password,
             new=new_password,
             keep_session=request.cookies.get(SESSION_COOKIE),
+            revoke_tokens=revoke_tokens,
         )
     except InvalidInput as exc:
         session.rollback()
-        tokens = AccountsRepository(session).tokens_of(actor.user_id)
+        tokens = accounts.list_api_tokens(session, user_id=actor.user_id)
         return render(
             request,
             "auth/account.html",
@@ -189,14 +190,14 @@ def create_token(
         created = accounts.create_api_token(session, user_id=actor.user_id, name=name)
     except InvalidInput as exc:
         session.rollback()
-        tokens = AccountsRepository(session).tokens_of(actor.user_id)
+        tokens = accounts.list_api_tokens(session, user_id=actor.user_id)
         return render(
             request,
             "auth/account.html",
             {"tokens": tokens, "token_error": exc, "nav": "account"},
             status_code=422,
         )
-    tokens = AccountsRepository(session).tokens_of(actor.user_id)
+    tokens = accounts.list_api_tokens(session, user_id=actor.user_id)
     return render(
         request, "auth/account.html", {"tokens": tokens, "new_token": created, "nav": "account"}
     )

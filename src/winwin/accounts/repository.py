@@ -172,7 +172,11 @@ class AccountsRepository:
         row = self.session.execute(
             select(User, ApiToken)
             .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == token_hash, User.active.is_(True))
+            .where(
+                ApiToken.token_hash == token_hash,
+                ApiToken.expires_at > now,
+                User.active.is_(True),
+            )
         ).first()
         if row is None:
             return None
@@ -204,6 +208,10 @@ class AccountsRepository:
                 select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
             )
         )
+
+    def delete_tokens_of(self, user_id: int) -> int:
+        result = self.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def delete_token(self, user_id: int, token_id: int) -> bool:
         result = self.session.execute(

@@ -38,12 +38,14 @@ class ApiTokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
+    days: int = Field(90, ge=1, le=365, description="How many days the token works.")
 
 
 class ApiTokenCreated(BaseModel):
     id: int
     name: str
     token: str = Field(description="The token itself, shown only this once.")
+    expires_at: UtcDatetime
 
 
 class ApiTokenRead(BaseModel):
@@ -52,3 +54,4 @@ class ApiTokenRead(BaseModel):
     prefix: str
     created_at: UtcDatetime
     last_used_at: UtcDatetime | None
+    expires_at: UtcDatetime

@@ -9,7 +9,7 @@ import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -172,19 +172,43 @@ class NewApiToken:
     id: int
     name: str
     token: str  # shown once
+    expires_at: datetime
 
 
-def create_api_token(session: Session, *, user_id: int, name: str) -> NewApiToken:
+TOKEN_DAYS = 90
+"""How long an API token works unless its creator chooses otherwise."""
+MAX_TOKEN_DAYS = 365
+
+
+def create_api_token(
+    session: Session, *, user_id: int, name: str, days: int = TOKEN_DAYS
+) -> NewApiToken:
+    """A new token that works for ``days`` days (1 to :data:`MAX_TOKEN_DAYS`)."""
     name = name.strip()
     if not name or len(name) > 100:
         raise InvalidInput(Problem("name", "must be 1 to 100 characters"))
     if "\x00" in name:
         raise InvalidInput(_nul_problems({"name": name}))
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(Problem("days", f"must be 1 to {MAX_TOKEN_DAYS}"))
     raw = new_token("ww_")
+    now = utcnow()
     token = AccountsRepository(session).add_token(
-        ApiToken(token_hash=hash_token(raw), prefix=raw[:10], name=name, user_id=user_id)
+        ApiToken(
+            token_hash=hash_token(raw),
+            prefix=raw[:10],
+            name=name,
+            user_id=user_id,
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+        )
     )
-    return NewApiToken(id=token.id, name=name, token=raw)
+    return NewApiToken(id=token.id, name=name, token=raw, expires_at=token.expires_at)
+
+
+def list_api_tokens(session: Session, *, user_id: int) -> list[ApiToken]:
+    """The person's tokens, oldest first, expired ones included (with their expiry)."""
+    return AccountsRepository(session).tokens_of(user_id)
 
 
 def revoke_api_token(session: Session, *, user_id: int, token_id: int) -> None:
@@ -200,8 +224,10 @@ def change_password(
     current: str,
     new: str,
     keep_session: str | None = None,
+    revoke_tokens: bool = False,
 ) -> None:
-    """Set a new password after checking the current one; other sessions are closed."""
+    """Set a new password after checking the current one; other sessions are closed, and
+    with ``revoke_tokens`` every API token of the person too."""
     repo = AccountsRepository(session)
     user = repo.get_or_raise(user_id)
     if not verify_password(user.password_hash, current):
@@ -211,6 +237,8 @@ def change_password(
     repo.delete_sessions_of(
         user.id, keep=hash_token(keep_session) if keep_session is not None else None
     )
+    if revoke_tokens:
+        repo.delete_tokens_of(user.id)
 
 
 def request_password_reset(session: Session, *, email: str, base_url: str) -> str | None:
@@ -252,6 +280,8 @@ def reset_password(session: Session, *, token: str, new: str) -> User:
     user.password_hash = hash_password(new)
     repo.use_resets_of(user.id, now)
     repo.delete_sessions_of(user.id)
+    # Whoever needed a reset may have lost the password to someone: their tokens go too.
+    repo.delete_tokens_of(user.id)
     return user
 
 
