@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,6 +34,73 @@ from winwin.kernel.errors import InvalidInput, WinwinError
 from winwin.network.models import Organization
 
 router = APIRouter()
+
+
+def N_(msgid: str) -> str:
+    """Marks a message for translation where it is defined; translated when shown."""
+    return msgid
+
+
+# The service words its refusals in English; the pages show them in the page's language.
+SERVICE_MESSAGES = [
+    (re.compile(pattern), msgid)
+    for pattern, msgid in (
+        (r"^must not be empty$", N_("must not be empty")),
+        (
+            r"^must be at most (?P<n>\d+) characters of text$",
+            N_("must be at most %(n)s characters of text"),
+        ),
+        (r"^must be a date as YYYY-MM-DD$", N_("must be a date as YYYY-MM-DD")),
+        (
+            r"^must be one of accessibility, energy, impact, attraction$",
+            N_("must be one of accessibility, energy, impact, attraction"),
+        ),
+        (
+            r"^'(?P<email>.*)' is not a person of either side$",
+            N_("'%(email)s' is not a person of either side"),
+        ),
+        (r"^at most one owner on each side$", N_("at most one owner on each side")),
+        (r"^say why the action is dropped$", N_("say why the action is dropped")),
+        (r"^only a dropped action has a reason$", N_("only a dropped action has a reason")),
+        (
+            r"^must be one side of the relationship \((?P<a>.*) or (?P<b>.*)\)$",
+            N_("must be one side of the relationship (%(a)s or %(b)s)"),
+        ),
+    )
+]
+
+FIELD_LABELS = {
+    "title": N_("Title"),
+    "description": N_("Description (Markdown)"),
+    "factor": N_("Factor it should raise"),
+    "due": N_("Due"),
+    "owner": N_("Owners"),
+    "by": N_("On behalf of"),
+    "status": N_("New status"),
+    "reason": N_("Reason (when dropped)"),
+}
+
+
+def translate_problem(message: str) -> str:
+    """A service's message in the page's language (unknown ones stay as they are)."""
+    for pattern, msgid in SERVICE_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return _(msgid) % match.groupdict()
+    return message
+
+
+class _Labels(dict[str, str]):
+    def __missing__(self, path: str) -> str:
+        return path
+
+
+def problem_context() -> dict[str, Any]:
+    """``tr`` and ``field_labels`` for ``problems.html``, in the page's language."""
+    return {
+        "tr": translate_problem,
+        "field_labels": _Labels({k: _(v) for k, v in FIELD_LABELS.items()}),
+    }
 
 
 def status_label(status: str) -> str:
@@ -89,7 +157,7 @@ def _refused(request: Request, error: WinwinError, back: str) -> Response:
     return render(
         request,
         "actions/refused.html",
-        {"nav": "relationships", "error": error, "back": back},
+        {"nav": "relationships", "error": error, "back": back, **problem_context()},
         status_code=422,
     )
 
@@ -155,6 +223,7 @@ def _action_page(
             "status_label": status_label,
             "factor_label": factor_label,
             "error": error,
+            **problem_context(),
         },
         status_code=422 if error else 200,
     )

@@ -272,3 +272,27 @@ def test_a_refused_form_names_the_field_and_stores_nothing(world: World) -> None
         "actions": []
     }
     assert _get(world, "labadmin", "/relationships/kuusi/pakkaus").status_code == 404
+
+
+def test_a_refusal_is_shown_in_finnish_with_the_field_s_label(world: World) -> None:
+    refused = _post(
+        world,
+        "kadmin",
+        "/relationships/kuusi/pakkaus/actions",
+        {"by": "kuusi", "factor": "energy", "title": "T", "due": "huomenna"},
+        "fi",
+    )
+    assert refused.status_code == 422
+    assert "Määräpäivä</strong>: pitää olla päivämäärä muodossa VVVV-KK-PP" in refused.text
+    made = world.call(
+        "kadmin",
+        "POST",
+        "/api/v1/relationships/kuusi/pakkaus/actions",
+        json={"by": "kuusi", "factor": "energy", "title": "T"},
+    ).json()
+    moved = _post(world, "kadmin", f"/actions/{made['id']}/status", {"status": "dropped"}, "fi")
+    assert moved.status_code == 422
+    assert "kerro, miksi toimenpide hylätään" in moved.text
+    assert (
+        world.call("kadmin", "GET", f"/api/v1/actions/{made['id']}").json()["status"] == "planned"
+    )
