@@ -29,6 +29,7 @@ from winwin.attachments import pages as web_attachments
 from winwin.db.engine import build_engine, session_factory
 from winwin.http import errors
 from winwin.http.security import SecurityMiddleware, csrf_protect
+from winwin.initiatives import api as api_initiatives
 from winwin.innovation import api as api_innovation
 from winwin.innovation import pages as web_innovation
 from winwin.insight import api as api_insight
@@ -98,6 +99,7 @@ def api_router() -> APIRouter:
     router.include_router(api_innovation.router)
     router.include_router(api_notifications.router)
     router.include_router(api_actions.router)
+    router.include_router(api_initiatives.router)
     return router
 
 

@@ -32,6 +32,25 @@ class InitiativeRepository:
         self.session.flush()
         return initiative
 
+    def of_orgs(self, org_ids: Iterable[int] | None) -> list[Initiative]:
+        """Initiatives with a party among these organisations (all with None): the SQL side
+        of ``service.can_read``."""
+        query = select(Initiative).order_by(Initiative.id)
+        if org_ids is not None:
+            ids = sorted(set(org_ids))
+            if not ids:
+                return []
+            parties = select(InitiativeParty.initiative_id).where(InitiativeParty.org_id.in_(ids))
+            query = query.where(Initiative.id.in_(parties))
+        return list(self.session.scalars(query))
+
+    def party_org_ids(self, initiative_id: int) -> set[int]:
+        return set(
+            self.session.scalars(
+                select(InitiativeParty.org_id).where(InitiativeParty.initiative_id == initiative_id)
+            )
+        )
+
     def parties(self, initiative_id: int) -> list[InitiativeParty]:
         return list(
             self.session.scalars(

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from winwin.accounts.access import Actor, accessible_org_ids, can_access_org
 from winwin.initiatives import rules
 from winwin.initiatives.models import Initiative, InitiativeAgreement, InitiativeContribution
 from winwin.initiatives.repository import InitiativeRepository
@@ -88,8 +89,23 @@ def _keys(session: Session) -> dict[int, str]:
     return NetworkRepository(session).org_keys_by_id()
 
 
-def read(session: Session, initiative_id: int) -> InitiativeRead:
+def can_read(session: Session, actor: Actor | None, initiative_id: int) -> bool:
+    """The single check: its parties' people, facilitators granted a party, platform
+    admins (and the command line)."""
+    parties = InitiativeRepository(session).party_org_ids(initiative_id)
+    return actor is None or any(can_access_org(actor, org_id) for org_id in parties)
+
+
+def readable(session: Session, *, actor: Actor | None) -> list[InitiativeRead]:
+    """Every initiative the actor may read, from one SQL query."""
+    ids = None if actor is None or actor.is_platform_admin else accessible_org_ids(session, actor)
+    return [read(session, i.id) for i in InitiativeRepository(session).of_orgs(ids)]
+
+
+def read(session: Session, initiative_id: int, *, actor: Actor | None = None) -> InitiativeRead:
     found = _load(session, initiative_id)
+    if not can_read(session, actor, found.id):
+        raise NotFound(f"no initiative {initiative_id}")
     repo = InitiativeRepository(session)
     keys = _keys(session)
     parties = repo.parties(found.id)

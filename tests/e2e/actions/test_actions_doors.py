@@ -296,3 +296,17 @@ def test_a_refusal_is_shown_in_finnish_with_the_field_s_label(world: World) -> N
     assert (
         world.call("kadmin", "GET", f"/api/v1/actions/{made['id']}").json()["status"] == "planned"
     )
+
+
+def test_initiatives_are_read_through_the_api_only_by_their_parties(world: World) -> None:
+    from winwin.db.engine import session_factory, unit_of_work
+    from winwin.initiatives import service as initiatives
+
+    with unit_of_work(session_factory(world.engine)) as session:
+        made = initiatives.propose(session, by="kuusi", with_=["pakkaus"], title="Pool").id
+    for who in ("kmember", "fac", "root"):
+        assert world.call(who, "GET", f"/api/v1/initiatives/{made}").json()["id"] == made, who
+        listed = world.call(who, "GET", "/api/v1/initiatives").json()["initiatives"]
+        assert [i["id"] for i in listed] == [made], who
+    assert world.call("labadmin", "GET", f"/api/v1/initiatives/{made}").status_code == 404
+    assert world.call("labadmin", "GET", "/api/v1/initiatives").json() == {"initiatives": []}
