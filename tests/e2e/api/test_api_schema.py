@@ -38,6 +38,8 @@ TAGS = [
     "insight",
     "innovation",
     "notifications",
+    "actions",
+    "initiatives",
 ]
 
 
