@@ -54,6 +54,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check $(STRICT)
 	$(BIN)/mypy $(STRICT)
 

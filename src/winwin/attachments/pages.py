@@ -23,7 +23,7 @@ from winwin.http.page_deps import CurrentOrg, get_current_org
 from winwin.http.templating import render
 from winwin.kernel.errors import InvalidInput
 from winwin.sharing.items import Viewer
-from winwin.sharing.pages import item_page, viewer_of
+from winwin.sharing.pages import item_page, register_item_section, viewer_of
 
 router = APIRouter()
 
@@ -50,6 +50,7 @@ TYPE_LABELS = {
 ACCEPT = ",".join(f".{ext}" for ext in attachments.TYPES)
 
 
+@register_item_section
 def list_context(session: Session, viewer: Viewer, key: str) -> dict[str, Any]:
     found = attachments.attachment_list(session, viewer=viewer, key=key)
     return {

@@ -6,6 +6,7 @@ organisation worked for comes from ``CurrentOrg`` (checked by ``services.access`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from babel import Locale
@@ -188,6 +189,20 @@ async def publish(
     return RedirectResponse(f"/items/{done.key}?org={org.key}&done=published", status_code=303)
 
 
+ItemSection = Callable[[Session, Viewer, str], dict[str, Any]]
+_ITEM_SECTIONS: list[ItemSection] = []
+
+
+def register_item_section(section: ItemSection) -> ItemSection:
+    """Let another capability add to the item page (attachments add their files).
+
+    Registered like the dashboard panels, so that this module never imports the doors
+    of the capabilities that build on it.
+    """
+    _ITEM_SECTIONS.append(section)
+    return section
+
+
 def item_page(
     request: Request,
     session: Session,
@@ -198,10 +213,7 @@ def item_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    """The item page with its files (also shown again after a refused upload)."""
-    # Imported here: the attachment routes build on this module's helpers.
-    from winwin.attachments.pages import list_context
-
+    """The item page with the sections others register (also after a refused upload)."""
     viewer = viewer_of(session, org)
     view = sharing.open_item(session, viewer=viewer, key=key, user_id=user_id)
     context: dict[str, Any] = {
@@ -211,8 +223,9 @@ def item_page(
         "can_reshare": view.level != "secret",
         "flash": request.query_params.get("done"),
         **_composer_context(session, viewer),
-        **list_context(session, viewer, key),
     }
+    for section in _ITEM_SECTIONS:
+        context.update(section(session, viewer, key))
     context.update(extra)
     return render(request, "sharing/item.html", context, status_code=status_code)
 
