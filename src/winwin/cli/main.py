@@ -92,3 +92,7 @@ def main() -> None:
         detail = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
         err.print(f"error: {type(detail).__name__}: {detail}", soft_wrap=True)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

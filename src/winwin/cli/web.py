@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import typer
 
@@ -17,6 +18,9 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
         port: int = typer.Option(8000, "--port", help="Port to listen on."),
+        workers: int = typer.Option(
+            1, "--workers", min=1, help="Worker processes (each builds its own app)."
+        ),
     ) -> None:
         """Serve the web application and the REST API (default http://127.0.0.1:8000)."""
         import uvicorn
@@ -50,4 +54,22 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
             for account in present:
                 typer.echo(f"  {account.role:<15} {account.email}")
-        uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
+        if workers == 1:
+            uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
+            return
+        # Each worker process builds the app from the environment: the same database,
+        # public address and secret (a per-process secret would make every worker refuse
+        # the CSRF tokens of the others). Nothing else lives in a process: sessions,
+        # sign-in limits and every cache are in the database.
+        os.environ["WINWIN_DATABASE_URL"] = cli.database_url
+        os.environ["WINWIN_BASE_URL"] = application.state.base_url
+        os.environ["WINWIN_SECRET_KEY"] = application.state.secret_key
+        uvicorn.run(
+            "winwin.http.app:create_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=False,
+        )
