@@ -40,9 +40,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WINWIN_")}
     for _attempt in range(3):
         port = _free_port()
+        command = [sys.executable, "-m", "winwin.cli.main", "--db", url, "serve"]
         process = subprocess.Popen(
-            [sys.executable, "-m", "winwin.cli.main", "--db", url, "serve", "--port", str(port)]
-            + ["--workers", str(WORKERS)],  # noqa: RUF005 (the command, then its option)
+            [*command, "--port", str(port), "--workers", str(WORKERS)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
