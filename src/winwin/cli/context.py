@@ -27,7 +27,10 @@ class CliState:
 
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = build_engine(self.database_url)
+            # A command is one unit of work that may write: on SQLite it takes the write
+            # lock first and waits its turn behind other writers (up to 10 minutes)
+            # instead of failing with "database is locked".
+            self._engine = build_engine(self.database_url, writer=True, busy_timeout_ms=600_000)
         return self._engine
 
     def ready_engine(self) -> Engine:

@@ -20,17 +20,29 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout_ms: int):  # type: ignore[no-untyped-def]
+    def apply(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    return apply
 
 
-def build_engine(url: str, *, echo: bool = False) -> Engine:
-    """Build an engine for SQLite (WAL, foreign keys on) or PostgreSQL (psycopg 3)."""
+def build_engine(
+    url: str, *, echo: bool = False, writer: bool = False, busy_timeout_ms: int = 10_000
+) -> Engine:
+    """Build an engine for SQLite (WAL, foreign keys on) or PostgreSQL (psycopg 3).
+
+    On SQLite, ``writer=True`` opens every transaction with ``BEGIN IMMEDIATE``: it waits
+    (up to ``busy_timeout_ms``) for the write lock before reading anything. A deferred
+    transaction that reads and then writes fails at once with "database is locked" when
+    another writer committed in between (SQLite cannot wait there without breaking its
+    snapshot), which is what concurrent ``winwin import`` processes ran into.
+    """
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -40,10 +52,11 @@ def build_engine(url: str, *, echo: bool = False) -> Engine:
 
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         # pysqlite's own transaction handling defers BEGIN until the first write; take
         # control so that a unit of work is one real transaction (reads included).
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
 
         @event.listens_for(engine, "connect")
         def _no_autobegin(dbapi_connection, _record):  # type: ignore[no-untyped-def]
