@@ -20,6 +20,7 @@ STRICT := src/winwin/kernel src/winwin/sharing/audience.py src/winwin/sharing/to
 	src/winwin/innovation/service.py src/winwin/attachments/service.py \
 	src/winwin/notifications/service.py src/winwin/assessments/service.py \
 	src/winwin/assessments/scoring.py src/winwin/assessments/instruments.py src/winwin/assessments/measures.py \
+	src/winwin/assessments/research.py \
 	src/winwin/insight/service.py src/winwin/actions/rules.py src/winwin/actions/service.py \
 	src/winwin/initiatives/rules.py src/winwin/initiatives/service.py
 

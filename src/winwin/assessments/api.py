@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from winwin.accounts.access import Actor, accessible_org_ids, can_access_org
 from winwin.assessments import instruments as instrument_service
-from winwin.assessments import scoring
+from winwin.assessments import research, scoring
 from winwin.assessments import service as rounds
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
 from winwin.http.templating import request_locale
@@ -412,6 +412,28 @@ def scores_csv(actor: CurrentUser, session: SessionDep, round: RoundQuery = None
         text,
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": 'attachment; filename="winwin-scores.csv"'},
+    )
+
+
+@router.get(
+    "/research-export",
+    response_class=Response,
+    summary="Answers of chosen rounds for research: a ZIP of answers and codebook (audited)",
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def research_export(
+    actor: CurrentUser,
+    session: SessionDep,
+    round: Annotated[list[str], Query(description="A round's name; repeat for more")],
+    format: Annotated[
+        Literal["csv", "parquet"], Query(description="answers.csv or answers.parquet")
+    ] = "csv",
+) -> Response:
+    data = research.research_export(session, actor=actor, rounds=round, format=format)
+    return Response(
+        data.bundle(format),
+        media_type="application/zip",
+        headers={"content-disposition": 'attachment; filename="winwin-research.zip"'},
     )
 
 

@@ -252,3 +252,21 @@ class Invitation(Base):
     last_opened_at: Mapped[datetime | None] = mapped_column(default=None)
 
     assessment: Mapped[Assessment] = relationship(back_populates="invitations")
+
+
+class ResearchExport(Base):
+    """One research export of answers: who took it, of which rounds, when (the audit).
+
+    ``user_id`` is NULL for the command line (the trusted local operator). ``rounds``
+    lists the exported rounds' ids; ``rows`` counts the answers written. The pseudonyms'
+    salt is never stored, so an export's pseudonyms cannot be linked to another's.
+    """
+
+    __tablename__ = "research_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rounds: Mapped[list[int]] = mapped_column(JSON, default=list)
+    format: Mapped[str] = mapped_column(String(16))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -25,7 +25,7 @@ from winwin.accounts.access import Actor, accessible_orgs, can_manage_org
 from winwin.accounts.repository import AccountsRepository
 from winwin.actions import pages as action_pages
 from winwin.assessments import instruments as instrument_service
-from winwin.assessments import scoring
+from winwin.assessments import research, scoring
 from winwin.assessments import service as rounds
 from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
 from winwin.assessments.score import FACTORS, SideScore
@@ -122,6 +122,11 @@ SERVICE_MESSAGES = [
         ),
         (r"^must be one of (?P<options>.*)$", N_("must be one of %(options)s")),
         (r"^duplicate id '(?P<key>.*)'$", N_("duplicate id '%(key)s'")),
+        (r"^name at least one round$", N_("name at least one round")),
+        (
+            r"^no round of these names that you may export$",
+            N_("no round of these names that you may export"),
+        ),
     )
 ]
 
@@ -457,6 +462,54 @@ async def open_round(
         session.rollback()
         return _relationships_page(request, session, actor, org, error=exc, values=values)
     return RedirectResponse(f"/rounds/{opened.id}", status_code=303)
+
+
+def _research_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    error: WinwinError | None = None,
+    chosen: list[str] | None = None,
+    format: str = "csv",
+) -> Response:
+    return render(
+        request,
+        "assessments/research_export.html",
+        {
+            "nav": "relationships",
+            "round_names": research.round_names(session, actor=actor),
+            "chosen": chosen or [],
+            "format": format,
+            "errors": [translate_problem(p.message) for p in getattr(error, "problems", [])]
+            or ([str(error)] if error else []),
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/relationships/research-export", name="research_export")
+def research_export_form(request: Request, actor: CurrentUser, session: SessionDep) -> Response:
+    return _research_page(request, session, actor)
+
+
+@router.post("/relationships/research-export")
+async def research_export_download(
+    request: Request, actor: CurrentUser, session: SessionDep
+) -> Response:
+    form = await request.form()
+    chosen = [str(v) for v in form.getlist("round")]
+    format = str(form.get("format") or "csv")
+    try:
+        data = research.research_export(session, actor=actor, rounds=chosen, format=format)
+    except (InvalidInput, NotFound) as exc:
+        session.rollback()
+        return _research_page(request, session, actor, error=exc, chosen=chosen, format=format)
+    return Response(
+        data.bundle(format),  # type: ignore[arg-type]
+        media_type="application/zip",
+        headers={"content-disposition": 'attachment; filename="winwin-research.zip"'},
+    )
 
 
 @router.get("/relationships/clients", name="client_relationships")

@@ -238,3 +238,27 @@ def test_the_relationship_page_shows_intervals_alpha_flags_and_low_n_wording(wor
     assert "vain suuntaa antava" in fi_first.text
     listing = page(world, "fac", "/relationships/clients")
     assert listing.status_code == 200 and 'data-low-n="few"' in listing.text
+
+
+def test_a_facilitator_downloads_a_research_export_from_the_page(world):
+    import io
+    import zipfile
+
+    round_id = open_round_by_page(world)
+    token = invite_by_page(world, round_id, "kuusi", "Anna")
+    assert answer_by_page(world, token, FULL).status_code == 200
+
+    form = page(world, "fac", "/relationships/research-export")
+    assert form.status_code == 200 and 'value="2026-Q1"' in form.text
+    assert page(world, "kmember", "/relationships/research-export").status_code == 403
+    got = post(
+        world, "fac", "/relationships/research-export", {"round": "2026-Q1", "format": "csv"}
+    )
+    assert got.status_code == 200 and got.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(got.content)) as archive:
+        lines = archive.read("answers.csv").decode().splitlines()
+    assert len(lines) == 21 and "Anna" not in "".join(lines)
+    empty = post(world, "fac", "/relationships/research-export", {"format": "csv"}, lang="fi")
+    assert empty.status_code == 422 and "valitse vähintään yksi kierros" in empty.text
+    clients = page(world, "fac", "/relationships/clients")
+    assert "/relationships/research-export" in clients.text

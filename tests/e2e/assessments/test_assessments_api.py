@@ -237,3 +237,19 @@ def test_scores_carry_respondents_alpha_intervals_and_on_request_items(world):
     detail = world.call("kadmin", "GET", "/api/v1/relationships/kuusi/pakkaus").json()
     assert detail["history"][0]["sides"]["kuusi"]["respondents"] == 1
     assert "ci" in detail["history"][0]
+
+
+def test_research_export_is_for_facilitators_and_platform_admins(world):
+    import io
+    import zipfile
+
+    _, links = open_and_invite(world)
+    world.call(None, "PUT", f"/api/v1/responses/{links['kuusi']}", json={"answers": FULL})
+    refused = world.call("kadmin", "GET", "/api/v1/research-export?round=2026-Q1")
+    assert refused.status_code == 403
+    got = world.call("fac", "GET", "/api/v1/research-export?round=2026-Q1&format=parquet")
+    assert got.status_code == 200 and got.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(got.content)) as archive:
+        assert sorted(archive.namelist()) == ["answers.parquet", "codebook.json"]
+    bad = world.call("root", "GET", "/api/v1/research-export?round=2026-Q1&format=xlsx")
+    assert bad.status_code == 422

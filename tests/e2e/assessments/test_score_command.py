@@ -266,3 +266,24 @@ def test_score_items_json_flags_a_reverse_coded_statement_read_the_wrong_way(cli
     assert "items" not in plain["sides"]["kuusi"]
     table = cli("score", "--items")
     assert table.code == 0 and "possibly misread" in table.out and "few respondents" in table.out
+
+
+def test_research_export_writes_a_zip_of_answers_and_codebook_and_refuses_bad_input(cli, tmp_path):
+    import io
+    import zipfile
+
+    assert cli("import", "-", stdin=json.dumps(DOC)).code == 0
+    target = tmp_path / "research.zip"
+    result = cli("research-export", "--round", "2026-Q1", "-o", str(target), "--json")
+    assert result.code == 0, result.err
+    document = result.json()
+    assert document["rows"] == 14 and document["relationship_rounds"] == 2
+    with zipfile.ZipFile(io.BytesIO(target.read_bytes())) as archive:
+        assert sorted(archive.namelist()) == ["answers.csv", "codebook.json"]
+        lines = archive.read("answers.csv").decode().splitlines()
+    assert lines[0] == "round,relationship,side,respondent,statement,raw,normalised"
+    assert len(lines) == 15 and not any(name in "".join(lines) for name in ("k1", "p1,"))
+    bad = cli("research-export", "--round", "2026-Q1", "--format", "xlsx", "-o", str(target))
+    assert bad.code == 2 and "format" in bad.err
+    none = cli("research-export", "--round", "2031", "-o", str(tmp_path / "x.zip"))
+    assert none.code == 2 and "rounds" in none.err and not (tmp_path / "x.zip").exists()

@@ -1,0 +1,246 @@
+"""The research export: chosen rounds' answers in long format, with a codebook.
+
+One row per answer: ``round``, ``relationship`` (the pair's keys joined by ``/``, in
+order), ``side`` (an organisation's key or ``third-party``), ``respondent`` (a
+pseudonym), ``statement`` (the statement's id), ``raw`` (the answer, ``1..k``) and
+``normalised`` (``(x - 1) / (k - 1)``, ``1 -`` that when reverse-coded: the value the
+score uses). Rows are sorted by round, relationship, side, pseudonym and statement.
+
+**Pseudonyms.** ``respondent`` is the first 16 hex digits of
+``SHA-256(salt || response id)``, with a salt of 16 random bytes drawn for each export
+and never stored: the same person has the same pseudonym throughout one export, but
+pseudonyms cannot be linked across exports nor traced back to a name or an e-mail
+(neither is read).
+
+**Who.** Facilitators (the rounds of their client organisations) and platform admins
+(every round); the command line is the trusted local operator. Every export is recorded
+in ``research_exports`` (who, which rounds, format, rows, when).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import secrets
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import Actor, accessible_org_ids
+from winwin.assessments.models import (
+    Answer,
+    Assessment,
+    Instrument,
+    InstrumentItem,
+    ResearchExport,
+    Response,
+)
+from winwin.kernel.errors import InvalidInput, PermissionDenied, Problem
+from winwin.network.models import Organization
+
+Format = Literal["csv", "parquet"]
+FORMATS: tuple[Format, ...] = ("csv", "parquet")
+COLUMNS = ("round", "relationship", "side", "respondent", "statement", "raw", "normalised")
+THIRD_PARTY = "third-party"
+
+
+@dataclass(frozen=True)
+class ResearchData:
+    """The rows of one export, its codebook and the rounds it covers."""
+
+    rows: list[tuple[str, str, str, str, str, int, float]]
+    codebook: dict[str, Any]
+    round_ids: list[int]
+
+    def csv(self) -> bytes:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for row in self.rows:
+            writer.writerow([*row[:6], repr(row[6])])
+        return buffer.getvalue().encode()
+
+    def parquet(self) -> bytes:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        columns: list[Sequence[Any]] = [[row[i] for row in self.rows] for i in range(len(COLUMNS))]
+        types = [pa.string()] * 5 + [pa.int32(), pa.float64()]
+        table = pa.table(
+            {
+                name: pa.array(list(values), type=kind)
+                for name, values, kind in zip(COLUMNS, columns, types, strict=True)
+            }
+        )
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer)
+        return buffer.getvalue()
+
+    def bundle(self, format: Format) -> bytes:
+        """A ZIP of ``answers.csv`` or ``answers.parquet`` and ``codebook.json``."""
+        data = self.csv() if format == "csv" else self.parquet()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"answers.{format}", data)
+            archive.writestr(
+                "codebook.json", json.dumps(self.codebook, ensure_ascii=False, indent=2)
+            )
+        return buffer.getvalue()
+
+
+def _check_actor(actor: Actor | None) -> None:
+    if actor is not None and not (actor.is_facilitator or actor.is_platform_admin):
+        raise PermissionDenied("only facilitators and platform admins export answers")
+
+
+def round_names(session: Session, *, actor: Actor | None) -> list[str]:
+    """The names of the rounds the actor may export, sorted."""
+    _check_actor(actor)
+    query = select(Assessment.round).distinct()
+    if actor is not None and not actor.is_platform_admin:
+        allowed = sorted(accessible_org_ids(session, actor))
+        query = query.where(or_(Assessment.a_id.in_(allowed), Assessment.b_id.in_(allowed)))
+    return sorted(session.scalars(query))
+
+
+def research_export(
+    session: Session,
+    *,
+    actor: Actor | None,
+    rounds: Sequence[str],
+    format: str = "csv",
+) -> ResearchData:
+    """The answers of the rounds named ``rounds`` that the actor may see, audited.
+
+    Raises ``InvalidInput`` for no round, an unknown format or rounds with nothing the
+    actor may export, and ``PermissionDenied`` for anyone but a facilitator or a
+    platform admin (``actor=None`` is the command line).
+    """
+    _check_actor(actor)
+    if format not in FORMATS:
+        raise InvalidInput(Problem("format", f"must be one of {', '.join(FORMATS)}"))
+    names = sorted({r for r in rounds if r and r.strip()})
+    if not names:
+        raise InvalidInput(Problem("rounds", "name at least one round"))
+    query = select(Assessment.id).where(Assessment.round.in_(names))
+    if actor is not None and not actor.is_platform_admin:
+        allowed = sorted(accessible_org_ids(session, actor))
+        query = query.where(or_(Assessment.a_id.in_(allowed), Assessment.b_id.in_(allowed)))
+    round_ids = sorted(session.scalars(query))
+    if not round_ids:
+        raise InvalidInput(Problem("rounds", "no round of these names that you may export"))
+    data = _collect(session, round_ids)
+    session.add(
+        ResearchExport(
+            user_id=actor.user_id if actor is not None else None,
+            rounds=round_ids,
+            format=format,
+            rows=len(data.rows),
+        )
+    )
+    session.flush()
+    return data
+
+
+def _collect(session: Session, round_ids: list[int]) -> ResearchData:
+    salt = secrets.token_bytes(16)
+    keys = dict(session.execute(select(Organization.id, Organization.key)).all())
+    rows: list[tuple[str, str, str, str, str, int, float]] = []
+    instrument_ids: set[int] = set()
+    for start in range(0, len(round_ids), 500):
+        part = round_ids[start : start + 500]
+        found = session.execute(
+            select(
+                Assessment.round,
+                Assessment.a_id,
+                Assessment.b_id,
+                Response.id,
+                Response.side_org_id,
+                InstrumentItem.item_key,
+                InstrumentItem.reverse,
+                Instrument.id,
+                Instrument.scale,
+                Answer.value,
+            )
+            .join(Response, Response.assessment_id == Assessment.id)
+            .join(Answer, Answer.response_id == Response.id)
+            .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
+            .join(Instrument, Instrument.id == InstrumentItem.instrument_id)
+            .where(Assessment.id.in_(part))
+        )
+        for name, a_id, b_id, response_id, side_id, item, reverse, ins, scale, value in found:
+            instrument_ids.add(ins)
+            digest = hashlib.sha256(salt + str(response_id).encode()).hexdigest()[:16]
+            n = (value - 1) / (scale - 1)
+            rows.append(
+                (
+                    name,
+                    f"{keys[a_id]}/{keys[b_id]}"
+                    if keys[a_id] <= keys[b_id]
+                    else f"{keys[b_id]}/{keys[a_id]}",
+                    keys[side_id] if side_id is not None else THIRD_PARTY,
+                    digest,
+                    item,
+                    int(value),
+                    1.0 - n if reverse else n,
+                )
+            )
+    rows.sort(key=lambda r: r[:5])
+    return ResearchData(rows=rows, codebook=_codebook(session, instrument_ids), round_ids=round_ids)
+
+
+def _codebook(session: Session, instrument_ids: set[int]) -> dict[str, Any]:
+    instruments: dict[str, Any] = {}
+    for instrument in session.scalars(
+        select(Instrument).where(Instrument.id.in_(sorted(instrument_ids))).order_by(Instrument.key)
+    ):
+        instruments[instrument.key] = {
+            "scale": {"min": 1, "max": instrument.scale},
+            "name": instrument.name or {},
+            "statements": [
+                {
+                    "id": item.item_key,
+                    "factor": item.factor,
+                    "reverse": item.reverse,
+                    "text": {"en": item.text_en, "fi": item.text_fi},
+                }
+                for item in instrument.items
+            ],
+        }
+    return {
+        "format": "winwin-research/1",
+        "columns": {
+            "round": "the round's name",
+            "relationship": "the two organisations' keys, in order, joined by '/'",
+            "side": "the answering side: an organisation's key, or 'third-party'",
+            "respondent": "a pseudonym: stable within this export only, never a name or e-mail",
+            "statement": "the statement's id in its instrument (see instruments)",
+            "raw": "the answer, a whole number from 1 to the instrument's scale",
+            "normalised": "(raw - 1) / (scale - 1), or 1 minus that when the statement is "
+            "reverse-coded: the value the score uses (0..1)",
+        },
+        "instruments": instruments,
+    }
+
+
+def export_log(session: Session, *, limit: int = 100) -> list[dict[str, Any]]:
+    """The latest research exports, newest first (the audit)."""
+    return [
+        {
+            "id": e.id,
+            "user_id": e.user_id,
+            "rounds": e.rounds,
+            "format": e.format,
+            "rows": e.rows,
+            "created_at": e.created_at,
+        }
+        for e in session.scalars(
+            select(ResearchExport).order_by(ResearchExport.id.desc()).limit(limit)
+        )
+    ]
