@@ -120,14 +120,9 @@ SERVICE_MESSAGES: list[tuple[re.Pattern[str], str, Shown]] = [
         r"^only the owner organisation and co-authors add co-authors$",
         N_("only the owner organisation and co-authors add co-authors"),
     ),
-    _message(r"^no one signs in as '(?P<email>.*)'$", N_("no one signs in as '%(email)s'")),
     _message(
-        r"^(?P<email>.*) belongs to no organisation$",
-        N_("%(email)s belongs to no organisation"),
-    ),
-    _message(
-        r"^(?P<org>.*) cannot see this (?P<kind>idea|challenge): widen its audience first$",
-        N_("%(org)s cannot see this %(kind)s: widen its audience first"),
+        r"^no one who can see this (?P<kind>idea|challenge) signs in as '(?P<email>.*)'$",
+        N_("no one who can see this %(kind)s signs in as '%(email)s'"),
         {"kind": _kind},
     ),
     _message(

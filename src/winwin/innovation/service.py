@@ -415,23 +415,23 @@ def add_coauthor(session: Session, *, by: Participant, key: str, email: str) -> 
     repo = InnovationRepository(session)
     address = (email or "").strip().lower()
     person = repo.person_by_email(address) if address and "\x00" not in address else None
-    if person is None:
-        raise InvalidInput(Problem("email", f"no one signs in as '{address}'"))
-    if person.org_id is None or person.org_key is None:
-        raise RuleBroken(Problem("email", f"{address} belongs to no organisation"))
-    reader = ItemRepository(session).viewer_by_id(person.org_id)
-    if reader is None or not ItemRepository(session).is_visible(reader, item_id):
-        raise RuleBroken(
-            Problem(
-                "email",
-                f"{person.org_key} cannot see this {row.kind}: widen its audience first",
-            )
+    reader = (
+        ItemRepository(session).viewer_by_id(person.org_id)
+        if person is not None and person.org_id is not None and person.org_key is not None
+        else None
+    )
+    if person is None or reader is None or not ItemRepository(session).is_visible(reader, item_id):
+        # One answer for an unknown address, an account without an organisation and one
+        # whose organisation cannot see the entry: naming a co-author never tells whether
+        # an account exists or where it works.
+        raise InvalidInput(
+            Problem("email", f"no one who can see this {row.kind} signs in as '{address}'")
         )
     if not repo.is_coauthor(item_id, person.user_id):
         repo.add_coauthor(
             item_id=item_id,
             user_id=person.user_id,
-            org_id=person.org_id,
+            org_id=reader.id,
             by=by.user_id,
             at=_now(),
         )

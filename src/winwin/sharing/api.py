@@ -10,17 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from winwin.accounts.access import Actor, require_access, require_platform_admin
 from winwin.accounts.schemas import UtcDatetime
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.kernel.errors import NotFound
-from winwin.sharing import feed
+from winwin.sharing import cursor, feed
 from winwin.sharing import service as sharing
 from winwin.sharing.items import ItemRepository, Viewer
-from winwin.sharing.repository import SharingRepository
 from winwin.sharing.service import ItemDraft
 
 router = APIRouter(tags=["sharing"])
@@ -87,7 +86,9 @@ class ItemRead(ItemSummary):
 class FeedRead(BaseModel):
     org: str | None
     items: list[ItemSummary]
-    next_before: str | None = Field(None, description="Pass as `before` for the next page.")
+    next_before: str | None = Field(
+        None, description="Pass as `before` for the next page (an opaque, signed cursor)."
+    )
 
 
 class ReachRead(BaseModel):
@@ -150,43 +151,52 @@ def _summary(entry: feed.FeedEntry) -> ItemSummary:
     )
 
 
-def _cursor(session: SessionDep, before: str | None) -> tuple[datetime, int] | None:
-    if before is None:
+def _cursor(request: Request, before: str | None) -> tuple[datetime, int] | None:
+    """The signed cursor of ``next_before``; never an item key (it would tell hidden ones)."""
+    return cursor.decode(request.app.state.secret_key, before)
+
+
+def _next(request: Request, page: list[feed.FeedEntry], limit: int) -> str | None:
+    if len(page) < limit:
         return None
-    item = SharingRepository(session).item_by_key(before) if feed.is_key(before) else None
-    if item is None:
-        raise NotFound(f"before: there is no item '{before}'")
-    return (item.created_at, item.id)
+    return cursor.encode(request.app.state.secret_key, page[-1].created_at, page[-1].id)
+
+
+Before = Annotated[
+    str | None, Query(description="`next_before` of the previous page (an opaque cursor).")
+]
 
 
 @router.get("/feed", response_model=FeedRead, summary="Items my organisation can see")
 def read_feed(
+    request: Request,
     actor: CurrentUser,
     session: SessionDep,
     org: OrgQuery = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before: Annotated[str | None, Query(description="Key of the last item seen.")] = None,
+    before: Before = None,
 ) -> FeedRead:
     viewer = acting_org(session, actor, org)
-    page = feed.feed_page(session, viewer=viewer, limit=limit, before=_cursor(session, before))
+    page = feed.feed_page(session, viewer=viewer, limit=limit, before=_cursor(request, before))
     return FeedRead(
         org=viewer.key,
         items=[_summary(e) for e in page],
-        next_before=page[-1].key if len(page) == limit else None,
+        next_before=_next(request, page, limit),
     )
 
 
 @router.get("/public/feed", response_model=FeedRead, summary="Public items (no sign-in)")
 def read_public_feed(
+    request: Request,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before: Annotated[str | None, Query()] = None,
+    before: Before = None,
 ) -> FeedRead:
-    page = feed.feed_page(session, viewer=None, limit=limit, before=_cursor(session, before))
+    page = feed.feed_page(session, viewer=None, limit=limit, before=_cursor(request, before))
     return FeedRead(
         org=None,
         items=[_summary(e) for e in page],
-        next_before=page[-1].key if len(page) == limit else None,
+        next_before=_next(request, page, limit),
     )
 
 
@@ -204,42 +214,44 @@ SearchQuery = Annotated[
     "/search", response_model=SearchRead, summary="Search the items my organisation can see"
 )
 def search(
+    request: Request,
     q: SearchQuery,
     actor: CurrentUser,
     session: SessionDep,
     org: OrgQuery = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before: Annotated[str | None, Query(description="Key of the last item seen.")] = None,
+    before: Before = None,
 ) -> SearchRead:
     viewer = acting_org(session, actor, org)
     text = feed.search_text(q)
     page = feed.search_items(
-        session, viewer=viewer, text=text, limit=limit, before=_cursor(session, before)
+        session, viewer=viewer, text=text, limit=limit, before=_cursor(request, before)
     )
     return SearchRead(
         org=viewer.key,
         q=text,
         items=[_summary(e) for e in page],
-        next_before=page[-1].key if len(page) == limit else None,
+        next_before=_next(request, page, limit),
     )
 
 
 @router.get("/public/search", response_model=SearchRead, summary="Search public items (no sign-in)")
 def search_public(
+    request: Request,
     q: SearchQuery,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before: Annotated[str | None, Query()] = None,
+    before: Before = None,
 ) -> SearchRead:
     text = feed.search_text(q)
     page = feed.search_items(
-        session, viewer=None, text=text, limit=limit, before=_cursor(session, before)
+        session, viewer=None, text=text, limit=limit, before=_cursor(request, before)
     )
     return SearchRead(
         org=None,
         q=text,
         items=[_summary(e) for e in page],
-        next_before=page[-1].key if len(page) == limit else None,
+        next_before=_next(request, page, limit),
     )
 
 

@@ -23,10 +23,9 @@ from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import Conflict, InvalidInput, NotFound, Problem, WinwinError
 from winwin.network.models import Organization
 from winwin.sharing import audience as policy
-from winwin.sharing import feed
+from winwin.sharing import cursor, feed
 from winwin.sharing import service as sharing
 from winwin.sharing.items import ItemRepository, Viewer
-from winwin.sharing.repository import SharingRepository
 from winwin.sharing.service import ItemDraft
 
 router = APIRouter()
@@ -105,32 +104,32 @@ def feed_page(
     **extra: Any,
 ) -> Response:
     viewer = viewer_of(session, org)
-    before_key = request.query_params.get("before")
-    before = None
-    if before_key:
-        item = (
-            SharingRepository(session).item_by_key(before_key) if feed.is_key(before_key) else None
-        )
-        before = (item.created_at, item.id) if item else None
+    secret = request.app.state.secret_key
     # An empty search box shows the whole feed; other bad text is named on the page.
     q = (request.query_params.get("q") or "").strip() or None
     search_error: InvalidInput | None = None
     entries: list[feed.FeedEntry] = []
-    if q is None:
-        entries = feed.feed_page(session, viewer=viewer, limit=PAGE, before=before)
-    else:
-        try:
+    try:
+        # "Older items" links carry a signed cursor, never an item key.
+        before = cursor.decode(secret, request.query_params.get("before"))
+        if q is None:
+            entries = feed.feed_page(session, viewer=viewer, limit=PAGE, before=before)
+        else:
             entries = feed.search_items(session, viewer=viewer, text=q, limit=PAGE, before=before)
-        except InvalidInput as exc:
-            search_error = exc
-            status_code = 422
+    except InvalidInput as exc:
+        search_error = exc
+        status_code = 422
     context: dict[str, Any] = {
         "nav": "feed",
         "org": org,
         "q": q,
         "search_problems": search_error.problems if search_error else [],
         "entries": entries,
-        "next_before": entries[-1].key if len(entries) == PAGE else None,
+        "next_before": (
+            cursor.encode(secret, entries[-1].created_at, entries[-1].id)
+            if len(entries) == PAGE
+            else None
+        ),
         "form": extra.pop("form", None) or {"level": "partners"},
         "flash": request.query_params.get("done"),
         **_composer_context(session, viewer),

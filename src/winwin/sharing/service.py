@@ -151,7 +151,10 @@ def _draft_policy(
     circle_ids: set[int] = set()
     if draft.circle:
         circle = repo.circle_by_key(draft.circle)
-        if circle is None:
+        mine = repo.membership(circle.id, owner.id) if circle is not None else None
+        # A circle the owner is not a member of answers exactly like an unknown one:
+        # describing its reach would tell its members, countries and competitors.
+        if circle is None or mine is None or mine.status != "member":
             raise InvalidInput(Problem("audience.circle", f"there is no circle {draft.circle}"))
         circle_ids.add(circle.id)
     named = NetworkRepository(session).org_ids()
@@ -460,7 +463,8 @@ def invite_to_circle(session: Session, *, circle: str, by: Viewer, org: str) -> 
     found = _circle_or_raise(session, circle)
     mine = repo.membership(found.id, by.id)
     if mine is None or mine.status != "member":
-        raise PermissionDenied(f"only members of circle '{circle}' may invite")
+        # The same answer as for an unknown circle, so inviting never tells it exists.
+        raise NotFound(f"there is no circle '{circle}'")
     invitee = ItemRepository(session).viewer(org) if feed.is_key(org) else None
     if invitee is None:
         raise InvalidInput(Problem("org", f"there is no organisation '{org}'"))

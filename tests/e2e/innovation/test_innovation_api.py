@@ -204,9 +204,9 @@ def test_co_authors_must_see_the_idea_and_may_move_it(world) -> None:  # type: i
     again = world.call("kuusi", "POST", path, json={"email": email_of("lab")})
     assert again.json() == [{"name": "Lab Person", "org": "lab"}]
 
-    far = problem(world.call("kuusi", "POST", path, json={"email": email_of("far")}), 400)
+    far = problem(world.call("kuusi", "POST", path, json={"email": email_of("far")}), 422)
     assert far["path"] == "email"
-    assert "far cannot see this idea" in far["message"]
+    assert far["message"] == f"no one who can see this idea signs in as '{email_of('far')}'"
     nobody = problem(
         world.call("kuusi", "POST", path, json={"email": "ghost@nowhere.example"}), 422
     )

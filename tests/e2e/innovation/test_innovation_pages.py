@@ -296,13 +296,17 @@ def test_co_authors_are_added_by_email_only_when_their_organisation_may_see(
     hidden = kuusi.post(f"/innovation/{idea}/coauthors", {"email": EMAILS["gran"]})
     assert hidden.status_code == 422
     assert re.search(
-        r'id="coauthor-email-error">gran cannot see this idea: widen its audience first<',
+        r'id="coauthor-email-error">no one who can see this idea signs in as '
+        r"&#39;member@gran.example&#39;<",
         hidden.text,
     )
     assert f'value="{EMAILS["gran"]}"' in hidden.text
     unknown = kuusi.post(f"/innovation/{idea}/coauthors", {"email": "nobody@example.com"})
-    assert unknown.status_code == 422
-    assert "no one signs in as &#39;nobody@example.com&#39;" in unknown.text
+    # Gran's member and an address nobody signs in with get the very same page.
+    assert (unknown.status_code, unknown.text.replace("nobody@example.com", "ADDRESS")) == (
+        hidden.status_code,
+        hidden.text.replace(EMAILS["gran"], "ADDRESS"),
+    )
     assert "No co-authors yet." in kuusi.get(f"/innovation/{idea}").text
     kuusi.post(f"/innovation/{idea}/coauthors", {"email": EMAILS["pakkaus"]})
     assert "Pakkaus Member" in kuusi.get(f"/innovation/{idea}").text
