@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from e2e.sharing.test_sharing_pages import pages  # noqa: F401  (the signed-in web client)
+from support.secrets import TEST_SECRET
 
 HIDDEN_CIRCLE, UNKNOWN_CIRCLE = "board-lab", "no-such-circle"
 
@@ -117,7 +118,7 @@ def test_a_cursor_of_another_server_is_refused(app_world) -> None:  # type: igno
     from winwin.sharing import cursor
 
     first = app_world.call("gran", "GET", "/api/v1/feed", params={"limit": 1}).json()
-    mine = cursor.decode("test-secret", first["next_before"])
+    mine = cursor.decode(TEST_SECRET, first["next_before"])
     assert mine is not None
     foreign = cursor.encode("another-secret", *mine)
     answer = app_world.call("gran", "GET", "/api/v1/feed", params={"before": foreign})
