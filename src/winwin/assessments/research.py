@@ -19,7 +19,6 @@ in ``research_exports`` (who, which rounds, format, rows, when).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -42,6 +41,7 @@ from winwin.assessments.models import (
     Response,
 )
 from winwin.kernel.errors import InvalidInput, PermissionDenied, Problem
+from winwin.kernel.spreadsheets import SafeWriter
 from winwin.network.models import Organization
 
 Format = Literal["csv", "parquet"]
@@ -60,7 +60,7 @@ class ResearchData:
 
     def csv(self) -> bytes:
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = SafeWriter(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
         for row in self.rows:
             writer.writerow([*row[:6], repr(row[6])])

@@ -26,7 +26,6 @@ into a ``NetworkScores`` table.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Iterator, Sequence
@@ -49,6 +48,7 @@ from winwin.assessments.score import (
 )
 from winwin.db.engine import without_gc_pauses
 from winwin.kernel.errors import InvalidInput, NotFound, Problem
+from winwin.kernel.spreadsheets import SafeWriter
 from winwin.network.repository import NetworkRepository
 
 THIRD_PARTY = "third-party"
@@ -419,7 +419,7 @@ def results_csv(scores: Sequence[RelationshipScore]) -> str:
     Numbers are unrounded; an empty cell is a value that does not exist.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
 
     def cell(value: float | int | str | None) -> str:

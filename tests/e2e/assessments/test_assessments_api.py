@@ -253,3 +253,17 @@ def test_research_export_is_for_facilitators_and_platform_admins(world):
         assert sorted(archive.namelist()) == ["answers.parquet", "codebook.json"]
     bad = world.call("root", "GET", "/api/v1/research-export?round=2026-Q1&format=xlsx")
     assert bad.status_code == 422
+
+
+def test_a_hostile_round_name_is_not_a_formula_in_the_csv(world):
+    hostile = '=HYPERLINK("http://evil.example","open")'
+    made = world.call(
+        "fac", "POST", "/api/v1/rounds", json={"between": ["pakkaus", "kuusi"], "round": hostile}
+    )
+    assert made.status_code == 201, made.text
+    for path in ("/api/v1/scores.csv", "/api/v1/relationships/kuusi/pakkaus/results.csv"):
+        response = world.call("fac", "GET", path, params={"round": hostile})
+        assert response.status_code == 200, response.text
+        for row in csv.reader(io.StringIO(response.text)):
+            assert not any(cell.startswith(("=", "+", "@")) for cell in row), row
+        assert hostile not in [c for r in csv.reader(io.StringIO(response.text)) for c in r]
