@@ -6,6 +6,8 @@ which reports them with the same JSON paths.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -20,6 +22,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from winwin.kernel.errors import InvalidInput, Problem
+from winwin.sharing.audience import Exclusion as Exclusion_
 from winwin.sharing.topics import normalize_topic
 
 FORMAT = "winwin/1"
@@ -40,7 +43,12 @@ def _key(value: str) -> str:
 
 
 def _exclusion(value: str) -> str:
-    if not EXCLUSION_PATTERN.match(value):
+    try:
+        Exclusion_.parse(value)  # the policy's own reading, so both refuse the same texts
+        readable = True
+    except InvalidInput:
+        readable = False
+    if not readable or not EXCLUSION_PATTERN.match(value):
         raise PydanticCustomError(
             "exclusion",
             "'{value}' is not an exclusion: use 'competitors', 'org:KEY', 'country:CC' "
@@ -197,13 +205,44 @@ def problems_from(error: ValidationError) -> list[Problem]:
     return problems
 
 
+def _nul_problems(value: Any, path: tuple[int | str, ...] = ()) -> list[Problem]:
+    """Every text (key or value) holding a NUL character, by its JSON path.
+
+    PostgreSQL cannot store NUL in text and SQLite would; refusing it here makes both
+    databases answer the same (exit 2 and the path) instead of a database error.
+    """
+    found: list[Problem] = []
+    if isinstance(value, str):
+        if "\x00" in value:
+            found.append(Problem(json_path(path), "must not contain a NUL character"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and "\x00" in key:
+                found.append(Problem(json_path(path), "a key must not contain a NUL character"))
+            found += _nul_problems(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _nul_problems(item, (*path, index))
+    return found
+
+
 def parse_document(raw: str | bytes | dict[str, Any]) -> NetworkDocument:
     """Validate a network document; raise ``InvalidInput`` naming each JSON path."""
     try:
-        if isinstance(raw, dict):
-            return NetworkDocument.model_validate(raw)
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8")
+        if isinstance(raw, str) and "\\u0000" in raw:
+            # JSON spells a NUL only as this escape; look closer only when one is there.
+            # Invalid JSON stays text and is reported below with the parser's message.
+            with contextlib.suppress(ValueError):
+                raw = json.loads(raw)
+        if isinstance(raw, dict):
+            nul = _nul_problems(raw)
+            if nul:
+                raise InvalidInput(nul[:20])
+            return NetworkDocument.model_validate(raw)
+        if not isinstance(raw, str):
+            return NetworkDocument.model_validate(raw)
         return NetworkDocument.model_validate_json(raw)
     except UnicodeDecodeError as exc:
         raise InvalidInput(Problem("", f"the document is not UTF-8 text ({exc.reason})")) from None

@@ -54,17 +54,27 @@ class ImportSummary:
 
 
 def format_time(value: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC, four-digit years included (``0001``)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, unlike strftime's %Y, always writes four digits of the year.
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_time(text: str) -> datetime | None:
+    """An ISO 8601 date-time as the same instant in UTC (no offset: UTC); None if it is
+    not one or lies outside the years 1-9999 once in UTC."""
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        # Stored in UTC: SQLite keeps no offset, so an offset left on would be dropped.
+        return value.astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:

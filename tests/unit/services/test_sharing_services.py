@@ -168,7 +168,8 @@ def test_a_circle_is_joined_by_invitation_and_its_members_are_shown_to_members_o
     circle_item = sharing.publish_item(
         net, owner=kuusi, draft=ItemDraft(title="C", level="circle", circle="barrier")
     )
-    with pytest.raises(PermissionDenied):
+    # A non-member is told what an unknown circle would tell it: there is none.
+    with pytest.raises(NotFound, match="there is no circle"):
         sharing.invite_to_circle(net, circle="barrier", by=far, org="sven")
     sharing.invite_to_circle(net, circle="barrier", by=kuusi, org="far")
     sharing.invite_to_circle(net, circle="barrier", by=kuusi, org="sven")
