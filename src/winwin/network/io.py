@@ -291,7 +291,26 @@ class _Importer:
                         )
                     if not 1 <= value <= scale:
                         p.append(Problem(apath, f"answer {value} is outside 1..{scale}"))
+            self._check_instrument_kept(base, assessment)
             self._check_closed_round(base, assessment)
+
+    def _check_instrument_kept(self, base: str, assessment: Any) -> None:
+        """A round that has responses keeps its instrument: its answers belong to it."""
+        ids = {k: row["id"] for k, row in self.existing_orgs.items()}
+        a, b = assessment.between
+        if a not in ids or b not in ids:
+            return
+        stored = self.assessments.get(round=assessment.round, a_id=ids[a], b_id=ids[b])
+        if stored is None or stored.instrument.key == assessment.instrument:
+            return
+        if stored.responses:
+            self.problems.append(
+                Problem(
+                    f"{base}.instrument",
+                    f"round '{assessment.round}' of {a} and {b} has responses to instrument "
+                    f"'{stored.instrument.key}'; its instrument cannot change",
+                )
+            )
 
     def _check_closed_round(self, base: str, assessment: Any) -> None:
         ids = {k: row["id"] for k, row in self.existing_orgs.items()}

@@ -85,3 +85,38 @@ def test_parse_and_format_keep_the_instant(moment: datetime, minutes: int) -> No
     text = format_time(parsed)
     assert text.endswith("Z") and len(text.split("-")[0]) == 4
     assert parse_time(text) == aware
+
+
+def _round(instrument: str, answers: dict[str, int] | None) -> dict[str, object]:
+    responses = [{"side": "a", "respondent": "r1", "answers": answers}] if answers else []
+    return {
+        "format": "winwin/1",
+        "organizations": [{"key": "a", "name": "A Oy"}, {"key": "b", "name": "B Oy"}],
+        "ties": [{"kind": "supplies", "from": "a", "to": "b"}],
+        "assessments": [
+            {"round": "R1", "instrument": instrument, "between": ["a", "b"], "responses": responses}
+        ],
+    }
+
+
+@pytest.mark.parametrize("close", [False, True])
+def test_a_round_with_responses_keeps_its_instrument(cli, close: bool) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        cli("import", "-", stdin=json.dumps(_round("customer-relationship", {"a1": 4}))).code == 0
+    )
+    if close:
+        [listed] = cli("round", "list", "--json").json()["rounds"]
+        assert cli("round", "close", str(listed["id"])).code == 0
+    before = cli("export").out
+    changed = cli("import", "-", stdin=json.dumps(_round("learning-partnership", {"a1": 4})))
+    assert changed.code == 2
+    assert "assessments[0].instrument" in changed.err and "R1" in changed.err
+    after = cli("export")
+    assert after.code == 0 and after.out == before
+
+
+def test_a_round_without_responses_may_still_change_its_instrument(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("import", "-", stdin=json.dumps(_round("customer-relationship", None))).code == 0
+    assert cli("import", "-", stdin=json.dumps(_round("learning-partnership", None))).code == 0
+    [assessment] = cli("export").json()["assessments"]
+    assert assessment["instrument"] == "learning-partnership"
