@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from integration.sharing.sharing_random import random_document
+from support.document_model import model_network
 from winwin.accounts.models import User
 from winwin.innovation import service as inn
 from winwin.innovation.models import InnovationComment, InnovationVote
@@ -30,7 +31,6 @@ from winwin.network.document import parse_document
 from winwin.network.io import import_network
 from winwin.notifications import service as note
 from winwin.sharing import audience as policy
-from winwin.sharing import feed
 from winwin.sharing.items import ItemRepository
 
 
@@ -86,9 +86,10 @@ def test_innovation_reads_admit_exactly_what_can_see_admits(
 ) -> None:
     # Small slices, so that a list is put together from several trips to the checkpoint.
     monkeypatch.setattr(inn, "_SLICE", 3)
-    import_network(session, parse_document(random_document(seed)))
+    doc = random_document(seed)
+    import_network(session, parse_document(doc))
     made = _entries(session, seed)
-    network = feed.whole_network(session)
+    network = model_network(doc)  # the document's answer, never the stored rows
     people = _people(session, sorted(network.orgs))
     rows = ItemRepository(session).rows()
     items = ItemRepository(session)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from integration.sharing.sharing_random import random_document
+from support.document_model import model_network, shown_text
 from winwin.kernel.errors import InvalidInput
 from winwin.network.document import parse_document
 from winwin.network.io import import_network
@@ -40,24 +41,32 @@ WORDS = [
 ]
 
 
-def contains(row: dict[str, Any], topics: frozenset[str], word: str) -> bool:
+def contains(text: tuple[str, str], topics: frozenset[str], word: str) -> bool:
     needle = word.strip().lower()
-    haystack = [row["title"] or "", row["body"] or "", *topics]
+    haystack = [*text, *topics]
     return any(needle in text.lower() for text in haystack)
 
 
-def assert_search_matches_feed(session: Session, word: str) -> int:
-    network = feed.whole_network(session)
+def assert_search_matches_feed(session: Session, doc: dict[str, Any], word: str) -> int:
+    """The expected results come from the document (never from the stored rows)."""
+    network = model_network(doc)
+    texts = {
+        i["key"]: shown_text({j["key"]: j for j in doc["items"]}, i["key"]) for i in doc["items"]
+    }
     repo = ItemRepository(session)
     rows = {row["id"]: row for row in repo.rows()}
     found = 0
     for reader in [None, *sorted(network.orgs)]:
         viewer = None if reader is None else repo.viewer(reader)
+        assert reader is None or viewer is not None, f"{reader} was not stored"
         in_feed = repo.visible_to(viewer, limit=None)
+        assert {rows[i]["key"] for i in in_feed} == set(policy.visible_items(network, reader))
         expected = [
             rows[i]["key"]
             for i in in_feed
-            if contains(rows[i], policy.effective_topics(network, rows[i]["key"]), word)
+            if contains(
+                texts[rows[i]["key"]], policy.effective_topics(network, rows[i]["key"]), word
+            )
         ]
         results = [e.key for e in feed.search_items(session, viewer=viewer, text=word, limit=1000)]
         assert results == expected, f"reader {reader}, word {word!r}"
@@ -69,8 +78,9 @@ def assert_search_matches_feed(session: Session, word: str) -> int:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_search_finds_exactly_the_feed_items_holding_each_word(session: Session, seed: int) -> None:
-    import_network(session, parse_document(random_document(seed)))
-    found = sum(assert_search_matches_feed(session, word) for word in WORDS)
+    doc = random_document(seed)
+    import_network(session, parse_document(doc))
+    found = sum(assert_search_matches_feed(session, doc, word) for word in WORDS)
     assert found > 0
 
 
@@ -95,8 +105,9 @@ def test_search_never_leaves_the_feed_on_any_generated_network(
     # Each example runs inside a savepoint that is rolled back, so examples never meet.
     nested = session.begin_nested()
     try:
-        import_network(session, parse_document(random_document(seed, orgs=orgs, candidates=20)))
-        assert_search_matches_feed(session, word)
+        doc = random_document(seed, orgs=orgs, candidates=20)
+        import_network(session, parse_document(doc))
+        assert_search_matches_feed(session, doc, word)
     finally:
         nested.rollback()
 

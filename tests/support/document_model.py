@@ -1,0 +1,124 @@
+"""The tests' own model of a network: what the documents say, never what was stored.
+
+The consistency suites compare the database's answers with :func:`winwin.sharing.audience.can_see`
+over a :class:`~winwin.sharing.audience.Network`. That network must come from the input
+documents, not from the stored rows: a snapshot of the database would carry an
+importer's mistakes into the expected answer too (an importer that dropped every
+exclusion would then agree with itself).
+
+:class:`DocumentModel` applies documents in order the way CONTRACT.md says an import
+does: records are matched by key and updated, ties and competitor pairs are added,
+circles and agreements are replaced by key (pair), the competition-sensitive topics are
+replaced when a document gives them, and an organisation keeps every country and
+cluster it has ever had (sticky exclusions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from winwin.sharing import audience as policy
+from winwin.sharing.topics import DEFAULT_SENSITIVE_TOPICS
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    x, y = sorted((a, b))
+    return x, y
+
+
+def item_policy(item: dict[str, Any]) -> policy.ItemPolicy:
+    """An item of a document as the policy sees it (a reshare without topics inherits)."""
+    audience = item.get("audience", {})
+    return policy.ItemPolicy(
+        key=item["key"],
+        owner=item["owner"],
+        audience=policy.Audience(
+            audience["level"], frozenset(audience.get("orgs", ())), audience.get("circle")
+        ),
+        topics=frozenset(item.get("topics") or ()),
+        exclude=tuple(policy.Exclusion.parse(e) for e in item.get("exclude", ())),
+        reshare_of=item.get("reshare_of"),
+    )
+
+
+@dataclass
+class DocumentModel:
+    orgs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    countries: dict[str, set[str]] = field(default_factory=dict)
+    clusters: dict[str, set[str]] = field(default_factory=dict)
+    ties: set[tuple[str, str, str]] = field(default_factory=set)
+    competitors: set[tuple[str, str]] = field(default_factory=set)
+    circles: dict[str, frozenset[str]] = field(default_factory=dict)
+    agreements: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    sensitive: list[str] = field(default_factory=lambda: list(DEFAULT_SENSITIVE_TOPICS))
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, *docs: dict[str, Any]) -> DocumentModel:
+        model = cls()
+        for doc in docs:
+            model.apply(doc)
+        return model
+
+    def apply(self, doc: dict[str, Any]) -> None:
+        for org in doc.get("organizations", ()):
+            merged = {**self.orgs.get(org["key"], {}), **org}
+            self.orgs[org["key"]] = merged
+            if merged.get("country"):
+                self.countries.setdefault(org["key"], set()).add(merged["country"].upper())
+            if merged.get("cluster"):
+                self.clusters.setdefault(org["key"], set()).add(merged["cluster"])
+        self.ties |= {(t["kind"], t["from"], t["to"]) for t in doc.get("ties", ())}
+        self.competitors |= {_pair(*p) for p in doc.get("competitors", ())}
+        for circle in doc.get("circles", ()):
+            self.circles[circle["key"]] = frozenset(circle["members"])
+        for agreement in doc.get("agreements", ()):
+            pair = _pair(*agreement["between"])
+            self.agreements[pair] = frozenset(agreement["secret_topics"])
+        if "competition_sensitive_topics" in doc:
+            self.sensitive = list(doc["competition_sensitive_topics"])
+        for item in doc.get("items", ()):
+            self.items[item["key"]] = item
+
+    def remove_ties(self, ties: Iterable[tuple[str, str, str]]) -> None:
+        """Ties taken away outside a document (``kind, from, to`` by organisation key)."""
+        self.ties -= set(ties)
+
+    def network(self) -> policy.Network:
+        orgs = [
+            policy.Org(
+                key,
+                (org.get("country") or "").upper() or None,
+                org.get("cluster"),
+                past_countries=frozenset(self.countries.get(key, ())),
+                past_clusters=frozenset(self.clusters.get(key, ())),
+            )
+            for key, org in self.orgs.items()
+        ]
+        return policy.Network.build(
+            orgs=orgs,
+            ties=sorted(self.ties),
+            competitors=sorted(self.competitors),
+            circles=self.circles,
+            agreements=sorted(self.agreements.items()),
+            sensitive_topics=self.sensitive,
+            items=[item_policy(i) for i in self.items.values()],
+        )
+
+
+def model_network(*docs: dict[str, Any]) -> policy.Network:
+    """The network the documents describe, applied in order."""
+    return DocumentModel.of(*docs).network()
+
+
+def shown_text(items: dict[str, dict[str, Any]], key: str) -> tuple[str, str]:
+    """The title and body an item shows: its own, or for a reshare that gives no title,
+    its original's (followed down the chain), as the contract says."""
+    item = items[key]
+    seen = {key}
+    while item.get("title") is None and item.get("reshare_of") not in (None, *seen):
+        seen.add(item["reshare_of"])
+        item = items[item["reshare_of"]]
+    return item.get("title") or "", item.get("body") or ""
