@@ -45,17 +45,17 @@ def _key(value: str) -> str:
 def _exclusion(value: str) -> str:
     try:
         Exclusion_.parse(value)  # the policy's own reading, so both refuse the same texts
-        readable = True
     except InvalidInput:
-        readable = False
-    if not readable or not EXCLUSION_PATTERN.match(value):
-        raise PydanticCustomError(
-            "exclusion",
-            "'{value}' is not an exclusion: use 'competitors', 'org:KEY', 'country:CC' "
-            "or 'cluster:NAME'",
-            {"value": value[:80]},
-        )
-    return value
+        pass
+    else:
+        if EXCLUSION_PATTERN.match(value):
+            return value
+    raise PydanticCustomError(
+        "exclusion",
+        "'{value}' is not an exclusion: use 'competitors', 'org:KEY', 'country:CC' "
+        "or 'cluster:NAME'",
+        {"value": value[:80]},
+    )
 
 
 Key = Annotated[str, AfterValidator(_key)]

@@ -291,19 +291,19 @@ class _Importer:
                         )
                     if not 1 <= value <= scale:
                         p.append(Problem(apath, f"answer {value} is outside 1..{scale}"))
-            self._check_instrument_kept(base, assessment)
-            self._check_closed_round(base, assessment)
+            self._check_stored_round(base, assessment)
 
-    def _check_instrument_kept(self, base: str, assessment: Any) -> None:
-        """A round that has responses keeps its instrument: its answers belong to it."""
-        ids = {k: row["id"] for k, row in self.existing_orgs.items()}
-        a, b = assessment.between
-        if a not in ids or b not in ids:
+    def _check_stored_round(self, base: str, assessment: Any) -> None:
+        """An existing round that has responses keeps its instrument (its answers belong to
+        it), and a closed one keeps its responses. One look-up of the stored round."""
+        first, second = (self.existing_orgs.get(k) for k in assessment.between)
+        if first is None or second is None:
             return
-        stored = self.assessments.get(round=assessment.round, a_id=ids[a], b_id=ids[b])
-        if stored is None or stored.instrument.key == assessment.instrument:
+        stored = self.assessments.get(round=assessment.round, a_id=first["id"], b_id=second["id"])
+        if stored is None:
             return
-        if stored.responses:
+        if stored.instrument.key != assessment.instrument and stored.responses:
+            a, b = assessment.between
             self.problems.append(
                 Problem(
                     f"{base}.instrument",
@@ -311,16 +311,9 @@ class _Importer:
                     f"'{stored.instrument.key}'; its instrument cannot change",
                 )
             )
-
-    def _check_closed_round(self, base: str, assessment: Any) -> None:
-        ids = {k: row["id"] for k, row in self.existing_orgs.items()}
-        a, b = assessment.between
-        if a not in ids or b not in ids:
+        if stored.status != "closed":
             return
-        stored = self.assessments.get(round=assessment.round, a_id=ids[a], b_id=ids[b])
-        if stored is None or stored.status != "closed":
-            return
-        keys = {row["id"]: k for k, row in self.existing_orgs.items()}
+        keys = {first["id"]: assessment.between[0], second["id"]: assessment.between[1]}
         item_keys = {it.id: it.item_key for it in stored.instrument.items}
         current = {
             r.respondent: (

@@ -15,11 +15,12 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from e2e.web.web_helpers import csrf_of, demo_database, sign_in
+from support.secrets import TEST_SECRET
 from support.smtp import smtp_server
 from winwin.http.app import ConfigurationError, create_app
 from winwin.settings import Settings
 
-SECRET = "configuration-tests-0123456789abcdef"
+SECRET = TEST_SECRET
 
 
 def _settings(tmp_path, **values) -> Settings:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 from sqlalchemy import Engine
 
+from support.secrets import TEST_SECRET
 from support.server import serving
 from winwin.accounts import service as accounts
 from winwin.accounts.models import User
@@ -57,7 +58,7 @@ def _guess(base: str, number: int) -> int:
 
 def test_parallel_wrong_passwords_never_pass_the_limit(engine: Engine, db_url: str) -> None:
     _seed(engine)
-    app = create_app(Settings(database_url=db_url, secret_key="sign-in-limit-0123456789abcdef01"))
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     with serving(app) as base, ThreadPoolExecutor(max_workers=GUESSES) as pool:
         statuses = list(pool.map(lambda n: _guess(base, n), range(GUESSES)))
     assert set(statuses) <= {401, 429}, statuses
