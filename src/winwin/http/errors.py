@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from winwin.http import i18n
 from winwin.kernel.errors import (
     Conflict,
     InvalidInput,
@@ -53,7 +54,7 @@ def status_for(exc: WinwinError) -> int:
 def problems_of(exc: WinwinError) -> list[Problem]:
     if isinstance(exc, InvalidInput):
         return exc.problems
-    return [Problem("", str(exc))]
+    return [exc.problem]
 
 
 def is_api(request: Request) -> bool:
@@ -64,7 +65,10 @@ def problem_response(status: int, detail: str, problems: list[Problem]) -> JSONR
     return JSONResponse(
         {
             "detail": detail,
-            "problems": [{"path": p.path, "message": p.message} for p in problems],
+            "problems": [
+                {"path": p.path, "message": p.message, **({"code": p.code} if p.code else {})}
+                for p in problems
+            ],
         },
         status_code=status,
     )
@@ -81,6 +85,10 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
     status = status_for(exc)
     if is_api(request):
         return problem_response(status, str(exc), problems_of(exc))
+    if exc.problem.code:
+        from winwin.http.templating import request_locale
+
+        return _page(request, status, i18n.say(exc.problem, request_locale(request)))
     return _page(request, status, str(exc))
 
 

@@ -13,6 +13,7 @@ argument for it.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
@@ -27,6 +28,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
+
+from winwin.kernel.errors import Problem, Refusal
 
 LOCALES = ("fi", "en")
 DEFAULT_LOCALE = "fi"
@@ -65,6 +68,20 @@ def reload() -> None:
 def translate(locale: str, msgid: str, **values: Any) -> str:
     """The message in the locale, with ``%(name)s`` placeholders filled from ``values``."""
     text = catalog(_known(locale)).gettext(msgid)
+    return text % values if values else text
+
+
+def say(
+    problem: Problem, locale: str, shown: Mapping[str, Callable[[str], str]] | None = None
+) -> str:
+    """A refusal in the locale: by its code and values when it has a code (``shown`` says
+    how to show a value, such as a stage's name), else its message through the catalog."""
+    refusal = Refusal.known(problem.code)
+    if refusal is None:
+        return catalog(_known(locale)).gettext(problem.message)
+    how = shown or {}
+    values = {k: how.get(k, str)(str(v)) for k, v in problem.params.items()}
+    text = catalog(_known(locale)).gettext(refusal.msgid)
     return text % values if values else text
 
 

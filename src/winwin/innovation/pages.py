@@ -29,10 +29,18 @@ from winwin.http.errors import status_for
 from winwin.http.i18n import gettext as _
 from winwin.http.page_deps import CurrentOrg, get_current_org
 from winwin.http.templating import render, request_locale
+from winwin.innovation import refusals as refuse
 from winwin.innovation import service as innovation
 from winwin.innovation import stages as rules
 from winwin.innovation.service import EntrySummary, Participant
-from winwin.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, WinwinError
+from winwin.kernel.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    WinwinError,
+)
 from winwin.network.models import Organization
 from winwin.sharing import service as sharing
 from winwin.sharing.pages import LEVEL_LABELS, viewer_of
@@ -85,7 +93,8 @@ def _kind(text: str) -> str:
     return {"idea": _("idea"), "challenge": _("challenge")}.get(text, text)
 
 
-# The services word their refusals in English; the pages show them in the page's language.
+# Challenges and ideas refuse with codes (innovation/refusals.py); the sharing rules still
+# word theirs in English only, so the pages match those words to show them translated.
 Shown = dict[str, Callable[[str], str]]
 
 
@@ -97,64 +106,6 @@ def _message(
 
 
 SERVICE_MESSAGES: list[tuple[re.Pattern[str], str, Shown]] = [
-    _message(r"^only an idea answers a challenge$", N_("only an idea answers a challenge")),
-    _message(r"^there is no challenge '(?P<key>.*)'$", N_("there is no challenge '%(key)s'")),
-    _message(
-        r"^'(?P<key>.*)' is an idea, not a challenge$",
-        N_("'%(key)s' is an idea, not a challenge"),
-    ),
-    _message(
-        r"^the challenge is (?P<stage>\w+): it takes no new ideas$",
-        N_("the challenge is %(stage)s: it takes no new ideas"),
-        {"stage": _stages},
-    ),
-    _message(
-        r"^a comment has 1-(?P<n>[\d,]+) characters and no NUL character$",
-        N_("a comment has 1-%(n)s characters"),
-    ),
-    _message(
-        r"^only its author or the owner organisation removes a comment$",
-        N_("only its author or the owner organisation removes a comment"),
-    ),
-    _message(
-        r"^only the owner organisation and co-authors add co-authors$",
-        N_("only the owner organisation and co-authors add co-authors"),
-    ),
-    _message(
-        r"^no one who can see this (?P<kind>idea|challenge) signs in as '(?P<email>.*)'$",
-        N_("no one who can see this %(kind)s signs in as '%(email)s'"),
-        {"kind": _kind},
-    ),
-    _message(
-        r"^'(?P<email>.*)' is not a co-author of '(?P<key>.*)'$",
-        N_("'%(email)s' is not a co-author of this entry"),
-    ),
-    _message(
-        r"^only the owner organisation or the co-author removes a co-author$",
-        N_("only the owner organisation or the co-author removes a co-author"),
-    ),
-    _message(
-        r"^only the owner organisation \(and an idea's co-authors\) move its stage$",
-        N_("only the owner organisation (and an idea's co-authors) move its stage"),
-    ),
-    _message(
-        r"^an idea cannot move from (?P<current>\w+) to (?P<target>\w+); "
-        r"allowed: nothing: it is final$",
-        N_("an idea cannot move from %(current)s to %(target)s: %(current)s is final"),
-        {"current": _stages, "target": _stages},
-    ),
-    _message(
-        r"^an idea cannot move from (?P<current>\w+) to (?P<target>\w+); "
-        r"allowed: (?P<allowed>[\w, ]+)$",
-        N_("an idea cannot move from %(current)s to %(target)s; allowed: %(allowed)s"),
-        {"current": _stages, "target": _stages, "allowed": _stages},
-    ),
-    _message(
-        r"^a challenge cannot move from (?P<current>\w+) to (?P<target>\w+); "
-        r"allowed: (?P<allowed>[\w, ]+)$",
-        N_("a challenge cannot move from %(current)s to %(target)s; allowed: %(allowed)s"),
-        {"current": _stages, "target": _stages, "allowed": _stages},
-    ),
     _message(r"^is required \(only a reshare may omit it\)$", N_("is required")),
     _message(r"^a public item may have no exclusions$", N_("a public item may have no exclusions")),
     _message(
@@ -192,8 +143,31 @@ SERVICE_MESSAGES: list[tuple[re.Pattern[str], str, Shown]] = [
 ]
 
 
-def translate_problem(message: str) -> str:
-    """A service's message in the page's language (unknown ones go through the catalog)."""
+# How the values of a refusal are shown on a page.
+SHOWN: Shown = {
+    "stage": _stages,
+    "current": _stages,
+    "target": _stages,
+    "allowed": _stages,
+    "kind": _kind,
+}
+
+
+# Where the page words a refusal its own way (the entry is the page, so it needs no key).
+PAGE_WORDING = {
+    refuse.NOT_CO_AUTHOR.code: N_("%(named)s is not a co-author of this entry"),
+}
+
+
+def translate_problem(problem: Problem) -> str:
+    """A service's refusal in the page's language: by its code where it has one, else by
+    the wording of the sharing rules' messages (unknown ones go through the catalog)."""
+    if problem.code in PAGE_WORDING:
+        values = {k: SHOWN.get(k, str)(str(v)) for k, v in problem.params.items()}
+        return _(PAGE_WORDING[problem.code]) % values
+    if problem.code:
+        return i18n.say(problem, i18n.current_locale.get(), SHOWN)
+    message = problem.message
     for pattern, msgid, shown in SERVICE_MESSAGES:
         match = pattern.match(message)
         if match:
@@ -217,11 +191,11 @@ def problems_by_field(
     token = i18n.current_locale.set(request_locale(request))
     try:
         if not problems:
-            found.setdefault(default, []).append(translate_problem(str(exc)))
+            found.setdefault(default, []).append(translate_problem(exc.problem))
         for problem in problems:
             path = re.sub(r"\[\d+\]$", "", problem.path)
             field = FIELDS.get(path, default if not path else "")
-            found.setdefault(field, []).append(translate_problem(problem.message))
+            found.setdefault(field, []).append(translate_problem(problem))
     finally:
         i18n.current_locale.reset(token)
     return found
@@ -535,7 +509,7 @@ def remove_coauthor(
     except NotFound as exc:
         # Not a co-author is a mistake in the form; the page itself still answers 404
         # when the entry is not visible (entry_page asks the checkpoint again).
-        refused = InvalidInput(str(exc))
+        refused = InvalidInput(exc.problem)
         return _refused(
             request, session, key, org, actor, refused, "remove_email", {"remove": email}
         )

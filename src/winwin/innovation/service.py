@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from winwin.innovation import refusals as refuse
 from winwin.innovation import stages as rules
 from winwin.innovation.repository import EntryRow, InnovationRepository
 from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
@@ -126,10 +127,10 @@ def _visible_entry(session: Session, viewer: Viewer | None, key: str) -> tuple[i
     """The entry behind ``key`` if the checkpoint admits ``viewer``, else ``NotFound``."""
     item = SharingRepository(session).item_by_key(key) if feed.is_key(key) else None
     if item is None or not ItemRepository(session).is_visible(viewer, item.id):
-        raise NotFound(f"there is no challenge or idea '{key}'")
+        raise NotFound(refuse.NO_ENTRY(key=key))
     row = InnovationRepository(session).rows([item.id]).get(item.id)
     if row is None:
-        raise NotFound(f"there is no challenge or idea '{key}'")
+        raise NotFound(refuse.NO_ENTRY(key=key))
     return item.id, row
 
 
@@ -191,18 +192,16 @@ def create_entry(
     challenge_id: int | None = None
     if challenge is not None:
         if checked != "idea":
-            raise InvalidInput(Problem("challenge", "only an idea answers a challenge"))
+            raise InvalidInput(refuse.ONLY_IDEA_ANSWERS("challenge"))
         try:
             challenge_id, row = _visible_entry(session, by.org, challenge)
         except NotFound:
-            missing = Problem("challenge", f"there is no challenge '{challenge}'")
+            missing = refuse.NO_CHALLENGE("challenge", key=challenge)
             raise InvalidInput(missing) from None
         if row.kind != "challenge":
-            raise InvalidInput(Problem("challenge", f"'{challenge}' is an idea, not a challenge"))
+            raise InvalidInput(refuse.IDEA_NOT_CHALLENGE("challenge", key=challenge))
         if not rules.takes_ideas(row.stage):
-            raise RuleBroken(
-                Problem("challenge", f"the challenge is {row.stage}: it takes no new ideas")
-            )
+            raise RuleBroken(refuse.TAKES_NO_IDEAS("challenge", stage=row.stage))
     published = sharing.publish_item(session, owner=by.org, draft=draft)
     stage = rules.first_stage(checked)
     InnovationRepository(session).add_entry(
@@ -253,7 +252,7 @@ def list_entries(
         try:
             challenge_id, _ = _visible_entry(session, viewer, challenge)
         except NotFound:
-            raise NotFound(f"there is no challenge '{challenge}'") from None
+            raise NotFound(refuse.NO_CHALLENGE(key=challenge)) from None
     owner_id = None
     if owner is not None:
         found = ItemRepository(session).viewer(owner) if feed.is_key(owner) else None
@@ -348,9 +347,7 @@ def add_comment(session: Session, *, by: Participant, key: str, body: str) -> Co
     user_id = _person(by, "commenting")
     text = (body or "").strip()
     if not text or len(text) > MAX_COMMENT or "\x00" in text:
-        raise InvalidInput(
-            Problem("body", f"a comment has 1-{MAX_COMMENT:,} characters and no NUL character")
-        )
+        raise InvalidInput(refuse.COMMENT_LENGTH("body", n=f"{MAX_COMMENT:,}"))
     item_id, row = _visible_entry(session, by.org, key)
     stored = InnovationRepository(session).add_comment(
         item_id=item_id, user_id=user_id, org_id=by.org.id, body=text, at=_now()
@@ -384,7 +381,7 @@ def delete_comment(session: Session, *, by: Participant, key: str, comment_id: i
     if comment is None or comment.item_id != item_id:
         raise NotFound(f"there is no comment {comment_id} on '{key}'")
     if comment.user_id != user_id and by.org.id != row.owner_id:
-        raise PermissionDenied("only its author or the owner organisation removes a comment")
+        raise PermissionDenied(refuse.COMMENT_REMOVER())
     repo.delete_comment(comment)
 
 
@@ -411,7 +408,7 @@ def add_coauthor(session: Session, *, by: Participant, key: str, email: str) -> 
     """
     item_id, row = _visible_entry(session, by.org, key)
     if not _may_manage(session, by, row, item_id):
-        raise PermissionDenied("only the owner organisation and co-authors add co-authors")
+        raise PermissionDenied(refuse.CO_AUTHOR_ADDER())
     repo = InnovationRepository(session)
     address = (email or "").strip().lower()
     person = repo.person_by_email(address) if address and "\x00" not in address else None
@@ -424,9 +421,7 @@ def add_coauthor(session: Session, *, by: Participant, key: str, email: str) -> 
         # One answer for an unknown address, an account without an organisation and one
         # whose organisation cannot see the entry: naming a co-author never tells whether
         # an account exists or where it works.
-        raise InvalidInput(
-            Problem("email", f"no one who can see this {row.kind} signs in as '{address}'")
-        )
+        raise InvalidInput(refuse.NO_ONE_SIGNS_IN("email", kind=row.kind, email=address))
     if not repo.is_coauthor(item_id, person.user_id):
         repo.add_coauthor(
             item_id=item_id,
@@ -467,9 +462,9 @@ def remove_coauthor(
         person = repo.person_by_email((email or "").strip().lower())
         user_id, named = (person.user_id if person else None), f"'{email}'"
     if user_id is None or not repo.is_coauthor(item_id, user_id):
-        raise NotFound(f"{named} is not a co-author of '{key}'")
+        raise NotFound(refuse.NOT_CO_AUTHOR(named=named, key=key))
     if by.org.id != row.owner_id and by.user_id != user_id:
-        raise PermissionDenied("only the owner organisation or the co-author removes a co-author")
+        raise PermissionDenied(refuse.CO_AUTHOR_REMOVER())
     repo.remove_coauthor(item_id, user_id)
     return [PersonView(p.user_id, p.name, p.org_key) for p in repo.coauthors(item_id)]
 
@@ -479,7 +474,7 @@ def owner_of(session: Session, *, key: str) -> Viewer:
     item = feed.item_or_raise(session, key, field="KEY")
     owner = ItemRepository(session).viewer_by_id(item.owner_id)
     if owner is None or InnovationRepository(session).entry(item.id) is None:
-        raise NotFound(f"there is no challenge or idea '{key}'")
+        raise NotFound(refuse.NO_ENTRY(key=key))
     return owner
 
 
@@ -491,9 +486,7 @@ def move_stage(session: Session, *, by: Participant, key: str, stage: str) -> En
     """
     item_id, row = _visible_entry(session, by.org, key)
     if not _may_manage(session, by, row, item_id):
-        raise PermissionDenied(
-            "only the owner organisation (and an idea's co-authors) move its stage"
-        )
+        raise PermissionDenied(refuse.STAGE_MOVER())
     rules.check_move(row.kind, row.stage, stage)  # type: ignore[arg-type]
     repo = InnovationRepository(session)
     entry = repo.entry(item_id)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
+from winwin.innovation import refusals as refuse
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken
 
 Kind = Literal["challenge", "idea"]
@@ -82,14 +83,11 @@ def check_move(kind: Kind, current: str, target: str) -> None:
         )
     if (current, target) not in TRANSITIONS[kind]:
         options = next_stages(kind, current)
-        allowed = ", ".join(options) if options else "nothing: it is final"
-        article = "an" if kind == "idea" else "a"
-        raise RuleBroken(
-            Problem(
-                "stage",
-                f"{article} {kind} cannot move from {current} to {target}; allowed: {allowed}",
-            )
-        )
+        if not options:
+            final = refuse.IDEA_FINAL if kind == "idea" else refuse.CHALLENGE_FINAL
+            raise RuleBroken(final("stage", current=current, target=target))
+        move = refuse.IDEA_MOVE if kind == "idea" else refuse.CHALLENGE_MOVE
+        raise RuleBroken(move("stage", current=current, target=target, allowed=", ".join(options)))
 
 
 def takes_ideas(challenge_stage: str) -> bool:

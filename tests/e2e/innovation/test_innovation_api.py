@@ -244,6 +244,7 @@ def test_stage_moves_follow_the_rules_and_only_the_owner_moves(world) -> None:  
     jump = problem(world.call("kuusi", "POST", stage, json={"stage": "adopted"}), 400)
     assert jump["path"] == "stage"
     assert "allowed: discussed, archived" in jump["message"]
+    assert jump["code"] == "innovation.idea_move"
     assert world.call("lab", "POST", stage, json={"stage": "discussed"}).status_code == 403
     assert world.call("kuusi", "POST", stage, json={"stage": ""}).status_code == 422
     assert world.call("kuusi", "POST", stage, json={}).status_code == 422
@@ -277,6 +278,7 @@ def test_a_challenge_under_review_or_closed_takes_no_new_ideas(world) -> None:  
         refused = problem(late, 400)
         assert refused["path"] == "challenge"
         assert f"the challenge is {target}" in refused["message"]
+        assert refused["code"] == "innovation.takes_no_ideas"
     assert listed(world, "lab", kind="idea") == ["early"]
     reopened = world.call("kuusi", "POST", f"{API}/ask/stage", json={"stage": "open"})
     assert reopened.json()["stage"] == "open"

@@ -415,7 +415,7 @@ def test_every_refused_stage_move_is_shown_in_finnish(kind: rules.Kind) -> None:
                 refused += 1
                 token = i18n.current_locale.set("fi")
                 try:
-                    shown = translate_problem(exc.problems[0].message)
+                    shown = translate_problem(exc.problems[0])
                 finally:
                     i18n.current_locale.reset(token)
                 assert shown != exc.problems[0].message

@@ -27,7 +27,7 @@ def _extracted() -> dict[str, str]:
         str(WEB),
         [("http/templates/**.html", "jinja2"), ("**.py", "python")],
         options_map={"http/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
-        keywords={"_": None, "gettext": None, "ngettext": (1, 2)},
+        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "Refusal": (2,)},
     ):
         for text in [message] if isinstance(message, str) else message:
             if text:

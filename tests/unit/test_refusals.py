@@ -1,0 +1,63 @@
+"""Refusals carry a stable code, so that a door can say them in its own language without
+reading the English words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from winwin.http import i18n
+from winwin.innovation import refusals
+from winwin.kernel.errors import NotFound, Problem, Refusal, RuleBroken
+
+INNOVATION = [r for r in vars(refusals).values() if isinstance(r, Refusal)]
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+
+
+def test_a_code_is_defined_once() -> None:
+    with pytest.raises(ValueError, match="defined twice"):
+        Refusal(refusals.IDEA_MOVE.code, "something else")
+    assert Refusal.known(refusals.IDEA_MOVE.code) is refusals.IDEA_MOVE
+    assert Refusal.known("no.such.code") is None
+    assert Refusal.known(None) is None
+
+
+@given(refusal=st.sampled_from(INNOVATION), value=text)
+def test_a_problem_keeps_its_code_values_and_english_message(refusal: Refusal, value: str) -> None:
+    names = PLACEHOLDER.findall(refusal.msgid)
+    params = {name: f"{value}-{name}" for name in names}
+    problem = refusal("field", **params)
+    assert problem.code == refusal.code
+    assert dict(problem.params) == params
+    assert problem.path == "field"
+    for name in names:
+        assert f"{value}-{name}" in problem.message
+
+
+@given(refusal=st.sampled_from(INNOVATION), value=st.from_regex(r"[a-z]{3,8}", fullmatch=True))
+def test_every_innovation_refusal_is_said_in_finnish_with_its_values(
+    refusal: Refusal, value: str
+) -> None:
+    names = PLACEHOLDER.findall(refusal.msgid)
+    problem = refusal(**{name: value for name in names})
+    finnish = i18n.say(problem, "fi")
+    english = i18n.say(problem, "en")
+    assert english == problem.message
+    assert finnish != english
+    if names:
+        assert value in finnish
+
+
+def test_an_error_made_from_a_problem_keeps_it_and_its_text() -> None:
+    problem = refusals.NO_ENTRY(key="k")
+    assert str(NotFound(problem)) == "there is no challenge or idea 'k'"
+    assert NotFound(problem).problem is problem
+    assert NotFound("plain").problem == Problem("", "plain")
+    broken = RuleBroken(refusals.TAKES_NO_IDEAS("challenge", stage="closed"))
+    assert broken.problem.code == "innovation.takes_no_ideas"
+    assert str(broken) == "challenge: the challenge is closed: it takes no new ideas"
+    assert i18n.say(Problem("", "an unknown message"), "fi") == "an unknown message"
