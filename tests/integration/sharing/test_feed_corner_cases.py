@@ -7,9 +7,12 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from support.document_model import DocumentModel
 from winwin.kernel.errors import RuleBroken
 from winwin.network.document import parse_document
 from winwin.network.io import import_network
+from winwin.network.repository import NetworkRepository
+from winwin.sharing import audience as policy
 from winwin.sharing.items import ItemRepository
 
 BASE: dict[str, Any] = {
@@ -50,6 +53,17 @@ def readers_of(session: Session, key: str) -> set[str | None]:
         if item_id in repo.visible_to(viewer, limit=None):
             found.add(reader)
     return found
+
+
+def later(session: Session, doc: dict[str, Any]) -> None:
+    """A second import that changes the network under the stored items."""
+    import_network(session, parse_document({"format": "winwin/1", **doc}))
+
+
+def model_readers(*docs: dict[str, Any], key: str) -> set[str | None]:
+    """The readers the documents' model admits (``can_see``), for both sides to agree."""
+    network = DocumentModel.of(*docs).network()
+    return {r for r in [None, *ORGS] if policy.can_see(network, r, key).visible}
 
 
 def item(key: str, owner: str = "kuusi", level: str = "partners", **extra: Any) -> dict[str, Any]:
@@ -167,3 +181,134 @@ def test_an_item_that_breaks_a_rule_is_refused_and_nothing_is_stored(
         load(session, bad)
     assert rule in str(refused.value)
     assert ItemRepository(session).item_ids() == {}
+
+
+# --- changes that arrive after the items (each answer written out, then the model) ------
+
+
+def test_an_agreement_arriving_after_wider_items_holds_them_inside_the_pair(
+    session: Session,
+) -> None:
+    items = [
+        item("i1", level="network", topics=["formula"]),
+        item("i2", topics=["Formula"]),
+        item("i3", level="public", topics=["formula"]),
+        item(
+            "i4",
+            level="circle",
+            topics=["formula"],
+            audience={"level": "circle", "circle": "board-lab"},
+        ),
+        item("i5", level="network", topics=["energy"]),
+    ]
+    load(session, *items)
+    assert readers_of(session, "i3") == {None, *ORGS}
+    pact = {"agreements": [{"between": ["lab", "kuusi"], "secret_topics": ["formula"]}]}
+    later(session, pact)
+    for key in ("i1", "i2", "i3", "i4"):
+        assert readers_of(session, key) == {"kuusi", "lab"}, key
+    assert readers_of(session, "i5") == set(ORGS)
+    first = {**BASE, "items": items}
+    for key in ("i1", "i2", "i3", "i4", "i5"):
+        assert readers_of(session, key) == model_readers(first, pact, key=key), key
+
+
+def test_a_hold_reads_the_topics_a_reshare_inherits_down_the_chain(session: Session) -> None:
+    # lab's item carries the topic; sven and kuusi reshare it without topics. When kuusi's
+    # agreement with pakkaus comes to cover the topic, kuusi's reshare (and only it) is held.
+    items = [
+        item("i1", owner="lab", level="network", topics=["formula"]),
+        {"key": "i2", "owner": "sven", "reshare_of": "i1", "audience": {"level": "network"}},
+        {
+            "key": "i3",
+            "owner": "kuusi",
+            "reshare_of": "i2",
+            "topics": [],
+            "audience": {"level": "network"},
+        },
+    ]
+    load(session, *items)
+    assert readers_of(session, "i3") == set(ORGS)
+    pact = {
+        "agreements": [{"between": ["kuusi", "pakkaus"], "secret_topics": ["recipe", "formula"]}]
+    }
+    later(session, pact)
+    assert readers_of(session, "i1") == set(ORGS)
+    assert readers_of(session, "i2") == set(ORGS)
+    assert readers_of(session, "i3") == {"kuusi", "pakkaus"}
+    for key in ("i1", "i2", "i3"):
+        assert readers_of(session, key) == model_readers({**BASE, "items": items}, pact, key=key)
+
+
+def test_a_topicless_reshare_by_an_outsider_stays_inside_the_originals_agreement(
+    session: Session,
+) -> None:
+    # lab is outside the kuusi-pakkaus agreement; its reshare (no topics of its own) of
+    # kuusi's item must not carry the item past the pair once the agreement covers it,
+    # not even to lab, its own owner.
+    items = [
+        item("i1", level="network", topics=["formula"]),
+        {
+            "key": "i2",
+            "owner": "lab",
+            "reshare_of": "i1",
+            "topics": [],
+            "audience": {"level": "network"},
+        },
+        {"key": "i3", "owner": "far", "reshare_of": "i2", "audience": {"level": "public"}},
+    ]
+    load(session, *items)
+    assert readers_of(session, "i3") == set(ORGS)  # a public reshare of a network item
+    pact = {
+        "agreements": [{"between": ["kuusi", "pakkaus"], "secret_topics": ["recipe", "formula"]}]
+    }
+    later(session, pact)
+    for key in ("i1", "i2", "i3"):
+        assert readers_of(session, key) == {"kuusi", "pakkaus"}, key
+        assert readers_of(session, key) == model_readers({**BASE, "items": items}, pact, key=key)
+
+
+def test_an_outsiders_own_agreement_holds_its_topicless_reshare(session: Session) -> None:
+    items = [
+        item("i1", level="network", topics=["formula"]),
+        {"key": "i2", "owner": "lab", "reshare_of": "i1", "audience": {"level": "network"}},
+    ]
+    load(session, *items)
+    pact = {"agreements": [{"between": ["far", "lab"], "secret_topics": ["formula"]}]}
+    later(session, pact)
+    assert readers_of(session, "i1") == set(ORGS)
+    assert readers_of(session, "i2") == {"lab", "far"}
+    assert readers_of(session, "i2") == model_readers({**BASE, "items": items}, pact, key="i2")
+
+
+def test_a_direct_item_leaves_a_named_organisation_that_stops_being_a_partner(
+    session: Session,
+) -> None:
+    items = [
+        item("i1", level="direct", audience={"level": "direct", "orgs": ["lab", "pakkaus"]}),
+        item("i2", owner="lab", level="direct", audience={"level": "direct", "orgs": ["kuusi"]}),
+    ]
+    load(session, *items)
+    assert readers_of(session, "i1") == {"kuusi", "lab", "pakkaus"}
+    assert readers_of(session, "i2") == {"kuusi", "lab"}
+    repo = NetworkRepository(session)
+    ids = repo.org_ids()
+    repo.delete_ties([("partners", ids["kuusi"], ids["lab"])])
+    assert readers_of(session, "i1") == {"kuusi", "pakkaus"}
+    assert readers_of(session, "i2") == {"lab"}
+    model = DocumentModel.of({**BASE, "items": items})
+    model.remove_ties([("partners", "kuusi", "lab")])
+    network = model.network()
+    for key in ("i1", "i2"):
+        expected = {r for r in [None, *ORGS] if policy.can_see(network, r, key).visible}
+        assert readers_of(session, key) == expected
+
+
+def test_competitors_declared_after_publishing_lose_a_sensitive_item(session: Session) -> None:
+    items = [item("i1", owner="lab", level="public", topics=["Pricing"])]
+    load(session, *items)
+    assert readers_of(session, "i1") == {None, *ORGS}
+    rivals = {"competitors": [["far", "lab"]]}
+    later(session, rivals)
+    assert readers_of(session, "i1") == set(ORGS) - {"far"}
+    assert readers_of(session, "i1") == model_readers({**BASE, "items": items}, rivals, key="i1")
