@@ -91,8 +91,8 @@ def logout(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/forgot", name="forgot")
-def forgot_page(request: Request) -> Response:
-    return render(request, "auth/forgot.html", {"nav": "login"})
+def forgot_page(request: Request, sent: bool = False) -> Response:
+    return render(request, "auth/forgot.html", {"nav": "login", "sent": sent})
 
 
 @router.post("/forgot")
@@ -108,8 +108,9 @@ def forgot(
             link=link,
             locale=request_locale(request),
         )
-    # The same answer whether or not the email is known.
-    return render(request, "auth/forgot.html", {"sent": True, "nav": "login"})
+    # The same answer whether or not the email is known; a redirect, so that reloading
+    # the page never mails another link.
+    return RedirectResponse("/forgot?sent=1", status_code=303)
 
 
 @router.get("/reset/{token}", name="reset")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.routing import Match
 
 from winwin.accounts import service as accounts
 from winwin.accounts.access import accessible_orgs, can_manage_org
@@ -26,6 +27,27 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
+
+
+def readable(app: Any, target: str) -> str:
+    """``target`` if a page answers it with GET, else its nearest parent path that does.
+
+    The language switch returns to the page it was pressed on; after a refused form that
+    page's address is the form's POST-only one, which must not answer 405.
+    """
+    path = target.partition("?")[0]
+    if _has_page(app, path):
+        return target
+    while path not in ("", "/"):
+        path = path.rstrip("/").rsplit("/", 1)[0] or "/"
+        if _has_page(app, path):
+            return path
+    return "/"
+
+
+def _has_page(app: Any, path: str) -> bool:
+    scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
+    return any(route.matches(scope)[0] == Match.FULL for route in app.router.routes)
 
 
 @router.get("/", name="home")
@@ -71,7 +93,7 @@ def set_language(
         locale = "fi"
     if actor is not None:
         accounts.set_locale(session, user_id=actor.user_id, locale=locale)
-    response = RedirectResponse(safe_next(next), status_code=303)
+    response = RedirectResponse(readable(request.app, safe_next(next)), status_code=303)
     response.set_cookie(
         LANG_COOKIE,
         locale,

@@ -58,6 +58,26 @@ def test_the_language_switch_only_returns_to_local_pages(client):
     assert response.headers["location"] == "/"
 
 
+def test_the_language_switch_after_a_refused_form_returns_to_a_page_not_a_405(client):
+    token = sign_in(client, "member@kuusi.example")
+    # A refused form leaves the browser on its POST-only address; the switch goes up to
+    # the nearest page that answers GET, keeping a readable page's query.
+    cases = {
+        "/innovation/some-idea/stage": "/innovation/some-idea",
+        "/feed?org=kuusi": "/feed?org=kuusi",
+        "/items": "/",
+        "/lang": "/",
+    }
+    for pressed_on, landed in cases.items():
+        response = client.post(
+            "/lang",
+            data={"locale": "en", "csrf_token": token, "next": pressed_on},
+            follow_redirects=False,
+        )
+        assert response.headers["location"] == landed
+        assert client.get(landed).status_code != 405
+
+
 def test_a_form_without_its_csrf_token_is_refused(client):
     csrf_of(client)
     response = client.post(
@@ -338,12 +358,23 @@ def test_with_a_mail_server_the_reset_link_is_mailed(tmp_path, monkeypatch):
     )
     with TestClient(create_app(settings)) as client:
         token = csrf_of(client)
-        client.post(
+        asked = client.post(
             "/forgot",
             data={"csrf_token": token, "email": "member@kuusi.example"},
             headers={"Accept-Language": "en"},
+            follow_redirects=False,
         )
-        client.post("/forgot", data={"csrf_token": token, "email": "nobody@kuusi.example"})
+        unknown = client.post(
+            "/forgot",
+            data={"csrf_token": token, "email": "nobody@kuusi.example"},
+            follow_redirects=False,
+        )
+        # Post/redirect/get: the same answer for both, and reloading it mails nothing.
+        assert asked.status_code == unknown.status_code == 303
+        assert asked.headers["location"] == unknown.headers["location"] == "/forgot?sent=1"
+        landed = client.get("/forgot?sent=1", headers={"Accept-Language": "en"})
+        assert landed.status_code == 200
+        assert "is on its way" in landed.text
     [(where, message)] = sent
     assert where == ("mail.example", 2525)
     assert message["To"] == "member@kuusi.example"
