@@ -14,8 +14,10 @@ from winwin.accounts.repository import AccountsRepository
 from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import render, request_locale
-from winwin.kernel.errors import InvalidInput, Problem, WinwinError
+from winwin.kernel.errors import InvalidInput, Problem, RuleBroken, WinwinError
 from winwin.mail.delivery import deliver_link
+from winwin.network import service as network
+from winwin.network.countries import country_names
 from winwin.network.models import Organization
 
 router = APIRouter(prefix="/org")
@@ -27,12 +29,12 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def field_errors(error: WinwinError | None) -> dict[str, list[str]]:
+def field_errors(error: WinwinError | None) -> dict[str, list[Problem]]:
     """Problems grouped by the form field they name (``capabilities[2]`` → capabilities)."""
-    grouped: dict[str, list[str]] = {}
+    grouped: dict[str, list[Problem]] = {}
     for problem in getattr(error, "problems", []) or []:
         field = problem.path.split("[")[0].split(".")[0]
-        grouped.setdefault(field, []).append(problem.message)
+        grouped.setdefault(field, []).append(problem)
     return grouped
 
 
@@ -47,6 +49,7 @@ def org_page(
 ) -> Response:
     repo = AccountsRepository(session)
     people = repo.people_of_org(org.id)
+    countries = country_names(request_locale(request))
     known_roles = list(accounts.PROFILE_ROLES) + sorted(
         r for r in (org.roles or []) if r not in accounts.PROFILE_ROLES
     )
@@ -61,6 +64,9 @@ def org_page(
         "profile": extra.pop("profile", None) or _profile_values(org),
         "profile_errors": field_errors(extra.get("profile_error")),
         "flash": request.query_params.get("done"),
+        "countries": countries,
+        "country_set": {code for code, _ in countries},
+        "country_name": lambda code: dict(countries).get(code, code),
     }
     context.update(extra)
     return render(request, "org/page.html", context, status_code=status_code)
@@ -72,6 +78,7 @@ def _profile_values(org: Organization) -> dict[str, Any]:
         "industry": org.industry or "",
         "country": org.country or "",
         "cluster": org.cluster or "",
+        "business_id": org.business_id or "",
         "roles": list(org.roles or []),
         "capabilities": "\n".join(org.capabilities or []),
         "needs": "\n".join(org.needs or []),
@@ -115,8 +122,10 @@ def update_profile(
     capabilities: Annotated[str, Form(max_length=100_000)] = "",
     needs: Annotated[str, Form(max_length=100_000)] = "",
     values: Annotated[str, Form(max_length=100_000)] = "",
+    business_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     submitted = {
+        "business_id": business_id,
         "name": name,
         "industry": industry,
         "country": country.strip().upper(),
@@ -135,15 +144,62 @@ def update_profile(
         capabilities=_lines(capabilities),
         needs=_lines(needs),
         values=_lines(values),
+        business_id=business_id,
     )
     try:
         accounts.update_profile(session, actor, org_id=org.id, change=change)
     except InvalidInput as exc:
         session.rollback()
+        status = 400 if isinstance(exc, RuleBroken) else 422
         return org_page(
-            request, session, actor, org, status_code=422, profile=submitted, profile_error=exc
+            request, session, actor, org, status_code=status, profile=submitted, profile_error=exc
         )
     return _back(org, "profile")
+
+
+@router.post("/add", name="org_add")
+def add_organization(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    key: Annotated[str, Form(max_length=100)],
+    name: Annotated[str, Form(max_length=1000)],
+    country: Annotated[str, Form(max_length=100)] = "",
+    cluster: Annotated[str, Form(max_length=1000)] = "",
+    business_id: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """A platform admin adds an organisation, then lands on its page."""
+    submitted = {
+        "key": key,
+        "name": name,
+        "country": country,
+        "cluster": cluster,
+        "business_id": business_id,
+    }
+    try:
+        added = network.add_organization(
+            session,
+            actor,
+            key=key.strip(),
+            name=name,
+            country=country,
+            cluster=cluster,
+            business_id=business_id,
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        return org_page(
+            request,
+            session,
+            actor,
+            org,
+            status_code=400 if isinstance(exc, RuleBroken) else 422,
+            add_error=exc,
+            add_errors=field_errors(exc),
+            add=submitted,
+        )
+    return RedirectResponse(f"/org?org={added.key}&done=added", status_code=303)
 
 
 @router.post("/people", name="org_invite")

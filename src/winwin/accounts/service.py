@@ -27,7 +27,10 @@ from winwin.kernel.errors import (
     RuleBroken,
     WinwinError,
 )
+from winwin.network.business_ids import BadBusinessId, normalise_business_id
+from winwin.network.countries import country_problem
 from winwin.network.models import Organization
+from winwin.network.refusals import BUSINESS_ID_TAKEN
 from winwin.network.repository import NetworkRepository
 
 SESSION_LIFETIME = timedelta(days=14)
@@ -310,6 +313,8 @@ class ProfileChange:
     capabilities: list[str] | None = None
     needs: list[str] | None = None
     values: list[str] | None = None
+    #: A Y-tunnus or an EU VAT number; an empty string clears it.
+    business_id: str | None = None
 
 
 def _clean_text(value: str) -> str | None:
@@ -323,6 +328,7 @@ def _profile_problems(change: ProfileChange) -> list[Problem]:
         "industry": change.industry,
         "country": change.country,
         "cluster": change.cluster,
+        "business_id": change.business_id,
     }
     for field in ("roles", *LIST_FIELDS):
         for index, entry in enumerate(getattr(change, field) or []):
@@ -333,6 +339,8 @@ def _profile_problems(change: ProfileChange) -> list[Problem]:
     country = (change.country or "").strip()
     if country and not COUNTRY.match(country):
         problems.append(Problem("country", "must be a two-letter country code such as FI"))
+    elif country and (problem := country_problem(country)):
+        problems.append(problem)
     if change.cluster is not None and len(change.cluster.strip()) > 100:
         problems.append(Problem("cluster", "must be at most 100 characters"))
     if change.industry is not None and len(change.industry.strip()) > 100:
@@ -363,6 +371,7 @@ def update_profile(
     if org is None:
         raise NotFound("no such organisation")
     problems = _profile_problems(change)
+    business_id = _business_id(session, change, org) if not problems else None
     if problems:
         raise InvalidInput(problems)
     # Exclusions are sticky: the country and cluster being replaced stay on record, so
@@ -377,6 +386,8 @@ def update_profile(
         org.country = _clean_text(change.country)
     if change.cluster is not None:
         org.cluster = _clean_text(change.cluster)
+    if change.business_id is not None:
+        org.business_id = business_id
     if change.roles is not None:
         org.roles = sorted(set(change.roles))
     for name in LIST_FIELDS:
@@ -386,6 +397,30 @@ def update_profile(
     session.flush()
     places.remember_places([org_id])
     return org
+
+
+def _business_id(session: Session, change: ProfileChange, org: Organization) -> str | None:
+    """The normal form of the business ID being set (None when cleared or unchanged).
+
+    Checked against the country the organisation will have; ``InvalidInput`` when it is
+    not a business ID, ``RuleBroken`` when another organisation holds it.
+    """
+    if change.business_id is None or not change.business_id.strip():
+        return None
+    country = org.country if change.country is None else _clean_text(change.country)
+    value = check_business_id(change.business_id, country)
+    holder = NetworkRepository(session).holder_of_business_id(value)
+    if holder is not None and holder.id != org.id:
+        raise RuleBroken(BUSINESS_ID_TAKEN("business_id", value=value))
+    return value
+
+
+def check_business_id(text: str, country: str | None, *, path: str = "business_id") -> str:
+    """The normal form of a business ID, or ``InvalidInput`` naming ``path``."""
+    try:
+        return normalise_business_id(text, country)
+    except BadBusinessId as exc:
+        raise InvalidInput(exc.problem(path)) from None
 
 
 def _dedupe(entries: Iterable[str]) -> list[str]:

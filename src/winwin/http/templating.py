@@ -47,6 +47,8 @@ def environment() -> Environment:
     # ``tr`` translates a text that came from code (a service's problem message, a role).
     env.globals["tr"] = i18n.gettext
     env.globals["describe_path"] = describe_path
+    # ``say`` translates a service's problem: by its refusal code when it has one.
+    env.globals["say"] = lambda problem: i18n.say(problem, i18n.current_locale.get())
     return env
 
 

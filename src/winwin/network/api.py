@@ -14,10 +14,12 @@ from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
 from winwin.http.templating import request_locale
 from winwin.kernel.errors import NotFound
 from winwin.mail.delivery import deliver_link
+from winwin.network import service as network
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
 from winwin.network.schemas import (
     FacilitatorGrantCreate,
+    OrganizationCreate,
     OrganizationRead,
     OrganizationUpdate,
     PeopleCreate,
@@ -39,6 +41,7 @@ def org_read(org: Organization) -> OrganizationRead:
         capabilities=list(org.capabilities or []),
         needs=list(org.needs or []),
         values=list(org.values or []),
+        business_id=org.business_id,
     )
 
 
@@ -68,6 +71,27 @@ def list_organizations(
 ) -> list[OrganizationRead]:
     orgs = accessible_orgs(session, actor, limit=limit, offset=offset)
     return [org_read(o) for o in orgs]
+
+
+@router.post(
+    "",
+    response_model=OrganizationRead,
+    status_code=201,
+    summary="Add an organisation (platform admins)",
+)
+def add_organization(
+    body: OrganizationCreate, actor: CurrentUser, session: SessionDep
+) -> OrganizationRead:
+    org = network.add_organization(
+        session,
+        actor,
+        key=body.key,
+        name=body.name,
+        country=body.country,
+        cluster=body.cluster,
+        business_id=body.business_id,
+    )
+    return org_read(org)
 
 
 @router.get("/{key}", response_model=OrganizationRead, summary="One organisation's profile")

@@ -1,4 +1,4 @@
-"""``winwin init | import | export | demo | generate``."""
+"""``winwin init | import | export | demo | generate | org | ties | competitors``."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ from winwin.cli.context import err, print_json, state
 from winwin.db import schema
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.network import io as network_io
+from winwin.network import service as network
 from winwin.network.demo import load_demo
 from winwin.network.document import parse_document
+
+org_app = typer.Typer(help="Organisations on the platform.", no_args_is_help=True)
 
 
 def _progress() -> Progress:
@@ -117,9 +120,38 @@ def generate(
         sys.stdout.write(text + "\n")
 
 
+@org_app.command("add")
+def org_add(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., metavar="KEY"),
+    name: str = typer.Option(..., "--name", metavar="NAME"),
+    country: str | None = typer.Option(None, "--country", metavar="CC"),
+    cluster: str | None = typer.Option(None, "--cluster", metavar="C"),
+    business_id: str | None = typer.Option(None, "--business-id", metavar="ID"),
+    json_out: bool = typer.Option(False, "--json", help="Print the organisation as JSON."),
+) -> None:
+    """Add an organisation (with the operator's authority, as a platform admin)."""
+    with state(ctx).session() as session:
+        org = network.add_organization(
+            session,
+            None,
+            key=key,
+            name=name,
+            country=country,
+            cluster=cluster,
+            business_id=business_id,
+        )
+        shown = network.org_summary(org)
+    if json_out:
+        print_json(shown)
+    else:
+        err.print(f"added {shown['key']} ({shown['name']})")
+
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("import")(import_)
     app.command("export")(export)
     app.command("demo")(demo)
     app.command("generate")(generate)
+    app.add_typer(org_app, name="org")

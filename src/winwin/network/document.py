@@ -90,6 +90,8 @@ class OrganizationDoc(Strict):
     capabilities: list[Text] = []
     needs: list[Text] = []
     values: list[Text] = []
+    # A Y-tunnus or an EU VAT number (network.business_ids); stored in its normal form.
+    business_id: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
 
 
 class TieDoc(Strict):

@@ -22,6 +22,8 @@ from winwin.db.models import Answer, Assessment, Response
 from winwin.innovation import stages as innovation_rules
 from winwin.innovation.repository import InnovationRepository
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken
+from winwin.network.business_ids import BadBusinessId, normalise_business_id
+from winwin.network.countries import country_problem
 from winwin.network.document import FORMAT, NetworkDocument
 from winwin.network.repository import ORG_FIELDS, SENSITIVE_TOPICS, NetworkRepository
 from winwin.sharing import audience as policy
@@ -127,6 +129,7 @@ class _Importer:
         self.existing_orgs = {row["key"]: row for row in self.net.org_rows()}
         self.org_keys = set(self.existing_orgs) | {o.key for o in doc.organizations}
         p += _duplicates([o.key for o in doc.organizations], "organizations")
+        self._check_orgs()
 
         def org_ref(path: str, key: str) -> None:
             if key not in self.org_keys:
@@ -162,6 +165,41 @@ class _Importer:
         if p:
             raise InvalidInput(p[:50])
 
+    def _check_orgs(self) -> None:
+        """Known country codes, and business IDs valid and unique on the platform."""
+        p = self.problems
+        self.business_ids: dict[str, str | None] = {}
+        in_doc = {o.key for o in self.doc.organizations}
+        # IDs of organisations the document restates are theirs to move or drop.
+        held: dict[str, str] = {
+            row["business_id"]: key
+            for key, row in self.existing_orgs.items()
+            if row.get("business_id") and key not in in_doc
+        }
+        claimed: dict[str, int] = {}
+        for i, org in enumerate(self.doc.organizations):
+            if org.country is not None and (
+                problem := country_problem(org.country, f"organizations[{i}].country")
+            ):
+                p.append(problem)
+            if org.business_id is None:
+                self.business_ids[org.key] = None
+                continue
+            path = f"organizations[{i}].business_id"
+            try:
+                value = normalise_business_id(org.business_id, org.country)
+            except BadBusinessId as exc:
+                p.append(exc.problem(path))
+                continue
+            self.business_ids[org.key] = value
+            if value in claimed:
+                p.append(
+                    Problem(path, f"business ID {value} is also organizations[{claimed[value]}]")
+                )
+            elif value in held:
+                p.append(Problem(path, f"business ID {value} belongs to '{held[value]}'"))
+            claimed.setdefault(value, i)
+
     def _check_items(self, org_ref: Callable[[str, str], None]) -> None:
         doc, p = self.doc, self.problems
         self.existing_items = self.items.item_ids()
@@ -181,6 +219,10 @@ class _Importer:
             for j, text in enumerate(item.exclude):
                 if text.startswith("org:"):
                     org_ref(f"items[{i}].exclude[{j}]", text[4:])
+                elif text.startswith("country:") and (
+                    problem := country_problem(text[8:], f"items[{i}].exclude[{j}]")
+                ):
+                    p.append(problem)
             if item.reshare_of is not None and item.reshare_of not in item_keys:
                 p.append(Problem(f"items[{i}].reshare_of", f"unknown item '{item.reshare_of}'"))
             if (
@@ -525,9 +567,10 @@ class _Importer:
         self.summary.add("innovation", created=created, updated=updated)
 
     def _write_orgs(self) -> None:
-        new, changed = [], []
+        new, changed, moved = [], [], []
         for o in self.doc.organizations:
             row = {f: getattr(o, f) for f in ORG_FIELDS}
+            row["business_id"] = self.business_ids.get(o.key)
             for f in ("roles", "capabilities", "needs", "values"):
                 row[f] = list(row[f])
             current = self.existing_orgs.get(o.key)
@@ -535,8 +578,13 @@ class _Importer:
                 new.append({"key": o.key, **row})
             elif any(current[f] != row[f] for f in ORG_FIELDS):
                 changed.append({"id": current["id"], **row})
+                if current["business_id"] not in (None, row["business_id"]):
+                    moved.append({"id": current["id"], "business_id": None})
         total = len(new) + len(changed)
         self.progress("organisations", 0, total)
+        # Business IDs that pass from one organisation to another are cleared first, so
+        # the unique index never sees one ID twice in the middle of the update.
+        self.net.update_orgs(moved)
         self.net.insert_orgs(new)
         self.net.update_orgs(changed)
         self.progress("organisations", total, total)

@@ -24,6 +24,7 @@ KEY = 64
 
 class Organization(Base):
     __tablename__ = "organizations"
+    __table_args__ = (Index("ix_organizations_business_id", "business_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(KEY), unique=True)
@@ -35,6 +36,8 @@ class Organization(Base):
     capabilities: Mapped[list[str]] = mapped_column(JSON, default=list)
     needs: Mapped[list[str]] = mapped_column(JSON, default=list)
     values: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A Y-tunnus or an EU VAT number in its normal form (network.business_ids); unique.
+    business_id: Mapped[str | None] = mapped_column(String(20), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -22,7 +22,17 @@ from winwin.kernel.errors import NotFound
 from winwin.network.models import OrganizationPlace
 from winwin.sharing.topics import DEFAULT_SENSITIVE_TOPICS, normalize_topics
 
-ORG_FIELDS = ("name", "country", "cluster", "industry", "roles", "capabilities", "needs", "values")
+ORG_FIELDS = (
+    "name",
+    "country",
+    "cluster",
+    "industry",
+    "roles",
+    "capabilities",
+    "needs",
+    "values",
+    "business_id",
+)
 SENSITIVE_TOPICS = "competition_sensitive_topics"
 CHUNK = 20_000
 
@@ -55,6 +65,16 @@ class NetworkRepository:
         if org is None:
             raise NotFound(f"no organisation with key '{key}'")
         return org
+
+    def add_org(self, org: Organization) -> None:
+        self.session.add(org)
+        self.session.flush()
+        self.remember_places([org.id])
+
+    def holder_of_business_id(self, business_id: str) -> Organization | None:
+        return self.session.scalar(
+            select(Organization).where(Organization.business_id == business_id)
+        )
 
     def org_rows(self) -> list[dict[str, Any]]:
         columns = [

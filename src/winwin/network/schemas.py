@@ -21,6 +21,19 @@ class OrganizationRead(BaseModel):
     capabilities: list[str]
     needs: list[str]
     values: list[str]
+    business_id: str | None = None
+
+
+class OrganizationCreate(BaseModel):
+    """A new organisation (platform admins)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: Annotated[str, StringConstraints(max_length=64)]
+    name: ShortText
+    country: Annotated[str, StringConstraints(max_length=2)] | None = None
+    cluster: ShortText | None = None
+    business_id: Annotated[str, StringConstraints(max_length=100)] | None = None
 
 
 class OrganizationUpdate(BaseModel):
@@ -39,6 +52,7 @@ class OrganizationUpdate(BaseModel):
     capabilities: Annotated[list[ShortText], Field(max_length=100)] | None = None
     needs: Annotated[list[ShortText], Field(max_length=100)] | None = None
     values: Annotated[list[ShortText], Field(max_length=100)] | None = None
+    business_id: Annotated[str, StringConstraints(max_length=100)] | None = None
 
 
 class PersonRead(BaseModel):

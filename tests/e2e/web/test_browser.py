@@ -84,12 +84,14 @@ def test_an_org_admin_invites_a_person(page, live_server):
 def test_an_org_admin_changes_the_profile_and_sees_field_errors(page, live_server):
     sign_in(page, live_server)
     page.goto(f"{live_server}/org")
-    page.get_by_label("Maa", exact=True).fill("S1")
+    page.get_by_label("Maa", exact=True).select_option(label="Ruotsi")
+    page.get_by_label("Y-tunnus tai ALV-numero").fill("1234567-2")
     page.get_by_role("button", name="Tallenna profiili").click()
-    country = page.get_by_label("Maa", exact=True)
-    assert country.get_attribute("aria-invalid") == "true"
-    assert "kaksikirjaiminen maakoodi" in page.locator("#err-country").inner_text()
-    country.fill("FI")
+    business_id = page.get_by_label("Y-tunnus tai ALV-numero")
+    assert business_id.get_attribute("aria-invalid") == "true"
+    assert "tarkistusmerkki on väärä" in page.locator("#err-business_id").inner_text()
+    assert page.get_by_label("Maa", exact=True).input_value() == "SE"
+    business_id.fill("1234567-1")
     page.get_by_label("Toimiala").fill("kartonki")
     page.get_by_label("Osaaminen").fill("päällystetty kartonki\nestopinnoitteet")
     page.get_by_role("button", name="Tallenna profiili").click()
