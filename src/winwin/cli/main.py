@@ -17,6 +17,7 @@ from winwin.innovation import cli as innovation
 from winwin.insight import cli as insight
 from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, WinwinError
 from winwin.network import cli as network
+from winwin.reports import cli as reports
 from winwin.settings import default_database_url
 from winwin.sharing import cli as sharing
 
@@ -54,6 +55,7 @@ for _module in (
     insight,
     innovation,
     initiatives,
+    reports,
     web,
 ):
     _module.register(app)

@@ -36,6 +36,8 @@ from winwin.insight import api as api_insight
 from winwin.insight import pages as web_insight
 from winwin.notifications import api as api_notifications
 from winwin.notifications import pages as web_notifications
+from winwin.reports import api as api_reports
+from winwin.reports import pages as web_reports
 from winwin.settings import DEVELOPMENT_BASE_URL, Settings
 from winwin.sharing import api as api_sharing
 from winwin.sharing import pages as web_sharing
@@ -100,6 +102,7 @@ def api_router() -> APIRouter:
     router.include_router(api_notifications.router)
     router.include_router(api_actions.router)
     router.include_router(api_initiatives.router)
+    router.include_router(api_reports.router)
     return router
 
 
@@ -120,6 +123,7 @@ def web_router() -> APIRouter:
     router.include_router(web_innovation.router)
     router.include_router(web_notifications.router)
     router.include_router(web_actions.router)
+    router.include_router(web_reports.router)
     return router
 
 

@@ -40,6 +40,7 @@ TAGS = [
     "notifications",
     "actions",
     "initiatives",
+    "reports",
 ]
 
 

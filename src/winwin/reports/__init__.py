@@ -1,0 +1,1 @@
+"""Printable reports: the workshop report of a relationship and round (PDF, Typst)."""

@@ -1,0 +1,499 @@
+"""The workshop report: one relationship in one round, on paper, in Finnish or English.
+
+``workshop_pdf`` makes the report of one relationship; ``client_pdf`` one PDF holding
+the report of every relationship of a client organisation (a facilitator's workshop
+pack). Both read the scores through ``winwin.assessments.scoring`` and the plan through
+``winwin.actions.service``; nothing here writes.
+
+**Access** is the relationship page's: whoever may see the relationship
+(``can_see_relationship``: either side's people, facilitators granted either side,
+platform admins) gets the report; anyone else is told it does not exist (``NotFound``).
+A client's pack needs access to the client, and holds only relationships the actor may
+see. ``actor=None`` is the command line.
+
+**Contents, per relationship**: R and each side's S with their 95 % intervals and the
+low-n wording; the lever of each side and the relationship's biggest step in words;
+both sides' factors with their intervals beside the radar; the perception gaps;
+Cronbach's alpha per side and factor; the trend across rounds with R's interval as a
+band; the open actions of the joint plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import Actor, can_access_org
+from winwin.actions import service as actions
+from winwin.actions.follow_up import FactorIntervals, factor_intervals
+from winwin.assessments import scoring
+from winwin.assessments.measures import load_answers
+from winwin.assessments.score import FACTORS
+from winwin.assessments.service import can_see_relationship
+from winwin.http.i18n import LOCALES, translate
+from winwin.kernel.errors import InvalidInput, NotFound, Problem
+from winwin.network.repository import NetworkRepository
+from winwin.reports.charts import Series, radar_svg, trend_svg
+from winwin.reports.typeset import render_pdf
+
+
+def N_(msgid: str) -> str:
+    """Marks a message for translation; it is translated into the report's language."""
+    return msgid
+
+
+FACTOR_LABELS = {
+    "accessibility": N_("Accessibility"),
+    "energy": N_("Energy"),
+    "impact": N_("Impact"),
+    "attraction": N_("Attraction"),
+}
+LEVER_SENTENCES = {
+    "accessibility": N_("Raising accessibility to the top would add %(points)s points"),
+    "energy": N_("Raising energy to the top would add %(points)s points"),
+    "impact": N_("Raising impact to the top would add %(points)s points"),
+    "attraction": N_("Raising attraction to the top would add %(points)s points"),
+}
+STEP_SENTENCES = {
+    "accessibility": N_(
+        "If %(org)s raised accessibility to the top, R would rise by %(points)s points"
+    ),
+    "energy": N_("If %(org)s raised energy to the top, R would rise by %(points)s points"),
+    "impact": N_("If %(org)s raised impact to the top, R would rise by %(points)s points"),
+    "attraction": N_("If %(org)s raised attraction to the top, R would rise by %(points)s points"),
+}
+STATUS_LABELS = {
+    "planned": N_("planned"),
+    "doing": N_("doing"),
+    "done": N_("done"),
+    "dropped": N_("dropped"),
+}
+DASH = "–"
+
+
+class _Words:
+    """Translation and number formats of one language."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+
+    def __call__(self, msgid: str, **values: Any) -> str:
+        # Always formatted, so that "%%" becomes "%" in messages without placeholders too.
+        return translate(self.locale, msgid) % values
+
+    def number(self, value: float | None, pattern: str = "0.0") -> str:
+        return DASH if value is None else format_decimal(value, format=pattern, locale=self.locale)
+
+    def percent(self, value: float | None) -> str:
+        return DASH if value is None else f"{self.number(value * 100, '0')} %"
+
+    def interval(self, ci: tuple[float, float] | None, *, scale: float = 1.0) -> str:
+        if ci is None:
+            return DASH
+        pattern = "0" if scale != 1.0 else "0.0"
+        low, high = self.number(ci[0] * scale, pattern), self.number(ci[1] * scale, pattern)
+        return f"{low}–{high}"
+
+    def low_n(self, count: int) -> str | None:
+        if 1 <= count <= 2:
+            return self(N_("indicative only"))
+        if 3 <= count <= 5:
+            return self(N_("few respondents"))
+        return None
+
+
+def check_locale(locale: object) -> str:
+    if locale not in LOCALES:
+        raise InvalidInput(Problem("lang", f"must be one of {', '.join(LOCALES)}"))
+    return str(locale)
+
+
+def _visible_detail(
+    session: Session, actor: Actor | None, between: Sequence[str]
+) -> scoring.RelationshipDetail:
+    if len(between) != 2 or any(not isinstance(k, str) or "\x00" in k for k in between):
+        raise InvalidInput(Problem("relationship", "name two organisations as A:B"))
+    a, b = between
+    net = NetworkRepository(session)
+    orgs = [net.get_by_key(a), net.get_by_key(b)]
+    if any(o is None for o in orgs) or not can_see_relationship(
+        actor, [o.id for o in orgs if o is not None]
+    ):
+        raise NotFound(f"no assessment round between '{a}' and '{b}'")
+    return scoring.relationship_detail(session, between=(a, b))
+
+
+def _shown(detail: scoring.RelationshipDetail, round: str | None) -> scoring.RelationshipScore:
+    if round is not None:
+        for score in detail.history:
+            if score.round == round:
+                return score
+        first, second = detail.between
+        raise NotFound(f"no round '{round}' between '{first}' and '{second}'")
+    shown = detail.latest_scored or detail.latest
+    assert shown is not None  # relationship_detail refuses a pair without rounds
+    return shown
+
+
+def _factor_intervals(
+    session: Session, shown: scoring.RelationshipScore
+) -> dict[str, FactorIntervals]:
+    """The 95 % interval of each side's factor values (the same bootstrap as ``S``)."""
+    found = load_answers(session, [shown.assessment_id]).get(shown.assessment_id, {})
+    out: dict[str, FactorIntervals] = {}
+    for slot, (name, key) in enumerate(zip(("a", "b"), shown.stored_order, strict=True)):
+        side = found.get(name)
+        if side is not None and side.respondents:
+            out[key] = factor_intervals(side.points(), slot=slot)
+    return out
+
+
+def _section(
+    session: Session,
+    actor: Actor | None,
+    detail: scoring.RelationshipDetail,
+    shown: scoring.RelationshipScore,
+    w: _Words,
+    number: int,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    first, second = detail.between
+    names = detail.names
+    sides = [shown.sides[k] for k in detail.between]
+
+    score_rows = [["R", w.number(shown.score), w.interval(shown.ci), DASH]]
+    notes = []
+    for key, side in zip(detail.between, sides, strict=True):
+        count = shown.respondents.get(key, 0)
+        score_rows.append(
+            [
+                f"S · {names[key]}",
+                w.number(side.score if side else None),
+                w.interval(shown.intervals.get(key)),
+                str(count),
+            ]
+        )
+        if side is None:
+            notes.append(f"{names[key]}: {w(N_('Has not answered in this round.'))}")
+        elif (low := w.low_n(count)) is not None:
+            notes.append(f"{names[key]}: {low}")
+    notes.append(
+        w(
+            N_(
+                "R is the geometric mean of the two sides' scores: a side that does not win "
+                "pulls it to zero."
+            )
+        )
+    )
+    notes.append(
+        w(
+            N_(
+                "The 95 %% interval shows how sure the number is: with other respondents of the "
+                "same kind it would most likely fall inside. No interval is shown below three "
+                "respondents on a side."
+            )
+        )
+    )
+
+    lever_lines = []
+    for key, side in zip(detail.between, sides, strict=True):
+        if side is not None:
+            sentence = w(LEVER_SENTENCES[side.lever], points=w.number(side.gain, "0.#"))
+            lever_lines.append(f"{names[key]} – {w(N_('Lever'))}: {sentence}.")
+    step = shown.best_step()
+    if step is not None:
+        key, factor, rise = step
+        lever_lines.append(
+            f"{w(N_('Biggest step'))}: "
+            + w(STEP_SENTENCES[factor], org=names[key], points=w.number(rise, "0.#"))
+            + "."
+        )
+    if not lever_lines:
+        lever_lines.append(w(N_("No side has answered in this round.")))
+
+    intervals = _factor_intervals(session, shown)
+    factor_rows = []
+    for f in FACTORS:
+        row = [w(FACTOR_LABELS[f])]
+        for key, side in zip(detail.between, sides, strict=True):
+            value = side.value(f) if side else None
+            ci = intervals.get(key, {}).get(f)
+            row.append(
+                w.percent(value) + (f" ({w.interval(ci, scale=100)})" if ci is not None else "")
+            )
+        factor_rows.append(row)
+
+    gap_rows = []
+    widest: tuple[float, str] | None = None
+    for f in FACTORS:
+        gap = shown.gap(f)
+        values = [side.value(f) if side else None for side in sides]
+        gap_text = DASH if gap is None else f"{gap * 100:+.0f} {w(N_('points'))}"
+        if gap is not None and gap < 0:
+            gap_text = gap_text.replace("-", "−")
+        gap_rows.append([w(FACTOR_LABELS[f]), *(w.percent(v) for v in values), gap_text])
+        if gap is not None and (widest is None or abs(gap) > abs(widest[0])):
+            widest = (gap, f)
+    gap_note = w(N_("The gap is the first side's value minus the second's, in percentage points."))
+    if widest is not None and round(abs(widest[0]) * 100) >= 1:
+        gap, widest_factor = widest
+        higher, lower = (first, second) if gap > 0 else (second, first)
+        gap_note += " " + w(
+            N_(
+                "The widest gap is in %(factor)s: %(higher)s sees it %(points)s points "
+                "higher than %(lower)s."
+            ),
+            factor=w(FACTOR_LABELS[widest_factor]).lower(),
+            higher=names[higher],
+            lower=names[lower],
+            points=f"{abs(gap) * 100:.0f}",
+        )
+
+    alpha_rows = [
+        [
+            w(FACTOR_LABELS[f]),
+            *(w.number((shown.alpha.get(k) or {}).get(f), "0.00") for k in detail.between),
+        ]
+        for f in FACTORS
+    ]
+
+    history = detail.history
+    trend_rows = [
+        [
+            h.round,
+            w.number(h.score) + (f" ({w.interval(h.ci)})" if h.ci is not None else ""),
+            *(w.number(s.score if (s := h.sides[k]) else None) for k in detail.between),
+        ]
+        for h in history
+    ]
+
+    plan = [a for a in actions.list_actions(session, actor=actor, between=detail.between) if a.open]
+    plan_rows = [
+        [
+            a.title,
+            w(FACTOR_LABELS[a.factor]),
+            w(STATUS_LABELS[a.status]),
+            a.due.isoformat() if a.due else DASH,
+            ", ".join(f"{o.name} ({names.get(o.side, o.side)})" for o in a.owners.values() if o)
+            or DASH,
+        ]
+        for a in plan
+    ]
+
+    radar_name, trend_name = f"radar-{number}.svg", f"trend-{number}.svg"
+    svgs = {
+        radar_name: radar_svg(
+            [w(FACTOR_LABELS[f]) for f in FACTORS],
+            [
+                Series(names[k], [s.value(f) if s else None for f in FACTORS])
+                for k, s in zip(detail.between, sides, strict=True)
+                if s is not None
+            ],
+        ),
+        trend_name: trend_svg(
+            [h.round for h in history],
+            [
+                *(
+                    Series(
+                        f"S {names[k]}", [s.score if (s := h.sides[k]) else None for h in history]
+                    )
+                    for k in detail.between
+                ),
+                Series("R", [h.score for h in history]),
+            ],
+            band=[h.ci for h in history],
+        ),
+    }
+    section = {
+        "between": list(detail.between),
+        "round": shown.round,
+        "title": f"{names[first]} – {names[second]}",
+        "subtitle": " · ".join(
+            [
+                w(N_("Workshop report")),
+                w(N_("Round %(round)s"), round=shown.round),
+                shown.instrument,
+            ]
+        ),
+        "scores": {
+            "heading": w(N_("Scores")),
+            "header": ["", w(N_("Score")), w(N_("95 %% interval")), w(N_("Respondents"))],
+            "rows": score_rows,
+            "notes": notes,
+        },
+        "lever": {"heading": w(N_("The lever and its gain")), "lines": lever_lines},
+        "factors": {
+            "heading": w(N_("The four factors")),
+            "header": [w(N_("Factor")), names[first], names[second]],
+            "rows": factor_rows,
+            "note": w(
+                N_(
+                    "Each factor from 0 to 100 %%, with its 95 %% interval in brackets where a "
+                    "side has at least three respondents."
+                )
+            ),
+            "radar_alt": w(
+                N_("Radar chart of the four factors; the same values are in the table.")
+            ),
+        },
+        "radar": radar_name,
+        "gaps": {
+            "heading": w(N_("Perception gaps")),
+            "header": [w(N_("Factor")), names[first], names[second], w(N_("Gap"))],
+            "rows": gap_rows,
+            "note": gap_note,
+        },
+        "alpha": {
+            "heading": w(N_("How far to trust these numbers")),
+            "header": [w(N_("Factor")), names[first], names[second]],
+            "rows": alpha_rows,
+            "note": w(
+                N_(
+                    "Cronbach's alpha: do a factor's statements hang together? About 0.7 or "
+                    "more is good; below 0.5 the statements measure different things."
+                )
+            )
+            + " "
+            + w(
+                N_(
+                    "No alpha is shown with fewer than three respondents who answered every "
+                    "statement of the factor, or with a single statement."
+                )
+            ),
+        },
+        "trend": {
+            "heading": w(N_("Trend across rounds")),
+            "chart": trend_name,
+            "alt": w(N_("Line chart of S and R across rounds; the same values are in the table.")),
+            "header": [w(N_("Round")), "R", f"S {names[first]}", f"S {names[second]}"],
+            "rows": trend_rows,
+        },
+        "plan": {
+            "heading": w(N_("Open actions of the joint plan")),
+            "header": [
+                w(N_("Action")),
+                w(N_("Factor")),
+                w(N_("Status")),
+                w(N_("Due")),
+                w(N_("Owners")),
+            ],
+            "rows": plan_rows,
+            "empty": w(N_("No open actions.")),
+        },
+    }
+    return section, svgs
+
+
+def _document(
+    session: Session,
+    actor: Actor | None,
+    shown: Sequence[tuple[scoring.RelationshipDetail, scoring.RelationshipScore]],
+    *,
+    title: str,
+    locale: str,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    w = _Words(locale)
+    sections, svgs = [], {}
+    for n, (detail, score) in enumerate(shown):
+        section, charts = _section(session, actor, detail, score, w, n)
+        sections.append(section)
+        svgs.update(charts)
+    made = format_date(date.today(), format="long", locale=locale)
+    data = {
+        "lang": locale,
+        "title": title,
+        "footer": f"Winwin · {w(N_('Workshop report'))} · {made}",
+        "relationships": sections,
+    }
+    return data, svgs
+
+
+def workshop_data(
+    session: Session,
+    *,
+    actor: Actor | None,
+    between: Sequence[str],
+    round: str | None = None,
+    locale: str = "fi",
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The report's worded data and its charts (file name → SVG), before typesetting."""
+    locale = check_locale(locale)
+    detail = _visible_detail(session, actor, between)
+    shown = _shown(detail, round)
+    first, second = detail.between
+    title = translate(
+        locale,
+        N_("Workshop report: %(first)s – %(second)s, round %(round)s"),
+        first=detail.names[first],
+        second=detail.names[second],
+        round=shown.round,
+    )
+    return _document(session, actor, [(detail, shown)], title=title, locale=locale)
+
+
+def workshop_pdf(
+    session: Session,
+    *,
+    actor: Actor | None,
+    between: Sequence[str],
+    round: str | None = None,
+    locale: str = "fi",
+) -> bytes:
+    """The workshop report of one relationship in one round (the latest scored one when
+    ``round`` is ``None``) as a PDF."""
+    data, svgs = workshop_data(session, actor=actor, between=between, round=round, locale=locale)
+    return render_pdf("workshop.typ", data, svgs)
+
+
+def client_data(
+    session: Session,
+    *,
+    actor: Actor | None,
+    client: str,
+    round: str | None = None,
+    locale: str = "fi",
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Every relationship of one organisation that the actor may see, in one document:
+    in ``round`` when given (the relationships assessed in it), else each in its latest
+    scored round."""
+    locale = check_locale(locale)
+    net = NetworkRepository(session)
+    org = net.get_by_key(client) if isinstance(client, str) and "\x00" not in client else None
+    if org is None or (actor is not None and not can_access_org(actor, org.id)):
+        raise NotFound(f"unknown organisation '{client}'")
+    pairs = sorted(
+        {
+            s.between
+            for s in scoring.scores_of_orgs(session, org_ids=[org.id])
+            if org.key in s.between and (round is None or s.round == round)
+        }
+    )
+    shown = []
+    for pair in pairs:
+        try:
+            detail = _visible_detail(session, actor, pair)
+        except NotFound:
+            continue
+        shown.append((detail, _shown(detail, round)))
+    if not shown:
+        where = f" in round '{round}'" if round is not None else ""
+        raise NotFound(f"no assessed relationship of '{client}'{where}")
+    title = translate(locale, N_("Workshop report: the relationships of %(org)s"), org=org.name)
+    return _document(session, actor, shown, title=title, locale=locale)
+
+
+def client_pdf(
+    session: Session,
+    *,
+    actor: Actor | None,
+    client: str,
+    round: str | None = None,
+    locale: str = "fi",
+) -> bytes:
+    """One PDF with the workshop report of each of a client's relationships."""
+    data, svgs = client_data(session, actor=actor, client=client, round=round, locale=locale)
+    return render_pdf("workshop.typ", data, svgs)
