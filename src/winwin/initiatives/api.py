@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.initiatives import service as initiatives
+from winwin.reports import service as reports
+from winwin.reports.api import PDF, LangQuery, pdf_response
 
 router = APIRouter(tags=["initiatives"])
 
@@ -33,3 +35,16 @@ def list_initiatives(actor: CurrentUser, session: SessionDep) -> Any:
 )
 def get_initiative(initiative_id: IdPath, actor: CurrentUser, session: SessionDep) -> Any:
     return JSONResponse(initiatives.read(session, initiative_id, actor=actor).as_dict())
+
+
+@router.get(
+    "/initiatives/{initiative_id}/agreement.pdf",
+    summary="The frozen agreement of an initiative (PDF)",
+    response_class=Response,
+    responses=PDF,
+)
+def agreement_pdf(
+    initiative_id: IdPath, actor: CurrentUser, session: SessionDep, lang: LangQuery = "fi"
+) -> Any:
+    pdf = reports.agreement_pdf(session, actor=actor, initiative_id=initiative_id, locale=lang)
+    return pdf_response(pdf, f"winwin-agreement-{initiative_id}-{lang}.pdf")

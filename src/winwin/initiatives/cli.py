@@ -144,6 +144,25 @@ def show(
     _out(found, json_out)
 
 
+@initiative_app.command("agreement")
+def agreement(
+    ctx: typer.Context,
+    initiative_id: int = typer.Argument(..., metavar="ID"),
+    lang: str = typer.Option("fi", "--lang", metavar="fi|en"),
+    out: str = typer.Option(..., "--out", metavar="FILE", help="Where to write the PDF."),
+) -> None:
+    """Write the frozen agreement as a PDF (exit 2 while there is none)."""
+    from winwin.reports import service as reports
+
+    with state(ctx).session() as session:
+        pdf = reports.agreement_pdf(session, actor=None, initiative_id=initiative_id, locale=lang)
+    try:
+        Path(out).write_bytes(pdf)
+    except OSError as exc:
+        raise InvalidInput(Problem("--out", f"cannot be written: {exc.strerror or exc}")) from None
+    err.print(f"wrote {out}")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``winwin initiative …`` to the app."""
     app.add_typer(initiative_app, name="initiative")

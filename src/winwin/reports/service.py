@@ -36,6 +36,7 @@ from winwin.assessments.measures import load_answers
 from winwin.assessments.score import FACTORS
 from winwin.assessments.service import can_see_relationship
 from winwin.http.i18n import LOCALES, translate
+from winwin.initiatives import service as initiatives
 from winwin.kernel.errors import InvalidInput, NotFound, Problem
 from winwin.network.repository import NetworkRepository
 from winwin.reports.charts import Series, radar_svg, trend_svg
@@ -178,7 +179,8 @@ def _section(
             ]
         )
         if side is None:
-            notes.append(f"{names[key]}: {w(N_('Has not answered in this round.'))}")
+            silent = w(N_("Has not answered in this round."))
+            notes.append(f"{names[key]}: {silent}")
         elif (low := w.low_n(count)) is not None:
             notes.append(f"{names[key]}: {low}")
     notes.append(
@@ -203,12 +205,14 @@ def _section(
     for key, side in zip(detail.between, sides, strict=True):
         if side is not None:
             sentence = w(LEVER_SENTENCES[side.lever], points=w.number(side.gain, "0.#"))
-            lever_lines.append(f"{names[key]} – {w(N_('Lever'))}: {sentence}.")
+            lever_word = w(N_("Lever"))
+            lever_lines.append(f"{names[key]} – {lever_word}: {sentence}.")
     step = shown.best_step()
     if step is not None:
         key, factor, rise = step
         lever_lines.append(
-            f"{w(N_('Biggest step'))}: "
+            w(N_("Biggest step"))
+            + ": "
             + w(STEP_SENTENCES[factor], org=names[key], points=w.number(rise, "0.#"))
             + "."
         )
@@ -232,7 +236,8 @@ def _section(
     for f in FACTORS:
         gap = shown.gap(f)
         values = [side.value(f) if side else None for side in sides]
-        gap_text = DASH if gap is None else f"{gap * 100:+.0f} {w(N_('points'))}"
+        points_word = w(N_("points"))
+        gap_text = DASH if gap is None else f"{gap * 100:+.0f} {points_word}"
         if gap is not None and gap < 0:
             gap_text = gap_text.replace("-", "−")
         gap_rows.append([w(FACTOR_LABELS[f]), *(w.percent(v) for v in values), gap_text])
@@ -406,7 +411,7 @@ def _document(
     data = {
         "lang": locale,
         "title": title,
-        "footer": f"Winwin · {w(N_('Workshop report'))} · {made}",
+        "footer": " · ".join(["Winwin", w(N_("Workshop report")), made]),
         "relationships": sections,
     }
     return data, svgs
@@ -497,3 +502,76 @@ def client_pdf(
     """One PDF with the workshop report of each of a client's relationships."""
     data, svgs = client_data(session, actor=actor, client=client, round=round, locale=locale)
     return render_pdf("workshop.typ", data, svgs)
+
+
+# the frozen agreement of a joint initiative --------------------------------------------
+METHOD_EXPLANATIONS = {
+    "shapley": N_(
+        "Shapley value: each party gets its average added value over every order in which "
+        "the parties could have joined."
+    ),
+    "nucleolus": N_(
+        "Nucleolus: the split that leaves the most dissatisfied group of parties as little "
+        "dissatisfied as possible."
+    ),
+    "proportional": N_("Proportional: each party gets a share in proportion to what it put in."),
+}
+
+
+def agreement_data(
+    session: Session, *, actor: Actor | None, initiative_id: int, locale: str = "fi"
+) -> dict[str, Any]:
+    """The frozen agreement of an initiative, worded for print (read through the
+    initiative's one checkpoint)."""
+    locale = check_locale(locale)
+    found = initiatives.read(session, initiative_id, actor=actor)
+    if found.agreement is None:
+        raise NotFound(f"initiative {initiative_id} has no agreement yet")
+    w = _Words(locale)
+    doc = found.agreement
+    net = NetworkRepository(session)
+    names = {k: o.name for k in doc["parties"] if (o := net.get_by_key(k)) is not None}
+    shares = doc.get("shares") or {}
+    contributions = doc.get("contributions") or {}
+    rows = []
+    for key in doc["parties"]:
+        given = contributions.get(key) or []
+        put_in = ", ".join(f"{w.number(c['amount'], '#,##0.00')} {c['currency']}" for c in given)
+        rows.append([names.get(key, key), put_in or DASH, w.number(shares.get(key), "#,##0.00")])
+    in_core = doc.get("in_core")
+    core = {
+        True: N_("The allocation is in the core: no group of parties would get more on its own."),
+        False: N_(
+            "The allocation is not in the core: some group of parties would get more on its own."
+        ),
+        None: N_("This game has no core to check the allocation against."),
+    }[in_core]
+    method = doc.get("method")
+    return {
+        "lang": locale,
+        "title": w(N_("Agreement: %(title)s"), title=doc["title"]),
+        "footer": " · ".join(
+            ["Winwin", w(N_("Agreement")), w(N_("version %(n)s"), n=doc["version"])]
+        ),
+        "heading": doc["title"],
+        "goal": doc.get("goal") or "",
+        "version": w(N_("Agreed version %(n)s"), n=doc["version"]),
+        "header": [w(N_("Party")), w(N_("Contributions")), w(N_("Share of the value"))],
+        "rows": rows,
+        "method": w(METHOD_EXPLANATIONS[method]) if method in METHOD_EXPLANATIONS else DASH,
+        "core": w(core),
+        "frozen": w(
+            N_(
+                "Every party agreed to this version. It is frozen: later changes make new "
+                "versions that need everyone's agreement again."
+            )
+        ),
+    }
+
+
+def agreement_pdf(
+    session: Session, *, actor: Actor | None, initiative_id: int, locale: str = "fi"
+) -> bytes:
+    """The frozen agreement of an initiative as a PDF."""
+    data = agreement_data(session, actor=actor, initiative_id=initiative_id, locale=locale)
+    return render_pdf("agreement.typ", data, {})
