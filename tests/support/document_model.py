@@ -15,6 +15,7 @@ cluster it has ever had (sticky exclusions).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,3 +123,83 @@ def shown_text(items: dict[str, dict[str, Any]], key: str) -> tuple[str, str]:
         seen.add(item["reshare_of"])
         item = items[item["reshare_of"]]
     return item.get("title") or "", item.get("body") or ""
+
+
+_ORG_LISTS = ("roles", "capabilities", "needs", "values")
+
+
+def as_exported(doc: dict[str, Any]) -> dict[str, Any]:
+    """What ``winwin export`` must print after importing ``doc`` into an empty database.
+
+    Written from CONTRACT.md's document rules, not from the exporter: absent lists are
+    empty, a competitor pair, an agreement's pair and an undirected ``partners`` tie are
+    sorted, an instrument item is
+    not reversed unless it says so, an item's exclusions are listed (empty when none), a
+    reshare without a title shows its original's title and body and one without topics
+    its original's topics; sections the document leaves out are empty (the
+    competition-sensitive topics: the defaults). ``created`` is left out where the
+    document gave none (the import stamps the time). Compare with :func:`canonical` on both sides.
+    """
+    out: dict[str, Any] = {"format": doc["format"]}
+    out["organizations"] = [
+        {
+            **{k: v for k, v in o.items() if v is not None},
+            **{k: list(o.get(k) or []) for k in _ORG_LISTS},
+        }
+        for o in doc.get("organizations", ())
+    ]
+    out["ties"] = [
+        {**t, "from": min(t["from"], t["to"]), "to": max(t["from"], t["to"])}
+        if t["kind"] == "partners"
+        else dict(t)
+        for t in doc.get("ties", ())
+    ]
+    out["competitors"] = [sorted(p) for p in doc.get("competitors", ())]
+    out["circles"] = [dict(c) for c in doc.get("circles", ())]
+    out["agreements"] = [{**a, "between": sorted(a["between"])} for a in doc.get("agreements", ())]
+    out["competition_sensitive_topics"] = list(
+        doc.get("competition_sensitive_topics", DEFAULT_SENSITIVE_TOPICS)
+    )
+    items = {i["key"]: i for i in doc.get("items", ())}
+    network = DocumentModel.of({"items": list(items.values())}).network()
+    out["items"] = []
+    for item in doc.get("items", ()):
+        shown = dict(item)
+        shown.setdefault("exclude", [])
+        if item.get("reshare_of") is not None and item.get("title") is None:
+            shown["title"], shown["body"] = shown_text(items, item["key"])
+        if not item.get("topics"):
+            shown["topics"] = sorted(policy.effective_topics(network, item["key"]))
+        out["items"].append(shown)
+    out["instruments"] = [
+        {**ins, "items": [{"reverse": False, **q} for q in ins["items"]]}
+        for ins in doc.get("instruments", ())
+    ]
+    out["assessments"] = [dict(a) for a in doc.get("assessments", ())]
+    return out
+
+
+def comparable_export(exported: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    """``exported`` without the ``created`` stamps the import chose (``doc`` gave none)."""
+    given = {i["key"] for i in doc.get("items", ()) if "created" in i}
+    return {
+        **exported,
+        "items": [
+            {k: v for k, v in i.items() if k != "created" or i["key"] in given}
+            for i in exported.get("items", ())
+        ],
+    }
+
+
+def canonical(document: dict[str, Any]) -> str:
+    """One string per document, whatever the order of its lists and keys."""
+
+    def sort(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: sort(v) for k, v in value.items()}
+        if isinstance(value, list):
+            items = [sort(v) for v in value]
+            return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+        return value
+
+    return json.dumps(sort(document), sort_keys=True, indent=1)
