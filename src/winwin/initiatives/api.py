@@ -1,15 +1,25 @@
-"""REST routes of joint initiatives (reading; the command line changes them for now).
+"""REST routes of joint initiatives, matching ``winwin initiative …``.
+
+- ``GET /initiatives``, ``GET /initiatives/{id}``: read (the ``show`` document);
+- ``POST /initiatives``: propose ``{"by", "with", "title", "goal", "expected_value"}``;
+- ``POST /initiatives/{id}/accept`` and ``/decline``: ``{"by"}``;
+- ``POST /initiatives/{id}/contributions``: ``{"by", "amount", "currency"}``;
+- ``PUT /initiatives/{id}/model``: ``{"game", "method"}``;
+- ``POST /initiatives/{id}/agree``: ``{"by"}``;
+- ``GET /initiatives/{id}/agreement.pdf``: the frozen agreement.
 
 Only parties' people, facilitators granted a party and platform admins see one; anyone
-else gets the 404 of an initiative that does not exist.
+else gets the 404 of an initiative that does not exist. Changing one needs acting for
+``by`` (its org admin, a facilitator granted it, a platform admin): else 403.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.initiatives import service as initiatives
@@ -17,6 +27,43 @@ from winwin.reports import service as reports
 from winwin.reports.api import PDF, LangQuery, pdf_response
 
 router = APIRouter(tags=["initiatives"])
+KEY = Field(max_length=200, description="An organisation's key")
+CHANGED = {200: {"description": "The initiative after the change (the `show` document)"}}
+
+
+class Proposal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    by: str = KEY
+    with_: list[str] = Field(alias="with", min_length=1, max_length=50)
+    title: str = Field(max_length=200)
+    goal: str = Field(default="", max_length=20_000)
+    expected_value: float | None = None
+
+
+class By(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    by: str = KEY
+
+
+class Contribution(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    by: str = KEY
+    amount: float
+    currency: str = Field(default="EUR", max_length=3)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    game: dict[str, Any] = Field(description="A `winwin share` game over the parties' keys")
+    method: Literal["shapley", "nucleolus", "proportional"]
+
+
+def _changed(found: initiatives.InitiativeRead, status: int = 200) -> JSONResponse:
+    return JSONResponse(found.as_dict(), status_code=status)
 
 
 @router.get(
@@ -48,3 +95,84 @@ def agreement_pdf(
 ) -> Any:
     pdf = reports.agreement_pdf(session, actor=actor, initiative_id=initiative_id, locale=lang)
     return pdf_response(pdf, f"winwin-agreement-{initiative_id}-{lang}.pdf")
+
+
+@router.post(
+    "/initiatives",
+    summary="Propose an initiative",
+    status_code=201,
+    responses={201: {"description": "The new initiative (the `show` document)"}},
+)
+def propose(body: Proposal, actor: CurrentUser, session: SessionDep) -> Any:
+    found = initiatives.propose(
+        session,
+        by=body.by,
+        with_=body.with_,
+        title=body.title,
+        goal=body.goal,
+        expected_value=body.expected_value,
+        actor=actor,
+    )
+    return _changed(found, 201)
+
+
+@router.post("/initiatives/{initiative_id}/accept", summary="Accept", responses=CHANGED)
+def accept(initiative_id: IdPath, body: By, actor: CurrentUser, session: SessionDep) -> Any:
+    return _changed(
+        initiatives.answer(
+            session, initiative_id=initiative_id, by=body.by, accept=True, actor=actor
+        )
+    )
+
+
+@router.post("/initiatives/{initiative_id}/decline", summary="Decline", responses=CHANGED)
+def decline(initiative_id: IdPath, body: By, actor: CurrentUser, session: SessionDep) -> Any:
+    return _changed(
+        initiatives.answer(
+            session, initiative_id=initiative_id, by=body.by, accept=False, actor=actor
+        )
+    )
+
+
+@router.post(
+    "/initiatives/{initiative_id}/contributions",
+    summary="Record a contribution (a new version)",
+    responses=CHANGED,
+)
+def contribute(
+    initiative_id: IdPath, body: Contribution, actor: CurrentUser, session: SessionDep
+) -> Any:
+    return _changed(
+        initiatives.contribute(
+            session,
+            initiative_id=initiative_id,
+            by=body.by,
+            amount=body.amount,
+            currency=body.currency,
+            actor=actor,
+        )
+    )
+
+
+@router.put(
+    "/initiatives/{initiative_id}/model",
+    summary="Set the sharing model (a new version)",
+    responses=CHANGED,
+)
+def set_model(initiative_id: IdPath, body: Model, actor: CurrentUser, session: SessionDep) -> Any:
+    return _changed(
+        initiatives.set_model(
+            session, initiative_id=initiative_id, game=body.game, method=body.method, actor=actor
+        )
+    )
+
+
+@router.post(
+    "/initiatives/{initiative_id}/agree",
+    summary="Agree to the current version",
+    responses=CHANGED,
+)
+def agree(initiative_id: IdPath, body: By, actor: CurrentUser, session: SessionDep) -> Any:
+    return _changed(
+        initiatives.agree(session, initiative_id=initiative_id, by=body.by, actor=actor)
+    )

@@ -1,6 +1,10 @@
-"""Use cases of joint initiatives (the command line's door so far).
+"""Use cases of joint initiatives; the command line, the REST routes and the pages call these.
 
-``actor=None`` is the command line, acting for the organisation named by ``by``.
+``actor=None`` is the command line, acting for the organisation named by ``by``. A
+signed-in actor must first be able to read the initiative (``can_read``, else
+``NotFound``), and then act for ``by``: an org admin of it, a facilitator granted it, or
+a platform admin (``can_manage_org``, else ``PermissionDenied``). Setting the model
+needs an actor who acts for one of the parties.
 """
 
 from __future__ import annotations
@@ -12,13 +16,13 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import Actor, accessible_org_ids, can_access_org
+from winwin.accounts.access import Actor, accessible_org_ids, can_access_org, can_manage_org
 from winwin.initiatives import rules
 from winwin.initiatives.models import Initiative, InitiativeAgreement, InitiativeContribution
 from winwin.initiatives.repository import InitiativeRepository
 from winwin.insight.game_document import parse_game
 from winwin.insight.games import Method, share
-from winwin.kernel.errors import InvalidInput, NotFound, Problem, RuleBroken
+from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
 
@@ -85,6 +89,19 @@ def _load(session: Session, initiative_id: int) -> Initiative:
     return found
 
 
+def _acts_for(actor: Actor | None, org: Organization) -> None:
+    if actor is not None and not can_manage_org(actor, org.id):
+        raise PermissionDenied(f"you do not act for '{org.key}'")
+
+
+def _load_for(session: Session, actor: Actor | None, initiative_id: int) -> Initiative:
+    """The initiative, if the actor may read it (the one checkpoint), else ``NotFound``."""
+    found = _load(session, initiative_id)
+    if not can_read(session, actor, found.id):
+        raise NotFound(f"no initiative {initiative_id}")
+    return found
+
+
 def _keys(session: Session) -> dict[int, str]:
     return NetworkRepository(session).org_keys_by_id()
 
@@ -146,9 +163,11 @@ def propose(
     title: str,
     goal: str = "",
     expected_value: float | None = None,
+    actor: Actor | None = None,
 ) -> InitiativeRead:
     """Propose an initiative to one or more organisations; the proposer has accepted."""
     proposer = _org(session, by, "by")
+    _acts_for(actor, proposer)
     clean = (title or "").strip()
     if not clean or len(clean) > rules.MAX_TITLE or "\x00" in clean:
         raise InvalidInput(Problem("title", f"must be 1 to {rules.MAX_TITLE} characters"))
@@ -175,18 +194,21 @@ def propose(
     return read(session, made.id)
 
 
-def _party(session: Session, found: Initiative, by: str) -> Any:
+def _party(session: Session, found: Initiative, by: str, actor: Actor | None = None) -> Any:
     org = _org(session, by, "by")
+    _acts_for(actor, org)
     for p in InitiativeRepository(session).parties(found.id):
         if p.org_id == org.id:
             return p
     raise RuleBroken(Problem("by", f"'{by}' is not a party of initiative {found.id}"))
 
 
-def answer(session: Session, *, initiative_id: int, by: str, accept: bool) -> InitiativeRead:
+def answer(
+    session: Session, *, initiative_id: int, by: str, accept: bool, actor: Actor | None = None
+) -> InitiativeRead:
     """An invited party accepts or declines."""
-    found = _load(session, initiative_id)
-    party = _party(session, found, by)
+    found = _load_for(session, actor, initiative_id)
+    party = _party(session, found, by, actor)
     try:
         rules.check_answer(party.status)
     except rules.Refused as exc:
@@ -205,11 +227,17 @@ def _new_version(session: Session, found: Initiative) -> None:
 
 
 def contribute(
-    session: Session, *, initiative_id: int, by: str, amount: float, currency: str
+    session: Session,
+    *,
+    initiative_id: int,
+    by: str,
+    amount: float,
+    currency: str,
+    actor: Actor | None = None,
 ) -> InitiativeRead:
     """Record a party's contribution (money, or hours and assets valued in money)."""
-    found = _load(session, initiative_id)
-    party = _party(session, found, by)
+    found = _load_for(session, actor, initiative_id)
+    party = _party(session, found, by, actor)
     if party.status != "accepted":
         raise RuleBroken(Problem("by", "only a party that has accepted contributes"))
     if not (isinstance(amount, int | float) and math.isfinite(amount) and 0 < amount <= MAX_AMOUNT):
@@ -226,9 +254,16 @@ def contribute(
     return read(session, found.id)
 
 
-def set_model(session: Session, *, initiative_id: int, game: Any, method: str) -> InitiativeRead:
+def set_model(
+    session: Session, *, initiative_id: int, game: Any, method: str, actor: Actor | None = None
+) -> InitiativeRead:
     """Set the sharing model: a ``winwin share`` game over the parties' keys and a method."""
-    found = _load(session, initiative_id)
+    found = _load_for(session, actor, initiative_id)
+    if actor is not None and not any(
+        can_manage_org(actor, org_id)
+        for org_id in InitiativeRepository(session).party_org_ids(found.id)
+    ):
+        raise PermissionDenied("you do not act for a party of this initiative")
     if method not in rules.METHODS:
         raise InvalidInput(Problem("method", f"must be one of {', '.join(rules.METHODS)}"))
     parsed = parse_game(game)
@@ -248,11 +283,13 @@ def set_model(session: Session, *, initiative_id: int, game: Any, method: str) -
     return read(session, found.id)
 
 
-def agree(session: Session, *, initiative_id: int, by: str) -> InitiativeRead:
+def agree(
+    session: Session, *, initiative_id: int, by: str, actor: Actor | None = None
+) -> InitiativeRead:
     """A party agrees to the current version; when all have, it is frozen as the
     agreement."""
-    found = _load(session, initiative_id)
-    party = _party(session, found, by)
+    found = _load_for(session, actor, initiative_id)
+    party = _party(session, found, by, actor)
     try:
         rules.check_agree(
             party.status,
