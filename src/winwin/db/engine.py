@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -53,10 +55,24 @@ def build_engine(
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
+
         # pysqlite's own transaction handling defers BEGIN until the first write; take
         # control so that a unit of work is one real transaction (reads included).
-        begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+        # A connection with the ``WRITE`` execution option (see :func:`writer_of`) takes
+        # the write lock at once, whatever the engine's default.
+        # So does every transaction of a unit of work declared to write (see
+        # :func:`unit_of_work_scope`), e.g. a web request that is not a GET.
+        def _begin(conn):  # type: ignore[no-untyped-def]
+            unit = _current_unit.get()
+            immediate = (
+                writer
+                or conn.get_execution_options().get(WRITE, False)
+                or (unit is not None and unit.writes)
+            )
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        event.listen(engine, "begin", _begin)
+        event.listen(engine, "commit", _note_commit)
 
         @event.listens_for(engine, "connect")
         def _no_autobegin(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -64,6 +80,69 @@ def build_engine(
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+@dataclass
+class UnitScope:
+    """What one unit of work (a request, a job) declared and did, for safe retries."""
+
+    writes: bool
+    committed: bool = False
+
+
+_current_unit: ContextVar[UnitScope | None] = ContextVar("winwin_unit", default=None)
+
+
+def _note_commit(_conn) -> None:  # type: ignore[no-untyped-def]
+    unit = _current_unit.get()
+    if unit is not None:
+        unit.committed = True
+
+
+@contextmanager
+def unit_of_work_scope(*, writes: bool) -> Iterator[UnitScope]:
+    """Declare the work that follows (in this context and threads started from it).
+
+    On SQLite, ``writes=True`` makes every transaction take the write lock first. The
+    returned scope records whether anything was committed, which decides whether the
+    whole unit may be run again after lock contention (only when nothing was).
+    """
+    unit = UnitScope(writes=writes)
+    token = _current_unit.set(unit)
+    try:
+        yield unit
+    finally:
+        _current_unit.reset(token)
+
+
+WRITE = "winwin_write"
+"""Execution option: on SQLite, begin every transaction with ``BEGIN IMMEDIATE``."""
+
+
+def writer_of(engine: Engine) -> Engine:
+    """The same engine (same pool) whose transactions take SQLite's write lock first.
+
+    A unit of work that will write waits there (up to the busy timeout) for the writers
+    before it, instead of reading first and then failing at its first write when another
+    writer committed in between. PostgreSQL ignores the option.
+    """
+    return engine.execution_options(**{WRITE: True})
+
+
+def is_lock_contention(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked"/"busy" errors: the unit of work may be run again.
+
+    SQLite raises them without changing anything when the write lock cannot be had (busy
+    timeout over, or a read transaction that must not upgrade after another writer
+    committed); the transaction is rolled back, so running the whole unit of work again
+    is safe.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(exc, OperationalError):
+        return False
+    message = str(exc.orig).lower()
+    return "database is locked" in message or "database table is locked" in message
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -36,6 +36,7 @@ from winwin.insight import api as api_insight
 from winwin.insight import pages as web_insight
 from winwin.notifications import api as api_notifications
 from winwin.notifications import pages as web_notifications
+from winwin.ops.retry import LockRetryMiddleware
 from winwin.reports import api as api_reports
 from winwin.reports import pages as web_reports
 from winwin.settings import DEVELOPMENT_BASE_URL, Settings
@@ -155,6 +156,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     hosts = trusted_hosts_of(settings)
     if hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
+    # Outermost: each request is one unit of work, run again whole on lock contention.
+    app.add_middleware(LockRetryMiddleware)
     app.mount(
         "/static",
         StaticFiles(directory=str(files("winwin.http").joinpath("static"))),

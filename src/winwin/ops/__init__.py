@@ -1,0 +1,1 @@
+"""Running Winwin: retries under contention, jobs, backups, logs and metrics."""
