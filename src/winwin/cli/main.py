@@ -17,6 +17,7 @@ from winwin.innovation import cli as innovation
 from winwin.insight import cli as insight
 from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, WinwinError
 from winwin.network import cli as network
+from winwin.ops import cli as ops
 from winwin.reports import cli as reports
 from winwin.settings import default_database_url
 from winwin.sharing import cli as sharing
@@ -57,6 +58,7 @@ for _module in (
     initiatives,
     reports,
     web,
+    ops,
 ):
     _module.register(app)
 
