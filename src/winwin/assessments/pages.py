@@ -793,6 +793,9 @@ def _round_page(
             "current": current,
             "opened_by": opener.name if opener else None,
             "can_manage": manage,
+            "invite_sides": [
+                k for k in current.between if k in keys and rounds.may_invite_for(actor, keys[k])
+            ],
             "issued": [
                 (i, answer_link(base, i), will_mail(request.app.state.settings, i))
                 for i in issued or []

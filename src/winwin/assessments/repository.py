@@ -230,6 +230,22 @@ class AssessmentRepository:
         )
         return {key: name for key, name in rows}
 
+    def tied(self, a_id: int, b_id: int) -> bool:
+        """Whether any tie joins the two organisations, of any kind, in either direction."""
+        return (
+            self.session.scalar(
+                select(Tie.from_id)
+                .where(
+                    or_(
+                        and_(Tie.from_id == a_id, Tie.to_id == b_id),
+                        and_(Tie.from_id == b_id, Tie.to_id == a_id),
+                    )
+                )
+                .limit(1)
+            )
+            is not None
+        )
+
     def partner_keys(self, org_id: int, limit: int = 500) -> list[str]:
         """Keys of the organisations tied to this one, either way (for choosing a pair)."""
         other = case((Tie.from_id == org_id, Tie.to_id), else_=Tie.from_id)

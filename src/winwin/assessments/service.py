@@ -1,8 +1,12 @@
 """Assessment rounds: open a round, invite respondents, answer by personal link, close.
 
 - A facilitator of either side, an organisation admin of either side or a platform admin
-  opens a round for a relationship (``winwin.accounts.access.can_manage_org``). The
-  command line acts as ``actor=None``: whoever holds the database may do anything.
+  opens a round for a relationship (``winwin.accounts.access.can_manage_org``), only
+  between two organisations joined by a tie, and only with an instrument the opener
+  may use (``can_use_instrument``). The command line acts as ``actor=None``: whoever
+  holds the database may do anything, as an import may.
+- Each side invites only its own people (``may_invite_for``); a facilitator granted
+  both sides invites for both.
 - Each invited respondent gets a personal link; its token is shown once and stored only
   as a SHA-256 digest. Answering needs no sign-in: the link is the key.
 - Third parties see and answer only impact and attraction items.
@@ -25,11 +29,19 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, accessible_org_ids, can_access_org, can_manage_org
 from winwin.accounts.service import new_token
 from winwin.assessments.instruments import ensure_builtin_instruments
+from winwin.assessments.refusals import NO_TIE, NOT_OWN_SIDE
 from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
 from winwin.assessments.score import OUTSIDE_FACTORS
 from winwin.db.base import utcnow
 from winwin.db.models import Answer, Assessment, Instrument, Invitation, Organization, Response
-from winwin.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
+from winwin.kernel.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    RuleBroken,
+)
 from winwin.network.repository import NetworkRepository
 
 THIRD_PARTY = "third-party"
@@ -198,6 +210,14 @@ def can_run_relationship(actor: Actor | None, pair: Iterable[int]) -> bool:
     return actor is None or any(can_manage_org(actor, org_id) for org_id in pair)
 
 
+def may_invite_for(actor: Actor | None, side_org_id: int) -> bool:
+    """Whether the actor may invite respondents who answer for this side: that
+    organisation's admins, a facilitator granted it (granted both sides: both), a
+    platform admin, the command line. Third parties may be invited by whoever runs
+    the round."""
+    return actor is None or can_manage_org(actor, side_org_id)
+
+
 def _require_run(actor: Actor | None, pair: tuple[int, int]) -> None:
     if not can_run_relationship(actor, pair):
         raise PermissionDenied(
@@ -218,19 +238,47 @@ def _load_round(session: Session, round_id: int, actor: Actor | None) -> Assessm
     return assessment
 
 
+def can_use_instrument(actor: Actor | None, instrument: Instrument, pair: Iterable[int]) -> bool:
+    """Whether a round of this pair, opened by this actor, may use the instrument.
+
+    Built-in and network instruments (no owner) serve every round. An organisation's
+    own instrument serves only its own relationships, and only an opener who works for
+    that organisation (its people, a facilitator granted it, a platform admin; the
+    command line) may choose it: opening a round must never hand someone the other
+    side's private instrument.
+    """
+    owner = instrument.owner_org_id
+    if owner is None:
+        return True
+    return owner in set(pair) and (actor is None or can_access_org(actor, owner))
+
+
 def _instrument_for(
-    session: Session, key: str, pair: tuple[int, int], path: str = "instrument"
+    session: Session,
+    key: str,
+    pair: tuple[int, int],
+    actor: Actor | None = None,
+    path: str = "instrument",
 ) -> Instrument:
     repo = InstrumentRepository(session)
     instrument = repo.get_by_key(key) if _text_ok(key) else None
     if instrument is None and _text_ok(key):
         ensure_builtin_instruments(session)
         instrument = repo.get_by_key(key)
-    if instrument is None or (
-        instrument.owner_org_id is not None and instrument.owner_org_id not in pair
-    ):
+    # The same answer whether the instrument is missing or someone else's.
+    if instrument is None or not can_use_instrument(actor, instrument, pair):
         raise InvalidInput(Problem(path, f"unknown instrument '{key}'"))
     return instrument
+
+
+def _require_tie(
+    session: Session, actor: Actor | None, pair: tuple[int, int], names: Sequence[str]
+) -> None:
+    # The command line acts for the operator, as an import does: a network document
+    # may hold rounds between organisations without a tie (CONTRACT.md).
+    if actor is None or AssessmentRepository(session).tied(*pair):
+        return
+    raise RuleBroken(NO_TIE("between", a=names[0], b=names[1]))
 
 
 # use cases ----------------------------------------------------------------------------
@@ -246,8 +294,10 @@ def open_round(
 
     Raises ``InvalidInput`` (naming ``between[i]``, ``round`` or ``instrument``) for an
     unknown organisation, a pair that is not two organisations, an empty or too long
-    round name or an unknown instrument; ``PermissionDenied`` unless the actor runs one
-    of the sides; ``Conflict`` when the relationship already has this round.
+    round name or an unknown instrument (or one the actor may not use);
+    ``PermissionDenied`` unless the actor runs one of the sides; ``RuleBroken`` (naming
+    ``between``) when no tie joins the two; ``Conflict`` when the relationship already
+    has this round.
     """
     problems: list[Problem] = []
     if not isinstance(between, Sequence) or isinstance(between, str) or len(between) != 2:
@@ -273,7 +323,8 @@ def open_round(
         raise InvalidInput(problems)
     pair = (min(o.id for o in orgs), max(o.id for o in orgs))
     _require_run(actor, pair)
-    chosen = _instrument_for(session, instrument, pair)
+    _require_tie(session, actor, pair, [o.key for o in orgs])
+    chosen = _instrument_for(session, instrument, pair, actor)
     repo = AssessmentRepository(session)
     if repo.get(round=name, a_id=pair[0], b_id=pair[1]) is not None:
         raise Conflict(f"round '{name}' of {' and '.join(sorted(between))} is already open")
@@ -317,8 +368,9 @@ def invite_respondents(
     """Invite respondents of both sides and third parties; each gets a personal link.
 
     Raises ``InvalidInput`` (naming ``invitees[i].side`` and so on) for a side that is
-    not part of the relationship, a duplicate or blank respondent, a bad email or
-    locale; ``Conflict`` when the round is closed. All or nothing.
+    not part of the relationship or not the actor's own, a duplicate or blank
+    respondent, a bad email or locale; ``Conflict`` when the round is closed. All or
+    nothing.
     """
     assessment = _load_round(session, round_id, actor)
     _require_run(actor, (assessment.a_id, assessment.b_id))
@@ -346,6 +398,9 @@ def invite_respondents(
                     f"(use {' or '.join(sorted(by_key))} or {THIRD_PARTY})",
                 )
             )
+            continue
+        if invitee.side != THIRD_PARTY and not may_invite_for(actor, by_key[invitee.side]):
+            problems.append(NOT_OWN_SIDE(f"{path}.side", side=invitee.side))
             continue
         email = invitee.email.strip().lower() if invitee.email else None
         if email and (not EMAIL.match(email) or not _text_ok(email)):

@@ -52,6 +52,8 @@ def seed(engine: Engine) -> tuple[dict[str, str], dict[str, str]]:
         doc = {
             "format": "winwin/1",
             "organizations": [{"key": k, "name": f"{k.title()} Oy"} for k in ORGS],
+            # A round needs a tie between its two organisations.
+            "ties": [{"kind": "supplies", "from": "kuusi", "to": "pakkaus"}],
         }
         network_io.import_network(session, parse_document(json.dumps(doc).encode()))
         ids = NetworkRepository(session).org_ids()
@@ -68,7 +70,9 @@ def seed(engine: Engine) -> tuple[dict[str, str], dict[str, str]]:
             emails[name] = user.email
             tokens[name] = accounts.create_api_token(session, user_id=user.id, name="t").token
             if role == "facilitator":
-                session.add(FacilitatorGrant(user_id=user.id, org_id=ids["pakkaus"]))
+                # Granted both sides, the facilitator invites respondents for both.
+                for client in ("pakkaus", "kuusi"):
+                    session.add(FacilitatorGrant(user_id=user.id, org_id=ids[client]))
         session.flush()
     return tokens, emails
 

@@ -159,8 +159,17 @@ def test_who_may_do_what(world):
     assert world.call(None, "POST", "/api/v1/rounds", json=body).status_code == 401
     assert world.call("kmember", "POST", "/api/v1/rounds", json=body).status_code == 403
     assert world.call("labadmin", "POST", "/api/v1/rounds", json=body).status_code == 403
-    round_id, links = open_and_invite(world, who="kadmin")
-    world.call(None, "PUT", f"/api/v1/responses/{links['kuusi']}", json={"answers": FULL})
+    made = world.call("kadmin", "POST", "/api/v1/rounds", json=body)
+    assert made.status_code == 201, made.text
+    round_id = made.json()["id"]
+    issued = world.call(
+        "kadmin",
+        "POST",
+        f"/api/v1/rounds/{round_id}/invitations",
+        json={"invitees": [{"side": "kuusi", "name": "Anna"}]},
+    )
+    token = issued.json()[0]["token"]
+    world.call(None, "PUT", f"/api/v1/responses/{token}", json={"answers": FULL})
     assert world.call("labadmin", "GET", f"/api/v1/rounds/{round_id}").status_code == 404
     assert world.call("labadmin", "GET", "/api/v1/scores").json() == {"relationships": []}
     assert world.call("labadmin", "GET", "/api/v1/relationships/kuusi/pakkaus").status_code == 404

@@ -38,6 +38,7 @@ def setup_network(session: Session) -> dict[str, Any]:
         "organizations": [
             {"key": k, "name": k.title()} for k in ("kuusi", "pakkaus", "lab", "consult")
         ],
+        "ties": [{"kind": "supplies", "from": "kuusi", "to": "pakkaus"}],
     }
     network_io.import_network(session, parse_document(json.dumps(doc).encode()))
     ids = NetworkRepository(session).org_ids()
@@ -85,15 +86,20 @@ def world(session: Session) -> dict[str, Any]:
         round="2026-Q1",
         instrument="customer-relationship",
     )
+    # Each side invites its own people; the facilitator is granted only pakkaus.
     issued = invite_respondents(
         session,
         actor=w["fac"],
         round_id=rnd.id,
         invitees=[
-            Invitee(side="kuusi", name="Anna", email="anna@kuusi.fi"),
             {"side": "pakkaus", "name": "Pekka"},
             Invitee(side="third-party", respondent="customer-of-pakkaus", locale="en"),
         ],
+    ) + invite_respondents(
+        session,
+        actor=w["kadmin"],
+        round_id=rnd.id,
+        invitees=[Invitee(side="kuusi", name="Anna", email="anna@kuusi.fi")],
     )
     w["round"] = rnd
     w["links"] = {i.invitation.side: i.token for i in issued}
@@ -129,7 +135,9 @@ def test_a_facilitator_opens_a_round_and_both_sides_and_a_third_party_answer(
     assert score.outside_view.impact == 1.0 and score.outside_view.attraction == 0.5
     rnd = get_round(session, actor=world["fac"], round_id=world["round"].id)
     assert rnd.respondents == 3
-    assert all(inv.answered and inv.last_opened_at for inv in rnd.invitations[::2])
+    assert all(inv.answered for inv in rnd.invitations)
+    opened = {inv.side for inv in rnd.invitations if inv.last_opened_at}
+    assert opened == {"kuusi", "third-party"}
     assert rnd.opened_by_user_id == world["fac"].user_id
 
 
@@ -204,7 +212,7 @@ def test_inviting_a_side_that_is_not_in_the_relationship_is_refused(
             session,
             actor=world["fac"],
             round_id=world["round"].id,
-            invitees=[Invitee(side="kuusi", name="Ok"), Invitee(side="lab", name="Lars")],
+            invitees=[Invitee(side="pakkaus", name="Ok"), Invitee(side="lab", name="Lars")],
         )
     assert caught.value.problems[0].path == "invitees[1].side"
     assert "'lab' is not a side of this relationship" in str(caught.value)
@@ -220,8 +228,8 @@ def test_inviting_the_same_respondent_twice_or_a_bad_email_is_refused(
             actor=world["fac"],
             round_id=world["round"].id,
             invitees=[
-                Invitee(side="kuusi", respondent="customer-of-pakkaus"),
-                Invitee(side="kuusi", email="not-an-email"),
+                Invitee(side="pakkaus", respondent="customer-of-pakkaus"),
+                Invitee(side="pakkaus", email="not-an-email"),
             ],
         )
     paths = [p.path for p in caught.value.problems]
