@@ -111,12 +111,14 @@ def web_router() -> APIRouter:
     from winwin.accounts import org_pages as org
     from winwin.accounts import pages as auth
     from winwin.http import pages
+    from winwin.network import pages as web_network
 
     # Every form post of every page checks its CSRF token here, once.
     router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
     router.include_router(pages.router)
     router.include_router(auth.router)
     router.include_router(org.router)
+    router.include_router(web_network.router)
     router.include_router(web_assessments.router)
     router.include_router(web_sharing.router)
     router.include_router(web_attachments.router)

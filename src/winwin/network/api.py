@@ -15,9 +15,11 @@ from winwin.http.templating import request_locale
 from winwin.kernel.errors import NotFound
 from winwin.mail.delivery import deliver_link
 from winwin.network import service as network
+from winwin.network import ties
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
 from winwin.network.schemas import (
+    CompetitorsRead,
     FacilitatorGrantCreate,
     OrganizationCreate,
     OrganizationRead,
@@ -25,6 +27,10 @@ from winwin.network.schemas import (
     PeopleCreate,
     PersonRead,
     PersonUpdate,
+    TieChange,
+    TieEventRead,
+    TieProposalCreate,
+    TiesRead,
 )
 
 router = APIRouter(prefix="/organizations", tags=["organizations"])
@@ -204,3 +210,124 @@ def revoke_facilitator(
     org = org_or_404(session, key)
     accounts.revoke_facilitator(session, actor, org_id=org.id, user_id=person_id)
     return Response(status_code=204)
+
+
+# ties and competitors ---------------------------------------------------------------------
+@router.get("/{key}/ties", response_model=TiesRead, summary="Our ties and pending proposals")
+def list_ties(key: str, actor: CurrentUser, session: SessionDep) -> TiesRead:
+    return TiesRead.model_validate(ties.list_ties(session, actor, org=key))
+
+
+@router.post(
+    "/{key}/ties",
+    response_model=TieChange,
+    response_model_by_alias=True,
+    status_code=201,
+    summary="Propose a tie (org admins); it changes no visibility until accepted",
+)
+def propose_tie(
+    key: str, body: TieProposalCreate, actor: CurrentUser, session: SessionDep
+) -> TieChange:
+    result = ties.propose_tie(session, actor, by=key, other=body.with_, kind=body.kind)
+    return TieChange.model_validate(result)
+
+
+def _tie_change(result: dict[str, object]) -> TieChange:
+    return TieChange.model_validate(result)
+
+
+@router.post(
+    "/{key}/ties/{other}/accept",
+    response_model=TieChange,
+    summary="Accept the tie the other organisation proposed; it takes effect at once",
+)
+def accept_tie(key: str, other: str, actor: CurrentUser, session: SessionDep) -> TieChange:
+    return _tie_change(ties.answer_tie(session, actor, by=key, other=other, accept=True))
+
+
+@router.post(
+    "/{key}/ties/{other}/decline",
+    response_model=TieChange,
+    summary="Decline the tie the other organisation proposed",
+)
+def decline_tie(key: str, other: str, actor: CurrentUser, session: SessionDep) -> TieChange:
+    return _tie_change(ties.answer_tie(session, actor, by=key, other=other, accept=False))
+
+
+@router.post(
+    "/{key}/ties/{other}/withdraw",
+    response_model=TieChange,
+    summary="Withdraw our pending proposal",
+)
+def withdraw_tie(key: str, other: str, actor: CurrentUser, session: SessionDep) -> TieChange:
+    return _tie_change(ties.withdraw_tie(session, actor, by=key, other=other))
+
+
+@router.post(
+    "/{key}/ties/{other}/end",
+    response_model=TieChange,
+    summary="End an accepted tie, at once (kind picks one of several)",
+)
+def end_tie(
+    key: str,
+    other: str,
+    actor: CurrentUser,
+    session: SessionDep,
+    kind: Annotated[str | None, Query(max_length=16)] = None,
+) -> TieChange:
+    return _tie_change(ties.end_tie(session, actor, by=key, other=other, kind=kind))
+
+
+@router.get(
+    "/{key}/tie-log",
+    response_model=list[TieEventRead],
+    response_model_by_alias=True,
+    summary="Our log of tie and competitor changes, newest first (org admins)",
+)
+def tie_log(
+    key: str,
+    actor: CurrentUser,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[TieEventRead]:
+    return [
+        TieEventRead.model_validate(e) for e in ties.tie_log(session, actor, org=key, limit=limit)
+    ]
+
+
+@router.get(
+    "/{key}/competitors",
+    response_model=CompetitorsRead,
+    summary="The competitors we declared (never those that declared us)",
+)
+def list_competitors(key: str, actor: CurrentUser, session: SessionDep) -> CompetitorsRead:
+    declared = ties.competitors_declared_by(session, actor, org=key)
+    return CompetitorsRead(org=key, competitors=declared)
+
+
+@router.put(
+    "/{key}/competitors/{other}",
+    response_model=CompetitorsRead,
+    summary="Declare a competitor (no consent needed; the other side is not told)",
+)
+def declare_competitor(
+    key: str, other: str, actor: CurrentUser, session: SessionDep
+) -> CompetitorsRead:
+    ties.declare_competitor(session, actor, by=key, other=other)
+    return CompetitorsRead(
+        org=key, competitors=ties.competitors_declared_by(session, actor, org=key)
+    )
+
+
+@router.delete(
+    "/{key}/competitors/{other}",
+    response_model=CompetitorsRead,
+    summary="Withdraw our own declaration of a competitor",
+)
+def withdraw_competitor(
+    key: str, other: str, actor: CurrentUser, session: SessionDep
+) -> CompetitorsRead:
+    ties.withdraw_competitor(session, actor, by=key, other=other)
+    return CompetitorsRead(
+        org=key, competitors=ties.competitors_declared_by(session, actor, org=key)
+    )

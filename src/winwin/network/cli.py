@@ -15,6 +15,7 @@ from winwin.db import schema
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.network import io as network_io
 from winwin.network import service as network
+from winwin.network import ties
 from winwin.network.demo import load_demo
 from winwin.network.document import parse_document
 
@@ -155,3 +156,138 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
     app.command("generate")(generate)
     app.add_typer(org_app, name="org")
+    app.add_typer(ties_app, name="ties")
+    app.add_typer(competitors_app, name="competitors")
+
+
+ties_app = typer.Typer(
+    help="Ties by mutual consent, acting as the organisation named by --by.",
+    no_args_is_help=True,
+)
+competitors_app = typer.Typer(
+    help="Competitors declared by one side, acting as the organisation named by --by.",
+    no_args_is_help=True,
+)
+BY = typer.Option(..., "--by", metavar="ORG", help="The organisation that acts.")
+OTHER = typer.Argument(..., metavar="OTHER", help="The other organisation.")
+JSON = typer.Option(False, "--json", help="Print JSON.")
+
+
+def _done(result: dict[str, object], json_out: bool) -> None:
+    if json_out:
+        print_json(result)
+    else:
+        sys.stdout.write("\t".join(str(result[k]) for k in result if result[k] is not None) + "\n")
+
+
+@ties_app.command("propose")
+def ties_propose(
+    ctx: typer.Context,
+    other: str = OTHER,
+    by: str = BY,
+    kind: str = typer.Option(
+        ..., "--kind", metavar="supplies|buys|partners", help="From ORG's point of view."
+    ),
+    json_out: bool = JSON,
+) -> None:
+    """Propose a tie: supplies (we supply you), buys (we buy from you) or partners."""
+    with state(ctx).session() as session:
+        result = ties.propose_tie(session, None, by=by, other=other, kind=kind)
+    _done(result, json_out)
+
+
+@ties_app.command("accept")
+def ties_accept(
+    ctx: typer.Context, other: str = OTHER, by: str = BY, json_out: bool = JSON
+) -> None:
+    """Accept the tie OTHER proposed; it takes effect at once."""
+    with state(ctx).session() as session:
+        result = ties.answer_tie(session, None, by=by, other=other, accept=True)
+    _done(result, json_out)
+
+
+@ties_app.command("decline")
+def ties_decline(
+    ctx: typer.Context, other: str = OTHER, by: str = BY, json_out: bool = JSON
+) -> None:
+    """Decline the tie OTHER proposed."""
+    with state(ctx).session() as session:
+        result = ties.answer_tie(session, None, by=by, other=other, accept=False)
+    _done(result, json_out)
+
+
+@ties_app.command("withdraw")
+def ties_withdraw(
+    ctx: typer.Context, other: str = OTHER, by: str = BY, json_out: bool = JSON
+) -> None:
+    """Withdraw ORG's own pending proposal to OTHER."""
+    with state(ctx).session() as session:
+        result = ties.withdraw_tie(session, None, by=by, other=other)
+    _done(result, json_out)
+
+
+@ties_app.command("end")
+def ties_end(
+    ctx: typer.Context,
+    other: str = OTHER,
+    by: str = BY,
+    kind: str | None = typer.Option(
+        None, "--kind", metavar="supplies|buys|partners", help="Which tie, when several."
+    ),
+    json_out: bool = JSON,
+) -> None:
+    """End an accepted tie with OTHER, at once."""
+    with state(ctx).session() as session:
+        result = ties.end_tie(session, None, by=by, other=other, kind=kind)
+    _done(result, json_out)
+
+
+@ties_app.command("list")
+def ties_list(
+    ctx: typer.Context,
+    org: str = typer.Argument(..., metavar="ORG"),
+    json_out: bool = JSON,
+) -> None:
+    """ORG's accepted ties and pending proposals, each kind from ORG's point of view."""
+    with state(ctx).session() as session:
+        result = ties.list_ties(session, None, org=org)
+    if json_out:
+        print_json(result)
+        return
+    for tie in result["ties"]:
+        sys.stdout.write(
+            f"{tie['with']}\t{tie['kind']}\t{tie['state']}\t{tie['proposed_by'] or '-'}\n"
+        )
+
+
+@competitors_app.command("declare")
+def competitors_declare(
+    ctx: typer.Context, other: str = OTHER, by: str = BY, json_out: bool = JSON
+) -> None:
+    """Declare OTHER a competitor of ORG (OTHER is not told)."""
+    with state(ctx).session() as session:
+        result = ties.declare_competitor(session, None, by=by, other=other)
+    _done(result, json_out)
+
+
+@competitors_app.command("withdraw")
+def competitors_withdraw(
+    ctx: typer.Context, other: str = OTHER, by: str = BY, json_out: bool = JSON
+) -> None:
+    """Withdraw ORG's own declaration of OTHER as a competitor."""
+    with state(ctx).session() as session:
+        result = ties.withdraw_competitor(session, None, by=by, other=other)
+    _done(result, json_out)
+
+
+@competitors_app.command("list")
+def competitors_list(
+    ctx: typer.Context, org: str = typer.Argument(..., metavar="ORG"), json_out: bool = JSON
+) -> None:
+    """The competitors ORG itself declared."""
+    with state(ctx).session() as session:
+        declared = ties.competitors_declared_by(session, None, org=org)
+    if json_out:
+        print_json({"org": org, "competitors": declared})
+    else:
+        sys.stdout.write("".join(f"{k}\n" for k in declared))

@@ -100,6 +100,22 @@ class TieDoc(Strict):
     to: Key
 
 
+class CompetitorDoc(Strict):
+    """A competitor declared by one side alone (``by`` declared ``competitor``)."""
+
+    by: Key
+    competitor: Key
+
+
+class TieProposalDoc(Strict):
+    """A pending tie proposal; ``kind`` is from the proposer's (``by``) point of view."""
+
+    by: Key
+    with_: Key = Field(alias="with")
+    kind: Literal["supplies", "buys", "partners"]
+    created: str | None = None
+
+
 class CircleDoc(Strict):
     key: Key
     name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
@@ -175,7 +191,9 @@ class NetworkDocument(Strict):
     format: Literal["winwin/1"]
     organizations: list[OrganizationDoc] = []
     ties: list[TieDoc] = []
-    competitors: list[Pair] = []
+    # A pair is declared by both sides; an object by its ``by`` side alone.
+    competitors: list[Pair | CompetitorDoc] = []
+    tie_proposals: list[TieProposalDoc] = []
     circles: list[CircleDoc] = []
     agreements: list[AgreementDoc] = []
     competition_sensitive_topics: list[Topic] | None = None

@@ -22,10 +22,12 @@ from winwin.db.models import Answer, Assessment, Response
 from winwin.innovation import stages as innovation_rules
 from winwin.innovation.repository import InnovationRepository
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken
+from winwin.network import tie_rules
 from winwin.network.business_ids import BadBusinessId, normalise_business_id
 from winwin.network.countries import country_problem
-from winwin.network.document import FORMAT, NetworkDocument
+from winwin.network.document import FORMAT, CompetitorDoc, NetworkDocument
 from winwin.network.repository import ORG_FIELDS, SENSITIVE_TOPICS, NetworkRepository
+from winwin.network.tie_repository import TieRepository
 from winwin.sharing import audience as policy
 from winwin.sharing import feed
 from winwin.sharing.items import ItemRepository
@@ -81,6 +83,12 @@ def parse_time(text: str) -> datetime | None:
 
 def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
+
+
+def _competitor_pair(entry: list[str] | CompetitorDoc) -> tuple[str, str]:
+    if isinstance(entry, CompetitorDoc):
+        return (entry.by, entry.competitor)
+    return (entry[0], entry[1])
 
 
 def _duplicates(keys: list[str], section: str, what: str = "key") -> list[Problem]:
@@ -140,11 +148,18 @@ class _Importer:
             org_ref(f"ties[{i}].to", tie.to)
             if tie.from_ == tie.to:
                 p.append(Problem(f"ties[{i}]", "an organisation cannot be tied to itself"))
-        for i, pair in enumerate(doc.competitors):
-            for j, key in enumerate(pair):
-                org_ref(f"competitors[{i}][{j}]", key)
+        for i, entry in enumerate(doc.competitors):
+            if isinstance(entry, CompetitorDoc):
+                org_ref(f"competitors[{i}].by", entry.by)
+                org_ref(f"competitors[{i}].competitor", entry.competitor)
+                pair = [entry.by, entry.competitor]
+            else:
+                pair = list(entry)
+                for j, key in enumerate(pair):
+                    org_ref(f"competitors[{i}][{j}]", key)
             if pair[0] == pair[1]:
                 p.append(Problem(f"competitors[{i}]", "an organisation cannot compete with itself"))
+        self._check_tie_proposals(org_ref)
         p += _duplicates([c.key for c in doc.circles], "circles")
         for i, circle in enumerate(doc.circles):
             for j, key in enumerate(circle.members):
@@ -164,6 +179,51 @@ class _Importer:
         self._check_assessments(org_ref)
         if p:
             raise InvalidInput(p[:50])
+
+    def _check_tie_proposals(self, org_ref: Callable[[str, str], None]) -> None:
+        """Pending proposals: known organisations, one per pair, not for an existing tie."""
+        p = self.problems
+        seen: dict[tuple[str, str], int] = {}
+        doc_ties = {(t.kind, t.from_, t.to) for t in self.doc.ties}
+        for i, proposal in enumerate(self.doc.tie_proposals):
+            base = f"tie_proposals[{i}]"
+            org_ref(f"{base}.by", proposal.by)
+            org_ref(f"{base}.with", proposal.with_)
+            if proposal.by == proposal.with_:
+                p.append(Problem(base, "an organisation cannot tie to itself"))
+                continue
+            pair = _pair(proposal.by, proposal.with_)
+            if pair in seen:
+                p.append(
+                    Problem(
+                        base, f"a proposal between these two is also tie_proposals[{seen[pair]}]"
+                    )
+                )
+            seen.setdefault(pair, i)
+            kind, a, b = tie_rules.stored_tie(proposal.kind, 0, 1)
+            ends = (
+                (proposal.by, proposal.with_) if (a, b) == (0, 1) else (proposal.with_, proposal.by)
+            )
+            wanted = [(kind, *ends)] + ([(kind, ends[1], ends[0])] if kind == "partners" else [])
+            if any(t in doc_ties for t in wanted):
+                p.append(Problem(base, "the document already ties these two this way"))
+            if proposal.created is not None and parse_time(proposal.created) is None:
+                p.append(Problem(f"{base}.created", "is not an ISO 8601 date-time"))
+        self._stored_pending = []
+        if self.doc.tie_proposals and self.existing_orgs:
+            keys = {row["id"]: key for key, row in self.existing_orgs.items()}
+            for stored in TieRepository(self.session).all_pending():
+                self._stored_pending.append((keys[stored.from_id], keys[stored.to_id], stored.kind))
+        stored_pairs = {_pair(a, b): (a, b, k) for a, b, k in self._stored_pending}
+        for i, proposal in enumerate(self.doc.tie_proposals):
+            found = stored_pairs.get(_pair(proposal.by, proposal.with_))
+            if found is not None and found != (proposal.by, proposal.with_, proposal.kind):
+                p.append(
+                    Problem(
+                        f"tie_proposals[{i}]",
+                        f"another proposal between {found[0]} and {found[1]} is waiting",
+                    )
+                )
 
     def _check_orgs(self) -> None:
         """Known country codes, and business IDs valid and unique on the platform."""
@@ -404,7 +464,7 @@ class _Importer:
         for o in doc.organizations:
             rows.orgs[o.key] = (o.country, o.cluster)
         rows.ties += [(t.kind, t.from_, t.to) for t in doc.ties]
-        rows.competitors += [(a, b) for a, b in doc.competitors]
+        rows.competitors += [_competitor_pair(entry) for entry in doc.competitors]
         rows.circles.update({c.key: list(c.members) for c in doc.circles})
         agreements: dict[tuple[str, str], list[str]] = {
             _pair(*pair): topics for pair, topics in rows.agreements
@@ -501,6 +561,7 @@ class _Importer:
         ids = self.net.org_ids()
         self._write_ties(ids)
         self._write_competitors(ids)
+        self._write_tie_proposals(ids)
         known_circles = set(self.net.circles())
         known_pairs = set(self.net.agreements(active_only=False))
         for circle in self.doc.circles:
@@ -609,14 +670,48 @@ class _Importer:
         self.summary.add("ties", created=len(rows))
 
     def _write_competitors(self, ids: dict[str, int]) -> None:
-        existing = self.net.competitor_set() if self.existing_orgs else set()
-        wanted: dict[tuple[int, int], None] = {}
-        for a_key, b_key in self.doc.competitors:
-            a, b = sorted((ids[a_key], ids[b_key]))
-            if (a, b) not in existing:
-                wanted[(a, b)] = None
-        self.net.insert_competitors(list(wanted))
-        self.summary.add("competitors", created=len(wanted))
+        """Declarations are added (a pair: both sides; an object: its ``by`` side); a
+        document never withdraws one."""
+        existing = self.net.competitor_sides() if self.existing_orgs else {}
+        wanted: dict[tuple[int, int], tuple[bool, bool]] = {}
+        for entry in self.doc.competitors:
+            if isinstance(entry, CompetitorDoc):
+                by, other = ids[entry.by], ids[entry.competitor]
+                sides = {by}
+            else:
+                by, other = ids[entry[0]], ids[entry[1]]
+                sides = {by, other}
+            a, b = min(by, other), max(by, other)
+            x, y = wanted.get((a, b), existing.get((a, b), (False, False)))
+            wanted[(a, b)] = (x or a in sides, y or b in sides)
+        changed = {k: v for k, v in wanted.items() if existing.get(k) != v}
+        self.net.write_competitor_sides(changed, set(existing))
+        self.summary.add(
+            "competitors",
+            created=sum(1 for k in changed if k not in existing),
+            updated=sum(1 for k in changed if k in existing),
+        )
+
+    def _write_tie_proposals(self, ids: dict[str, int]) -> None:
+        if not self.doc.tie_proposals:
+            return
+        repo = TieRepository(self.session)
+        stored = set(self._stored_pending)
+        now = datetime.now(UTC)
+        created = 0
+        for proposal in self.doc.tie_proposals:
+            if (proposal.by, proposal.with_, proposal.kind) in stored:
+                continue
+            at = parse_time(proposal.created) if proposal.created else None
+            repo.add_proposal(
+                from_id=ids[proposal.by],
+                to_id=ids[proposal.with_],
+                kind=proposal.kind,
+                user_id=None,
+                at=at or now,
+            )
+            created += 1
+        self.summary.add("tie_proposals", created=created)
 
     def _write_items(self, ids: dict[str, int]) -> None:
         if not self.doc.items:
@@ -828,7 +923,28 @@ def export_network(session: Session) -> dict[str, Any]:
         ties,
         key=lambda t: (t["kind"], t["from"], t["to"]),
     )
-    doc["competitors"] = sorted(sorted((keys[a], keys[b])) for a, b in net.competitor_set())
+    pairs: list[list[str]] = []
+    declared: list[dict[str, str]] = []
+    for (a, b), (by_a, by_b) in net.competitor_sides().items():
+        if by_a and by_b:
+            pairs.append(sorted((keys[a], keys[b])))
+        elif by_a or by_b:
+            by, other = (a, b) if by_a else (b, a)
+            declared.append({"by": keys[by], "competitor": keys[other]})
+    # Pairs (declared by both sides) first, then one-sided declarations.
+    doc["competitors"] = sorted(pairs) + sorted(declared, key=lambda d: (d["by"], d["competitor"]))
+    doc["tie_proposals"] = sorted(
+        (
+            {
+                "by": keys[p.from_id],
+                "with": keys[p.to_id],
+                "kind": p.kind,
+                "created": format_time(p.created_at),
+            }
+            for p in TieRepository(session).all_pending()
+        ),
+        key=lambda p: (p["by"], p["with"]),
+    )
     circles = net.circles()
     circle_keys = {cid: key for key, (cid, _, _) in circles.items()}
     doc["circles"] = [

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -81,7 +82,13 @@ class Tie(Base):
 
 
 class Competitor(Base):
-    """A symmetric pair, stored once with a_id < b_id."""
+    """A symmetric pair, stored once with a_id < b_id, and which sides declared it.
+
+    The pair narrows what both see while either side declares it; only the declaring
+    side withdraws its declaration, and the row goes when neither declares it. Pairs
+    from network documents in the pair form (and every pair stored before declarations
+    had sides) are declared by both.
+    """
 
     __tablename__ = "competitors"
     __table_args__ = (
@@ -93,6 +100,8 @@ class Competitor(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     a_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     b_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    declared_by_a: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    declared_by_b: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Circle(Base):
@@ -283,3 +292,64 @@ class ItemTopicSource(Base):
         ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
     )
     source_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+
+
+class TieProposal(Base):
+    """One organisation proposes a tie to another; the other accepts or declines.
+
+    ``kind`` is the proposer's point of view (``supplies``, ``buys``, ``partners``, see
+    ``network.tie_rules``). ``status`` runs ``proposed`` → ``accepted`` (the tie is in
+    ``ties``) → ``ended``, or ``proposed`` → ``declined`` / ``withdrawn``. A tie from a
+    network document has no proposal until it ends, when one is written as ``ended``.
+    """
+
+    __tablename__ = "tie_proposals"
+    __table_args__ = (
+        CheckConstraint("kind IN ('supplies', 'buys', 'partners')", name="kind"),
+        CheckConstraint(
+            "status IN ('proposed', 'accepted', 'declined', 'withdrawn', 'ended')",
+            name="status",
+        ),
+        CheckConstraint("from_id <> to_id", name="not_self"),
+        Index("ix_tie_proposals_from_to", "from_id", "to_id"),
+        Index("ix_tie_proposals_to_id", "to_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    to_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    proposed_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class TieEvent(Base):
+    """One line of an organisation's log of tie and competitor changes.
+
+    A tie change is written twice, once in each side's log (``kind`` from that side's
+    point of view); a competitor declaration only in the declaring side's log.
+    """
+
+    __tablename__ = "tie_events"
+    __table_args__ = (
+        CheckConstraint(
+            "action IN ('proposed', 'accepted', 'declined', 'withdrawn', 'ended', "
+            "'competitor_declared', 'competitor_withdrawn')",
+            name="action",
+        ),
+        Index("ix_tie_events_org_at", "org_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    # The organisation that acted, and the person when there was one (None: the CLI).
+    by_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

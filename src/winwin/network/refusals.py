@@ -33,3 +33,27 @@ BUSINESS_ID_TAKEN = Refusal(
     "network.business_id_taken", "business ID %(value)s belongs to another organisation"
 )
 KEY_TAKEN = Refusal("network.key_taken", "an organisation '%(key)s' already exists")
+NO_ORG = Refusal("network.no_org", "there is no organisation '%(key)s'")
+SELF_TIE = Refusal("network.self_tie", "an organisation cannot tie to itself")
+BAD_TIE_KIND = Refusal(
+    "network.tie_kind", "'%(kind)s' is not a kind of tie (supplies, buys or partners)"
+)
+PENDING = Refusal(
+    "network.tie_pending", "a proposal between you and '%(other)s' is already waiting"
+)
+ALREADY_TIED = Refusal("network.tie_exists", "you and '%(other)s' already have this tie")
+TOO_SOON = Refusal(
+    "network.tie_too_soon",
+    "your last proposal to '%(other)s' was declined or withdrawn; you may propose again "
+    "from %(date)s",
+)
+NO_PROPOSAL_FROM = Refusal(
+    "network.no_proposal_from", "'%(other)s' has no proposal waiting for your answer"
+)
+NO_PROPOSAL_TO = Refusal("network.no_proposal_to", "you have no proposal waiting at '%(other)s'")
+NOT_TIED = Refusal("network.not_tied", "you and '%(other)s' have no tie to end")
+WHICH_TIE = Refusal(
+    "network.which_tie",
+    "you and '%(other)s' have several ties (%(kinds)s); say which kind to end",
+)
+NOT_DECLARED = Refusal("network.not_declared", "you have not declared '%(other)s' a competitor")

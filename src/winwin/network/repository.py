@@ -71,6 +71,13 @@ class NetworkRepository:
         self.session.flush()
         self.remember_places([org.id])
 
+    def names_of(self, keys: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        query = select(Organization.key, Organization.name).where(Organization.key.in_(wanted))
+        return {k: n for k, n in self.session.execute(query)}
+
     def holder_of_business_id(self, business_id: str) -> Organization | None:
         return self.session.scalar(
             select(Organization).where(Organization.business_id == business_id)
@@ -167,6 +174,32 @@ class NetworkRepository:
     def insert_competitors(self, rows: Sequence[tuple[int, int]]) -> None:
         for part in chunks(rows):
             self.session.execute(insert(Competitor), [{"a_id": a, "b_id": b} for a, b in part])
+
+    def competitor_sides(self) -> dict[tuple[int, int], tuple[bool, bool]]:
+        """Every competitor pair ``(a_id, b_id)`` → whether a and whether b declared it."""
+        query = select(
+            Competitor.a_id, Competitor.b_id, Competitor.declared_by_a, Competitor.declared_by_b
+        )
+        return {(a, b): (bool(x), bool(y)) for a, b, x, y in self.session.execute(query)}
+
+    def write_competitor_sides(
+        self, rows: dict[tuple[int, int], tuple[bool, bool]], existing: set[tuple[int, int]]
+    ) -> None:
+        """Insert new pairs and update the sides of existing ones (a_id < b_id)."""
+        new = [
+            {"a_id": a, "b_id": b, "declared_by_a": x, "declared_by_b": y}
+            for (a, b), (x, y) in rows.items()
+            if (a, b) not in existing
+        ]
+        for part in chunks(new):
+            self.session.execute(insert(Competitor), list(part))
+        for (a, b), (x, y) in rows.items():
+            if (a, b) in existing:
+                self.session.execute(
+                    update(Competitor)
+                    .where(Competitor.a_id == a, Competitor.b_id == b)
+                    .values(declared_by_a=x, declared_by_b=y)
+                )
 
     # circles --------------------------------------------------------------------------
     def circles(self) -> dict[str, tuple[int, str, list[int]]]:

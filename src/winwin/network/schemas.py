@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -102,3 +103,60 @@ class ProblemResponse(BaseModel):
 
     detail: str
     problems: list[ProblemDetail]
+
+
+TieKind = Literal["supplies", "buys", "partners"]
+
+
+class TieProposalCreate(BaseModel):
+    """Propose a tie; ``kind`` is from the proposing organisation's point of view."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    with_: Annotated[str, StringConstraints(max_length=64)] = Field(alias="with")
+    kind: TieKind
+
+
+class TieChange(BaseModel):
+    """What a tie change left: ``state`` is proposed, accepted, declined, withdrawn or ended."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    by: str
+    with_: str = Field(alias="with", serialization_alias="with")
+    kind: TieKind
+    state: str
+
+
+class TieRead(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    with_: str = Field(alias="with", serialization_alias="with")
+    kind: TieKind
+    state: Literal["proposed", "accepted"]
+    proposed_by: str | None = Field(
+        description="Who proposed it; null for a tie that came from a network document"
+    )
+
+
+class TiesRead(BaseModel):
+    org: str
+    ties: list[TieRead]
+
+
+class CompetitorsRead(BaseModel):
+    """Only the competitors the organisation itself declared."""
+
+    org: str
+    competitors: list[str]
+
+
+class TieEventRead(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    action: str
+    kind: str | None
+    at: datetime
+    with_: str = Field(alias="with", serialization_alias="with")
+    by: str
+    person: str | None

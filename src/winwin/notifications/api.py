@@ -20,7 +20,10 @@ router = APIRouter(tags=["notifications"])
 
 class NotificationRead(BaseModel):
     id: int
-    kind: str = Field(description="comment, idea, coauthor, stage, shared or overdue")
+    kind: str = Field(
+        description="comment, idea, coauthor, stage, shared, overdue, tie_proposed, "
+        "tie_accepted, tie_declined, tie_withdrawn or tie_ended"
+    )
     item: str | None = Field(description="The key of the item it is about (null for actions)")
     title: str
     actor: str | None = Field(description="The person who acted, when known")
@@ -33,6 +36,11 @@ class NotificationRead(BaseModel):
     action: int | None = Field(default=None, description="The joint action it is about")
     relationship: list[str] | None = Field(
         default=None, description="The action's relationship: two organisation keys"
+    )
+    tie: str | None = Field(
+        default=None,
+        description="For a tie notification, the other organisation's key (the kind of tie, "
+        "from the reader's organisation's point of view, is in detail)",
     )
 
 

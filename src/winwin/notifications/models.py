@@ -14,7 +14,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from winwin.db.base import Base, utcnow
 
-KINDS = ("comment", "idea", "coauthor", "stage", "shared", "overdue")
+KINDS = (
+    "comment",
+    "idea",
+    "coauthor",
+    "stage",
+    "shared",
+    "overdue",
+    "tie_proposed",
+    "tie_accepted",
+    "tie_declined",
+    "tie_withdrawn",
+    "tie_ended",
+)
 
 
 class Notification(Base):
@@ -24,7 +36,14 @@ class Notification(Base):
         Index("ix_notifications_user_created", "user_id", "created_at"),
         Index("ix_notifications_item_id", "item_id"),
         Index("ix_notifications_action_id", "action_id"),
-        CheckConstraint("(item_id IS NULL) <> (action_id IS NULL)", name="subject"),
+        Index("ix_notifications_tie_proposal_id", "tie_proposal_id"),
+        # Exactly one subject: an item, a joint action or a tie proposal.
+        CheckConstraint(
+            "(CASE WHEN item_id IS NULL THEN 0 ELSE 1 END) + "
+            "(CASE WHEN action_id IS NULL THEN 0 ELSE 1 END) + "
+            "(CASE WHEN tie_proposal_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="subject",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,6 +51,9 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(16))
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    tie_proposal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tie_proposals.id", ondelete="CASCADE")
+    )
     # Who did it (the person, when there was one, and their organisation).
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor_org_id: Mapped[int | None] = mapped_column(

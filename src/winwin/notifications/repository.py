@@ -34,6 +34,7 @@ class NotificationRow:
     detail: str | None
     created_at: datetime
     read_at: datetime | None
+    tie_proposal_id: int | None = None
 
 
 class NotificationRepository:
@@ -62,6 +63,7 @@ class NotificationRepository:
                 Notification.detail,
                 Notification.created_at,
                 Notification.read_at,
+                Notification.tie_proposal_id,
             )
             .outerjoin(Item, Item.id == Notification.item_id)
             .outerjoin(actor, actor.id == Notification.actor_user_id)
@@ -72,16 +74,25 @@ class NotificationRepository:
         )
         return [NotificationRow(*row) for row in self.session.execute(query)]
 
-    def unread_subjects(self, user_id: int, *, limit: int) -> list[tuple[int | None, int | None]]:
-        """``(item id, action id)`` of the person's newest unread notifications, one per
-        notification (one of the two is ``None``)."""
+    def unread_subjects(
+        self, user_id: int, *, limit: int
+    ) -> list[tuple[int | None, int | None, int | None]]:
+        """``(item id, action id, tie proposal id)`` of the person's newest unread
+        notifications, one per notification (only one of the three is set)."""
         query = (
-            select(Notification.item_id, Notification.action_id)
+            select(Notification.item_id, Notification.action_id, Notification.tie_proposal_id)
             .where(Notification.user_id == user_id, Notification.read_at.is_(None))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         )
-        return [(item, action) for item, action in self.session.execute(query)]
+        return [(item, action, tie) for item, action, tie in self.session.execute(query)]
+
+    def admins_of_org(self, org_id: int) -> set[int]:
+        """Active org admins of the organisation (all its active people when it has none)."""
+        query = select(User.id, User.role).where(User.org_id == org_id, User.active.is_(True))
+        people = list(self.session.execute(query))
+        admins = {uid for uid, role in people if role == "org_admin"}
+        return admins or {uid for uid, _ in people}
 
     def told(self, kind: str, action_id: int, detail: str) -> set[int]:
         """People already told ``kind`` about the action with this detail."""

@@ -13,6 +13,11 @@ Who is told
 - ``overdue``: a joint action of a relationship is past its due date; its owners are
   told, once per due date (``winwin.actions.reminders``). It stays in a person's list
   while their organisation is a side of the relationship.
+- ``tie_proposed``, ``tie_accepted``, ``tie_declined``, ``tie_withdrawn``, ``tie_ended``:
+  another organisation proposed a tie, answered ours, withdrew its proposal or ended a
+  tie; the admins of the other side are told (all its people when it has no admin). It
+  stays in a person's list while their organisation is a side of the proposal.
+  Competitor declarations are never notified.
 
 Nobody is told about their own act. Notifications pass the one visibility checkpoint
 twice: a person is told only when their organisation may see the item, and when
@@ -34,6 +39,7 @@ from winwin.sharing.items import ItemRepository
 
 KINDS = ("comment", "idea", "coauthor", "stage", "shared")
 ACTION_KINDS = ("overdue",)
+TIE_KINDS = ("tie_proposed", "tie_accepted", "tie_declined", "tie_withdrawn", "tie_ended")
 MAX_LIST = 200
 MAX_MARK = 1000
 UNREAD_CAP = 99
@@ -53,6 +59,8 @@ class NotificationView:
     #: For a notification about a joint action: the action's id and its relationship.
     action: int | None = None
     relationship: tuple[str, str] | None = None
+    #: For a notification about a tie: the other organisation's key.
+    tie: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,46 @@ def notify_about_action(
     )
 
 
+def notify_about_tie(
+    session: Session,
+    *,
+    kind: str,
+    proposal_id: int,
+    org_id: int,
+    actor_user_id: int | None,
+    actor_org_id: int | None,
+) -> int:
+    """Tell the admins of ``org_id`` about a tie proposal (see the module's notes)."""
+    if kind not in TIE_KINDS:
+        raise InvalidInput(Problem("kind", f"'{kind}' is not a kind of tie notification"))
+    repo = NotificationRepository(session)
+    now = datetime.now(UTC)
+    return repo.add(
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "tie_proposal_id": proposal_id,
+            "actor_user_id": actor_user_id,
+            "actor_org_id": actor_org_id,
+            "detail": None,
+            "created_at": now,
+        }
+        for user_id in sorted(repo.admins_of_org(org_id) - {actor_user_id})
+    )
+
+
+def tie_subjects(
+    session: Session, org_id: int, proposal_ids: set[int]
+) -> dict[int, tuple[str, str, str]]:
+    """``(other key, other name, kind from org_id's view)`` of the proposals that
+    ``org_id`` is a side of."""
+    if not proposal_ids:
+        return {}
+    from winwin.network.tie_repository import TieRepository
+
+    return TieRepository(session).subjects_for_org(org_id, proposal_ids)
+
+
 def notify_orgs(
     session: Session,
     *,
@@ -180,6 +228,7 @@ def inbox(session: Session, *, user_id: int, org_id: int | None, limit: int = 50
     rows = repo.recent(user_id, limit=limit)
     visible = items.visible_among(viewer, {r.item_id for r in rows if r.item_id is not None})
     plans = action_subjects(session, org_id, {r.action_id for r in rows if r.action_id})
+    ties = tie_subjects(session, org_id, {r.tie_proposal_id for r in rows if r.tie_proposal_id})
     shown: list[NotificationView] = []
     for r in rows:
         if r.item_id is not None and r.item_id in visible:
@@ -214,6 +263,22 @@ def inbox(session: Session, *, user_id: int, org_id: int | None, limit: int = 50
                     relationship=pair,
                 )
             )
+        elif r.tie_proposal_id is not None and r.tie_proposal_id in ties:
+            other_key, other_name, kind = ties[r.tie_proposal_id]
+            shown.append(
+                NotificationView(
+                    id=r.id,
+                    kind=r.kind,
+                    item=None,
+                    title=other_name,
+                    actor=r.actor,
+                    actor_org=r.actor_org,
+                    detail=kind,
+                    created_at=r.created_at,
+                    read=r.read_at is not None,
+                    tie=other_key,
+                )
+            )
     return Inbox(
         notifications=shown,
         unread=unread_count(session, user_id=user_id, org_id=org_id),
@@ -242,10 +307,15 @@ def unread_count(session: Session, *, user_id: int, org_id: int | None) -> int:
     if viewer is None or org_id is None:
         return 0
     subjects = NotificationRepository(session).unread_subjects(user_id, limit=UNREAD_CAP)
-    item_ids = {i for i, _ in subjects if i is not None}
+    item_ids = {i for i, _, _ in subjects if i is not None}
     visible = items.visible_among(viewer, item_ids) if item_ids else set()
-    plans = action_subjects(session, org_id, {a for _, a in subjects if a is not None})
-    return sum(1 for i, a in subjects if (i in visible if i is not None else a in plans))
+    plans = action_subjects(session, org_id, {a for _, a, _ in subjects if a is not None})
+    ties = tie_subjects(session, org_id, {t for _, _, t in subjects if t is not None})
+    return sum(
+        1
+        for i, a, t in subjects
+        if (i in visible if i is not None else a in plans if a is not None else t in ties)
+    )
 
 
 def mark_read(session: Session, *, user_id: int, ids: Sequence[int] | None = None) -> int:

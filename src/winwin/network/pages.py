@@ -1,0 +1,162 @@
+"""The ties page: our ties and proposals, competitors we declared, and the log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import Actor, can_manage_org
+from winwin.http.deps import CurrentUser, SessionDep
+from winwin.http.page_deps import CurrentOrg
+from winwin.http.templating import render
+from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, RuleBroken, WinwinError
+from winwin.network import ties
+from winwin.network.models import Organization
+
+router = APIRouter(prefix="/org")
+
+KEY_FIELD = Annotated[str, Form(max_length=100)]
+
+
+def ties_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    org: Organization,
+    *,
+    status_code: int = 200,
+    error: WinwinError | None = None,
+    propose: dict[str, str] | None = None,
+) -> Response:
+    listed = ties.list_ties(session, actor, org=org.key)
+    manage = can_manage_org(actor, org.id)
+    declared = ties.competitors_declared_by(session, actor, org=org.key) if manage else []
+    log = ties.tie_log(session, actor, org=org.key, limit=100) if manage else []
+    names = ties.org_names(
+        session,
+        [t["with"] for t in listed["ties"]] + declared,
+    )
+    accepted = [t for t in listed["ties"] if t["state"] == "accepted"]
+    waiting = [t for t in listed["ties"] if t["state"] == "proposed"]
+    context: dict[str, Any] = {
+        "nav": "org",
+        "org": org,
+        "can_manage": manage,
+        "accepted": accepted,
+        "incoming": [t for t in waiting if t["proposed_by"] != org.key],
+        "outgoing": [t for t in waiting if t["proposed_by"] == org.key],
+        "competitors": declared,
+        "log": log,
+        "names": names,
+        "error": error,
+        "propose": propose or {},
+        "flash": request.query_params.get("done"),
+    }
+    return render(request, "network/ties.html", context, status_code=status_code)
+
+
+def _status(exc: WinwinError) -> int:
+    if isinstance(exc, RuleBroken):
+        return 400
+    if isinstance(exc, InvalidInput):
+        return 422
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, PermissionDenied):
+        return 403
+    return 400
+
+
+def _back(org: Organization, done: str) -> RedirectResponse:
+    return RedirectResponse(f"/org/ties?org={org.key}&done={done}", status_code=303)
+
+
+@router.get("/ties", name="org_ties")
+def ties_view(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+) -> Response:
+    return ties_page(request, session, actor, org)
+
+
+@router.post("/ties", name="org_ties_propose")
+def propose(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    other: KEY_FIELD,
+    kind: Annotated[str, Form(max_length=16)],
+) -> Response:
+    try:
+        ties.propose_tie(session, actor, by=org.key, other=other.strip(), kind=kind)
+    except (InvalidInput, NotFound) as exc:
+        session.rollback()
+        return ties_page(
+            request,
+            session,
+            actor,
+            org,
+            status_code=_status(exc),
+            error=exc,
+            propose={"other": other, "kind": kind},
+        )
+    return _back(org, "proposed")
+
+
+ACTIONS = ("accept", "decline", "withdraw", "end")
+
+
+@router.post("/ties/{other}/{action}", name="org_ties_change")
+def change(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    other: str,
+    action: str,
+    kind: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    if action not in ACTIONS:
+        raise NotFound("there is no such page")
+    try:
+        if action in ("accept", "decline"):
+            ties.answer_tie(session, actor, by=org.key, other=other, accept=action == "accept")
+        elif action == "withdraw":
+            ties.withdraw_tie(session, actor, by=org.key, other=other)
+        else:
+            ties.end_tie(session, actor, by=org.key, other=other, kind=kind or None)
+    except InvalidInput as exc:
+        session.rollback()
+        return ties_page(request, session, actor, org, status_code=_status(exc), error=exc)
+    return _back(org, action)
+
+
+@router.post("/competitors", name="org_competitors_declare")
+def declare(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    other: KEY_FIELD,
+) -> Response:
+    try:
+        ties.declare_competitor(session, actor, by=org.key, other=other.strip())
+    except InvalidInput as exc:
+        session.rollback()
+        return ties_page(request, session, actor, org, status_code=_status(exc), error=exc)
+    return _back(org, "declared")
+
+
+@router.post("/competitors/{other}/withdraw", name="org_competitors_withdraw")
+def undeclare(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, other: str
+) -> Response:
+    try:
+        ties.withdraw_competitor(session, actor, by=org.key, other=other)
+    except InvalidInput as exc:
+        session.rollback()
+        return ties_page(request, session, actor, org, status_code=_status(exc), error=exc)
+    return _back(org, "undeclared")
