@@ -312,3 +312,45 @@ def test_competitors_declared_after_publishing_lose_a_sensitive_item(session: Se
     later(session, rivals)
     assert readers_of(session, "i1") == set(ORGS) - {"far"}
     assert readers_of(session, "i1") == model_readers({**BASE, "items": items}, rivals, key="i1")
+
+
+def test_an_organisation_invited_to_a_circle_sees_nothing_until_it_accepts(
+    session: Session,
+) -> None:
+    from winwin.sharing import service
+
+    items = [item("i1", level="circle", audience={"level": "circle", "circle": "board-lab"})]
+    load(session, *items)
+    repo = ItemRepository(session)
+    by, guest = repo.viewer("kuusi"), repo.viewer("sven")
+    assert by is not None and guest is not None
+    service.invite_to_circle(session, circle="board-lab", by=by, org="sven")
+    assert readers_of(session, "i1") == {"kuusi", "lab", "pakkaus"}
+    service.answer_invitation(session, circle="board-lab", org=guest, accept=True)
+    assert readers_of(session, "i1") == {"kuusi", "lab", "pakkaus", "sven"}
+
+
+def test_the_guard_reads_the_topics_a_reshare_inherits(session: Session) -> None:
+    # lab's sensitive item reaches everyone; sven reshares it giving no topics (an empty
+    # list: the store keeps none for it and reads the original's). Once sven and
+    # far compete, far loses sven's reshare (and anonymous readers too) but not lab's item.
+    items = [
+        item("i1", owner="lab", level="public", topics=["pricing"]),
+        {
+            "key": "i2",
+            "owner": "sven",
+            "reshare_of": "i1",
+            "topics": [],
+            "audience": {"level": "public"},
+        },
+        {"key": "i3", "owner": "pakkaus", "reshare_of": "i2", "audience": {"level": "network"}},
+    ]
+    load(session, *items)
+    assert readers_of(session, "i2") == {None, *ORGS}
+    rivals = {"competitors": [["far", "sven"]]}
+    later(session, rivals)
+    assert readers_of(session, "i1") == {None, *ORGS}
+    assert readers_of(session, "i2") == set(ORGS) - {"far"}
+    assert readers_of(session, "i3") == set(ORGS) - {"far"}
+    for key in ("i1", "i2", "i3"):
+        assert readers_of(session, key) == model_readers({**BASE, "items": items}, rivals, key=key)
