@@ -30,6 +30,7 @@ from winwin.db.engine import build_engine, session_factory
 from winwin.http import errors
 from winwin.http.security import SecurityMiddleware, csrf_protect
 from winwin.initiatives import api as api_initiatives
+from winwin.initiatives import pages as web_initiatives
 from winwin.innovation import api as api_innovation
 from winwin.innovation import pages as web_innovation
 from winwin.insight import api as api_insight
@@ -127,6 +128,7 @@ def web_router() -> APIRouter:
     router.include_router(web_notifications.router)
     router.include_router(web_actions.router)
     router.include_router(web_reports.router)
+    router.include_router(web_initiatives.router)
     return router
 
 

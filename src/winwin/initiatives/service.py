@@ -319,3 +319,21 @@ def agree(
             )
         )
     return read(session, found.id)
+
+
+def names_and_acting(
+    session: Session, actor: Actor | None, keys: list[str]
+) -> tuple[dict[str, str], list[str]]:
+    """The organisations' names by key, and which of them the actor acts for (for the
+    pages' forms)."""
+    net = NetworkRepository(session)
+    names: dict[str, str] = {}
+    acting: list[str] = []
+    for key in keys:
+        org = net.get_by_key(key)
+        if org is None:
+            continue
+        names[key] = org.name
+        if actor is None or can_manage_org(actor, org.id):
+            acting.append(key)
+    return names, acting

@@ -1,0 +1,220 @@
+"""Pages of joint initiatives (Finnish and English).
+
+- ``/initiatives``: the initiatives I may see, and the form to propose one;
+- ``/initiatives/{id}``: parties and their answers, contributions, the sharing model
+  explained in plain words with the shares and the core test, the versions, the forms
+  for the steps the person may take (for the organisations they act for), and the
+  frozen agreement, printable and as a PDF.
+
+Every read goes through ``initiatives.service.read`` (the one checkpoint); every change
+through the same service calls as the command line and REST.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import Actor, accessible_orgs, can_manage_org
+from winwin.http.deps import CurrentUser, IdPath, SessionDep
+from winwin.http.i18n import gettext as _
+from winwin.http.templating import render
+from winwin.initiatives import service as initiatives
+from winwin.kernel.errors import InvalidInput, Problem, WinwinError
+from winwin.reports.service import METHOD_EXPLANATIONS
+
+router = APIRouter()
+
+
+def N_(msgid: str) -> str:
+    return msgid
+
+
+STATE_LABELS = {
+    "proposed": N_("proposed: waiting for answers"),
+    "declined": N_("declined by a party"),
+    "accepted": N_("accepted: choose a sharing model"),
+    "modelled": N_("modelled: waiting for every party to agree"),
+    "agreed": N_("agreed"),
+}
+PARTY_LABELS = {
+    "invited": N_("invited"),
+    "accepted": N_("accepted"),
+    "declined": N_("declined"),
+}
+CORE = {
+    True: N_("The allocation is in the core: no group of parties would get more on its own."),
+    False: N_(
+        "The allocation is not in the core: some group of parties would get more on its own."
+    ),
+    None: N_("This game has no core to check the allocation against."),
+}
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "state_label": lambda s: _(STATE_LABELS.get(s, s)),
+        "party_label": lambda s: _(PARTY_LABELS.get(s, s)),
+        "method_text": lambda m: _(METHOD_EXPLANATIONS[m]) if m in METHOD_EXPLANATIONS else "",
+        "core_text": lambda c: _(CORE[c]),
+        "field_labels": {},
+    }
+
+
+def _managed(session: Session, actor: Actor) -> list[Any]:
+    return [o for o in accessible_orgs(session, actor) if can_manage_org(actor, o.id)]
+
+
+def _list_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    error: WinwinError | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    found = initiatives.readable(session, actor=actor)
+    return render(
+        request,
+        "initiatives/list.html",
+        {
+            "nav": "initiatives",
+            "initiatives": found,
+            "proposers": _managed(session, actor),
+            "error": error,
+            "values": values or {},
+            **_labels(),
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/initiatives", name="initiatives")
+def list_page(request: Request, actor: CurrentUser, session: SessionDep) -> Response:
+    return _list_page(request, session, actor)
+
+
+@router.post("/initiatives", name="propose_initiative")
+async def propose(request: Request, actor: CurrentUser, session: SessionDep) -> Response:
+    form = await request.form()
+    values = {k: str(form.get(k) or "").strip() for k in ("by", "with", "title", "goal", "value")}
+    try:
+        expected = None
+        if values["value"]:
+            try:
+                expected = float(values["value"].replace(",", ".").replace(" ", ""))
+            except ValueError:
+                raise InvalidInput(Problem("expected_value", "must be an amount")) from None
+        made = initiatives.propose(
+            session,
+            by=values["by"],
+            with_=[k.strip() for k in values["with"].split(",") if k.strip()],
+            title=values["title"],
+            goal=values["goal"],
+            expected_value=expected,
+            actor=actor,
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        return _list_page(request, session, actor, error=exc, values=values)
+    return RedirectResponse(f"/initiatives/{made.id}", status_code=303)
+
+
+def _page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    initiative_id: int,
+    *,
+    error: WinwinError | None = None,
+) -> Response:
+    found = initiatives.read(session, initiative_id, actor=actor)
+    names, acting = initiatives.names_and_acting(session, actor, list(found.parties))
+    totals = {key: sum(c["amount"] for c in given) for key, given in found.contributions.items()}
+    return render(
+        request,
+        "initiatives/initiative.html",
+        {
+            "nav": "initiatives",
+            "initiative": found,
+            "names": names,
+            "acting": acting,
+            "totals": totals,
+            "game_example": json.dumps(
+                {"type": "table", "players": sorted(found.parties), "values": {"": 0}},
+                ensure_ascii=False,
+            ),
+            "error": error,
+            **_labels(),
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/initiatives/{initiative_id}", name="initiative")
+def initiative_page(
+    initiative_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep
+) -> Response:
+    return _page(request, session, actor, initiative_id)
+
+
+@router.post("/initiatives/{initiative_id}/step", name="initiative_step")
+async def step(
+    initiative_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep
+) -> Response:
+    """One step from the page's forms: ``step`` is accept, decline, contribute, model or
+    agree."""
+    form = await request.form()
+    values = {
+        k: str(form.get(k) or "").strip()
+        for k in ("step", "by", "amount", "currency", "method", "game")
+    }
+    kind = values["step"]
+    try:
+        if kind in ("accept", "decline"):
+            initiatives.answer(
+                session,
+                initiative_id=initiative_id,
+                by=values["by"],
+                accept=kind == "accept",
+                actor=actor,
+            )
+        elif kind == "contribute":
+            try:
+                amount = float(values["amount"].replace(",", ".").replace(" ", ""))
+            except ValueError:
+                raise InvalidInput(Problem("amount", "must be a positive amount")) from None
+            initiatives.contribute(
+                session,
+                initiative_id=initiative_id,
+                by=values["by"],
+                amount=amount,
+                currency=values["currency"] or "EUR",
+                actor=actor,
+            )
+        elif kind == "model":
+            try:
+                game = json.loads(values["game"])
+            except json.JSONDecodeError as exc:
+                raise InvalidInput(Problem("game", f"is not JSON: {exc.msg}")) from None
+            initiatives.set_model(
+                session,
+                initiative_id=initiative_id,
+                game=game,
+                method=values["method"],
+                actor=actor,
+            )
+        elif kind == "agree":
+            initiatives.agree(session, initiative_id=initiative_id, by=values["by"], actor=actor)
+        else:
+            raise InvalidInput(
+                Problem("step", "must be one of accept, decline, contribute, model, agree")
+            )
+    except InvalidInput as exc:
+        session.rollback()
+        return _page(request, session, actor, initiative_id, error=exc)
+    return RedirectResponse(f"/initiatives/{initiative_id}", status_code=303)
