@@ -67,6 +67,50 @@ def test_an_idea_never_skips_a_step_forward(walk) -> None:  # type: ignore[no-un
             assert abs(forward.index(target) - forward.index(current)) == 1
 
 
+# The moves written out from docs/innovation.md ("Stages"), not read from the code.
+IDEA_MOVES = {
+    ("proposed", "discussed"),
+    ("discussed", "developing"),
+    ("developing", "piloting"),
+    ("piloting", "adopted"),
+    ("discussed", "proposed"),
+    ("developing", "discussed"),
+    ("piloting", "developing"),
+    ("proposed", "archived"),
+    ("discussed", "archived"),
+    ("developing", "archived"),
+    ("piloting", "archived"),
+    ("archived", "proposed"),
+}
+CHALLENGE_MOVES = {
+    ("open", "reviewing"),
+    ("open", "closed"),
+    ("reviewing", "open"),
+    ("reviewing", "closed"),
+    ("closed", "open"),
+}
+IDEA_ORDER = ["proposed", "discussed", "developing", "piloting", "adopted", "archived"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "stages", "moves"),
+    [
+        ("idea", IDEA_ORDER, IDEA_MOVES),
+        ("challenge", ["open", "reviewing", "closed"], CHALLENGE_MOVES),
+    ],
+)
+def test_the_allowed_moves_are_exactly_the_documented_ones(kind, stages, moves) -> None:  # type: ignore[no-untyped-def]
+    assert list(rules.STAGES[kind]) == stages
+    for current, target in itertools.product(stages, stages):
+        if (current, target) in moves:
+            rules.check_move(kind, current, target)
+            assert target in rules.next_stages(kind, current)
+        else:
+            with pytest.raises(RuleBroken):
+                rules.check_move(kind, current, target)
+            assert target not in rules.next_stages(kind, current)
+
+
 def test_adopted_is_final_and_archived_reopens_as_proposed() -> None:
     assert rules.next_stages("idea", "adopted") == []
     assert rules.next_stages("idea", "archived") == ["proposed"]
