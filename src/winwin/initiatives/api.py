@@ -6,6 +6,7 @@
 - ``POST /initiatives/{id}/contributions``: ``{"by", "amount", "currency"}``;
 - ``PUT /initiatives/{id}/model``: ``{"game", "method"}``;
 - ``POST /initiatives/{id}/agree``: ``{"by"}``;
+- ``POST /initiatives/{id}/results``: ``{"by", "amount", "currency"}`` (once agreed);
 - ``GET /initiatives/{id}/agreement.pdf``: the frozen agreement.
 
 Only parties' people, facilitators granted a party and platform admins see one; anyone
@@ -175,4 +176,24 @@ def set_model(initiative_id: IdPath, body: Model, actor: CurrentUser, session: S
 def agree(initiative_id: IdPath, body: By, actor: CurrentUser, session: SessionDep) -> Any:
     return _changed(
         initiatives.agree(session, initiative_id=initiative_id, by=body.by, actor=actor)
+    )
+
+
+@router.post(
+    "/initiatives/{initiative_id}/results",
+    summary="Record the realised value of an agreed initiative",
+    responses=CHANGED,
+)
+def record_result(
+    initiative_id: IdPath, body: Contribution, actor: CurrentUser, session: SessionDep
+) -> Any:
+    return _changed(
+        initiatives.record_result(
+            session,
+            initiative_id=initiative_id,
+            by=body.by,
+            amount=body.amount,
+            currency=body.currency,
+            actor=actor,
+        )
     )

@@ -144,6 +144,26 @@ def show(
     _out(found, json_out)
 
 
+@initiative_app.command("result")
+def result(
+    ctx: typer.Context,
+    initiative_id: int = typer.Argument(..., metavar="ID"),
+    by: str = typer.Option(..., "--by", metavar="ORG"),
+    amount: float = typer.Option(..., "--amount", metavar="X"),
+    currency: str = typer.Option("EUR", "--currency", metavar="CODE"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Record the value the agreed initiative made; shown split as agreed."""
+    with state(ctx).session() as session:
+        found = initiatives.record_result(
+            session, initiative_id=initiative_id, by=by, amount=amount, currency=currency
+        )
+    _out(found, json_out)
+    if not json_out and found.result and found.result["final"]:
+        for key, value in found.result["final"].items():
+            sys.stdout.write(f"  {key}\tfinal {value:g}\tagreed {found.result['agreed'][key]:g}\n")
+
+
 @initiative_app.command("agreement")
 def agreement(
     ctx: typer.Context,

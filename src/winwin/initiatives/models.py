@@ -99,3 +99,21 @@ class InitiativeAgreement(Base):
     version: Mapped[int] = mapped_column(Integer)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     agreed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InitiativeResult(Base):
+    """A realised result of an agreed initiative: the value the initiative actually made,
+    recorded by a party; the latest is the one shown against the agreed split."""
+
+    __tablename__ = "initiative_results"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount"),
+        Index("ix_initiative_results_initiative_id", "initiative_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    amount: Mapped[float] = mapped_column(Double)
+    currency: Mapped[str] = mapped_column(String(3))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

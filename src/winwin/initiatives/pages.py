@@ -208,6 +208,19 @@ async def step(
                 method=values["method"],
                 actor=actor,
             )
+        elif kind == "result":
+            try:
+                realised = float(values["amount"].replace(",", ".").replace(" ", ""))
+            except ValueError:
+                raise InvalidInput(Problem("amount", "must be a non-negative amount")) from None
+            initiatives.record_result(
+                session,
+                initiative_id=initiative_id,
+                by=values["by"],
+                amount=realised,
+                currency=values["currency"] or "EUR",
+                actor=actor,
+            )
         elif kind == "agree":
             initiatives.agree(session, initiative_id=initiative_id, by=values["by"], actor=actor)
         else:

@@ -12,6 +12,7 @@ from winwin.initiatives.models import (
     InitiativeAgreement,
     InitiativeContribution,
     InitiativeParty,
+    InitiativeResult,
 )
 
 
@@ -71,6 +72,19 @@ class InitiativeRepository:
 
     def add_contribution(self, contribution: InitiativeContribution) -> None:
         self.session.add(contribution)
+        self.session.flush()
+
+    def results(self, initiative_id: int) -> list[InitiativeResult]:
+        return list(
+            self.session.scalars(
+                select(InitiativeResult)
+                .where(InitiativeResult.initiative_id == initiative_id)
+                .order_by(InitiativeResult.id)
+            )
+        )
+
+    def add_result(self, result: InitiativeResult) -> None:
+        self.session.add(result)
         self.session.flush()
 
     def agreements(self, initiative_id: int) -> list[InitiativeAgreement]:

@@ -72,3 +72,13 @@ def check_agree(status: PartyStatus, *, has_model: bool, already: int | None, ve
         raise Refused("ID", "there is no sharing model to agree on yet")
     if already == version:
         raise Refused("by", f"has already agreed to version {version}")
+
+
+def final_split(shares: dict[str, float], realised: float) -> dict[str, float] | None:
+    """The realised value split as the agreement split its value: each party's agreed
+    share of the agreed total, applied to the realised total. ``None`` when the agreed
+    shares do not add up to a positive total (there is no proportion to apply)."""
+    total = sum(shares.values())
+    if not total > 0:
+        return None
+    return {key: share / total * realised for key, share in shares.items()}

@@ -18,7 +18,12 @@ from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, accessible_org_ids, can_access_org, can_manage_org
 from winwin.initiatives import rules
-from winwin.initiatives.models import Initiative, InitiativeAgreement, InitiativeContribution
+from winwin.initiatives.models import (
+    Initiative,
+    InitiativeAgreement,
+    InitiativeContribution,
+    InitiativeResult,
+)
 from winwin.initiatives.repository import InitiativeRepository
 from winwin.insight.game_document import parse_game
 from winwin.insight.games import Method, share
@@ -49,6 +54,7 @@ class InitiativeRead:
     version: int
     agreed_version: int | None
     agreement: dict[str, Any] | None
+    result: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +73,7 @@ class InitiativeRead:
             "version": self.version,
             "agreed_version": self.agreed_version,
             "agreement": self.agreement,
+            "result": self.result,
         }
 
 
@@ -131,6 +138,18 @@ def read(session: Session, initiative_id: int, *, actor: Actor | None = None) ->
     for c in repo.contributions(found.id):
         contributions[keys[c.org_id]].append({"amount": c.amount, "currency": c.currency})
     frozen = repo.agreements(found.id)
+    recorded = repo.results(found.id)
+    result = None
+    if recorded and frozen:
+        latest = recorded[-1]
+        agreed_shares = {k: float(v) for k, v in (frozen[-1].document.get("shares") or {}).items()}
+        result = {
+            "realised": latest.amount,
+            "currency": latest.currency,
+            "by": keys[latest.org_id],
+            "agreed": agreed_shares,
+            "final": rules.final_split(agreed_shares, latest.amount),
+        }
     return InitiativeRead(
         id=found.id,
         title=found.title,
@@ -152,6 +171,7 @@ def read(session: Session, initiative_id: int, *, actor: Actor | None = None) ->
         version=found.version,
         agreed_version=found.agreed_version,
         agreement=frozen[-1].document if frozen else None,
+        result=result,
     )
 
 
@@ -318,6 +338,36 @@ def agree(
                 agreed_at=datetime.now(UTC),
             )
         )
+    return read(session, found.id)
+
+
+def record_result(
+    session: Session,
+    *,
+    initiative_id: int,
+    by: str,
+    amount: float,
+    currency: str = "EUR",
+    actor: Actor | None = None,
+) -> InitiativeRead:
+    """Record the value the agreed initiative actually made; it is split as agreed and
+    shown against the agreed shares. Needs an agreement; the agreement never changes."""
+    found = _load_for(session, actor, initiative_id)
+    party = _party(session, found, by, actor)
+    if found.agreed_version is None:
+        raise RuleBroken(Problem("ID", "record results once every party has agreed"))
+    if not (
+        isinstance(amount, int | float) and math.isfinite(amount) and 0 <= amount <= MAX_AMOUNT
+    ):
+        raise InvalidInput(Problem("amount", "must be a non-negative amount"))
+    code = (currency or "").strip().upper()
+    if len(code) != 3 or not code.isalpha() or not code.isascii():
+        raise InvalidInput(Problem("currency", "must be a three-letter code such as EUR"))
+    InitiativeRepository(session).add_result(
+        InitiativeResult(
+            initiative_id=found.id, org_id=party.org_id, amount=float(amount), currency=code
+        )
+    )
     return read(session, found.id)
 
 
