@@ -35,7 +35,7 @@ def _sqlite_pragmas(busy_timeout_ms: int):  # type: ignore[no-untyped-def]
 
 
 def build_engine(
-    url: str, *, echo: bool = False, writer: bool = False, busy_timeout_ms: int = 10_000
+    url: str, *, echo: bool = False, writer: bool = False, busy_timeout_ms: int = 30_000
 ) -> Engine:
     """Build an engine for SQLite (WAL, foreign keys on) or PostgreSQL (psycopg 3).
 

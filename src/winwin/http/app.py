@@ -37,6 +37,7 @@ from winwin.insight import api as api_insight
 from winwin.insight import pages as web_insight
 from winwin.notifications import api as api_notifications
 from winwin.notifications import pages as web_notifications
+from winwin.ops import observability
 from winwin.ops.retry import LockRetryMiddleware
 from winwin.reports import api as api_reports
 from winwin.reports import pages as web_reports
@@ -162,6 +163,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
     # Outermost: each request is one unit of work, run again whole on lock contention.
     app.add_middleware(LockRetryMiddleware)
+    # Around it: a request id, an access log line and metrics per request; GET /metrics.
+    observability.install(app)
     app.mount(
         "/static",
         StaticFiles(directory=str(files("winwin.http").joinpath("static"))),

@@ -56,7 +56,13 @@ class LockRetryMiddleware:
             with unit_of_work_scope(writes=writes) as unit:
                 try:
                     fresh = dict(scope, state=dict(scope.get("state", {})))
-                    await self.app(fresh, _replay(body, receive), watch)
+                    try:
+                        await self.app(fresh, _replay(body, receive), watch)
+                    finally:
+                        # The matched route, for the access log and metrics outside.
+                        for key in ("route", "endpoint", "fastapi"):
+                            if key in fresh:
+                                scope[key] = fresh[key]
                     return
                 except Exception as exc:
                     last = attempt == self.attempts
