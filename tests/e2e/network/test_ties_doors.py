@@ -171,3 +171,46 @@ def test_a_member_sees_the_ties_but_no_buttons_and_cannot_act(world) -> None:  #
     )
     assert refused.status_code == 403
     assert _export(world)["tie_proposals"] == []
+
+
+def test_the_page_declines_withdraws_and_keeps_declarations_to_the_declaring_side(world) -> None:  # type: ignore[no-untyped-def]
+    token = _sign_in(world, "org_admin")
+    post = world.client.post
+    assert post("/org/ties?org=kuusi", data={"csrf_token": token, "other": "lab",
+                "kind": "supplies"}, follow_redirects=False).status_code == 303  # fmt: skip
+    withdrawn = post(
+        "/org/ties/lab/withdraw?org=kuusi", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert withdrawn.status_code == 303 and _export(world)["tie_proposals"] == []
+    again = post("/org/ties?org=kuusi", data={"csrf_token": token, "other": "lab",
+                 "kind": "supplies"})  # fmt: skip
+    assert again.status_code == 400 and "uudelleen" in again.text
+    assert _export(world)["tie_proposals"] == []
+    declared = post(
+        "/org/competitors?org=kuusi",
+        data={"csrf_token": token, "other": "lab"},
+        follow_redirects=False,
+    )
+    assert declared.status_code == 303
+    assert "Kuitulaboratorio Oy" in world.client.get("/org/ties").text.split("Ilmoittamamme kilpailijat")[1]
+    token = _sign_in(world, "lab_admin")
+    lab_page = world.client.get("/org/ties").text
+    assert "Emme ole ilmoittaneet kilpailijoita." in lab_page
+    assert "ilmoitti kilpailijan" not in lab_page
+    refused = post("/org/competitors/kuusi/withdraw?org=lab", data={"csrf_token": token})
+    assert refused.status_code == 400
+    assert {"by": "kuusi", "competitor": "lab"} in _export(world)["competitors"]
+    assert post("/org/ties?org=lab", data={"csrf_token": token, "other": "kuusi",
+                "kind": "buys"}, follow_redirects=False).status_code == 303  # fmt: skip
+    token = _sign_in(world, "org_admin")
+    declined = post(
+        "/org/ties/lab/decline?org=kuusi", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert declined.status_code == 303 and _export(world)["tie_proposals"] == []
+    undeclared = post(
+        "/org/competitors/lab/withdraw?org=kuusi",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
+    assert undeclared.status_code == 303
+    assert {"by": "kuusi", "competitor": "lab"} not in _export(world)["competitors"]
