@@ -35,10 +35,13 @@ AXE = Path(__file__).resolve().parents[1] / "web" / "assets" / "axe.min.js"
 
 def serious_axe_violations(page) -> list[tuple[str, str]]:
     """axe-core's serious and critical findings (evaluated over DevTools, outside the CSP)."""
-    if not AXE.exists():
-        return []
-    page.evaluate(AXE.read_text(encoding="utf-8"))
+    # A missing asset fails here (FileNotFoundError) instead of passing having checked nothing.
+    source = AXE.read_text(encoding="utf-8")
+    assert "axe" in source[:5000], "the axe-core asset is empty"
+    page.evaluate(source)
     found = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert found["testEngine"]["name"] == "axe-core", found.get("testEngine")
+    assert len(found["passes"]) + len(found["violations"]) >= 10, "axe checked almost nothing"
     return [
         (v["id"], str([n["target"] for n in v["nodes"]][:3]))
         for v in found["violations"]

@@ -45,8 +45,13 @@ def signed_in(browser, base: str, email: str, lang: str = "en"):  # type: ignore
 
 def serious_violations(page) -> list[tuple[str, list[str]]]:  # type: ignore[no-untyped-def]
     # Evaluated through the DevTools protocol, which the page's CSP does not govern.
-    page.evaluate(AXE.read_text("utf-8"))
+    source = AXE.read_text("utf-8")
+    assert "axe" in source[:5000], "the axe-core asset is missing or empty"
+    page.evaluate(source)
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    # A check that ran no rule (no axe, an empty page) would find no violation: fail instead.
+    assert results["testEngine"]["name"] == "axe-core", results.get("testEngine")
+    assert len(results["passes"]) + len(results["violations"]) >= 10, "axe checked almost nothing"
     return [
         (v["id"], [n["target"] for n in v["nodes"]][:3])
         for v in results["violations"]

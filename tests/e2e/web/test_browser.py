@@ -27,8 +27,12 @@ def sign_in(page, base_url, email="admin@kuusi.example", password="winwin-demo")
 
 def axe_violations(page, axe_source):
     # Evaluated through the DevTools protocol, which the page's CSP does not govern.
+    assert "axe" in axe_source[:5000], "the axe-core asset is missing or empty"
     page.evaluate(axe_source)
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    # A check that ran no rule (no axe, an empty page) would find no violation: fail instead.
+    assert results["testEngine"]["name"] == "axe-core", results.get("testEngine")
+    assert len(results["passes"]) + len(results["violations"]) >= 10, "axe checked almost nothing"
     return [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
         for v in results["violations"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from winwin.innovation import stages as rules
@@ -59,8 +59,7 @@ def test_a_move_is_accepted_exactly_when_next_stages_lists_it(kind, data) -> Non
 @given(walks())
 def test_an_idea_never_skips_a_step_forward(walk) -> None:  # type: ignore[no-untyped-def]
     kind, path = walk
-    if kind != "idea":
-        return
+    assume(kind == "idea")  # a walk of a challenge says nothing here; hypothesis draws again
     forward = rules.IDEA_STAGES[:5]
     for current, target in itertools.pairwise(path):
         if current in forward and target in forward:
