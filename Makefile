@@ -25,7 +25,7 @@ STRICT := src/winwin/kernel src/winwin/sharing/audience.py src/winwin/sharing/to
 	src/winwin/initiatives/rules.py src/winwin/initiatives/service.py \
 	src/winwin/reports/charts.py src/winwin/reports/service.py src/winwin/reports/typeset.py
 
-.PHONY: install run test test-fast bench lint format clean
+.PHONY: install run test test-fast mutants bench lint format clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required"; exit 1; }
@@ -47,6 +47,12 @@ run: install
 test: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q -m "not browser"
 	$(BIN)/pytest -q -m browser
+	$(MAKE) mutants
+
+# Named mistakes in the visibility rule, its SQL twin and the score must fail the tests
+# (docs/testing.md); runs on SQLite, in temporary copies, never in the working tree.
+mutants: install
+	$(BIN)/python tools/mutants.py --jobs $(PYTEST_WORKERS)
 
 test-fast: install
 	$(BIN)/pytest -q -m "not browser" -x
