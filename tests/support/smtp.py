@@ -16,7 +16,12 @@ from aiosmtpd.controller import Controller
 
 @dataclass
 class Inbox:
-    """What the server has received; ``address`` is what ``WINWIN_MAIL_SERVER`` takes."""
+    """What the server has received; ``address`` is what ``WINWIN_MAIL_SERVER`` takes.
+
+    The app mails synchronously (smtplib waits for the server's 250, given after the
+    message is stored here), so once a response or command has returned, ``messages``
+    holds everything it sent: "nothing was sent" is read there at once, never polled.
+    """
 
     address: str = ""
     messages: list[EmailMessage] = field(default_factory=list)
