@@ -98,7 +98,7 @@ def _prepare(postgres: str) -> tuple[str, list[dict[str, Any]]]:
     return url, people
 
 
-def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
+def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WINWIN_")}
     env["WINWIN_SECRET_KEY"] = "bench-load-secret-0123456789abcdef0123"
     process = subprocess.Popen(
@@ -108,7 +108,8 @@ def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        # The server's log (errors with their request ids) stays beside Locust's files.
+        stderr=log.open("wb"),
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -147,7 +148,7 @@ def run(report: Report) -> list[dict[str, Any]]:
     report.log("load: demo network and 64 people on PostgreSQL")
     url, people = _prepare(report.postgres_url)
     port = _free_port()
-    server = _serve(url, port)
+    server = _serve(url, port, report.workdir / "server.log")
     base = f"http://127.0.0.1:{port}"
     mixed_seconds = max(10, int(60 * report.scale))
     base_seconds = max(10, int(20 * report.scale))
