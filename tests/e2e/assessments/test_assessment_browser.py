@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from support.secrets import TEST_SECRET
 from support.server import serving
@@ -90,23 +91,23 @@ def test_a_round_from_opening_to_the_relationship_page_in_a_browser(server: str,
     # Each respondent opens their own link, with no sign-in, in their own language.
     kuusi = browser.new_context(locale="fi-FI").new_page()  # the link asks for English
     kuusi.goto(links["kuusi"])
-    assert kuusi.locator("html").get_attribute("lang") == "en"
-    assert kuusi.locator("fieldset.answer-item").count() == 20
+    expect(kuusi.locator("html")).to_have_attribute("lang", "en")
+    expect(kuusi.locator("fieldset.answer-item")).to_have_count(20)
     answer_all(kuusi, {f"{f}{n}": 4 for f in "aeit" for n in range(1, 6)})
-    assert "Your answers are saved" in kuusi.locator("[role=status]").inner_text()
+    expect(kuusi.locator("[role=status]")).to_contain_text("Your answers are saved")
 
     pakkaus = browser.new_context(locale="fi-FI").new_page()
     pakkaus.goto(links["pakkaus"])
-    assert pakkaus.locator("html").get_attribute("lang") == "fi"
+    expect(pakkaus.locator("html")).to_have_attribute("lang", "fi")
     low_energy = {f"{f}{n}": 4 for f in "aeit" for n in range(1, 6)}
     low_energy.update({f"e{n}": 2 for n in range(1, 5)})
     answer_all(pakkaus, low_energy)
-    assert "Vastauksesi on tallennettu" in pakkaus.locator("[role=status]").inner_text()
+    expect(pakkaus.locator("[role=status]")).to_contain_text("Vastauksesi on tallennettu")
 
     outsider = browser.new_context(locale="fi-FI").new_page()
     outsider.goto(links["third-party"])
-    assert outsider.locator("fieldset.answer-item").count() == 10
-    assert outsider.locator('input[name="item-a1"]').count() == 0
+    expect(outsider.locator("fieldset.answer-item")).to_have_count(10)
+    expect(outsider.locator('input[name="item-a1"]')).to_have_count(0)
     assert serious_axe_violations(outsider) == []
     answer_all(outsider, {"i1": 5, "t1": 3})
 
@@ -114,7 +115,7 @@ def test_a_round_from_opening_to_the_relationship_page_in_a_browser(server: str,
     # pakkaus: A = I = T = 0.65, E = 0.25, S = 29.25, lever energy, gain 24.375.
     r = math.sqrt(42.25 * 29.25)
     page.goto(f"{server}/relationships/kuusi/pakkaus")
-    assert page.get_by_test_id("relationship-score").inner_text() == f"{r:.1f}"
+    expect(page.get_by_test_id("relationship-score")).to_have_text(f"{r:.1f}")
     lever = page.get_by_test_id("lever-pakkaus").inner_text()
     assert "Raising energy to the top would add 24.4 points" in lever
     energy = page.locator('tr[data-factor="energy"] td')
@@ -130,7 +131,7 @@ def test_a_round_from_opening_to_the_relationship_page_in_a_browser(server: str,
         outsider.screenshot(path=f"{shots}/answer-mobile.png", full_page=False)
 
     page.goto(f"{server}/relationships?org=pakkaus")
-    assert page.locator("table.relationship-table tbody tr").count() == 1
-    assert "Energy" in page.locator("table.relationship-table tbody tr").inner_text()
+    expect(page.locator("table.relationship-table tbody tr")).to_have_count(1)
+    expect(page.locator("table.relationship-table tbody tr")).to_contain_text("Energy")
     assert serious_axe_violations(page) == []
     assert not [e for e in errors if "Content Security Policy" in e or "chart" in e]

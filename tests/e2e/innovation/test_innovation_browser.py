@@ -70,7 +70,7 @@ def publish(page, kind: str, title: str, body: str) -> None:  # type: ignore[no-
     assert re.search(r"\d+ partners", sentence.inner_text())
     composer.get_by_role("button", name="Publish").click()
     page.wait_for_url(re.compile(r".*/innovation/[a-z0-9_-]+\?.*done=created"))
-    assert page.get_by_role("heading", level=1).inner_text() == title
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
 def test_a_challenge_is_answered_discussed_voted_on_and_its_idea_moved_on(
@@ -86,7 +86,7 @@ def test_a_challenge_is_answered_discussed_voted_on_and_its_idea_moved_on(
         kuusi.wait_for_url(re.compile(r".*/innovation$"))
         publish(kuusi, "challenge", "Wrap that keeps butter fresh", "We need **a fibre wrap**.")
         challenge_url = kuusi.url.split("?")[0]
-        assert kuusi.locator(".item-body strong").inner_text() == "a fibre wrap"
+        expect(kuusi.locator(".item-body strong")).to_have_text("a fibre wrap")
 
         # Pakkaus answers the challenge with an idea from the challenge's page.
         pakkaus.goto(f"{site}/innovation")
@@ -102,7 +102,7 @@ def test_a_challenge_is_answered_discussed_voted_on_and_its_idea_moved_on(
         publish(pakkaus, "idea", "Bio-based barrier wrap", "A *bio-based* barrier on board.")
         idea_url = pakkaus.url.split("?")[0]
         answers = pakkaus.get_by_test_id("answers").get_by_role("link")
-        assert answers.inner_text() == "Wrap that keeps butter fresh"
+        expect(answers).to_have_text("Wrap that keeps butter fresh")
 
         # ... comments on the challenge and votes for it without reloading the page.
         pakkaus.goto(challenge_url)
@@ -131,7 +131,7 @@ def test_a_challenge_is_answered_discussed_voted_on_and_its_idea_moved_on(
         kuusi.get_by_role("button", name="Vote for this").click()
         expect(kuusi.get_by_test_id("vote-count")).to_have_text("1 vote")
         # Only the idea's owner organisation (and its co-authors) move it.
-        assert kuusi.locator("button[data-stage]").count() == 0
+        expect(kuusi.locator("button[data-stage]")).to_have_count(0)
 
         # Pakkaus, the owner, moves its idea to the next stage.
         pakkaus.goto(idea_url)
@@ -141,7 +141,7 @@ def test_a_challenge_is_answered_discussed_voted_on_and_its_idea_moved_on(
         moves.get_by_role("button", name="Discussed").click()
         pakkaus.wait_for_url(re.compile(r".*done=moved.*"))
         expect(pakkaus.get_by_test_id("stage")).to_have_text("Discussed")
-        assert pakkaus.locator('.stage-path [aria-current="step"]').inner_text() == "Discussed"
+        expect(pakkaus.locator('.stage-path [aria-current="step"]')).to_have_text("Discussed")
 
         # The board shows the idea in its new column; the pages pass axe.
         kuusi.goto(f"{site}/innovation?kind=idea")
@@ -180,7 +180,7 @@ def test_a_refused_composer_and_the_public_board_pass_axe_in_finnish(browser, si
         reader = anonymous.new_page()
         reader.set_default_timeout(15_000)
         reader.goto(f"{site}/public/innovation")
-        assert reader.get_by_role("heading", level=1).inner_text() == "Julkiset haasteet ja ideat"
+        expect(reader.get_by_role("heading", level=1)).to_have_text("Julkiset haasteet ja ideat")
         assert serious_violations(reader) == []
     finally:
         context.close()
