@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -61,9 +62,9 @@ def test_a_file_attached_by_the_owner_downloads_for_the_partner_only(
         )
         panel.get_by_role("button", name="Attach", exact=True).click()
         kuusi.wait_for_url(re.compile(r".*done=attached.*"))
-        assert kuusi.get_by_role("status").filter(has_text="File attached.").is_visible()
+        expect(kuusi.get_by_role("status").filter(has_text="File attached.")).to_be_visible()
         kuusi.locator("#attachments").get_by_role("link", name="Kapasiteetti Q3.pdf").wait_for()
-        assert "PDF document" in kuusi.locator("#attachments").inner_text()
+        expect(kuusi.locator("#attachments")).to_contain_text("PDF document")
         assert axe_violations(kuusi) == []
         assert errors == []
 
@@ -73,7 +74,7 @@ def test_a_file_attached_by_the_owner_downloads_for_the_partner_only(
         )
         kuusi.locator("#attachments").get_by_role("button", name="Attach", exact=True).click()
         kuusi.locator("#attachment-problems").get_by_text("does not match").wait_for()
-        assert kuusi.locator("#attachments .attachment-list li").count() == 1
+        expect(kuusi.locator("#attachments .attachment-list li")).to_have_count(1)
         assert axe_violations(kuusi) == []
         # The browser reports the page's own 422 status; nothing else went wrong.
         assert [e for e in errors if "status of 422" not in e] == []
@@ -81,7 +82,7 @@ def test_a_file_attached_by_the_owner_downloads_for_the_partner_only(
         lab.goto(f"{base}/items/{ITEM}")
         link = lab.locator("#attachments").get_by_role("link", name="Kapasiteetti Q3.pdf")
         link.wait_for()
-        assert lab.locator("#attachments input[type=file]").count() == 0
+        expect(lab.locator("#attachments input[type=file]")).to_have_count(0)
         with lab.expect_download() as started:
             link.click()
         download = started.value

@@ -9,6 +9,7 @@ import os
 
 import pypdf
 import pytest
+from playwright.sync_api import expect
 
 from e2e.web.test_browser import sign_in
 
@@ -33,7 +34,7 @@ def test_an_initiative_from_proposal_to_agreed_shares_and_pdf(page, live_server)
     form.get_by_label("Otsikko").fill("Yhteinen lavapooli")
     form.get_by_role("button", name="Ehdota").click()
     page.get_by_role("heading", name="Yhteinen lavapooli").wait_for()
-    assert page.get_by_test_id("state").get_attribute("data-state") == "proposed"
+    expect(page.get_by_test_id("state")).to_have_attribute("data-state", "proposed")
 
     page.get_by_test_id("steps-pakkaus").get_by_role("button", name="Hyväksy").click()
     page.get_by_test_id("state").and_(page.locator("[data-state=accepted]")).wait_for()
@@ -42,14 +43,14 @@ def test_an_initiative_from_proposal_to_agreed_shares_and_pdf(page, live_server)
     model.locator("textarea").fill(json.dumps(GAME))
     model.get_by_role("button", name="Aseta jakomalli").click()
     page.locator("[data-state=modelled]").wait_for()
-    assert "Shapleyn arvo" in page.get_by_test_id("model").inner_text()
-    assert "Jako on ytimessä" in page.get_by_test_id("core").inner_text()
+    expect(page.get_by_test_id("model")).to_contain_text("Shapleyn arvo")
+    expect(page.get_by_test_id("core")).to_contain_text("Jako on ytimessä")
     for party in ("kuusi", "pakkaus"):
         page.get_by_test_id(f"steps-{party}").get_by_role("button", name="Hyväksy versio 2").click()
         page.wait_for_load_state()
     page.locator("[data-state=agreed]").wait_for()
-    assert page.get_by_test_id("share-kuusi").inner_text() == "20,00"
-    assert page.get_by_test_id("share-pakkaus").inner_text() == "30,00"
+    expect(page.get_by_test_id("share-kuusi")).to_have_text("20,00")
+    expect(page.get_by_test_id("share-pakkaus")).to_have_text("30,00")
 
     link = page.get_by_test_id("agreement-pdf").get_by_role("link", name="suomeksi")
     response = page.request.get(live_server + link.get_attribute("href"))

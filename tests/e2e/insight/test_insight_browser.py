@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from support.secrets import TEST_SECRET
 from support.server import serving
@@ -76,7 +77,7 @@ def test_a_cost_is_shared_through_the_form(page, server) -> None:  # type: ignor
     page.get_by_role("button", name="Share", exact=True).click()
     allocation = page.locator('[data-testid="allocation"]')
     allocation.wait_for()
-    assert "2.75" in allocation.inner_text()
+    expect(allocation).to_contain_text("2.75")
     assert page.policy_violations == []
 
 

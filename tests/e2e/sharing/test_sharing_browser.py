@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -56,19 +57,19 @@ def test_two_organisations_share_an_item_and_a_competitor_never_sees_it(
         lab.goto(f"{base}/feed")
         link = lab.get_by_role("link", name=re.compile("Barrier coating trial"))
         link.click()
-        assert lab.locator(".item-body strong").inner_text() == "good"
+        expect(lab.locator(".item-body strong")).to_have_text("good")
 
         gran.goto(f"{base}/feed")
-        assert gran.get_by_role("link", name=re.compile("Barrier coating trial")).count() == 0
+        expect(gran.get_by_role("link", name=re.compile("Barrier coating trial"))).to_have_count(0)
         assert gran.goto(item_url).status == 404
 
         reshare = lab.locator("form[action*='/reshare']")
         reshare.get_by_label("Audience").select_option("network")
         reshare.get_by_role("button", name="Reshare").click()
         lab.wait_for_url(re.compile(r".*/items/.*done=published"))
-        assert lab.get_by_role("link", name=re.compile("reshares")).is_visible()
+        expect(lab.get_by_role("link", name=re.compile("reshares"))).to_be_visible()
         gran.goto(f"{base}/feed")
-        assert gran.get_by_role("link", name=re.compile("Barrier coating trial")).count() == 0
+        expect(gran.get_by_role("link", name=re.compile("Barrier coating trial"))).to_have_count(0)
     finally:
         for context in (kuusi_ctx, lab_ctx, gran_ctx):
             context.close()
@@ -81,7 +82,7 @@ def test_the_openness_report_draws_its_charts(browser, sharing_server: str) -> N
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(f"{sharing_server}/openness")
         page.wait_for_function("document.querySelectorAll('canvas[data-chart-drawn]').length === 2")
-        assert "Secret share" in page.get_by_test_id("secret-share").inner_text()
+        expect(page.get_by_test_id("secret-share")).to_contain_text("Secret share")
         assert errors == []
     finally:
         context.close()
