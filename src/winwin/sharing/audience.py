@@ -45,8 +45,10 @@ viewer key that is not in ``network.orgs`` is treated as an anonymous reader.
 
 **Topics** are compared after :func:`winwin.sharing.topics.normalize_topic` (case-folded,
 trimmed, spaces collapsed): ``Pricing`` meets the ``pricing`` guard and ``Recipe`` the
-``recipe`` agreement. :class:`ItemPolicy` and :class:`Network` normalise what they are
-given.
+``recipe`` agreement. The competition guard also matches after Snowball stemming in
+Finnish, Swedish and English (:func:`winwin.sharing.topics.topic_stems`): ``Hinnat``,
+``hinnoittelun`` and ``priser`` meet ``hinta``, ``hinnoittelu`` and ``pris``.
+:class:`ItemPolicy` and :class:`Network` normalise what they are given.
 
 **Sticky exclusions.** An organisation's own profile edits never widen what it sees: a
 ``country:CC`` (``cluster:N``) exclusion removes every organisation that has *ever* had
@@ -71,7 +73,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from winwin.kernel.errors import InvalidInput, NotFound, Problem
-from winwin.sharing.topics import normalize_topic
+from winwin.sharing.topics import meeting, normalize_topic, stems_of
 
 Level = Literal["secret", "direct", "partners", "circle", "network", "public"]
 LEVELS: tuple[Level, ...] = ("secret", "direct", "partners", "circle", "network", "public")
@@ -199,6 +201,8 @@ class Network:
     _agreements_of: Mapping[str, tuple[tuple[str, frozenset[str]], ...]] = field(
         init=False, repr=False, compare=False
     )
+    # Every key (sharing.topics.topic_stems) of the sensitive topics.
+    _sensitive_stems: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -206,6 +210,7 @@ class Network:
             "sensitive_topics",
             frozenset(t for t in map(normalize_topic, self.sensitive_topics) if t),
         )
+        object.__setattr__(self, "_sensitive_stems", stems_of(self.sensitive_topics))
         index: dict[str, list[tuple[str, frozenset[str]]]] = {}
         for pair, raw in self.agreements.items():
             topics = frozenset(t for t in map(normalize_topic, raw) if t)
@@ -215,6 +220,10 @@ class Network:
             index.setdefault(a, []).append((b, topics))
             index.setdefault(b, []).append((a, topics))
         object.__setattr__(self, "_agreements_of", {k: tuple(sorted(v)) for k, v in index.items()})
+
+    def sensitive_among(self, topics: Iterable[str]) -> frozenset[str]:
+        """The topics that meet a competition-sensitive topic after stemming."""
+        return meeting(topics, self._sensitive_stems)
 
     @classmethod
     def build(
@@ -437,7 +446,7 @@ def _own(
         if hold and _holds(network, item, topics):
             return Decision(False, "An agreement keeps the item inside a pair.")
         if hold and network.competitors_of(item.owner):
-            sensitive = topics & network.sensitive_topics
+            sensitive = network.sensitive_among(topics)
             if sensitive:
                 return Decision(
                     False,
@@ -474,7 +483,7 @@ def _guarded_topic(
     """Step 6: the first sensitive topic keeping the item from ``viewer``, a competitor."""
     if viewer not in network.competitors_of(item.owner):
         return None
-    sensitive = topics & network.sensitive_topics
+    sensitive = network.sensitive_among(topics)
     return min(sensitive) if sensitive else None
 
 
@@ -676,7 +685,7 @@ def validate_item(network: Network, item: ItemPolicy) -> list[Problem]:
                     f"and the audience reaches {example}, outside that pair",
                 )
             )
-    sensitive = topics & network.sensitive_topics
+    sensitive = network.sensitive_among(topics)
     rivals = (
         sorted(_reach(network, chain, hold=False, among=network.competitors_of(owner)))
         if sensitive
@@ -707,7 +716,7 @@ def hub_and_spoke_warnings(
     checked; ``sensitive_only=False`` checks every item.
     """
     chain = _chain(network, item)
-    sensitive = sorted(chain.topics[0] & network.sensitive_topics)
+    sensitive = sorted(network.sensitive_among(chain.topics[0]))
     if sensitive_only and not sensitive:
         return []
     found = _reach(network, chain, hold=True) - {item.owner}

@@ -28,6 +28,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from winwin.db.models import (
@@ -46,6 +47,8 @@ from winwin.kernel.errors import InvalidInput, Problem
 from winwin.network.models import ItemLineage, ItemTopicSource, OrganizationPlace
 from winwin.network.repository import NetworkRepository, chunks
 from winwin.sharing.audience import MAX_CHAIN as MAX_CHAIN
+from winwin.sharing.models import TopicStem
+from winwin.sharing.topics import stems_of, topic_stems
 
 
 @dataclass(frozen=True)
@@ -349,6 +352,43 @@ class ItemRepository:
         for part in chunks(rows):
             self.session.execute(insert(Item), list(part))
 
+    def _record_stems(self, topics: set[str]) -> None:
+        """Store the stems of topics not stored before (``TopicStem``)."""
+        if not topics:
+            return
+        known: set[str] = set()
+        for part in chunks(sorted(topics), 500):
+            known.update(
+                self.session.scalars(select(TopicStem.topic).where(TopicStem.topic.in_(part)))
+            )
+        rows = [
+            {"topic": t, "stem": stem}
+            for t in sorted(topics - known)
+            for stem in sorted(topic_stems(t))
+        ]
+        # Two writers may store the same new topic at once: the second adds nothing.
+        dialect = self.session.get_bind().dialect.name
+        upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        for part in chunks(rows):
+            self.session.execute(upsert(TopicStem).on_conflict_do_nothing(), list(part))
+
+    def sensitive_forms(self) -> list[str]:
+        """The stored topics that meet a competition-sensitive topic after stemming.
+
+        The SQL twin of ``Network.sensitive_among``: the same stems, looked up in
+        ``topic_stems``; the listed topics themselves are always among them.
+        """
+        listed = NetworkRepository(self.session).sensitive_topics()
+        stems = sorted(stems_of(listed))
+        forms = set(listed)
+        for part in chunks(stems, 500):
+            forms.update(
+                self.session.scalars(
+                    select(TopicStem.topic).where(TopicStem.stem.in_(part)).distinct()
+                )
+            )
+        return sorted(forms)
+
     def update(self, rows: Sequence[dict[str, Any]]) -> None:
         for part in chunks(rows):
             self.session.execute(update(Item), list(part))
@@ -368,6 +408,7 @@ class ItemRepository:
                 self.session.execute(delete(table).where(table.item_id.in_(ids)))
         for tpart in chunks(topics):
             self.session.execute(insert(ItemTopic), [{"item_id": i, "topic": t} for i, t in tpart])
+        self._record_stems({t for _, t in topics})
         for opart in chunks(orgs):
             self.session.execute(
                 insert(ItemAudienceOrg), [{"item_id": i, "org_id": o} for i, o in opart]
@@ -433,7 +474,7 @@ class ItemRepository:
         """Every bound value of the checkpoint: the viewer's and the sensitive topics."""
         return {
             **viewer_params(viewer),
-            "sensitive_topics": NetworkRepository(self.session).sensitive_topics(),
+            "sensitive_topics": self.sensitive_forms(),
         }
 
     @contextmanager

@@ -1,4 +1,5 @@
-"""Tables for the micro-network beyond the network document: audit, agreement proposals.
+"""Tables for the micro-network beyond the network document: audit, agreement proposals,
+topic stems.
 
 Circle invitations are rows of ``circle_members`` with status ``invited`` or
 ``declined``; only ``member`` rows count for visibility.
@@ -59,3 +60,18 @@ class AgreementProposal(Base):
     status: Mapped[str] = mapped_column(String(16), default="proposed")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class TopicStem(Base):
+    """One key a stored topic is matched by (``sharing.topics.topic_stems``).
+
+    Written with the topic (``ItemRepository.replace_details``), never pruned: the SQL
+    twin of the competition guard finds the stored topics that meet the sensitive list
+    through this table, with the same stems the pure policy computes.
+    """
+
+    __tablename__ = "topic_stems"
+    __table_args__ = (Index("ix_topic_stems_stem", "stem"),)
+
+    topic: Mapped[str] = mapped_column(String(200), primary_key=True)
+    stem: Mapped[str] = mapped_column(String(240), primary_key=True)

@@ -2,18 +2,69 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Iterable
+from functools import lru_cache
 
-# Competing suppliers may not exchange these (competition law). A network document's
+import snowballstemmer
+
+# Competing suppliers may not exchange these (competition law), in Finnish, Swedish and
+# English: prices and pricing, capacity, bids and tenders, customers and market shares,
+# future plans. Topics meet the list after stemming (:func:`topic_stems`); where the
+# stemmers leave two forms of a word apart (Finnish consonant gradation: ``hinta`` and
+# ``hinnat``, ``tarjous`` and ``tarjouksen``), both are listed. A network document's
 # ``competition_sensitive_topics`` replaces the list.
 DEFAULT_SENSITIVE_TOPICS: tuple[str, ...] = (
+    # English
     "bids",
     "capacity",
     "customers",
+    "future plans",
+    "market shares",
     "market-allocation",
     "prices",
     "pricing",
+    "tenders",
+    # Finnish
+    "asiakas",
+    "asiakkaat",
+    "hinnat",
+    "hinnoissa",
+    "hinnoittelu",
+    "hinta",
+    "hintaa",
+    "hintoja",
+    "kapasiteetti",
+    "markkinaosuudet",
+    "markkinaosuus",
+    "markkinaosuuksia",
+    "markkinaosuutta",
+    "tarjous",
+    "tarjoukset",
+    "tarjouskilpailu",
+    "tarjousta",
+    "tulevaisuuden suunnitelmat",
+    # Swedish
+    "anbud",
+    "framtidsplaner",
+    "framtidsplan",
+    "kapacitet",
+    "kunder",
+    "marknadsandelar",
+    "offerter",
+    "pris",
+    "prissättning",
+    "upphandling",
 )
+
+STEM_LANGUAGES = {"fi": "finnish", "sv": "swedish", "en": "english"}
+
+_WORD_BREAK = re.compile(r"[\s\-_/.,;:]+")
+# Snowball stemmers keep state between calls: one lock, and a cache so that the lock is
+# rarely taken.
+_lock = threading.Lock()
+_stemmers = {code: snowballstemmer.stemmer(name) for code, name in STEM_LANGUAGES.items()}
 
 
 def normalize_topic(text: str) -> str:
@@ -35,4 +86,49 @@ def normalize_topics(texts: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-__all__ = ["DEFAULT_SENSITIVE_TOPICS", "normalize_topic", "normalize_topics"]
+@lru_cache(maxsize=65_536)
+def topic_stems(topic: str) -> frozenset[str]:
+    """The keys a topic is matched by: its normal form, and for each of Finnish,
+    Swedish and English the Snowball stem of every word, joined by one space and
+    marked with the language (``fi:hin``, ``sv:hint``, ``en:hinta`` for ``hinta``), so
+    a stem meets only a stem of the same language.
+
+    Words are split at white space and ``- _ / . , ; :``. Two topics *meet* when their
+    keys share one (``Hinnoittelun`` and ``hinnoittelu`` share ``fi:hinnoittelu``;
+    ``priser`` and ``pris`` share ``sv:pris``; ``Pricing`` and ``prices`` ``en:price``).
+    Matching in three languages at once errs towards meeting (a guard that hides more),
+    never towards missing.
+    """
+    normal = normalize_topic(topic)
+    if not normal:
+        return frozenset()
+    words = [w for w in _WORD_BREAK.split(normal) if w]
+    keys = {normal}
+    with _lock:
+        for code, stemmer in _stemmers.items():
+            keys.add(f"{code}:" + " ".join(stemmer.stemWord(w) for w in words))
+    return frozenset(keys)
+
+
+def stems_of(topics: Iterable[str]) -> frozenset[str]:
+    """Every key of every topic (:func:`topic_stems`)."""
+    keys: set[str] = set()
+    for topic in topics:
+        keys |= topic_stems(topic)
+    return frozenset(keys)
+
+
+def meeting(topics: Iterable[str], stems: frozenset[str]) -> frozenset[str]:
+    """The topics that meet a list whose keys are ``stems`` (see :func:`stems_of`)."""
+    return frozenset(t for t in topics if topic_stems(t) & stems)
+
+
+__all__ = [
+    "DEFAULT_SENSITIVE_TOPICS",
+    "STEM_LANGUAGES",
+    "meeting",
+    "normalize_topic",
+    "normalize_topics",
+    "stems_of",
+    "topic_stems",
+]
