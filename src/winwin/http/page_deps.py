@@ -19,6 +19,9 @@ ORG_COOKIE = "winwin_org"
 def get_current_org(request: Request, actor: CurrentUser, session: SessionDep) -> Organization:
     """The organisation a page works for: ``?org=KEY``, else the remembered one, else own.
 
+    A page (GET) whose ``?org=KEY`` the person may not act for opens for the remembered or
+    own organisation instead and says so (``request.state.org_not_yours``).
+
     Facilitators and platform admins switch between organisations with ``?org=KEY``; the
     choice is checked by ``winwin.accounts.access`` every time.
     """
@@ -26,10 +29,16 @@ def get_current_org(request: Request, actor: CurrentUser, session: SessionDep) -
     asked = request.query_params.get("org")
     if asked:
         org = repo.get_by_key(asked)
-        if org is None:
+        if request.method in ("GET", "HEAD") and (org is None or not can_access_org(actor, org.id)):
+            # A link shared from another organisation opens for the viewer's own one, with
+            # a notice; unknown and inaccessible keys are answered alike. A form that acts
+            # for an organisation the person cannot act for is still refused.
+            request.state.org_not_yours = True
+        elif org is None:
             raise NotFound(f"no organisation with key '{asked}'")
-        require_access(actor, org.id)
-        return org
+        else:
+            require_access(actor, org.id)
+            return org
     remembered = request.cookies.get(ORG_COOKIE)
     org = repo.get_by_key(remembered) if remembered else None
     if org is not None and can_access_org(actor, org.id):

@@ -196,7 +196,17 @@ def test_a_facilitator_switches_between_its_clients_but_not_beyond(client):
     assert "<h1>Pakkaus-Aalto Oy</h1>" in client.get("/?org=pakkaus").text
     # The choice is remembered.
     assert "<h1>Pakkaus-Aalto Oy</h1>" in client.get("/").text
-    assert client.get("/?org=lab").status_code == 403
+    # A link for an organisation beyond the grants opens the remembered one and says so,
+    # alike for an unknown key; a form that acts for it is refused.
+    for beyond in ("lab", "no-such-org"):
+        page = client.get(f"/?org={beyond}", headers={"Accept-Language": "en"})
+        assert page.status_code == 200
+        assert "<h1>Pakkaus-Aalto Oy</h1>" in page.text
+        assert "The link was for an organisation you do not act for" in page.text
+    assert "you do not act for" not in client.get("/?org=pakkaus").text
+    token = csrf_of(client)
+    refused = client.post("/feed/items?org=lab", data={"csrf_token": token, "body": "x"})
+    assert refused.status_code == 403
 
 
 def test_an_org_admin_invites_by_csv_and_sees_a_per_line_report(client):
