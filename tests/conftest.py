@@ -11,11 +11,16 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from winwin.db.engine import build_engine, session_factory
 from winwin.db.models import Base
+
+# Timings belong in benchmarks: no hypothesis example fails for being slow on a busy machine.
+settings.register_profile("winwin", deadline=None)
+settings.load_profile("winwin")
 
 POSTGRES_URL = os.environ.get(
     "WINWIN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
