@@ -72,4 +72,8 @@ def register(app: typer.Typer) -> None:
             port=port,
             log_level="info",
             proxy_headers=False,
+            # A worker builds the whole app before it answers its supervisor's health
+            # check; on a busy host that takes longer than uvicorn's 5 s default, and a
+            # worker killed for it refuses connections while it restarts.
+            timeout_worker_healthcheck=60,
         )
