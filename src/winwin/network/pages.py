@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, can_manage_org
 from winwin.http.deps import CurrentUser, SessionDep
+from winwin.http.errors import status_for
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import render
-from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, RuleBroken, WinwinError
+from winwin.kernel.errors import InvalidInput, NotFound, WinwinError
 from winwin.network import ties
 from winwin.network.models import Organization
 
@@ -58,18 +59,6 @@ def ties_page(
     return render(request, "network/ties.html", context, status_code=status_code)
 
 
-def _status(exc: WinwinError) -> int:
-    if isinstance(exc, RuleBroken):
-        return 400
-    if isinstance(exc, InvalidInput):
-        return 422
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, PermissionDenied):
-        return 403
-    return 400
-
-
 def _back(org: Organization, done: str) -> RedirectResponse:
     return RedirectResponse(f"/org/ties?org={org.key}&done={done}", status_code=303)
 
@@ -99,7 +88,7 @@ def propose(
             session,
             actor,
             org,
-            status_code=_status(exc),
+            status_code=status_for(exc),
             error=exc,
             propose={"other": other, "kind": kind},
         )
@@ -130,7 +119,7 @@ def change(
             ties.end_tie(session, actor, by=org.key, other=other, kind=kind or None)
     except InvalidInput as exc:
         session.rollback()
-        return ties_page(request, session, actor, org, status_code=_status(exc), error=exc)
+        return ties_page(request, session, actor, org, status_code=status_for(exc), error=exc)
     return _back(org, action)
 
 
@@ -146,7 +135,7 @@ def declare(
         ties.declare_competitor(session, actor, by=org.key, other=other.strip())
     except InvalidInput as exc:
         session.rollback()
-        return ties_page(request, session, actor, org, status_code=_status(exc), error=exc)
+        return ties_page(request, session, actor, org, status_code=status_for(exc), error=exc)
     return _back(org, "declared")
 
 
@@ -158,5 +147,5 @@ def undeclare(
         ties.withdraw_competitor(session, actor, by=org.key, other=other)
     except InvalidInput as exc:
         session.rollback()
-        return ties_page(request, session, actor, org, status_code=_status(exc), error=exc)
+        return ties_page(request, session, actor, org, status_code=status_for(exc), error=exc)
     return _back(org, "undeclared")
