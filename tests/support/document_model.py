@@ -155,6 +155,7 @@ def as_exported(doc: dict[str, Any]) -> dict[str, Any]:
         for t in doc.get("ties", ())
     ]
     out["competitors"] = [sorted(p) for p in doc.get("competitors", ())]
+    out["tie_proposals"] = [dict(p) for p in doc.get("tie_proposals", ())]
     out["circles"] = [dict(c) for c in doc.get("circles", ())]
     out["agreements"] = [{**a, "between": sorted(a["between"])} for a in doc.get("agreements", ())]
     out["competition_sensitive_topics"] = list(
