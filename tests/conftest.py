@@ -12,6 +12,11 @@ from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings
+
+# argon2's test profile (winwin.accounts.service): set before winwin is imported, and
+# inherited by every ``winwin`` process and server a test starts.
+os.environ.setdefault("WINWIN_PASSWORD_HASHING", "cheapest-for-tests")
+
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 

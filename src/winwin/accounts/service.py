@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
+import os
 import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
@@ -42,10 +44,39 @@ MIN_PASSWORD = 10
 LOCALES = ("fi", "en")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-# argon2id with the library's defaults (RFC 9106 low-memory profile).
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so that timing does not reveal accounts.
-_DUMMY_HASH = _hasher.hash("not a real password")
+# The test suite's own argon2 profile: argon2-cffi's CHEAPEST, meant for tests. It
+# hashes in microseconds instead of about 0.1 s, which the suite's thousands of sign-ins
+# would otherwise spend; stored hashes name their parameters, so either verifies both.
+PASSWORD_HASHING_ENV = "WINWIN_PASSWORD_HASHING"
+TEST_PASSWORD_HASHING = "cheapest-for-tests"
+
+
+def _password_hasher() -> PasswordHasher:
+    """argon2id with the RFC 9106 low-memory profile (the library's defaults).
+
+    ``WINWIN_PASSWORD_HASHING=cheapest-for-tests`` chooses argon2's test profile, except
+    where ``WINWIN_ENVIRONMENT`` says production (in any spelling): there it is ignored,
+    so that no deployment stores weak hashes by mistake. Any other value is refused.
+    """
+    chosen = os.environ.get(PASSWORD_HASHING_ENV, "").strip()
+    if chosen and chosen != TEST_PASSWORD_HASHING:
+        raise RuntimeError(f"{PASSWORD_HASHING_ENV} must be empty or {TEST_PASSWORD_HASHING!r}")
+    production = os.environ.get("WINWIN_ENVIRONMENT", "").strip().lower() == "production"
+    if chosen and not production:
+        return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    return PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+
+
+_hasher = _password_hasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so that timing does not reveal accounts.
+
+    Made on first use, not at import: every ``winwin`` command would pay for it.
+    """
+    return _hasher.hash("not a real password")
 
 
 class TooManyAttempts(WinwinError):
@@ -78,7 +109,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -56,6 +56,40 @@ def test_passwords_are_hashed_with_argon2id(session, org):
     assert PASSWORD not in user.password_hash
 
 
+@pytest.mark.parametrize(
+    ("chosen", "environment", "expected"),
+    [
+        ("", "development", "rfc"),
+        ("cheapest-for-tests", "test", "cheapest"),
+        ("cheapest-for-tests", "production", "rfc"),
+        ("cheapest-for-tests", " Production ", "rfc"),
+    ],
+)
+def test_only_a_non_production_test_run_may_choose_cheap_password_hashes(
+    monkeypatch, chosen, environment, expected
+):  # type: ignore[no-untyped-def]
+    from argon2 import profiles
+
+    monkeypatch.setenv("WINWIN_PASSWORD_HASHING", chosen)
+    monkeypatch.setenv("WINWIN_ENVIRONMENT", environment)
+    hasher = accounts._password_hasher()
+    want = profiles.CHEAPEST if expected == "cheapest" else profiles.RFC_9106_LOW_MEMORY
+    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (
+        want.time_cost,
+        want.memory_cost,
+        want.parallelism,
+    )
+    # Hashes name their parameters: each profile verifies the other's.
+    other = accounts.PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+    assert hasher.verify(other.hash("a password 123"), "a password 123")
+
+
+def test_an_unknown_password_hashing_choice_is_refused(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("WINWIN_PASSWORD_HASHING", "md5")
+    with pytest.raises(RuntimeError, match="WINWIN_PASSWORD_HASHING"):
+        accounts._password_hasher()
+
+
 def test_an_attempt_is_counted_before_its_password_is_checked(session, org):
     make_user(session, org)
     for email in ("anna@kuusi.example", "nobody@kuusi.example"):
