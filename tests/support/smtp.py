@@ -43,12 +43,20 @@ class Inbox:
 @contextmanager
 def smtp_server() -> Iterator[Inbox]:
     inbox = Inbox()
-    # aiosmtpd's controller checks the port it was given, so it needs a real one.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    # aiosmtpd's controller connects to the port it was given to check that it serves,
+    # so it needs a real one: a free port is found by binding and releasing, and another
+    # process may take it in between; then the server starts again on another.
+    for attempt in range(5):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        try:
+            controller.start()
+            break
+        except (OSError, RuntimeError):
+            if attempt == 4:
+                raise
     try:
         inbox.address = f"127.0.0.1:{controller.port}"
         yield inbox
