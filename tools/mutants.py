@@ -205,8 +205,8 @@ MUTANTS: tuple[Mutant, ...] = (
     m(
         "rule.guard-ignores-inherited-topics",
         AUDIENCE,
-        "sensitive = topics & network.sensitive_topics\n    return min(",
-        "sensitive = item.topics & network.sensitive_topics\n    return min(",
+        "sensitive = network.sensitive_among(topics)\n    return min(",
+        "sensitive = network.sensitive_among(item.topics)\n    return min(",
     ),
     m(
         "rule.guard-dropped-for-anonymous",
