@@ -105,6 +105,31 @@ def test_a_partner_in_an_excluded_country_does_not_see_the_item(session: Session
     assert readers_of(session, "i1") == {"kuusi", "lab", "pakkaus"}
 
 
+def test_a_partner_in_an_excluded_cluster_does_not_see_the_item(session: Session) -> None:
+    load(session, item("i1", exclude=["cluster:forest"]))
+    assert readers_of(session, "i1") == {"kuusi", "lab", "sven"}
+
+
+@pytest.mark.parametrize(
+    ("exclusion", "moved"),
+    [
+        ("country:SE", {"country": "FI", "cluster": "forest"}),
+        ("cluster:forest", {"country": "SE", "cluster": "food"}),
+    ],
+)
+def test_an_organisation_that_moves_stays_excluded_where_it_was(
+    session: Session, exclusion: str, moved: dict[str, str]
+) -> None:
+    # Exclusions are sticky: gran leaving Sweden or the forest cluster lifts nothing.
+    items = [item("i1", level="network", exclude=[exclusion])]
+    load(session, *items)
+    assert "gran" not in readers_of(session, "i1")
+    move = {"organizations": [{"key": "gran", "name": "Gran", **moved}]}
+    later(session, move)
+    assert "gran" not in readers_of(session, "i1")
+    assert readers_of(session, "i1") == model_readers({**BASE, "items": items}, move, key="i1")
+
+
 def test_a_circle_non_member_does_not_see_a_circle_item(session: Session) -> None:
     load(session, item("i1", level="circle", audience={"level": "circle", "circle": "board-lab"}))
     assert readers_of(session, "i1") == {"kuusi", "lab", "pakkaus"}
