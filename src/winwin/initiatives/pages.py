@@ -13,9 +13,9 @@ through the same service calls as the command line and REST.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -94,8 +94,21 @@ def _list_page(
 
 
 @router.get("/initiatives", name="initiatives")
-def list_page(request: Request, actor: CurrentUser, session: SessionDep) -> Response:
-    return _list_page(request, session, actor)
+def list_page(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    by: Annotated[str, Query(max_length=64)] = "",
+    with_: Annotated[str, Query(alias="with", max_length=2000)] = "",
+    title: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The list, with the proposal form filled in from a link (a natural pair, a tie):
+    ``?by=ORG&with=OTHER[,OTHER]&title=T``. Nothing is proposed until the form is sent,
+    and ``by`` is chosen only where the person may propose for that organisation."""
+    values = {"with": with_.strip(), "title": title.strip()}
+    if by in {o.key for o in _managed(session, actor)}:
+        values["by"] = by
+    return _list_page(request, session, actor, values=values)
 
 
 @router.post("/initiatives", name="propose_initiative")

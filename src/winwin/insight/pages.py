@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import accessible_org_ids
+from winwin.accounts.access import accessible_org_ids, can_manage_org
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.http.page_deps import CurrentOrg
@@ -78,6 +78,7 @@ def _pairs_page(
     session: Session,
     org: Organization,
     *,
+    can_propose: bool = False,
     form: dict[str, str] | None = None,
     sharing: Sharing | None = None,
     error: InvalidInput | None = None,
@@ -125,6 +126,9 @@ def _pairs_page(
         {
             "nav": "pairs",
             "org": org,
+            # Admins of the organisation (and its facilitators) get a link that fills in
+            # the proposal of a joint initiative with the suggested partner.
+            "can_propose": can_propose,
             "rows": rows,
             "recommendations": recommendations,
             "stable": pairing.stable,
@@ -137,8 +141,10 @@ def _pairs_page(
 
 
 @router.get("/pairs")
-def pairs_page(request: Request, session: SessionDep, org: CurrentOrg) -> Response:
-    return _pairs_page(request, session, org)
+def pairs_page(
+    request: Request, session: SessionDep, org: CurrentOrg, actor: CurrentUser
+) -> Response:
+    return _pairs_page(request, session, org, can_propose=can_manage_org(actor, org.id))
 
 
 @router.post("/pairs/share")
@@ -146,6 +152,7 @@ def share_investment(
     request: Request,
     session: SessionDep,
     org: CurrentOrg,
+    actor: CurrentUser,
     kind: Annotated[str, Form(max_length=20)] = "airport",
     method: Annotated[str, Form(max_length=20)] = "shapley",
     players: Lines = "",
@@ -156,8 +163,18 @@ def share_investment(
         game = game_from_form(kind, players, synergies)
         result = insight.share_investment(game=game, method=method)
     except InvalidInput as exc:
-        return _pairs_page(request, session, org, form=form, error=exc, status_code=422)
-    return _pairs_page(request, session, org, form=form, sharing=result)
+        return _pairs_page(
+            request,
+            session,
+            org,
+            can_propose=can_manage_org(actor, org.id),
+            form=form,
+            error=exc,
+            status_code=422,
+        )
+    return _pairs_page(
+        request, session, org, can_propose=can_manage_org(actor, org.id), form=form, sharing=result
+    )
 
 
 def _outside_reach_chart(rows: list[tuple[str, float]]) -> dict[str, Any]:

@@ -109,3 +109,36 @@ def test_the_most_promising_partners_are_listed_with_the_paired_ones_marked(api)
     page = client.get("/pairs", headers=_as(tokens, "pinta"))
     listed = page.text.split('data-testid="recommendations"')[1].split("</ol>")[0]
     assert "Gran AB" in listed and "(in the pairing)" in listed
+
+
+def test_an_admin_proposes_a_joint_initiative_from_a_suggested_pair(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    member = client.get("/pairs", headers=_as(tokens, "pinta"))
+    assert 'data-testid="propose-with"' not in member.text  # a member proposes nothing
+    page = client.get("/pairs?org=pinta", headers=_as(tokens, "admin", "fi"))
+    table = page.text.split('data-testid="pairs"')[1].split("</table>")[0]
+    links = re.findall(r'data-testid="propose-with" href="([^"]+)"', table)
+    assert "/initiatives?by=pinta&amp;with=gran#propose-title" in links
+    assert "Ehdota yhteistä aloitetta" in table
+    form = client.get("/initiatives?by=pinta&with=gran", headers=_as(tokens, "admin"))
+    assert form.status_code == 200
+    propose = form.text.split('data-testid="propose"')[1].split("</form>")[0]
+    assert '<option value="pinta" selected>' in propose
+    assert 'name="with" required maxlength="2000" value="gran"' in propose
+    # Nothing was proposed by following the link.
+    assert 'data-testid="initiatives"' not in form.text
+
+
+def test_a_proposal_link_fills_in_only_what_the_person_may_propose(api) -> None:  # type: ignore[no-untyped-def]
+    client, tokens = api
+    hostile = client.get(
+        '/initiatives?by=nobody&with="><script>x</script>&title=Yhteinen',
+        headers=_as(tokens, "admin"),
+    )
+    assert hostile.status_code == 200
+    propose = hostile.text.split('data-testid="propose"')[1].split("</form>")[0]
+    assert " selected>" not in propose  # an organisation no one may propose for
+    assert "<script>x</script>" not in hostile.text
+    assert 'value="Yhteinen"' in propose
+    too_long = client.get("/initiatives?title=" + "x" * 201, headers=_as(tokens, "admin"))
+    assert too_long.status_code == 422
