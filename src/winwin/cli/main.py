@@ -15,6 +15,7 @@ from winwin.cli.context import CliState, err
 from winwin.initiatives import cli as initiatives
 from winwin.innovation import cli as innovation
 from winwin.insight import cli as insight
+from winwin.jobs import cli as jobs
 from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, WinwinError
 from winwin.network import cli as network
 from winwin.ops import cli as ops
@@ -59,6 +60,7 @@ for _module in (
     reports,
     web,
     ops,
+    jobs,
 ):
     _module.register(app)
 

@@ -16,6 +16,7 @@ from winwin.attachments import models as attachments_models  # noqa: F401
 from winwin.db.base import Base
 from winwin.initiatives import models as initiatives_models  # noqa: F401
 from winwin.innovation import models as innovation_models  # noqa: F401
+from winwin.jobs import models as jobs_models  # noqa: F401
 from winwin.network import tie_sharing_models  # noqa: F401
 from winwin.network.models import (
     Agreement,

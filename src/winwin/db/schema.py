@@ -7,6 +7,12 @@ from alembic.config import Config
 from sqlalchemy import Engine, inspect
 
 
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    """Whether Alembic compares an object with the models: not Procrastinate's own tables
+    and indexes (its queue, created by migration 0016 on PostgreSQL)."""
+    return not (name or "").startswith(("procrastinate_", "idx_procrastinate_"))
+
+
 def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", "winwin.db:migrations")

@@ -35,6 +35,7 @@ from winwin.innovation import api as api_innovation
 from winwin.innovation import pages as web_innovation
 from winwin.insight import api as api_insight
 from winwin.insight import pages as web_insight
+from winwin.jobs import api as api_jobs
 from winwin.notifications import api as api_notifications
 from winwin.notifications import pages as web_notifications
 from winwin.ops import observability
@@ -106,6 +107,7 @@ def api_router() -> APIRouter:
     router.include_router(api_actions.router)
     router.include_router(api_initiatives.router)
     router.include_router(api_reports.router)
+    router.include_router(api_jobs.router)
     return router
 
 

@@ -41,6 +41,7 @@ TAGS = [
     "actions",
     "initiatives",
     "reports",
+    "jobs",
 ]
 
 

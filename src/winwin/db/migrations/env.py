@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from winwin.db import schema
 from winwin.db.engine import build_engine
 from winwin.db.models import Base
 
@@ -33,6 +34,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=schema.include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

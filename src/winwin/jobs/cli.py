@@ -1,0 +1,112 @@
+"""``winwin worker`` and ``winwin jobs list|show``."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from winwin.cli.context import err, print_json, state
+from winwin.jobs import execution, queue
+from winwin.jobs import service as jobs
+from winwin.jobs.models import STATUSES
+from winwin.jobs.runners import QueueRunner, ThreadRunner
+from winwin.kernel.errors import InvalidInput, Problem
+
+jobs_app = typer.Typer(help="Jobs: heavy work run by the worker.", no_args_is_help=True)
+
+
+def _line(view: jobs.JobView) -> str:
+    total = f"/{view.total}" if view.total is not None else ""
+    text = (
+        f"{view.id}\t{view.kind}\t{view.status}\t{view.done}{total}\t"
+        f"attempt {view.attempts}/{view.max_attempts}"
+    )
+    if view.error and view.status != "succeeded":
+        text += f"\t{view.error}"
+    return text
+
+
+@jobs_app.command("list")
+def list_command(
+    ctx: typer.Context,
+    status: str | None = typer.Option(
+        None, "--status", metavar="S", help="Only jobs in this status: " + ", ".join(STATUSES)
+    ),
+    limit: int = typer.Option(50, "--limit", min=1, max=1000, help="At most this many."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The newest jobs, newest first."""
+    if status is not None and status not in STATUSES:
+        raise InvalidInput(Problem("--status", f"must be one of {', '.join(STATUSES)}"))
+    with state(ctx).session() as session:
+        views = jobs.list_jobs(session, person_id=None, status=status, limit=limit)
+    if json_out:
+        print_json({"jobs": [v.as_document() for v in views]})
+        return
+    for view in views:
+        typer.echo(_line(view))
+
+
+@jobs_app.command("show")
+def show_command(
+    ctx: typer.Context,
+    job_id: int = typer.Argument(..., metavar="ID", help="The job's number."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """One job: its status, progress, attempts, error and result."""
+    with state(ctx).session() as session:
+        view = jobs.view_job(session, job_id=job_id, person_id=None)
+    if json_out:
+        print_json(view.as_document())
+        return
+    typer.echo(_line(view))
+    for output in view.outputs:
+        typer.echo(f"output {output.id}\t{output.name}\t{output.media_type}\t{output.size} bytes")
+
+
+def worker(
+    ctx: typer.Context,
+    burst: bool = typer.Option(
+        False, "--burst", help="Stop once no job is waiting (instead of running until stopped)."
+    ),
+    concurrency: int = typer.Option(
+        1, "--concurrency", min=1, max=64, help="Jobs run at once (PostgreSQL)."
+    ),
+) -> None:
+    """Run the jobs: Procrastinate's queue on PostgreSQL, the jobs table on SQLite."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    cli_state = state(ctx)
+    engine = cli_state.ready_engine()
+    url = cli_state.database_url
+    requeued = execution.recover_dead(engine)
+    if requeued:
+        err.print(f"requeued {len(requeued)} job(s) left running by a stopped worker")
+    if not queue.is_postgres(url):
+        ThreadRunner(engine).run_in_foreground(burst=burst)
+        return
+    # Jobs committed while no deferral reached the queue are queued again (once each).
+    with cli_state.session() as session:
+        waiting = [
+            v.id for v in jobs.list_jobs(session, person_id=None, status="queued", limit=10_000)
+        ]
+    submitter = QueueRunner(url, engine)
+    try:
+        for job_id in waiting:
+            submitter.submit(job_id)
+    finally:
+        submitter.close()
+    app = queue.build_app(url, engine, worker=True)
+    app.run_worker(
+        queues=[queue.QUEUE],
+        wait=not burst,
+        concurrency=concurrency,
+        install_signal_handlers=True,
+        name=execution.worker_name(),
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``winwin worker`` and ``winwin jobs`` to the app."""
+    app.command("worker")(worker)
+    app.add_typer(jobs_app, name="jobs")

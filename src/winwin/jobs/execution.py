@@ -1,0 +1,147 @@
+"""Running one attempt of a job, and recovering jobs whose process died.
+
+This is the outermost layer of a job, so it owns its transactions:
+- the claim (queued → running, one more attempt) is committed first;
+- progress is committed on its own, step by step;
+- the handler only reads; what it produces (its result and its files) is written in
+  the same transaction that marks the job succeeded. A process killed in the middle
+  therefore leaves the job ``running`` with nothing of its result written, and
+  ``recover_dead`` puts it back in the queue (or marks it failed when it has had all
+  its attempts).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from winwin.db.base import utcnow
+from winwin.db.engine import session_factory, unit_of_work, writer_of
+from winwin.jobs import kinds
+from winwin.jobs import repository as jobs
+from winwin.kernel.errors import WinwinError
+
+log = logging.getLogger("winwin.jobs")
+
+HOST = socket.gethostname()
+
+
+def worker_name() -> str:
+    """This process, as recorded on the jobs it runs."""
+    return f"{HOST}:{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Literal["succeeded", "retry", "failed", "skipped"]
+    retry_in: float | None = None
+
+
+def describe(exc: BaseException) -> str:
+    """The error shown to the person who started the job."""
+    if isinstance(exc, WinwinError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+@contextmanager
+def _writing(engine: Engine) -> Iterator[Session]:
+    with unit_of_work(session_factory(writer_of(engine))) as session:
+        yield session
+
+
+def run_once(engine: Engine, job_id: int, *, worker: str | None = None) -> Outcome:
+    """Run one attempt of a queued job; the outcome says whether to try again and when."""
+    kinds.load_all()
+    worker = worker or worker_name()
+    with _writing(engine) as session:
+        if not jobs.claim(session, job_id, worker=worker):
+            return Outcome("skipped")
+        job = jobs.get(session, job_id)
+        assert job is not None
+        kind_name, arguments, started_by = job.kind, dict(job.arguments or {}), job.started_by
+        attempt, max_attempts = job.attempts, job.max_attempts
+
+    kind = kinds.get(kind_name)
+    if kind is None:
+        with _writing(engine) as session:
+            jobs.fail(session, job_id, worker=worker, error=f"unknown kind of job: {kind_name}")
+        return Outcome("failed")
+
+    def report(done: int, total: int | None) -> None:
+        with _writing(engine) as session:
+            jobs.set_progress(session, job_id, worker=worker, done=done, total=total)
+
+    @contextmanager
+    def reader() -> Iterator[Session]:
+        with unit_of_work(session_factory(engine)) as session:
+            yield session
+
+    context = kinds.JobContext(job_id, attempt, arguments, started_by, reader, report)
+    try:
+        result = kind.handler(context)
+    except Exception as exc:
+        error = describe(exc)
+        log.warning("job %s (%s) attempt %s failed: %s", job_id, kind_name, attempt, error)
+        with _writing(engine) as session:
+            if attempt < max_attempts:
+                delay = kind.backoff(attempt)
+                jobs.requeue(
+                    session,
+                    job_id,
+                    worker=worker,
+                    error=error,
+                    run_after=utcnow() + timedelta(seconds=delay),
+                )
+                return Outcome("retry", retry_in=delay)
+            jobs.fail(session, job_id, worker=worker, error=error)
+        return Outcome("failed")
+    with _writing(engine) as session:
+        stored = jobs.succeed(
+            session,
+            job_id,
+            worker=worker,
+            result=result,
+            outputs=[(o.name, o.media_type, o.content) for o in context.outputs],
+        )
+    return Outcome("succeeded" if stored else "skipped")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_dead(engine: Engine) -> list[int]:
+    """Requeue (or fail, after its last attempt) every job left running by a dead process
+    of this host; returns the ids put back in the queue."""
+    requeued: list[int] = []
+    with _writing(engine) as session:
+        for job in jobs.running_claimed_by_host(session, HOST):
+            pid_text = (job.claimed_by or "").rpartition(":")[2]
+            if not pid_text.isdigit() or _alive(int(pid_text)):
+                continue
+            error = f"the worker running attempt {job.attempts} stopped in the middle"
+            if job.attempts < job.max_attempts:
+                jobs.requeue(
+                    session, job.id, worker=job.claimed_by, error=error, run_after=utcnow()
+                )
+                requeued.append(job.id)
+            else:
+                jobs.fail(session, job.id, worker=job.claimed_by, error=error)
+            log.warning("job %s: %s", job.id, error)
+    return requeued

@@ -1,0 +1,200 @@
+"""Jobs on both databases: the in-process thread on SQLite, Procrastinate on PostgreSQL.
+
+A job runs and reports progress; a failing attempt is retried; a job that keeps failing
+is marked failed with its error; a worker killed with SIGKILL in the middle of a job
+leaves nothing of its result written, and the next worker runs it again.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+import support.job_kinds  # noqa: F401  (registers the test kinds)
+from support.cli import run as run_cli
+from winwin.db import schema
+from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.jobs import queue
+from winwin.jobs import service as jobs
+from winwin.jobs.runners import QueueRunner, ThreadRunner
+from winwin.kernel.errors import InvalidInput, NotFound
+
+ROOT = Path(__file__).resolve().parents[3]
+TIMEOUT = 60.0
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[tuple[Engine, str]]:
+    """A database at the newest revision (Procrastinate's schema too, on PostgreSQL)."""
+    engine = build_engine(db_url)
+    schema.upgrade(engine)
+    yield engine, db_url
+    engine.dispose()
+
+
+def start(engine: Engine, kind: str, **arguments: object) -> int:
+    with unit_of_work(session_factory(engine)) as session:
+        return jobs.start_job(session, kind=kind, arguments=dict(arguments), started_by=None).id
+
+
+def view(engine: Engine, job_id: int) -> jobs.JobView:
+    with unit_of_work(session_factory(engine)) as session:
+        return jobs.view_job(session, job_id=job_id, person_id=None)
+
+
+def run_queued(engine: Engine, url: str, *job_ids: int) -> None:
+    """Hand the jobs to this database's runner and run them until none is left."""
+    if queue.is_postgres(url):
+        submitter = QueueRunner(url, engine)
+        for job_id in job_ids:
+            submitter.submit(job_id)
+        submitter.close()
+        app = queue.build_app(url, engine, worker=True)
+        app.run_worker(queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
+    else:
+        ThreadRunner(engine).run_in_foreground(burst=True)
+
+
+def wait_for(check: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.02)
+
+
+def test_a_job_runs_reports_progress_and_keeps_its_result(db: tuple[Engine, str]) -> None:
+    engine, url = db
+    job_id = start(engine, "test.count", steps=5)
+    assert view(engine, job_id).status == "queued"
+    run_queued(engine, url, job_id)
+    done = view(engine, job_id)
+    assert done.status == "succeeded"
+    assert (done.done, done.total, done.percent) == (5, 5, 100)
+    assert done.attempts == 1
+    assert done.result == {"counted": 5}
+    assert [(o.name, o.size) for o in done.outputs] == [("count.txt", 5)]
+    assert done.error is None
+
+
+def test_a_failed_attempt_is_retried(db: tuple[Engine, str]) -> None:
+    engine, url = db
+    job_id = start(engine, "test.flaky", failures=1)
+    run_queued(engine, url, job_id)
+    done = view(engine, job_id)
+    assert done.status == "succeeded"
+    assert done.attempts == 2
+    assert done.result == {"attempt": 2}
+
+
+def test_a_job_that_keeps_failing_is_marked_failed_with_its_error(
+    db: tuple[Engine, str],
+) -> None:
+    engine, url = db
+    job_id = start(engine, "test.broken")
+    run_queued(engine, url, job_id)
+    failed = view(engine, job_id)
+    assert failed.status == "failed"
+    assert failed.attempts == failed.max_attempts == 3
+    assert failed.error == "ValueError: the supplier file has no header row"
+    assert failed.outputs == ()
+    assert failed.finished_at is not None
+
+
+def test_the_thread_runner_runs_a_submitted_job_in_the_background(db_url: str) -> None:
+    engine = build_engine(db_url)
+    schema.upgrade(engine)
+    runner = ThreadRunner(engine)
+    try:
+        job_id = start(engine, "test.count", steps=3)
+        runner.submit(job_id)
+        wait_for(lambda: view(engine, job_id).finished, "the job to finish")
+        assert view(engine, job_id).status == "succeeded"
+    finally:
+        runner.close()
+        engine.dispose()
+
+
+def test_an_unknown_kind_is_refused_and_nothing_is_stored(db: tuple[Engine, str]) -> None:
+    engine, _ = db
+    with pytest.raises(InvalidInput) as refused:
+        start(engine, "no.such.kind")
+    assert refused.value.problems[0].path == "kind"
+    with unit_of_work(session_factory(engine)) as session:
+        assert jobs.list_jobs(session, person_id=None) == []
+
+
+def test_a_job_is_only_shown_to_the_person_who_started_it(db: tuple[Engine, str]) -> None:
+    engine, _ = db
+    job_id = start(engine, "test.count", steps=1)
+    with unit_of_work(session_factory(engine)) as session, pytest.raises(NotFound):
+        jobs.view_job(session, job_id=job_id, person_id=12345)
+
+
+def test_a_worker_killed_in_the_middle_leaves_nothing_half_written(
+    db: tuple[Engine, str], tmp_path: Path
+) -> None:
+    engine, url = db
+    release = tmp_path / "release"
+    job_id = start(engine, "test.hold", release=str(release))
+    env = {
+        **os.environ,
+        "WINWIN_JOB_MODULES": "support.job_kinds",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")]),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "winwin.cli.main", "--db", url, "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(
+            lambda: view(engine, job_id).status == "running" and view(engine, job_id).done >= 1,
+            "the worker to start the job",
+        )
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=TIMEOUT)
+    killed = view(engine, job_id)
+    assert killed.status == "running"
+    assert killed.result is None
+    assert killed.outputs == ()
+
+    release.touch()
+    result = run_cli(url, "worker", "--burst")
+    assert result.code == 0, result.err
+    done = view(engine, job_id)
+    assert done.status == "succeeded"
+    assert done.attempts == 2
+    assert [(o.name, o.size) for o in done.outputs] == [("held.bin", 100_000)]
+    assert done.result == {"steps": 4}
+
+
+def test_the_cli_lists_and_shows_jobs_as_json(db: tuple[Engine, str]) -> None:
+    engine, url = db
+    job_id = start(engine, "test.broken")
+    run_queued(engine, url, job_id)
+    listed = run_cli(url, "jobs", "list", "--json")
+    assert listed.code == 0, listed.err
+    assert [j["id"] for j in listed.json()["jobs"]] == [job_id]
+    shown = run_cli(url, "jobs", "show", str(job_id), "--json")
+    assert shown.code == 0, shown.err
+    document = shown.json()
+    assert document["status"] == "failed"
+    assert document["error"] == "ValueError: the supplier file has no header row"
+    assert document["progress"] == {"done": 0, "total": None, "percent": None}
+    missing = run_cli(url, "jobs", "show", str(job_id + 1), "--json")
+    assert missing.code == 2
+    assert missing.out == ""
+    bad = run_cli(url, "jobs", "list", "--status", "lost")
+    assert bad.code == 2
+    assert "--status" in bad.err
