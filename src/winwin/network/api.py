@@ -15,7 +15,7 @@ from winwin.http.templating import request_locale
 from winwin.kernel.errors import NotFound
 from winwin.mail.delivery import deliver_link
 from winwin.network import service as network
-from winwin.network import ties
+from winwin.network import tie_sharing, ties
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
 from winwin.network.schemas import (
@@ -24,6 +24,7 @@ from winwin.network.schemas import (
     OrganizationCreate,
     OrganizationRead,
     OrganizationUpdate,
+    OverlapRead,
     PeopleCreate,
     PersonRead,
     PersonUpdate,
@@ -331,3 +332,14 @@ def withdraw_competitor(
     return CompetitorsRead(
         org=key, competitors=ties.competitors_declared_by(session, actor, org=key)
     )
+
+
+@router.get(
+    "/{key}/overlap/{other}",
+    response_model=OverlapRead,
+    response_model_by_alias=True,
+    summary="Our customers beside a partner's, as far as the partner shares them",
+)
+def read_overlap(key: str, other: str, actor: CurrentUser, session: SessionDep) -> OverlapRead:
+    found = tie_sharing.overlap(session, org=key, other=other, actor=actor)
+    return OverlapRead.model_validate(tie_sharing.overlap_as_dict(found))

@@ -1,4 +1,4 @@
-"""``winwin init | import | export | demo | generate | org | ties | competitors``."""
+"""``winwin init | import | export | demo | generate | org | ties | competitors | overlap``."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.cli.context import err, print_json, state
 from winwin.db import schema
-from winwin.kernel.errors import InvalidInput, Problem
+from winwin.kernel.errors import InvalidInput, NotFound, Problem
 from winwin.network import io as network_io
 from winwin.network import service as network
-from winwin.network import ties
+from winwin.network import tie_sharing, ties
 from winwin.network.demo import load_demo
 from winwin.network.document import parse_document
 
@@ -158,6 +158,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(org_app, name="org")
     app.add_typer(ties_app, name="ties")
     app.add_typer(competitors_app, name="competitors")
+    app.command("overlap")(overlap)
 
 
 ties_app = typer.Typer(
@@ -291,3 +292,27 @@ def competitors_list(
         print_json({"org": org, "competitors": declared})
     else:
         sys.stdout.write("".join(f"{k}\n" for k in declared))
+
+
+def overlap(
+    ctx: typer.Context,
+    org: str = typer.Argument(..., metavar="ORG", help="The organisation that looks."),
+    other: str = typer.Argument(..., metavar="OTHER", help="The partner it looks at."),
+    json_out: bool = JSON,
+) -> None:
+    """What ORG sees of its customers beside OTHER's, as OTHER's sharing level allows."""
+    try:
+        with state(ctx).session() as session:
+            found = tie_sharing.overlap_as_dict(tie_sharing.overlap(session, org=org, other=other))
+    except NotFound as exc:
+        # Said with its field (org or with), as an input problem is.
+        raise InvalidInput(exc.problem) from None
+    if json_out:
+        print_json(found)
+        return
+    sys.stdout.write(f"level\t{found['level']}\n")
+    if found["common_count"] is not None:
+        sys.stdout.write(f"common_count\t{found['common_count']}\n")
+    for name in ("common", "their_other_customers"):
+        for key in found[name] or []:
+            sys.stdout.write(f"{name}\t{key}\n")

@@ -1,4 +1,5 @@
-"""The ties page: our ties and proposals, competitors we declared, and the log."""
+"""The ties page (our ties and proposals, competitors we declared, the log) and the
+overlap page with each organisation we have a tie with."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from winwin.http.errors import status_for
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import render
 from winwin.kernel.errors import InvalidInput, NotFound, WinwinError
-from winwin.network import ties
+from winwin.network import tie_sharing, ties
 from winwin.network.models import Organization
 
 router = APIRouter(prefix="/org")
@@ -149,3 +150,22 @@ def undeclare(
         session.rollback()
         return ties_page(request, session, actor, org, status_code=status_for(exc), error=exc)
     return _back(org, "undeclared")
+
+
+@router.get("/overlap/{other}", name="org_overlap")
+def overlap_view(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, other: str
+) -> Response:
+    """Account mapping with ``other``, as far as ``other`` shares it with us."""
+    found = tie_sharing.overlap(session, org=org.key, other=other, actor=actor)
+    listed = (
+        (found.common or []) + (found.their_other_customers or []) + (found.ours_not_theirs or [])
+    )
+    context: dict[str, Any] = {
+        "nav": "org",
+        "org": org,
+        "found": found,
+        "ours": tie_sharing.setting_for(session, org=org.key, other=found.other),
+        "names": ties.org_names(session, [found.other, *listed]),
+    }
+    return render(request, "network/overlap.html", context)

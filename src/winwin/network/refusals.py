@@ -57,3 +57,6 @@ WHICH_TIE = Refusal(
     "you and '%(other)s' have several ties (%(kinds)s); say which kind to end",
 )
 NOT_DECLARED = Refusal("network.not_declared", "you have not declared '%(other)s' a competitor")
+OVERLAP_WITH_SELF = Refusal(
+    "network.overlap_self", "an overlap is between two organisations: name another one"
+)

@@ -160,3 +160,18 @@ class TieEventRead(BaseModel):
     with_: str = Field(alias="with", serialization_alias="with")
     by: str
     person: str | None
+
+
+class OverlapRead(BaseModel):
+    """What ``org`` sees of its customers beside ``with``'s (docs/cli.md, ``overlap``):
+    ``common_count`` from ``counts``, ``common`` from ``overlap``, ``their_other_customers``
+    only at ``all``; null where the level does not reach."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    org: str
+    with_: str = Field(alias="with", serialization_alias="with")
+    level: Literal["hidden", "counts", "overlap", "all"]
+    common_count: int | None
+    common: list[str] | None
+    their_other_customers: list[str] | None

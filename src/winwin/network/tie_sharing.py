@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, require_access, require_manage
-from winwin.kernel.errors import InvalidInput, NotFound, Problem
-from winwin.network import tie_audience
+from winwin.kernel.errors import InvalidInput, NotFound, Problem, RuleBroken
+from winwin.network import refusals, tie_audience
 from winwin.network.models import Organization
 from winwin.network.tie_audience import DEFAULT_LEVEL, Level, Overlap
 from winwin.network.tie_sharing_repository import TieSharingRepository
@@ -65,7 +65,7 @@ EVERYTHING = Sight(ties=None)
 def _org_or_raise(repo: TieSharingRepository, key: str, field: str) -> Organization:
     org = repo.org_by_key(key)
     if org is None:
-        raise NotFound(f"no organisation with key '{key}'")
+        raise NotFound(refusals.NO_ORG(field, key=key))
     return org
 
 
@@ -87,15 +87,17 @@ def sight_of(session: Session, *, viewer_id: int) -> Sight:
     )
 
 
+def _reads_everything(actor: Actor, org_id: int) -> bool:
+    return actor.is_platform_admin or (actor.is_facilitator and org_id in actor.client_org_ids)
+
+
 def sight_for(session: Session, *, actor: Actor, org_id: int | None, what: str) -> Sight:
     """What a signed-in person reads of the graph while acting for ``org_id``.
 
     A platform admin, and a facilitator acting for a client granted to them, read the
     whole graph, and the read is recorded (``graph_reads``); anyone else reads what the
     organisation may see."""
-    if actor.is_platform_admin or (
-        actor.is_facilitator and org_id is not None and org_id in actor.client_org_ids
-    ):
+    if actor.is_platform_admin or (org_id is not None and _reads_everything(actor, org_id)):
         TieSharingRepository(session).record_read(user_id=actor.user_id, role=actor.role, what=what)
         return EVERYTHING
     if org_id is None:
@@ -164,28 +166,52 @@ def set_sharing(
 # --- the overlap ---------------------------------------------------------------------------
 
 
+def _in_sight(repo: TieSharingRepository, actor: Actor, me: int, them: Organization) -> bool:
+    """Whether a person acting for ``me`` may learn that ``them`` exists (the checkpoint)."""
+    if me == them.id or _reads_everything(actor, me) or repo.tied(me, them.id):
+        return True
+    return sight_of(repo.session, viewer_id=me).sees_org(them.key)
+
+
 def overlap(session: Session, *, org: str, other: str, actor: Actor | None = None) -> Overlap:
     """Account mapping: ``org``'s customers beside ``other``'s, as ``org`` may see them
-    (:func:`winwin.network.tie_audience.overlap`). With ``actor``, the actor must be
-    allowed to act for ``org``."""
+    (:func:`winwin.network.tie_audience.overlap`; the level is the checkpoint's
+    ``level(other → org)``, which already holds both sides' settings, competitor
+    declarations and partnership).
+
+    With ``actor`` (a person, who must be allowed to act for ``org``), an ``other``
+    outside ``org``'s sight answers as an unknown key does, so the answer never tells
+    that it exists; the operator (``actor`` None) is told ``hidden``. ``other`` equal
+    to ``org`` is refused."""
+    repo = TieSharingRepository(session)
+    me = _org_or_raise(repo, org, "org")
+    if actor is not None:
+        require_access(actor, me.id)
+    them = repo.org_by_key(other)
+    if them is not None and actor is not None and not _in_sight(repo, actor, me.id, them):
+        them = None
+    if them is None:
+        raise NotFound(refusals.NO_ORG("with", key=other))
+    if me.id == them.id:
+        raise RuleBroken(refusals.OVERLAP_WITH_SELF("with"))
+    granted = repo.level(owner_id=them.id, viewer_id=me.id)
+    mine = repo.customer_keys(me.id)
+    # At ``hidden`` nothing of theirs is read at all.
+    theirs = repo.customer_keys(them.id) if granted != "hidden" else set()
+    return tie_audience.overlap_of(
+        org=me.key, other=them.key, granted=granted, mine=mine, theirs=theirs
+    )
+
+
+def setting_for(session: Session, *, org: str, other: str) -> Level:
+    """``org``'s own chosen level for ``other``: its override, else its default, else
+    ``counts``. This is the setting, not the checkpoint's level: shown to ``org`` beside
+    the overlap, it must not tell ``org`` whether ``other`` declared it a competitor."""
     repo = TieSharingRepository(session)
     me = _org_or_raise(repo, org, "org")
     them = _org_or_raise(repo, other, "with")
-    if actor is not None:
-        require_access(actor, me.id)
-    if me.id == them.id:
-        raise InvalidInput(Problem("with", "must be another organisation"))
-    granted = repo.level(owner_id=them.id, viewer_id=me.id)
-    mine = repo.customers_of(me.id)
-    theirs = repo.customers_of(them.id) if granted != "hidden" else set()
-    keys = repo.keys_of(mine | theirs)
-    return tie_audience.overlap_of(
-        org=org,
-        other=other,
-        granted=granted,
-        mine={keys[i] for i in mine},
-        theirs={keys[i] for i in theirs},
-    )
+    chosen = repo.overrides_of(me.id).get(them.id) or repo.default_of(me.id)
+    return chosen or DEFAULT_LEVEL
 
 
 def overlap_as_dict(found: Overlap) -> dict[str, Any]:

@@ -101,6 +101,25 @@ class TieSharingRepository:
         query = select(Tie.to_id).where(Tie.kind == "supplies", Tie.from_id == org_id)
         return set(self.session.scalars(query))
 
+    def customer_keys(self, org_id: int) -> set[str]:
+        """The keys of ``org``'s customers, in one join (the overlap reads 10,000s)."""
+        query = (
+            select(Organization.key)
+            .join(Tie, Tie.to_id == Organization.id)
+            .where(Tie.kind == "supplies", Tie.from_id == org_id)
+        )
+        return set(self.session.scalars(query))
+
+    def tied(self, a_id: int, b_id: int) -> bool:
+        """Whether the two have an accepted tie of any kind (each sees it as its end)."""
+        query = select(Tie.id).where(
+            or_(
+                and_(Tie.from_id == a_id, Tie.to_id == b_id),
+                and_(Tie.from_id == b_id, Tie.to_id == a_id),
+            )
+        )
+        return self.session.scalar(query.limit(1)) is not None
+
     # --- settings -------------------------------------------------------------------------
 
     def default_of(self, org_id: int) -> Level | None:

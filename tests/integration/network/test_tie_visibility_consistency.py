@@ -110,6 +110,8 @@ def check(session: Session, gen: Generated) -> None:
             named = (found.common or []) + (found.their_other_customers or [])
             for customer in named:
                 assert allowed_by_settings(gen, viewer, other, customer), (viewer, other)
+                # The overlap lists nothing the checkpoint's SQL would not show the viewer.
+                assert ("supplies", other, customer) in (seen.ties or ()), (viewer, other)
 
 
 @settings(
