@@ -18,7 +18,7 @@ from rich.table import Table
 
 from bench.common import Report
 
-MODULES = ["importing", "assessments", "sharing", "web", "pairs", "clusters", "load"]
+MODULES = ["importing", "assessments", "sharing", "web", "pairs", "clusters", "overlap", "load"]
 
 
 def main() -> None:
@@ -67,6 +67,7 @@ TITLES = {
     "web": "Web (issue 3)",
     "pairs": "Natural pairs: candidate search",
     "clusters": "Communities: Leiden (issue 14)",
+    "overlap": "Partner overlap (issue 11)",
     "load": "Load: 64 users, two web workers, PostgreSQL (issue 14)",
 }
 HEADER = """# Benchmarks
