@@ -256,3 +256,19 @@ def test_the_page_answers_hostile_keys_like_the_api_and_changes_nothing(world) -
     _sign_in(world, "member", "fi")
     assert "valitkaa toinen organisaatio" in world.client.get("/org/overlap/kuusi").text
     assert _export(world.engine) == before
+
+
+def test_the_page_never_tells_kuusi_that_lab_declared_it_a_competitor(world) -> None:  # type: ignore[no-untyped-def]
+    _lab_supplies(world.engine)
+    _share(world.engine, "kuusi", "all", partner="lab")
+    _share(world.engine, "lab", "hidden", partner="kuusi")
+    _sign_in(world, "member", "en")
+    set_hidden = world.client.get("/org/overlap/lab?org=kuusi").text
+    assert world.call("lab_admin", "PUT", "/api/v1/organizations/lab/competitors/kuusi").is_success
+    _share(world.engine, "lab", None, partner="kuusi")
+    declared = world.client.get("/org/overlap/lab?org=kuusi").text
+    # A declaration and a hidden setting read the same, and our own sentence still says
+    # what we chose, not the level the declaration forces.
+    assert declared == set_hidden
+    assert "We share our whole customer list with Kuitulaboratorio Oy." in declared
+    assert "shares nothing about its customers with us" in declared

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-AXE_PAGES = ["/", "/org", "/account"]
+AXE_PAGES = ["/", "/org", "/account", "/org/ties", "/org/overlap/lab?org=kuusi"]
 SERIOUS = {"serious", "critical"}
 
 
