@@ -36,6 +36,7 @@ from winwin.innovation import pages as web_innovation
 from winwin.insight import api as api_insight
 from winwin.insight import pages as web_insight
 from winwin.jobs import api as api_jobs
+from winwin.jobs import pages as web_jobs
 from winwin.notifications import api as api_notifications
 from winwin.notifications import pages as web_notifications
 from winwin.ops import observability
@@ -132,6 +133,7 @@ def web_router() -> APIRouter:
     router.include_router(web_actions.router)
     router.include_router(web_reports.router)
     router.include_router(web_initiatives.router)
+    router.include_router(web_jobs.router)
     return router
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -59,8 +59,17 @@ def _writing(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def run_once(engine: Engine, job_id: int, *, worker: str | None = None) -> Outcome:
-    """Run one attempt of a queued job; the outcome says whether to try again and when."""
+def run_once(
+    engine: Engine,
+    job_id: int,
+    *,
+    worker: str | None = None,
+    on_progress: Callable[[int, int | None], None] | None = None,
+) -> Outcome:
+    """Run one attempt of a queued job; the outcome says whether to try again and when.
+
+    ``on_progress`` is also told each step (the command line's progress bar).
+    """
     kinds.load_all()
     worker = worker or worker_name()
     with _writing(engine) as session:
@@ -80,6 +89,8 @@ def run_once(engine: Engine, job_id: int, *, worker: str | None = None) -> Outco
     def report(done: int, total: int | None) -> None:
         with _writing(engine) as session:
             jobs.set_progress(session, job_id, worker=worker, done=done, total=total)
+        if on_progress is not None:
+            on_progress(done, total)
 
     @contextmanager
     def reader() -> Iterator[Session]:
@@ -93,7 +104,8 @@ def run_once(engine: Engine, job_id: int, *, worker: str | None = None) -> Outco
         error = describe(exc)
         log.warning("job %s (%s) attempt %s failed: %s", job_id, kind_name, attempt, error)
         with _writing(engine) as session:
-            if attempt < max_attempts:
+            # A refusal (unknown, not allowed, bad input) would only be refused again.
+            if attempt < max_attempts and not isinstance(exc, WinwinError):
                 delay = kind.backoff(attempt)
                 jobs.requeue(
                     session,
@@ -145,3 +157,20 @@ def recover_dead(engine: Engine) -> list[int]:
                 jobs.fail(session, job.id, worker=job.claimed_by, error=error)
             log.warning("job %s: %s", job.id, error)
     return requeued
+
+
+def run_to_end(
+    engine: Engine,
+    job_id: int,
+    *,
+    on_progress: Callable[[int, int | None], None] | None = None,
+) -> None:
+    """Run a queued job here, attempt after attempt (waiting out each back-off), until it
+    has succeeded or failed: what ``winwin report`` does, with no worker needed."""
+    import time
+
+    while True:
+        outcome = run_once(engine, job_id, on_progress=on_progress)
+        if outcome.status != "retry":
+            return
+        time.sleep(outcome.retry_in or 0.0)

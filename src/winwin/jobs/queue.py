@@ -14,7 +14,7 @@ from typing import Any
 
 import procrastinate
 from procrastinate.schema import SchemaManager
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
 from winwin.db.engine import normalise_url
@@ -97,5 +97,13 @@ async def defer_async(app: procrastinate.App, job_id: int, *, delay: float = 0.0
         await app.configure_task(TASK, **_options(job_id, delay)).defer_async(job_id=job_id)
 
 
-def schema_sql() -> str:
-    return SchemaManager.get_schema()
+def install_schema(connection: Connection) -> bool:
+    """Create Procrastinate's tables and functions in the connection's schema unless they
+    are there; True when they were created (the caller commits)."""
+    if connection.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is not None:
+        return False
+    # Straight to psycopg without parameters: the script has literal % signs.
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(SchemaManager.get_schema())
+    cursor.close()
+    return True

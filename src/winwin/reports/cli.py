@@ -1,4 +1,8 @@
-"""``winwin report RELATIONSHIP [--round R] [--lang fi|en] --out FILE``."""
+"""``winwin report RELATIONSHIP [--round R] [--lang fi|en] --out FILE``.
+
+The report is made as a job (``winwin jobs list`` shows it), run in this process with a
+progress bar on standard error, so no worker is needed.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,13 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from winwin.cli.context import err, state
-from winwin.kernel.errors import InvalidInput, Problem
+from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.jobs import execution
+from winwin.jobs import service as jobs
+from winwin.kernel.errors import InvalidInput, Problem, WinwinError
 from winwin.reports import service as reports
 
 
@@ -31,13 +39,17 @@ def report(
     parts = target.split(":")
     if len(parts) > 2 or not all(p.strip() for p in parts):
         raise InvalidInput(Problem("RELATIONSHIP", "use A:B, or one organisation's key"))
-    with state(ctx).session() as session:
-        if len(parts) == 2:
-            pdf = reports.workshop_pdf(
-                session, actor=None, between=(parts[0], parts[1]), round=round, locale=lang
-            )
-        else:
-            pdf = reports.client_pdf(session, actor=None, client=parts[0], round=round, locale=lang)
+    cli_state = state(ctx)
+    with cli_state.session() as session:
+        job_id = reports.start_report(
+            session,
+            actor=None,
+            between=(parts[0], parts[1]) if len(parts) == 2 else None,
+            client=parts[0] if len(parts) == 1 else None,
+            round=round,
+            locale=lang,
+        )
+    pdf = _run_with_progress(cli_state.database_url, job_id)
     if out == "-":
         sys.stdout.buffer.write(pdf)
         sys.stdout.flush()
@@ -47,6 +59,36 @@ def report(
     except OSError as exc:
         raise InvalidInput(Problem("--out", f"cannot be written: {exc.strerror or exc}")) from None
     err.print(f"wrote {out}")
+
+
+def _run_with_progress(database_url: str, job_id: int) -> bytes:
+    """Run the report's job in this process, with a progress bar on standard error."""
+    # A reading engine: the job takes SQLite's write lock only for its short writes.
+    engine = build_engine(database_url, busy_timeout_ms=600_000)
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("workshop report", total=None)
+            execution.run_to_end(
+                engine,
+                job_id,
+                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        with unit_of_work(session_factory(engine)) as session:
+            view = jobs.view_job(session, job_id=job_id, person_id=None)
+            if view.status != "succeeded" or not view.outputs:
+                raise WinwinError(f"the report could not be made: {view.error}")
+            _, _, pdf = jobs.job_output(
+                session, job_id=job_id, output_id=view.outputs[0].id, person_id=None
+            )
+    finally:
+        engine.dispose()
+    return pdf
 
 
 def register(app: typer.Typer) -> None:

@@ -575,3 +575,46 @@ def agreement_pdf(
     """The frozen agreement of an initiative as a PDF."""
     data = agreement_data(session, actor=actor, initiative_id=initiative_id, locale=locale)
     return render_pdf("agreement.typ", data, {})
+
+
+# the workshop report as a job ------------------------------------------------------------
+REPORT_JOB = "reports.workshop"
+
+
+def report_file_name(arguments: dict[str, Any]) -> str:
+    """The PDF's file name: winwin-A-B-ROUND-LANG.pdf or winwin-ORG-ROUND-LANG.pdf."""
+    who = "-".join(arguments["between"]) if arguments.get("between") else arguments["client"]
+    name = f"winwin-{who}-{arguments.get('round') or 'latest'}-{arguments['locale']}.pdf"
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
+
+
+def start_report(
+    session: Session,
+    *,
+    actor: Actor | None,
+    between: Sequence[str] | None = None,
+    client: str | None = None,
+    round: str | None = None,
+    locale: str = "fi",
+) -> int:
+    """Queue the workshop report of a relationship (``between``) or of every relationship
+    of a ``client``; refused at once, with nothing stored, when the report could not be
+    made for this actor. Returns the job's id (the caller commits, then submits it)."""
+    from winwin.jobs import service as jobs
+
+    locale = check_locale(locale)
+    arguments: dict[str, Any] = {"round": round, "locale": locale}
+    if between is not None:
+        _shown(_visible_detail(session, actor, between), round)
+        arguments["between"] = list(between)
+    else:
+        assert client is not None
+        client_data(session, actor=actor, client=client, round=round, locale=locale)
+        arguments["client"] = client
+    job = jobs.start_job(
+        session,
+        kind=REPORT_JOB,
+        arguments=arguments,
+        started_by=actor.user_id if actor is not None else None,
+    )
+    return job.id

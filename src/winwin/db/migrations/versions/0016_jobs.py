@@ -68,12 +68,7 @@ def upgrade() -> None:
     if bind.dialect.name == "postgresql":
         from winwin.jobs import queue
 
-        present = bind.execute(sa.text("SELECT to_regclass('procrastinate_jobs')")).scalar()
-        if present is None:
-            # Straight to psycopg without parameters: the script has literal % signs.
-            cursor = bind.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            cursor.execute(queue.schema_sql())
-            cursor.close()
+        queue.install_schema(bind)
 
 
 def downgrade() -> None:

@@ -1,0 +1,62 @@
+"""The page of a job for the person who started it: a progress bar that htmx refreshes
+until the job is done, then its files to download, or its error.
+
+- ``GET /jobs/{id}``: the page (without JavaScript it refreshes itself);
+- ``GET /jobs/{id}/progress``: the progress fragment htmx polls;
+- ``GET /jobs/{id}/outputs/{output}``: a file the job produced.
+
+Another person's job is answered like a job that does not exist (404).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+
+from winwin.http.deps import CurrentUser, SessionDep
+from winwin.http.templating import render
+from winwin.jobs import service as jobs
+
+router = APIRouter()
+
+# The page title of each kind of job (English message ids, translated on the page).
+TITLES = {"reports.workshop": "Workshop report (PDF)"}
+
+JobId = Path(ge=1, le=2_147_483_647)
+
+
+@router.get("/jobs/{job_id}", name="job_page")
+def job_page(request: Request, actor: CurrentUser, session: SessionDep, job_id: int = JobId):  # type: ignore[no-untyped-def]
+    view = jobs.view_job(session, job_id=job_id, person_id=actor.user_id)
+    headers = {"cache-control": "no-store"}
+    if not view.finished:
+        # Without JavaScript the page reloads itself until the job is done.
+        headers["refresh"] = "2"
+    title = TITLES.get(view.kind, "Job")
+    return render(request, "jobs/page.html", {"job": view, "title": title}, headers=headers)
+
+
+@router.get("/jobs/{job_id}/progress", name="job_progress")
+def job_progress(request: Request, actor: CurrentUser, session: SessionDep, job_id: int = JobId):  # type: ignore[no-untyped-def]
+    view = jobs.view_job(session, job_id=job_id, person_id=actor.user_id)
+    return render(
+        request, "jobs/_progress.html", {"job": view}, headers={"cache-control": "no-store"}
+    )
+
+
+@router.get("/jobs/{job_id}/outputs/{output_id}", name="job_output")
+def job_output(
+    actor: CurrentUser,
+    session: SessionDep,
+    job_id: int = JobId,
+    output_id: int = Path(ge=1, le=2_147_483_647),
+) -> Response:
+    name, media_type, content = jobs.job_output(
+        session, job_id=job_id, output_id=output_id, person_id=actor.user_id
+    )
+    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{safe}"'},
+    )
