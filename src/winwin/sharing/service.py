@@ -30,7 +30,7 @@ from winwin.kernel.errors import (
 from winwin.network.repository import SENSITIVE_TOPICS, NetworkRepository
 from winwin.notifications import service as notifications
 from winwin.sharing import audience as policy
-from winwin.sharing import feed
+from winwin.sharing import feed, keys
 from winwin.sharing.items import ItemRepository, Viewer
 from winwin.sharing.models import AgreementProposal
 from winwin.sharing.repository import SharingRepository
@@ -197,8 +197,33 @@ def _draft_policy(
     return network, item, original, topics
 
 
-def _new_key(owner: Viewer) -> str:
-    return f"{owner.key[:50]}-{secrets.token_hex(4)}"
+_KEY_TRIES = 8
+
+
+def _chosen_key_or_raise(session: Session, owner: Viewer, key: str) -> None:
+    """Refuse a key outside ``owner``'s namespace (``sharing.keys``), naming ``key``.
+
+    Only then may a door answer "already exists": the collision is with a key of the
+    owner's own namespace, never with another organisation's hidden item or circle.
+    """
+    candidates = keys.prefixes(key)
+    known = NetworkRepository(session).names_of(candidates) if candidates else {}
+    problem = keys.chosen_key_problem(key, owner=owner.key, org_keys=known)
+    if problem is not None:
+        raise InvalidInput(problem)
+
+
+def _new_key(owner: Viewer, taken: Callable[[str], bool]) -> str:
+    """A fresh random key for ``owner`` (``sharing.keys.generated_key``).
+
+    A taken one is drawn again rather than refused, so that a key made for the caller
+    never answers "already exists" about an item it may not see.
+    """
+    for _ in range(_KEY_TRIES):
+        key = keys.generated_key(owner.key, secrets.token_hex(8))
+        if not taken(key):
+            return key
+    raise Conflict("no free key was found; try again")
 
 
 def preview_reach(session: Session, *, owner: Viewer, draft: ItemDraft) -> ReachPreview:
@@ -220,9 +245,15 @@ def publish_item(session: Session, *, owner: Viewer, draft: ItemDraft) -> Publis
     """
     repo = SharingRepository(session)
     _check_shape(draft)
-    key = draft.key or _new_key(owner)
-    if repo.item_by_key(key) is not None:
-        raise Conflict(f"key: an item '{key}' already exists")
+    if draft.key is None:
+        key = _new_key(owner, lambda k: repo.item_by_key(k) is not None)
+    else:
+        key = draft.key
+        _chosen_key_or_raise(session, owner, key)
+        if repo.item_by_key(key) is not None:
+            # Only ever one of the owner's own keys (or one an import gave out in its
+            # namespace): the prefix rule keeps other organisations' keys out of reach.
+            raise Conflict(f"key: an item '{key}' already exists")
     network, item, original, topics = _draft_policy(session, owner, draft, key)
     problems = policy.validate_item(network, item)
     if problems:
@@ -441,7 +472,11 @@ def _circle_or_raise(session: Session, key: str) -> Any:
 
 
 def create_circle(session: Session, *, creator: Viewer, key: str, name: str) -> str:
-    """A new circle whose first member is its creator."""
+    """A new circle whose first member is its creator.
+
+    The key must lie in the creator's namespace (``CREATOR-…``, ``sharing.keys``), so
+    that "already exists" never tells of a circle the creator is not in.
+    """
     problems = []
     if not KEY.fullmatch(key):
         problems.append(Problem("key", "use 1-64 lowercase letters, digits, '-' or '_'"))
@@ -449,6 +484,7 @@ def create_circle(session: Session, *, creator: Viewer, key: str, name: str) -> 
         problems.append(Problem("name", "give a name of 1-300 characters"))
     if problems:
         raise InvalidInput(problems)
+    _chosen_key_or_raise(session, creator, key)
     repo = SharingRepository(session)
     if repo.circle_by_key(key) is not None:
         raise Conflict(f"key: a circle '{key}' already exists")

@@ -20,9 +20,9 @@ from winwin.sharing.service import ItemDraft
 
 # key -> (owner, kind, level, challenge); created in this order, so newest last.
 ENTRIES = {
-    "wrap": ("kuusi", "challenge", "public", None),
-    "fibre": ("lab", "idea", "partners", "wrap"),
-    "inner": ("kuusi", "idea", "partners", None),
+    "kuusi-wrap": ("kuusi", "challenge", "public", None),
+    "lab-fibre": ("lab", "idea", "partners", "kuusi-wrap"),
+    "kuusi-inner": ("kuusi", "idea", "partners", None),
 }
 
 
@@ -48,15 +48,15 @@ def world(db_url: str, cli) -> Any:  # type: ignore[no-untyped-def]
                     kind=kind,
                     draft=ItemDraft(
                         key=key,
-                        title="[bold]Butter wrap[/bold]" if key == "wrap" else f"Idea {key}",
+                        title="[bold]Butter wrap[/bold]" if key == "kuusi-wrap" else f"Idea {key}",
                         body="Can *fibre* replace foil?",
                         level=level,
                     ),
                     challenge=challenge,
                 )
-            inn.add_comment(session, by=acting("lab", "lab"), key="inner", body="<b>yes</b>")
-            inn.set_vote(session, by=acting("lab2", "lab"), key="inner", vote=True)
-            inn.set_vote(session, by=acting("kuusi", "kuusi"), key="fibre", vote=True)
+            inn.add_comment(session, by=acting("lab", "lab"), key="kuusi-inner", body="<b>yes</b>")
+            inn.set_vote(session, by=acting("lab2", "lab"), key="kuusi-inner", vote=True)
+            inn.set_vote(session, by=acting("kuusi", "kuusi"), key="lab-fibre", vote=True)
     finally:
         engine.dispose()
     return cli
@@ -70,19 +70,19 @@ def keys(result: Any) -> list[str]:
 def test_list_shows_what_the_organisation_may_see(world) -> None:  # type: ignore[no-untyped-def]
     lab = world("innovation", "list", "--org", "lab", "--json")
     assert lab.json()["org"] == "lab"
-    assert keys(lab) == ["inner", "fibre", "wrap"]
-    assert keys(world("innovation", "list", "--org", "far", "--json")) == ["wrap"]
+    assert keys(lab) == ["kuusi-inner", "lab-fibre", "kuusi-wrap"]
+    assert keys(world("innovation", "list", "--org", "far", "--json")) == ["kuusi-wrap"]
     anonymous = world("innovation", "list", "--anonymous", "--json")
     assert anonymous.json()["org"] is None
-    assert keys(anonymous) == ["wrap"]
+    assert keys(anonymous) == ["kuusi-wrap"]
     assert keys(world("innovation", "list", "--org", "kuusi", "--kind", "idea", "--json")) == [
-        "inner",
-        "fibre",
+        "kuusi-inner",
+        "lab-fibre",
     ]
-    answering = world("innovation", "list", "--org", "kuusi", "--challenge", "wrap", "--json")
-    assert keys(answering) == ["fibre"]
+    answering = world("innovation", "list", "--org", "kuusi", "--challenge", "kuusi-wrap", "--json")
+    assert keys(answering) == ["lab-fibre"]
 
-    (inner,) = [e for e in lab.json()["entries"] if e["key"] == "inner"]
+    (inner,) = [e for e in lab.json()["entries"] if e["key"] == "kuusi-inner"]
     assert inner["kind"] == "idea"
     assert inner["stage"] == "proposed"
     assert inner["owner"] == "kuusi"
@@ -92,8 +92,8 @@ def test_list_shows_what_the_organisation_may_see(world) -> None:  # type: ignor
     assert (inner["votes"], inner["comments"], inner["voted"]) == (1, 1, False)
     assert datetime.fromisoformat(inner["created_at"]).utcoffset() is not None
     assert datetime.fromisoformat(inner["stage_changed_at"]).utcoffset() is not None
-    (fibre,) = [e for e in lab.json()["entries"] if e["key"] == "fibre"]
-    assert fibre["challenge"] == "wrap"
+    (fibre,) = [e for e in lab.json()["entries"] if e["key"] == "lab-fibre"]
+    assert fibre["challenge"] == "kuusi-wrap"
 
 
 def test_list_without_a_reader_or_with_bad_filters_exits_2(world) -> None:  # type: ignore[no-untyped-def]
@@ -116,27 +116,27 @@ def test_the_human_list_is_a_table_that_prints_titles_as_written(world) -> None:
     result = world("innovation", "list", "--org", "kuusi")
     assert result.code == 0, result.err
     assert "[bold]Butter wrap[/bold]" in result.out
-    for key in ("wrap", "fibre", "inner"):
+    for key in ("kuusi-wrap", "lab-fibre", "kuusi-inner"):
         assert key in result.out
     empty = world("innovation", "list", "--org", "far", "--kind", "idea")
     assert "no challenges or ideas" in empty.out
 
 
 def test_show_gives_the_detail_only_to_those_who_may_see_it(world) -> None:  # type: ignore[no-untyped-def]
-    shown = world("innovation", "show", "wrap", "--org", "lab", "--json")
+    shown = world("innovation", "show", "kuusi-wrap", "--org", "lab", "--json")
     assert shown.code == 0, shown.err
     detail = shown.json()
-    assert detail["summary"]["key"] == "wrap"
+    assert detail["summary"]["key"] == "kuusi-wrap"
     assert detail["summary"]["kind"] == "challenge"
     assert detail["body_html"] == "<p>Can <em>fibre</em> replace foil?</p>\n"
-    assert [i["key"] for i in detail["ideas"]] == ["fibre"]
+    assert [i["key"] for i in detail["ideas"]] == ["lab-fibre"]
     assert [(h["from_stage"], h["to_stage"]) for h in detail["history"]] == [(None, "open")]
     assert detail["can_manage"] is False
     assert detail["can_participate"] is False
     # Far may see the public challenge, not the partners-only idea answering it.
-    assert world("innovation", "show", "wrap", "--org", "far", "--json").json()["ideas"] == []
+    assert world("innovation", "show", "kuusi-wrap", "--org", "far", "--json").json()["ideas"] == []
 
-    inner = world("innovation", "show", "inner", "--org", "kuusi", "--json").json()
+    inner = world("innovation", "show", "kuusi-inner", "--org", "kuusi", "--json").json()
     (comment,) = inner["comments"]
     assert comment["org"] == "lab"
     assert comment["author"] == "Lab Person"
@@ -145,44 +145,44 @@ def test_show_gives_the_detail_only_to_those_who_may_see_it(world) -> None:  # t
     assert inner["next_stages"] == ["discussed", "archived"]
     assert inner["can_manage"] is True
 
-    hidden = world("innovation", "show", "inner", "--org", "far", "--json")
+    hidden = world("innovation", "show", "kuusi-inner", "--org", "far", "--json")
     assert hidden.code == 2
     assert hidden.out == ""
-    assert "inner" in hidden.err
-    assert world("innovation", "show", "inner", "--anonymous", "--json").code == 2
-    assert world("innovation", "show", "inner", "--json").code == 2
-    human = world("innovation", "show", "inner", "--org", "lab")
+    assert "kuusi-inner" in hidden.err
+    assert world("innovation", "show", "kuusi-inner", "--anonymous", "--json").code == 2
+    assert world("innovation", "show", "kuusi-inner", "--json").code == 2
+    human = world("innovation", "show", "kuusi-inner", "--org", "lab")
     assert human.code == 0, human.err
     assert "comment" in human.out and "Lab Person" in human.out
 
 
 def test_stage_moves_as_the_owner_and_refusals_change_nothing(world) -> None:  # type: ignore[no-untyped-def]
-    moved = world("innovation", "stage", "fibre", "discussed", "--json")
+    moved = world("innovation", "stage", "lab-fibre", "discussed", "--json")
     assert moved.code == 0, moved.err
-    assert moved.json()["key"] == "fibre"
+    assert moved.json()["key"] == "lab-fibre"
     assert moved.json()["stage"] == "discussed"
     assert moved.json()["owner"] == "lab"
 
     for args, named in (
-        (("fibre", "adopted"), "allowed: proposed, developing, archived"),
-        (("fibre", "finished"), "stage"),
+        (("lab-fibre", "adopted"), "allowed: proposed, developing, archived"),
+        (("lab-fibre", "finished"), "stage"),
         (("nope", "discussed"), "KEY"),
-        (("wrap", "proposed"), "stage"),
+        (("kuusi-wrap", "proposed"), "stage"),
     ):
         refused = world("innovation", "stage", *args, "--json")
         assert refused.code == 2, args
         assert refused.out == ""
         assert named in refused.err, (args, refused.err)
 
-    history = world("innovation", "show", "fibre", "--org", "lab", "--json").json()["history"]
+    history = world("innovation", "show", "lab-fibre", "--org", "lab", "--json").json()["history"]
     assert [(h["from_stage"], h["to_stage"]) for h in history] == [
         (None, "proposed"),
         ("proposed", "discussed"),
     ]
     assert history[1]["by"] is None
-    human = world("innovation", "stage", "wrap", "closed")
+    human = world("innovation", "stage", "kuusi-wrap", "closed")
     assert human.code == 0, human.err
-    assert "wrap is now closed" in human.out
+    assert "kuusi-wrap is now closed" in human.out
 
 
 def test_participation_counts_each_side(world) -> None:  # type: ignore[no-untyped-def]

@@ -20,47 +20,49 @@ def search(world: Any, who: str | None, q: str, path: str = "/api/v1/search") ->
 
 
 def test_a_competitor_never_finds_the_item_hidden_from_it(app_world) -> None:  # type: ignore[no-untyped-def]
-    publish(app_world, "kuusi", "z-plan", "Zebrawood plan", "partners", exclude=["competitors"])
-    publish(app_world, "kuusi", "z-open", "Zebrawood, openly", "public")
-    assert search(app_world, "lab", "ZEBRAWOOD") == ["z-open", "z-plan"]
-    assert search(app_world, "kuusi", "zebrawood plan") == ["z-plan"]
-    assert search(app_world, "gran", "zebrawood") == ["z-open"]
+    publish(
+        app_world, "kuusi", "kuusi-z-plan", "Zebrawood plan", "partners", exclude=["competitors"]
+    )
+    publish(app_world, "kuusi", "kuusi-z-open", "Zebrawood, openly", "public")
+    assert search(app_world, "lab", "ZEBRAWOOD") == ["kuusi-z-open", "kuusi-z-plan"]
+    assert search(app_world, "kuusi", "zebrawood plan") == ["kuusi-z-plan"]
+    assert search(app_world, "gran", "zebrawood") == ["kuusi-z-open"]
     assert search(app_world, "gran", "zebrawood plan") == []
-    assert search(app_world, None, "zebrawood", "/api/v1/public/search") == ["z-open"]
+    assert search(app_world, None, "zebrawood", "/api/v1/public/search") == ["kuusi-z-open"]
     assert app_world.call(None, "GET", "/api/v1/search", params={"q": "x"}).status_code == 401
 
 
 def test_the_response_names_the_reader_and_the_stripped_text(app_world) -> None:  # type: ignore[no-untyped-def]
-    publish(app_world, "kuusi", "z-one", "Zebrawood", "network", body="A **bold** body")
+    publish(app_world, "kuusi", "kuusi-z-one", "Zebrawood", "network", body="A **bold** body")
     body = app_world.call("lab", "GET", "/api/v1/search", params={"q": "  bold  "}).json()
     assert body["org"] == "lab"
     assert body["q"] == "bold"
-    assert [i["key"] for i in body["items"]] == ["z-one"]
+    assert [i["key"] for i in body["items"]] == ["kuusi-z-one"]
     assert set(body["items"][0]) == {"key", "owner", "title", "level", "created_at", "reshare_of"}
 
 
 def test_percent_and_underscore_in_the_query_match_literally(app_world) -> None:  # type: ignore[no-untyped-def]
-    publish(app_world, "kuusi", "z-pct", "100% zebrawood", "network")
-    publish(app_world, "kuusi", "z-num", "1000 zebrawood", "network")
-    publish(app_world, "kuusi", "z-und", "zebra_wood", "network")
-    publish(app_world, "kuusi", "z-x", "zebraXwood", "network")
-    assert search(app_world, "lab", "0% zebra") == ["z-pct"]
-    assert search(app_world, "lab", "zebra_wood") == ["z-und"]
+    publish(app_world, "kuusi", "kuusi-z-pct", "100% zebrawood", "network")
+    publish(app_world, "kuusi", "kuusi-z-num", "1000 zebrawood", "network")
+    publish(app_world, "kuusi", "kuusi-z-und", "zebra_wood", "network")
+    publish(app_world, "kuusi", "kuusi-z-x", "zebraXwood", "network")
+    assert search(app_world, "lab", "0% zebra") == ["kuusi-z-pct"]
+    assert search(app_world, "lab", "zebra_wood") == ["kuusi-z-und"]
 
 
 def test_search_pages_with_before(app_world) -> None:  # type: ignore[no-untyped-def]
     for n in range(5):
-        publish(app_world, "kuusi", f"z-{n}", f"Zebrawood {n}", "network")
+        publish(app_world, "kuusi", f"kuusi-z-{n}", f"Zebrawood {n}", "network")
     first = app_world.call("lab", "GET", "/api/v1/search", params={"q": "zebrawood", "limit": 3})
     page = first.json()
-    assert [i["key"] for i in page["items"]] == ["z-4", "z-3", "z-2"]
+    assert [i["key"] for i in page["items"]] == ["kuusi-z-4", "kuusi-z-3", "kuusi-z-2"]
     second = app_world.call(
         "lab",
         "GET",
         "/api/v1/search",
         params={"q": "zebrawood", "limit": 3, "before": page["next_before"]},
     ).json()
-    assert [i["key"] for i in second["items"]] == ["z-1", "z-0"]
+    assert [i["key"] for i in second["items"]] == ["kuusi-z-1", "kuusi-z-0"]
     assert second["next_before"] is None
 
 

@@ -17,17 +17,17 @@ def feed_keys(world: Any, who: str) -> list[str]:
 
 
 def test_a_partners_item_reaches_the_partner_and_not_the_competitor(app_world) -> None:  # type: ignore[no-untyped-def]
-    created = publish(app_world, "kuusi", key="k-note", body="Hello **partners**")
+    created = publish(app_world, "kuusi", key="kuusi-note", body="Hello **partners**")
     assert created.status_code == 201, created.text
-    assert created.json() == {"key": "k-note", "warnings": []}
-    assert "k-note" in feed_keys(app_world, "lab")
-    assert "k-note" not in feed_keys(app_world, "gran")
-    assert feed_keys(app_world, "kuusi")[0] == "k-note"
-    read = app_world.call("lab", "GET", "/api/v1/items/k-note")
+    assert created.json() == {"key": "kuusi-note", "warnings": []}
+    assert "kuusi-note" in feed_keys(app_world, "lab")
+    assert "kuusi-note" not in feed_keys(app_world, "gran")
+    assert feed_keys(app_world, "kuusi")[0] == "kuusi-note"
+    read = app_world.call("lab", "GET", "/api/v1/items/kuusi-note")
     assert read.status_code == 200
     assert read.json()["body_html"] == "<p>Hello <strong>partners</strong></p>\n"
-    assert app_world.call("gran", "GET", "/api/v1/items/k-note").status_code == 404
-    assert app_world.call(None, "GET", "/api/v1/items/k-note").status_code == 401
+    assert app_world.call("gran", "GET", "/api/v1/items/kuusi-note").status_code == 404
+    assert app_world.call(None, "GET", "/api/v1/items/kuusi-note").status_code == 401
 
 
 def test_the_feed_pages_with_before(app_world) -> None:  # type: ignore[no-untyped-def]
@@ -42,42 +42,47 @@ def test_the_feed_pages_with_before(app_world) -> None:  # type: ignore[no-untyp
 
 def test_anonymous_readers_get_only_the_public_feed(app_world) -> None:  # type: ignore[no-untyped-def]
     assert app_world.call(None, "GET", "/api/v1/feed").status_code == 401
-    publish(app_world, "kuusi", key="k-open", audience={"level": "public"})
-    publish(app_world, "kuusi", key="k-net", audience={"level": "network"})
+    publish(app_world, "kuusi", key="kuusi-open", audience={"level": "public"})
+    publish(app_world, "kuusi", key="kuusi-net", audience={"level": "network"})
     public = app_world.call(None, "GET", "/api/v1/public/feed", params={"limit": 200}).json()
     keys = [i["key"] for i in public["items"]]
-    assert keys[0] == "k-open"
-    assert "k-net" not in keys
+    assert keys[0] == "kuusi-open"
+    assert "kuusi-net" not in keys
 
 
 def test_each_refusal_names_the_rule_and_stores_nothing(app_world) -> None:  # type: ignore[no-untyped-def]
     cases = [
         (
-            {"key": "r1", "topics": ["pricing"], "audience": {"level": "network"}},
+            {"key": "kuusi-r1", "topics": ["pricing"], "audience": {"level": "network"}},
             400,
             "topics",
             "competition-sensitive",
         ),
-        ({"key": "r2", "topics": ["recipe"]}, 400, "topics", "secret between kuusi and pakkaus"),
         (
-            {"key": "r3", "audience": {"level": "public"}, "exclude": ["competitors"]},
+            {"key": "kuusi-r2", "topics": ["recipe"]},
+            400,
+            "topics",
+            "secret between kuusi and pakkaus",
+        ),
+        (
+            {"key": "kuusi-r3", "audience": {"level": "public"}, "exclude": ["competitors"]},
             400,
             "exclude",
             "no exclusions",
         ),
         (
-            {"key": "r4", "audience": {"level": "direct", "orgs": ["gran"]}},
+            {"key": "kuusi-r4", "audience": {"level": "direct", "orgs": ["gran"]}},
             400,
             "audience.orgs",
             "not a partner",
         ),
         (
-            {"key": "r5", "audience": {"level": "circle", "circle": "nope"}},
+            {"key": "kuusi-r5", "audience": {"level": "circle", "circle": "nope"}},
             422,
             "audience.circle",
             "no circle",
         ),
-        ({"key": "r6", "exclude": ["country:Sweden"]}, 422, "exclude[0]", "not an exclusion"),
+        ({"key": "kuusi-r6", "exclude": ["country:Sweden"]}, 422, "exclude[0]", "not an exclusion"),
     ]
     for item, status, path, rule in cases:
         response = publish(app_world, "kuusi", **item)
@@ -90,51 +95,55 @@ def test_each_refusal_names_the_rule_and_stores_nothing(app_world) -> None:  # t
 
 
 def test_a_reshare_never_widens_and_a_hidden_original_cannot_be_reshared(app_world) -> None:  # type: ignore[no-untyped-def]
-    publish(app_world, "kuusi", key="k-base")
+    publish(app_world, "kuusi", key="kuusi-base")
     reshared = app_world.call(
         "lab",
         "POST",
-        "/api/v1/items/k-base/reshares",
-        json={"key": "l-share", "audience": {"level": "network"}},
+        "/api/v1/items/kuusi-base/reshares",
+        json={"key": "lab-share", "audience": {"level": "network"}},
     )
     assert reshared.status_code == 201, reshared.text
-    assert app_world.call("lab", "GET", "/api/v1/items/l-share").json()["title"] == "Note"
-    assert app_world.call("gran", "GET", "/api/v1/items/l-share").status_code == 404
-    assert "l-share" not in feed_keys(app_world, "gran")
+    assert app_world.call("lab", "GET", "/api/v1/items/lab-share").json()["title"] == "Note"
+    assert app_world.call("gran", "GET", "/api/v1/items/lab-share").status_code == 404
+    assert "lab-share" not in feed_keys(app_world, "gran")
     hidden = app_world.call(
-        "gran", "POST", "/api/v1/items/k-base/reshares", json={"audience": {"level": "network"}}
+        "gran", "POST", "/api/v1/items/kuusi-base/reshares", json={"audience": {"level": "network"}}
     )
     assert hidden.status_code == 404
 
 
 def test_the_owner_sees_who_opened_its_items(app_world) -> None:  # type: ignore[no-untyped-def]
-    publish(app_world, "kuusi", key="k-audit")
-    app_world.call("lab", "GET", "/api/v1/items/k-audit")
-    app_world.call("kuusi", "GET", "/api/v1/items/k-audit")
+    publish(app_world, "kuusi", key="kuusi-audit")
+    app_world.call("lab", "GET", "/api/v1/items/kuusi-audit")
+    app_world.call("kuusi", "GET", "/api/v1/items/kuusi-audit")
     log = app_world.call("kuusi", "GET", "/api/v1/audit").json()
-    assert [(e["item"], e["opened_by"]) for e in log] == [("k-audit", "lab")]
+    assert [(e["item"], e["opened_by"]) for e in log] == [("kuusi-audit", "lab")]
     assert app_world.call("lab", "GET", "/api/v1/audit").json() == []
 
 
 def test_a_circle_grows_by_invitation_and_shows_members_to_members(app_world) -> None:  # type: ignore[no-untyped-def]
     call = app_world.call
     assert (
-        call("kuusi", "POST", "/api/v1/circles", json={"key": "fibre", "name": "Fibre"}).status_code
+        call(
+            "kuusi", "POST", "/api/v1/circles", json={"key": "kuusi-fibre", "name": "Fibre"}
+        ).status_code
         == 201
     )
     assert (
-        call("kuusi", "POST", "/api/v1/circles/fibre/invitations", json={"org": "lab"}).status_code
+        call(
+            "kuusi", "POST", "/api/v1/circles/kuusi-fibre/invitations", json={"org": "lab"}
+        ).status_code
         == 204
     )
-    invited = call("lab", "GET", "/api/v1/circles/fibre").json()
+    invited = call("lab", "GET", "/api/v1/circles/kuusi-fibre").json()
     assert invited["status"] == "invited" and invited["members"] is None
-    assert call("gran", "GET", "/api/v1/circles/fibre").status_code == 404
-    assert call("lab", "POST", "/api/v1/circles/fibre/accept").status_code == 204
-    members = call("lab", "GET", "/api/v1/circles/fibre").json()["members"]
+    assert call("gran", "GET", "/api/v1/circles/kuusi-fibre").status_code == 404
+    assert call("lab", "POST", "/api/v1/circles/kuusi-fibre/accept").status_code == 204
+    members = call("lab", "GET", "/api/v1/circles/kuusi-fibre").json()["members"]
     assert [m["org"] for m in members] == ["kuusi", "lab"]
-    assert call("gran", "POST", "/api/v1/circles/fibre/accept").status_code == 409
-    assert call("lab", "POST", "/api/v1/circles/fibre/leave").status_code == 204
-    assert call("lab", "GET", "/api/v1/circles/fibre").status_code == 404
+    assert call("gran", "POST", "/api/v1/circles/kuusi-fibre/accept").status_code == 409
+    assert call("lab", "POST", "/api/v1/circles/kuusi-fibre/leave").status_code == 204
+    assert call("lab", "GET", "/api/v1/circles/kuusi-fibre").status_code == 404
 
 
 def test_an_agreement_needs_the_partners_acceptance(app_world) -> None:  # type: ignore[no-untyped-def]
@@ -147,11 +156,11 @@ def test_an_agreement_needs_the_partners_acceptance(app_world) -> None:  # type:
     )
     assert made.status_code == 201
     pid = made.json()["id"]
-    assert publish(app_world, "kuusi", key="before", topics=["enzyme"]).status_code == 201
+    assert publish(app_world, "kuusi", key="kuusi-before", topics=["enzyme"]).status_code == 201
     assert call("kuusi", "POST", f"/api/v1/agreements/proposals/{pid}/accept").status_code == 403
     assert call("gran", "POST", f"/api/v1/agreements/proposals/{pid}/accept").status_code == 404
     assert call("lab", "POST", f"/api/v1/agreements/proposals/{pid}/accept").status_code == 204
-    assert publish(app_world, "kuusi", key="after", topics=["enzyme"]).status_code == 400
+    assert publish(app_world, "kuusi", key="kuusi-after", topics=["enzyme"]).status_code == 400
     mine = call("lab", "GET", "/api/v1/agreements").json()
     assert {"with": "kuusi", "secret_topics": ["enzyme"]} in mine["agreements"]
     not_partner = call(
@@ -172,11 +181,11 @@ def test_script_in_a_title_or_body_comes_back_inert(app_world) -> None:  # type:
     publish(
         app_world,
         "kuusi",
-        key="xss",
+        key="kuusi-xss",
         title="<script>alert(1)</script>",
         body="<script>alert(2)</script><img src=x onerror=alert(3)>",
     )
-    item = app_world.call("lab", "GET", "/api/v1/items/xss").json()
+    item = app_world.call("lab", "GET", "/api/v1/items/kuusi-xss").json()
     assert "<script" not in item["body_html"] and "<img" not in item["body_html"]
     assert item["title"] == "<script>alert(1)</script>"  # JSON carries text; pages escape it
 

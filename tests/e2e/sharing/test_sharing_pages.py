@@ -126,12 +126,14 @@ def test_script_injection_in_a_title_and_body_renders_inert(pages) -> None:  # t
 
 def test_circles_and_agreements_pages_work_by_invitation_and_acceptance(pages) -> None:  # type: ignore[no-untyped-def]
     kuusi, lab = pages("member@kuusi.example"), pages("member@lab.example")
-    made = kuusi.post("/circles", {"key": "fibre", "name": "Fibre club"}, follow_redirects=False)
+    made = kuusi.post(
+        "/circles", {"key": "kuusi-fibre", "name": "Fibre club"}, follow_redirects=False
+    )
     assert made.status_code == 303
-    kuusi.post("/circles/fibre/invite", {"invitee": "lab"})
-    assert "Accept" in lab.client.get("/circles/fibre").text
-    lab.post("/circles/fibre/accept", {})
-    assert "Kuusi" in lab.client.get("/circles/fibre").text
+    kuusi.post("/circles/kuusi-fibre/invite", {"invitee": "lab"})
+    assert "Accept" in lab.client.get("/circles/kuusi-fibre").text
+    lab.post("/circles/kuusi-fibre/accept", {})
+    assert "Kuusi" in lab.client.get("/circles/kuusi-fibre").text
     kuusi.post("/agreements", {"partner": "lab", "topics": "enzyme"})
     page = lab.client.get("/agreements").text
     pid = re.search(r'data-proposal="(\d+)"', page)

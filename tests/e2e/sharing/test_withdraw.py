@@ -48,7 +48,7 @@ def test_the_owner_withdraws_an_item_and_what_hangs_on_it_goes_too(app_world, en
         "/api/v1/innovation",
         json={
             "kind": "idea",
-            "key": "k-idea",
+            "key": "kuusi-idea",
             "title": "An idea",
             "audience": {"level": "partners"},
         },
@@ -57,16 +57,16 @@ def test_the_owner_withdraws_an_item_and_what_hangs_on_it_goes_too(app_world, en
     file = app_world.call(
         "kuusi",
         "POST",
-        "/api/v1/items/k-idea/attachments",
+        "/api/v1/items/kuusi-idea/attachments",
         files={"file": ("plan.png", PNG, "image/png")},
     )
     assert file.status_code == 201, file.text
-    assert app_world.call("lab", "GET", "/api/v1/items/k-idea").status_code == 200  # audited
+    assert app_world.call("lab", "GET", "/api/v1/items/kuusi-idea").status_code == 200  # audited
     said = app_world.call(
-        "lab", "POST", "/api/v1/innovation/k-idea/comments", json={"body": "Nice"}
+        "lab", "POST", "/api/v1/innovation/kuusi-idea/comments", json={"body": "Nice"}
     )
     assert said.status_code == 201, said.text
-    stored = item_id(engine, "k-idea")
+    stored = item_id(engine, "kuusi-idea")
     assert stored is not None
     before = {
         table: count(engine, table, item_id=stored)
@@ -75,34 +75,34 @@ def test_the_owner_withdraws_an_item_and_what_hangs_on_it_goes_too(app_world, en
     assert all(before.values()), before
 
     # Not the owner: a partner is refused, a competitor cannot even tell it exists.
-    assert app_world.call("lab", "DELETE", "/api/v1/items/k-idea").status_code == 403
-    assert app_world.call("gran", "DELETE", "/api/v1/items/k-idea").status_code == 404
-    assert app_world.call(None, "DELETE", "/api/v1/items/k-idea").status_code == 401
-    assert item_id(engine, "k-idea") == stored
+    assert app_world.call("lab", "DELETE", "/api/v1/items/kuusi-idea").status_code == 403
+    assert app_world.call("gran", "DELETE", "/api/v1/items/kuusi-idea").status_code == 404
+    assert app_world.call(None, "DELETE", "/api/v1/items/kuusi-idea").status_code == 401
+    assert item_id(engine, "kuusi-idea") == stored
 
-    assert app_world.call("kuusi", "DELETE", "/api/v1/items/k-idea").status_code == 204
-    assert item_id(engine, "k-idea") is None
-    assert app_world.call("lab", "GET", "/api/v1/items/k-idea").status_code == 404
+    assert app_world.call("kuusi", "DELETE", "/api/v1/items/kuusi-idea").status_code == 204
+    assert item_id(engine, "kuusi-idea") is None
+    assert app_world.call("lab", "GET", "/api/v1/items/kuusi-idea").status_code == 404
     assert {t: count(engine, t, item_id=stored) for t in before} == dict.fromkeys(before, 0)
-    assert app_world.call("kuusi", "DELETE", "/api/v1/items/k-idea").status_code == 404
+    assert app_world.call("kuusi", "DELETE", "/api/v1/items/kuusi-idea").status_code == 404
 
 
 def test_an_item_with_a_reshare_stays(app_world, engine) -> None:  # type: ignore[no-untyped-def]
-    publish(app_world, "kuusi", "k-base", level="network")
+    publish(app_world, "kuusi", "kuusi-base", level="network")
     reshared = app_world.call(
         "lab",
         "POST",
-        "/api/v1/items/k-base/reshares",
-        json={"key": "l-re", "audience": {"level": "partners"}},
+        "/api/v1/items/kuusi-base/reshares",
+        json={"key": "lab-re", "audience": {"level": "partners"}},
     )
     assert reshared.status_code == 201, reshared.text
-    refused = app_world.call("kuusi", "DELETE", "/api/v1/items/k-base")
+    refused = app_world.call("kuusi", "DELETE", "/api/v1/items/kuusi-base")
     assert refused.status_code == 409
-    assert "l-re (lab)" in refused.text
-    assert item_id(engine, "k-base") is not None and item_id(engine, "l-re") is not None
+    assert "lab-re (lab)" in refused.text
+    assert item_id(engine, "kuusi-base") is not None and item_id(engine, "lab-re") is not None
     # The reshare's owner may withdraw theirs; then the original can go.
-    assert app_world.call("lab", "DELETE", "/api/v1/items/l-re").status_code == 204
-    assert app_world.call("kuusi", "DELETE", "/api/v1/items/k-base").status_code == 204
+    assert app_world.call("lab", "DELETE", "/api/v1/items/lab-re").status_code == 204
+    assert app_world.call("kuusi", "DELETE", "/api/v1/items/kuusi-base").status_code == 204
 
 
 def test_the_item_page_offers_withdrawing_to_the_owner_only(app_world, engine) -> None:  # type: ignore[no-untyped-def]
@@ -110,7 +110,7 @@ def test_the_item_page_offers_withdrawing_to_the_owner_only(app_world, engine) -
 
     from e2e.sharing.sharing_world import PASSWORD
 
-    publish(app_world, "kuusi", "k-page")
+    publish(app_world, "kuusi", "kuusi-page")
     app = app_world.client.app
 
     def person(email: str) -> Any:
@@ -127,21 +127,21 @@ def test_the_item_page_offers_withdrawing_to_the_owner_only(app_world, engine) -
 
     kuusi, lab = person("member@kuusi.example"), person("member@lab.example")
     try:
-        assert "/items/k-page/withdraw" not in lab.get("/items/k-page").text
-        page = kuusi.get("/items/k-page").text
-        assert "/items/k-page/withdraw" in page and "data-confirm" in page
+        assert "/items/kuusi-page/withdraw" not in lab.get("/items/kuusi-page").text
+        page = kuusi.get("/items/kuusi-page").text
+        assert "/items/kuusi-page/withdraw" in page and "data-confirm" in page
         token = re.search(r'name="csrf-token" content="([^"]+)"', page)
         assert token
-        no_token = kuusi.post("/items/k-page/withdraw", follow_redirects=False)
-        assert no_token.status_code == 403 and item_id(engine, "k-page") is not None
+        no_token = kuusi.post("/items/kuusi-page/withdraw", follow_redirects=False)
+        assert no_token.status_code == 403 and item_id(engine, "kuusi-page") is not None
         done = kuusi.post(
-            "/items/k-page/withdraw",
+            "/items/kuusi-page/withdraw",
             data={"csrf_token": token.group(1)},
             follow_redirects=False,
         )
         assert done.status_code == 303 and "done=withdrawn" in done.headers["location"]
         assert "The item was withdrawn." in kuusi.get(done.headers["location"]).text
-        assert item_id(engine, "k-page") is None
+        assert item_id(engine, "kuusi-page") is None
     finally:
         kuusi.__exit__(None, None, None)
         lab.__exit__(None, None, None)
@@ -149,18 +149,18 @@ def test_the_item_page_offers_withdrawing_to_the_owner_only(app_world, engine) -
 
 def test_ideas_answering_a_withdrawn_challenge_stay_and_answer_none(app_world) -> None:  # type: ignore[no-untyped-def]
     for body in (
-        {"kind": "challenge", "key": "k-ask", "title": "Ask", "audience": {"level": "network"}},
+        {"kind": "challenge", "key": "kuusi-ask", "title": "Ask", "audience": {"level": "network"}},
         {
             "kind": "idea",
-            "key": "l-answer",
+            "key": "lab-answer",
             "title": "Answer",
-            "challenge": "k-ask",
+            "challenge": "kuusi-ask",
             "audience": {"level": "network"},
         },
     ):
         who = "kuusi" if body["kind"] == "challenge" else "lab"
         assert app_world.call(who, "POST", "/api/v1/innovation", json=body).status_code == 201
-    assert app_world.call("kuusi", "DELETE", "/api/v1/items/k-ask").status_code == 204
-    idea = app_world.call("lab", "GET", "/api/v1/innovation/l-answer")
+    assert app_world.call("kuusi", "DELETE", "/api/v1/items/kuusi-ask").status_code == 204
+    idea = app_world.call("lab", "GET", "/api/v1/innovation/lab-answer")
     assert idea.status_code == 200
     assert idea.json()["summary"]["challenge"] is None

@@ -164,29 +164,29 @@ def test_a_circle_is_joined_by_invitation_and_its_members_are_shown_to_members_o
     net: Session,
 ) -> None:
     kuusi, far, sven = org(net, "kuusi"), org(net, "far"), org(net, "sven")
-    sharing.create_circle(net, creator=kuusi, key="barrier", name="Barrier club")
+    sharing.create_circle(net, creator=kuusi, key="kuusi-barrier", name="Barrier club")
     circle_item = sharing.publish_item(
-        net, owner=kuusi, draft=ItemDraft(title="C", level="circle", circle="barrier")
+        net, owner=kuusi, draft=ItemDraft(title="C", level="circle", circle="kuusi-barrier")
     )
     # A non-member is told what an unknown circle would tell it: there is none.
     with pytest.raises(NotFound, match="there is no circle"):
-        sharing.invite_to_circle(net, circle="barrier", by=far, org="sven")
-    sharing.invite_to_circle(net, circle="barrier", by=kuusi, org="far")
-    sharing.invite_to_circle(net, circle="barrier", by=kuusi, org="sven")
-    invited = sharing.circle_view(net, circle="barrier", viewer=far)
+        sharing.invite_to_circle(net, circle="kuusi-barrier", by=far, org="sven")
+    sharing.invite_to_circle(net, circle="kuusi-barrier", by=kuusi, org="far")
+    sharing.invite_to_circle(net, circle="kuusi-barrier", by=kuusi, org="sven")
+    invited = sharing.circle_view(net, circle="kuusi-barrier", viewer=far)
     assert invited.status == "invited" and invited.members is None
     assert readers(net, circle_item.key) == {"kuusi"}
-    sharing.answer_invitation(net, circle="barrier", org=far, accept=True)
-    sharing.answer_invitation(net, circle="barrier", org=sven, accept=False)
+    sharing.answer_invitation(net, circle="kuusi-barrier", org=far, accept=True)
+    sharing.answer_invitation(net, circle="kuusi-barrier", org=sven, accept=False)
     assert readers(net, circle_item.key) == {"kuusi", "far"}
-    members = sharing.circle_view(net, circle="barrier", viewer=far).members
+    members = sharing.circle_view(net, circle="kuusi-barrier", viewer=far).members
     assert members is not None
     assert [m["org"] for m in members] == ["far", "kuusi"]
     with pytest.raises(NotFound):
-        sharing.circle_view(net, circle="barrier", viewer=sven)
+        sharing.circle_view(net, circle="kuusi-barrier", viewer=sven)
     with pytest.raises(Conflict):
-        sharing.answer_invitation(net, circle="barrier", org=sven, accept=True)
-    sharing.leave_circle(net, circle="barrier", org=far)
+        sharing.answer_invitation(net, circle="kuusi-barrier", org=sven, accept=True)
+    sharing.leave_circle(net, circle="kuusi-barrier", org=far)
     assert readers(net, circle_item.key) == {"kuusi"}
 
 
