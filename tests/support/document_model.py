@@ -177,19 +177,61 @@ def as_exported(doc: dict[str, Any]) -> dict[str, Any]:
         for ins in doc.get("instruments", ())
     ]
     out["assessments"] = [dict(a) for a in doc.get("assessments", ())]
+    out["actions"] = [_action_as_exported(a) for a in doc.get("actions", ())]
+    out["initiatives"] = [_initiative_as_exported(i) for i in doc.get("initiatives", ())]
+    return out
+
+
+def _without_none(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+def _action_as_exported(action: dict[str, Any]) -> dict[str, Any]:
+    """An action: its pair sorted, no description is an empty one, a new action is
+    ``planned``, and what it leaves out (a reason, a due date) stays out."""
+    return {
+        "description": "",
+        "status": "planned",
+        **_without_none(action),
+        "between": sorted(action["between"]),
+    }
+
+
+def _initiative_as_exported(initiative: dict[str, Any]) -> dict[str, Any]:
+    """An initiative: no goal is an empty one, the first version is 1, missing lists are
+    empty, what it leaves out (an expected value, a model, an agreed version) stays out,
+    and amounts, shares and expected values are numbers with a fraction (stored as
+    doubles); the game and the frozen agreements travel as they were written."""
+    out = {
+        "goal": "",
+        "version": 1,
+        "contributions": [],
+        "agreements": [],
+        "results": [],
+        **_without_none(initiative),
+    }
+    if "expected_value" in out:
+        out["expected_value"] = float(out["expected_value"])
+    if "shares" in out:
+        out["shares"] = {k: float(v) for k, v in out["shares"].items()}
+    out["parties"] = [_without_none(p) for p in initiative["parties"]]
+    out["contributions"] = [{**c, "amount": float(c["amount"])} for c in out["contributions"]]
+    out["results"] = [{**r, "amount": float(r["amount"])} for r in out["results"]]
     return out
 
 
 def comparable_export(exported: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
     """``exported`` without the ``created`` stamps the import chose (``doc`` gave none)."""
-    given = {i["key"] for i in doc.get("items", ()) if "created" in i}
-    return {
-        **exported,
-        "items": [
+    out = dict(exported)
+    for section in ("items", "actions", "initiatives"):
+        if section not in exported:
+            continue
+        given = {i["key"] for i in doc.get(section, ()) if "created" in i}
+        out[section] = [
             {k: v for k, v in i.items() if k != "created" or i["key"] in given}
-            for i in exported.get("items", ())
-        ],
-    }
+            for i in exported[section]
+        ]
+    return out
 
 
 def canonical(document: dict[str, Any]) -> str:

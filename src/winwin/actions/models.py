@@ -36,9 +36,12 @@ class Action(Base):
         CheckConstraint(_one_of("status", STATUSES), name="status"),
         Index("ix_actions_pair", "a_id", "b_id"),
         Index("ix_actions_due", "due"),
+        Index("ix_actions_key", "key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The network document's key (``winwin.actions.document``); ``None`` until imported.
+    key: Mapped[str | None] = mapped_column(String(64))
     a_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     b_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     by_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))

@@ -31,6 +31,10 @@ class ActionRepository:
         self.session.add(event)
         self.session.flush()
 
+    def all(self) -> list[Action]:
+        """Every action, oldest first (the network document's ``actions`` section)."""
+        return list(self.session.scalars(select(Action).order_by(Action.id)))
+
     def of_pair(self, a_id: int, b_id: int) -> list[Action]:
         a_id, b_id = min(a_id, b_id), max(a_id, b_id)
         return list(

@@ -35,9 +35,12 @@ class Initiative(Base):
             "method IS NULL OR method IN ('shapley', 'nucleolus', 'proportional')",
             name="method",
         ),
+        Index("ix_initiatives_key", "key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The network document's key (``winwin.initiatives.document``); ``None`` until imported.
+    key: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     goal: Mapped[str] = mapped_column(Text, default="")
     expected_value: Mapped[float | None] = mapped_column(Double)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from winwin.initiatives.models import (
@@ -32,6 +32,28 @@ class InitiativeRepository:
             )
         self.session.flush()
         return initiative
+
+    def all(self) -> list[Initiative]:
+        """Every initiative, oldest first (the network document's ``initiatives`` section)."""
+        return list(self.session.scalars(select(Initiative).order_by(Initiative.id)))
+
+    def replace_parties(self, initiative_id: int, parties: Iterable[InitiativeParty]) -> None:
+        self.session.execute(
+            delete(InitiativeParty).where(InitiativeParty.initiative_id == initiative_id)
+        )
+        self.session.add_all(parties)
+        self.session.flush()
+
+    def replace_contributions(
+        self, initiative_id: int, contributions: Iterable[InitiativeContribution]
+    ) -> None:
+        self.session.execute(
+            delete(InitiativeContribution).where(
+                InitiativeContribution.initiative_id == initiative_id
+            )
+        )
+        self.session.add_all(contributions)
+        self.session.flush()
 
     def of_orgs(self, org_ids: Iterable[int] | None) -> list[Initiative]:
         """Initiatives with a party among these organisations (all with None): the SQL side

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -200,6 +202,54 @@ class NetworkDocument(Strict):
     items: list[ItemDoc] = []
     instruments: list[InstrumentDoc] = []
     assessments: list[AssessmentDoc] = []
+    # Sections owned by other capabilities (``winwin.actions.document``,
+    # ``winwin.initiatives.document``): JSON lists here, parsed and checked by their owners,
+    # so that this module names none of them. Absent: the import leaves them alone.
+    actions: list[Any] | None = None
+    initiatives: list[Any] | None = None
+
+
+@dataclass(frozen=True)
+class SectionContext:
+    """What a capability's section may rely on when it checks its entries: the
+    organisation keys stored or in the document, and the pairs (sorted) that the document
+    ties or assesses together."""
+
+    org_keys: frozenset[str]
+    related: frozenset[tuple[str, str]]
+
+
+def format_time(value: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC, four-digit years included (``0001``)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    # isoformat, unlike strftime's %Y, always writes four digits of the year.
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def parse_time(text: str) -> datetime | None:
+    """An ISO 8601 date-time as the same instant in UTC (no offset: UTC); None if it is
+    not one or lies outside the years 1-9999 once in UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        # Stored in UTC: SQLite keeps no offset, so an offset left on would be dropped.
+        return value.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+def section_problems(error: ValidationError, limit: int = 20) -> list[Problem]:
+    """A section's validation problems, at most ``limit`` and a count of the rest."""
+    problems = problems_from(error)
+    if len(problems) > limit:
+        extra = len(problems) - limit
+        problems = [*problems[:limit], Problem("", f"and {extra} more problems")]
+    return problems
 
 
 def json_path(loc: tuple[int | str, ...]) -> str:

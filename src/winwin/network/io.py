@@ -10,22 +10,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from winwin.actions import document as actions_document
 from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
 from winwin.assessments.rows import AssessmentRows
 from winwin.data import builtin_instrument_keys, load_builtin_instruments
 from winwin.db.models import Answer, Assessment, Response
+from winwin.initiatives import document as initiatives_document
 from winwin.innovation import stages as innovation_rules
 from winwin.innovation.repository import InnovationRepository
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken
 from winwin.network import tie_rules
 from winwin.network.business_ids import BadBusinessId, normalise_business_id
 from winwin.network.countries import country_problem
-from winwin.network.document import FORMAT, CompetitorDoc, NetworkDocument
+from winwin.network.document import (
+    FORMAT,
+    CompetitorDoc,
+    NetworkDocument,
+    SectionContext,
+    format_time,
+    parse_time,
+)
 from winwin.network.repository import ORG_FIELDS, SENSITIVE_TOPICS, NetworkRepository
 from winwin.network.tie_repository import TieRepository
 from winwin.sharing import audience as policy
@@ -36,6 +45,22 @@ from winwin.sharing.repository import SharingRepository
 ProgressFn = Callable[[str, int, int], None]
 THIRD_PARTY = "third-party"
 OUTSIDE_FACTORS = frozenset({"impact", "attraction"})
+
+
+class _Section(Protocol):
+    """A capability's own section of the document (e.g. ``winwin.actions.document``)."""
+
+    NAME: str
+
+    def check(self, session: Session, raw: list[Any], context: SectionContext) -> Any: ...
+    def write(self, session: Session, checked: Any, ids: dict[str, int]) -> tuple[int, int]: ...
+    def export(self, session: Session, keys: dict[int, str]) -> list[dict[str, Any]]: ...
+
+
+# Sections that capabilities own, checked after the core sections and written after them
+# in this order: each module parses, checks, writes and exports its own section, so a new
+# capability adds a line here rather than code to the importer.
+SECTIONS: tuple[_Section, ...] = (actions_document, initiatives_document)
 
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:
@@ -55,30 +80,6 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {"created": self.created, "updated": self.updated}
-
-
-def format_time(value: datetime) -> str:
-    """``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC, four-digit years included (``0001``)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    # isoformat, unlike strftime's %Y, always writes four digits of the year.
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
-def parse_time(text: str) -> datetime | None:
-    """An ISO 8601 date-time as the same instant in UTC (no offset: UTC); None if it is
-    not one or lies outside the years 1-9999 once in UTC."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    try:
-        # Stored in UTC: SQLite keeps no offset, so an offset left on would be dropped.
-        return value.astimezone(UTC)
-    except OverflowError:
-        return None
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -901,7 +902,31 @@ def import_network(
     importer = _Importer(session, document, progress or _no_progress)
     importer.check()
     importer.check_item_rules()
-    return importer.write()
+    sections = _check_sections(session, document, importer.org_keys)
+    summary = importer.write()
+    ids = importer.net.org_ids() if sections else {}
+    for section, checked in sections:
+        created, updated = section.write(session, checked, ids)
+        summary.add(section.NAME, created=created, updated=updated)
+    return summary
+
+
+def _check_sections(
+    session: Session, document: NetworkDocument, org_keys: set[str]
+) -> list[tuple[_Section, Any]]:
+    """Check every capability's section that the document gives; raise all problems."""
+    given = [(s, getattr(document, s.NAME)) for s in SECTIONS]
+    given = [(s, raw) for s, raw in given if raw is not None]
+    if not given:
+        return []
+    related = {_pair(t.from_, t.to) for t in document.ties}
+    related |= {_pair(*a.between) for a in document.assessments}
+    context = SectionContext(frozenset(org_keys), frozenset(related))
+    checked = [(section, section.check(session, raw, context)) for section, raw in given]
+    problems = [p for _, c in checked for p in c.problems]
+    if problems:
+        raise InvalidInput(problems[:50])
+    return checked
 
 
 def export_network(session: Session) -> dict[str, Any]:
@@ -1031,4 +1056,6 @@ def export_network(session: Session) -> dict[str, Any]:
             }
         )
     doc["assessments"] = sorted(assessments, key=lambda a: (a["round"], a["between"]))
+    for section in SECTIONS:
+        doc[section.NAME] = section.export(session, keys)
     return doc

@@ -1,0 +1,497 @@
+"""The ``initiatives`` section of the network document: joint initiatives with their
+parties, contributions, sharing model, frozen agreements and realised results.
+
+An initiative is identified across documents by its ``key``. One stored before it ever
+travelled has no key; it is exported as ``initiative-ID`` and an import that names that
+key updates it (see docs/network.md). Who answered or agreed (people) and the audit
+trail stay out of the document; what was agreed (each frozen version's inputs and
+shares, and when) and the realised results travel, so that an export imported into an
+empty database exports again unchanged.
+
+On re-import the initiative's fields, parties and contributions are replaced by the
+document's; frozen agreements are only ever added (one that differs from the stored
+version is refused), and results are added when not already recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, ValidationError
+from sqlalchemy.orm import Session
+
+from winwin.initiatives import rules
+from winwin.initiatives.models import (
+    Initiative,
+    InitiativeAgreement,
+    InitiativeContribution,
+    InitiativeParty,
+    InitiativeResult,
+)
+from winwin.initiatives.repository import InitiativeRepository
+from winwin.insight.game_document import parse_game
+from winwin.kernel.errors import InvalidInput, Problem
+from winwin.network.document import (
+    Key,
+    SectionContext,
+    Strict,
+    format_time,
+    parse_time,
+    section_problems,
+)
+
+NAME = "initiatives"
+MAX_AMOUNT = 1e15
+MAX_VERSION = 2**31 - 1
+FALLBACK = re.compile(r"^initiative-([0-9]{1,10})$")
+
+Amount = Annotated[float, Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False)]
+Value = Annotated[float, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Version = Annotated[int, Field(ge=1, le=MAX_VERSION)]
+
+
+class PartyDoc(Strict):
+    org: Key
+    status: Literal["invited", "accepted", "declined"]
+    agreed_version: Version | None = None
+
+
+class ContributionDoc(Strict):
+    by: Key
+    amount: Amount
+    currency: Currency
+    created: str | None = None
+
+
+class FrozenDoc(Strict):
+    """A frozen agreement: the version every party agreed to, when, and its copy."""
+
+    version: Version
+    agreed: str | None = None
+    document: dict[str, Any]
+
+
+class ResultDoc(Strict):
+    by: Key
+    amount: Value
+    currency: Currency
+    recorded: str | None = None
+
+
+class InitiativeDoc(Strict):
+    key: Key
+    title: Annotated[str, StringConstraints(min_length=1, max_length=rules.MAX_TITLE)]
+    goal: Annotated[str, StringConstraints(max_length=20_000)] = ""
+    expected_value: Value | None = None
+    proposed_by: Key
+    parties: Annotated[list[PartyDoc], Field(min_length=2, max_length=1000)]
+    contributions: list[ContributionDoc] = []
+    method: Literal["shapley", "nucleolus", "proportional"] | None = None
+    game: dict[str, Any] | None = None
+    shares: dict[str, Share] | None = None
+    in_core: bool | None = None
+    version: Version = 1
+    agreed_version: Version | None = None
+    agreements: list[FrozenDoc] = []
+    results: list[ResultDoc] = []
+    created: str | None = None
+
+
+class _Section(Strict):
+    initiatives: list[InitiativeDoc]
+
+
+@dataclass
+class Checked:
+    """The section's entries once checked, or the problems that refuse the import."""
+
+    entries: list[InitiativeDoc] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _stored_by_key(initiatives: list[Initiative]) -> dict[str, Initiative]:
+    """Stored initiatives by document key: the stored key, else ``initiative-ID``."""
+    found = {i.key: i for i in initiatives if i.key is not None}
+    for i in initiatives:
+        if i.key is None:
+            found.setdefault(f"initiative-{i.id}", i)
+    return found
+
+
+def _wild_numbers(value: Any, path: str) -> list[Problem]:
+    """Numbers a JSON column cannot hold or that no amount reaches, by path."""
+    if isinstance(value, float) and not (math.isfinite(value) and abs(value) <= MAX_AMOUNT):
+        return [Problem(path, f"must be a finite number of at most {MAX_AMOUNT:g}")]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_AMOUNT:
+        return [Problem(path, f"must be a number of at most {MAX_AMOUNT:g}")]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _wild_numbers(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _wild_numbers(v, f"{path}[{i}]")]
+    return []
+
+
+def _canonical(document: Any) -> str:
+    return json.dumps(document, sort_keys=True)
+
+
+def check(session: Session, raw: list[Any], context: SectionContext) -> Checked:
+    """Every problem of the section, each with its JSON path (``initiatives[0].parties``)."""
+    try:
+        entries = _Section.model_validate({NAME: raw}).initiatives
+    except ValidationError as exc:
+        return Checked(problems=section_problems(exc))
+    problems: list[Problem] = []
+    stored = _stored_by_key(InitiativeRepository(session).all()) if entries else {}
+    repo = InitiativeRepository(session)
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        path = f"{NAME}[{i}]"
+        if entry.key in seen:
+            also = f"{NAME}[{seen[entry.key]}]"
+            problems.append(Problem(f"{path}.key", f"duplicate key '{entry.key}' (also {also})"))
+        seen.setdefault(entry.key, i)
+        problems += _check_one(entry, path, context)
+        current = stored.get(entry.key)
+        if current is not None:
+            problems += _check_frozen(entry, path, repo.agreements(current.id))
+    return Checked(entries=entries, problems=problems)
+
+
+def _check_one(entry: InitiativeDoc, path: str, context: SectionContext) -> list[Problem]:
+    p: list[Problem] = []
+    if not entry.title.strip():
+        p.append(Problem(f"{path}.title", "must not be empty"))
+    statuses: dict[str, str] = {}
+    for j, party in enumerate(entry.parties):
+        if party.org not in context.org_keys:
+            p.append(Problem(f"{path}.parties[{j}].org", f"unknown organisation '{party.org}'"))
+        if party.org in statuses:
+            p.append(Problem(f"{path}.parties[{j}].org", f"'{party.org}' is a party twice"))
+        statuses.setdefault(party.org, party.status)
+        if party.agreed_version is not None and party.agreed_version > entry.version:
+            p.append(Problem(f"{path}.parties[{j}].agreed_version", "is later than the version"))
+        if party.agreed_version is not None and party.status != "accepted":
+            p.append(
+                Problem(f"{path}.parties[{j}].agreed_version", "only an accepted party agrees")
+            )
+    if statuses.get(entry.proposed_by) != "accepted":
+        p.append(Problem(f"{path}.proposed_by", "must be a party that has accepted"))
+    for j, c in enumerate(entry.contributions):
+        if statuses.get(c.by) != "accepted":
+            p.append(Problem(f"{path}.contributions[{j}].by", f"'{c.by}' is not an accepted party"))
+        if c.created is not None and parse_time(c.created) is None:
+            p.append(Problem(f"{path}.contributions[{j}].created", "must be an ISO 8601 date-time"))
+    p += _check_model(entry, path, statuses)
+    if entry.agreed_version is not None and entry.agreed_version > entry.version:
+        p.append(Problem(f"{path}.agreed_version", "is later than the version"))
+    versions: dict[int, int] = {}
+    for j, frozen in enumerate(entry.agreements):
+        at = f"{path}.agreements[{j}]"
+        if frozen.version in versions:
+            p.append(Problem(f"{at}.version", f"version {frozen.version} is frozen twice"))
+        versions.setdefault(frozen.version, j)
+        if frozen.version > entry.version:
+            p.append(Problem(f"{at}.version", "is later than the version"))
+        if frozen.agreed is not None and parse_time(frozen.agreed) is None:
+            p.append(Problem(f"{at}.agreed", "must be an ISO 8601 date-time"))
+        if frozen.document.get("version", frozen.version) != frozen.version:
+            p.append(Problem(f"{at}.document.version", "must be the agreement's version"))
+        shares = frozen.document.get("shares")
+        if shares is not None and not isinstance(shares, dict):
+            p.append(Problem(f"{at}.document.shares", "must be an object"))
+        elif shares:
+            p += [
+                Problem(f"{at}.document.shares.{k}", f"'{k}' is not a party")
+                for k in shares
+                if k not in statuses
+            ]
+        p += _wild_numbers(frozen.document, f"{at}.document")
+    if entry.agreed_version is not None and entry.agreed_version not in versions:
+        p.append(Problem(f"{path}.agreed_version", "has no frozen agreement in agreements"))
+    for j, result in enumerate(entry.results):
+        at = f"{path}.results[{j}]"
+        if result.by not in statuses:
+            p.append(Problem(f"{at}.by", f"'{result.by}' is not a party"))
+        if not entry.agreements:
+            p.append(Problem(at, "results are recorded only once an agreement is frozen"))
+        if result.recorded is not None and parse_time(result.recorded) is None:
+            p.append(Problem(f"{at}.recorded", "must be an ISO 8601 date-time"))
+    if entry.created is not None and parse_time(entry.created) is None:
+        p.append(Problem(f"{path}.created", "must be an ISO 8601 date-time"))
+    return p
+
+
+def _check_model(entry: InitiativeDoc, path: str, statuses: dict[str, str]) -> list[Problem]:
+    p: list[Problem] = []
+    if entry.method is None:
+        for name in ("game", "shares", "in_core"):
+            if getattr(entry, name) is not None:
+                p.append(Problem(f"{path}.{name}", "needs a method"))
+        return p
+    waiting = sorted(k for k, s in statuses.items() if s != "accepted")
+    if waiting:
+        p.append(Problem(f"{path}.method", f"every party must accept first ({', '.join(waiting)})"))
+    if entry.game is None:
+        p.append(Problem(f"{path}.game", "is required with a method"))
+    else:
+        wild = _wild_numbers(entry.game, f"{path}.game")
+        p += wild
+        if not wild:
+            try:
+                players = parse_game(entry.game).players
+            except InvalidInput as exc:
+                p += [
+                    Problem(f"{path}.game" + (f".{q.path}" if q.path else ""), q.message)
+                    for q in exc.problems
+                ]
+            else:
+                if sorted(players) != sorted(statuses):
+                    p.append(Problem(f"{path}.game", "the game's players must be the parties"))
+    if entry.shares is None:
+        p.append(Problem(f"{path}.shares", "is required with a method"))
+    else:
+        for k in entry.shares:
+            if k not in statuses:
+                p.append(Problem(f"{path}.shares.{k}", f"'{k}' is not a party"))
+        missing = sorted(set(statuses) - set(entry.shares))
+        if missing:
+            p.append(Problem(f"{path}.shares", f"no share for {', '.join(missing)}"))
+    return p
+
+
+def _check_frozen(
+    entry: InitiativeDoc, path: str, stored: list[InitiativeAgreement]
+) -> list[Problem]:
+    """A stored frozen agreement never changes: the document must repeat it or leave it out."""
+    frozen = {a.version: a for a in stored}
+    p = []
+    for j, doc in enumerate(entry.agreements):
+        current = frozen.get(doc.version)
+        if current is not None and _canonical(current.document) != _canonical(doc.document):
+            p.append(
+                Problem(
+                    f"{path}.agreements[{j}].document",
+                    f"version {doc.version} is a frozen agreement and never changes",
+                )
+            )
+    return p
+
+
+def write(session: Session, checked: Checked, ids: dict[str, int]) -> tuple[int, int]:
+    """Create or update each initiative by key; returns (created, updated)."""
+    repo = InitiativeRepository(session)
+    stored = _stored_by_key(repo.all())
+    now = datetime.now(UTC)
+    created = updated = 0
+    for entry in checked.entries:
+        values: dict[str, Any] = {
+            "title": entry.title,
+            "goal": entry.goal,
+            "expected_value": entry.expected_value,
+            "proposed_by_org_id": ids[entry.proposed_by],
+            "method": entry.method,
+            "game": entry.game,
+            "shares": dict(sorted(entry.shares.items())) if entry.shares is not None else None,
+            "in_core": entry.in_core,
+            "version": entry.version,
+            "agreed_version": entry.agreed_version,
+        }
+        at = parse_time(entry.created) if entry.created else None
+        current = stored.get(entry.key)
+        fresh = current is None
+        if current is None:
+            current = Initiative(key=entry.key, created_at=at or now, **values)
+            repo.add(current, [])
+            changed = True
+        else:
+            if at is not None:
+                values["created_at"] = at
+            diff = {k: v for k, v in values.items() if not _same(getattr(current, k), v)}
+            for k, v in diff.items():
+                setattr(current, k, v)
+            changed = bool(diff)
+        changed |= _write_parties(repo, current, entry, ids)
+        changed |= _write_contributions(repo, current, entry, ids, now)
+        changed |= _write_agreements(repo, current, entry, now)
+        changed |= _write_results(repo, current, entry, ids, now)
+        created += int(fresh)
+        updated += int(changed and not fresh)
+    session.flush()
+    return created, updated
+
+
+def _write_parties(
+    repo: InitiativeRepository, found: Initiative, entry: InitiativeDoc, ids: dict[str, int]
+) -> bool:
+    wanted = sorted((ids[p.org], p.status, p.agreed_version) for p in entry.parties)
+    have = sorted((p.org_id, p.status, p.agreed_version) for p in repo.parties(found.id))
+    if wanted == have:
+        return False
+    repo.replace_parties(
+        found.id,
+        [
+            InitiativeParty(initiative_id=found.id, org_id=o, status=s, agreed_version=v)
+            for o, s, v in wanted
+        ],
+    )
+    return True
+
+
+def _write_contributions(
+    repo: InitiativeRepository,
+    found: Initiative,
+    entry: InitiativeDoc,
+    ids: dict[str, int],
+    now: datetime,
+) -> bool:
+    def row(c: ContributionDoc) -> tuple[int, float, str, datetime | None]:
+        return (
+            ids[c.by],
+            float(c.amount),
+            c.currency,
+            parse_time(c.created) if c.created else None,
+        )
+
+    have = [(c.org_id, c.amount, c.currency, c.created_at) for c in repo.contributions(found.id)]
+    wanted = [row(c) for c in entry.contributions]
+    if len(have) == len(wanted) and all(
+        h[:3] == w[:3] and (w[3] is None or _same(h[3], w[3]))
+        for h, w in zip(have, wanted, strict=True)
+    ):
+        return False
+    repo.replace_contributions(
+        found.id,
+        [
+            InitiativeContribution(
+                initiative_id=found.id, org_id=o, amount=a, currency=c, created_at=t or now
+            )
+            for o, a, c, t in wanted
+        ],
+    )
+    return True
+
+
+def _write_agreements(
+    repo: InitiativeRepository, found: Initiative, entry: InitiativeDoc, now: datetime
+) -> bool:
+    have = {a.version for a in repo.agreements(found.id)}
+    added = False
+    for frozen in entry.agreements:
+        if frozen.version in have:
+            continue
+        at = parse_time(frozen.agreed) if frozen.agreed else None
+        repo.add_agreement(
+            InitiativeAgreement(
+                initiative_id=found.id,
+                version=frozen.version,
+                document=frozen.document,
+                agreed_at=at or now,
+            )
+        )
+        added = True
+    return added
+
+
+def _write_results(
+    repo: InitiativeRepository,
+    found: Initiative,
+    entry: InitiativeDoc,
+    ids: dict[str, int],
+    now: datetime,
+) -> bool:
+    have = repo.results(found.id)
+    added = False
+    for result in entry.results:
+        at = parse_time(result.recorded) if result.recorded else None
+        known = any(
+            r.org_id == ids[result.by]
+            and r.amount == float(result.amount)
+            and r.currency == result.currency
+            and (at is None or _same(r.recorded_at, at))
+            for r in have
+        )
+        if known:
+            continue
+        repo.add_result(
+            InitiativeResult(
+                initiative_id=found.id,
+                org_id=ids[result.by],
+                amount=float(result.amount),
+                currency=result.currency,
+                recorded_at=at or now,
+            )
+        )
+        added = True
+    return added
+
+
+def _same(stored: Any, wanted: Any) -> bool:
+    if isinstance(stored, datetime) and isinstance(wanted, datetime):
+        # SQLite gives back naive datetimes (stored in UTC).
+        return stored.replace(tzinfo=None) == wanted.astimezone(UTC).replace(tzinfo=None)
+    return bool(stored == wanted)
+
+
+def export(session: Session, keys: dict[int, str]) -> list[dict[str, Any]]:
+    """Every initiative as a section entry, sorted by key."""
+    repo = InitiativeRepository(session)
+    out = []
+    for found in repo.all():
+        entry: dict[str, Any] = {
+            "key": found.key or f"initiative-{found.id}",
+            "title": found.title,
+            "goal": found.goal,
+        }
+        if found.expected_value is not None:
+            entry["expected_value"] = found.expected_value
+        entry["proposed_by"] = keys[found.proposed_by_org_id]
+        entry["parties"] = sorted(
+            (
+                {
+                    "org": keys[p.org_id],
+                    "status": p.status,
+                    **({"agreed_version": p.agreed_version} if p.agreed_version else {}),
+                }
+                for p in repo.parties(found.id)
+            ),
+            key=lambda p: str(p["org"]),
+        )
+        entry["contributions"] = [
+            {
+                "by": keys[c.org_id],
+                "amount": c.amount,
+                "currency": c.currency,
+                "created": format_time(c.created_at),
+            }
+            for c in repo.contributions(found.id)
+        ]
+        for name in ("method", "game", "shares", "in_core"):
+            if getattr(found, name) is not None:
+                entry[name] = getattr(found, name)
+        entry["version"] = found.version
+        if found.agreed_version is not None:
+            entry["agreed_version"] = found.agreed_version
+        entry["agreements"] = [
+            {"version": a.version, "agreed": format_time(a.agreed_at), "document": a.document}
+            for a in repo.agreements(found.id)
+        ]
+        entry["results"] = [
+            {
+                "by": keys[r.org_id],
+                "amount": r.amount,
+                "currency": r.currency,
+                "recorded": format_time(r.recorded_at),
+            }
+            for r in repo.results(found.id)
+        ]
+        entry["created"] = format_time(found.created_at)
+        out.append(entry)
+    return sorted(out, key=lambda e: str(e["key"]))
