@@ -216,6 +216,16 @@ def _check_one(entry: InitiativeDoc, path: str, context: SectionContext) -> list
         p += _wild_numbers(frozen.document, f"{at}.document")
     if entry.agreed_version is not None and entry.agreed_version not in versions:
         p.append(Problem(f"{path}.agreed_version", "has no frozen agreement in agreements"))
+    if entry.agreed_version is not None:
+        # Every party agreed to the agreed version; some may since have agreed to a later one.
+        for j, party in enumerate(entry.parties):
+            if (party.agreed_version or 0) < entry.agreed_version:
+                p.append(
+                    Problem(
+                        f"{path}.parties[{j}].agreed_version",
+                        f"every party agreed to version {entry.agreed_version}",
+                    )
+                )
     for j, result in enumerate(entry.results):
         at = f"{path}.results[{j}]"
         if result.by not in statuses:

@@ -393,6 +393,11 @@ HOSTILE: list[tuple[str, str, str]] = [
         ),
         "initiatives[1].contributions[0].by",
     ),
+    (
+        "agreed without every party",
+        json.dumps(_with("initiatives[4].parties[1].agreed_version", None)),
+        "initiatives[4].parties[1].agreed_version",
+    ),
     ("section not a list", json.dumps(_with("initiatives", {"a": 1})), "initiatives"),
 ]
 
