@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Any
 from urllib.parse import urlsplit
@@ -137,9 +139,32 @@ def web_router() -> APIRouter:
     return router
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On SQLite the job thread starts with the server, so jobs queued before a restart
+    (or left by a process that died) run without waiting for a new one; on PostgreSQL
+    ``winwin worker`` runs them."""
+    from winwin.jobs import queue
+    from winwin.jobs.runners import ThreadRunner
+
+    app.state.jobs_runner = None
+    if not queue.is_postgres(app.state.settings.database_url):
+        runner = ThreadRunner(app.state.engine)
+        app.state.jobs_runner = runner
+        runner.start()
+    try:
+        yield
+    finally:
+        started = getattr(app.state, "jobs_runner", None)
+        if started is not None:
+            started.close()
+            app.state.jobs_runner = None
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(
+        lifespan=lifespan,
         title="Winwin",
         version=__version__,
         description="REST API of Winwin, a platform for win*win(+win) partnerships. "

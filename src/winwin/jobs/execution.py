@@ -142,6 +142,10 @@ def recover_dead(engine: Engine) -> list[int]:
     """Requeue (or fail, after its last attempt) every job left running by a dead process
     of this host; returns the ids put back in the queue."""
     requeued: list[int] = []
+    # A plain read first: the write lock (SQLite) is taken only when there is work.
+    with unit_of_work(session_factory(engine)) as session:
+        if not jobs.running_claimed_by_host(session, HOST):
+            return requeued
     with _writing(engine) as session:
         for job in jobs.running_claimed_by_host(session, HOST):
             pid_text = (job.claimed_by or "").rpartition(":")[2]

@@ -198,3 +198,27 @@ def test_the_cli_lists_and_shows_jobs_as_json(db: tuple[Engine, str]) -> None:
     bad = run_cli(url, "jobs", "list", "--status", "lost")
     assert bad.code == 2
     assert "--status" in bad.err
+
+
+def test_the_server_runs_jobs_queued_before_it_started_on_sqlite_only(
+    db: tuple[Engine, str],
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from support.secrets import TEST_SECRET
+    from winwin.http.app import create_app
+    from winwin.settings import Settings
+
+    engine, url = db
+    job_id = start(engine, "test.count", steps=2)
+    app = create_app(Settings(database_url=url, secret_key=TEST_SECRET))
+    with TestClient(app):
+        if queue.is_postgres(url):
+            # The queue's worker runs it (winwin worker), never the web process.
+            assert app.state.jobs_runner is None or not isinstance(
+                app.state.jobs_runner, ThreadRunner
+            )
+        else:
+            wait_for(lambda: view(engine, job_id).finished, "the server's job thread")
+    app.state.engine.dispose()
+    assert view(engine, job_id).status == ("queued" if queue.is_postgres(url) else "succeeded")
