@@ -103,6 +103,8 @@ def worker(
         concurrency=concurrency,
         install_signal_handlers=True,
         name=execution.worker_name(),
+        # Winwin's jobs table keeps the history; Procrastinate's rows of done attempts go.
+        delete_jobs="successful",
     )
 
 
