@@ -176,7 +176,11 @@ def as_exported(doc: dict[str, Any]) -> dict[str, Any]:
         {**ins, "items": [{"reverse": False, **q} for q in ins["items"]]}
         for ins in doc.get("instruments", ())
     ]
-    out["assessments"] = [dict(a) for a in doc.get("assessments", ())]
+    # The round's minimum is exported only when it is not the default 3.
+    out["assessments"] = [
+        {k: v for k, v in a.items() if not (k == "min_respondents" and v == 3)}
+        for a in doc.get("assessments", ())
+    ]
     out["actions"] = [_action_as_exported(a) for a in doc.get("actions", ())]
     out["initiatives"] = [_initiative_as_exported(i) for i in doc.get("initiatives", ())]
     return out

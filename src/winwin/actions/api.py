@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from winwin.accounts.access import accessible_org_ids
 from winwin.actions import service as actions
 from winwin.actions.follow_up import compare_rounds
+from winwin.assessments.service import reader_for
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 
 router = APIRouter(tags=["actions"])
@@ -159,5 +160,7 @@ def compare(
     after: str = Query(max_length=100, description="The later round"),
 ) -> Any:
     org_ids = None if actor.is_platform_admin else sorted(accessible_org_ids(session, actor))
-    found = compare_rounds(session, before=before, after=after, org_ids=org_ids)
+    found = compare_rounds(
+        session, before=before, after=after, org_ids=org_ids, reader=reader_for(actor)
+    )
     return JSONResponse({"relationships": [c.as_dict() for c in found]})

@@ -9,6 +9,7 @@ import typer
 
 from winwin.actions import service as actions
 from winwin.actions.follow_up import TOO_FEW, compare_rounds
+from winwin.assessments.anonymity import OPERATOR
 from winwin.assessments.score import FACTORS
 from winwin.cli.context import err, print_json, state
 from winwin.kernel.errors import InvalidInput, Problem
@@ -152,7 +153,7 @@ def _cell(change: dict[str, Any], scale: float) -> str:
 def print_comparison(ctx: typer.Context, before: str, after: str, *, json_out: bool) -> None:
     """``winwin score --compare R1 R2``: what moved, per relationship, side and factor."""
     with state(ctx).session() as session:
-        found = compare_rounds(session, before=before, after=after)
+        found = compare_rounds(session, before=before, after=after, reader=OPERATOR)
     documents = [c.as_dict() for c in found]
     if json_out:
         print_json({"relationships": documents})

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from winwin.actions import rules
 from winwin.actions.repository import ActionRepository
+from winwin.assessments.anonymity import Reader
 from winwin.assessments.measures import load_answers
 from winwin.assessments.reliability import (
     MIN_RESPONDENTS,
@@ -201,16 +202,24 @@ def compare_rounds(
     *,
     before: str,
     after: str,
+    reader: Reader,
     org_ids: Sequence[int] | None = None,
 ) -> list[Comparison]:
-    """Every relationship scored in both rounds (of these organisations, when given)."""
+    """Every relationship scored in both rounds (of these organisations, when given);
+    sides the reader may not see are withheld (``winwin.assessments.anonymity``)."""
     for name, value in (("before", before), ("after", after)):
         if not isinstance(value, str) or not value.strip() or "\x00" in value:
             raise InvalidInput(Problem(name, "name a round, such as 2026-Q1"))
     if before == after:
         raise InvalidInput(Problem("after", "compare two different rounds"))
-    old = {s.between: s for s in score_relationships(session, round=before, org_ids=org_ids)}
-    new = {s.between: s for s in score_relationships(session, round=after, org_ids=org_ids)}
+    old = {
+        s.between: s
+        for s in score_relationships(session, round=before, org_ids=org_ids, reader=reader)
+    }
+    new = {
+        s.between: s
+        for s in score_relationships(session, round=after, org_ids=org_ids, reader=reader)
+    }
     both = sorted(set(old) & set(new))
     return compare_pairs(session, [(old[p], new[p]) for p in both])
 
@@ -245,14 +254,14 @@ def latest_two(
     return (scored[-2], scored[-1]) if len(scored) >= 2 else None
 
 
-def ranked_moves(session: Session, *, org_ids: Sequence[int]) -> list[Comparison]:
+def ranked_moves(session: Session, *, org_ids: Sequence[int], reader: Reader) -> list[Comparison]:
     """Each relationship of these organisations between its last two scored rounds,
     biggest rise in ``R`` first (factor noise is not computed here: only ``S`` and ``R``
     carry their stored intervals)."""
     from winwin.assessments.scoring import scores_of_orgs
 
     by_pair: dict[tuple[str, str], list[RelationshipScore]] = {}
-    for score in scores_of_orgs(session, org_ids=list(org_ids)):
+    for score in scores_of_orgs(session, org_ids=list(org_ids), reader=reader):
         by_pair.setdefault(score.between, []).append(score)
     pairs = [two for history in by_pair.values() if (two := latest_two(history))]
     outcomes = _outcomes(session, [old.between for old, _ in pairs])

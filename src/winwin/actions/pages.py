@@ -25,7 +25,7 @@ from winwin.actions import service as actions
 from winwin.actions.repository import ActionRepository
 from winwin.assessments.score import FACTORS
 from winwin.assessments.scoring import RelationshipScore
-from winwin.assessments.service import can_run_relationship
+from winwin.assessments.service import can_run_relationship, reader_for
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.http.i18n import gettext as _
@@ -311,9 +311,9 @@ def noise_label(beyond: bool | None) -> str:
     return _("beyond noise") if beyond else _("within noise")
 
 
-def moves_context(session: Session, org_ids: Sequence[int]) -> dict[str, Any]:
+def moves_context(session: Session, actor: Actor, org_ids: Sequence[int]) -> dict[str, Any]:
     return {
-        "moves": follow_up.ranked_moves(session, org_ids=org_ids),
+        "moves": follow_up.ranked_moves(session, org_ids=org_ids, reader=reader_for(actor)),
         "noise_label": noise_label,
     }
 
@@ -322,7 +322,7 @@ def moves_context(session: Session, org_ids: Sequence[int]) -> dict[str, Any]:
 def moved_panel(session: Session, actor: Actor, org: Organization) -> dict[str, Any] | None:
     """The organisation's relationships ranked by the change in R between their last two
     scored rounds."""
-    context = moves_context(session, [org.id])
+    context = moves_context(session, actor, [org.id])
     return context if context["moves"] else None
 
 

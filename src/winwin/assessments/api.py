@@ -61,6 +61,12 @@ class RoundCreate(BaseModel):
     between: list[str] = Field(description="The two organisations' keys")
     round: str = Field(description="The round's name; rounds sort as strings: 2026-Q1")
     instrument: str = "customer-relationship"
+    min_respondents: int | None = Field(
+        default=None,
+        description="The fewest respondents a side needs before its factors are shown to "
+        "anyone but the facilitators granted that side and platform admins: 1 to 1000, "
+        "default 3; 1 makes a named round, in which respondents agree to be seen",
+    )
 
 
 class InvitationRead(BaseModel):
@@ -84,7 +90,14 @@ class RoundRead(BaseModel):
     opened_at: datetime
     closed_at: datetime | None
     respondents: int
-    invitations: list[InvitationRead]
+    min_respondents: int = Field(description="The fewest respondents a side needs (1: named)")
+    respondents_by_side: dict[str, int] = Field(
+        description="Respondents per side key and third-party"
+    )
+    invitations: list[InvitationRead] = Field(
+        description="Only those whose side the reader may see: its organisation's admins, "
+        "the facilitators granted it and platform admins see who was invited and answered"
+    )
 
 
 class InviteeCreate(BaseModel):
@@ -187,6 +200,11 @@ class RelationshipScoreRead(BaseModel):
     respondents: dict[str, int]
     instrument: str
     status: str
+    min_respondents: int = Field(description="The round's minimum of respondents per side")
+    withheld: dict[str, str] = Field(
+        description="Sides whose factors are not shown to you, with why: too few "
+        "respondents to show without identifying them (their SIDE is null)"
+    )
 
 
 class ScoresRead(BaseModel):
@@ -211,13 +229,24 @@ def _round(r: rounds.RoundRead) -> RoundRead:
         opened_at=r.opened_at,
         closed_at=r.closed_at,
         respondents=r.respondents,
+        min_respondents=r.min_respondents,
+        respondents_by_side=r.respondents_by_side,
         invitations=[InvitationRead(**vars(i)) for i in r.invitations],
     )
 
 
+def _withheld(s: scoring.RelationshipScore) -> dict[str, str]:
+    return {key: scoring.WITHHELD_NOTE for key in sorted(s.withheld)}
+
+
 def _score(s: scoring.RelationshipScore) -> RelationshipScoreRead:
     return RelationshipScoreRead(
-        **s.as_dict(), respondents=s.respondents, instrument=s.instrument, status=s.status
+        **s.as_dict(),
+        respondents=s.respondents,
+        instrument=s.instrument,
+        status=s.status,
+        min_respondents=s.minimum,
+        withheld=_withheld(s),
     )
 
 
@@ -228,10 +257,11 @@ def _instrument(i: instrument_service.InstrumentRead) -> InstrumentRead:
 def _visible_scores(
     session: SessionDep, actor: Actor, round: str | None
 ) -> list[scoring.RelationshipScore]:
+    reader = rounds.reader_for(actor)
     if actor.is_platform_admin:
-        return scoring.score_relationships(session, round=round)
+        return scoring.score_relationships(session, round=round, reader=reader)
     return scoring.score_relationships(
-        session, round=round, org_ids=sorted(accessible_org_ids(session, actor))
+        session, round=round, org_ids=sorted(accessible_org_ids(session, actor)), reader=reader
     )
 
 
@@ -278,6 +308,7 @@ def open_round(body: RoundCreate, actor: CurrentUser, session: SessionDep) -> Ro
             between=body.between,
             round=body.round,
             instrument=body.instrument,
+            min_respondents=body.min_respondents,
         )
     )
 
@@ -380,6 +411,8 @@ def _score_dict(
         "respondents": s.respondents,
         "instrument": s.instrument,
         "status": s.status,
+        "min_respondents": s.minimum,
+        "withheld": _withheld(s),
     }
 
 
@@ -446,7 +479,7 @@ def _detail(session: SessionDep, actor: Actor, a: str, b: str) -> scoring.Relati
         can_access_org(actor, o.id) for o in orgs if o is not None
     ):
         raise NotFound(f"no assessment round between '{a}' and '{b}'")
-    return scoring.relationship_detail(session, between=(a, b))
+    return scoring.relationship_detail(session, between=(a, b), reader=rounds.reader_for(actor))
 
 
 @router.get(

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from winwin.assessments import research
 from winwin.assessments import service as rounds
+from winwin.assessments.anonymity import OPERATOR, check_minimum
 from winwin.assessments.reliability import low_n
 from winwin.assessments.scoring import (
     ItemsByRound,
@@ -115,7 +116,9 @@ def score(
         print_comparison(ctx, compare[0], compare[1], json_out=json_out)
         return
     with state(ctx).session() as session:
-        scores = score_relationships(session, round=round)
+        # The command line acts with the operator's authority: every side is printed,
+        # whatever its number of respondents (CONTRACT.md).
+        scores = score_relationships(session, round=round, reader=OPERATOR)
         analysis = items_of(session, scores) if items else None
     if json_out:
         print_json(
@@ -171,6 +174,7 @@ def _round_json(r: rounds.RoundRead) -> dict[str, Any]:
         "instrument": r.instrument,
         "status": r.status,
         "respondents": r.respondents,
+        "min_respondents": r.min_respondents,
         "invitations": [
             {"respondent": i.respondent, "side": i.side, "answered": i.answered}
             for i in r.invitations
@@ -192,12 +196,25 @@ def round_open(
     b: str = typer.Argument(..., metavar="ORG", help="The other organisation's key."),
     round: str = typer.Option(..., "--round", metavar="R", help="The round's name (2026-Q1)."),
     instrument: str = typer.Option("customer-relationship", "--instrument", metavar="KEY"),
+    min_respondents: str | None = typer.Option(
+        None,
+        "--min-respondents",
+        metavar="N",
+        help="The fewest respondents a side needs before its results are shown to its "
+        "members (default 3; 1 makes a named round, in which respondents agree to be seen).",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the round as JSON."),
 ) -> None:
     """Open a round for the relationship between two organisations."""
+    minimum = check_minimum(min_respondents, path="--min-respondents")
     with state(ctx).session() as session:
         opened = rounds.open_round(
-            session, actor=None, between=[a, b], round=round, instrument=instrument
+            session,
+            actor=None,
+            between=[a, b],
+            round=round,
+            instrument=instrument,
+            min_respondents=minimum,
         )
     _say(json_out, _round_json(opened), f"round {opened.round} opened (id {opened.id})")
 

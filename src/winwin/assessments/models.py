@@ -76,6 +76,7 @@ class Assessment(Base):
         UniqueConstraint("round", "a_id", "b_id"),
         CheckConstraint("a_id < b_id", name="ordered"),
         CheckConstraint("status IN ('open', 'closed')", name="status"),
+        CheckConstraint("min_respondents BETWEEN 1 AND 1000", name="min_respondents"),
         Index("ix_assessments_b_id", "b_id"),
     )
 
@@ -91,6 +92,9 @@ class Assessment(Base):
     opened_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+    # The fewest respondents a side needs before its factors are shown to anyone but
+    # its trusted readers (winwin.assessments.anonymity); 1 in a named round.
+    min_respondents: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
     instrument: Mapped[Instrument] = relationship()
     responses: Mapped[list[Response]] = relationship(

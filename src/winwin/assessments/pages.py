@@ -121,6 +121,10 @@ SERVICE_MESSAGES = [
             N_("must be a whole number from %(a)s to %(b)s"),
         ),
         (r"^must be one of (?P<options>.*)$", N_("must be one of %(options)s")),
+        (
+            r"^must be from (?P<a>\d+) \(a named round\) to (?P<b>\d+), not (?P<n>-?\d+)$",
+            N_("must be from %(a)s (a named round) to %(b)s, not %(n)s"),
+        ),
         (r"^duplicate id '(?P<key>.*)'$", N_("duplicate id '%(key)s'")),
         (r"^name at least one round$", N_("name at least one round")),
         (
@@ -149,6 +153,7 @@ class FieldLabels(Mapping[str, str]):
         "between": N_("Partner organisation (key)"),
         "round": N_("Round"),
         "instrument": N_("Instrument"),
+        "min_respondents": N_("Fewest respondents per side"),
         "invitees[0].side": N_("Answers for"),
         "invitees[0].email": N_("Email (optional)"),
         "invitees[0].name": N_("Name"),
@@ -360,10 +365,11 @@ def _weakest(score: scoring.RelationshipScore) -> tuple[str, SideScore] | None:
 
 
 def dashboard_rows(
-    session: Session, org_ids: list[int], *, focus: int | None = None
+    session: Session, actor: Actor, org_ids: list[int], *, focus: int | None = None
 ) -> dict[int, list[Row]]:
-    """Relationships of each organisation, strongest R first (unscored last)."""
-    history = scoring.scores_of_orgs(session, org_ids=org_ids)
+    """Relationships of each organisation, strongest R first (unscored last); sides
+    below their round's minimum are withheld from readers the rule does not trust."""
+    history = scoring.scores_of_orgs(session, org_ids=org_ids, reader=rounds.reader_for(actor))
     by_pair: dict[tuple[str, str], list[scoring.RelationshipScore]] = {}
     for score in history:
         by_pair.setdefault(score.between, []).append(score)
@@ -408,7 +414,7 @@ def _relationships_page(
     error: WinwinError | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
-    rows = dashboard_rows(session, [org.id])[org.id]
+    rows = dashboard_rows(session, actor, [org.id])[org.id]
     repo = AssessmentRepository(session)
     return render(
         request,
@@ -449,7 +455,10 @@ async def open_round(
     request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep
 ) -> Response:
     form = await request.form()
-    values = {k: str(form.get(k) or "").strip() for k in ("other", "round", "instrument")}
+    values = {
+        k: str(form.get(k) or "").strip()
+        for k in ("other", "round", "instrument", "min_respondents")
+    }
     try:
         opened = rounds.open_round(
             session,
@@ -457,6 +466,7 @@ async def open_round(
             between=[org.key, values["other"]],
             round=values["round"],
             instrument=values["instrument"] or "customer-relationship",
+            min_respondents=values["min_respondents"] or None,
         )
     except WinwinError as exc:
         session.rollback()
@@ -517,14 +527,14 @@ def client_relationships(request: Request, actor: CurrentUser, session: SessionD
     if not (actor.is_facilitator or actor.is_platform_admin):
         raise NotFound("this view is for facilitators")
     clients = [o for o in accessible_orgs(session, actor, limit=200) if o.id != actor.org_id]
-    rows = dashboard_rows(session, [o.id for o in clients])
+    rows = dashboard_rows(session, actor, [o.id for o in clients])
     return render(
         request,
         "assessments/clients.html",
         {
             "nav": "relationships",
             "clients": [(o, rows.get(o.id, [])) for o in clients],
-            "moved": action_pages.moves_context(session, [o.id for o in clients]),
+            "moved": action_pages.moves_context(session, actor, [o.id for o in clients]),
             "factor_label": factor_label,
         },
     )
@@ -688,7 +698,7 @@ def relationship(
         actor, [o.id for o in orgs if o is not None]
     ):
         raise NotFound(f"no assessment round between '{a}' and '{b}'")
-    detail = scoring.relationship_detail(session, between=(a, b))
+    detail = scoring.relationship_detail(session, between=(a, b), reader=rounds.reader_for(actor))
     shown = next((h for h in detail.history if h.round == round), None) if round else None
     shown = shown or detail.latest_scored or detail.latest
     assert shown is not None
@@ -939,7 +949,7 @@ async def create_instrument(
 @dashboard_panel("relationships", "assessments/dashboard_panel.html")
 def relationships_panel(session: Session, actor: Actor, org: Organization) -> dict[str, Any] | None:
     """The home dashboard's three strongest relationships, with the weakest lever of each."""
-    rows = dashboard_rows(session, [org.id])[org.id]
+    rows = dashboard_rows(session, actor, [org.id])[org.id]
     if not rows:
         return None
     return {"rows": rows[:3], "total": len(rows), "factor_label": factor_label}

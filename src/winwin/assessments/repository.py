@@ -364,6 +364,9 @@ class AssessmentRepository:
                 b_org.key,
                 Instrument.key,
                 Assessment.status,
+                Assessment.min_respondents,
+                Assessment.a_id,
+                Assessment.b_id,
                 *numbers,
                 *measures,
             )
@@ -381,8 +384,9 @@ class AssessmentRepository:
             return ScoreInputs.empty()
         columns = list(zip(*rows, strict=True))
         ids, rounds, a_keys, b_keys, instruments, statuses = columns[:6]
+        minimums, a_ids, b_ids = columns[6:9]
         width = len(columns) - len(MEASURE_COLUMNS)
-        table = np.array(columns[6:width], dtype=np.float64).T  # (n, 13)
+        table = np.array(columns[9:width], dtype=np.float64).T  # (n, 13)
         # NULL (no measure) arrives as None and becomes NaN.
         measured = np.array(columns[width:], dtype=np.float64).T.reshape(n, -1)
         alpha = measured[:, :8].reshape(n, 2, len(FACTOR_CODES))
@@ -410,6 +414,8 @@ class AssessmentRepository:
             means=means,
             alpha=alpha,
             ci=ci,
+            minimums=np.array(minimums, dtype=np.int64),
+            side_ids=np.array([a_ids, b_ids], dtype=np.int64).T.reshape(n, 2),
         )
 
     def _fetch(self, stmt: Any) -> list[Any]:
@@ -550,6 +556,14 @@ class ScoreInputs:
     alpha: npt.NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros((0, 2, 4)))
     #: 95 % intervals (low, high) of S_a, S_b and R, NaN where there is none: (n, 3, 2).
     ci: npt.NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros((0, 3, 2)))
+    #: Each round's minimum of respondents per side: (n,).
+    minimums: npt.NDArray[np.int64] = dataclasses.field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64)
+    )
+    #: The organisation ids of sides a and b: (n, 2).
+    side_ids: npt.NDArray[np.int64] = dataclasses.field(
+        default_factory=lambda: np.zeros((0, 2), dtype=np.int64)
+    )
 
     @classmethod
     def empty(cls) -> ScoreInputs:

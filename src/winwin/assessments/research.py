@@ -13,7 +13,10 @@ pseudonyms cannot be linked across exports nor traced back to a name or an e-mai
 (neither is read).
 
 **Who.** Facilitators (the rounds of their client organisations) and platform admins
-(every round); the command line is the trusted local operator. Every export is recorded
+(every round); the command line is the trusted local operator. A side below its round's
+minimum of respondents is left out for a reader the anonymity rule does not trust with
+it (``winwin.assessments.anonymity``: a facilitator not granted that side); the
+codebook's ``withheld`` lists those sides. Every export is recorded
 in ``research_exports`` (who, which rounds, format, rows, when).
 """
 
@@ -32,6 +35,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, accessible_org_ids
+from winwin.assessments.anonymity import Reader, may_show_side
 from winwin.assessments.models import (
     Answer,
     Assessment,
@@ -135,7 +139,9 @@ def research_export(
     round_ids = sorted(session.scalars(query))
     if not round_ids:
         raise InvalidInput(Problem("rounds", "no round of these names that you may export"))
-    data = _collect(session, round_ids)
+    from winwin.assessments.service import reader_for
+
+    data = _collect(session, round_ids, reader_for(actor))
     session.add(
         ResearchExport(
             user_id=actor.user_id if actor is not None else None,
@@ -148,8 +154,9 @@ def research_export(
     return data
 
 
-def _collect(session: Session, round_ids: list[int]) -> ResearchData:
+def _collect(session: Session, round_ids: list[int], reader: Reader) -> ResearchData:
     salt = secrets.token_bytes(16)
+    withheld: list[dict[str, str]] = []
     keys = dict(session.execute(select(Organization.id, Organization.key)).all())
     rows: list[tuple[str, str, str, str, str, int, float]] = []
     instrument_ids: set[int] = set()
@@ -157,6 +164,8 @@ def _collect(session: Session, round_ids: list[int]) -> ResearchData:
         part = round_ids[start : start + 500]
         found = session.execute(
             select(
+                Assessment.id,
+                Assessment.min_respondents,
                 Assessment.round,
                 Assessment.a_id,
                 Assessment.b_id,
@@ -173,8 +182,49 @@ def _collect(session: Session, round_ids: list[int]) -> ResearchData:
             .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
             .join(Instrument, Instrument.id == InstrumentItem.instrument_id)
             .where(Assessment.id.in_(part))
-        )
-        for name, a_id, b_id, response_id, side_id, item, reverse, ins, scale, value in found:
+        ).all()
+        # Each side's respondents and each round's (minimum, name, a_id, b_id).
+        respondents: dict[tuple[int, int], set[int]] = {}
+        round_of: dict[int, tuple[int, str, int, int]] = {}
+        for row in found:
+            round_of[row[0]] = (row[1], row[2], row[3], row[4])
+            if row[6] is not None:
+                respondents.setdefault((row[0], row[6]), set()).add(row[5])
+        hidden = {
+            (round_id, side_id)
+            for (round_id, side_id), people in respondents.items()
+            if not may_show_side(
+                respondents=len(people),
+                minimum=round_of[round_id][0],
+                side_org_id=side_id,
+                reader=reader,
+            )
+        }
+        for held_round, held_side in sorted(hidden):
+            _, round_name, a_id, b_id = round_of[held_round]
+            withheld.append(
+                {
+                    "round": round_name,
+                    "relationship": "/".join(sorted((keys[a_id], keys[b_id]))),
+                    "side": keys[held_side],
+                }
+            )
+        for (
+            round_id,
+            _minimum,
+            name,
+            a_id,
+            b_id,
+            response_id,
+            side_id,
+            item,
+            reverse,
+            ins,
+            scale,
+            value,
+        ) in found:
+            if (round_id, side_id) in hidden:
+                continue
             instrument_ids.add(ins)
             digest = hashlib.sha256(salt + str(response_id).encode()).hexdigest()[:16]
             n = (value - 1) / (scale - 1)
@@ -192,7 +242,13 @@ def _collect(session: Session, round_ids: list[int]) -> ResearchData:
                 )
             )
     rows.sort(key=lambda r: r[:5])
-    return ResearchData(rows=rows, codebook=_codebook(session, instrument_ids), round_ids=round_ids)
+    codebook = _codebook(session, instrument_ids)
+    if withheld:
+        codebook["withheld"] = {
+            "why": "too few respondents to show without identifying them",
+            "sides": sorted(withheld, key=lambda w: (w["round"], w["relationship"], w["side"])),
+        }
+    return ResearchData(rows=rows, codebook=codebook, round_ids=round_ids)
 
 
 def _codebook(session: Session, instrument_ids: set[int]) -> dict[str, Any]:

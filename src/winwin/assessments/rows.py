@@ -17,8 +17,8 @@ class AssessmentRows:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def assessments(self) -> dict[tuple[str, int, int], tuple[int, int, str]]:
-        """(round, a_id, b_id) → (id, instrument_id, status)."""
+    def assessments(self) -> dict[tuple[str, int, int], tuple[int, int, str, int]]:
+        """(round, a_id, b_id) → (id, instrument_id, status, min_respondents)."""
         query = select(
             Assessment.round,
             Assessment.a_id,
@@ -26,8 +26,11 @@ class AssessmentRows:
             Assessment.id,
             Assessment.instrument_id,
             Assessment.status,
+            Assessment.min_respondents,
         )
-        return {(r, a, b): (i, ins, st) for r, a, b, i, ins, st in self.session.execute(query)}
+        return {
+            (r, a, b): (i, ins, st, m) for r, a, b, i, ins, st, m in self.session.execute(query)
+        }
 
     def responses(self) -> dict[tuple[int, str], tuple[int, int | None]]:
         """(assessment_id, respondent) → (response id, side org id)."""

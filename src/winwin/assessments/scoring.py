@@ -10,7 +10,12 @@ For every selected round of a relationship:
   ``winwin.assessments.score``; a side with no responses is ``None``;
 - ``R = sqrt(S_a * S_b)``, ``None`` when either side is ``None``;
 - third-party answers (impact and attraction only) form the outside view, beside the
-  sides' scores and never inside them.
+  sides' scores and never inside them;
+- a side below its round's minimum of respondents is *withheld* from a reader the
+  anonymity rule does not trust with it (``winwin.assessments.anonymity``): it reads
+  as ``None``, its key is in ``withheld``, and ``R``, its alpha, interval and item
+  analysis are gone too. Every function here takes the ``reader``; the command line
+  passes ``OPERATOR``.
 
 **Which round.** Without ``round``, each relationship is scored in its latest round.
 Rounds are compared as strings, character by character by code point (so
@@ -36,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session
 
+from winwin.assessments.anonymity import Reader, shown_sides
 from winwin.assessments.measures import ItemStat, item_analysis
 from winwin.assessments.repository import AssessmentRepository, ScoreInputs
 from winwin.assessments.score import (
@@ -52,6 +58,8 @@ from winwin.kernel.spreadsheets import SafeWriter
 from winwin.network.repository import NetworkRepository
 
 THIRD_PARTY = "third-party"
+#: What a reader sees instead of a withheld side's factors (pages translate it).
+WITHHELD_NOTE = "too few respondents to show without identifying them"
 # Slots of the per-round arrays: the two sides, then third parties.
 _A, _B, _OUTSIDE = 0, 1, 2
 
@@ -83,6 +91,10 @@ class RelationshipScore:
     ci: tuple[float, float] | None = None
     #: The side keys in the round's stored order (``a_id``, ``b_id``).
     stored_order: tuple[str, str] = ("", "")
+    #: The round's minimum of respondents per side (1: a named round).
+    minimum: int = 3
+    #: Side keys whose factors this reader may not see (too few respondents).
+    withheld: frozenset[str] = frozenset()
 
     def as_dict(self) -> dict[str, Any]:
         """The contract's relationship object of ``winwin score --json``.
@@ -163,20 +175,24 @@ class NetworkScores(Sequence[RelationshipScore]):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __init__(self, inputs: ScoreInputs) -> None:
+    def __init__(self, inputs: ScoreInputs, reader: Reader) -> None:
         n = len(inputs)
         self._inputs = inputs
         means = inputs.means
+        counts = inputs.respondents
+        #: ``(n, 2)``: sides that answered but that this reader may not see.
+        self.withheld = (counts[:, :_OUTSIDE] > 0) & ~shown_sides(
+            counts[:, :_OUTSIDE], inputs.minimums, inputs.side_ids, reader
+        )
         flat_s, flat_lever, flat_gain = side_scores_array(
             means[:, :_OUTSIDE, :].reshape(-1, len(FACTORS))
         )
         #: ``S`` of sides a and b (the pair's ``a_id`` and ``b_id``), their lever as a
         #: column index into ``FACTORS`` and its gain: ``(n, 2)`` each.
-        self.side_scores = flat_s.reshape(n, 2)
+        self.side_scores = np.where(self.withheld, np.nan, flat_s.reshape(n, 2))
         self.levers = flat_lever.reshape(n, 2)
-        self.gains = flat_gain.reshape(n, 2)
-        counts = inputs.respondents
-        both = (counts[:, _A] > 0) & (counts[:, _B] > 0)
+        self.gains = np.where(self.withheld, np.nan, flat_gain.reshape(n, 2))
+        both = (counts[:, _A] > 0) & (counts[:, _B] > 0) & ~self.withheld.any(axis=1)
         # R = sqrt(S_a * S_b) as relationship_score computes it (IEEE sqrt is exact-rounded).
         #: ``R`` of every row, NaN where a side has not answered.
         self.scores = np.where(
@@ -190,6 +206,9 @@ class NetworkScores(Sequence[RelationshipScore]):
         self.intervals = np.stack(
             [np.minimum(ci[:, :, 0], estimates), np.maximum(ci[:, :, 1], estimates)], axis=2
         )
+        hidden = np.concatenate([self.withheld, ~both[:, None]], axis=1)
+        self.intervals[hidden] = np.nan
+        self._alpha = np.where(self.withheld[:, :, None], np.nan, inputs.alpha)
         outside = means[:, _OUTSIDE, FACTOR_INDEX["impact"] :]
         self._outside_measured = np.asarray(~np.isnan(outside).all(axis=1), dtype=bool)
         a_keys = np.array(inputs.a_keys, dtype=str)
@@ -248,7 +267,9 @@ class NetworkScores(Sequence[RelationshipScore]):
         count_list = inputs.respondents[rows].tolist()
         answered_list = self._outside_measured[rows].tolist()
         interval_list = self.intervals[rows].tolist()
-        alpha_list = inputs.alpha[rows].tolist()
+        alpha_list = self._alpha[rows].tolist()
+        withheld_list = self.withheld[rows].tolist()
+        minimum_list = inputs.minimums[rows].tolist()
         ids = inputs.ids.tolist()
         rounds, a_keys, b_keys = inputs.rounds, inputs.a_keys, inputs.b_keys
         instruments, statuses = inputs.instruments, inputs.statuses
@@ -265,6 +286,8 @@ class NetworkScores(Sequence[RelationshipScore]):
                 r,
                 (ci_a, ci_b, ci_r),
                 (alpha_a, alpha_b),
+                (hide_a, hide_b),
+                minimum,
             ) in zip(
                 rows.tolist(),
                 side_list,
@@ -275,12 +298,14 @@ class NetworkScores(Sequence[RelationshipScore]):
                 r_list,
                 interval_list,
                 alpha_list,
+                withheld_list,
+                minimum_list,
                 strict=True,
             ):
                 a_key, b_key = a_keys[at], b_keys[at]
                 pair: list[SideScore | None] = [None, None]
-                for column, responded in ((_A, n_a), (_B, n_b)):
-                    if responded:
+                for column, responded, hidden in ((_A, n_a, hide_a), (_B, n_b, hide_b)):
+                    if responded and not hidden:
                         a, e, i, t, score, gain = side_row[column]
                         side = pair[column] = new(SideScore)
                         # NaN (x != x) is a factor nobody answered: None in the result.
@@ -322,6 +347,10 @@ class NetworkScores(Sequence[RelationshipScore]):
                     },
                     ci=tuple(ci_r) if ci_r[0] == ci_r[0] else None,
                     stored_order=(a_key, b_key),
+                    minimum=minimum,
+                    withheld=frozenset(
+                        key for key, hidden in ((a_key, hide_a), (b_key, hide_b)) if hidden
+                    ),
                 )
                 score_of.__dict__.update(
                     between=between,
@@ -339,24 +368,28 @@ class NetworkScores(Sequence[RelationshipScore]):
 
 
 def score_relationships(
-    session: Session, *, round: str | None = None, org_ids: Sequence[int] | None = None
+    session: Session,
+    *,
+    reader: Reader,
+    round: str | None = None,
+    org_ids: Sequence[int] | None = None,
 ) -> NetworkScores:
     """Score every relationship: in ``round`` when given, else in its latest round.
 
     With ``round``, only relationships assessed in that round appear; with ``org_ids``,
     only relationships that one of these organisations is in. The list is sorted by the
-    pair of keys, then by round.
+    pair of keys, then by round. Sides the ``reader`` may not see are withheld.
     """
     if round is not None and not round.strip():
         raise InvalidInput(Problem("round", "must not be empty"))
     if round is not None and "\x00" in round:
         raise InvalidInput(Problem("round", "must not contain NUL characters"))
     if org_ids is not None and not org_ids:
-        return NetworkScores(ScoreInputs.empty())
+        return NetworkScores(ScoreInputs.empty(), reader)
     inputs = AssessmentRepository(session).score_inputs(
         round=round, latest=round is None, org_ids=org_ids
     )
-    return NetworkScores(inputs)
+    return NetworkScores(inputs, reader)
 
 
 ItemsByRound = dict[int, dict[str, list[ItemStat]]]
@@ -386,7 +419,10 @@ def with_items(score: RelationshipScore, items: ItemsByRound) -> dict[str, Any]:
 def _side_items(score: RelationshipScore, items: ItemsByRound) -> dict[str, list[ItemStat]]:
     found = items.get(score.assessment_id, {})
     a_key, b_key = score.stored_order
-    return {a_key: found.get("a", []), b_key: found.get("b", [])}
+    return {
+        key: ([] if key in score.withheld else found.get(slot, []))
+        for key, slot in ((a_key, "a"), (b_key, "b"))
+    }
 
 
 def side_items(session: Session, score: RelationshipScore) -> dict[str, list[ItemStat]]:
@@ -410,13 +446,16 @@ CSV_COLUMNS = (
     "side_score",
     "lever",
     "gain",
+    "withheld",
 )
 
 
 def results_csv(scores: Sequence[RelationshipScore]) -> str:
     """Scores as CSV: one row per side and one for the outside view (side ``third-party``).
 
-    Numbers are unrounded; an empty cell is a value that does not exist.
+    Numbers are unrounded; an empty cell is a value that does not exist. ``withheld``
+    is ``too few respondents to show without identifying them`` on a side whose
+    factors the reader may not see, else empty.
     """
     buffer = io.StringIO()
     writer = SafeWriter(buffer, lineterminator="\n")
@@ -434,7 +473,8 @@ def results_csv(scores: Sequence[RelationshipScore]) -> str:
                 if side is None
                 else [*(side.value(f) for f in FACTORS), side.score, side.lever, side.gain]
             )
-            writer.writerow([*head, key, score.respondents.get(key, 0), *map(cell, values)])
+            note = WITHHELD_NOTE if key in score.withheld else ""
+            writer.writerow([*head, key, score.respondents.get(key, 0), *map(cell, values), note])
         if score.respondents.get(THIRD_PARTY) or score.outside_view:
             outside = score.outside_view
             writer.writerow(
@@ -449,16 +489,17 @@ def results_csv(scores: Sequence[RelationshipScore]) -> str:
                     "",
                     "",
                     "",
+                    "",
                 ]
             )
     return buffer.getvalue()
 
 
-def scores_of_orgs(session: Session, *, org_ids: list[int]) -> NetworkScores:
+def scores_of_orgs(session: Session, *, reader: Reader, org_ids: list[int]) -> NetworkScores:
     """Every round of every relationship that one of these organisations is in."""
     if not org_ids:
-        return NetworkScores(ScoreInputs.empty())
-    return NetworkScores(AssessmentRepository(session).score_inputs(org_ids=org_ids))
+        return NetworkScores(ScoreInputs.empty(), reader)
+    return NetworkScores(AssessmentRepository(session).score_inputs(org_ids=org_ids), reader)
 
 
 @dataclass(frozen=True)
@@ -482,7 +523,9 @@ class RelationshipDetail:
         return None
 
 
-def relationship_detail(session: Session, *, between: tuple[str, str]) -> RelationshipDetail:
+def relationship_detail(
+    session: Session, *, between: tuple[str, str], reader: Reader
+) -> RelationshipDetail:
     """The scores of one relationship in every round, for trends and the relationship page.
 
     Raises ``NotFound`` for an unknown organisation or a pair that has never been
@@ -494,7 +537,7 @@ def relationship_detail(session: Session, *, between: tuple[str, str]) -> Relati
         raise NotFound(f"no assessment round between '{first}' and '{second}'")
     orgs = [net.get_or_raise(first), net.get_or_raise(second)]
     inputs = AssessmentRepository(session).score_inputs(pair=(orgs[0].id, orgs[1].id))
-    history = list(NetworkScores(inputs))
+    history = list(NetworkScores(inputs, reader))
     if not history:
         raise NotFound(f"no assessment round between '{first}' and '{second}'")
     return RelationshipDetail(

@@ -11,6 +11,9 @@
   as a SHA-256 digest. Answering needs no sign-in: the link is the key.
 - Third parties see and answer only impact and attraction items.
 - One response per respondent per round, editable until the round closes.
+- A round's ``min_respondents`` (default 3; 1 for a named round) is the fewest
+  respondents a side needs before its factors are shown; who was invited and who
+  answered is shown only as ``winwin.assessments.anonymity`` allows (``reader_for``).
 
 Every check runs before anything is written, and a refusal names the field at fault.
 """
@@ -28,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, accessible_org_ids, can_access_org, can_manage_org
 from winwin.accounts.service import new_token
+from winwin.assessments.anonymity import OPERATOR, Reader, check_minimum, may_see_who_answered
 from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.assessments.refusals import NO_TIE, NOT_OWN_SIDE
 from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
@@ -82,6 +86,12 @@ class RoundRead:
     opened_by_user_id: int | None
     respondents: int
     invitations: list[InvitationRead] = field(default_factory=list)
+    #: The fewest respondents a side needs before its factors are shown (1: named round).
+    min_respondents: int = 3
+    #: Respondents per side key (and ``third-party``): counts are shown to every reader.
+    respondents_by_side: dict[str, int] = field(default_factory=dict)
+    #: Invitations left out because the reader may not see who was invited for them.
+    invitations_hidden: int = 0
 
 
 @dataclass(frozen=True)
@@ -128,10 +138,17 @@ class AnswerForm:
     items: list[FormItem]
     answers: dict[str, int]
     status: str
+    #: The round's minimum of respondents per side (1: a named round).
+    min_respondents: int = 3
 
     @property
     def open(self) -> bool:
         return self.status == "open"
+
+    @property
+    def named(self) -> bool:
+        """A named round: respondents agree that their side is shown from one answer."""
+        return self.min_respondents <= 1
 
 
 @dataclass(frozen=True)
@@ -164,10 +181,38 @@ def _side_key(side_org_id: int | None, keys: dict[int, str]) -> str:
     return THIRD_PARTY if side_org_id is None else keys[side_org_id]
 
 
-def _round_read(session: Session, assessment: Assessment) -> RoundRead:
+def reader_for(actor: Actor | None) -> Reader:
+    """The anonymity rule's view of an actor (``None``, the command line: the operator)."""
+    if actor is None:
+        return OPERATOR
+    return Reader(
+        platform_admin=actor.is_platform_admin,
+        facilitated=frozenset(actor.client_org_ids) if actor.is_facilitator else frozenset(),
+        administered=(
+            frozenset({actor.org_id})
+            if actor.role == "org_admin" and actor.org_id is not None
+            else frozenset()
+        ),
+    )
+
+
+def _round_read(session: Session, assessment: Assessment, actor: Actor | None) -> RoundRead:
     a, b = _keys(session, assessment)
     keys = {a.id: a.key, b.id: b.key}
     answered = {r.respondent for r in assessment.responses}
+    reader = reader_for(actor)
+    pair = (assessment.a_id, assessment.b_id)
+    runs = can_run_relationship(actor, pair)
+    shown = [
+        inv
+        for inv in assessment.invitations
+        if may_see_who_answered(
+            side_org_id=inv.side_org_id, reader=reader, pair=pair, runs_round=runs
+        )
+    ]
+    by_side: dict[str, int] = {a.key: 0, b.key: 0, THIRD_PARTY: 0}
+    for response in assessment.responses:
+        by_side[_side_key(response.side_org_id, keys)] += 1
     return RoundRead(
         id=assessment.id,
         round=assessment.round,
@@ -179,6 +224,9 @@ def _round_read(session: Session, assessment: Assessment) -> RoundRead:
         closed_at=_utc(assessment.closed_at),
         opened_by_user_id=assessment.opened_by_user_id,
         respondents=len(assessment.responses),
+        min_respondents=assessment.min_respondents,
+        respondents_by_side=by_side,
+        invitations_hidden=len(assessment.invitations) - len(shown),
         invitations=[
             InvitationRead(
                 id=inv.id,
@@ -190,7 +238,7 @@ def _round_read(session: Session, assessment: Assessment) -> RoundRead:
                 answered=inv.respondent in answered,
                 last_opened_at=_utc(inv.last_opened_at),
             )
-            for inv in assessment.invitations
+            for inv in shown
         ],
     )
 
@@ -289,12 +337,17 @@ def open_round(
     between: Sequence[str],
     round: str,
     instrument: str,
+    min_respondents: object = None,
 ) -> RoundRead:
     """Open an assessment round for the relationship between two organisations.
 
-    Raises ``InvalidInput`` (naming ``between[i]``, ``round`` or ``instrument``) for an
-    unknown organisation, a pair that is not two organisations, an empty or too long
-    round name or an unknown instrument (or one the actor may not use);
+    ``min_respondents`` is the fewest respondents a side needs before its factors are
+    shown (``None``: 3; 1 opens a named round, in which respondents agree to be seen).
+
+    Raises ``InvalidInput`` (naming ``between[i]``, ``round``, ``instrument`` or
+    ``min_respondents``) for an unknown organisation, a pair that is not two
+    organisations, an empty or too long round name, a minimum that is not a whole
+    number from 1 to 1000, or an unknown instrument (or one the actor may not use);
     ``PermissionDenied`` unless the actor runs one of the sides; ``RuleBroken`` (naming
     ``between``) when no tie joins the two; ``Conflict`` when the relationship already
     has this round.
@@ -319,6 +372,11 @@ def open_round(
         problems.append(Problem("round", "must not contain NUL characters"))
     elif len(name) > ROUND_MAX:
         problems.append(Problem("round", f"must be at most {ROUND_MAX} characters"))
+    minimum = 3
+    try:
+        minimum = check_minimum(min_respondents)
+    except InvalidInput as refused:
+        problems.extend(refused.problems)
     if problems:
         raise InvalidInput(problems)
     pair = (min(o.id for o in orgs), max(o.id for o in orgs))
@@ -335,14 +393,15 @@ def open_round(
         b_id=pair[1],
         status="open",
         opened_by_user_id=actor.user_id if actor else None,
+        min_respondents=minimum,
     )
     repo.add(assessment)
-    return _round_read(session, assessment)
+    return _round_read(session, assessment, actor)
 
 
 def get_round(session: Session, *, actor: Actor | None, round_id: int) -> RoundRead:
     """One round, with its invitations; ``NotFound`` when the actor may not see it."""
-    return _round_read(session, _load_round(session, round_id, actor))
+    return _round_read(session, _load_round(session, round_id, actor), actor)
 
 
 def list_rounds(
@@ -355,7 +414,7 @@ def list_rounds(
     elif org_ids is None:
         org_ids = list(NetworkRepository(session).org_keys_by_id())
     repo = AssessmentRepository(session)
-    return [_round_read(session, a) for a in repo.rounds_of_orgs(list(org_ids))]
+    return [_round_read(session, a, actor) for a in repo.rounds_of_orgs(list(org_ids))]
 
 
 def invite_respondents(
@@ -514,6 +573,7 @@ def answer_form(session: Session, *, token: str, mark_opened: bool = True) -> An
         items=_visible_items(assessment.instrument, invitation.side_org_id is None),
         answers={item_keys[ans.item_id]: ans.value for ans in response.answers} if response else {},
         status=assessment.status,
+        min_respondents=assessment.min_respondents,
     )
 
 
@@ -622,4 +682,4 @@ def close_round(session: Session, *, actor: Actor | None, round_id: int) -> Roun
     assessment.status = "closed"
     assessment.closed_at = utcnow()
     session.flush()
-    return _round_read(session, assessment)
+    return _round_read(session, assessment, actor)

@@ -187,6 +187,9 @@ class AssessmentDoc(Strict):
     instrument: Key
     between: Pair
     responses: list[ResponseDoc] = []
+    # The fewest respondents a side needs before its factors are shown (1: a named
+    # round); optional, 3 when absent, and exported only when it is not 3.
+    min_respondents: Annotated[int, Field(ge=1, le=1000)] = 3
 
 
 class NetworkDocument(Strict):

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from winwin.actions import document as actions_document
+from winwin.assessments.anonymity import DEFAULT_MINIMUM
 from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
 from winwin.assessments.rows import AssessmentRows
@@ -836,10 +837,17 @@ class _Importer:
                         "b_id": b,
                         "instrument_id": instrument_id,
                         "status": "open",
+                        "min_respondents": doc_assessment.min_respondents,
                     }
                 )
-            elif current[1] != instrument_id:
-                changed_rounds.append({"id": current[0], "instrument_id": instrument_id})
+            elif current[1] != instrument_id or current[3] != doc_assessment.min_respondents:
+                changed_rounds.append(
+                    {
+                        "id": current[0],
+                        "instrument_id": instrument_id,
+                        "min_respondents": doc_assessment.min_respondents,
+                    }
+                )
         rows.insert(Assessment, new_rounds)
         rows.update(Assessment, changed_rounds)
         self.summary.add("assessments", created=len(new_rounds), updated=len(changed_rounds))
@@ -1042,6 +1050,11 @@ def export_network(session: Session) -> dict[str, Any]:
                 "round": stored.round,
                 "instrument": stored.instrument.key,
                 "between": sorted((keys[stored.a_id], keys[stored.b_id])),
+                **(
+                    {"min_respondents": stored.min_respondents}
+                    if stored.min_respondents != DEFAULT_MINIMUM
+                    else {}
+                ),
                 "responses": sorted(
                     (
                         {

@@ -34,7 +34,7 @@ from winwin.actions.follow_up import FactorIntervals, factor_intervals
 from winwin.assessments import scoring
 from winwin.assessments.measures import load_answers
 from winwin.assessments.score import FACTORS
-from winwin.assessments.service import can_see_relationship
+from winwin.assessments.service import can_see_relationship, reader_for
 from winwin.http.i18n import LOCALES, translate
 from winwin.initiatives import service as initiatives
 from winwin.kernel.errors import InvalidInput, NotFound, Problem
@@ -126,7 +126,7 @@ def _visible_detail(
         actor, [o.id for o in orgs if o is not None]
     ):
         raise NotFound(f"no assessment round between '{a}' and '{b}'")
-    return scoring.relationship_detail(session, between=(a, b))
+    return scoring.relationship_detail(session, between=(a, b), reader=reader_for(actor))
 
 
 def _shown(detail: scoring.RelationshipDetail, round: str | None) -> scoring.RelationshipScore:
@@ -149,7 +149,8 @@ def _factor_intervals(
     out: dict[str, FactorIntervals] = {}
     for slot, (name, key) in enumerate(zip(("a", "b"), shown.stored_order, strict=True)):
         side = found.get(name)
-        if side is not None and side.respondents:
+        # A withheld side's answers stay out of the report (winwin.assessments.anonymity).
+        if side is not None and side.respondents and key not in shown.withheld:
             out[key] = factor_intervals(side.points(), slot=slot)
     return out
 
@@ -178,7 +179,10 @@ def _section(
                 str(count),
             ]
         )
-        if side is None:
+        if key in shown.withheld:
+            withheld = w(N_("Too few respondents to show without identifying them."))
+            notes.append(f"{names[key]}: {withheld}")
+        elif side is None:
             silent = w(N_("Has not answered in this round."))
             notes.append(f"{names[key]}: {silent}")
         elif (low := w.low_n(count)) is not None:
@@ -473,7 +477,7 @@ def client_data(
     pairs = sorted(
         {
             s.between
-            for s in scoring.scores_of_orgs(session, org_ids=[org.id])
+            for s in scoring.scores_of_orgs(session, org_ids=[org.id], reader=reader_for(actor))
             if org.key in s.between and (round is None or s.round == round)
         }
     )

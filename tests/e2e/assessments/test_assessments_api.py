@@ -11,12 +11,14 @@ from winwin.assessments.api import ScoresRead
 FULL = {f"{f}{n}": 4 for f in "aeit" for n in range(1, 6)}
 
 
-def open_and_invite(world, who: str = "fac") -> tuple[int, dict[str, str]]:
+def open_and_invite(world, who: str = "fac", minimum: int = 1) -> tuple[int, dict[str, str]]:
+    # A named round (minimum 1) unless told otherwise: these tests are about answering
+    # and scoring with one respondent per side, not about the anonymity rule.
     made = world.call(
         who,
         "POST",
         "/api/v1/rounds",
-        json={"between": ["pakkaus", "kuusi"], "round": "2026-Q1"},
+        json={"between": ["pakkaus", "kuusi"], "round": "2026-Q1", "min_respondents": minimum},
     )
     assert made.status_code == 201, made.text
     round_id = made.json()["id"]

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from winwin.assessments import reliability as rel
+from winwin.assessments.anonymity import OPERATOR
 from winwin.assessments.score import FACTORS, OutsideView, SideScore
 from winwin.assessments.scoring import RelationshipScore, relationship_detail, score_relationships
 from winwin.assessments.service import Invitee, invite_respondents, open_round, submit_response
@@ -269,7 +270,7 @@ def test_scores_from_the_stored_sums_equal_scores_from_the_raw_answers(
     try:
         apply(world, steps)
         expected = from_raw_rows(world)
-        scored = score_relationships(world)
+        scored = score_relationships(world, reader=OPERATOR)
         latest: dict[tuple[str, str], str] = {}
         for a, b, round_name in expected:
             latest[(a, b)] = max(latest.get((a, b), round_name), round_name)
@@ -281,7 +282,7 @@ def test_scores_from_the_stored_sums_equal_scores_from_the_raw_answers(
             want = expected.get((a, b, score.round)) or expected[(b, a, score.round)]
             assert_matches(score, want)
         for a, b in latest:
-            for score in relationship_detail(world, between=(a, b)).history:
+            for score in relationship_detail(world, between=(a, b), reader=OPERATOR).history:
                 assert_matches(score, expected[(a, b, score.round)])
     finally:
         nested.rollback()
@@ -291,12 +292,12 @@ def test_removing_an_item_from_an_instrument_takes_its_answers_out_of_the_scores
     world: Session,
 ) -> None:
     apply(world, [("import", 0, "2026-Q1", [(0, "a", {"a1": 7, "a2": 7}), (1, "b", {"e1": 1})])])
-    (before,) = score_relationships(world)
+    (before,) = score_relationships(world, reader=OPERATOR)
     assert before.sides["kuusi"] is not None and before.sides["kuusi"].accessibility == 0.5
     spec = instrument({k: rev for k, (_, rev) in ITEMS.items()})
     spec["items"] = [item for item in spec["items"] if item["id"] != "a2"]
     load(world, {"instruments": [spec]})
-    (after,) = score_relationships(world)
+    (after,) = score_relationships(world, reader=OPERATOR)
     assert after.sides["kuusi"] is not None and after.sides["kuusi"].accessibility == 1.0
     assert_matches(after, from_raw_rows(world)[("kuusi", "pakkaus", "2026-Q1")])
 
@@ -422,7 +423,7 @@ def test_stored_alpha_and_intervals_equal_a_fresh_computation_from_the_raw_answe
         expected = measures_from_raw_rows(world)
         pairs = {tuple(sorted((a, b))) for a, b, _ in expected}
         for a, b in pairs:
-            for score in relationship_detail(world, between=(a, b)).history:
+            for score in relationship_detail(world, between=(a, b), reader=OPERATOR).history:
                 want = expected.get((a, b, score.round)) or expected[(b, a, score.round)]
                 assert_measures_match(score, want)
     finally:
@@ -439,7 +440,7 @@ def test_a_side_of_three_gets_alpha_and_intervals_and_r_its_interval(world: Sess
         (5, "b", {"a1": 3, "e1": 6, "i1": 5}),
     ]
     apply(world, [("import", 0, "2026-Q1", people)])
-    (score,) = score_relationships(world)
+    (score,) = score_relationships(world, reader=OPERATOR)
     assert score.alpha["kuusi"]["accessibility"] is not None
     assert score.alpha["pakkaus"]["accessibility"] is None  # one statement answered of two
     assert score.intervals["kuusi"] is not None and score.intervals["pakkaus"] is not None

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from winwin.assessments.anonymity import OPERATOR
 from winwin.assessments.repository import AssessmentRepository
 from winwin.assessments.scoring import relationship_detail, score_relationships
 from winwin.data import get_builtin_instrument
@@ -185,7 +186,7 @@ def document() -> dict[str, Any]:
 def test_each_relationship_is_scored_in_its_latest_round_by_the_formula(session: Session):
     doc = document()
     load(session, doc)
-    scores = [s.as_dict() for s in score_relationships(session)]
+    scores = [s.as_dict() for s in score_relationships(session, reader=OPERATOR)]
     latest = [doc["assessments"][i] for i in (3, 2, 1)]
     assert [s["between"] for s in scores] == [
         ["gran", "zeta"],
@@ -199,16 +200,18 @@ def test_each_relationship_is_scored_in_its_latest_round_by_the_formula(session:
 def test_a_named_round_scores_only_the_relationships_assessed_in_it(session: Session):
     doc = document()
     load(session, doc)
-    scores = [s.as_dict() for s in score_relationships(session, round="2026-Q1")]
+    scores = [s.as_dict() for s in score_relationships(session, round="2026-Q1", reader=OPERATOR)]
     assert [s["between"] for s in scores] == [["kemi", "lab"], ["kuusi", "pakkaus"]]
     assert_same(scores[0], oracle(doc, doc["assessments"][2]))
     assert_same(scores[1], oracle(doc, doc["assessments"][0]))
-    assert score_relationships(session, round="1999") == []
+    assert score_relationships(session, round="1999", reader=OPERATOR) == []
 
 
 def test_a_side_that_has_not_answered_is_null_and_so_is_the_relationship(session: Session):
     load(session, document())
-    (lab,) = [s for s in score_relationships(session) if s.between == ("kemi", "lab")]
+    (lab,) = [
+        s for s in score_relationships(session, reader=OPERATOR) if s.between == ("kemi", "lab")
+    ]
     assert lab.sides["kemi"] is None
     assert lab.sides["lab"] is not None
     assert lab.score is None
@@ -218,7 +221,7 @@ def test_a_side_that_has_not_answered_is_null_and_so_is_the_relationship(session
 def test_third_party_answers_make_the_outside_view_and_leave_the_sides_alone(session: Session):
     doc = document()
     load(session, doc)
-    (first,) = score_relationships(session, round="2026-Q1")[1:]
+    (first,) = score_relationships(session, round="2026-Q1", reader=OPERATOR)[1:]
     assert first.outside_view is not None
     assert first.outside_view.impact == 1.0
     assert first.outside_view.attraction is None
@@ -232,13 +235,13 @@ def test_third_party_answers_make_the_outside_view_and_leave_the_sides_alone(ses
 
 def test_a_blank_round_name_is_refused(session: Session):
     with pytest.raises(InvalidInput, match="round"):
-        score_relationships(session, round="  ")
+        score_relationships(session, round="  ", reader=OPERATOR)
 
 
 def test_the_detail_of_a_relationship_lists_every_round_oldest_first(session: Session):
     doc = document()
     load(session, doc)
-    detail = relationship_detail(session, between=("pakkaus", "kuusi"))
+    detail = relationship_detail(session, between=("pakkaus", "kuusi"), reader=OPERATOR)
     assert detail.between == ("kuusi", "pakkaus")
     assert [h.round for h in detail.history] == ["2026-Q1", "2026-Q2"]
     assert_same(detail.history[0].as_dict(), oracle(doc, doc["assessments"][0]))
@@ -246,9 +249,9 @@ def test_the_detail_of_a_relationship_lists_every_round_oldest_first(session: Se
     assert detail.latest is detail.history[1]
     assert detail.history[0].respondents == {"kuusi": 2, "pakkaus": 1, "third-party": 1}
     with pytest.raises(NotFound):
-        relationship_detail(session, between=("kuusi", "zeta"))
+        relationship_detail(session, between=("kuusi", "zeta"), reader=OPERATOR)
     with pytest.raises(NotFound):
-        relationship_detail(session, between=("kuusi", "nobody"))
+        relationship_detail(session, between=("kuusi", "nobody"), reader=OPERATOR)
 
 
 def test_rounds_compare_as_strings_so_the_greatest_string_is_latest(session: Session):
@@ -269,7 +272,7 @@ def test_rounds_compare_as_strings_so_the_greatest_string_is_latest(session: Ses
         ],
     }
     load(session, doc)
-    (latest,) = score_relationships(session)
+    (latest,) = score_relationships(session, reader=OPERATOR)
     assert latest.round == "a"
     assert latest.sides["kuusi"] is not None
     assert latest.sides["kuusi"].accessibility == 1.0
@@ -310,7 +313,7 @@ def test_any_set_of_answers_scores_as_the_formula_says(
     nested = session.begin_nested()
     try:
         load(session, {"format": "winwin/1", "assessments": [assessment]})
-        (score,) = score_relationships(session)
+        (score,) = score_relationships(session, reader=OPERATOR)
         assert_same(score.as_dict(), oracle(doc, assessment))
         if score.score is not None:
             assert 0.0 <= score.score <= 100.0
@@ -330,7 +333,11 @@ def test_scores_stay_exact_when_row_ids_are_too_large_to_pack_into_one_number(se
     )
     session.add(item)
     session.flush()
-    (latest,) = [s for s in score_relationships(session) if s.between == ("kuusi", "pakkaus")]
+    (latest,) = [
+        s
+        for s in score_relationships(session, reader=OPERATOR)
+        if s.between == ("kuusi", "pakkaus")
+    ]
     response = Response(
         id=huge, assessment_id=latest.assessment_id, side_org_id=None, respondent="big"
     )
@@ -342,7 +349,11 @@ def test_scores_stay_exact_when_row_ids_are_too_large_to_pack_into_one_number(se
     session.flush()
     # Rows written behind the services' back: bring the factor sums in step by hand.
     AssessmentRepository(session).refresh_sums([latest.assessment_id])
-    (again,) = [s for s in score_relationships(session) if s.between == ("kuusi", "pakkaus")]
+    (again,) = [
+        s
+        for s in score_relationships(session, reader=OPERATOR)
+        if s.between == ("kuusi", "pakkaus")
+    ]
     assert again.sides == latest.sides
     assert again.outside_view is not None and again.outside_view.impact == 0.75
     assert again.respondents["third-party"] == 1
@@ -355,11 +366,11 @@ def test_refreshing_the_sums_in_many_small_chunks_gives_the_same_scores(
     from winwin.db.models import Assessment
 
     load(session, document())
-    whole = [s.as_dict() for s in score_relationships(session)]
+    whole = [s.as_dict() for s in score_relationships(session, reader=OPERATOR)]
     monkeypatch.setattr(repository, "_SUM_CHUNK", 1)
     AssessmentRepository(session).refresh_sums(session.scalars(select(Assessment.id)).all())
-    assert [s.as_dict() for s in score_relationships(session)] == whole
-    detail = relationship_detail(session, between=("kuusi", "pakkaus"))
+    assert [s.as_dict() for s in score_relationships(session, reader=OPERATOR)] == whole
+    detail = relationship_detail(session, between=("kuusi", "pakkaus"), reader=OPERATOR)
     assert [h.respondents for h in detail.history] == [
         {"kuusi": 2, "pakkaus": 1, "third-party": 1},
         {"kuusi": 1, "pakkaus": 1, "third-party": 0},
@@ -368,7 +379,11 @@ def test_refreshing_the_sums_in_many_small_chunks_gives_the_same_scores(
 
 def test_the_best_step_for_the_relationship_is_the_lever_that_lifts_r_most(session: Session):
     load(session, document())
-    (first,) = [s for s in score_relationships(session, round="2026-Q1") if s.between[0] == "kuusi"]
+    (first,) = [
+        s
+        for s in score_relationships(session, round="2026-Q1", reader=OPERATOR)
+        if s.between[0] == "kuusi"
+    ]
     assert first.score is not None
     step = first.best_step()
     assert step is not None
@@ -383,5 +398,7 @@ def test_the_best_step_for_the_relationship_is_the_lever_that_lifts_r_most(sessi
     assert side is not None
     assert step == (key, side.lever, pytest.approx(rises[key]))
     assert step[2] > 0
-    (unscored,) = [s for s in score_relationships(session) if s.between == ("kemi", "lab")]
+    (unscored,) = [
+        s for s in score_relationships(session, reader=OPERATOR) if s.between == ("kemi", "lab")
+    ]
     assert unscored.best_step() is None
