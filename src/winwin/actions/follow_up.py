@@ -234,7 +234,12 @@ def compare_pairs(
     out = []
     for old, new in pairs:
         was, now = noise.get(old.assessment_id, {}), noise.get(new.assessment_id, {})
-        per_side = {k: (was.get(k, {}), now.get(k, {})) for k in old.between}
+        # A side withheld from the reader (too few respondents) gets no intervals either.
+        per_side = {
+            k: (was.get(k, {}), now.get(k, {}))
+            for k in old.between
+            if k not in old.withheld and k not in new.withheld
+        }
         out.append(
             compare_scores(
                 old,
