@@ -61,7 +61,7 @@ class RoundCreate(BaseModel):
     between: list[str] = Field(description="The two organisations' keys")
     round: str = Field(description="The round's name; rounds sort as strings: 2026-Q1")
     instrument: str = "customer-relationship"
-    min_respondents: int | None = Field(
+    min_respondents: Annotated[int, Field(strict=True)] | None = Field(
         default=None,
         description="The fewest respondents a side needs before its factors are shown to "
         "anyone but the facilitators granted that side and platform admins: 1 to 1000, "

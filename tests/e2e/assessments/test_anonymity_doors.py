@@ -274,7 +274,7 @@ def _rounds_stored(world: World) -> int:
         return session.scalar(select(func.count()).select_from(Assessment)) or 0
 
 
-@pytest.mark.parametrize("hostile", [0, -1, 1001, 10**12, "abc", "2.5"])
+@pytest.mark.parametrize("hostile", [0, -1, 1001, 10**12, "abc", "2.5", True])
 def test_a_hostile_minimum_is_refused_by_rest_and_pages_and_changes_nothing(
     world: World, hostile: Any
 ) -> None:
