@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -159,3 +160,62 @@ def browser():  # type: ignore[no-untyped-def]
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+# --- refusals change nothing --------------------------------------------------------
+# Every write a test sends through a TestClient that the server refuses (4xx) must leave
+# the stored data exactly as it was: each test's refusals re-read the whole database,
+# not only the status code. Tables a refusal writes by design are left out: the sign-in
+# limit counts refused attempts, and reads are audited (a refused form shows its item again).
+REFUSALS_MAY_WRITE = frozenset({"login_attempts", "graph_reads", "item_opens"})
+
+
+def _snapshot(engine: Engine) -> dict[str, list[str]]:
+    # The built-in instruments are stored on first use by whichever request comes first;
+    # they are the product's, not data a request changes.
+    with engine.connect() as conn:
+        builtin = set(conn.execute(text("SELECT id FROM instruments WHERE builtin")).scalars())
+        snapshot = {}
+        for table in Base.metadata.sorted_tables:
+            if table.name in REFUSALS_MAY_WRITE:
+                continue
+            rows = conn.execute(table.select()).mappings()
+            if table.name == "instruments":
+                rows = [r for r in rows if r["id"] not in builtin]
+            elif table.name == "instrument_items":
+                rows = [r for r in rows if r["instrument_id"] not in builtin]
+            snapshot[table.name] = sorted(repr(tuple(r.values())) for r in rows)
+        return snapshot
+
+
+def _changes(before: dict[str, list[str]], after: dict[str, list[str]]) -> dict[str, Any]:
+    return {
+        name: {
+            "gone": sorted(set(rows) - set(after[name]))[:3],
+            "new": sorted(set(after[name]) - set(rows))[:3],
+        }
+        for name, rows in before.items()
+        if rows != after[name]
+    }
+
+
+@pytest.fixture(autouse=True)
+def _refusals_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from starlette.testclient import TestClient
+
+    original = TestClient.request
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def]
+        engine = getattr(getattr(self.app, "state", None), "engine", None)
+        if os.environ.get("WINWIN_TEST_NO_REFUSAL_CHECK") or not isinstance(engine, Engine) or method.upper() in ("GET", "HEAD", "OPTIONS"):
+            return original(self, method, url, *args, **kwargs)
+        before = _snapshot(engine)
+        response = original(self, method, url, *args, **kwargs)
+        if 400 <= response.status_code < 500:
+            changed = _changes(before, _snapshot(engine))
+            assert not changed, (
+                f"{method} {url} was refused ({response.status_code}) yet changed {changed}"
+            )
+        return response
+
+    monkeypatch.setattr(TestClient, "request", request)

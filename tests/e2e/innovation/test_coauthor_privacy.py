@@ -23,8 +23,8 @@ def _masked(text: str, address: str) -> str:
 
 @pytest.mark.parametrize("who", ["far", "root"])
 def test_the_rest_answer_is_the_same_for_every_address_that_cannot_take_part(world, who) -> None:  # type: ignore[no-untyped-def]
-    create(world, "kuusi", "idea", "quiet")
-    path = f"{API}/quiet/coauthors"
+    create(world, "kuusi", "idea", "kuusi-quiet")
+    path = f"{API}/kuusi-quiet/coauthors"
 
     def add(address: str) -> Any:
         return world.call("kuusi", "POST", path, json={"email": address})
@@ -37,4 +37,4 @@ def test_the_rest_answer_is_the_same_for_every_address_that_cannot_take_part(wor
     )
     assert who not in _masked(existing.text, email_of(who))
     assert "organisation" not in existing.text
-    assert entry(world, "kuusi", "quiet")["coauthors"] == []
+    assert entry(world, "kuusi", "kuusi-quiet")["coauthors"] == []
