@@ -207,7 +207,7 @@ def _refusals_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def]
         engine = getattr(getattr(self.app, "state", None), "engine", None)
-        if os.environ.get("WINWIN_TEST_NO_REFUSAL_CHECK") or not isinstance(engine, Engine) or method.upper() in ("GET", "HEAD", "OPTIONS"):
+        if not isinstance(engine, Engine) or method.upper() in ("GET", "HEAD", "OPTIONS"):
             return original(self, method, url, *args, **kwargs)
         before = _snapshot(engine)
         response = original(self, method, url, *args, **kwargs)
