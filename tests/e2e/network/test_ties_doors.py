@@ -146,6 +146,10 @@ def test_the_ties_page_walks_propose_accept_and_end_in_finnish(world) -> None:  
     token = _sign_in(world, "org_admin", "en")
     page = world.client.get("/org/ties").text
     assert "Our ties" in page and "we supply them" in page
+    # Each tie leads an admin to a joint initiative with that partner (filled in, not sent).
+    assert (
+        'data-testid="propose-with" href="/initiatives?by=kuusi&amp;with=lab#propose-title"' in page
+    )
     ended = world.client.post(
         "/org/ties/lab/end?org=kuusi", data={"csrf_token": token}
     )  # two ties with lab: the page says which kind is needed
@@ -166,6 +170,7 @@ def test_a_member_sees_the_ties_but_no_buttons_and_cannot_act(world) -> None:  #
     token = _sign_in(world, "member")
     page = world.client.get("/org/ties").text
     assert "/org/ties/" not in page and 'action="/org/competitors' not in page
+    assert 'data-testid="propose-with"' not in page
     refused = world.client.post(
         "/org/ties?org=kuusi", data={"csrf_token": token, "other": "lab", "kind": "supplies"}
     )
