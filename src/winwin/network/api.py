@@ -31,6 +31,8 @@ from winwin.network.schemas import (
     TieChange,
     TieEventRead,
     TieProposalCreate,
+    TieSharingChange,
+    TieSharingRead,
     TiesRead,
 )
 
@@ -343,3 +345,45 @@ def withdraw_competitor(
 def read_overlap(key: str, other: str, actor: CurrentUser, session: SessionDep) -> OverlapRead:
     found = tie_sharing.overlap(session, org=key, other=other, actor=actor)
     return OverlapRead.model_validate(tie_sharing.overlap_as_dict(found))
+
+
+@router.get(
+    "/{key}/tie-sharing",
+    response_model=TieSharingRead,
+    response_model_by_alias=True,
+    summary="What we share of our customers with our partners",
+)
+def read_tie_sharing(key: str, actor: CurrentUser, session: SessionDep) -> TieSharingRead:
+    return TieSharingRead.model_validate(
+        tie_sharing.sharing_settings(session, org=key, actor=actor)
+    )
+
+
+@router.put(
+    "/{key}/tie-sharing",
+    response_model=TieSharingRead,
+    response_model_by_alias=True,
+    summary="Choose what we share with every partner (null: counts)",
+)
+def set_default_tie_sharing(
+    key: str, body: TieSharingChange, actor: CurrentUser, session: SessionDep
+) -> TieSharingRead:
+    tie_sharing.set_sharing(session, org=key, level=body.level, actor=actor)
+    return TieSharingRead.model_validate(
+        tie_sharing.sharing_settings(session, org=key, actor=actor)
+    )
+
+
+@router.put(
+    "/{key}/tie-sharing/{other}",
+    response_model=TieSharingRead,
+    response_model_by_alias=True,
+    summary="Choose what we share with one partner (null: our default)",
+)
+def set_partner_tie_sharing(
+    key: str, other: str, body: TieSharingChange, actor: CurrentUser, session: SessionDep
+) -> TieSharingRead:
+    tie_sharing.set_sharing(session, org=key, level=body.level, partner=other, actor=actor)
+    return TieSharingRead.model_validate(
+        tie_sharing.sharing_settings(session, org=key, actor=actor)
+    )

@@ -294,6 +294,46 @@ def competitors_list(
         sys.stdout.write("".join(f"{k}\n" for k in declared))
 
 
+@ties_app.command("sharing")
+def ties_sharing(
+    ctx: typer.Context,
+    org: str = typer.Argument(..., metavar="ORG"),
+    json_out: bool = JSON,
+) -> None:
+    """What ORG shares of its customers: its default level and its level for each partner."""
+    with state(ctx).session() as session:
+        result = tie_sharing.sharing_settings(session, org=org)
+    if json_out:
+        print_json(result)
+        return
+    sys.stdout.write(f"default\t{result['default']}\n")
+    for row in result["partners"]:
+        sys.stdout.write(f"{row['with']}\t{row['level']}\t{row['override'] or '-'}\n")
+
+
+@ties_app.command("share")
+def ties_share(
+    ctx: typer.Context,
+    org: str = typer.Argument(..., metavar="ORG"),
+    level: str = typer.Argument(
+        ..., metavar="hidden|counts|overlap|all|default", help="default: drop the choice."
+    ),
+    with_: str | None = typer.Option(
+        None, "--with", metavar="OTHER", help="Only for this partner (else ORG's default)."
+    ),
+    json_out: bool = JSON,
+) -> None:
+    """Choose what ORG shares of its customers with its partners, or with one (--with)."""
+    chosen = None if level == "default" else level
+    with state(ctx).session() as session:
+        tie_sharing.set_sharing(session, org=org, level=chosen, partner=with_)
+        result = tie_sharing.sharing_settings(session, org=org)
+    if json_out:
+        print_json(result)
+    else:
+        sys.stdout.write(f"default\t{result['default']}\n")
+
+
 def overlap(
     ctx: typer.Context,
     org: str = typer.Argument(..., metavar="ORG", help="The organisation that looks."),

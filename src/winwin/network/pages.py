@@ -36,10 +36,13 @@ def ties_page(
     listed = ties.list_ties(session, actor, org=org.key)
     manage = can_manage_org(actor, org.id)
     declared = ties.competitors_declared_by(session, actor, org=org.key) if manage else []
+    sharing = tie_sharing.sharing_settings(session, org=org.key, actor=actor) if manage else None
     log = ties.tie_log(session, actor, org=org.key, limit=100) if manage else []
     names = ties.org_names(
         session,
-        [t["with"] for t in listed["ties"]] + declared,
+        [t["with"] for t in listed["ties"]]
+        + declared
+        + [row["with"] for row in (sharing or {}).get("partners", [])],
     )
     accepted = [t for t in listed["ties"] if t["state"] == "accepted"]
     waiting = [t for t in listed["ties"] if t["state"] == "proposed"]
@@ -51,6 +54,7 @@ def ties_page(
         "incoming": [t for t in waiting if t["proposed_by"] != org.key],
         "outgoing": [t for t in waiting if t["proposed_by"] == org.key],
         "competitors": declared,
+        "sharing": sharing,
         "log": log,
         "names": names,
         "error": error,
@@ -122,6 +126,30 @@ def change(
         session.rollback()
         return ties_page(request, session, actor, org, status_code=status_for(exc), error=exc)
     return _back(org, action)
+
+
+@router.post("/tie-sharing", name="org_tie_sharing")
+async def set_tie_sharing(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+) -> Response:
+    """The default level and one level per partner (``level-KEY``; empty: the default)."""
+    form = await request.form()
+    try:
+        default = str(form.get("default") or "")
+        tie_sharing.set_sharing(session, org=org.key, level=default or None, actor=actor)
+        for name, value in form.multi_items():
+            if name.startswith("level-"):
+                tie_sharing.set_sharing(
+                    session,
+                    org=org.key,
+                    level=str(value) or None,
+                    partner=name.removeprefix("level-"),
+                    actor=actor,
+                )
+    except (InvalidInput, NotFound) as exc:
+        session.rollback()
+        return ties_page(request, session, actor, org, status_code=status_for(exc), error=exc)
+    return _back(org, "shared")
 
 
 @router.post("/competitors", name="org_competitors_declare")

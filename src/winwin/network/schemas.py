@@ -175,3 +175,32 @@ class OverlapRead(BaseModel):
     common_count: int | None
     common: list[str] | None
     their_other_customers: list[str] | None
+
+
+SharingLevel = Literal["hidden", "counts", "overlap", "all"]
+
+
+class TieSharingPartner(BaseModel):
+    """The level ``org`` chose for one partner: its override, else its default."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    with_: str = Field(alias="with", serialization_alias="with")
+    level: SharingLevel
+    override: SharingLevel | None
+
+
+class TieSharingRead(BaseModel):
+    """What an organisation shares of its customers (docs/network.md, tie sharing)."""
+
+    org: str
+    default: SharingLevel
+    partners: list[TieSharingPartner]
+
+
+class TieSharingChange(BaseModel):
+    """A level to share, or null to drop the choice (the default, or ``counts``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    level: SharingLevel | None

@@ -118,7 +118,12 @@ def graph_reads(session: Session, *, limit: int = 200) -> list[dict[str, Any]]:
 
 
 def sharing_settings(session: Session, *, org: str, actor: Actor | None = None) -> dict[str, Any]:
-    """The organisation's default level and every partner's level (override or not)."""
+    """The organisation's default level and, for every partner, the level it chose for
+    that partner (its override, else its default) and the override itself.
+
+    These are the organisation's own choices, never the checkpoint's answer: that is
+    ``hidden`` for a partner who declared us a competitor, and showing it would tell us
+    of a declaration we must never learn."""
     repo = TieSharingRepository(session)
     found = _org_or_raise(repo, org, "org")
     if actor is not None:
@@ -130,7 +135,7 @@ def sharing_settings(session: Session, *, org: str, actor: Actor | None = None) 
     rows = [
         {
             "with": keys[p],
-            "level": repo.level(owner_id=found.id, viewer_id=p),
+            "level": overrides.get(p) or default or DEFAULT_LEVEL,
             "override": overrides.get(p),
         }
         for p in sorted(partners | set(overrides), key=lambda p: keys[p])
@@ -160,6 +165,10 @@ def set_sharing(
     other = _org_or_raise(repo, partner, "with")
     if other.id == found.id:
         raise InvalidInput(Problem("with", "an organisation always sees its own ties"))
+    if actor is not None and other.id not in repo.partner_ids(found.id):
+        # A person chooses only for the organisation's partners (the operator, importing
+        # or scripting, may prepare a level before the tie exists).
+        raise InvalidInput(Problem("with", f"'{partner}' is not a partner of '{org}'"))
     repo.set_override(found.id, other.id, chosen)
 
 
