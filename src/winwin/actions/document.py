@@ -13,7 +13,6 @@ it writes anything, then :func:`write`; the export calls :func:`export`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
@@ -25,6 +24,7 @@ from winwin.actions.models import Action
 from winwin.actions.repository import ActionRepository
 from winwin.kernel.errors import Problem
 from winwin.network.document import (
+    CheckedSection,
     Key,
     Pair,
     SectionContext,
@@ -32,6 +32,7 @@ from winwin.network.document import (
     format_time,
     parse_time,
     section_problems,
+    stored_by_key,
 )
 from winwin.network.repository import NetworkRepository
 
@@ -58,21 +59,7 @@ class _Section(Strict):
     actions: list[ActionDoc]
 
 
-@dataclass
-class Checked:
-    """The section's entries once checked, or the problems that refuse the import."""
-
-    entries: list[ActionDoc] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def _stored_by_key(actions: list[Action]) -> dict[str, Action]:
-    """Stored actions by their document key: the stored key, else ``action-ID``."""
-    found = {a.key: a for a in actions if a.key is not None}
-    for a in actions:
-        if a.key is None:
-            found.setdefault(f"action-{a.id}", a)
-    return found
+Checked = CheckedSection[ActionDoc]
 
 
 def check(session: Session, raw: list[Any], context: SectionContext) -> Checked:
@@ -146,7 +133,7 @@ def _date(text: str) -> date | None:
 def write(session: Session, checked: Checked, ids: dict[str, int]) -> tuple[int, int]:
     """Create or update each action by key; returns (created, updated)."""
     repo = ActionRepository(session)
-    stored = _stored_by_key(repo.all())
+    stored = stored_by_key(repo.all(), "action")
     now = datetime.now(UTC)
     created = updated = 0
     for entry in checked.entries:

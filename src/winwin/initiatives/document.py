@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -37,12 +36,14 @@ from winwin.initiatives.repository import InitiativeRepository
 from winwin.insight.game_document import parse_game
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.network.document import (
+    CheckedSection,
     Key,
     SectionContext,
     Strict,
     format_time,
     parse_time,
     section_problems,
+    stored_by_key,
 )
 
 NAME = "initiatives"
@@ -108,21 +109,7 @@ class _Section(Strict):
     initiatives: list[InitiativeDoc]
 
 
-@dataclass
-class Checked:
-    """The section's entries once checked, or the problems that refuse the import."""
-
-    entries: list[InitiativeDoc] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def _stored_by_key(initiatives: list[Initiative]) -> dict[str, Initiative]:
-    """Stored initiatives by document key: the stored key, else ``initiative-ID``."""
-    found = {i.key: i for i in initiatives if i.key is not None}
-    for i in initiatives:
-        if i.key is None:
-            found.setdefault(f"initiative-{i.id}", i)
-    return found
+Checked = CheckedSection[InitiativeDoc]
 
 
 def _wild_numbers(value: Any, path: str) -> list[Problem]:
@@ -149,7 +136,7 @@ def check(session: Session, raw: list[Any], context: SectionContext) -> Checked:
     except ValidationError as exc:
         return Checked(problems=section_problems(exc))
     problems: list[Problem] = []
-    stored = _stored_by_key(InitiativeRepository(session).all()) if entries else {}
+    stored = stored_by_key(InitiativeRepository(session).all(), "initiative") if entries else {}
     repo = InitiativeRepository(session)
     seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
@@ -298,7 +285,7 @@ def _check_frozen(
 def write(session: Session, checked: Checked, ids: dict[str, int]) -> tuple[int, int]:
     """Create or update each initiative by key; returns (created, updated)."""
     repo = InitiativeRepository(session)
-    stored = _stored_by_key(repo.all())
+    stored = stored_by_key(repo.all(), "initiative")
     now = datetime.now(UTC)
     created = updated = 0
     for entry in checked.entries:

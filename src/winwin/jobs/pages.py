@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.http.templating import render
 from winwin.jobs import service as jobs
+from winwin.jobs.api import output_download
 
 router = APIRouter()
 
@@ -51,12 +52,4 @@ def job_output(
     job_id: int = JobId,
     output_id: int = Path(ge=1, le=2_147_483_647),
 ) -> Response:
-    name, media_type, content = jobs.job_output(
-        session, job_id=job_id, output_id=output_id, person_id=actor.user_id
-    )
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"content-disposition": f'attachment; filename="{safe}"'},
-    )
+    return output_download(session, job_id=job_id, output_id=output_id, person_id=actor.user_id)

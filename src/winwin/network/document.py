@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -220,6 +221,37 @@ class SectionContext:
 
     org_keys: frozenset[str]
     related: frozenset[tuple[str, str]]
+
+
+class _KeyedRow(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def key(self) -> str | None: ...
+
+
+T = TypeVar("T")
+R = TypeVar("R", bound=_KeyedRow)
+
+
+@dataclass
+class CheckedSection(Generic[T]):
+    """A capability's section once checked: its entries, or the problems that refuse the
+    import."""
+
+    entries: list[T] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def stored_by_key(rows: Iterable[R], prefix: str) -> dict[str, R]:
+    """Stored rows by their document key: the stored key, else ``PREFIX-ID`` (a row made
+    through a door has no key until it travels)."""
+    listed = list(rows)
+    found = {r.key: r for r in listed if r.key is not None}
+    for r in listed:
+        if r.key is None:
+            found.setdefault(f"{prefix}-{r.id}", r)
+    return found
 
 
 def format_time(value: datetime) -> str:
