@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     # Host names the server answers to (comma-separated); empty answers any host.
     trusted_hosts: str = ""
     mail_server: str | None = None
+    # How often a PostgreSQL job worker tells the queue it is alive, and how long after its
+    # last heartbeat its running jobs are taken as stalled (its host or process died) and
+    # run again elsewhere. The threshold must be well above the interval.
+    job_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    job_stalled_seconds: float = Field(default=60.0, gt=0)
     echo_sql: bool = False
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
+import procrastinate
 import typer
+from sqlalchemy import Engine
 
 from winwin.cli.context import err, print_json, state
 from winwin.jobs import execution, queue
@@ -12,6 +15,7 @@ from winwin.jobs import service as jobs
 from winwin.jobs.models import STATUSES
 from winwin.jobs.runners import QueueRunner, ThreadRunner
 from winwin.kernel.errors import InvalidInput, Problem
+from winwin.settings import Settings
 
 jobs_app = typer.Typer(help="Jobs: heavy work run by the worker.", no_args_is_help=True)
 
@@ -96,7 +100,11 @@ def worker(
             submitter.submit(job_id)
     finally:
         submitter.close()
-    app = queue.build_app(url, engine, worker=True)
+    settings = Settings()
+    app = queue.build_app(url, engine, worker=True, stalled_seconds=settings.job_stalled_seconds)
+    stalled = asyncio.run(_recover_queue(app, engine, requeued, settings.job_stalled_seconds))
+    if stalled:
+        err.print(f"requeued {len(stalled)} job(s) of workers that stopped answering")
     app.run_worker(
         queues=[queue.QUEUE],
         wait=not burst,
@@ -105,7 +113,19 @@ def worker(
         name=execution.worker_name(),
         # Winwin's jobs table keeps the history; Procrastinate's rows of done attempts go.
         delete_jobs="successful",
+        update_heartbeat_interval=settings.job_heartbeat_seconds,
+        stalled_worker_timeout=settings.job_stalled_seconds,
     )
+
+
+async def _recover_queue(
+    app: procrastinate.App, engine: Engine, requeued: list[int], stalled_seconds: float
+) -> list[int]:
+    """Before the worker starts: the ``doing`` rows left by this host's dead workers go,
+    and the jobs of workers of any host that stopped sending heartbeats are recovered."""
+    async with app.open_async():
+        await queue.discard_leftovers(app, requeued)
+        return await queue.recover_stalled(app, engine, stalled_seconds=stalled_seconds)
 
 
 def register(app: typer.Typer) -> None:

@@ -28,6 +28,7 @@ from winwin.db.base import utcnow
 from winwin.db.engine import session_factory, unit_of_work, writer_of
 from winwin.jobs import kinds
 from winwin.jobs import repository as jobs
+from winwin.jobs.models import Job
 from winwin.kernel.errors import WinwinError
 
 log = logging.getLogger("winwin.jobs")
@@ -138,6 +139,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _recover(session: Session, job: Job, error: str) -> bool:
+    """Requeue a running job whose worker died, or fail it after its last attempt; True
+    when it went back in the queue."""
+    error = error.format(attempt=job.attempts)
+    log.warning("job %s: %s", job.id, error)
+    if job.attempts < job.max_attempts:
+        return jobs.requeue(session, job.id, worker=job.claimed_by, error=error, run_after=utcnow())
+    jobs.fail(session, job.id, worker=job.claimed_by, error=error)
+    return False
+
+
 def recover_dead(engine: Engine) -> list[int]:
     """Requeue (or fail, after its last attempt) every job left running by a dead process
     of this host; returns the ids put back in the queue."""
@@ -151,16 +163,19 @@ def recover_dead(engine: Engine) -> list[int]:
             pid_text = (job.claimed_by or "").rpartition(":")[2]
             if not pid_text.isdigit() or _alive(int(pid_text)):
                 continue
-            error = f"the worker running attempt {job.attempts} stopped in the middle"
-            if job.attempts < job.max_attempts:
-                jobs.requeue(
-                    session, job.id, worker=job.claimed_by, error=error, run_after=utcnow()
-                )
+            if _recover(session, job, "the worker running attempt {attempt} stopped in the middle"):
                 requeued.append(job.id)
-            else:
-                jobs.fail(session, job.id, worker=job.claimed_by, error=error)
-            log.warning("job %s: %s", job.id, error)
     return requeued
+
+
+def recover_job(engine: Engine, job_id: int, *, error: str) -> bool:
+    """Recover one job whose worker the queue saw die (no heartbeat), if it is still
+    running; ``{attempt}`` in ``error`` becomes the attempt that was cut short."""
+    with _writing(engine) as session:
+        job = jobs.get(session, job_id)
+        if job is None or job.status != "running":
+            return False
+        return _recover(session, job, error)
 
 
 def run_to_end(

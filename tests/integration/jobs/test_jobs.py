@@ -7,6 +7,7 @@ leaves nothing of its result written, and the next worker runs it again.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 import support.job_kinds  # noqa: F401  (registers the test kinds)
 from support.cli import run as run_cli
@@ -169,6 +170,10 @@ def test_a_worker_killed_in_the_middle_leaves_nothing_half_written(
     assert killed.result is None
     assert killed.outputs == ()
 
+    if queue.is_postgres(url):
+        # Procrastinate still holds the killed attempt as "doing".
+        assert queue_rows(engine) == [("doing", job_id)]
+
     release.touch()
     result = run_cli(url, "worker", "--burst")
     assert result.code == 0, result.err
@@ -177,6 +182,79 @@ def test_a_worker_killed_in_the_middle_leaves_nothing_half_written(
     assert done.attempts == 2
     assert [(o.name, o.size) for o in done.outputs] == [("held.bin", 100_000)]
     assert done.result == {"steps": 4}
+    if queue.is_postgres(url):
+        # The leftover "doing" row went with the recovery; the successful attempt's row
+        # is deleted by the worker.
+        assert queue_rows(engine) == []
+
+
+def queue_rows(engine: Engine) -> list[tuple[str, int]]:
+    """Procrastinate's rows of Winwin's task: (status, Winwin's job id)."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT status::text, (args->>'job_id')::int FROM procrastinate_jobs "
+                "WHERE task_name = :task ORDER BY id"
+            ),
+            {"task": queue.TASK},
+        )
+        return [(status, job) for status, job in rows]
+
+
+def test_a_job_of_a_worker_on_a_host_that_died_is_recovered_by_its_heartbeat(
+    db: tuple[Engine, str], tmp_path: Path
+) -> None:
+    """PostgreSQL only: a worker on another host cannot be checked by process id; once its
+    heartbeat is older than WINWIN_JOB_STALLED_SECONDS its job runs again here."""
+    engine, url = db
+    if not queue.is_postgres(url):
+        pytest.skip("a job queue across hosts needs PostgreSQL")
+    release = tmp_path / "release"
+    job_id = start(engine, "test.hold", release=str(release))
+    env = {
+        **os.environ,
+        "WINWIN_JOB_MODULES": "support.job_kinds",
+        "WINWIN_JOB_HEARTBEAT_SECONDS": "0.2",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")]),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "winwin.cli.main", "--db", url, "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: view(engine, job_id).done >= 1, "the worker to start the job")
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=TIMEOUT)
+    # As if the worker had run on a host that is gone: no process id to check here.
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE jobs SET claimed_by = 'gone.example:4242' WHERE id = :id"),
+            {"id": job_id},
+        )
+
+    release.touch()
+    # A heartbeat younger than the threshold: the job is not taken from its worker.
+    assert asyncio.run(recover(url, engine, stalled_seconds=3600)) == []
+    assert view(engine, job_id).status == "running"
+    time.sleep(1.5)
+    assert asyncio.run(recover(url, engine, stalled_seconds=1)) == [job_id]
+    recovered = view(engine, job_id)
+    assert recovered.status == "queued"
+    assert recovered.error == "the worker running attempt 1 stopped answering"
+    assert queue_rows(engine) == [("todo", job_id)]
+
+    run_queued(engine, url)
+    done = view(engine, job_id)
+    assert (done.status, done.attempts, done.result) == ("succeeded", 2, {"steps": 4})
+
+
+async def recover(url: str, engine: Engine, *, stalled_seconds: float) -> list[int]:
+    app = queue.build_app(url, engine, worker=True)
+    async with app.open_async():
+        return await queue.recover_stalled(app, engine, stalled_seconds=stalled_seconds)
 
 
 def test_the_cli_lists_and_shows_jobs_as_json(db: tuple[Engine, str]) -> None:
