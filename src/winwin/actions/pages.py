@@ -71,7 +71,7 @@ SERVICE_MESSAGES = [
 
 FIELD_LABELS = {
     "title": N_("Title"),
-    "description": N_("Description (Markdown)"),
+    "description": N_("Description (**bold**, *italic* and lists work)"),
     "factor": N_("Factor it should raise"),
     "due": N_("Due"),
     "owner": N_("Owners"),

@@ -75,9 +75,24 @@ def problem_response(status: int, detail: str, problems: list[Problem]) -> JSONR
 
 
 def _page(request: Request, status: int, message: str) -> Response:
-    from winwin.http.templating import render
+    from winwin.http.templating import render, request_locale
 
-    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
+    return render(
+        request,
+        "error.html",
+        {"status": status, "message": _in_page_language(message, status, request_locale(request))},
+        status_code=status,
+    )
+
+
+def _in_page_language(message: str, status: int, locale: str) -> str:
+    """The detail as the page's language has it. A 403 or 404 detail that the catalog
+    does not know (``there is no item 'x'``) is left out on a page in another language
+    than English: the heading already says what happened, in the reader's language."""
+    translated = i18n.translate(locale, message) if message else message
+    if status in (403, 404) and locale != "en" and translated == message:
+        return ""
+    return translated
 
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:

@@ -156,3 +156,61 @@ def percent_filter(value: float | None, format: str | None = None) -> str:
     if value is None:
         return ""
     return format_percent(value, format=format, locale=babel_locale())
+
+
+# The last words of company names that Finnish writes as abbreviations, which take the
+# genitive ending after a colon (``Kuusi Paper Oy:n``).
+_ABBREVIATED = {
+    "oy",
+    "oyj",
+    "ab",
+    "abp",
+    "ky",
+    "ay",
+    "tmi",
+    "ry",
+    "ltd",
+    "inc",
+    "gmbh",
+    "as",
+    "asa",
+    "sa",
+    "plc",
+    "llc",
+    "bv",
+    "nv",
+    "spa",
+    "srl",
+    "ag",
+    "oü",
+    "uab",
+    "sia",
+}
+_FINNISH_VOWELS = set("aeiouyäöå")
+
+
+def possessive(name: str, locale: str | None = None) -> str:
+    """``name`` as the owner of what follows: Finnish genitive (``Kuusi Paper Oy:n``,
+    ``Koivu Sellun``, ``Metsä Boardin``) or English possessive (``Kuusi Paper Oy's``).
+
+    Babel has no grammatical cases, and company names need only these three Finnish
+    patterns: an abbreviation, a digit or an all-capital word takes ``:n``; a vowel ``n``;
+    another consonant ``in``.
+    """
+    text = name.strip()
+    if not text:
+        return text
+    if _known(locale or current_locale.get()) == "en":
+        return text + ("'" if text.endswith(("s", "S")) else "'s")
+    last = text.split()[-1].rstrip(".")
+    if (
+        last.lower() in _ABBREVIATED
+        or not last[-1:].isalpha()
+        or (len(last) > 1 and last.isupper())
+    ):
+        return text + ":n"
+    return text + ("n" if last[-1].lower() in _FINNISH_VOWELS else "in")
+
+
+def possessive_filter(name: str) -> str:
+    return possessive(name)

@@ -43,6 +43,7 @@ def environment() -> Environment:
     env.filters["date"] = i18n.date_filter
     env.filters["number"] = i18n.number_filter
     env.filters["percent"] = i18n.percent_filter
+    env.filters["possessive"] = i18n.possessive_filter
     env.globals["LANGUAGES"] = i18n.LANGUAGE_NAMES
     # ``tr`` translates a text that came from code (a service's problem message, a role).
     env.globals["tr"] = i18n.gettext

@@ -63,7 +63,7 @@ def publish(page, kind: str, title: str, body: str) -> None:  # type: ignore[no-
     composer = page.locator("#composer")
     composer.get_by_label("A challenge" if kind == "challenge" else "An idea", exact=True).check()
     composer.get_by_label("Title", exact=True).fill(title)
-    composer.get_by_label("Text (Markdown)").fill(body)
+    composer.get_by_label("Text (**bold**, *italic* and lists work)").fill(body)
     composer.get_by_label("Audience", exact=True).select_option("partners")
     sentence = page.get_by_test_id("reach-sentence")
     sentence.wait_for()
@@ -106,7 +106,7 @@ def test_a_challenge_is_answered_discussed_voted_on_and_its_idea_moved_on(
 
         # ... comments on the challenge and votes for it without reloading the page.
         pakkaus.goto(challenge_url)
-        pakkaus.get_by_label("Your comment (Markdown)").fill("We can trial it in May. <b>x</b>")
+        pakkaus.get_by_label("Your comment (**bold**, *italic* and lists work)").fill("We can trial it in May. <b>x</b>")
         pakkaus.get_by_role("button", name="Comment", exact=True).click()
         pakkaus.wait_for_url(re.compile(r".*done=commented.*"))
         assert (
@@ -125,7 +125,7 @@ def test_a_challenge_is_answered_discussed_voted_on_and_its_idea_moved_on(
         ideas = kuusi.locator("section", has=kuusi.locator("#ideas-title"))
         ideas.get_by_role("link", name="Bio-based barrier wrap").click()
         kuusi.wait_for_url(re.compile(re.escape(idea_url)))
-        kuusi.get_by_label("Your comment (Markdown)").fill("Send us a sample, please.")
+        kuusi.get_by_label("Your comment (**bold**, *italic* and lists work)").fill("Send us a sample, please.")
         kuusi.get_by_role("button", name="Comment", exact=True).click()
         kuusi.wait_for_url(re.compile(r".*done=commented.*"))
         kuusi.get_by_role("button", name="Vote for this").click()

@@ -365,7 +365,7 @@ def test_finnish_and_english_pages_render(people: Sign) -> None:
     assert "Aloita haaste tai idea" in board.text
     entry = finnish.get(f"/innovation/{idea}")
     assert '<h2 id="stage-title">Vaihe ja historia</h2>' in entry.text
-    assert 'data-testid="stage">Ehdolla<' in entry.text
+    assert 'data-testid="stage">Ehdotettu<' in entry.text
     assert "<h1>Open innovation</h1>" in english.get("/innovation").text
     assert '<h2 id="stage-title">Stage and history</h2>' in english.get(f"/innovation/{idea}").text
     # A refusal from the rules, in Finnish beside its field.
@@ -388,12 +388,11 @@ def test_the_relationship_page_counts_co_creation_both_ways(people: Sign, engine
     assert page.status_code == 200
     block = page.text.split('data-testid="co-creation"')[1].split("</section>")[0]
     sentence = (
-        f"People of {NAMES['pakkaus']} took part {after} times in the challenges and ideas "
-        f"of {NAMES['kuusi']}."
+        f"{NAMES['pakkaus']} took part {after} times in {NAMES['kuusi']}'s challenges and ideas."
     )
     assert sentence in text_of(page.text)
     back = co_creation_total(engine, "kuusi", "pakkaus")
-    assert f"People of {NAMES['kuusi']} took part {back} time" in html.unescape(block)
+    assert f"{NAMES['kuusi']} took part {back} time" in html.unescape(block)
     mutual = re.search(r'data-mutual="([a-z-]+)"', page.text)
     assert mutual and mutual.group(1) == ("both" if back else "one-way")
 

@@ -74,7 +74,7 @@ def test_a_cost_is_shared_through_the_form(page, server) -> None:  # type: ignor
     page.goto(f"{server}/pairs")
     page.get_by_label("Partners", exact=True).fill("Small = 1\nMedium = 2\nLarge = 4")
     page.get_by_label("Method").select_option("nucleolus")
-    page.get_by_role("button", name="Share", exact=True).click()
+    page.get_by_role("button", name="Compute the shares", exact=True).click()
     allocation = page.locator('[data-testid="allocation"]')
     allocation.wait_for()
     expect(allocation).to_contain_text("2.75")

@@ -46,7 +46,7 @@ def test_signing_in_shows_the_dashboard_in_finnish(page, live_server):
     expect(page.locator("html")).to_have_attribute("lang", "fi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kuusi Paper Oy")
     nav = page.get_by_role("navigation", name="Päävalikko")
-    for label in ("Etusivu", "Suhteet", "Syöte", "Piirit", "Parit", "Näkymät", "Organisaatio"):
+    for label in ("Etusivu", "Suhteet", "Syöte", "Piirit", "Parit", "Verkosto", "Organisaatio"):
         expect(nav.get_by_role("link", name=label)).to_be_visible()
 
 

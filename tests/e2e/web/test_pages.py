@@ -390,3 +390,16 @@ def test_with_a_mail_server_the_reset_link_is_mailed(tmp_path, monkeypatch):
     assert message["To"] == "member@kuusi.example"
     assert message["Subject"] == "Your Winwin password reset link"
     assert "https://winwin.example/reset/" in message.get_content()
+
+
+def test_a_missing_page_speaks_finnish_on_a_finnish_page(client):
+    sign_in(client, "member@kuusi.example")
+    missing = client.get("/items/ORG-no-such-item", headers={"Accept-Language": "fi"})
+    assert missing.status_code == 404
+    assert html_lang(missing.text) == "fi"
+    assert "Ei löytynyt" in missing.text
+    assert "there is no" not in missing.text
+    assert "Linkissä voi olla kirjoitusvirhe" in missing.text
+    english = client.get("/items/ORG-no-such-item", headers={"Accept-Language": "en"})
+    assert english.status_code == 404
+    assert "Not found" in english.text
