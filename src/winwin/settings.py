@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # run again elsewhere. The threshold must be well above the interval.
     job_heartbeat_seconds: float = Field(default=10.0, gt=0)
     job_stalled_seconds: float = Field(default=60.0, gt=0)
+    # Whether an organisation that joins by invitation waits for a platform admin's
+    # approval (WINWIN_APPROVE_ORGANISATIONS=1, the default) or is active at once (0).
+    approve_organisations: bool = True
     echo_sql: bool = False
 
 

@@ -29,6 +29,7 @@ SUBJECTS = {
     "reset": "Your Winwin password reset link",
     "invitation": "You are invited to Winwin",
     "answer": "Your personal link to the assessment of %(a)s and %(b)s",
+    "org_invitation": "%(org)s invites your organisation to Winwin",
 }
 BODIES = {
     "reset": "Open this link to choose a new password (valid for 24 hours):",
@@ -37,6 +38,11 @@ BODIES = {
         "%(a)s and %(b)s are measuring their relationship (round %(round)s) and ask for "
         "your view. Open your personal link to answer; you can change your answers until "
         "the round closes. The link is yours alone: please do not pass it on."
+    ),
+    "org_invitation": (
+        "%(org)s invites your organisation to Winwin, the network where organisations "
+        "share what they choose with the partners they choose. Open this link to describe "
+        "your organisation and become its first admin (valid for 14 days):"
     ),
 }
 

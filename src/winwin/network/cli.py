@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -13,11 +15,13 @@ from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.cli.context import err, print_json, state
 from winwin.db import schema
 from winwin.kernel.errors import InvalidInput, NotFound, Problem
+from winwin.mail.delivery import deliver_link
 from winwin.network import io as network_io
+from winwin.network import joining, tie_sharing, ties
 from winwin.network import service as network
-from winwin.network import tie_sharing, ties
 from winwin.network.demo import load_demo
 from winwin.network.document import parse_document
+from winwin.settings import DEVELOPMENT_BASE_URL, Settings
 
 org_app = typer.Typer(help="Organisations on the platform.", no_args_is_help=True)
 
@@ -147,6 +151,103 @@ def org_add(
         print_json(shown)
     else:
         err.print(f"added {shown['key']} ({shown['name']})")
+
+
+@contextmanager
+def _said_with_field() -> Iterator[None]:
+    """An unknown key is said with its field (by, key), as an input problem is."""
+    try:
+        yield
+    except NotFound as exc:
+        raise InvalidInput(exc.problem) from None
+
+
+@org_app.command("invite")
+def org_invite(
+    ctx: typer.Context,
+    email: str = typer.Argument(..., metavar="EMAIL", help="The new organisation's first admin."),
+    by: str = typer.Option(..., "--by", metavar="ORG", help="The organisation that invites."),
+    base_url: str | None = typer.Option(
+        None,
+        "--base-url",
+        metavar="URL",
+        help="Default: WINWIN_BASE_URL, else http://127.0.0.1:8000.",
+    ),
+    mail: bool = typer.Option(
+        False, "--mail", help="Also mail the link to EMAIL (needs WINWIN_MAIL_SERVER)."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print the invitation as JSON."),
+) -> None:
+    """Invite another organisation: its first admin completes the profile by the link."""
+    settings = Settings()
+    if mail and not settings.mail_server:
+        raise InvalidInput(
+            Problem("--mail", "needs a mail server: set WINWIN_MAIL_SERVER=host[:port]")
+        )
+    with state(ctx).session() as session, _said_with_field():
+        issued = joining.invite_organisation(
+            session,
+            None,
+            by=by,
+            email=email,
+            base_url=base_url or settings.base_url or DEVELOPMENT_BASE_URL,
+        )
+        inviter = ties.org_names(session, [by]).get(by, by)
+    mailed = False
+    if mail:  # after the commit: the link works by the time it arrives
+        mailed = deliver_link(
+            settings,
+            kind="org_invitation",
+            to=issued.email,
+            link=issued.link,
+            locale="fi",
+            values={"org": inviter},
+            log_when_unsent=False,
+        )
+        if not mailed:
+            err.print(f"could not mail the link to {issued.email}; pass it on yourself")
+    if json_out:
+        print_json({**issued.as_dict(), "mailed": mailed})
+    else:
+        sys.stdout.write(issued.link + "\n")
+
+
+@org_app.command("pending")
+def org_pending(
+    ctx: typer.Context, json_out: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
+    """Organisations that completed their profile and wait for a platform admin."""
+    with state(ctx).session() as session:
+        pending = joining.pending_organisations(session, None)
+    if json_out:
+        print_json({"pending": pending})
+        return
+    for row in pending:
+        sys.stdout.write(f"{row['key']}\t{row['name']}\t{row['admin']}\t{row['invited_by']}\n")
+
+
+@org_app.command("approve")
+def org_approve(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., metavar="KEY"),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Approve a pending organisation: it and its first admin exist from now on."""
+    with state(ctx).session() as session, _said_with_field():
+        result = joining.approve_organisation(session, None, key=key)
+    _done(result, json_out)
+
+
+@org_app.command("reject")
+def org_reject(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., metavar="KEY"),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Reject a pending organisation; nothing of it ever becomes visible."""
+    with state(ctx).session() as session, _said_with_field():
+        result = joining.reject_organisation(session, None, key=key)
+    _done(result, json_out)
 
 
 def register(app: typer.Typer) -> None:

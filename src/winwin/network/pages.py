@@ -32,6 +32,7 @@ def ties_page(
     status_code: int = 200,
     error: WinwinError | None = None,
     propose: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Response:
     listed = ties.list_ties(session, actor, org=org.key)
     manage = can_manage_org(actor, org.id)
@@ -60,7 +61,9 @@ def ties_page(
         "error": error,
         "propose": propose or {},
         "flash": request.query_params.get("done"),
+        "invite": {},
     }
+    context.update(extra)
     return render(request, "network/ties.html", context, status_code=status_code)
 
 

@@ -60,3 +60,23 @@ NOT_DECLARED = Refusal("network.not_declared", "you have not declared '%(other)s
 OVERLAP_WITH_SELF = Refusal(
     "network.overlap_self", "an overlap is between two organisations: name another one"
 )
+
+# organisations joining ------------------------------------------------------------------
+EMAIL_HAS_ACCOUNT = Refusal(
+    "network.join_email_taken", "%(email)s already has an account on the platform"
+)
+BAD_EMAIL = Refusal("network.join_bad_email", "'%(email)s' is not an e-mail address")
+JOIN_LINK_INVALID = Refusal(
+    "network.join_link_invalid", "this invitation link is invalid, used or expired"
+)
+NAME_LENGTH = Refusal("network.name_length", "the name must be 1 to 300 characters")
+PERSON_NAME_LENGTH = Refusal("network.person_name_length", "your name must be 1 to 200 characters")
+PASSWORD_SHORT = Refusal(
+    "network.password_short", "the password must be at least %(min)s characters long"
+)
+BUSINESS_ID_WAITING = Refusal(
+    "network.business_id_waiting",
+    "business ID %(value)s belongs to an organisation that is waiting for approval",
+)
+NO_PENDING = Refusal("network.no_pending", "no organisation '%(key)s' is waiting for approval")
+NUL_TEXT = Refusal("network.nul_text", "the text must not contain NUL characters")

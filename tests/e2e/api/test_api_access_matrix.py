@@ -219,6 +219,7 @@ PUBLIC = {
     ),
     ("GET", "/api/v1/responses/{token}"): "a respondent's personal link is the credential",
     ("PUT", "/api/v1/responses/{token}"): "a respondent's personal link is the credential",
+    ("POST", "/api/v1/join/{token}"): "an invited organisation's link is the credential",
 }
 
 
