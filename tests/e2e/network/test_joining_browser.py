@@ -1,0 +1,68 @@
+"""In Debian's chromium, in Finnish: kuusi invites an organisation, its first admin
+completes the profile, a platform admin approves it, it proposes a tie and kuusi
+accepts."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.web.test_browser import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _person(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="fi-FI", extra_http_headers={"Accept-Language": "fi"})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+def test_invite_approve_propose_accept(browser, live_server) -> None:  # type: ignore[no-untyped-def]
+    kuusi_context, kuusi = _person(browser)
+    sign_in(kuusi, live_server, email="admin@kuusi.example")
+    kuusi.goto(f"{live_server}/org/ties?org=kuusi")
+    kuusi.get_by_label("Ensimmäisen ylläpitäjän sähköpostiosoite").fill("eka@uusi.example")
+    kuusi.get_by_role("button", name="Lähetä kutsu").click()
+    expect(kuusi.get_by_test_id("org-invited")).to_contain_text("välitä tämä linkki itse")
+    link = kuusi.get_by_test_id("org-invitation-link").inner_text()
+
+    new_context, new = _person(browser)
+    new.goto(link)
+    new.get_by_role("heading", name="Liity Winwiniin").wait_for()
+    expect(new.locator("main")).to_contain_text("kutsuu organisaationne Winwiniin")
+    new.get_by_label("Nimi", exact=True).fill("Uusi Pakkaus Oy")
+    new.get_by_label("Maa").select_option("FI")
+    new.get_by_label("Y-tunnus tai ALV-numero").fill("0112038-9")
+    new.get_by_label("Nimesi").fill("Eeva Eka")
+    new.get_by_label("Salasana", exact=True).fill("uusi-salasana-123")
+    new.get_by_role("button", name="Liity").click()
+    expect(new.get_by_test_id("join-pending")).to_contain_text("odottaa alustan ylläpitäjän")
+
+    admin_context, admin = _person(browser)
+    sign_in(admin, live_server, email="platform@winwin.example")
+    admin.goto(f"{live_server}/org/pending")
+    row = admin.get_by_test_id("pending-uusi-pakkaus-oy")
+    expect(row).to_contain_text("eka@uusi.example")
+    row.get_by_role("button", name="Hyväksy").click()
+    expect(admin.get_by_role("status")).to_contain_text("uusi-pakkaus-oy hyväksyttiin")
+    admin_context.close()
+
+    sign_in(new, live_server, email="eka@uusi.example", password="uusi-salasana-123")
+    new.goto(f"{live_server}/org/ties")
+    new.get_by_role("heading", name="Uusi Pakkaus Oy", exact=False).first.wait_for()
+    new.get_by_label("Organisaatio (tunnus)").fill("kuusi")
+    new.get_by_label("Ostamme teiltä").check()
+    new.get_by_role("button", name="Ehdota", exact=True).click()
+    expect(new.get_by_role("status")).to_contain_text("ehdotettiin")
+    new_context.close()
+
+    kuusi.goto(f"{live_server}/org/ties?org=kuusi")
+    waiting = kuusi.get_by_role("region", name="Vastaustamme odottavat ehdotukset")
+    expect(waiting).to_contain_text("Uusi Pakkaus Oy")
+    waiting.get_by_role("button", name="Hyväksy").click()
+    expect(kuusi.get_by_role("status")).to_contain_text("hyväksyttiin")
+    ties = kuusi.get_by_role("region", name="Suhteemme")
+    expect(ties).to_contain_text("Uusi Pakkaus Oy")
+    kuusi_context.close()
