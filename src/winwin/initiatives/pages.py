@@ -23,8 +23,9 @@ from winwin.accounts.access import Actor, accessible_orgs, can_manage_org
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.http.i18n import gettext as _
 from winwin.http.templating import render
+from winwin.initiatives import refusals
 from winwin.initiatives import service as initiatives
-from winwin.kernel.errors import InvalidInput, Problem, WinwinError
+from winwin.kernel.errors import InvalidInput, Problem, RuleBroken, WinwinError
 from winwin.reports.service import METHOD_EXPLANATIONS
 
 router = APIRouter()
@@ -61,7 +62,13 @@ def _labels() -> dict[str, Any]:
         "party_label": lambda s: _(PARTY_LABELS.get(s, s)),
         "method_text": lambda m: _(METHOD_EXPLANATIONS[m]) if m in METHOD_EXPLANATIONS else "",
         "core_text": lambda c: _(CORE[c]),
-        "field_labels": {},
+        "field_labels": {
+            "by": _("On behalf of"),
+            "with": _("With whom"),
+            "title": _("Title"),
+            "goal": _("Goal"),
+            "expected_value": _("Expected value of working together (EUR)"),
+        },
     }
 
 
@@ -131,7 +138,7 @@ async def propose(request: Request, actor: CurrentUser, session: SessionDep) -> 
             expected_value=expected,
             actor=actor,
         )
-    except InvalidInput as exc:
+    except (InvalidInput, RuleBroken) as exc:
         session.rollback()
         return _list_page(request, session, actor, error=exc, values=values)
     return RedirectResponse(f"/initiatives/{made.id}", status_code=303)
@@ -148,6 +155,13 @@ def _page(
     found = initiatives.read(session, initiative_id, actor=actor)
     names, acting = initiatives.names_and_acting(session, actor, list(found.parties))
     totals = {key: sum(c["amount"] for c in given) for key, given in found.contributions.items()}
+    held_notice = (
+        refusals.HELD(
+            "", parties=", ".join(names.get(k, k) for k in found.held), topic=found.held_topic
+        )
+        if found.held
+        else None
+    )
     return render(
         request,
         "initiatives/initiative.html",
@@ -157,6 +171,7 @@ def _page(
             "names": names,
             "acting": acting,
             "totals": totals,
+            "held_notice": held_notice,
             "game_example": json.dumps(
                 {"type": "table", "players": sorted(found.parties), "values": {"": 0}},
                 ensure_ascii=False,

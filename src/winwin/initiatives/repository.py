@@ -14,6 +14,7 @@ from winwin.initiatives.models import (
     InitiativeParty,
     InitiativeResult,
 )
+from winwin.network.models import Competitor
 
 
 class InitiativeRepository:
@@ -73,6 +74,16 @@ class InitiativeRepository:
                 select(InitiativeParty.org_id).where(InitiativeParty.initiative_id == initiative_id)
             )
         )
+
+    def competing_among(self, org_ids: Iterable[int]) -> list[tuple[int, int]]:
+        """The competitor pairs ``(a_id, b_id)`` with both ends among these organisations."""
+        ids = sorted(set(org_ids))
+        if len(ids) < 2:
+            return []
+        query = select(Competitor.a_id, Competitor.b_id).where(
+            Competitor.a_id.in_(ids), Competitor.b_id.in_(ids)
+        )
+        return [(a, b) for a, b in self.session.execute(query)]
 
     def parties(self, initiative_id: int) -> list[InitiativeParty]:
         return list(

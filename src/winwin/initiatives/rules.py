@@ -7,6 +7,9 @@
   reopens acceptance: each party must agree to the current version again.
 - When every party has agreed to the same version, that version is the **agreement**:
   it is frozen (stored as it was and never changed); later changes make new versions.
+- Competition law: competitors may not meet in an initiative whose title or goal speaks
+  of a competition-sensitive topic (:func:`held_parties`); proposing one is refused, and
+  a declaration made later keeps the competing parties out at read time.
 
 The state: ``proposed`` (someone is still invited), ``declined`` (a party declined),
 ``accepted`` (all accepted, no model yet), ``modelled`` (a model awaits agreement on the
@@ -15,6 +18,7 @@ current version), ``agreed`` (the current version is the agreement).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from typing import Literal
 
 PartyStatus = Literal["invited", "accepted", "declined"]
@@ -82,3 +86,30 @@ def final_split(shares: dict[str, float], realised: float) -> dict[str, float] |
     if not total > 0:
         return None
     return {key: share / total * realised for key, share in shares.items()}
+
+
+def competing_pairs(
+    parties: Iterable[str], rivals: Mapping[str, Collection[str]]
+) -> list[tuple[str, str]]:
+    """The pairs of parties that compete with each other (either side declared it),
+    each once, in key order."""
+    members = sorted(set(parties))
+    return [
+        (a, b)
+        for i, a in enumerate(members)
+        for b in members[i + 1 :]
+        if b in rivals.get(a, ()) or a in rivals.get(b, ())
+    ]
+
+
+def held_parties(
+    proposer: str, pairs: Iterable[tuple[str, str]], *, sensitive: bool
+) -> frozenset[str]:
+    """The competition-law guard of an initiative, read at every decision as the items'
+    guard is: when its title or goal speaks of a competition-sensitive topic, every party
+    of a competing pair except the proposer is kept out (it can neither read nor act),
+    so competitors never meet over prices, capacity, bids, customers or future plans in
+    it, whoever declared what and whenever. The proposer keeps it and sees why."""
+    if not sensitive:
+        return frozenset()
+    return frozenset(key for pair in pairs for key in pair if key != proposer)

@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, accessible_org_ids, can_access_org, can_manage_org
-from winwin.initiatives import rules
+from winwin.initiatives import refusals, rules
 from winwin.initiatives.models import (
     Initiative,
     InitiativeAgreement,
@@ -30,6 +30,7 @@ from winwin.insight.games import Method, share
 from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
+from winwin.sharing.topics import meeting_in_text, stems_of
 
 MAX_ID = 2**31 - 1
 MAX_AMOUNT = 1e15
@@ -55,6 +56,12 @@ class InitiativeRead:
     agreed_version: int | None
     agreement: dict[str, Any] | None
     result: dict[str, Any] | None = None
+    # The competition-law guard, told only to the proposer's side: the parties it keeps
+    # out and the topic why (see ``rules.held_parties``), else a warning per pair of
+    # parties that compete with each other.
+    held: tuple[str, ...] = ()
+    held_topic: str | None = None
+    warnings: tuple[Problem, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +81,8 @@ class InitiativeRead:
             "agreed_version": self.agreed_version,
             "agreement": self.agreement,
             "result": self.result,
+            "held": list(self.held),
+            "warnings": [w.message for w in self.warnings],
         }
 
 
@@ -113,17 +122,63 @@ def _keys(session: Session) -> dict[int, str]:
     return NetworkRepository(session).org_keys_by_id()
 
 
+@dataclass(frozen=True)
+class _Guard:
+    topic: str | None  # the first phrase of the title or goal that is competition-sensitive
+    pairs: list[tuple[int, int]]  # the parties that compete with each other, by id
+    held: frozenset[int]  # the parties the guard keeps out, by id
+
+
+def _guard(
+    session: Session, *, title: str, goal: str, proposer_id: int, party_ids: set[int]
+) -> _Guard:
+    repo = InitiativeRepository(session)
+    pairs = sorted(repo.competing_among(party_ids))
+    topic = None
+    if pairs:
+        stems = stems_of(NetworkRepository(session).sensitive_topics())
+        found = meeting_in_text(f"{title}\n{goal}", stems)
+        topic = found[0] if found else None
+    named = [(str(a), str(b)) for a, b in pairs]
+    held = rules.held_parties(str(proposer_id), named, sensitive=topic is not None)
+    return _Guard(topic, pairs, frozenset(int(k) for k in held))
+
+
+def _guard_of(session: Session, found: Initiative, party_ids: set[int]) -> _Guard:
+    return _guard(
+        session,
+        title=found.title,
+        goal=found.goal,
+        proposer_id=found.proposed_by_org_id,
+        party_ids=party_ids,
+    )
+
+
 def can_read(session: Session, actor: Actor | None, initiative_id: int) -> bool:
     """The single check: its parties' people, facilitators granted a party, platform
-    admins (and the command line)."""
-    parties = InitiativeRepository(session).party_org_ids(initiative_id)
-    return actor is None or any(can_access_org(actor, org_id) for org_id in parties)
+    admins (and the command line); never a party that the competition-law guard keeps
+    out (``rules.held_parties``), read here at every decision."""
+    if actor is None:
+        return True
+    repo = InitiativeRepository(session)
+    found = repo.get(initiative_id)
+    if found is None:
+        return False
+    parties = repo.party_org_ids(found.id)
+    if can_access_org(actor, found.proposed_by_org_id):
+        return True
+    reachable = {org_id for org_id in parties if can_access_org(actor, org_id)}
+    if not reachable:
+        return False
+    return bool(reachable - _guard_of(session, found, parties).held)
 
 
 def readable(session: Session, *, actor: Actor | None) -> list[InitiativeRead]:
-    """Every initiative the actor may read, from one SQL query."""
+    """Every initiative the actor may read: one SQL query finds those with a party the
+    actor reaches, and the checkpoint (``can_read``) decides each."""
     ids = None if actor is None or actor.is_platform_admin else accessible_org_ids(session, actor)
-    return [read(session, i.id) for i in InitiativeRepository(session).of_orgs(ids)]
+    found = InitiativeRepository(session).of_orgs(ids)
+    return [read(session, i.id, actor=actor) for i in found if can_read(session, actor, i.id)]
 
 
 def read(session: Session, initiative_id: int, *, actor: Actor | None = None) -> InitiativeRead:
@@ -150,6 +205,21 @@ def read(session: Session, initiative_id: int, *, actor: Actor | None = None) ->
             "agreed": agreed_shares,
             "final": rules.final_split(agreed_shares, latest.amount),
         }
+    held: tuple[str, ...] = ()
+    held_topic = None
+    warnings: tuple[Problem, ...] = ()
+    if actor is None or can_access_org(actor, found.proposed_by_org_id):
+        guard = _guard_of(session, found, {p.org_id for p in parties})
+        held = tuple(sorted(keys[i] for i in guard.held))
+        held_topic = guard.topic if held else None
+        if not held:
+            names = NetworkRepository(session).names_of(
+                keys[i] for pair in guard.pairs for i in pair
+            )
+            warnings = tuple(
+                refusals.COMPETITORS_TOGETHER("with", first=names[keys[a]], second=names[keys[b]])
+                for a, b in guard.pairs
+            )
     return InitiativeRead(
         id=found.id,
         title=found.title,
@@ -172,6 +242,9 @@ def read(session: Session, initiative_id: int, *, actor: Actor | None = None) ->
         agreed_version=found.agreed_version,
         agreement=frozen[-1].document if frozen else None,
         result=result,
+        held=held,
+        held_topic=held_topic,
+        warnings=warnings,
     )
 
 
@@ -201,6 +274,21 @@ def propose(
         math.isfinite(expected_value) and 0 <= expected_value <= MAX_AMOUNT
     ):
         raise InvalidInput(Problem("expected_value", "must be a non-negative amount"))
+    guard = _guard(
+        session,
+        title=clean,
+        goal=(goal or "").strip(),
+        proposer_id=proposer.id,
+        party_ids={proposer.id, *ids},
+    )
+    names = {o.id: o.name for o in [proposer, *others]}
+    if guard.topic is not None:
+        a, b = guard.pairs[0]
+        raise RuleBroken(
+            refusals.COMPETITORS_ON_SENSITIVE(
+                "with", first=names[a], second=names[b], topic=guard.topic
+            )
+        )
     made = InitiativeRepository(session).add(
         Initiative(
             title=clean,

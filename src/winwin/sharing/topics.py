@@ -123,12 +123,33 @@ def meeting(topics: Iterable[str], stems: frozenset[str]) -> frozenset[str]:
     return frozenset(t for t in topics if topic_stems(t) & stems)
 
 
+def phrases_of(text: str, longest: int = 3) -> list[str]:
+    """Every run of one to ``longest`` consecutive words of a free text (a title, a
+    goal), normalised, first occurrence kept: the candidates a topic list is met by, so
+    that two-word topics (``market shares``) are found as well as single words."""
+    stripped = (w.strip("!?()\"'«»“”") for w in _WORD_BREAK.split(normalize_topic(text)))
+    words = [w for w in stripped if w]
+    found: dict[str, None] = {}
+    for size in range(1, longest + 1):
+        for start in range(len(words) - size + 1):
+            found.setdefault(" ".join(words[start : start + size]), None)
+    return list(found)
+
+
+def meeting_in_text(text: str, stems: frozenset[str]) -> list[str]:
+    """The phrases of ``text`` (:func:`phrases_of`) that meet a list whose keys are
+    ``stems``, in the order they appear: ``Hinnoittelun periaatteet`` meets ``hinnoittelu``."""
+    return [p for p in phrases_of(text) if topic_stems(p) & stems]
+
+
 __all__ = [
     "DEFAULT_SENSITIVE_TOPICS",
     "STEM_LANGUAGES",
     "meeting",
+    "meeting_in_text",
     "normalize_topic",
     "normalize_topics",
+    "phrases_of",
     "stems_of",
     "topic_stems",
 ]

@@ -82,3 +82,61 @@ def test_the_loop_on_the_pages(world: Any) -> None:
     assert f"/api/v1/initiatives/{n}/agreement.pdf?lang=fi" in page.text
     pdf = world.call("kmember", "GET", f"/api/v1/initiatives/{n}/agreement.pdf?lang=fi")
     assert pdf.headers["content-type"] == "application/pdf"
+
+
+def _declare(world: Any, by: str, other: str) -> None:
+    from winwin.db.engine import session_factory, unit_of_work
+    from winwin.network import ties
+
+    with unit_of_work(session_factory(world.engine)) as session:
+        ties.declare_competitor(session, None, by=by, other=other)
+
+
+def test_the_competition_guard_on_the_pages_and_over_rest(world: Any) -> None:
+    early = _post(
+        world,
+        "kadmin",
+        "/initiatives",
+        {"by": "kuusi", "with": "pakkaus,lab", "title": "Hintojen vertailu", "goal": ""},
+        "fi",
+    )
+    assert early.status_code == 303, early.text
+    path = early.headers["location"]
+    assert _get(world, "labadmin", path).status_code == 200
+    _declare(world, "lab", "pakkaus")
+
+    # Proposing to competitors about prices is refused, in the page's language, by name.
+    sensitive = {"by": "kuusi", "with": "pakkaus,lab", "title": "Hinnoittelu 2027", "goal": ""}
+    refused = _post(world, "kadmin", "/initiatives", sensitive, "fi")
+    assert refused.status_code == 422
+    assert "Pakkaus Oy ja Lab Oy kilpailevat keskenään" in refused.text
+    assert "Kenen kanssa" in refused.text
+    assert "hinnoittelu" in refused.text
+    api = world.call(
+        "kadmin", "POST", "/api/v1/initiatives", json={**sensitive, "with": ["pakkaus", "lab"]}
+    )
+    assert api.status_code == 400
+    assert api.json()["problems"][0]["code"] == "initiatives.competitors_on_sensitive"
+    assert api.json()["problems"][0]["path"] == "with"
+
+    # The earlier initiative is held: the proposer sees why, the competing party sees nothing.
+    held = _get(world, "kadmin", path, "fi")
+    assert 'data-testid="held"' in held.text
+    assert "Tämä aloite ei näy osapuolille Lab Oy, Pakkaus Oy" in held.text
+    assert _get(world, "labadmin", path).status_code == 404
+    assert "Hintojen vertailu" not in _get(world, "labadmin", "/initiatives").text
+
+    # About something else, competitors may work together; only the proposer is warned.
+    other = _post(
+        world,
+        "kadmin",
+        "/initiatives",
+        {"by": "kuusi", "with": "pakkaus,lab", "title": "Yhteinen varasto", "goal": ""},
+        "fi",
+    )
+    assert other.status_code == 303
+    warned = _get(world, "kadmin", other.headers["location"], "fi")
+    assert 'data-testid="competition-warning"' in warned.text
+    assert "pitäkää hinnat, kapasiteetti" in warned.text
+    lab = _get(world, "labadmin", other.headers["location"], "fi")
+    assert lab.status_code == 200 and 'data-testid="competition-warning"' not in lab.text
