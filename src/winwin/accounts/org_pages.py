@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -15,7 +15,7 @@ from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken, WinwinError
-from winwin.mail.delivery import deliver_link
+from winwin.mail.web import mail_after_commit
 from winwin.network import service as network
 from winwin.network.countries import country_names
 from winwin.network.models import Organization
@@ -86,14 +86,22 @@ def _profile_values(org: Organization) -> dict[str, Any]:
     }
 
 
-def deliver_invitations(request: Request, invited: list[accounts.Invited]) -> None:
+def deliver_invitations(
+    request: Request,
+    background: BackgroundTasks,
+    session: Session,
+    actor: Actor,
+    invited: list[accounts.Invited],
+) -> None:
     for person in invited:
-        deliver_link(
-            request.app.state.settings,
+        mail_after_commit(
+            request,
+            background,
+            session,
             kind="invitation",
             to=person.email,
             link=person.link,
-            locale=request_locale(request),
+            started_by=actor.user_id,
         )
 
 
@@ -205,6 +213,7 @@ def add_organization(
 @router.post("/people", name="org_invite")
 def invite(
     request: Request,
+    background: BackgroundTasks,
     actor: CurrentUser,
     session: SessionDep,
     org: CurrentOrg,
@@ -234,13 +243,14 @@ def invite(
             invite_errors=field_errors(exc),
             invite={"email": email, "name": name, "role": role},
         )
-    deliver_invitations(request, invited)
+    deliver_invitations(request, background, session, actor, invited)
     return _back(org, "invited")
 
 
 @router.post("/people/import", name="org_import")
 def invite_csv(
     request: Request,
+    background: BackgroundTasks,
     actor: CurrentUser,
     session: SessionDep,
     org: CurrentOrg,
@@ -261,7 +271,7 @@ def invite_csv(
     except InvalidInput as exc:
         session.rollback()
         return org_page(request, session, actor, org, status_code=422, csv_error=exc)
-    deliver_invitations(request, invited)
+    deliver_invitations(request, background, session, actor, invited)
     return RedirectResponse(
         f"/org?org={org.key}&done=imported&count={len(invited)}", status_code=303
     )

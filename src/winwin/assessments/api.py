@@ -19,9 +19,9 @@ from winwin.assessments import instruments as instrument_service
 from winwin.assessments import research, scoring
 from winwin.assessments import service as rounds
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
-from winwin.http.templating import request_locale
 from winwin.kernel.errors import NotFound
-from winwin.mail.delivery import answer_link, mail_answer_links, will_mail
+from winwin.mail.delivery import answer_link, will_mail
+from winwin.mail.web import mail_answer_links
 from winwin.network.repository import NetworkRepository
 
 router = APIRouter(tags=["assessments"])
@@ -340,13 +340,14 @@ def invite(
     )
     settings = request.app.state.settings
     base = public_base_url(request)
-    background.add_task(
-        mail_answer_links,
-        settings,
+    mail_answer_links(
+        request,
+        background,
+        session,
         rounds.get_round(session, actor=actor, round_id=round_id),
         issued,
         base=base,
-        locale=request_locale(request),
+        started_by=actor.user_id,
     )
     return [
         IssuedInvitationRead(

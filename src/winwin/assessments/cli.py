@@ -23,8 +23,10 @@ from winwin.assessments.scoring import (
     with_items,
 )
 from winwin.cli.context import err, print_json, state
+from winwin.jobs.execution import run_once
 from winwin.kernel.errors import InvalidInput, Problem
-from winwin.mail.delivery import answer_link, answer_mail_values, deliver_link
+from winwin.mail.delivery import answer_link, answer_mail_values
+from winwin.mail.jobs import queue_link
 from winwin.settings import DEVELOPMENT_BASE_URL, Settings
 
 
@@ -250,25 +252,36 @@ def round_invite(
     invitee = rounds.Invitee(
         side=side, respondent=respondent, name=name, email=email, locale=locale
     )
+    job_id: int | None = None
     with state(ctx).session() as session:
         (issued,) = rounds.invite_respondents(
             session, actor=None, round_id=round_id, invitees=[invitee]
         )
         current = rounds.get_round(session, actor=None, round_id=round_id)
-    link = answer_link(base_url or settings.base_url or DEVELOPMENT_BASE_URL, issued)
+        link = answer_link(base_url or settings.base_url or DEVELOPMENT_BASE_URL, issued)
+        if mail:
+            # Queued with the invitation, in its transaction; tried once here after the
+            # commit (the link works by the time it arrives), then by the worker.
+            job_id = queue_link(
+                session,
+                settings,
+                kind="answer",
+                to=issued.invitation.email or "",
+                link=link,
+                locale=issued.invitation.locale or "en",
+                started_by=None,
+                values=answer_mail_values(current),
+                log_when_unsent=False,
+            )
     mailed = False
-    if mail:  # after the commit: the link works by the time it arrives
-        mailed = deliver_link(
-            settings,
-            kind="answer",
-            to=issued.invitation.email or "",
-            link=link,
-            locale=issued.invitation.locale or "en",
-            values=answer_mail_values(current),
-            log_when_unsent=False,
-        )
+    if job_id is not None:
+        outcome = run_once(state(ctx).ready_engine(), job_id)
+        mailed = outcome.status == "succeeded"
         if not mailed:
-            err.print(f"could not mail the link to {issued.invitation.email}; pass it on yourself")
+            err.print(
+                f"could not mail the link to {issued.invitation.email} yet: job {job_id} "
+                "tries again with back-off (winwin worker); or pass it on yourself"
+            )
     document = {
         "respondent": issued.invitation.respondent,
         "side": issued.invitation.side,

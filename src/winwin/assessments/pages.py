@@ -34,11 +34,12 @@ from winwin.http.deps import CurrentUser, SessionDep, public_base_url
 from winwin.http.i18n import LOCALES
 from winwin.http.i18n import gettext as _
 from winwin.http.page_deps import CurrentOrg
-from winwin.http.templating import LANG_COOKIE, render, request_locale
+from winwin.http.templating import LANG_COOKIE, render
 from winwin.innovation import service as innovation_service
 from winwin.innovation.stages import mutual
 from winwin.kernel.errors import InvalidInput, NotFound, WinwinError
-from winwin.mail.delivery import answer_link, mail_answer_links, will_mail
+from winwin.mail.delivery import answer_link, will_mail
+from winwin.mail.web import mail_answer_links
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
 from winwin.sharing.items import ItemRepository
@@ -852,13 +853,14 @@ async def invite(
     except InvalidInput as exc:
         session.rollback()
         return _round_page(request, session, actor, round_id, error=exc, values=values)
-    background.add_task(
-        mail_answer_links,
-        request.app.state.settings,
+    mail_answer_links(
+        request,
+        background,
+        session,
         rounds.get_round(session, actor=actor, round_id=round_id),
         issued,
         base=public_base_url(request),
-        locale=request_locale(request),
+        started_by=actor.user_id,
     )
     return _round_page(request, session, actor, round_id, issued=issued)
 

@@ -5,9 +5,9 @@ Another person's job answers 404, exactly like a job that does not exist.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -46,7 +46,8 @@ class JobRead(BaseModel):
         description="Why the last attempt failed (a failed job's error, or the one retried)"
     )
     result: dict[str, Any] | None
-    started_by: str | None = Field(description="The starter's email")
+    started_by: str | None = Field(description="The starter's email (null: a system job)")
+    about: str | None = Field(description="What the job is about (a mail's address)")
     created_at: UtcDatetime
     started_at: UtcDatetime | None
     finished_at: UtcDatetime | None
@@ -63,9 +64,28 @@ def runner_of(request: Request) -> Runner:
     return runner
 
 
+class JobsRead(BaseModel):
+    jobs: list[JobRead]
+
+
+@router.get("/jobs", summary="Jobs you started, newest first (admins: system jobs too)")
+def list_jobs(
+    session: SessionDep,
+    user: CurrentUser,
+    status: Literal["queued", "running", "succeeded", "failed"] | None = None,
+    limit: int = Query(50, ge=1, le=1000),
+) -> JobsRead:
+    views = jobs.list_jobs(
+        session, person_id=user.user_id, status=status, limit=limit, admin=user.is_platform_admin
+    )
+    return JobsRead(jobs=[JobRead.model_validate(v.as_document()) for v in views])
+
+
 @router.get("/jobs/{job_id}", summary="A job you started: status, progress, error, result")
 def get_job(session: SessionDep, user: CurrentUser, job_id: int = JobId) -> JobRead:
-    view = jobs.view_job(session, job_id=job_id, person_id=user.user_id)
+    view = jobs.view_job(
+        session, job_id=job_id, person_id=user.user_id, admin=user.is_platform_admin
+    )
     return JobRead.model_validate(view.as_document())
 
 
@@ -80,13 +100,21 @@ def get_job_output(
     job_id: int = JobId,
     output_id: int = Path(ge=1, le=2_147_483_647),
 ) -> Response:
-    return output_download(session, job_id=job_id, output_id=output_id, person_id=user.user_id)
+    return output_download(
+        session,
+        job_id=job_id,
+        output_id=output_id,
+        person_id=user.user_id,
+        admin=user.is_platform_admin,
+    )
 
 
-def output_download(session: Session, *, job_id: int, output_id: int, person_id: int) -> Response:
+def output_download(
+    session: Session, *, job_id: int, output_id: int, person_id: int, admin: bool = False
+) -> Response:
     """A job's file as a download, for its starter only (the page's link and REST alike)."""
     name, media_type, content = jobs.job_output(
-        session, job_id=job_id, output_id=output_id, person_id=person_id
+        session, job_id=job_id, output_id=output_id, person_id=person_id, admin=admin
     )
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
     return Response(

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 # Modules that register the product's own kinds.
-KIND_MODULES: tuple[str, ...] = ("winwin.reports.jobs",)
+KIND_MODULES: tuple[str, ...] = ("winwin.reports.jobs", "winwin.mail.jobs")
 
 
 @dataclass(frozen=True)

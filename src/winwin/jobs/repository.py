@@ -45,11 +45,19 @@ def get(session: Session, job_id: int) -> Job | None:
 
 
 def listing(
-    session: Session, *, started_by: int | None = None, status: str | None = None, limit: int = 50
+    session: Session,
+    *,
+    started_by: int | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    with_system: bool = False,
 ) -> Sequence[Job]:
+    """Newest first; ``started_by`` limits to one person's (``with_system``: and the jobs
+    nobody started)."""
     query = select(Job).order_by(Job.id.desc()).limit(limit)
     if started_by is not None:
-        query = query.where(Job.started_by == started_by)
+        mine = Job.started_by == started_by
+        query = query.where(or_(mine, Job.started_by.is_(None)) if with_system else mine)
     if status is not None:
         query = query.where(Job.status == status)
     return session.scalars(query).all()

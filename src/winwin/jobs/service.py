@@ -39,6 +39,7 @@ class JobView:
     error: str | None
     result: dict[str, Any] | None
     started_by: str | None
+    about: str | None
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -68,6 +69,7 @@ class JobView:
             "error": self.error,
             "result": self.result,
             "started_by": self.started_by,
+            "about": self.about,
             "created_at": self.created_at.isoformat(),
             "started_at": self.started_at.isoformat() if self.started_at else None,
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
@@ -112,6 +114,7 @@ def _view(session: Session, job: Job) -> JobView:
         error=job.error,
         result=job.result,
         started_by=starter.email if starter is not None else None,
+        about=_about(job.arguments),
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
@@ -119,33 +122,56 @@ def _view(session: Session, job: Job) -> JobView:
     )
 
 
-def _job_of(session: Session, job_id: int, person_id: int | None) -> Job:
+def _about(arguments: dict[str, Any] | None) -> str | None:
+    about = (arguments or {}).get("about")
+    return about if isinstance(about, str) else None
+
+
+def _job_of(session: Session, job_id: int, person_id: int | None, admin: bool) -> Job:
     job = jobs.get(session, job_id)
+    if job is None or person_id is None:
+        if job is None:
+            raise NotFound("job not found")
+        return job
+    # System jobs (no starter, e.g. password reset mail) are the platform admins'.
+    mine = job.started_by == person_id or (admin and job.started_by is None)
     # Another person's job answers exactly like a job that does not exist.
-    if job is None or (person_id is not None and job.started_by != person_id):
+    if not mine:
         raise NotFound("job not found")
     return job
 
 
-def view_job(session: Session, *, job_id: int, person_id: int | None) -> JobView:
-    """A job as its starter sees it; ``person_id=None`` is the operator (command line)."""
-    return _view(session, _job_of(session, job_id, person_id))
+def view_job(
+    session: Session, *, job_id: int, person_id: int | None, admin: bool = False
+) -> JobView:
+    """A job as its starter sees it (``admin``: system jobs too); ``person_id=None`` is
+    the operator (command line)."""
+    return _view(session, _job_of(session, job_id, person_id, admin))
 
 
 def list_jobs(
-    session: Session, *, person_id: int | None, status: str | None = None, limit: int = 50
+    session: Session,
+    *,
+    person_id: int | None,
+    status: str | None = None,
+    limit: int = 50,
+    admin: bool = False,
 ) -> list[JobView]:
+    """The newest jobs first: the person's own (``admin``: and system jobs), or every
+    job for the operator (``person_id=None``)."""
     return [
         _view(session, job)
-        for job in jobs.listing(session, started_by=person_id, status=status, limit=limit)
+        for job in jobs.listing(
+            session, started_by=person_id, status=status, limit=limit, with_system=admin
+        )
     ]
 
 
 def job_output(
-    session: Session, *, job_id: int, output_id: int, person_id: int | None
+    session: Session, *, job_id: int, output_id: int, person_id: int | None, admin: bool = False
 ) -> tuple[str, str, bytes]:
     """A file of a succeeded job: (name, media type, content)."""
-    _job_of(session, job_id, person_id)
+    _job_of(session, job_id, person_id, admin)
     found = jobs.output(session, job_id, output_id)
     if found is None:
         raise NotFound("output not found")

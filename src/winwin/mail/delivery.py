@@ -6,16 +6,14 @@ without it, or when the server cannot be reached, the link is written to the log
 are the exception: whoever invited the respondent sees the link once on screen, so it is
 never written to the log.
 
-Answer links are mailed after the response has been sent (a FastAPI background task), so
-the invitation is committed before anyone can open the link and a slow mail server never
-holds up the page.
+The doors queue each mail as a job (``winwin.mail.jobs``), retried with back-off; this
+module composes and sends one message.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Sequence
 from email.message import EmailMessage
 from typing import Any
 
@@ -47,37 +45,23 @@ BODIES = {
 }
 
 
-def deliver_link(
-    settings: Settings,
-    *,
-    kind: str,
-    to: str,
-    link: str,
-    locale: str,
-    values: dict[str, Any] | None = None,
-    log_when_unsent: bool = True,
-) -> bool:
-    """Mail ``link`` to ``to`` in ``locale``; True when the mail server took it."""
-    if not settings.mail_server:
-        if log_when_unsent:
-            log.warning("%s link for %s: %s", kind, to, link)
-        return False
-    host, _, port = settings.mail_server.partition(":")
+def compose(
+    *, host: str, kind: str, to: str, link: str, locale: str, values: dict[str, Any] | None
+) -> EmailMessage:
+    """The mail of one link, in ``locale``."""
     message = EmailMessage()
     message["From"] = f"Winwin <winwin@{host}>"
     message["To"] = to
     message["Subject"] = translate(locale, SUBJECTS[kind], **(values or {}))
     message.set_content(f"{translate(locale, BODIES[kind], **(values or {}))}\n\n{link}\n")
-    try:
-        with smtplib.SMTP(host, int(port or 25), timeout=10) as smtp:
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        if log_when_unsent:
-            log.error("could not mail the %s link to %s (%s); the link: %s", kind, to, exc, link)
-        else:
-            log.error("could not mail the %s link to %s (%s)", kind, to, exc)
-        return False
-    return True
+    return message
+
+
+def send(server: str, message: EmailMessage) -> None:
+    """Hand the message to the SMTP relay ``host[:port]``; raises when it is not taken."""
+    host, _, port = server.partition(":")
+    with smtplib.SMTP(host, int(port or 25), timeout=10) as smtp:
+        smtp.send_message(message)
 
 
 def answer_link(base: str, issued: rounds.IssuedInvitation) -> str:
@@ -95,30 +79,3 @@ def answer_mail_values(current: rounds.RoundRead) -> dict[str, str]:
     """The names and round that the answer-link mail speaks of."""
     a, b = current.between
     return {"a": current.names.get(a, a), "b": current.names.get(b, b), "round": current.round}
-
-
-def mail_answer_links(
-    settings: Settings,
-    current: rounds.RoundRead,
-    issued: Sequence[rounds.IssuedInvitation],
-    *,
-    base: str,
-    locale: str,
-) -> None:
-    """Mail each new respondent with an address their personal link.
-
-    The mail is in the invitation's language, else ``locale`` (the inviter's).
-    """
-    values = answer_mail_values(current)
-    for item in issued:
-        if not will_mail(settings, item) or item.invitation.email is None:
-            continue
-        deliver_link(
-            settings,
-            kind="answer",
-            to=item.invitation.email,
-            link=answer_link(base, item),
-            locale=item.invitation.locale or locale,
-            values=values,
-            log_when_unsent=False,
-        )

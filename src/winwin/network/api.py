@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 
 from winwin.accounts import service as accounts
 from winwin.accounts.access import accessible_orgs, require_access
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
 from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
-from winwin.http.templating import request_locale
 from winwin.kernel.errors import NotFound
-from winwin.mail.delivery import deliver_link
+from winwin.mail.web import mail_after_commit
 from winwin.network import service as network
 from winwin.network import tie_sharing, ties
 from winwin.network.models import Organization
@@ -133,7 +132,12 @@ def list_people(key: str, actor: CurrentUser, session: SessionDep) -> list[Perso
     summary="Invite people (all or nothing); each gets a link to set a password",
 )
 def invite_people(
-    key: str, body: PeopleCreate, request: Request, actor: CurrentUser, session: SessionDep
+    key: str,
+    body: PeopleCreate,
+    request: Request,
+    background: BackgroundTasks,
+    actor: CurrentUser,
+    session: SessionDep,
 ) -> list[PersonRead]:
     org = org_or_404(session, key)
     invited = accounts.invite_people(
@@ -144,12 +148,14 @@ def invite_people(
         base_url=public_base_url(request),
     )
     for person in invited:
-        deliver_link(
-            request.app.state.settings,
+        mail_after_commit(
+            request,
+            background,
+            session,
             kind="invitation",
             to=person.email,
             link=person.link,
-            locale=request_locale(request),
+            started_by=actor.user_id,
         )
     repo = AccountsRepository(session)
     return [person_read(repo.get_or_raise(i.user_id)) for i in invited]

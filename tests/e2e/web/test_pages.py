@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -385,6 +386,10 @@ def test_with_a_mail_server_the_reset_link_is_mailed(tmp_path, monkeypatch):
         landed = client.get("/forgot?sent=1", headers={"Accept-Language": "en"})
         assert landed.status_code == 200
         assert "is on its way" in landed.text
+        # The mail is a job, sent by the server's job thread.
+        deadline = time.monotonic() + 30
+        while not sent and time.monotonic() < deadline:
+            time.sleep(0.02)
     [(where, message)] = sent
     assert where == ("mail.example", 2525)
     assert message["To"] == "member@kuusi.example"
