@@ -14,8 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.cli.context import err, print_json, state
 from winwin.db import schema
+from winwin.jobs.execution import run_once
 from winwin.kernel.errors import InvalidInput, NotFound, Problem
-from winwin.mail.delivery import deliver_link
+from winwin.mail.jobs import queue_link
 from winwin.network import io as network_io
 from winwin.network import joining, tie_sharing, ties
 from winwin.network import service as network
@@ -184,6 +185,7 @@ def org_invite(
         raise InvalidInput(
             Problem("--mail", "needs a mail server: set WINWIN_MAIL_SERVER=host[:port]")
         )
+    job_id: int | None = None
     with state(ctx).session() as session, _said_with_field():
         issued = joining.invite_organisation(
             session,
@@ -193,19 +195,28 @@ def org_invite(
             base_url=base_url or settings.base_url or DEVELOPMENT_BASE_URL,
         )
         inviter = ties.org_names(session, [by]).get(by, by)
+        if mail:
+            # Queued with the invitation; tried once here after the commit (the link works
+            # by the time it arrives), then by the worker with back-off.
+            job_id = queue_link(
+                session,
+                settings,
+                kind="org_invitation",
+                to=issued.email,
+                link=issued.link,
+                locale="fi",
+                started_by=None,
+                values={"org": inviter},
+                log_when_unsent=False,
+            )
     mailed = False
-    if mail:  # after the commit: the link works by the time it arrives
-        mailed = deliver_link(
-            settings,
-            kind="org_invitation",
-            to=issued.email,
-            link=issued.link,
-            locale="fi",
-            values={"org": inviter},
-            log_when_unsent=False,
-        )
+    if job_id is not None:
+        mailed = run_once(state(ctx).ready_engine(), job_id).status == "succeeded"
         if not mailed:
-            err.print(f"could not mail the link to {issued.email}; pass it on yourself")
+            err.print(
+                f"could not mail the link to {issued.email} yet: job {job_id} tries again "
+                "with back-off (winwin worker); or pass it on yourself"
+            )
     if json_out:
         print_json({**issued.as_dict(), "mailed": mailed})
     else:

@@ -9,8 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
-from winwin.http.templating import request_locale
-from winwin.mail.delivery import deliver_link
+from winwin.mail.web import mail_after_commit
 from winwin.network import joining
 from winwin.network.ties import org_names
 
@@ -95,13 +94,14 @@ def invite_organisation(
     mailed = bool(settings.mail_server)
     if mailed:
         # After the response: the invitation is committed before the link can be opened.
-        background.add_task(
-            deliver_link,
-            settings,
+        mail_after_commit(
+            request,
+            background,
+            session,
             kind="org_invitation",
             to=issued.email,
             link=issued.link,
-            locale=request_locale(request),
+            started_by=actor.user_id,
             values={"org": org_names(session, [key]).get(key, key)},
             log_when_unsent=False,
         )

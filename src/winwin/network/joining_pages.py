@@ -16,7 +16,7 @@ from winwin.http.errors import status_for
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import InvalidInput, NotFound
-from winwin.mail.delivery import deliver_link
+from winwin.mail.web import mail_after_commit
 from winwin.network import joining
 from winwin.network.countries import country_names
 from winwin.network.pages import ties_page
@@ -54,13 +54,14 @@ def invite(
     settings = request.app.state.settings
     mailed = bool(settings.mail_server)
     if mailed:
-        background.add_task(
-            deliver_link,
-            settings,
+        mail_after_commit(
+            request,
+            background,
+            session,
             kind="org_invitation",
             to=issued.email,
             link=issued.link,
-            locale=request_locale(request),
+            started_by=actor.user_id,
             values={"org": org.name},
             log_when_unsent=False,
         )
