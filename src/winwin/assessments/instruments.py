@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,3 +184,25 @@ def list_instruments(
     return [
         _read(ins, keys.get(ins.owner_org_id) if ins.owner_org_id else None) for ins in instruments
     ]
+
+
+def instruments_by_key(session: Session, keys: Iterable[str]) -> dict[str, InstrumentRead]:
+    """The instruments of these keys (unknown keys are left out), for naming a round's
+    instrument and its statements. The caller has already decided that the reader may
+    see the rounds that use them."""
+    repo = InstrumentRepository(session)
+    found: dict[str, InstrumentRead] = {}
+    for key in sorted(set(keys)):
+        instrument = repo.get_by_key(key)
+        if instrument is not None:
+            found[key] = _read(instrument, None)
+    return found
+
+
+def instrument_name(instrument: InstrumentRead | None, key: str, locale: str) -> str:
+    """An instrument's name in ``locale``, else in English or Finnish, else its key."""
+    if instrument is None:
+        return key
+    return (
+        instrument.name.get(locale) or instrument.name.get("en") or instrument.name.get("fi") or key
+    )

@@ -199,6 +199,12 @@ class ItemStat:
     reverse: bool
     item_total: float | None
     flag: Flag | None
+    #: Respondents who answered the statement.
+    answered: int = 0
+    #: Mean of the normalised answers (``0..1``, reverse-coded ones already turned).
+    mean: float | None = None
+    #: Their sample standard deviation (``0..1``), ``None`` below two answers.
+    spread: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -211,17 +217,30 @@ class ItemStat:
 
 
 def side_items(side: SideAnswers) -> list[ItemStat]:
-    """The corrected item–total correlation and flag of each statement, in the
-    instrument's order."""
+    """The corrected item–total correlation and flag of each statement, with its number
+    of answers, mean and spread (``0..1``), in the instrument's order."""
     found: dict[int, float | None] = {}
     for factor in FACTORS:
         listed, table = side.factor_table(factor)
         for statement, r in zip(listed, item_total_correlations(table), strict=True):
             found[statement.id] = r
-    return [
-        ItemStat(s.key, s.factor, s.reverse, found[s.id], item_flag(found[s.id], reverse=s.reverse))
-        for s in side.statements
-    ]
+    stats = []
+    for j, s in enumerate(side.statements):
+        column = side.normalised[:, j]
+        given = column[~np.isnan(column)]
+        stats.append(
+            ItemStat(
+                s.key,
+                s.factor,
+                s.reverse,
+                found[s.id],
+                item_flag(found[s.id], reverse=s.reverse),
+                answered=int(given.size),
+                mean=float(given.mean()) if given.size else None,
+                spread=float(given.std(ddof=1)) if given.size >= 2 else None,
+            )
+        )
+    return stats
 
 
 def item_analysis(

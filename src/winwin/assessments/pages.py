@@ -2,7 +2,7 @@
 
 - ``/answer/{token}``: the answer form; no sign-in, the link is the key.
 - ``/relationships``: the organisation's relationships sorted by R, with sparklines and
-  the weakest lever of each, and the form to open a round.
+  the lever of each (the factor with the largest gain), and the form to open a round.
 - ``/relationships/clients``: a facilitator's view across client organisations.
 - ``/relationships/{a}/{b}``: radar, lever in plain words, gaps, trends, respondents.
 - ``/rounds/{id}``: invite respondents, see who has answered, close the round.
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -27,11 +28,12 @@ from winwin.actions import pages as action_pages
 from winwin.assessments import instruments as instrument_service
 from winwin.assessments import research, scoring
 from winwin.assessments import service as rounds
-from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
-from winwin.assessments.score import FACTORS, SideScore
+from winwin.assessments.measures import ItemStat
+from winwin.assessments.repository import AssessmentRepository
+from winwin.assessments.score import FACTORS
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
-from winwin.http.i18n import LOCALES
+from winwin.http.i18n import LOCALES, babel_locale
 from winwin.http.i18n import gettext as _
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import LANG_COOKIE, render
@@ -61,14 +63,56 @@ def factor_label(factor: str) -> str:
     }[factor]
 
 
-def lever_sentence(factor: str) -> str:
-    """ "Raising energy to the top would add %(points)s points" in the page's language."""
-    return {
-        "accessibility": _("Raising accessibility to the top would add %(points)s points"),
-        "energy": _("Raising energy to the top would add %(points)s points"),
-        "impact": _("Raising impact to the top would add %(points)s points"),
-        "attraction": _("Raising attraction to the top would add %(points)s points"),
-    }[factor]
+def lever_sentence(lever: scoring.Lever, names: Mapping[str, str]) -> str:
+    """Who should act and what it would bring, with both numbers labelled: the side's
+    gain in its own S and the rise of R (when R exists), in the page's language."""
+    org = names.get(lever.side, lever.side)
+    s_gain = format_decimal(lever.s_gain, format="0.0", locale=babel_locale())
+    if lever.r_gain is None:
+        sentence = {
+            "accessibility": _(
+                "If %(org)s raised accessibility to the top, its own S would rise by %(s)s points"
+            ),
+            "energy": _(
+                "If %(org)s raised energy to the top, its own S would rise by %(s)s points"
+            ),
+            "impact": _(
+                "If %(org)s raised impact to the top, its own S would rise by %(s)s points"
+            ),
+            "attraction": _(
+                "If %(org)s raised attraction to the top, its own S would rise by %(s)s points"
+            ),
+        }[lever.factor]
+        return sentence % {"org": org, "s": s_gain}
+    sentence = {
+        "accessibility": _(
+            "If %(org)s raised accessibility to the top, its own S would rise by %(s)s points"
+            " and R by %(r)s points"
+        ),
+        "energy": _(
+            "If %(org)s raised energy to the top, its own S would rise by %(s)s points"
+            " and R by %(r)s points"
+        ),
+        "impact": _(
+            "If %(org)s raised impact to the top, its own S would rise by %(s)s points"
+            " and R by %(r)s points"
+        ),
+        "attraction": _(
+            "If %(org)s raised attraction to the top, its own S would rise by %(s)s points"
+            " and R by %(r)s points"
+        ),
+    }[lever.factor]
+    r_gain = format_decimal(lever.r_gain, format="0.0", locale=babel_locale())
+    return sentence % {"org": org, "s": s_gain, "r": r_gain}
+
+
+def lever_gains(lever: scoring.Lever) -> str:
+    """A lever's two numbers, labelled, for tables: ``S +24.4 · R +9.0`` (R when it exists)."""
+    s_gain = format_decimal(lever.s_gain, format="0.0", locale=babel_locale())
+    if lever.r_gain is None:
+        return f"S +{s_gain}"
+    r_gain = format_decimal(lever.r_gain, format="0.0", locale=babel_locale())
+    return f"S +{s_gain} · R +{r_gain}"
 
 
 def N_(msgid: str) -> str:
@@ -193,20 +237,6 @@ class FieldLabels(Mapping[str, str]):
 PROBLEM_CONTEXT = {"tr": translate_problem, "field_labels": FieldLabels()}
 
 
-def step_sentence(factor: str) -> str:
-    """The relationship's biggest step, worded for the factor (``%(org)s``, ``%(points)s``)."""
-    return {
-        "accessibility": _(
-            "If %(org)s raised accessibility to the top, R would rise by %(points)s points"
-        ),
-        "energy": _("If %(org)s raised energy to the top, R would rise by %(points)s points"),
-        "impact": _("If %(org)s raised impact to the top, R would rise by %(points)s points"),
-        "attraction": _(
-            "If %(org)s raised attraction to the top, R would rise by %(points)s points"
-        ),
-    }[factor]
-
-
 # answering ----------------------------------------------------------------------------
 def _parse_answers(form: Any, items: list[rounds.FormItem]) -> dict[str, object]:
     answers: dict[str, object] = {}
@@ -319,7 +349,9 @@ class Row:
     latest: scoring.RelationshipScore
     scored: scoring.RelationshipScore | None
     history: list[scoring.RelationshipScore]
-    weakest: tuple[str, SideScore] | None
+    #: The lever to name first (``RelationshipScore.main_lever``) in the round whose R
+    #: is shown, else in the latest round.
+    lever: scoring.Lever | None
 
     @property
     def score(self) -> float | None:
@@ -358,13 +390,6 @@ class Row:
         }
 
 
-def _weakest(score: scoring.RelationshipScore) -> tuple[str, SideScore] | None:
-    answered = [(k, s) for k, s in score.sides.items() if s is not None]
-    if not answered:
-        return None
-    return min(answered, key=lambda pair: pair[1].score)
-
-
 def dashboard_rows(
     session: Session, actor: Actor, org_ids: list[int], *, focus: int | None = None
 ) -> dict[int, list[Row]]:
@@ -393,7 +418,7 @@ def dashboard_rows(
                     latest=latest,
                     scored=scored,
                     history=scores,
-                    weakest=_weakest(scored or latest),
+                    lever=(scored or latest).main_lever(),
                 )
             )
     for listed in rows.values():
@@ -435,7 +460,7 @@ def _relationships_page(
             ],
             "default_round": _default_round(),
             "factor_label": factor_label,
-            "lever_sentence": lever_sentence,
+            "lever_gains": lever_gains,
             "error": error,
             "values": values or {},
             **PROBLEM_CONTEXT,
@@ -537,6 +562,7 @@ def client_relationships(request: Request, actor: CurrentUser, session: SessionD
             "clients": [(o, rows.get(o.id, [])) for o in clients],
             "moved": action_pages.moves_context(session, actor, [o.id for o in clients]),
             "factor_label": factor_label,
+            "lever_gains": lever_gains,
         },
     )
 
@@ -559,20 +585,32 @@ def radar_config(score: scoring.RelationshipScore, names: dict[str, str]) -> dic
     for n, key in enumerate(score.between):
         side = score.sides[key]
         if side is not None:
-            datasets.append(_side_dataset(names[key], [side.value(f) for f in FACTORS], n))
+            datasets.append(
+                _side_dataset(names[key], [_percent(side.value(f)) for f in FACTORS], n)
+            )
     if score.outside_view is not None:
         outside = score.outside_view
         datasets.append(
-            _side_dataset(_("Outside view"), [None, None, outside.impact, outside.attraction], 2)
+            _side_dataset(
+                _("Outside view"),
+                [None, None, _percent(outside.impact), _percent(outside.attraction)],
+                2,
+            )
         )
     return {
         "type": "radar",
         "data": {"labels": [factor_label(f) for f in FACTORS], "datasets": datasets},
         "options": {
-            "scales": {"r": {"min": 0, "max": 1, "ticks": {"stepSize": 0.25}}},
+            # In %, as in the tables: app.js adds the unit to the ticks and tooltips.
+            "scales": {"r": {"min": 0, "max": 100, "ticks": {"stepSize": 25, "unit": "%"}}},
             "plugins": {"legend": {"position": "bottom"}},
         },
     }
+
+
+def _percent(value: float | None) -> float | None:
+    """A factor value (0..1) in per cent, rounded as the tables show it."""
+    return None if value is None else round(value * 100, 1)
 
 
 def fewest_respondents(score: scoring.RelationshipScore) -> int:
@@ -682,6 +720,27 @@ def trend_config(
     }
 
 
+def readable_relationship(
+    session: Session, actor: Actor, a: str, b: str, round: str | None
+) -> tuple[list[Organization], scoring.RelationshipDetail, scoring.RelationshipScore]:
+    """The relationship ``a``–``b`` as this actor may read it, and its round to show
+    (``round``, else the latest scored, else the latest): the one access rule of the
+    relationship page, its presentation view and its downloads. ``NotFound`` alike for
+    an unknown pair and one the actor may not see."""
+    if "\x00" in a + b:
+        raise NotFound(f"no assessment round between '{a}' and '{b}'")
+    net = NetworkRepository(session)
+    found = [net.get_by_key(a), net.get_by_key(b)]
+    orgs = [o for o in found if o is not None]
+    if len(orgs) != 2 or not rounds.can_see_relationship(actor, [o.id for o in orgs]):
+        raise NotFound(f"no assessment round between '{a}' and '{b}'")
+    detail = scoring.relationship_detail(session, between=(a, b), reader=rounds.reader_for(actor))
+    shown = next((h for h in detail.history if h.round == round), None) if round else None
+    shown = shown or detail.latest_scored or detail.latest
+    assert shown is not None
+    return orgs, detail, shown
+
+
 @router.get("/relationships/{a}/{b}", name="relationship")
 def relationship(
     a: str,
@@ -691,18 +750,7 @@ def relationship(
     session: SessionDep,
     round: str | None = None,
 ) -> Response:
-    if "\x00" in a + b:
-        raise NotFound(f"no assessment round between '{a}' and '{b}'")
-    net = NetworkRepository(session)
-    orgs = [net.get_by_key(a), net.get_by_key(b)]
-    if any(o is None for o in orgs) or not rounds.can_see_relationship(
-        actor, [o.id for o in orgs if o is not None]
-    ):
-        raise NotFound(f"no assessment round between '{a}' and '{b}'")
-    detail = scoring.relationship_detail(session, between=(a, b), reader=rounds.reader_for(actor))
-    shown = next((h for h in detail.history if h.round == round), None) if round else None
-    shown = shown or detail.latest_scored or detail.latest
-    assert shown is not None
+    orgs, detail, shown = readable_relationship(session, actor, a, b, round)
     gaps = [
         {
             "factor": f,
@@ -731,6 +779,12 @@ def relationship(
             "directions": [(a, b, a_on_b), (b, a, b_on_a)],
             "mutual": mutual(a_on_b, b_on_a),
         }
+    instrument = instrument_service.instruments_by_key(session, [shown.instrument]).get(
+        shown.instrument
+    )
+    items = scoring.side_items(session, shown)
+    trust = _trust(shown, items, instrument)
+    statements = statement_rows(shown, items, instrument)
     return render(
         request,
         "assessments/relationship.html",
@@ -746,26 +800,34 @@ def relationship(
             "can_manage": manage,
             "factor_label": factor_label,
             "lever_sentence": lever_sentence,
-            "step_sentence": step_sentence,
-            "step": shown.best_step(),
+            "step": shown.main_lever() if shown.score is not None else None,
             "co_creation": co_creation,
             "bars": lambda: bars_config(shown, detail.names),
             "fewest": fewest_respondents(shown),
-            "trust_data": _trust(session, shown),
+            "trust_data": trust,
+            "statements": statements,
+            "instrument_name": instrument_service.instrument_name(
+                instrument, shown.instrument, request_locale(request)
+            ),
             "plan": action_pages.plan_context(session, actor, [o for o in orgs if o is not None]),
             "what_moved": action_pages.what_moved_context(session, detail.history, shown),
         },
     )
 
 
-def _trust(session: Session, shown: scoring.RelationshipScore) -> dict[str, Any]:
+def _texts(
+    instrument: instrument_service.InstrumentRead | None,
+) -> dict[str, dict[str, str]]:
+    return {i["id"]: i["text"] for i in (instrument.items if instrument else [])}
+
+
+def _trust(
+    shown: scoring.RelationshipScore,
+    items: dict[str, list[ItemStat]],
+    instrument: instrument_service.InstrumentRead | None,
+) -> dict[str, Any]:
     """Alpha per side and factor, and the flagged statements with their texts."""
-    items = scoring.side_items(session, shown)
-    instrument = InstrumentRepository(session).get_by_key(shown.instrument)
-    texts = {
-        i.item_key: {"en": i.text_en, "fi": i.text_fi}
-        for i in (instrument.items if instrument else [])
-    }
+    texts = _texts(instrument)
     flagged = [
         {"side": key, "stat": stat, "text": texts.get(stat.id, {})}
         for key in shown.between
@@ -774,6 +836,54 @@ def _trust(session: Session, shown: scoring.RelationshipScore) -> dict[str, Any]
         if stat.flag is not None
     ]
     return {"alpha": shown.alpha, "flagged": flagged}
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    """One statement of a round with each side's result (``None``: not shown)."""
+
+    id: str
+    factor: str
+    reverse: bool
+    text: dict[str, str]
+    sides: dict[str, ItemStat | None]
+
+
+def statement_rows(
+    shown: scoring.RelationshipScore,
+    items: dict[str, list[ItemStat]],
+    instrument: instrument_service.InstrumentRead | None,
+) -> list[StatementRow]:
+    """Each side's mean and spread per statement, in the instrument's order.
+
+    A side that is withheld or has not answered has no statistics here (its item
+    analysis is empty), so it is hidden exactly as its factors are.
+    """
+    texts = _texts(instrument)
+    by_side = {
+        key: {stat.id: stat for stat in items.get(key, [])}
+        for key in shown.between
+        if shown.sides[key] is not None
+    }
+    order: list[tuple[str, str, bool]] = []
+    if instrument is not None:
+        order = [(i["id"], i["factor"], bool(i["reverse"])) for i in instrument.items]
+    else:
+        seen = next((stats for stats in items.values() if stats), [])
+        order = [(stat.id, stat.factor, stat.reverse) for stat in seen]
+    return [
+        StatementRow(
+            id=key,
+            factor=factor,
+            reverse=reverse,
+            text=texts.get(key, {}),
+            sides={
+                side: by_side[side].get(key) if side in by_side else None for side in shown.between
+            },
+        )
+        for key, factor, reverse in order
+        if factor in FACTORS
+    ]
 
 
 # rounds -------------------------------------------------------------------------------
@@ -950,8 +1060,13 @@ async def create_instrument(
 
 @dashboard_panel("relationships", "assessments/dashboard_panel.html")
 def relationships_panel(session: Session, actor: Actor, org: Organization) -> dict[str, Any] | None:
-    """The home dashboard's three strongest relationships, with the weakest lever of each."""
+    """The home dashboard's three strongest relationships, with the lever of each."""
     rows = dashboard_rows(session, actor, [org.id])[org.id]
     if not rows:
         return None
-    return {"rows": rows[:3], "total": len(rows), "factor_label": factor_label}
+    return {
+        "rows": rows[:3],
+        "total": len(rows),
+        "factor_label": factor_label,
+        "lever_gains": lever_gains,
+    }

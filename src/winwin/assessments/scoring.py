@@ -139,13 +139,34 @@ class RelationshipScore:
             return None
         best: tuple[str, Factor, float] | None = None
         for key in self.between:
-            side, other = self.sides[key], self.sides[self._other(key)]
-            if side is None or other is None:  # pragma: no cover - R exists, so both do
+            lever = self.lever_of(key)
+            if lever is None or lever.r_gain is None:  # pragma: no cover - R exists
                 return None
-            rise = math.sqrt((side.score + side.gain) * other.score) - self.score
-            if best is None or rise > best[2]:
-                best = (key, side.lever, rise)
+            if best is None or lever.r_gain > best[2]:
+                best = (key, lever.factor, lever.r_gain)
         return best
+
+    def lever_of(self, key: str) -> Lever | None:
+        """Side ``key``'s lever with both of its numbers, ``None`` when the side is not
+        shown: the gain in that side's ``S`` (the score module's ``gain``) and the rise of
+        ``R``, ``sqrt((S_x + g_x) * S_y) - R`` (``None`` when ``R`` does not exist)."""
+        side = self.sides.get(key)
+        if side is None:
+            return None
+        other = self.sides[self._other(key)]
+        r_gain = None
+        if self.score is not None and other is not None:
+            r_gain = math.sqrt((side.score + side.gain) * other.score) - self.score
+        return Lever(side=key, factor=side.lever, s_gain=side.gain, r_gain=r_gain)
+
+    def main_lever(self) -> Lever | None:
+        """The lever to name first: the side whose lever would raise ``R`` most (as
+        ``best_step``); without ``R``, the lever of the one side that is shown."""
+        step = self.best_step()
+        if step is not None:
+            return self.lever_of(step[0])
+        shown = [lever for key in self.between if (lever := self.lever_of(key)) is not None]
+        return max(shown, key=lambda lever: lever.s_gain) if shown else None
 
     def _other(self, key: str) -> str:
         return self.between[1] if key == self.between[0] else self.between[0]
@@ -159,6 +180,20 @@ class RelationshipScore:
         if x is None or y is None:
             return None
         return x - y
+
+
+@dataclass(frozen=True)
+class Lever:
+    """What one side could do: raise ``factor`` to the top.
+
+    ``s_gain`` is how much that side's ``S`` would rise (0..100, ``SideScore.gain``);
+    ``r_gain`` how much ``R`` would rise, ``None`` when ``R`` does not exist.
+    """
+
+    side: str
+    factor: Factor
+    s_gain: float
+    r_gain: float | None
 
 
 class NetworkScores(Sequence[RelationshipScore]):
@@ -423,6 +458,12 @@ def _side_items(score: RelationshipScore, items: ItemsByRound) -> dict[str, list
         key: ([] if key in score.withheld else found.get(slot, []))
         for key, slot in ((a_key, "a"), (b_key, "b"))
     }
+
+
+def items_by_side(score: RelationshipScore, items: ItemsByRound) -> dict[str, list[ItemStat]]:
+    """One round's item analysis by side key, from ``items_of``; a withheld side's is
+    empty."""
+    return _side_items(score, items)
 
 
 def side_items(session: Session, score: RelationshipScore) -> dict[str, list[ItemStat]]:

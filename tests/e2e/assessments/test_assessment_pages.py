@@ -82,18 +82,32 @@ def test_a_facilitator_runs_a_round_through_the_pages_and_sees_scores_and_lever(
     assert rel.status_code == 200
     # pakkaus: A = 0.65, E = (4 * 0.25 + 0.25) / 5 = 0.25; the lever is energy,
     # gain 50 * A * (1 - E) = 24.375.
-    assert "Raising energy to the top would add 24.4 points" in rel.text
     assert '"type": "radar"' in html.unescape(rel.text)
     r = math.sqrt(42.25 * 29.25)
     rise = math.sqrt(42.25 * (29.25 + 24.375)) - r  # pakkaus' lever beats kuusi's
-    assert f"If Pakkaus Oy raised energy to the top, R would rise by {rise:.1f} points" in rel.text
+    sentence = (
+        "If Pakkaus Oy raised energy to the top, its own S would rise by 24.4 points"
+        f" and R by {rise:.1f} points"
+    )
+    # One number per lever: the biggest step and the side's card say the same.
+    assert rel.text.count(sentence) == 2
     fi = page(world, "fac", "/relationships/kuusi/pakkaus", lang="fi")
-    assert "Energian nostaminen huipulle toisi 24,4 pistettä lisää" in fi.text
-    assert "Jos Pakkaus Oy nostaisi energian huipulle, R nousisi" in fi.text
+    finnish = (
+        "Jos Pakkaus Oy nostaisi energian huipulle, sen oma S nousisi 24,4 pistettä"
+        f" ja R {rise:.1f} pistettä".replace(".", ",")
+    )
+    assert fi.text.count(finnish) == 2
 
     dashboard = page(world, "kadmin", "/relationships")
     assert dashboard.status_code == 200
     assert "Pakkaus Oy" in dashboard.text
+    # The dashboards name the same lever with the same two numbers, labelled (the
+    # facilitator is trusted with both sides of this one-respondent round).
+    listed = page(world, "fac", "/relationships?org=pakkaus")
+    assert f"Energy, Pakkaus Oy (S +24.4 · R +{rise:.1f})" in listed.text
+    assert "Lever (largest gain)" in listed.text and "Weakest" not in listed.text
+    home = page(world, "fac", "/?org=pakkaus", lang="fi")
+    assert f"Energia, Pakkaus Oy (S +24,4 · R +{rise:.1f})".replace(".", ",") in home.text
     clients = page(world, "fac", "/relationships/clients")
     assert clients.status_code == 200 and "Pakkaus Oy" in clients.text
 

@@ -31,6 +31,21 @@
         if (legend && legend.labels && legend.labels.skipEmpty) {
           legend.labels.filter = function (item) { return Boolean(item.text); };
         }
+        // JSON cannot carry a function either: a scale whose ticks name a "unit" (the
+        // radar's "%") shows it on the ticks and in the tooltips.
+        var radial = (config.options.scales || {}).r;
+        if (radial && radial.ticks && radial.ticks.unit) {
+          var unit = radial.ticks.unit;
+          radial.ticks.callback = function (value) { return value + " " + unit; };
+          config.options.plugins = config.options.plugins || {};
+          config.options.plugins.tooltip = {
+            callbacks: {
+              label: function (context) {
+                return context.dataset.label + ": " + context.formattedValue + " " + unit;
+              }
+            }
+          };
+        }
         if (config.options.animation === undefined &&
             window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
           config.options.animation = false;
