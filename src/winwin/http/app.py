@@ -26,6 +26,7 @@ from winwin.actions import api as api_actions
 from winwin.actions import pages as web_actions
 from winwin.assessments import api as api_assessments
 from winwin.assessments import pages as web_assessments
+from winwin.assessments import result_pages as web_assessment_results
 from winwin.attachments import api as api_attachments
 from winwin.attachments import pages as web_attachments
 from winwin.db.engine import build_engine, session_factory
@@ -131,6 +132,7 @@ def web_router() -> APIRouter:
     router.include_router(web_network.router)
     router.include_router(joining_pages.router)
     router.include_router(web_assessments.router)
+    router.include_router(web_assessment_results.router)
     router.include_router(web_sharing.router)
     router.include_router(web_attachments.router)
     router.include_router(web_insight.router)
