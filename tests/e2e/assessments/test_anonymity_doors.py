@@ -3,8 +3,9 @@
 Below the minimum only the facilitators granted a side, platform admins and the command
 line see that side's factors; everyone else reads "too few respondents to show without
 identifying them". The consistency test draws respondents, minimums and readers and
-checks that the REST reads, the CSV, the research export, the relationship page and the
-command line all agree with ``winwin.assessments.anonymity.may_show_side``.
+checks that the REST reads, the CSV, the research export, the relationship page (its
+results per statement too), its presentation view, its Excel download and the command
+line all agree with ``winwin.assessments.anonymity.may_show_side``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from e2e.assessments.conftest import PASSWORD, World
@@ -169,9 +171,29 @@ def test_every_door_agrees_with_the_rule(
             assert (rows[side]["withheld"] != "") == withheld[side], where
 
         html = page(world, who, f"/relationships/kuusi/pakkaus?round={name}").text
+        statements = html[html.index('data-testid="statements"') :]
         for side in SIDES:
             assert (f'data-testid="lever-{side}"' in html) == shown[side], where
             assert (f'data-testid="withheld-{side}"' in html) == withheld[side], where
+            means = f'data-side="{side}"><span data-mean>'
+            assert (means in statements) == shown[side], where
+
+        present = page(world, who, f"/relationships/kuusi/pakkaus/present?round={name}").text
+        for side in SIDES:
+            assert (f'data-testid="score-{side}"' in present) == shown[side], where
+            assert (f'data-testid="withheld-{side}"' in present) == withheld[side], where
+
+        workbook = load_workbook(
+            io.BytesIO(page(world, who, "/relationships/kuusi/pakkaus/results.xlsx").content)
+        )
+        results, per_statement = workbook.worksheets
+        names = {"Kuusi Oy": "kuusi", "Pakkaus Oy": "pakkaus"}
+        rows = {names[r[4]]: r for r in results.iter_rows(values_only=True) if r[0] == name}
+        listed = {names[r[1]] for r in per_statement.iter_rows(values_only=True) if r[0] == name}
+        for side in SIDES:
+            assert (rows[side][6] is not None) == shown[side], where
+            assert (rows[side][14] is not None) == withheld[side], where
+            assert (side in listed) == shown[side], where
 
         if who in ("kfac", "fac", "root"):
             export = world.call(who, "GET", f"/api/v1/research-export?round={name}")
