@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from winwin.assessments.anonymity import OPERATOR
 from winwin.assessments.repository import AssessmentRepository
+from winwin.assessments.score import side_score
 from winwin.assessments.scoring import relationship_detail, score_relationships
 from winwin.data import get_builtin_instrument
 from winwin.kernel.errors import InvalidInput, NotFound
@@ -402,3 +403,34 @@ def test_the_best_step_for_the_relationship_is_the_lever_that_lifts_r_most(sessi
         s for s in score_relationships(session, reader=OPERATOR) if s.between == ("kemi", "lab")
     ]
     assert unscored.best_step() is None
+
+
+def test_each_lever_carries_the_score_module_s_gain_in_s_and_the_rise_of_r(session: Session):
+    load(session, document())
+    for score in score_relationships(session, reader=OPERATOR):
+        for key in score.between:
+            side = score.sides[key]
+            lever = score.lever_of(key)
+            if side is None:
+                assert lever is None
+                continue
+            assert lever is not None
+            values = {f: side.value(f) for f in ("accessibility", "energy", "impact", "attraction")}
+            again = side_score(values)  # the score module, from the factor values alone
+            assert (lever.side, lever.factor) == (key, again.lever)
+            assert lever.s_gain == pytest.approx(again.gain)
+            other = score.sides[next(k for k in score.between if k != key)]
+            if score.score is None or other is None:
+                assert lever.r_gain is None
+            else:
+                expected = math.sqrt((again.score + again.gain) * other.score) - score.score
+                assert lever.r_gain == pytest.approx(expected)
+        main = score.main_lever()
+        step = score.best_step()
+        if step is not None:
+            assert main is not None and (main.side, main.factor) == step[:2]
+            assert main.r_gain == pytest.approx(step[2])
+        elif any(score.sides.values()):
+            assert main is not None and main.r_gain is None
+        else:
+            assert main is None
