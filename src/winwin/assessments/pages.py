@@ -36,7 +36,7 @@ from winwin.http.deps import CurrentUser, SessionDep, public_base_url
 from winwin.http.i18n import LOCALES, babel_locale
 from winwin.http.i18n import gettext as _
 from winwin.http.page_deps import CurrentOrg
-from winwin.http.templating import LANG_COOKIE, render
+from winwin.http.templating import LANG_COOKIE, render, request_locale
 from winwin.innovation import service as innovation_service
 from winwin.innovation.stages import mutual
 from winwin.kernel.errors import InvalidInput, NotFound, WinwinError
