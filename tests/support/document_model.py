@@ -183,6 +183,10 @@ def as_exported(doc: dict[str, Any]) -> dict[str, Any]:
     ]
     out["actions"] = [_action_as_exported(a) for a in doc.get("actions", ())]
     out["initiatives"] = [_initiative_as_exported(i) for i in doc.get("initiatives", ())]
+    out["tie_sharing"] = sorted(
+        (dict(e) for e in doc.get("tie_sharing", ())),
+        key=lambda e: (e["org"], e.get("with") or "", e["level"]),
+    )
     return out
 
 

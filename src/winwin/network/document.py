@@ -206,11 +206,13 @@ class NetworkDocument(Strict):
     items: list[ItemDoc] = []
     instruments: list[InstrumentDoc] = []
     assessments: list[AssessmentDoc] = []
-    # Sections owned by other capabilities (``winwin.actions.document``,
-    # ``winwin.initiatives.document``): JSON lists here, parsed and checked by their owners,
-    # so that this module names none of them. Absent: the import leaves them alone.
+    # Sections owned by other capabilities or modules (``winwin.actions.document``,
+    # ``winwin.initiatives.document``, ``winwin.network.tie_sharing_document``): JSON
+    # lists here, parsed and checked by their owners, so that this module names none of
+    # them. Absent: the import leaves them alone.
     actions: list[Any] | None = None
     initiatives: list[Any] | None = None
+    tie_sharing: list[Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from winwin.initiatives import document as initiatives_document
 from winwin.innovation import stages as innovation_rules
 from winwin.innovation.repository import InnovationRepository
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken
-from winwin.network import tie_rules
+from winwin.network import tie_rules, tie_sharing_document
 from winwin.network.business_ids import BadBusinessId, normalise_business_id
 from winwin.network.countries import country_problem
 from winwin.network.document import (
@@ -61,7 +61,7 @@ class _Section(Protocol):
 # Sections that capabilities own, checked after the core sections and written after them
 # in this order: each module parses, checks, writes and exports its own section, so a new
 # capability adds a line here rather than code to the importer.
-SECTIONS: tuple[_Section, ...] = (actions_document, initiatives_document)
+SECTIONS: tuple[_Section, ...] = (actions_document, initiatives_document, tie_sharing_document)
 
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:

@@ -1,6 +1,6 @@
-"""Joint actions and initiatives travel in the network document (``actions`` and
-``initiatives``), through the real ``winwin import`` and ``winwin export``, on both
-databases."""
+"""Joint actions, initiatives and tie-sharing levels travel in the network document
+(``actions``, ``initiatives`` and ``tie_sharing``), through the real ``winwin import``
+and ``winwin export``, on both databases."""
 
 from __future__ import annotations
 
@@ -51,6 +51,11 @@ DOC: dict[str, Any] = {
         {"kind": "partners", "from": "lab", "to": "kuusi"},
     ],
     "competition_sensitive_topics": ["pricing"],
+    "tie_sharing": [
+        {"org": "kuusi", "level": "overlap"},
+        {"org": "kuusi", "with": "pakkaus", "level": "all"},
+        {"org": "kemi", "with": "kuusi", "level": "hidden"},
+    ],
     "actions": [
         {
             "key": "open-up",
@@ -193,6 +198,14 @@ def test_actions_and_initiatives_in_every_state_round_trip(cli, tmp_path) -> Non
     assert result.code == 0, result.err
     assert result.json()["created"]["actions"] == 4
     assert result.json()["created"]["initiatives"] == 6
+    assert result.json()["created"]["tie_sharing"] == 3
+    # The imported levels are the ones the checkpoint reads.
+    shared = cli("ties", "sharing", "kuusi", "--json")
+    assert shared.code == 0, shared.err
+    assert shared.json()["default"] == "overlap"
+    levels = {p["with"]: (p["level"], p["override"]) for p in shared.json()["partners"]}
+    assert levels["pakkaus"] == ("all", "all")
+    assert levels["lab"] == ("overlap", None)
     first = _export(cli)
     assert canonical(comparable_export(first, DOC)) == canonical(as_exported(DOC))
     other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
@@ -223,7 +236,7 @@ def test_importing_the_sections_twice_changes_nothing(cli) -> None:  # type: ign
     again = _import(cli, DOC)
     assert again.code == 0, again.err
     summary = again.json()
-    for section in ("actions", "initiatives"):
+    for section in ("actions", "initiatives", "tie_sharing"):
         assert summary["created"][section] == 0
         assert summary["updated"][section] == 0
     assert _export(cli) == before
@@ -232,7 +245,7 @@ def test_importing_the_sections_twice_changes_nothing(cli) -> None:  # type: ign
 def test_a_document_without_the_sections_leaves_them_alone(cli) -> None:  # type: ignore[no-untyped-def]
     assert _import(cli, DOC).code == 0
     before = _export(cli)
-    bare = {k: v for k, v in DOC.items() if k not in ("actions", "initiatives")}
+    bare = {k: v for k, v in DOC.items() if k not in ("actions", "initiatives", "tie_sharing")}
     assert _import(cli, bare).code == 0
     assert _export(cli) == before
 
@@ -251,7 +264,7 @@ def test_a_changed_action_or_initiative_is_updated_by_key(cli) -> None:  # type:
 
 
 def _made_through_the_commands(cli) -> None:  # type: ignore[no-untyped-def]
-    bare = {k: v for k, v in DOC.items() if k not in ("actions", "initiatives")}
+    bare = {k: v for k, v in DOC.items() if k not in ("actions", "initiatives", "tie_sharing")}
     assert _import(cli, bare).code == 0
     steps = [
         ("actions", "add", "--relationship", "kuusi:pakkaus", "--by", "kuusi",
@@ -399,6 +412,31 @@ HOSTILE: list[tuple[str, str, str]] = [
         "initiatives[4].parties[1].agreed_version",
     ),
     ("section not a list", json.dumps(_with("initiatives", {"a": 1})), "initiatives"),
+    (
+        "unknown sharing level",
+        json.dumps(_with("tie_sharing", [{"org": "kuusi", "level": "everything"}])),
+        "tie_sharing[0].level",
+    ),
+    (
+        "sharing with an unknown organisation",
+        json.dumps(_with("tie_sharing", [{"org": "kuusi", "with": "nobody", "level": "all"}])),
+        "tie_sharing[0].with",
+    ),
+    (
+        "sharing with itself",
+        json.dumps(_with("tie_sharing", [{"org": "kuusi", "with": "kuusi", "level": "all"}])),
+        "tie_sharing[0].with",
+    ),
+    (
+        "a default set twice",
+        json.dumps(
+            _with(
+                "tie_sharing",
+                [{"org": "kuusi", "level": "all"}, {"org": "kuusi", "level": "hidden"}],
+            )
+        ),
+        "tie_sharing[1]",
+    ),
 ]
 
 
