@@ -17,7 +17,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 # Modules that register the product's own kinds.
-KIND_MODULES: tuple[str, ...] = ("winwin.reports.jobs", "winwin.mail.jobs")
+KIND_MODULES: tuple[str, ...] = (
+    "winwin.reports.jobs",
+    "winwin.mail.jobs",
+    "winwin.network.crm_jobs",
+)
 
 
 @dataclass(frozen=True)

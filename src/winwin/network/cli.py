@@ -15,7 +15,7 @@ from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.cli.context import err, print_json, state
 from winwin.db import schema
 from winwin.jobs.execution import run_once
-from winwin.kernel.errors import InvalidInput, NotFound, Problem
+from winwin.kernel.errors import InvalidInput, NotFound, Problem, WinwinError
 from winwin.mail.jobs import queue_link
 from winwin.network import io as network_io
 from winwin.network import joining, tie_sharing, ties
@@ -444,6 +444,89 @@ def ties_share(
         print_json(result)
     else:
         sys.stdout.write(f"default\t{result['default']}\n")
+
+
+@ties_app.command("upload")
+def ties_upload(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., metavar="FILE", help="A CSV file (UTF-8), or - for stdin."),
+    by: str = BY,
+    side: str = typer.Option(..., "--as", metavar="customers|suppliers"),
+    preset: str | None = typer.Option(None, "--preset", metavar="hubspot|salesforce"),
+    column: list[str] = typer.Option(
+        [], "--column", metavar="FIELD=LABEL", help="name, domain, business_id, country, email"
+    ),
+    confirm: bool = typer.Option(False, "--confirm", help="Propose a tie for every match."),
+    invite: list[int] = typer.Option(
+        [], "--invite-line", metavar="N", help="With --confirm: invite line N's e-mail."
+    ),
+    base_url: str | None = typer.Option(None, "--base-url", metavar="URL"),
+    json_out: bool = JSON,
+) -> None:
+    """Match a CRM's list of ORG's customers or suppliers to organisations on the platform;
+    with --confirm, propose a tie to each match."""
+    from winwin.network import crm_service
+
+    mapping: dict[str, str] = {}
+    for entry in column:
+        field, sep, label = entry.partition("=")
+        if not sep:
+            raise InvalidInput(Problem("--column", f"'{entry[:60]}' is not FIELD=LABEL"))
+        mapping[field.strip()] = label
+    cli_state = state(ctx)
+    data = _read(file)
+    with cli_state.session() as session, _said_with_field():
+        job_id = crm_service.start_upload(
+            session, None, by=by, side=side, data=data, preset=preset, columns=mapping
+        )
+    _run_job(cli_state.database_url, job_id)
+    with cli_state.session() as session:
+        found = crm_service.upload_result(session, None, by=by, job_id=job_id)
+        if found["status"] != "succeeded":
+            raise WinwinError(f"the file could not be matched: {found['error']}")
+        confirmed = None
+        if confirm:
+            confirmed = crm_service.confirm_upload(
+                session,
+                None,
+                by=by,
+                job_id=job_id,
+                invite_lines=invite,
+                base_url=base_url or Settings().base_url or DEVELOPMENT_BASE_URL,
+            )
+    document = {key: found[key] for key in ("job", "org", "as", "summary", "rows", "bad")}
+    document["confirmed"] = confirmed
+    if json_out:
+        print_json(document)
+        return
+    for row in found["rows"]:
+        sys.stdout.write(
+            f"{row['line']}\t{row['name']}\t{row['match'] or '-'}\t{row['how'] or '-'}\n"
+        )
+    for bad in found["bad"]:
+        err.print(f"line {bad['line']}: {'; '.join(bad['problems'])}")
+    if confirmed is not None:
+        err.print(
+            f"proposed {len(confirmed['proposed'])} ties, skipped {len(confirmed['skipped'])}"
+        )
+
+
+def _run_job(database_url: str, job_id: int) -> None:
+    """Run a job here with a progress bar on standard error (as ``winwin report`` does)."""
+    from winwin.db.engine import build_engine
+    from winwin.jobs import execution
+
+    engine = build_engine(database_url, busy_timeout_ms=600_000)
+    try:
+        with _progress() as bar:
+            task = bar.add_task("matching", total=None)
+            execution.run_to_end(
+                engine,
+                job_id,
+                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    finally:
+        engine.dispose()
 
 
 def overlap(
