@@ -98,11 +98,12 @@ def trusted_hosts_of(settings: Settings) -> list[str]:
 def api_router() -> APIRouter:
     from winwin.accounts import api as accounts
     from winwin.network import api as organizations
-    from winwin.network import joining_api
+    from winwin.network import crm_api, joining_api
 
     router = APIRouter(prefix="/api/v1")
     router.include_router(accounts.router)
     router.include_router(joining_api.router)
+    router.include_router(crm_api.router)
     router.include_router(organizations.router)
     router.include_router(api_assessments.router)
     router.include_router(api_sharing.router)
@@ -121,7 +122,7 @@ def web_router() -> APIRouter:
     from winwin.accounts import org_pages as org
     from winwin.accounts import pages as auth
     from winwin.http import pages
-    from winwin.network import joining_pages
+    from winwin.network import crm_pages, joining_pages
     from winwin.network import pages as web_network
 
     # Every form post of every page checks its CSRF token here, once.
@@ -131,6 +132,7 @@ def web_router() -> APIRouter:
     router.include_router(org.router)
     router.include_router(web_network.router)
     router.include_router(joining_pages.router)
+    router.include_router(crm_pages.router)
     router.include_router(web_assessments.router)
     router.include_router(web_assessment_results.router)
     router.include_router(web_sharing.router)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.jobs import queue
 from winwin.network import joining
 
 NETWORK = {
@@ -117,3 +120,129 @@ def test_the_cli_refuses_a_file_it_cannot_read_and_stores_nothing(cli, tmp_path)
     assert cli("ties", "upload", "--by", "nobody", str(wrong), "--as", "customers").code == 2
     assert cli("export").json() == before
     assert cli("jobs", "list", "--json").json()["jobs"] == []
+
+
+# --- REST and the web (the demo network; people's mail domains are web domains) ----------
+DEMO_LIST = (
+    "Account ID,Account Name,Website,Billing Country\n"
+    "001,Kotelo Oy,,Finland\n"  # already our customer: skipped when confirmed
+    "002,Meijeri Lähde,,Finland\n"
+    "003,Tutkimuslaitos,https://www.lab.example/fi,Finland\n"
+    "004,Tuntematon Oy,tuntematon.example,Finland\n"
+    "005,,,\n"
+)
+
+
+@pytest.fixture
+def queued(world):  # type: ignore[no-untyped-def]
+    """On PostgreSQL, Procrastinate's queue too (the world's tables come from the models)."""
+    if world.engine.dialect.name == "postgresql":
+        with world.engine.begin() as connection:
+            queue.install_schema(connection)
+    return world
+
+
+def _run_jobs(world) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL a worker runs the queued job; on SQLite the app's own thread does."""
+    url = str(world.engine.url.render_as_string(hide_password=False))
+    if queue.is_postgres(url):
+        app = queue.build_app(url, world.engine, worker=True)
+        app.run_worker(queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
+
+
+def _finished(world, path: str, who: str = "org_admin") -> dict:  # type: ignore[no-untyped-def]
+    import time
+
+    _run_jobs(world)
+    for _ in range(400):
+        found = world.call(who, "GET", path).json()
+        if found["status"] in ("succeeded", "failed"):
+            return found
+        time.sleep(0.05)
+    raise AssertionError(found)
+
+
+def test_rest_uploads_matches_as_a_job_and_proposes_when_confirmed(queued) -> None:  # type: ignore[no-untyped-def]
+    world = queued
+    path = "/api/v1/organizations/kuusi/customer-lists"
+    files = {"file": ("accounts.csv", DEMO_LIST.encode("utf-8"), "text/csv")}
+    form = {"as": "customers", "preset": "salesforce"}
+    for who in ("member", "lab_admin"):
+        assert world.call(who, "POST", path, files=files, data=form).status_code == 403
+    latin = {"file": ("a.csv", "Account Name\nÄ\n".encode("latin-1"), "text/csv")}
+    bad = world.call("org_admin", "POST", path, files=latin, data=form)
+    assert bad.status_code == 422 and bad.json()["problems"][0]["path"] == "file"
+    missing = world.call("org_admin", "POST", path, files=files,
+                         data={"as": "customers", "columns": '{"name": "Nimi"}'})  # fmt: skip
+    assert missing.status_code == 422 and missing.json()["problems"][0]["path"] == "columns.name"
+    started = world.call("org_admin", "POST", path, files=files, data=form)
+    assert started.status_code == 202, started.text
+    job = started.json()["job"]
+    found = _finished(world, f"{path}/{job}")
+    assert found["status"] == "succeeded", found
+    assert [(r["line"], r["match"], r["how"]) for r in found["rows"]] == [
+        (2, "kotelo", "name"),
+        (3, "meijeri", "name"),
+        (4, "lab", "domain"),
+        (5, None, None),
+    ]
+    assert found["bad"] == [{"line": 6, "problems": ["name: is empty"]}]
+    # Only its starter reads it: another organisation's admin gets 403, another person 404.
+    assert world.call("lab_admin", "GET", f"{path}/{job}").status_code == 403
+    assert world.call("platform_admin", "GET", f"{path}/{job}").status_code == 404
+
+    ties_before = world.call("org_admin", "GET", "/api/v1/organizations/kuusi/ties").json()
+    assert not any(t["with"] == "meijeri" for t in ties_before["ties"])
+    done = world.call("org_admin", "POST", f"{path}/{job}/confirm", json={"lines": [3, 4, 2]})
+    assert done.status_code == 200, done.text
+    assert done.json()["proposed"] == ["lab", "meijeri"]
+    assert [s["with"] for s in done.json()["skipped"]] == ["kotelo"]
+    listed = world.call("org_admin", "GET", "/api/v1/organizations/kuusi/ties").json()["ties"]
+    assert {
+        "with": "meijeri",
+        "kind": "supplies",
+        "state": "proposed",
+        "proposed_by": "kuusi",
+    } in listed
+
+
+def test_the_web_uploads_follows_the_job_and_confirms(queued) -> None:  # type: ignore[no-untyped-def]
+    world = queued
+    import time
+
+    from e2e.network.test_joining import _sign_in
+    from e2e.web.web_helpers import CSRF
+
+    client = world.client
+    assert _sign_in(client, "admin@kuusi.example") == 303
+    fi = {"Accept-Language": "fi"}
+    page = client.get("/org/ties", headers=fi)
+    assert "Asiakkaat tai toimittajat CRM:stä" in page.text
+    token = CSRF.search(page.text).group(1)
+    files = {"file": ("accounts.csv", DEMO_LIST.encode("utf-8"), "text/csv")}
+    refused = client.post("/org/customer-lists", headers=fi, files=files,
+                          data={"csrf_token": token, "side": "customers", "preset": "",
+                                "col_name": "Nimi"})  # fmt: skip
+    assert refused.status_code == 422 and "columns.name" in refused.text
+    started = client.post("/org/customer-lists", headers=fi, files=files, follow_redirects=False,
+                          data={"csrf_token": token, "side": "customers",
+                                "preset": "salesforce"})  # fmt: skip
+    assert started.status_code == 303
+    location = started.headers["location"]
+    _run_jobs(world)
+    for _ in range(400):
+        shown = client.get(location, headers=fi)
+        if 'data-testid="crm-progress"' not in shown.text:
+            break
+        assert "<progress" in shown.text and shown.headers.get("refresh") == "1"
+        time.sleep(0.05)
+    assert "Rivejä 5: yhdistettyjä 3, yhdistämättömiä 1, virheellisiä 1." in shown.text
+    assert "verkkotunnuksen perusteella" in shown.text and "Rivi 6:" in shown.text
+    job = location.split("/")[-1].split("?")[0]
+    done = client.post(f"/org/customer-lists/{job}/confirm?org=kuusi", headers=fi,
+                       data={"csrf_token": token, "line": ["3"]})  # fmt: skip
+    assert done.status_code == 200 and 'data-testid="crm-done"' in done.text
+    listed = world.call("org_admin", "GET", "/api/v1/organizations/kuusi/ties").json()["ties"]
+    assert {(t["with"], t["state"]) for t in listed if t["state"] == "proposed"} == {
+        ("meijeri", "proposed")
+    }
