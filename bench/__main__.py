@@ -18,7 +18,9 @@ from rich.table import Table
 
 from bench.common import Report
 
-MODULES = ["importing", "assessments", "sharing", "web", "pairs", "clusters", "overlap", "load"]
+MODULES = [
+    "importing", "assessments", "sharing", "web", "pairs", "clusters", "overlap", "crm", "load"
+]  # fmt: skip
 
 
 def main() -> None:
@@ -68,6 +70,7 @@ TITLES = {
     "pairs": "Natural pairs: candidate search",
     "clusters": "Communities: Leiden (issue 14)",
     "overlap": "Partner overlap (issue 11)",
+    "crm": "Customer lists from a CRM: 50,000 rows (issue 11)",
     "load": "Load: 64 users, two web workers, PostgreSQL (issue 14)",
 }
 HEADER = """# Benchmarks
