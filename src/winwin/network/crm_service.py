@@ -54,7 +54,7 @@ def matchable(session: Session, org_id: int) -> list[crm.Candidate]:
         select(User.org_id, User.email).where(User.org_id.is_not(None), User.active)
     ):
         domain = email.rsplit("@", 1)[-1].lower()
-        if domain not in PUBLIC_MAIL:
+        if owner is not None and domain not in PUBLIC_MAIL:
             domains.setdefault(owner, set()).add(domain)
     rows = session.execute(
         select(Organization.id, Organization.key, Organization.name, Organization.business_id)
