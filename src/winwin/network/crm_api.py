@@ -8,10 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, File, Form, Path, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
+from winwin.accounts.access import Actor
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
 from winwin.jobs.api import runner_of
 from winwin.kernel.errors import InvalidInput, Problem
+from winwin.mail.web import mail_after_commit
 from winwin.network import crm, crm_service
+from winwin.network.ties import org_names
 
 router = APIRouter(tags=["organizations"])
 
@@ -38,6 +41,29 @@ def columns_of(text: str) -> dict[str, str]:
     ):
         raise InvalidInput(Problem("columns", "must map fields to column labels"))
     return value
+
+
+def mail_invitations(
+    request: Request, background: BackgroundTasks, session: Any, actor: Actor, done: dict[str, Any]
+) -> None:
+    """With a mail server, each invitation's link is mailed (and not shown); without one,
+    the links stay in the answer for the uploader to pass on."""
+    if not request.app.state.settings.mail_server:
+        return
+    name = org_names(session, [done["org"]]).get(done["org"], done["org"])
+    for invited in done["invited"]:
+        mail_after_commit(
+            request,
+            background,
+            session,
+            kind="org_invitation",
+            to=invited["email"],
+            link=invited["link"],
+            started_by=actor.user_id,
+            values={"org": name},
+            log_when_unsent=False,
+        )
+        invited["link"] = None
 
 
 class UploadStarted(BaseModel):
@@ -105,9 +131,10 @@ def confirm(
     request: Request,
     actor: CurrentUser,
     session: SessionDep,
+    background: BackgroundTasks,
     job_id: int = JobId,
 ) -> Any:
-    return crm_service.confirm_upload(
+    done = crm_service.confirm_upload(
         session,
         actor,
         by=key,
@@ -116,3 +143,5 @@ def confirm(
         invite_lines=body.invite_lines,
         base_url=public_base_url(request),
     )
+    mail_invitations(request, background, session, actor, done)
+    return done

@@ -15,7 +15,7 @@ from winwin.http.templating import render
 from winwin.jobs.api import runner_of
 from winwin.kernel.errors import InvalidInput
 from winwin.network import crm_service, ties
-from winwin.network.crm_api import read_upload
+from winwin.network.crm_api import mail_invitations, read_upload
 from winwin.network.pages import ties_page
 
 router = APIRouter(prefix="/org")
@@ -99,6 +99,7 @@ async def confirm(
     actor: CurrentUser,
     session: SessionDep,
     org: CurrentOrg,
+    background: BackgroundTasks,
     job_id: int = JobId,
 ) -> Response:
     """The matched rows ticked (``line``) become proposals; the unmatched rows ticked
@@ -123,6 +124,7 @@ async def confirm(
         return render(
             request, "network/crm.html", {**context, "error": exc}, status_code=status_for(exc)
         )
+    mail_invitations(request, background, session, actor, done)
     found = crm_service.upload_result(session, actor, by=org.key, job_id=job_id)
     names = _names(session, found)
     context = {"nav": "org", "org": org, "found": found, "names": names, "done": done}

@@ -246,3 +246,27 @@ def test_the_web_uploads_follows_the_job_and_confirms(queued) -> None:  # type: 
     assert {(t["with"], t["state"]) for t in listed if t["state"] == "proposed"} == {
         ("meijeri", "proposed")
     }
+
+
+def test_an_unmatched_row_with_an_e_mail_becomes_an_invitation_only_when_chosen(queued) -> None:  # type: ignore[no-untyped-def]
+    world = queued
+    path = "/api/v1/organizations/kuusi/customer-lists"
+    text = (
+        "Nimi,Sähköposti\nUusi Asiakas Oy,eka@uusiasiakas.example\nToinen Oy,toka@toinen.example\n"
+    )
+    files = {"file": ("own.csv", text.encode("utf-8"), "text/csv")}
+    columns = '{"name": "Nimi", "email": "Sähköposti"}'
+    started = world.call("org_admin", "POST", path, files=files,
+                         data={"as": "customers", "columns": columns})  # fmt: skip
+    assert started.status_code == 202, started.text
+    job = started.json()["job"]
+    found = _finished(world, f"{path}/{job}")
+    assert [(r["line"], r["match"], r["email"]) for r in found["rows"]] == [
+        (2, None, "eka@uusiasiakas.example"),
+        (3, None, "toka@toinen.example"),
+    ]
+    done = world.call("org_admin", "POST", f"{path}/{job}/confirm", json={"invite_lines": [2]})
+    assert done.status_code == 200, done.text
+    invited = done.json()["invited"]
+    assert [i["email"] for i in invited] == ["eka@uusiasiakas.example"]
+    assert "/join/" in invited[0]["link"] and done.json()["proposed"] == []
