@@ -78,6 +78,13 @@ class InvitationRead(BaseModel):
     locale: str | None
     answered: bool
     last_opened_at: datetime | None
+    token: str | None = Field(
+        default=None,
+        description="The link's token (the link is /answer/{token}), for whoever may invite "
+        "for the side; null once revoked, for invitations made before links were kept, and "
+        "for other readers",
+    )
+    revoked: bool = Field(default=False, description="The link was revoked")
 
 
 class RoundRead(BaseModel):
@@ -114,7 +121,10 @@ class InvitationsCreate(BaseModel):
 
 class IssuedInvitationRead(BaseModel):
     invitation: InvitationRead
-    token: str = Field(description="Shown once; the link is /answer/{token}[?lang=fi|en]")
+    token: str = Field(
+        description="The link is /answer/{token}[?lang=fi|en]; it stays readable in the "
+        "round's invitations, and a resend replaces it"
+    )
     link: str
     mailed: bool = Field(
         description="True when the link is being mailed to the invitation's address "
@@ -139,10 +149,15 @@ class AnswerFormRead(BaseModel):
     status: Literal["open", "closed"]
     items: list[FormItemRead]
     answers: dict[str, int]
+    cant_say: list[str] = Field(default_factory=list, description="Items marked I can't say")
 
 
 class ResponseWrite(BaseModel):
     answers: dict[str, Any] = Field(description="Item id to a whole number from 1 to the scale")
+    cant_say: list[Any] = Field(
+        default_factory=list,
+        description="Item ids the respondent cannot say: recorded, never counted in a mean",
+    )
 
 
 class ResponseRead(BaseModel):
@@ -151,6 +166,7 @@ class ResponseRead(BaseModel):
     side: str
     answers: dict[str, int]
     created: bool
+    cant_say: list[str] = Field(default_factory=list)
 
 
 class ItemRead(BaseModel):
@@ -322,7 +338,7 @@ def read_round(round_id: int, actor: CurrentUser, session: SessionDep) -> RoundR
     "/rounds/{round_id}/invitations",
     response_model=list[IssuedInvitationRead],
     status_code=201,
-    summary="Invite respondents; each gets a personal link (shown once)",
+    summary="Invite respondents; each gets a personal link",
 )
 def invite(
     round_id: int,
@@ -360,6 +376,58 @@ def invite(
     ]
 
 
+@router.post(
+    "/rounds/{round_id}/invitations/{invitation_id}/resend",
+    response_model=IssuedInvitationRead,
+    summary="Give an invitation a new link (mailed when it can be); the old link stops working",
+)
+def resend(
+    round_id: int,
+    invitation_id: int,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    background: BackgroundTasks,
+) -> IssuedInvitationRead:
+    issued = rounds.resend_invitation(
+        session, actor=actor, round_id=round_id, invitation_id=invitation_id
+    )
+    settings = request.app.state.settings
+    base = public_base_url(request)
+    mail_answer_links(
+        request,
+        background,
+        session,
+        rounds.get_round(session, actor=actor, round_id=round_id),
+        [issued],
+        base=base,
+        started_by=actor.user_id,
+    )
+    return IssuedInvitationRead(
+        invitation=InvitationRead(**vars(issued.invitation)),
+        token=issued.token,
+        link=answer_link(base, issued),
+        mailed=will_mail(settings, issued),
+    )
+
+
+@router.post(
+    "/rounds/{round_id}/invitations/{invitation_id}/revoke",
+    response_model=InvitationRead,
+    summary="End an invitation's link (its answers stay)",
+)
+def revoke(
+    round_id: int, invitation_id: int, actor: CurrentUser, session: SessionDep
+) -> InvitationRead:
+    return InvitationRead(
+        **vars(
+            rounds.revoke_invitation(
+                session, actor=actor, round_id=round_id, invitation_id=invitation_id
+            )
+        )
+    )
+
+
 @router.post("/rounds/{round_id}/close", response_model=RoundRead, summary="Close a round")
 def close(round_id: int, actor: CurrentUser, session: SessionDep) -> RoundRead:
     return _round(rounds.close_round(session, actor=actor, round_id=round_id))
@@ -385,6 +453,7 @@ def read_form(token: str, session: SessionDep) -> AnswerFormRead:
         status=form.status,  # type: ignore[arg-type]
         items=[FormItemRead(**vars(i)) for i in form.items],
         answers=form.answers,
+        cant_say=sorted(form.cant_say),
     )
 
 
@@ -395,7 +464,13 @@ def read_form(token: str, session: SessionDep) -> AnswerFormRead:
     openapi_extra={"security": []},
 )
 def write_response(token: str, body: ResponseWrite, session: SessionDep) -> ResponseRead:
-    return ResponseRead(**vars(rounds.submit_response(session, token=token, answers=body.answers)))
+    return ResponseRead(
+        **vars(
+            rounds.submit_response(
+                session, token=token, answers=body.answers, cant_say=body.cant_say
+            )
+        )
+    )
 
 
 # scores and exports -------------------------------------------------------------------

@@ -5,10 +5,11 @@ with every refresh of ``score_sums``); ``item_analysis`` computes the item–tot
 correlations of chosen rounds on demand. The arithmetic is
 ``winwin.assessments.reliability``'s; this module only reads the rows and shapes them.
 
-Which answers count. A side's respondents are its responses in the round (also one
-without answers, as in ``score_sums``). Points and alpha use the answers to the round's
-own instrument's statements that lie on its scale; a factor's statements, for alpha and
-complete cases, are that instrument's statements of the factor, in their order.
+Which answers count. A side's respondents are its responses in the round that hold at
+least one answer, as in ``score_sums`` ("I can't say" marks are not answers). Points
+and alpha use the answers to the round's own instrument's statements that lie on its
+scale; a factor's statements, for alpha and complete cases, are that instrument's
+statements of the factor, in their order.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, exists, insert, select
 from sqlalchemy.orm import Session
 
 from winwin.assessments.models import (
@@ -115,7 +116,11 @@ def load_answers(
     people: dict[tuple[int, int | None], list[int]] = defaultdict(list)
     for response_id, assessment_id, side_id in session.execute(
         select(Response.id, Response.assessment_id, Response.side_org_id)
-        .where(Response.assessment_id.in_(ids), Response.side_org_id.is_not(None))
+        .where(
+            Response.assessment_id.in_(ids),
+            Response.side_org_id.is_not(None),
+            exists().where(Answer.response_id == Response.id),
+        )
         .order_by(Response.id)
     ):
         people[(assessment_id, side_id)].append(response_id)

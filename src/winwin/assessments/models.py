@@ -127,6 +127,9 @@ class Response(Base):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", order_by="Answer.id"
     )
+    cant_say: Mapped[list[CantSay]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="CantSay.id"
+    )
 
 
 class Answer(Base):
@@ -139,6 +142,24 @@ class Answer(Base):
     value: Mapped[int] = mapped_column(Integer)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class CantSay(Base):
+    """A statement the respondent marked "I can't say": recorded, but never an answer.
+
+    Kept apart from ``answers`` so that no sum, mean, alpha, interval or export of
+    answer values can count it; a response holding only these does not count as a
+    respondent of its side either (``AssessmentRepository.refresh_sums``).
+    """
+
+    __tablename__ = "answer_cant_say"
+    __table_args__ = (UniqueConstraint("response_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("instrument_items.id", ondelete="CASCADE"))
+
+    response: Mapped[Response] = relationship(back_populates="cant_say")
 
 
 class ScoreSums(Base):
@@ -229,8 +250,15 @@ class Invitation(Base):
     """A personal link to answer one round, for one respondent of one side.
 
     ``side_org_id`` is NULL for a third party, who sees only impact and attraction
-    items. The link's token is stored as a SHA-256 digest only. ``respondent`` is the
-    identifier the response is stored under (unique in the round).
+    items. ``respondent`` is the identifier the response is stored under (unique in the
+    round).
+
+    The link is found by the SHA-256 digest of its token (``token_hash``). The token
+    itself (``link_token``) is kept too, so that those who may invite for the side can
+    copy the link again at any time instead of seeing it once; a resend replaces both
+    (the old link stops working) and a revoke clears the token and sets ``revoked_at``
+    (``token_hash`` then holds the digest of a token nobody was given). Invitations made
+    before links were kept have no ``link_token``: a resend gives them one.
     """
 
     __tablename__ = "assessment_invitations"
@@ -249,6 +277,8 @@ class Invitation(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     locale: Mapped[str | None] = mapped_column(String(8))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    link_token: Mapped[str | None] = mapped_column(String(200), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     invited_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, accessible_orgs, can_manage_org
 from winwin.accounts.repository import AccountsRepository
 from winwin.actions import pages as action_pages
+from winwin.assessments import addresses, research, scoring
 from winwin.assessments import instruments as instrument_service
-from winwin.assessments import research, scoring
 from winwin.assessments import service as rounds
 from winwin.assessments.measures import ItemStat
 from winwin.assessments.repository import AssessmentRepository
@@ -238,14 +238,22 @@ PROBLEM_CONTEXT = {"tr": translate_problem, "field_labels": FieldLabels()}
 
 
 # answering ----------------------------------------------------------------------------
-def _parse_answers(form: Any, items: list[rounds.FormItem]) -> dict[str, object]:
+CANT_SAY = "cant-say"
+
+
+def _parse_answers(form: Any, items: list[rounds.FormItem]) -> tuple[dict[str, object], list[str]]:
+    """The posted answers, and the statements marked "I can't say" (one radio group each)."""
     answers: dict[str, object] = {}
+    cant_say: list[str] = []
     for item in items:
         raw = form.get(f"item-{item.id}")
         if raw is None or raw == "":
             continue
+        if raw == CANT_SAY:
+            cant_say.append(item.id)
+            continue
         answers[item.id] = int(raw) if isinstance(raw, str) and raw.isdigit() else raw
-    return answers
+    return answers, cant_say
 
 
 def _answer_errors(error: WinwinError | None) -> dict[str, str]:
@@ -270,11 +278,16 @@ def _answer_page(
     token: str,
     *,
     answers: dict[str, object] | None = None,
+    cant_say: list[str] | None = None,
     error: WinwinError | None = None,
     saved: bool = False,
+    confirm: bool = False,
     status_code: int = 200,
 ) -> Response:
     errors = _answer_errors(error)
+    shown = form.answers if answers is None else answers
+    marked = set(form.cant_say if cant_say is None else cant_say)
+    unanswered = [item for item in form.items if item.id not in shown and item.id not in marked]
     general = None
     if error is not None and not errors:
         general = (
@@ -288,7 +301,11 @@ def _answer_page(
         {
             "form": form,
             "token": token,
-            "answers": form.answers if answers is None else answers,
+            "answers": shown,
+            "cant_say": marked,
+            "cant_say_value": CANT_SAY,
+            "unanswered": unanswered,
+            "confirm": confirm,
             "errors": errors,
             "general_error": general,
             "saved": saved,
@@ -316,26 +333,33 @@ def answer_get(
             secure=request.app.state.cookie_secure,
         )
         return response
-    return _answer_page(request, form, token)
+    return _answer_page(request, form, token, saved=request.query_params.get("saved") == "1")
 
 
 @router.post("/answer/{token}", name="answer_post")
 async def answer_post(token: str, request: Request, session: SessionDep) -> Response:
     form = rounds.answer_form(session, token=token, mark_opened=False)
     posted = await request.form()
-    answers = _parse_answers(posted, form.items)
+    answers, cant_say = _parse_answers(posted, form.items)
+    left = [i for i in form.items if i.id not in answers and i.id not in cant_say]
+    if form.open and left and (answers or cant_say) and posted.get("confirm_partial") != "1":
+        # A partial set is saved only once the respondent says so: the form comes back
+        # with what they chose, the unanswered statements counted and marked. Nothing
+        # is written yet.
+        return _answer_page(request, form, token, answers=answers, cant_say=cant_say, confirm=True)
     try:
-        rounds.submit_response(session, token=token, answers=answers)
+        rounds.submit_response(session, token=token, answers=answers, cant_say=cant_say)
     except InvalidInput as exc:
         session.rollback()
         form = rounds.answer_form(session, token=token, mark_opened=False)
-        return _answer_page(request, form, token, answers=answers, error=exc, status_code=422)
+        return _answer_page(
+            request, form, token, answers=answers, cant_say=cant_say, error=exc, status_code=422
+        )
     except WinwinError as exc:
         session.rollback()
         form = rounds.answer_form(session, token=token, mark_opened=False)
         return _answer_page(request, form, token, error=exc, status_code=409)
-    form = rounds.answer_form(session, token=token, mark_opened=False)
-    return _answer_page(request, form, token, saved=True)
+    return RedirectResponse(f"/answer/{token}?saved=1", status_code=303)
 
 
 # relationships ------------------------------------------------------------------------
@@ -893,9 +917,9 @@ def _round_page(
     actor: Actor,
     round_id: int,
     *,
-    issued: list[rounds.IssuedInvitation] | None = None,
     error: WinwinError | None = None,
     values: dict[str, str] | None = None,
+    bad_lines: list[addresses.BadLine] | None = None,
 ) -> Response:
     current = rounds.get_round(session, actor=actor, round_id=round_id)
     keys = NetworkRepository(session).org_ids()
@@ -917,16 +941,34 @@ def _round_page(
             "invite_sides": [
                 k for k in current.between if k in keys and rounds.may_invite_for(actor, keys[k])
             ],
-            "issued": [
-                (i, answer_link(base, i), will_mail(request.app.state.settings, i))
-                for i in issued or []
-            ],
+            "manageable": {
+                inv.id
+                for inv in current.invitations
+                if (inv.side == rounds.THIRD_PARTY and manage)
+                or (inv.side in keys and rounds.may_invite_for(actor, keys[inv.side]))
+            },
+            "links": {
+                inv.id: answer_link(base, rounds.IssuedInvitation(inv, inv.token))
+                for inv in current.invitations
+                if inv.token
+            },
+            "mail_server": bool(request.app.state.settings.mail_server),
+            "done": request.query_params.get("done"),
+            "count": _count(request.query_params.get("count")),
             "error": error,
+            "bad_lines": bad_lines or [],
             "values": values or {},
             **PROBLEM_CONTEXT,
         },
-        status_code=422 if error else 200,
+        status_code=422 if error or bad_lines else 200,
     )
+
+
+def _count(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 6 else 0
+
+
+MAX_CSV_BYTES = 1_000_000
 
 
 @router.get("/rounds/{round_id}", name="round")
@@ -944,25 +986,61 @@ async def invite(
     session: SessionDep,
     background: BackgroundTasks,
 ) -> Response:
+    """Invite one person (name, optional address) or many at once (pasted addresses or a
+    CSV file). Many are invited all or nothing: a bad or repeated address, or one already
+    invited, is listed by its line and nobody is invited until the list is fixed."""
     form = await request.form()
-    values = {k: str(form.get(k) or "").strip() for k in ("side", "name", "email", "locale")}
+    values = {
+        k: str(form.get(k) or "").strip() for k in ("side", "name", "email", "locale", "addresses")
+    }
+    upload = form.get("file")
+    data = b""
+    if upload is not None and not isinstance(upload, str):
+        data = await upload.read(MAX_CSV_BYTES + 1)
+    entries: list[addresses.Entry] | None = None
+    if data or "addresses" in form:
+        if len(data) > MAX_CSV_BYTES:
+            bad = [addresses.BadLine(0, "", "too_large")]
+        elif data:
+            entries, bad = addresses.parse_csv(data)
+        else:
+            entries, bad = addresses.parse_pasted(values["addresses"])
+            if not entries and not bad:
+                bad = [addresses.BadLine(0, "", "empty")]
+        if bad:
+            return _round_page(request, session, actor, round_id, values=values, bad_lines=bad)
+    locale = values["locale"] or None
+    if entries is not None:
+        invitees = [
+            rounds.Invitee(side=values["side"], name=e.name, email=e.email, locale=locale)
+            for e in entries
+        ]
+    else:
+        invitees = [
+            rounds.Invitee(
+                side=values["side"],
+                name=values["name"],
+                email=values["email"] or None,
+                locale=locale,
+            )
+        ]
     try:
         issued = rounds.invite_respondents(
-            session,
-            actor=actor,
-            round_id=round_id,
-            invitees=[
-                rounds.Invitee(
-                    side=values["side"],
-                    name=values["name"],
-                    email=values["email"] or None,
-                    locale=values["locale"] or None,
-                )
-            ],
+            session, actor=actor, round_id=round_id, invitees=invitees
         )
     except InvalidInput as exc:
         session.rollback()
-        return _round_page(request, session, actor, round_id, error=exc, values=values)
+        if entries is None:
+            return _round_page(request, session, actor, round_id, error=exc, values=values)
+        return _round_page(
+            request,
+            session,
+            actor,
+            round_id,
+            values=values,
+            bad_lines=_lines_of(exc, entries),
+            error=_not_lines(exc),
+        )
     mail_answer_links(
         request,
         background,
@@ -972,7 +1050,68 @@ async def invite(
         base=public_base_url(request),
         started_by=actor.user_id,
     )
-    return _round_page(request, session, actor, round_id, issued=issued)
+    return RedirectResponse(
+        f"/rounds/{round_id}?done=invited&count={len(issued)}#invited-title", status_code=303
+    )
+
+
+_INVITEE = re.compile(r"^invitees\[(\d+)\]\.(email|respondent|name)$")
+
+
+def _lines_of(exc: InvalidInput, entries: list[addresses.Entry]) -> list[addresses.BadLine]:
+    """The service's refusals of pasted invitees, told by the line they came from."""
+    bad: list[addresses.BadLine] = []
+    for problem in exc.problems:
+        match = _INVITEE.match(problem.path)
+        if match and int(match.group(1)) < len(entries):
+            entry = entries[int(match.group(1))]
+            reason = "invited" if "already invited" in problem.message else "invalid"
+            bad.append(addresses.BadLine(entry.line, entry.email, reason))
+    return bad
+
+
+def _not_lines(exc: InvalidInput) -> InvalidInput | None:
+    """The refusals that are not about one line (the side, the language)."""
+    rest = [p for p in exc.problems if not _INVITEE.match(p.path)]
+    return InvalidInput(rest) if rest else None
+
+
+@router.post("/rounds/{round_id}/invitations/{invitation_id}/resend", name="resend_link")
+def resend(
+    round_id: int,
+    invitation_id: int,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    background: BackgroundTasks,
+) -> Response:
+    issued = rounds.resend_invitation(
+        session, actor=actor, round_id=round_id, invitation_id=invitation_id
+    )
+    mailed = will_mail(request.app.state.settings, issued)
+    mail_answer_links(
+        request,
+        background,
+        session,
+        rounds.get_round(session, actor=actor, round_id=round_id),
+        [issued],
+        base=public_base_url(request),
+        started_by=actor.user_id,
+    )
+    done = "resent-mailed" if mailed else "resent"
+    return RedirectResponse(
+        f"/rounds/{round_id}?done={done}#invitation-{invitation_id}", status_code=303
+    )
+
+
+@router.post("/rounds/{round_id}/invitations/{invitation_id}/revoke", name="revoke_link")
+def revoke(
+    round_id: int, invitation_id: int, request: Request, actor: CurrentUser, session: SessionDep
+) -> Response:
+    rounds.revoke_invitation(session, actor=actor, round_id=round_id, invitation_id=invitation_id)
+    return RedirectResponse(
+        f"/rounds/{round_id}?done=revoked#invitation-{invitation_id}", status_code=303
+    )
 
 
 @router.post("/rounds/{round_id}/close", name="close_round")

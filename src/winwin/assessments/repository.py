@@ -454,8 +454,13 @@ class AssessmentRepository:
 
     def _insert_sums(self, assessment_ids: Sequence[int] | None) -> None:
         pairs = select(Assessment.id, Assessment.a_id, Assessment.b_id)
-        counted = select(Response.assessment_id, Response.side_org_id, func.count()).group_by(
-            Response.assessment_id, Response.side_org_id
+        # A respondent is a response with at least one answer: one that marked every
+        # statement "I can't say" adds nothing to a mean, so it must not count towards
+        # the round's minimum of respondents either.
+        counted = (
+            select(Response.assessment_id, Response.side_org_id, func.count())
+            .where(exists().where(Answer.response_id == Response.id))
+            .group_by(Response.assessment_id, Response.side_org_id)
         )
         if assessment_ids is not None:
             pairs = pairs.where(Assessment.id.in_(list(assessment_ids)))

@@ -7,8 +7,13 @@
   holds the database may do anything, as an import may.
 - Each side invites only its own people (``may_invite_for``); a facilitator granted
   both sides invites for both.
-- Each invited respondent gets a personal link; its token is shown once and stored only
-  as a SHA-256 digest. Answering needs no sign-in: the link is the key.
+- Each invited respondent gets a personal link. Answering needs no sign-in: the link is
+  the key, found by its SHA-256 digest. The token is kept as well, so that whoever may
+  invite for the side can copy the link again later (``InvitationRead.token``);
+  ``resend_invitation`` replaces it (the old link stops working) and
+  ``revoke_invitation`` ends it.
+- A respondent may mark a statement "I can't say": it is recorded
+  (``AnswerForm.cant_say``) but is not an answer, so it never enters a mean.
 - Third parties see and answer only impact and attraction items.
 - One response per respondent per round, editable until the round closes.
 - A round's ``min_respondents`` (default 3; 1 for a named round) is the fewest
@@ -37,7 +42,15 @@ from winwin.assessments.refusals import NO_TIE, NOT_OWN_SIDE
 from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
 from winwin.assessments.score import OUTSIDE_FACTORS
 from winwin.db.base import utcnow
-from winwin.db.models import Answer, Assessment, Instrument, Invitation, Organization, Response
+from winwin.db.models import (
+    Answer,
+    Assessment,
+    CantSay,
+    Instrument,
+    Invitation,
+    Organization,
+    Response,
+)
 from winwin.kernel.errors import (
     Conflict,
     InvalidInput,
@@ -71,6 +84,10 @@ class InvitationRead:
     locale: str | None
     answered: bool
     last_opened_at: datetime | None
+    #: The link's token, for those who may invite for the side; ``None`` otherwise, once
+    #: revoked, and for invitations made before links were kept.
+    token: str | None = None
+    revoked: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,7 +113,7 @@ class RoundRead:
 
 @dataclass(frozen=True)
 class IssuedInvitation:
-    """A new invitation and its raw token, which is shown this once and never again."""
+    """A new (or renewed) invitation and its link's token."""
 
     invitation: InvitationRead
     token: str
@@ -140,6 +157,17 @@ class AnswerForm:
     status: str
     #: The round's minimum of respondents per side (1: a named round).
     min_respondents: int = 3
+    #: Statements the respondent marked "I can't say" (never answers).
+    cant_say: frozenset[str] = frozenset()
+
+    @property
+    def unanswered(self) -> list[str]:
+        """Ids of the statements with neither an answer nor "I can't say", in order."""
+        return [
+            item.id
+            for item in self.items
+            if item.id not in self.answers and item.id not in self.cant_say
+        ]
 
     @property
     def open(self) -> bool:
@@ -158,6 +186,7 @@ class ResponseRead:
     side: str
     answers: dict[str, int]
     created: bool
+    cant_say: list[str] = field(default_factory=list)
 
 
 # helpers ------------------------------------------------------------------------------
@@ -210,6 +239,12 @@ def _round_read(session: Session, assessment: Assessment, actor: Actor | None) -
             side_org_id=inv.side_org_id, reader=reader, pair=pair, runs_round=runs
         )
     ]
+
+    def may_copy(inv: Invitation) -> bool:
+        if inv.side_org_id is None:
+            return runs
+        return may_invite_for(actor, inv.side_org_id)
+
     by_side: dict[str, int] = {a.key: 0, b.key: 0, THIRD_PARTY: 0}
     for response in assessment.responses:
         by_side[_side_key(response.side_org_id, keys)] += 1
@@ -237,6 +272,8 @@ def _round_read(session: Session, assessment: Assessment, actor: Actor | None) -
                 locale=inv.locale,
                 answered=inv.respondent in answered,
                 last_opened_at=_utc(inv.last_opened_at),
+                token=inv.link_token if may_copy(inv) else None,
+                revoked=inv.revoked_at is not None,
             )
             for inv in shown
         ],
@@ -438,6 +475,7 @@ def invite_respondents(
     a, b = _keys(session, assessment)
     by_key = {a.key: a.id, b.key: b.id}
     taken = AssessmentRepository(session).respondents_taken(assessment.id)
+    emails = {inv.email for inv in assessment.invitations if inv.email}
     problems: list[Problem] = []
     specs: list[tuple[Invitee, int | None, str]] = []
     if not invitees:
@@ -464,6 +502,11 @@ def invite_respondents(
         email = invitee.email.strip().lower() if invitee.email else None
         if email and (not EMAIL.match(email) or not _text_ok(email)):
             problems.append(Problem(f"{path}.email", "is not a valid email address"))
+        elif email and email in emails:
+            # One link per address: a second would only confuse; resend renews the first.
+            problems.append(Problem(f"{path}.email", f"'{email}' is already invited to this round"))
+        elif email:
+            emails.add(email)
         if not _text_ok(invitee.name) or len(invitee.name) > 200:
             problems.append(Problem(f"{path}.name", "must be text of at most 200 characters"))
             continue
@@ -507,6 +550,7 @@ def invite_respondents(
                 email=invitee.email,
                 locale=invitee.locale,
                 token_hash=hash_link_token(token),
+                link_token=token,
                 invited_by_user_id=actor.user_id if actor else None,
             )
         )
@@ -521,11 +565,101 @@ def invite_respondents(
                     locale=invitee.locale,
                     answered=False,
                     last_opened_at=None,
+                    token=token,
                 ),
                 token=token,
             )
         )
     return issued
+
+
+def _managed_invitation(
+    session: Session, *, actor: Actor | None, round_id: int, invitation_id: int
+) -> tuple[Assessment, Invitation]:
+    assessment = _load_round(session, round_id, actor)
+    _require_run(actor, (assessment.a_id, assessment.b_id))
+    invitation = next((i for i in assessment.invitations if i.id == invitation_id), None)
+    if invitation is None:
+        raise NotFound(f"no invitation {invitation_id} in round '{assessment.round}'")
+    if invitation.side_org_id is not None and not may_invite_for(actor, invitation.side_org_id):
+        # Someone who may not invite for that side may not learn whom it invited either.
+        raise NotFound(f"no invitation {invitation_id} in round '{assessment.round}'")
+    if assessment.status != "open":
+        raise Conflict(f"round '{assessment.round}' is closed; its links can no longer change")
+    return assessment, invitation
+
+
+def _invitation_read(
+    session: Session, assessment: Assessment, invitation: Invitation
+) -> InvitationRead:
+    a, b = _keys(session, assessment)
+    answered = AssessmentRepository(session).response_of(assessment.id, invitation.respondent)
+    return InvitationRead(
+        id=invitation.id,
+        respondent=invitation.respondent,
+        side=_side_key(invitation.side_org_id, {a.id: a.key, b.id: b.key}),
+        name=invitation.name,
+        email=invitation.email,
+        locale=invitation.locale,
+        answered=answered is not None,
+        last_opened_at=_utc(invitation.last_opened_at),
+        token=invitation.link_token,
+        revoked=invitation.revoked_at is not None,
+    )
+
+
+def invitation_id_of(
+    session: Session, *, actor: Actor | None, round_id: int, respondent: str
+) -> int:
+    """The id of the invitation of this respondent in the round (``NotFound`` if none)."""
+    assessment = _load_round(session, round_id, actor)
+    for invitation in assessment.invitations:
+        if invitation.respondent == respondent:
+            return invitation.id
+    raise NotFound(f"'{respondent}' is not invited to round '{assessment.round}'")
+
+
+def resend_invitation(
+    session: Session, *, actor: Actor | None, round_id: int, invitation_id: int
+) -> IssuedInvitation:
+    """Give an invitation a new link; the old one stops working at once.
+
+    Also renews a revoked invitation. The response already given, if any, stays and
+    can be changed through the new link. Whoever may invite for the invitation's side
+    may do it, while the round is open (``Conflict`` after).
+    """
+    assessment, invitation = _managed_invitation(
+        session, actor=actor, round_id=round_id, invitation_id=invitation_id
+    )
+    token = new_token()
+    invitation.token_hash = hash_link_token(token)
+    invitation.link_token = token
+    invitation.revoked_at = None
+    invitation.last_opened_at = None
+    session.flush()
+    return IssuedInvitation(
+        invitation=_invitation_read(session, assessment, invitation), token=token
+    )
+
+
+def revoke_invitation(
+    session: Session, *, actor: Actor | None, round_id: int, invitation_id: int
+) -> InvitationRead:
+    """End an invitation's link (its answers, if any, stay in the round).
+
+    The stored digest is replaced by that of a token nobody is given, so the old link
+    is refused as unknown. ``Conflict`` when already revoked or the round is closed.
+    """
+    assessment, invitation = _managed_invitation(
+        session, actor=actor, round_id=round_id, invitation_id=invitation_id
+    )
+    if invitation.revoked_at is not None:
+        raise Conflict(f"the link of '{invitation.respondent}' is already revoked")
+    invitation.token_hash = hash_link_token(new_token())
+    invitation.link_token = None
+    invitation.revoked_at = utcnow()
+    session.flush()
+    return _invitation_read(session, assessment, invitation)
 
 
 def _invitation(session: Session, token: str) -> Invitation:
@@ -574,6 +708,9 @@ def answer_form(session: Session, *, token: str, mark_opened: bool = True) -> An
         answers={item_keys[ans.item_id]: ans.value for ans in response.answers} if response else {},
         status=assessment.status,
         min_respondents=assessment.min_respondents,
+        cant_say=frozenset(item_keys[c.item_id] for c in response.cant_say)
+        if response
+        else frozenset(),
     )
 
 
@@ -619,13 +756,65 @@ def check_answers(
     return checked
 
 
-def submit_response(session: Session, *, token: str, answers: Mapping[str, object]) -> ResponseRead:
+def check_cant_say(
+    instrument: Instrument,
+    cant_say: object,
+    answered: Iterable[int],
+    *,
+    third_party: bool,
+    path: str = "cant_say",
+) -> set[int]:
+    """Check "I can't say" marks (a list of item ids); returns the stored item ids.
+
+    Refuses, naming ``cant_say[i]``: an unknown item, a third party on accessibility or
+    energy, an item that also has an answer.
+    """
+    if not isinstance(cant_say, (list, tuple, set, frozenset)):
+        raise InvalidInput(Problem(path, "must be a list of item ids"))
+    items = {it.item_key: it for it in instrument.items}
+    answered = set(answered)
+    problems: list[Problem] = []
+    checked: set[int] = set()
+    for i, item_key in enumerate(
+        sorted(cant_say) if isinstance(cant_say, (set, frozenset)) else cant_say
+    ):
+        where = f"{path}[{i}]"
+        item = items.get(item_key) if isinstance(item_key, str) else None
+        if item is None:
+            problems.append(Problem(where, f"unknown item of instrument '{instrument.key}'"))
+        elif third_party and item.factor not in OUTSIDE_FACTORS:
+            problems.append(
+                Problem(
+                    where,
+                    f"a third party answers only impact and attraction items, not {item.factor}",
+                )
+            )
+        elif item.id in answered:
+            problems.append(
+                Problem(where, f"'{item_key}' has an answer; it cannot also be can't say")
+            )
+        else:
+            checked.add(item.id)
+    if problems:
+        raise InvalidInput(problems)
+    return checked
+
+
+def submit_response(
+    session: Session,
+    *,
+    token: str,
+    answers: Mapping[str, object],
+    cant_say: Iterable[str] = (),
+) -> ResponseRead:
     """Store (or replace) the answers of the respondent behind a personal link.
 
     One response per respondent per round: answering again while the round is open
-    replaces the earlier answers; once it is closed, ``Conflict``. Raises
-    ``InvalidInput`` as ``check_answers`` does and ``NotFound`` for an unknown link.
-    Nothing is stored on any refusal.
+    replaces the earlier answers and "I can't say" marks; once it is closed,
+    ``Conflict``. ``cant_say`` lists the statements marked "I can't say": stored apart
+    from the answers, never counted in a mean. At least one answer or mark is needed.
+    Raises ``InvalidInput`` as ``check_answers`` and ``check_cant_say`` do and
+    ``NotFound`` for an unknown link. Nothing is stored on any refusal.
     """
     invitation = _invitation(session, token)
     assessment = invitation.assessment
@@ -636,9 +825,13 @@ def submit_response(session: Session, *, token: str, answers: Mapping[str, objec
             f"round '{assessment.round}' is closed; the response of "
             f"'{invitation.respondent}' can no longer change"
         )
-    checked = check_answers(
-        assessment.instrument, answers, third_party=invitation.side_org_id is None
-    )
+    third_party = invitation.side_org_id is None
+    marks = list(cant_say) if not isinstance(cant_say, (str, bytes)) else cant_say
+    if isinstance(answers, Mapping) and not answers and marks:
+        checked: dict[int, int] = {}
+    else:
+        checked = check_answers(assessment.instrument, answers, third_party=third_party)
+    unsure = check_cant_say(assessment.instrument, marks, checked, third_party=third_party)
     created = response is None
     if response is None:
         response = repo.add_response(
@@ -659,6 +852,12 @@ def submit_response(session: Session, *, token: str, answers: Mapping[str, objec
             current[item_id].value = value
         else:
             response.answers.append(Answer(item_id=item_id, value=value))
+    marked = {mark.item_id: mark for mark in response.cant_say}
+    for item_id, mark in marked.items():
+        if item_id not in unsure:
+            response.cant_say.remove(mark)
+    for item_id in sorted(unsure - set(marked)):
+        response.cant_say.append(CantSay(item_id=item_id))
     session.flush()
     repo.refresh_sums([assessment.id])
     a, b = _keys(session, assessment)
@@ -670,6 +869,7 @@ def submit_response(session: Session, *, token: str, answers: Mapping[str, objec
         side=_side_key(invitation.side_org_id, keys),
         answers={item_keys[i]: v for i, v in checked.items()},
         created=created,
+        cant_say=sorted(item_keys[i] for i in unsure),
     )
 
 

@@ -7,6 +7,7 @@ from winwin.actions.models import Action, ActionEvent
 from winwin.assessments.models import (
     Answer,
     Assessment,
+    CantSay,
     Instrument,
     InstrumentItem,
     Invitation,
@@ -43,6 +44,7 @@ __all__ = [
     "Answer",
     "Assessment",
     "Base",
+    "CantSay",
     "Circle",
     "CircleMember",
     "Competitor",

@@ -44,18 +44,44 @@ def open_round_by_page(world) -> int:
     return int(opened.headers["location"].rsplit("/", 1)[1])
 
 
+def round_links(world, round_id: int, who="fac") -> list[tuple[str, str, str]]:
+    """(respondent, side, link) of every row of the round page whose link is shown."""
+    text = page(world, who, f"/rounds/{round_id}").text
+    rows = re.findall(
+        r'<tr id="invitation-\d+" data-respondent="([^"]+)">.*?</tr>', text, flags=re.S
+    )
+    found = []
+    for row in re.finditer(
+        r'<tr id="invitation-\d+" data-respondent="([^"]+)">(.*?)</tr>', text, flags=re.S
+    ):
+        link = re.search(r'class="answer-link" readonly value="([^"]+)" data-side="([^"]+)"', row[2])
+        if link:
+            found.append((html.unescape(row[1]), link[2], html.unescape(link[1])))
+    assert len(rows) >= len(found)
+    return found
+
+
 def invite_by_page(world, round_id: int, side: str, name: str) -> str:
     made = post(world, "fac", f"/rounds/{round_id}/invitations", {"side": side, "name": name})
-    assert made.status_code == 200, made.text
-    assert "opened by Fac on" in made.text
-    links = re.findall(r'data-side="([^"]+)">[^<]*/answer/([^<?]+)(?:\?lang=fi)?</code>', made.text)
-    assert links and links[0][0] == side
-    return links[0][1]
+    assert made.status_code == 303, made.text
+    assert made.headers["location"].startswith(f"/rounds/{round_id}?done=invited&count=1")
+    assert "opened by Fac on" in page(world, "fac", f"/rounds/{round_id}").text
+    links = [link for who, at, link in round_links(world, round_id) if who.startswith(name)]
+    assert links and links[-1]
+    return links[-1].split("/answer/", 1)[1].split("?", 1)[0]
 
 
-def answer_by_page(world, token: str, answers: dict[str, int], lang="en"):
+def answer_by_page(world, token: str, answers: dict[str, int], lang="en", confirm=True):
+    """Answer on the form; a partial set is confirmed (unless ``confirm`` is false) and
+    the redirect after saving is followed, as a browser does."""
     data = {f"item-{k}": str(v) for k, v in answers.items()}
-    return post(world, None, f"/answer/{token}", data, lang=lang)
+    if confirm:
+        data["confirm_partial"] = "1"
+    sent = post(world, None, f"/answer/{token}", data, lang=lang)
+    if sent.status_code == 303:
+        assert sent.headers["location"] == f"/answer/{token}?saved=1"
+        return page(world, None, sent.headers["location"], lang=lang)
+    return sent
 
 
 def test_a_facilitator_runs_a_round_through_the_pages_and_sees_scores_and_lever(world):
@@ -115,7 +141,8 @@ def test_a_facilitator_runs_a_round_through_the_pages_and_sees_scores_and_lever(
 def test_a_link_made_for_a_language_opens_the_form_in_it(world):
     round_id = open_round_by_page(world)
     made = post(world, "fac", f"/rounds/{round_id}/invitations", {"side": "kuusi", "locale": "en"})
-    (link,) = re.findall(r'<code class="token answer-link"[^>]*>([^<]+)</code>', made.text)
+    assert made.status_code == 303
+    ((_, _, link),) = round_links(world, round_id)
     assert link.endswith("?lang=en")
     path = link.split("://", 1)[1].split("/", 1)[1]
     opened = world.client.get("/" + path, headers={"Accept-Language": "fi"}, follow_redirects=False)
@@ -132,8 +159,10 @@ def test_a_bad_answer_on_the_form_is_shown_beside_its_item_and_not_stored(world)
     assert refused.status_code == 422
     assert 'id="error-i1"' in refused.text
     assert "Choose a whole number from 1 to 5." in refused.text
-    sneaky = post(world, None, f"/answer/{token}", {"item-a1": "3", "item-i1": "2"})
-    assert sneaky.status_code == 200  # items a third party does not see are not read
+    sneaky = post(
+        world, None, f"/answer/{token}", {"item-a1": "3", "item-i1": "2", "confirm_partial": "1"}
+    )
+    assert sneaky.status_code == 303  # items a third party does not see are not read
     form = world.call(None, "GET", f"/api/v1/responses/{token}").json()
     assert form["answers"] == {"i1": 2}
     nothing = post(world, None, f"/answer/{token}", {})

@@ -59,7 +59,7 @@ EXTRACTED = _extracted()
 def test_the_extractor_finds_the_app_s_texts() -> None:
     # Guards the test itself: a broken extraction would make the checks below vacuous.
     assert len(EXTRACTED) > 300
-    assert "Personal links" in EXTRACTED
+    assert "Personal link" in EXTRACTED
     assert mail.SUBJECTS["answer"] in EXTRACTED
 
 

@@ -71,5 +71,28 @@
         if (!window.confirm(el.getAttribute("data-confirm"))) event.preventDefault();
       });
     });
+    // A page that asks something of the reader (data-focus-first) moves focus there,
+    // so that keyboard and screen reader users meet the question first.
+    var first = document.querySelector("[data-focus-first]");
+    if (first) first.focus();
+    // Copy buttons: <button data-copy="ID" data-copied="Copied"> copies the value of
+    // the field ID; without a clipboard the field is selected for the user to copy.
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var field = document.getElementById(button.getAttribute("data-copy"));
+        if (!field) return;
+        var done = function () {
+          var status = document.getElementById(button.getAttribute("data-copy") + "-status");
+          if (status) status.textContent = button.getAttribute("data-copied");
+        };
+        field.select();
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(field.value).then(done, function () {});
+        } else if (document.execCommand && document.execCommand("copy")) {
+          done();
+        }
+      });
+    });
   });
 })();
