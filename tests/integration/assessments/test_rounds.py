@@ -310,7 +310,7 @@ def test_an_unknown_link_finds_nothing(session: Session, world: dict[str, Any]):
         submit_response(session, token="short", answers={"a1": 1})
 
 
-def test_the_tokens_are_stored_only_as_digests(session: Session, world: dict[str, Any]):
+def test_links_are_found_by_the_digest_of_their_token(session: Session, world: dict[str, Any]):
     stored = set(session.scalars(select(Invitation.token_hash)))
     assert len(stored) == 3
     assert not stored & set(world["links"].values())
