@@ -51,11 +51,17 @@ def serious_axe_violations(page) -> list[tuple[str, str]]:
 
 
 def answer_all(page, values: dict[str, int]) -> None:
+    """Answer and save; a partial set is confirmed when the form asks."""
     for item, value in values.items():
         page.locator(f'input[name="item-{item}"][value="{value}"]').check()
     page.get_by_role("button", name=("Save answers", "Tallenna vastaukset")[0]).or_(
         page.get_by_role("button", name="Tallenna vastaukset")
     ).click()
+    page.wait_for_load_state()
+    confirm = page.locator('button[name="confirm_partial"]')
+    if confirm.count():
+        confirm.click()
+    page.wait_for_url("**?saved=1")
 
 
 def test_a_round_from_opening_to_the_relationship_page_in_a_browser(server: str, browser):
@@ -81,11 +87,15 @@ def test_a_round_from_opening_to_the_relationship_page_in_a_browser(server: str,
         ("pakkaus", "Pekka", "fi"),
         ("third-party", "Outi", "fi"),
     ):
-        page.select_option("#side", side)
+        details = page.locator("details.invite-one")
+        if details.get_attribute("open") is None:
+            details.locator("summary").click()
+        page.select_option("#one-side", side)
         page.fill("#name", name)
-        page.select_option("#locale", language)
+        page.select_option("#one-locale", language)
         page.get_by_role("button", name="Create a personal link").click()
-        links[side] = page.locator(f'code.answer-link[data-side="{side}"]').inner_text()
+        page.wait_for_url("**done=invited**")
+        links[side] = page.locator(f'input.answer-link[data-side="{side}"]').last.input_value()
     assert serious_axe_violations(page) == []  # the round page
 
     # Each respondent opens their own link, with no sign-in, in their own language.

@@ -54,7 +54,9 @@ def round_links(world, round_id: int, who="fac") -> list[tuple[str, str, str]]:
     for row in re.finditer(
         r'<tr id="invitation-\d+" data-respondent="([^"]+)">(.*?)</tr>', text, flags=re.S
     ):
-        link = re.search(r'class="answer-link" readonly value="([^"]+)" data-side="([^"]+)"', row[2])
+        link = re.search(
+            r'class="answer-link" readonly value="([^"]+)" data-side="([^"]+)"', row[2]
+        )
         if link:
             found.append((html.unescape(row[1]), link[2], html.unescape(link[1])))
     assert len(rows) >= len(found)

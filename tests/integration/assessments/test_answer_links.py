@@ -32,7 +32,7 @@ from winwin.db.models import Answer, CantSay, Invitation, Response
 from winwin.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 from .test_rounds import FULL, counts
-from .test_rounds import world as world  # noqa: F401  (the fixture)
+from .test_rounds import world as world  # the fixture
 
 
 def _all_rows(session: Session) -> tuple[int, ...]:
