@@ -141,7 +141,11 @@ def apply(session: Session, steps: list[Any]) -> None:
             token, key = links[(p, round_name, link)]
             if key == "third-party":
                 answers = {k: v for k, v in answers.items() if k in OUTSIDE_ITEMS} or {"i1": 1}
-            submit_response(session, token=token, answers=answers)
+            # The first two statements left open are marked "I can't say": kept, never
+            # counted (the raw-row references below read only the answers).
+            seen = OUTSIDE_ITEMS if key == "third-party" else list(ITEMS)
+            unsure = [k for k in seen if k not in answers][:2]
+            submit_response(session, token=token, answers=answers, cant_say=unsure)
         else:
             reverse[step[1]] = not reverse[step[1]]
             load(session, {"instruments": [instrument(reverse)]})
@@ -157,10 +161,12 @@ def from_raw_rows(session: Session) -> dict[tuple[str, str, str], dict[str, Any]
         )
     }
     people: dict[tuple[int, int | None], int] = defaultdict(int)
-    for assessment_id, side in session.execute(
-        select(Response.assessment_id, Response.side_org_id)
+    answering = set(session.scalars(select(Answer.response_id)))  # a respondent answered
+    for response_id, assessment_id, side in session.execute(
+        select(Response.id, Response.assessment_id, Response.side_org_id)
     ):
-        people[(assessment_id, side)] += 1
+        if response_id in answering:
+            people[(assessment_id, side)] += 1
     normalised: dict[tuple[int, int | None, str], list[Fraction]] = defaultdict(list)
     for assessment_id, side, factor, reverse, scale, value in session.execute(
         select(
@@ -328,7 +334,8 @@ def measures_from_raw_rows(session: Session) -> dict[tuple[str, str, str], dict[
     for response_id, assessment_id, side in session.execute(
         select(Response.id, Response.assessment_id, Response.side_org_id)
     ):
-        people[(assessment_id, side)].append(response_id)
+        if response_id in answers:  # a respondent answered at least one statement
+            people[(assessment_id, side)].append(response_id)
     out = {}
     for row in session.execute(
         select(
