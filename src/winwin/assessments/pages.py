@@ -333,7 +333,9 @@ def answer_get(
             secure=request.app.state.cookie_secure,
         )
         return response
-    return _answer_page(request, form, token, saved=request.query_params.get("saved") == "1")
+    # The thank-you after a save (post/redirect/get); only where something is saved.
+    saved = request.query_params.get("saved") == "1" and bool(form.answers or form.cant_say)
+    return _answer_page(request, form, token, saved=saved)
 
 
 @router.post("/answer/{token}", name="answer_post")
