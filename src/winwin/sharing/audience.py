@@ -73,7 +73,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from winwin.kernel.errors import InvalidInput, NotFound, Problem
-from winwin.sharing.topics import meeting, normalize_topic, stems_of
+from winwin.sharing import refusals
+from winwin.sharing.topics import meeting, meeting_in_text, normalize_topic, stems_of
 
 Level = Literal["secret", "direct", "partners", "circle", "network", "public"]
 LEVELS: tuple[Level, ...] = ("secret", "direct", "partners", "circle", "network", "public")
@@ -220,6 +221,10 @@ class Network:
             index.setdefault(a, []).append((b, topics))
             index.setdefault(b, []).append((a, topics))
         object.__setattr__(self, "_agreements_of", {k: tuple(sorted(v)) for k, v in index.items()})
+
+    def sensitive_words(self, text: str) -> list[str]:
+        """The words of a title or body that meet a competition-sensitive topic."""
+        return meeting_in_text(text, self._sensitive_stems)
 
     def sensitive_among(self, topics: Iterable[str]) -> frozenset[str]:
         """The topics that meet a competition-sensitive topic after stemming."""
@@ -609,10 +614,10 @@ def validate_item(network: Network, item: ItemPolicy) -> list[Problem]:
         add(Problem("audience.level", f"'{level}' is not one of {', '.join(LEVELS)}"))
     if level == "direct":
         if not audience.orgs:
-            add(Problem("audience.orgs", "a direct audience must name at least one partner"))
+            add(refusals.DIRECT_WITHOUT_ORGS("audience.orgs"))
         for org in sorted(audience.orgs):
             if org not in network.partners_of(owner):
-                add(Problem("audience.orgs", f"{org} is not a partner of {owner}"))
+                add(refusals.NOT_A_PARTNER("audience.orgs", org=org, owner=owner))
     elif audience.orgs:
         add(Problem("audience.orgs", f"a {level} audience names no organisations"))
     if level == "circle":
@@ -626,10 +631,10 @@ def validate_item(network: Network, item: ItemPolicy) -> list[Problem]:
     elif audience.circle is not None:
         add(Problem("audience.circle", f"a {level} audience names no circle"))
     if level == "public" and item.exclude:
-        add(Problem("exclude", "a public item may have no exclusions"))
+        add(refusals.PUBLIC_EXCLUSIONS("exclude"))
     for i, exclusion in enumerate(item.exclude):
         if exclusion.kind == "org" and exclusion.value not in network.orgs:
-            add(Problem(f"exclude[{i}]", f"there is no organisation {exclusion.value}"))
+            add(refusals.NO_SUCH_ORG(f"exclude[{i}]", org=exclusion.value))
 
     chain = _chain(network, item)
     if item.reshare_of is not None:
@@ -678,13 +683,7 @@ def validate_item(network: Network, item: ItemPolicy) -> list[Problem]:
                 example = "any organisation that joins the network"
             else:
                 continue
-            add(
-                Problem(
-                    "topics",
-                    f"topic '{topic}' is secret between {a} and {b} under their agreement, "
-                    f"and the audience reaches {example}, outside that pair",
-                )
-            )
+            add(refusals.AGREEMENT_SECRET("topics", topic=topic, a=a, b=b, example=example))
     sensitive = network.sensitive_among(topics)
     rivals = (
         sorted(_reach(network, chain, hold=False, among=network.competitors_of(owner)))
@@ -696,10 +695,8 @@ def validate_item(network: Network, item: ItemPolicy) -> list[Problem]:
             names = ", ".join(rivals)
             what = "a competitor" if len(rivals) == 1 else "competitors"
             add(
-                Problem(
-                    "topics",
-                    f"topic '{topic}' is competition-sensitive and the audience reaches "
-                    f"{names}, {what} of {owner}",
+                refusals.SENSITIVE_TO_COMPETITOR(
+                    "topics", topic=topic, orgs=names, what=what, owner=owner
                 )
             )
     return problems
@@ -719,17 +716,34 @@ def hub_and_spoke_warnings(
     sensitive = sorted(network.sensitive_among(chain.topics[0]))
     if sensitive_only and not sensitive:
         return []
-    found = _reach(network, chain, hold=True) - {item.owner}
-    warnings: list[str] = []
     subject = f"topic '{sensitive[0]}'" if sensitive else "the item"
-    for a in sorted(found):
-        for b in sorted(network.competitors_of(a)):
-            if a < b and b in found:
-                warnings.append(
-                    f"{subject} reaches both {a} and {b}, who compete with each other; "
-                    f"{item.owner} would pass information between competitors"
-                )
-    return warnings
+    return [
+        f"{subject} reaches both {a} and {b}, who compete with each other; "
+        f"{item.owner} would pass information between competitors"
+        for a, b in competing_pairs(network, item)
+    ]
+
+
+def competing_pairs(network: Network, item: ItemPolicy) -> list[tuple[str, str]]:
+    """Pairs ``(a, b)``, ``a < b``, of organisations other than the owner that ``item``
+    would reach and that compete with each other (the hub-and-spoke risk)."""
+    found = _reach(network, _chain(network, item), hold=True) - {item.owner}
+    return [
+        (a, b)
+        for a in sorted(found)
+        for b in sorted(network.competitors_of(a))
+        if a < b and b in found
+    ]
+
+
+def competitors_reached(network: Network, item: ItemPolicy) -> list[str]:
+    """The owner's competitors that ``item`` would reach, by key (the guard of step 6
+    keeps them out only when a *topic* is sensitive; a word in the title or body is not
+    a topic, so pages warn of it with this list)."""
+    found = _reach(
+        network, _chain(network, item), hold=True, among=network.competitors_of(item.owner)
+    )
+    return sorted(found - {item.owner})
 
 
 # --- Reports -------------------------------------------------------------------------
@@ -838,6 +852,8 @@ __all__ = [
     "Network",
     "Org",
     "can_see",
+    "competing_pairs",
+    "competitors_reached",
     "describe_reach",
     "effective_topics",
     "held_by_agreement",

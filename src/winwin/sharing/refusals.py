@@ -18,3 +18,21 @@ KEY_OF_OTHER = Refusal(
     "'%(key)s' is among the keys of organisation '%(other)s' (they start with '%(other)s-'); "
     "choose another key that starts with '%(prefix)s'",
 )
+
+# The audience rules (``audience.validate_item``); pages say them with names and a fix.
+DIRECT_WITHOUT_ORGS = Refusal(
+    "sharing.direct_without_orgs", "a direct audience must name at least one partner"
+)
+NOT_A_PARTNER = Refusal("sharing.not_a_partner", "%(org)s is not a partner of %(owner)s")
+PUBLIC_EXCLUSIONS = Refusal("sharing.public_exclusions", "a public item may have no exclusions")
+NO_SUCH_ORG = Refusal("sharing.no_such_org", "there is no organisation %(org)s")
+AGREEMENT_SECRET = Refusal(
+    "sharing.agreement_secret",
+    "topic '%(topic)s' is secret between %(a)s and %(b)s under their agreement, "
+    "and the audience reaches %(example)s, outside that pair",
+)
+SENSITIVE_TO_COMPETITOR = Refusal(
+    "sharing.sensitive_to_competitor",
+    "topic '%(topic)s' is competition-sensitive and the audience reaches "
+    "%(orgs)s, %(what)s of %(owner)s",
+)

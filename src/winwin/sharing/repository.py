@@ -261,6 +261,19 @@ class SharingRepository:
         )
         return [(k, o) for k, o in self.session.execute(query)]
 
+    def exclusions_of(self, item_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+        """``item id → [(kind, value), ...]`` in the order the item gave them."""
+        found: dict[int, list[tuple[str, str]]] = {}
+        for part in chunks(list(item_ids), 500):
+            query = (
+                select(ItemExclusion.item_id, ItemExclusion.kind, ItemExclusion.value)
+                .where(_in(ItemExclusion.item_id, part))
+                .order_by(ItemExclusion.item_id, ItemExclusion.position)
+            )
+            for item_id, kind, value in self.session.execute(query):
+                found.setdefault(item_id, []).append((kind, value or ""))
+        return found
+
     def delete_item(self, item: Item) -> None:
         """Delete the item; the database removes what hangs on it (ON DELETE CASCADE)."""
         self.session.execute(delete(Item).where(Item.id == item.id))
@@ -305,6 +318,48 @@ class SharingRepository:
                     select(Organization.id, Organization.key).where(_in(Organization.id, part))
                 )
             )
+        return found
+
+    # the directory (sharing.directory) ------------------------------------------------
+    def acquaintances(self, org_id: int) -> tuple[set[int], set[int], set[int]]:
+        """Ids of the organisation's partners, fellow circle members and the competitors it
+        declared itself (never those that declared it)."""
+        partners = self.partner_ids([org_id]) - {org_id}
+        mine = select(CircleMember.circle_id).where(
+            CircleMember.org_id == org_id, CircleMember.status == "member"
+        )
+        members = set(
+            self.session.scalars(
+                select(CircleMember.org_id).where(
+                    CircleMember.circle_id.in_(mine), CircleMember.status == "member"
+                )
+            )
+        )
+        declared = set(
+            self.session.scalars(
+                select(Competitor.b_id).where(
+                    Competitor.a_id == org_id, Competitor.declared_by_a.is_(True)
+                )
+            )
+        ) | set(
+            self.session.scalars(
+                select(Competitor.a_id).where(
+                    Competitor.b_id == org_id, Competitor.declared_by_b.is_(True)
+                )
+            )
+        )
+        return partners, members - {org_id}, declared
+
+    def org_names(self, ids: Iterable[int]) -> dict[int, tuple[str, str, str | None]]:
+        """``id → (key, name, cluster)`` of these organisations."""
+        found: dict[int, tuple[str, str, str | None]] = {}
+        for part in chunks(list(ids), 500):
+            for oid, key, name, cluster in self.session.execute(
+                select(
+                    Organization.id, Organization.key, Organization.name, Organization.cluster
+                ).where(_in(Organization.id, part))
+            ):
+                found[oid] = (key, name, cluster)
         return found
 
     # circles ----------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from winwin.kernel.errors import (
 from winwin.network.repository import SENSITIVE_TOPICS, NetworkRepository
 from winwin.notifications import service as notifications
 from winwin.sharing import audience as policy
-from winwin.sharing import feed, keys
+from winwin.sharing import feed, keys, refusals
 from winwin.sharing.items import ItemRepository, Viewer
 from winwin.sharing.models import AgreementProposal
 from winwin.sharing.repository import SharingRepository
@@ -73,21 +73,69 @@ class ItemDraft:
 
 
 @dataclass(frozen=True)
+class Exposure:
+    """Who a competition-sensitive item would reach that it should not, by key.
+
+    ``words``: sensitive words of the title and body; ``rivals``: the owner's
+    competitors it reaches (only when ``words``: a sensitive *topic* is refused
+    instead); ``pairs``: two reached organisations that compete with each other, when a
+    topic or a word is sensitive (``topic`` names the topic, else the first word).
+    """
+
+    words: list[str] = field(default_factory=list)
+    rivals: list[str] = field(default_factory=list)
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    topic: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.rivals or self.pairs)
+
+
+@dataclass(frozen=True)
 class Published:
     """The stored item's key and id, with hub-and-spoke warnings (never refusals)."""
 
     key: str
     id: int
     warnings: list[str] = field(default_factory=list)
+    exposure: Exposure = field(default_factory=Exposure)
 
 
 @dataclass(frozen=True)
 class ReachPreview:
-    """Who a draft would reach, before it is published."""
+    """Who a draft would reach, before it is published.
+
+    ``reached``: the keys of the organisations it would reach besides the owner, for
+    the audiences the owner knows by name (partners, named partners, a circle); empty
+    for the whole network and the public.
+    """
 
     counts: dict[str, Any]
     problems: list[Problem]
     warnings: list[str]
+    reached: list[str] = field(default_factory=list)
+    exposure: Exposure = field(default_factory=Exposure)
+
+
+def _exposure(network: policy.Network, item: policy.ItemPolicy, text: str) -> Exposure:
+    topics = sorted(network.sensitive_among(policy.effective_topics(network, item)))
+    words = network.sensitive_words(text)
+    if not topics and not words:
+        return Exposure()
+    return Exposure(
+        words=words,
+        rivals=policy.competitors_reached(network, item) if words else [],
+        pairs=policy.competing_pairs(network, item),
+        topic=topics[0] if topics else None,
+    )
+
+
+def _text_of(draft: ItemDraft) -> str:
+    return f"{draft.title or ''}\n{(draft.body or '')[:MAX_SCANNED]}"
+
+
+#: How much of a body the sensitive-word warning reads.
+MAX_SCANNED = 20_000
 
 
 def _clean_topics(topics: Sequence[str] | None) -> list[str] | None:
@@ -160,7 +208,7 @@ def _draft_policy(
     named = NetworkRepository(session).org_ids()
     orgs = list(dict.fromkeys(o.strip() for o in draft.orgs if o.strip()))
     unknown = [
-        Problem(f"audience.orgs[{i}]", f"there is no organisation {o}")
+        refusals.NO_SUCH_ORG(f"audience.orgs[{i}]", org=o)
         for i, o in enumerate(orgs)
         if o not in named
     ]
@@ -229,10 +277,13 @@ def _new_key(owner: Viewer, taken: Callable[[str], bool]) -> str:
 def preview_reach(session: Session, *, owner: Viewer, draft: ItemDraft) -> ReachPreview:
     """Counts for the composer's sentence, with the refusals and warnings it would get."""
     network, item, _, _ = _draft_policy(session, owner, draft, draft.key or "draft")
+    named = item.audience.level in ("partners", "direct", "circle")
     return ReachPreview(
         counts=policy.describe_reach(network, item),
         problems=policy.validate_item(network, item),
         warnings=policy.hub_and_spoke_warnings(network, item),
+        reached=sorted(policy.reach(network, item) - {owner.key}) if named else [],
+        exposure=_exposure(network, item, _text_of(draft)),
     )
 
 
@@ -259,6 +310,7 @@ def publish_item(session: Session, *, owner: Viewer, draft: ItemDraft) -> Publis
     if problems:
         raise RuleBroken(problems)
     warnings = policy.hub_and_spoke_warnings(network, item)
+    exposure = _exposure(network, item, _text_of(draft))
     circle = repo.circle_by_key(draft.circle) if draft.circle else None
     stored = Item(
         key=key,
@@ -296,7 +348,7 @@ def publish_item(session: Session, *, owner: Viewer, draft: ItemDraft) -> Publis
             actor_user_id=None,
             actor_org_id=owner.id,
         )
-    return Published(key=key, id=stored.id, warnings=warnings)
+    return Published(key=key, id=stored.id, warnings=warnings, exposure=exposure)
 
 
 # --- The composer's sentence ---------------------------------------------------------------
@@ -425,6 +477,40 @@ def open_item(
         created_at=item.created_at,
         reshare_of=original[item.reshare_of_id].key if item.reshare_of_id else None,
     )
+
+
+def item_reach(session: Session, *, owner: Viewer, key: str) -> ReachPreview:
+    """Who one of ``owner``'s items reaches now (the composer's preview, for its page).
+
+    Only the owner asks: the reach names the owner's partners. Anyone else gets
+    ``NotFound``, as for a missing item.
+    """
+    item = SharingRepository(session).item_by_key(key) if feed.is_key(key) else None
+    if item is None or item.owner_id != owner.id:
+        raise NotFound(f"there is no item '{key}' of yours")
+    wide = item.level in ("network", "public")
+    network = feed.local_network(
+        session, item_ids={item.id}, org_ids=None if wide else {owner.id}, with_partners=True
+    )
+    stored = network.items[item.key]
+    named = item.level in ("partners", "direct", "circle")
+    return ReachPreview(
+        counts=policy.describe_reach(network, stored),
+        problems=[],
+        warnings=[],
+        reached=sorted(policy.reach(network, stored) - {owner.key}) if named else [],
+        exposure=_exposure(network, stored, f"{item.title}\n{item.body[:MAX_SCANNED]}"),
+    )
+
+
+def exclusions_of(session: Session, item_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The exclusions of these items in their text form (``competitors``, ``org:K``…),
+    for pages that restate an audience; the items were admitted by the checkpoint."""
+    rows = SharingRepository(session).exclusions_of(item_ids)
+    return {
+        i: [str(policy.Exclusion(kind, value)) for kind, value in found]  # type: ignore[arg-type]
+        for i, found in rows.items()
+    }
 
 
 def withdraw_item(session: Session, *, owner: Viewer, key: str) -> None:
