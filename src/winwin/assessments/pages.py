@@ -44,7 +44,8 @@ from winwin.mail.delivery import answer_link, will_mail
 from winwin.mail.web import mail_answer_links
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
-from winwin.sharing.items import ItemRepository
+from winwin.sharing import picking
+from winwin.sharing.items import ItemRepository, Viewer
 
 router = APIRouter()
 
@@ -467,7 +468,6 @@ def _relationships_page(
     values: dict[str, str] | None = None,
 ) -> Response:
     rows = dashboard_rows(session, actor, [org.id])[org.id]
-    repo = AssessmentRepository(session)
     return render(
         request,
         "assessments/relationships.html",
@@ -477,7 +477,10 @@ def _relationships_page(
             "rows": rows,
             "can_manage": can_manage_org(actor, org.id),
             "is_facilitator": actor.is_facilitator or actor.is_platform_admin,
-            "partners": repo.partner_keys(org.id),
+            # The other organisation is picked by name among the tied ones.
+            "partners": picking.known_orgs(session, viewer=Viewer(org.id, org.key)).choices(
+                "partners"
+            ),
             "instruments": instrument_service.list_instruments(session, org_ids=[org.id]),
             "open_rounds": [
                 r
@@ -511,11 +514,12 @@ async def open_round(
         k: str(form.get(k) or "").strip()
         for k in ("other", "round", "instrument", "min_respondents")
     }
+    known = picking.known_orgs(session, viewer=Viewer(org.id, org.key))
     try:
         opened = rounds.open_round(
             session,
             actor=actor,
-            between=[org.key, values["other"]],
+            between=[org.key, known.resolve(values["other"], "partners")],
             round=values["round"],
             instrument=values["instrument"] or "customer-relationship",
             min_respondents=values["min_respondents"] or None,

@@ -6,11 +6,11 @@ organisation worked for comes from ``CurrentOrg`` (checked by ``services.access`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from babel import Locale
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -21,11 +21,14 @@ from winwin.http.deps import CurrentUser, SessionDep
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import Conflict, InvalidInput, NotFound, Problem, WinwinError
+from winwin.network.countries import country_names
 from winwin.network.models import Organization
+from winwin.network.ties import org_names
 from winwin.sharing import audience as policy
-from winwin.sharing import cursor, feed
+from winwin.sharing import cursor, directory, feed, picking, wording
 from winwin.sharing import service as sharing
 from winwin.sharing.items import ItemRepository, Viewer
+from winwin.sharing.picking import KnownOrgs
 from winwin.sharing.service import ItemDraft
 
 router = APIRouter()
@@ -55,25 +58,30 @@ def _lines(text: str) -> list[str]:
     return [p.strip() for p in text.replace(",", "\n").splitlines() if p.strip()]
 
 
-def country_name(code: str) -> str:
-    try:
-        return str(Locale.parse(i18n.current_locale.get()).territories.get(code, code))
-    except (ValueError, TypeError):
-        return code
+def _values(text: str) -> list[str]:
+    """The values of a field that may repeat (``_form`` joins them by lines)."""
+    return [p.strip() for p in text.splitlines() if p.strip()]
 
 
-def sentence(request: Request, counts: dict[str, Any], level: str) -> str:
-    """The composer's sentence in the reader's language (outside a template render)."""
-    token = i18n.current_locale.set(request_locale(request))
-    try:
-        return sharing.reach_sentence(
-            counts, level=level, ngettext=i18n.ngettext, country_name=country_name
-        )
-    finally:
-        i18n.current_locale.reset(token)
+# Fields that a form may send several times (pickers' tick boxes).
+MULTI = ("orgs", "exclude_org", "exclude_country", "exclude_cluster")
 
 
-def _draft(form: dict[str, str], reshare_of: str | None = None) -> ItemDraft:
+def exclusions_of_form(form: dict[str, str], known: KnownOrgs) -> list[str]:
+    """The exclusions a composer's tick boxes and pickers ask for, in the stored text
+    form (``competitors``, ``org:KEY``, ``country:CC``, ``cluster:NAME``); the text field
+    ``exclude`` of scripts and older links is read too."""
+    found: list[str] = []
+    if form.get("exclude_competitors"):
+        found.append("competitors")
+    found += [f"org:{known.resolve(v)}" for v in _lines(form.get("exclude_org", ""))]
+    found += [f"country:{c.upper()}" for c in _lines(form.get("exclude_country", ""))]
+    found += [f"cluster:{c}" for c in _values(form.get("exclude_cluster", ""))]
+    found += _lines(form.get("exclude", ""))
+    return list(dict.fromkeys(found))
+
+
+def _draft(form: dict[str, str], known: KnownOrgs, reshare_of: str | None = None) -> ItemDraft:
     level = form.get("level", "partners")
     topics: list[str] | None = _lines(form.get("topics", ""))
     if not topics and reshare_of is not None:
@@ -83,16 +91,63 @@ def _draft(form: dict[str, str], reshare_of: str | None = None) -> ItemDraft:
         body=form.get("body", ""),
         topics=topics,
         level=level,
-        orgs=_lines(form.get("orgs", "")) if level == "direct" else (),
+        orgs=(
+            [known.resolve(v, "partners") for v in _lines(form.get("orgs", ""))]
+            if level == "direct"
+            else ()
+        ),
         circle=(form.get("circle") or None) if level == "circle" else None,
-        exclude=_lines(form.get("exclude", "")),
+        exclude=exclusions_of_form(form, known),
         reshare_of=reshare_of,
     )
 
 
-def _composer_context(session: Session, viewer: Viewer) -> dict[str, Any]:
+def _composer_context(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    form: dict[str, str] | None = None,
+    known: KnownOrgs | None = None,
+) -> dict[str, Any]:
+    """What the audience fields need: the levels, circles, and the pickers' choices
+    (only organisations the viewer may see, by name)."""
     circles = [c for c in sharing.circles_of(session, org=viewer) if c["status"] == "member"]
-    return {"levels": LEVEL_LABELS, "my_circles": circles}
+    known = known or picking.known_orgs(session, viewer=viewer)
+    form = form or {}
+    clusters = set(known.clusters.values()) | set(_values(form.get("exclude_cluster", "")))
+    if viewer.cluster:
+        clusters.add(viewer.cluster)
+    declared = known.acquaintances.declared_competitors
+    pick = {
+        "org_key": viewer.key,
+        "partners": known.choices("partners"),
+        "visible": known.choices("visible"),
+        "countries": country_names(request_locale(request)),
+        "clusters": sorted(clusters, key=str.casefold),
+        "competitors": wording.Names(known.names).all(declared),
+        "chosen": {field: _lines(form.get(field, "")) for field in MULTI}
+        | {"exclude_cluster": _values(form.get("exclude_cluster", ""))},
+        "competitors_ticked": bool(form.get("exclude_competitors"))
+        or "competitors" in _lines(form.get("exclude", "")),
+    }
+    return {"levels": LEVEL_LABELS, "my_circles": circles, "pick": pick, "words": wording}
+
+
+def _names(session: Session, keys: set[str], known: KnownOrgs | None = None) -> wording.Names:
+    """Names for these keys (the viewer's acquaintances are known already)."""
+    names = dict(known.names) if known else {}
+    missing = sorted(k for k in keys if k not in names)
+    if missing:
+        names.update(org_names(session, missing))
+    return wording.Names(names)
+
+
+def _kept_out(draft: ItemDraft, known: KnownOrgs, preview: sharing.ReachPreview) -> list[str]:
+    """The owner's declared competitors that the draft keeps out by name."""
+    guarded = preview.exposure.topic is not None
+    if "competitors" in draft.exclude or guarded:
+        return sorted(known.acquaintances.declared_competitors)
+    return []
 
 
 def feed_page(
@@ -119,6 +174,9 @@ def feed_page(
     except InvalidInput as exc:
         search_error = exc
         status_code = 422
+    form = extra.pop("form", None) or {"level": "partners"}
+    known = picking.known_orgs(session, viewer=viewer)
+    exclusions = sharing.exclusions_of(session, [e.id for e in entries])
     context: dict[str, Any] = {
         "nav": "feed",
         "org": org,
@@ -130,10 +188,20 @@ def feed_page(
             if len(entries) == PAGE
             else None
         ),
-        "form": extra.pop("form", None) or {"level": "partners"},
+        "form": form,
         "flash": request.query_params.get("done"),
-        **_composer_context(session, viewer),
+        **_composer_context(request, session, viewer, form, known),
+        "audiences": {e.id: wording.declared(e.level, exclusions.get(e.id, [])) for e in entries},
     }
+    keys = {e.owner for e in entries}
+    exposure = extra.get("exposure")
+    if exposure is not None:
+        keys |= set(exposure.rivals) | {k for pair in exposure.pairs for k in pair}
+    error = extra.get("error")
+    if error is not None:
+        for problem in getattr(error, "problems", []):
+            keys |= wording.problem_keys(problem)
+    context["names"] = _names(session, keys, known)
     context.update(extra)
     return render(request, "sharing/feed.html", context, status_code=status_code)
 
@@ -146,8 +214,14 @@ def feed_view(
 
 
 async def _form(request: Request) -> dict[str, str]:
+    """The form's fields; those in ``MULTI`` may repeat and are joined by lines."""
     form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    for name in MULTI:
+        values = [v for v in form.getlist(name) if isinstance(v, str)]
+        if len(values) > 1:
+            fields[name] = "\n".join(values)
+    return fields
 
 
 @router.post("/feed/reach", name="feed_reach")
@@ -157,17 +231,32 @@ async def feed_reach(
     """The composer's live sentence (htmx): who would see the draft, refusals, warnings."""
     form = await _form(request)
     viewer = viewer_of(session, org)
-    context: dict[str, Any] = {}
+    known = picking.known_orgs(session, viewer=viewer)
+    reshare_of = form.get("reshare_of") or None
+    context: dict[str, Any] = {"words": wording}
     try:
-        draft = _draft({**form, "title": form.get("title") or "draft"})
+        if reshare_of is not None:
+            draft = _draft(form, known, reshare_of=reshare_of)
+        else:
+            draft = _draft({**form, "title": form.get("title") or "draft"}, known)
         preview = sharing.preview_reach(session, owner=viewer, draft=draft)
-        context = {
-            "sentence": sentence(request, preview.counts, draft.level),
+        context |= {
+            "preview": preview,
+            "level": draft.level,
+            "kept_out": _kept_out(draft, known, preview),
             "problems": preview.problems,
-            "warnings": preview.warnings,
+            "names": _names(session, wording.keys_of(preview), known),
         }
     except WinwinError as exc:
-        context = {"sentence": None, "problems": getattr(exc, "problems", []), "warnings": []}
+        problems = getattr(exc, "problems", [])
+        keys: set[str] = set()
+        for problem in problems:
+            keys |= wording.problem_keys(problem)
+        context |= {
+            "preview": None,
+            "problems": problems,
+            "names": _names(session, keys, known),
+        }
     return render(request, "sharing/_reach.html", context)
 
 
@@ -177,14 +266,15 @@ async def publish(
 ) -> Response:
     form = await _form(request)
     viewer = viewer_of(session, org)
+    known = picking.known_orgs(session, viewer=viewer)
     try:
-        done = sharing.publish_item(session, owner=viewer, draft=_draft(form))
+        done = sharing.publish_item(session, owner=viewer, draft=_draft(form, known))
     except WinwinError as exc:
         session.rollback()
         status = 400 if isinstance(exc, InvalidInput) else 409
         return feed_page(request, session, org, status_code=status, form=form, error=exc)
-    if done.warnings:
-        return feed_page(request, session, org, published=done.key, warnings=done.warnings)
+    if done.exposure:
+        return feed_page(request, session, org, published=done.key, exposure=done.exposure)
     return RedirectResponse(f"/items/{done.key}?org={org.key}&done=published", status_code=303)
 
 
@@ -215,13 +305,35 @@ def item_page(
     """The item page with the sections others register (also after a refused upload)."""
     viewer = viewer_of(session, org)
     view = sharing.open_item(session, viewer=viewer, key=key, user_id=user_id)
+    known = picking.known_orgs(session, viewer=viewer)
+    form = extra.pop("form", None) or {"level": "partners"}
+    keys = {view.owner}
+    reach: sharing.ReachPreview | None = None
+    if view.owner == viewer.key:
+        # The owner reads the composer's sentence, names included; others the audience
+        # as declared (naming the owner's partners would tell them its ties).
+        reach = sharing.item_reach(session, owner=viewer, key=view.key)
+        keys |= wording.keys_of(reach)
+    error = extra.get("error")
+    for problem in getattr(error, "problems", []) if error is not None else []:
+        keys |= wording.problem_keys(problem)
+    exclusions = sharing.exclusions_of(session, [view.id]).get(view.id, [])
     context: dict[str, Any] = {
         "nav": "feed",
         "org": org,
         "item": view,
         "can_reshare": view.level != "secret",
         "flash": request.query_params.get("done"),
-        **_composer_context(session, viewer),
+        "form": form,
+        "reach": reach,
+        "kept_out": (
+            sorted(known.acquaintances.declared_competitors)
+            if reach is not None and ("competitors" in exclusions or reach.exposure.topic)
+            else []
+        ),
+        "declared": wording.declared(view.level, exclusions),
+        "names": _names(session, keys, known),
+        **_composer_context(request, session, viewer, form, known),
     }
     for section in _ITEM_SECTIONS:
         context.update(section(session, viewer, key))
@@ -257,26 +369,67 @@ async def reshare(
     form = await _form(request)
     viewer = viewer_of(session, org)
     sharing.open_item(session, viewer=viewer, key=key, user_id=actor.user_id)
+    known = picking.known_orgs(session, viewer=viewer)
     try:
-        done = sharing.publish_item(session, owner=viewer, draft=_draft(form, reshare_of=key))
+        done = sharing.publish_item(
+            session, owner=viewer, draft=_draft(form, known, reshare_of=key)
+        )
     except WinwinError as exc:
         session.rollback()
-        view = sharing.open_item(session, viewer=viewer, key=key)
-        return render(
+        return item_page(
             request,
-            "sharing/item.html",
-            {
-                "nav": "feed",
-                "org": org,
-                "item": view,
-                "levels": LEVEL_LABELS,
-                "can_reshare": True,
-                "error": exc,
-                **_composer_context(session, viewer),
-            },
+            session,
+            org,
+            key,
+            user_id=None,
             status_code=400 if isinstance(exc, InvalidInput) else 409,
+            error=exc,
+            form=form,
         )
     return RedirectResponse(f"/items/{done.key}?org={org.key}&done=published", status_code=303)
+
+
+# --- the organisation pickers -----------------------------------------------------------
+
+PICKER_ID = re.compile(r"[a-z][a-z0-9-]{0,40}")
+
+
+@router.get("/pick/orgs", name="pick_orgs")
+def pick_orgs(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    q: Annotated[str, Query(max_length=200)] = "",
+    scope: Annotated[str, Query(max_length=20)] = "visible",
+    picker: Annotated[str, Query(max_length=41)] = "picker",
+) -> Response:
+    """Suggestions of an organisation picker (htmx): only organisations the acting
+    organisation may see (``sharing.directory``), by name."""
+    try:
+        chosen = directory.parse_scope(scope)
+    except ValueError as exc:
+        raise InvalidInput(Problem("scope", str(exc))) from None
+    if not PICKER_ID.fullmatch(picker):
+        raise InvalidInput(Problem("picker", "use a-z, digits and '-'"))
+    known = picking.known_orgs(session, viewer=viewer_of(session, org))
+    return render(
+        request,
+        "_org_options.html",
+        {"suggestions": known.suggest(q, chosen), "picker": picker, "q": q.strip()},
+    )
+
+
+def _picker_context(session: Session, viewer: Viewer) -> dict[str, Any]:
+    known = picking.known_orgs(session, viewer=viewer)
+    return {
+        "pick": {
+            "org_key": viewer.key,
+            "partners": known.choices("partners"),
+            "visible": known.choices("visible"),
+        },
+        "known": known,
+    }
 
 
 # --- circles ---------------------------------------------------------------------------
@@ -343,6 +496,7 @@ def circle_view(
             "circle": view,
             "flash": request.query_params.get("done"),
             "error_text": request.query_params.get("error"),
+            **_picker_context(session, viewer),
         },
     )
 
@@ -359,15 +513,18 @@ def circle_action(
 ) -> Response:
     viewer = viewer_of(session, org)
     if action == "invite":
+        picked = _picker_context(session, viewer)
         try:
-            sharing.invite_to_circle(session, circle=key, by=viewer, org=invitee.strip())
+            sharing.invite_to_circle(
+                session, circle=key, by=viewer, org=picked["known"].resolve(invitee)
+            )
         except WinwinError as exc:
             session.rollback()
             view = sharing.circle_view(session, circle=key, viewer=viewer)
             return render(
                 request,
                 "sharing/circle.html",
-                {"nav": "circles", "org": org, "circle": view, "error": exc},
+                {"nav": "circles", "org": org, "circle": view, "error": exc, **picked},
                 status_code=400 if isinstance(exc, InvalidInput) else 409,
             )
         return RedirectResponse(f"/circles/{key}?org={org.key}&done=invited", status_code=303)
@@ -388,12 +545,17 @@ def agreements_page(
     request: Request, session: Session, org: Organization, *, status_code: int = 200, **extra: Any
 ) -> Response:
     viewer = viewer_of(session, org)
+    found = sharing.agreements_of(session, org=viewer)
+    picked = _picker_context(session, viewer)
+    keys = {a["with"] for a in found["agreements"]} | {p["with"] for p in found["proposals"]}
     context = {
         "nav": "circles",
         "org": org,
-        **sharing.agreements_of(session, org=viewer),
+        **found,
         "flash": request.query_params.get("done"),
         "sensitive_topics": feed.sensitive_topics(session),
+        "names": _names(session, keys, picked["known"]),
+        **picked,
     }
     context.update(extra)
     return render(request, "sharing/agreements.html", context, status_code=status_code)
@@ -416,9 +578,10 @@ def agreement_propose(
     topics: Short = "",
 ) -> Response:
     viewer = viewer_of(session, org)
+    known = picking.known_orgs(session, viewer=viewer)
     try:
         sharing.propose_agreement(
-            session, by=viewer, partner=partner.strip(), topics=_lines(topics)
+            session, by=viewer, partner=known.resolve(partner, "partners"), topics=_lines(topics)
         )
     except WinwinError as exc:
         session.rollback()
