@@ -76,7 +76,9 @@ def test_a_round_from_opening_to_the_relationship_page_in_a_browser(server: str,
     page.wait_for_url(f"{server}/")
 
     page.goto(f"{server}/relationships?org=pakkaus")
-    page.fill("#other", "kuusi")
+    partner = page.get_by_role("combobox", name="Partner organisation")
+    partner.press_sequentially("kuusi")
+    page.get_by_role("option", name="Kuusi Oy").click()
     page.fill("#round", "2026-Q1")
     page.get_by_role("button", name="Open the round").click()
     page.wait_for_url("**/rounds/*")

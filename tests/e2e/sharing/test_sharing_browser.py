@@ -43,7 +43,7 @@ def test_two_organisations_share_an_item_and_a_competitor_never_sees_it(
         composer.get_by_label("Title").fill("Barrier coating trial <script>alert(1)</script>")
         composer.get_by_label("Text (**bold**, *italic* and lists work)").fill("Results look **good**.")
         composer.get_by_label("Audience").select_option("partners")
-        composer.get_by_label("Never show to").fill("competitors")
+        composer.get_by_label("not to competitors").check()
         sentence = kuusi.get_by_test_id("reach-sentence")
         sentence.wait_for()
         assert re.search(r"\d+ partners", sentence.inner_text())

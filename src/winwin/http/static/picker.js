@@ -55,7 +55,9 @@
       }
       if (box) {
         box.checked = true;
-        box.closest("li").className = "picker-chosen-item";
+        var row = box.closest("li");
+        row.className = "picker-chosen-item";
+        row.hidden = false;
         changed = box;
       }
       input.value = "";
