@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from winwin.sharing import audience as policy
 from winwin.sharing import directory
 from winwin.sharing.directory import Acquaintances
-from winwin.sharing.topics import DEFAULT_SENSITIVE_TOPICS, sensitive_words, stems_of
+from winwin.sharing.topics import DEFAULT_SENSITIVE_TOPICS, meeting_in_text, stems_of
 
 KEYS = [f"o{i}" for i in range(8)]
 KEY_SETS = st.frozensets(st.sampled_from(KEYS), max_size=8)
@@ -73,15 +73,15 @@ STEMS = stems_of(DEFAULT_SENSITIVE_TOPICS)
 
 
 def test_a_finnish_title_meets_the_sensitive_list_after_stemming() -> None:
-    assert sensitive_words("Hinnoittelun periaatteet 2027", STEMS) == ["hinnoittelun"]
-    assert sensitive_words("Uudet hinnat ja kapasiteetin kasvu", STEMS) == [
+    assert meeting_in_text("Hinnoittelun periaatteet 2027", STEMS) == ["hinnoittelun"]
+    assert meeting_in_text("Uudet hinnat ja kapasiteetin kasvu", STEMS) == [
         "hinnat",
         "kapasiteetin",
     ]
-    assert sensitive_words("Våra priser", STEMS) == ["priser"]
-    assert sensitive_words("Our future plans", STEMS) == ["future plans"]
-    assert sensitive_words("Kartonkikokeilu onnistui", STEMS) == []
-    assert sensitive_words("anything", frozenset()) == []
+    assert meeting_in_text("Våra priser", STEMS) == ["priser"]
+    assert meeting_in_text("Our future plans", STEMS) == ["future plans"]
+    assert meeting_in_text("Kartonkikokeilu onnistui", STEMS) == []
+    assert meeting_in_text("anything", frozenset()) == []
 
 
 def _network() -> policy.Network:
