@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, accessible_orgs, can_manage_org
 from winwin.accounts.repository import AccountsRepository
 from winwin.actions import pages as action_pages
-from winwin.assessments import addresses, research, scoring
+from winwin.assessments import addresses, levers, research, scoring
 from winwin.assessments import instruments as instrument_service
 from winwin.assessments import service as rounds
 from winwin.assessments.measures import ItemStat
@@ -69,42 +69,12 @@ def lever_sentence(lever: scoring.Lever, names: Mapping[str, str]) -> str:
     gain in its own S and the rise of R (when R exists), in the page's language."""
     org = names.get(lever.side, lever.side)
     s_gain = format_decimal(lever.s_gain, format="0.0", locale=babel_locale())
-    if lever.r_gain is None:
-        sentence = {
-            "accessibility": _(
-                "If %(org)s raised accessibility to the top, its own S would rise by %(s)s points"
-            ),
-            "energy": _(
-                "If %(org)s raised energy to the top, its own S would rise by %(s)s points"
-            ),
-            "impact": _(
-                "If %(org)s raised impact to the top, its own S would rise by %(s)s points"
-            ),
-            "attraction": _(
-                "If %(org)s raised attraction to the top, its own S would rise by %(s)s points"
-            ),
-        }[lever.factor]
-        return sentence % {"org": org, "s": s_gain}
-    sentence = {
-        "accessibility": _(
-            "If %(org)s raised accessibility to the top, its own S would rise by %(s)s points"
-            " and R by %(r)s points"
-        ),
-        "energy": _(
-            "If %(org)s raised energy to the top, its own S would rise by %(s)s points"
-            " and R by %(r)s points"
-        ),
-        "impact": _(
-            "If %(org)s raised impact to the top, its own S would rise by %(s)s points"
-            " and R by %(r)s points"
-        ),
-        "attraction": _(
-            "If %(org)s raised attraction to the top, its own S would rise by %(s)s points"
-            " and R by %(r)s points"
-        ),
-    }[lever.factor]
-    r_gain = format_decimal(lever.r_gain, format="0.0", locale=babel_locale())
-    return sentence % {"org": org, "s": s_gain, "r": r_gain}
+    r_gain = (
+        None
+        if lever.r_gain is None
+        else format_decimal(lever.r_gain, format="0.0", locale=babel_locale())
+    )
+    return _(levers.lever_msgid(lever)) % {"org": org, "s": s_gain, "r": r_gain}
 
 
 def lever_gains(lever: scoring.Lever) -> str:

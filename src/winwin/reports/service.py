@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, can_access_org
 from winwin.actions import service as actions
 from winwin.actions.follow_up import FactorIntervals, factor_intervals
-from winwin.assessments import scoring
+from winwin.assessments import levers, scoring
 from winwin.assessments.measures import load_answers
 from winwin.assessments.score import FACTORS
 from winwin.assessments.service import can_see_relationship, reader_for
@@ -53,20 +53,6 @@ FACTOR_LABELS = {
     "energy": N_("Energy"),
     "impact": N_("Impact"),
     "attraction": N_("Attraction"),
-}
-LEVER_SENTENCES = {
-    "accessibility": N_("Raising accessibility to the top would add %(points)s points"),
-    "energy": N_("Raising energy to the top would add %(points)s points"),
-    "impact": N_("Raising impact to the top would add %(points)s points"),
-    "attraction": N_("Raising attraction to the top would add %(points)s points"),
-}
-STEP_SENTENCES = {
-    "accessibility": N_(
-        "If %(org)s raised accessibility to the top, R would rise by %(points)s points"
-    ),
-    "energy": N_("If %(org)s raised energy to the top, R would rise by %(points)s points"),
-    "impact": N_("If %(org)s raised impact to the top, R would rise by %(points)s points"),
-    "attraction": N_("If %(org)s raised attraction to the top, R would rise by %(points)s points"),
 }
 STATUS_LABELS = {
     "planned": N_("planned"),
@@ -205,21 +191,16 @@ def _section(
         )
     )
 
+    # The same two labelled numbers, in the same words, as the relationship page.
     lever_lines = []
-    for key, side in zip(detail.between, sides, strict=True):
-        if side is not None:
-            sentence = w(LEVER_SENTENCES[side.lever], points=w.number(side.gain, "0.#"))
-            lever_word = w(N_("Lever"))
-            lever_lines.append(f"{names[key]} – {lever_word}: {sentence}.")
-    step = shown.best_step()
-    if step is not None:
-        key, factor, rise = step
-        lever_lines.append(
-            w(N_("Biggest step"))
-            + ": "
-            + w(STEP_SENTENCES[factor], org=names[key], points=w.number(rise, "0.#"))
-            + "."
-        )
+    for key in detail.between:
+        lever = shown.lever_of(key)
+        if lever is not None:
+            sentence = _lever_sentence(w, lever, names)
+            lever_lines.append(f"{names[key]} – {w(N_('Lever'))}: {sentence}.")
+    main = shown.main_lever()
+    if main is not None and main.r_gain is not None:
+        lever_lines.append(f"{w(N_('Biggest step'))}: {_lever_sentence(w, main, names)}.")
     if not lever_lines:
         lever_lines.append(w(N_("No side has answered in this round.")))
 
@@ -419,6 +400,16 @@ def _document(
         "relationships": sections,
     }
     return data, svgs
+
+
+def _lever_sentence(w: _Words, lever: scoring.Lever, names: dict[str, str]) -> str:
+    r_gain = None if lever.r_gain is None else w.number(lever.r_gain, "0.0")
+    return w(
+        levers.lever_msgid(lever),
+        org=names.get(lever.side, lever.side),
+        s=w.number(lever.s_gain, "0.0"),
+        r=r_gain,
+    )
 
 
 def workshop_data(

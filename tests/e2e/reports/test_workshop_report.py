@@ -148,16 +148,26 @@ def _check_report(assessed: World, lang: str, words: list[str]) -> None:
             alpha = side["alpha"][factor]
             assert alpha is not None
             assert _n(alpha, "0.00", lang) in text
-    # The lever in words, and the open action of the plan, typed markup and all.
+    # The lever in the relationship page's words, with who should act and its S gain,
+    # and the open action of the plan, typed markup and all.
     lever = score["sides"]["kuusi"]["lever"]
+    gain = _n(score["sides"]["kuusi"]["gain"], "0.0", lang)
     lever_words = {
-        "en": f"Raising {lever} to the top would add",
-        "fi": "nostaminen huipulle toisi",
+        "en": f"If Kuusi Oy raised {lever} to the top, its own S would rise by {gain} points",
+        "fi": f"Jos Kuusi Oy nostaisi {FI_FACTORS[lever]} huipulle, sen oma S nousisi {gain}",
     }[lang]
-    assert lever_words in text
+    assert lever_words in " ".join(text.split())
     assert "Named contact person <#1> *bold*" in text
     # The trend holds the later round too.
     assert "2026-Q2" in text
+
+
+FI_FACTORS = {
+    "accessibility": "saavutettavuuden",
+    "energy": "energian",
+    "impact": "vaikuttavuuden",
+    "attraction": "vetovoiman",
+}
 
 
 def _check_not_blank(assessed: World) -> None:
