@@ -2,22 +2,28 @@
 
 Any signed-in person may use them. Network pairs are solved for the whole network but
 show only the pairs that involve an organisation the person works for (platform admins
-see all); cluster communities are network-wide, outside reach only for those
-organisations.
+see all). Clusters go through the tie checkpoint (``insight.cluster_views``): a member
+reads its own community by the names it may see and the sizes of the others, its own
+outside reach, and brokers only by the names it may see; platform admins, and
+facilitators for their clients, read everything (audited). On a large network the
+report is made by a job: the route answers 202 with its progress until it is ready.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, BackgroundTasks, Body, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from winwin.accounts.access import accessible_org_ids
 from winwin.http.deps import CurrentUser, SessionDep
+from winwin.insight import cluster_views
 from winwin.insight import service as insight
 from winwin.insight.candidates import DEFAULT_CANDIDATES
 from winwin.insight.matching import DEFAULT_CAPACITY
+from winwin.jobs.api import runner_of
 
 router = APIRouter(tags=["insight"])
 
@@ -81,12 +87,27 @@ class BrokerRead(BaseModel):
 
 
 class ClustersRead(BaseModel):
-    communities: list[list[str]]
+    communities: list[list[str]] = Field(
+        description="Every community (scope everything), or one list: the named members of"
+        " the reader's own community (scope own)"
+    )
     modularity: float
     outside_reach: dict[str, float]
-    declared: dict[str, list[str]]
+    declared: dict[str, list[str]] = Field(description="Declared cluster → members one may name")
     agreement: float = Field(description="Normalised mutual information, declared vs found")
     brokers: list[BrokerRead] = []
+    scope: Literal["everything", "own"]
+    org: str | None = Field(description="The organisation read for")
+    sizes: list[int] = Field(description="The size of every community, largest first")
+    own_community: int | None = Field(description="Position of the reader's community in sizes")
+    unnamed: int = Field(description="Members of the reader's community it may not name")
+    declared_sizes: dict[str, int]
+
+
+class ClustersPending(BaseModel):
+    status: Literal["queued", "running", "failed"]
+    progress: dict[str, int | None]
+    error: str | None = None
 
 
 Side = Literal["suppliers", "customers"]
@@ -148,13 +169,30 @@ def share(
     return insight.sharing_as_dict(result)
 
 
-@router.get("/clusters", response_model=ClustersRead, summary="Communities and outside reach")
+@router.get(
+    "/clusters",
+    response_model=ClustersRead,
+    summary="Communities, brokers and outside reach, as the reader may see them",
+    responses={202: {"model": ClustersPending, "description": "Being computed: ask again"}},
+)
 def clusters(
+    request: Request,
+    background: BackgroundTasks,
     session: SessionDep,
     actor: CurrentUser,
     seed: Annotated[int, Query(ge=0, le=insight.MAX_SEED)] = 0,
     brokers: Annotated[int, Query(ge=0, le=100)] = 10,
-) -> dict[str, Any]:
-    reach_of = None if actor.is_platform_admin else accessible_org_ids(session, actor)
-    report = insight.find_clusters(session, seed=seed, brokers=brokers, reach_of=reach_of)
-    return report.as_dict()
+    org: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+) -> Any:
+    found = cluster_views.read_clusters(session, actor=actor, org=org, seed=seed, brokers=brokers)
+    if isinstance(found, cluster_views.Pending):
+        if found.queued_now:
+            background.add_task(runner_of(request).submit, found.job_id)
+        job = cluster_views.job_progress(session, job_id=found.job_id)
+        body = ClustersPending(
+            status=job.status,
+            progress=job.as_document()["progress"],
+            error=job.error if job.status == "failed" else None,
+        )
+        return JSONResponse(body.model_dump(), status_code=202, headers={"retry-after": "2"})
+    return found.as_dict()

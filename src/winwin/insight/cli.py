@@ -8,12 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
-from winwin.cli.context import print_json, state
+from winwin.cli.context import err, print_json, state
+from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.insight import cluster_views
 from winwin.insight import service as insight
 from winwin.insight.candidates import DEFAULT_CANDIDATES
 from winwin.insight.matching import DEFAULT_CAPACITY
-from winwin.kernel.errors import InvalidInput, Problem
+from winwin.jobs import execution
+from winwin.jobs import service as jobs
+from winwin.kernel.errors import InvalidInput, Problem, WinwinError
 
 
 def _reject_constant(name: str) -> Any:
@@ -125,9 +130,17 @@ def clusters(
     brokers: int = typer.Option(0, "--brokers", help="Also list this many top brokers."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Communities the ties form, and each member's reach outside its cluster."""
-    with state(ctx).session() as session:
-        report = insight.find_clusters(session, seed=seed, brokers=brokers)
+    """Communities the ties form, and each member's reach outside its cluster.
+
+    The operator reads the whole graph. On a large network the report is made as a job
+    (``winwin jobs list`` shows it), run here with a progress bar on standard error."""
+    cli_state = state(ctx)
+    with cli_state.session() as session:
+        found = cluster_views.whole_report(session, seed=seed, brokers=brokers)
+    if isinstance(found, cluster_views.Pending):
+        report = _run_with_progress(cli_state.database_url, found.job_id)
+    else:
+        report = found
     if json_out:
         print_json(report.as_dict())
         return
@@ -138,6 +151,33 @@ def clusters(
         typer.echo(f"{key}: {share_outside:.0%} of customers' customers outside its cluster")
     for key, score in report.brokers:
         typer.echo(f"broker {key}: {score:.4f}")
+
+
+def _run_with_progress(database_url: str, job_id: int) -> insight.ClusterReport:
+    """Run the clusters job in this process, with a progress bar on standard error."""
+    # A reading engine: the job takes SQLite's write lock only for its short writes.
+    engine = build_engine(database_url, busy_timeout_ms=600_000)
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("clusters", total=insight.CLUSTER_STEPS)
+            execution.run_to_end(
+                engine,
+                job_id,
+                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        with unit_of_work(session_factory(engine)) as session:
+            view = jobs.view_job(session, job_id=job_id, person_id=None)
+    finally:
+        engine.dispose()
+    if view.status != "succeeded" or view.result is None:
+        raise WinwinError(f"the clusters could not be computed: {view.error}")
+    return insight.report_from_dict(view.result["report"])
 
 
 def register(app: typer.Typer) -> None:

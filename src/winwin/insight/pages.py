@@ -6,17 +6,19 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import accessible_org_ids, can_manage_org
+from winwin.accounts.access import can_manage_org
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import render
+from winwin.insight import cluster_views, network_svg
 from winwin.insight import service as insight
 from winwin.insight.games import Sharing
+from winwin.jobs.api import runner_of
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.network.models import Organization
 
@@ -199,42 +201,77 @@ def insight_page(
     request: Request,
     session: SessionDep,
     actor: CurrentUser,
+    org: CurrentOrg,
+    background: BackgroundTasks,
     seed: Annotated[int, Query(ge=0, le=insight.MAX_SEED)] = 0,
 ) -> Response:
-    reach_of = None if actor.is_platform_admin else accessible_org_ids(session, actor)
-    report = insight.find_clusters(session, seed=seed, brokers=10, reach_of=reach_of)
+    found = cluster_views.read_clusters(session, actor=actor, org_id=org.id, seed=seed)
+    if isinstance(found, cluster_views.Pending):
+        if found.queued_now:
+            # Handed to the runner after the response, so after the request's commit.
+            background.add_task(runner_of(request).submit, found.job_id)
+        job = cluster_views.job_progress(session, job_id=found.job_id)
+        return render(
+            request,
+            "insight/clusters_pending.html",
+            {"nav": "insight", "job": job, "seed": seed},
+            # Without JavaScript the page reloads itself until the report is ready.
+            headers={"refresh": "3", "cache-control": "no-store"},
+        )
+    view = found
+    network = cluster_views.read_map(session, actor=actor, org_id=org.id, view=view, seed=seed)
     names = insight.organisation_names(session)
-    cluster_of = {key: cluster for cluster, keys in report.declared.items() for key in keys}
-    reach = sorted(report.outside_reach.items(), key=lambda kv: (-kv[1], kv[0]))
+    cluster_of = {key: cluster for cluster, keys in view.declared.items() for key in keys}
+    reach = sorted(view.outside_reach.items(), key=lambda kv: (-kv[1], kv[0]))
     return render(
         request,
         "insight/clusters.html",
         {
             "nav": "insight",
-            "report": report,
+            "org": org,
+            "view": view,
+            "map": network_svg.drawing(network),
             "names": names,
             "cluster_of": cluster_of,
             "reach": reach,
             "reach_chart": _outside_reach_chart(reach[:25]),
             "seed": seed,
-            "spread": _spread(report, cluster_of),
-            "alone": sum(1 for members in report.communities if len(members) == 1),
+            "spread": _spread(view),
+            "alone": sum(1 for size in view.sizes if size == 1),
         },
     )
 
 
-def _spread(report: insight.ClusterReport, cluster_of: dict[str, str]) -> list[dict[str, Any]]:
-    """For each declared cluster: how many of its members fall in each community."""
-    community_of = {key: i for i, members in enumerate(report.communities) for key in members}
+@router.get("/insight/jobs/{job_id}", name="cluster_job_progress")
+def cluster_job(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    job_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+) -> Response:
+    """The progress of the clusters job htmx polls; once it is done, the page reloads."""
+    job = cluster_views.job_progress(session, job_id=job_id)
+    headers = {"cache-control": "no-store"}
+    if job.status == "succeeded":
+        headers["HX-Refresh"] = "true"
+    return render(request, "insight/_cluster_job.html", {"job": job}, headers=headers)
+
+
+def _spread(view: cluster_views.ClusterView) -> list[dict[str, Any]]:
+    """For each declared cluster: how many of its members the reader may name, and in
+    which communities those fall (everything: every member)."""
     out = []
-    for cluster, members in report.declared.items():
+    for cluster, members in view.declared.items():
         counts: dict[int, int] = {}
         for key in members:
-            counts[community_of[key]] = counts.get(community_of[key], 0) + 1
+            position = view.community_of.get(key)
+            if position is not None:
+                counts[position] = counts.get(position, 0) + 1
         out.append(
             {
                 "cluster": cluster,
-                "members": len(members),
+                "members": view.declared_sizes.get(cluster, len(members)),
+                "named": len(members),
                 "communities": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
             }
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from winwin.db.models import Competitor, Organization, Tie
@@ -68,3 +68,21 @@ class InsightRepository:
 
     def org_id(self, key: str) -> int | None:
         return self.session.scalar(select(Organization.id).where(Organization.key == key))
+
+    def keys_of(self, ids: set[int]) -> set[str]:
+        if not ids:
+            return set()
+        return set(self.session.scalars(select(Organization.key).where(Organization.id.in_(ids))))
+
+    def size(self) -> int:
+        """Organisations plus ties: how large the graph is."""
+        orgs = self.session.scalar(select(func.count()).select_from(Organization)) or 0
+        ties = self.session.scalar(select(func.count()).select_from(Tie)) or 0
+        return int(orgs) + int(ties)
+
+    def cluster_of(self) -> dict[str, str]:
+        """Key → declared cluster of every organisation that declares one."""
+        query = select(Organization.key, Organization.cluster).where(
+            Organization.cluster.is_not(None), Organization.cluster != ""
+        )
+        return {key: cluster for key, cluster in self.session.execute(query)}

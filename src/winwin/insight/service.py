@@ -10,7 +10,7 @@ import dataclasses
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -22,6 +22,7 @@ from winwin.insight import clusters as cluster_domain
 from winwin.insight import game_document, games, matching, wins
 from winwin.insight.repository import InsightRepository, OrgRow
 from winwin.kernel.errors import InvalidInput, NotFound, Problem, RuleBroken
+from winwin.network import graph_stamp
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -381,6 +382,37 @@ class ClusterReport:
 BROKER_SOURCES = 500
 """Betweenness counts shortest paths from at most this many (seeded, sampled) sources."""
 
+CLUSTER_STEPS = 4
+"""The steps of a whole-graph cluster report (a job's progress counts them)."""
+
+
+def report_from_dict(document: dict[str, Any]) -> ClusterReport:
+    """The report back from :meth:`ClusterReport.as_dict` (a job keeps it as its result)."""
+    return ClusterReport(
+        communities=[list(c) for c in document["communities"]],
+        modularity=float(document["modularity"]),
+        outside_reach={k: float(v) for k, v in document["outside_reach"].items()},
+        declared={k: list(v) for k, v in document["declared"].items()},
+        agreement=float(document["agreement"]),
+        brokers=[(b["org"], float(b["betweenness"])) for b in document.get("brokers", [])],
+    )
+
+
+def check_cluster_options(*, seed: int, brokers: int) -> None:
+    if brokers < 0:
+        raise InvalidInput(Problem("brokers", "must be at least 0"))
+    if not 0 <= seed <= MAX_SEED:
+        raise InvalidInput(Problem("seed", f"must be a whole number from 0 to {MAX_SEED}"))
+
+
+def cached_clusters(stamp: str, *, seed: int, brokers: int) -> ClusterReport | None:
+    """The report of the graph version ``stamp`` if this process has it."""
+    return _CLUSTERS.get((stamp, seed, brokers))
+
+
+def keep_clusters(stamp: str, *, seed: int, brokers: int, report: ClusterReport) -> None:
+    _CLUSTERS.put((stamp, seed, brokers), report)
+
 
 def find_clusters(
     session: Session,
@@ -388,35 +420,38 @@ def find_clusters(
     seed: int = 0,
     brokers: int = 0,
     reach_of: Collection[int] | None = None,
+    on_step: Callable[[int], None] | None = None,
 ) -> ClusterReport:
     """Communities of the tie graph, outside reach per organisation, the declared
-    clusters beside them, and (when ``brokers > 0``) that many top brokers. With
-    ``reach_of`` (organisation ids) outside reach is reported only for those."""
-    if brokers < 0:
-        raise InvalidInput(Problem("brokers", "must be at least 0"))
-    if not 0 <= seed <= MAX_SEED:
-        raise InvalidInput(Problem("seed", f"must be a whole number from 0 to {MAX_SEED}"))
+    clusters beside them, and (when ``brokers > 0``) that many top brokers: the whole
+    graph, as the operator reads it (``winwin.insight.cluster_views`` scopes it to a
+    reader). With ``reach_of`` (organisation ids) outside reach is reported only for
+    those. Cached per version of the graph (``network.graph_stamp``); ``on_step`` is
+    told each of the :data:`CLUSTER_STEPS` steps done when it is computed."""
+    check_cluster_options(seed=seed, brokers=brokers)
     repo = InsightRepository(session)
-    orgs = repo.organizations()
-    index = {o.id: i for i, o in enumerate(orgs)}
-    keys = [o.key for o in orgs]
-    clusters = [o.cluster or None for o in orgs]
-    ties = [(kind, index[a], index[b]) for kind, a, b in repo.ties()]
-    fingerprint = hashlib.blake2b(
-        repr((keys, clusters, sorted(ties))).encode(), digest_size=20
-    ).hexdigest()
-    report = _CLUSTERS.get((fingerprint, seed, brokers))
+    stamp = graph_stamp.current(session)
+    report = _CLUSTERS.get((stamp, seed, brokers))
+    orgs: list[OrgRow] | None = None
     if report is None:
-        report = _cluster_report(keys, clusters, ties, seed=seed, brokers=brokers)
-        _CLUSTERS.put((fingerprint, seed, brokers), report)
+        orgs = repo.organizations()
+        index = {o.id: i for i, o in enumerate(orgs)}
+        keys = [o.key for o in orgs]
+        clusters = [o.cluster or None for o in orgs]
+        ties = [(kind, index[a], index[b]) for kind, a, b in repo.ties()]
+        if on_step is not None:
+            on_step(1)
+        report = _cluster_report(keys, clusters, ties, seed=seed, brokers=brokers, on_step=on_step)
+        _CLUSTERS.put((stamp, seed, brokers), report)
     if reach_of is not None:
-        allowed = {o.key for o in orgs if o.id in set(reach_of)}
+        wanted = set(reach_of)
+        allowed = repo.keys_of(wanted) if orgs is None else {o.key for o in orgs if o.id in wanted}
         reach = {k: v for k, v in report.outside_reach.items() if k in allowed}
         report = dataclasses.replace(report, outside_reach=reach)
     return report
 
 
-_CLUSTERS: _Memo[tuple[str, int, int], ClusterReport] = _Memo(4)
+_CLUSTERS: _Memo[tuple[str, int, int], ClusterReport] = _Memo(8)
 
 
 def _cluster_report(
@@ -426,10 +461,16 @@ def _cluster_report(
     *,
     seed: int,
     brokers: int,
+    on_step: Callable[[int], None] | None = None,
 ) -> ClusterReport:
+    def step(done: int) -> None:
+        if on_step is not None:
+            on_step(done)
+
     edges = [(a, b) for _, a, b in ties]
     supplies = [(a, b) for kind, a, b in ties if kind == "supplies"]
     found = cluster_domain.detect_communities(keys, edges, seed=seed)
+    step(2)
     declared: dict[str, list[str]] = {}
     for key, cluster in zip(keys, clusters, strict=True):
         if cluster is not None:
@@ -437,7 +478,8 @@ def _cluster_report(
     top: list[tuple[str, float]] = []
     if brokers:
         top = cluster_domain.brokers(keys, edges, limit=brokers, sources=BROKER_SOURCES, seed=seed)
-    return ClusterReport(
+    step(3)
+    report = ClusterReport(
         communities=found.communities,
         modularity=found.modularity,
         outside_reach=cluster_domain.outside_reach(keys, clusters, supplies),
@@ -445,3 +487,5 @@ def _cluster_report(
         agreement=cluster_domain.agreement(clusters, found.membership),
         brokers=top,
     )
+    step(CLUSTER_STEPS)
+    return report

@@ -21,6 +21,7 @@ KIND_MODULES: tuple[str, ...] = (
     "winwin.reports.jobs",
     "winwin.mail.jobs",
     "winwin.network.crm_jobs",
+    "winwin.insight.jobs",
 )
 
 

@@ -35,6 +35,7 @@ TITLES = {
     "mail.link": N_("Mail to %(about)s"),
     "insight.pairs": N_("Natural pairs of the network"),
     "network.crm_match": N_("Customer list from a CRM"),
+    "insight.clusters": N_("Cluster insight"),
 }
 
 JobId = Path(ge=1, le=2_147_483_647)

@@ -51,10 +51,13 @@ def listing(
     status: str | None = None,
     limit: int = 50,
     with_system: bool = False,
+    kind: str | None = None,
 ) -> Sequence[Job]:
     """Newest first; ``started_by`` limits to one person's (``with_system``: and the jobs
     nobody started)."""
     query = select(Job).order_by(Job.id.desc()).limit(limit)
+    if kind is not None:
+        query = query.where(Job.kind == kind)
     if started_by is not None:
         mine = Job.started_by == started_by
         query = query.where(or_(mine, Job.started_by.is_(None)) if with_system else mine)

@@ -82,8 +82,17 @@ def test_clusters_show_outside_reach_only_for_ones_own_organisation(api) -> None
     member = client.get("/api/v1/clusters?seed=4", headers=_as(tokens, "pinta")).json()
     assert admin["outside_reach"] == {"pinta": 0.5, "kuusi": 1.0}
     assert member["outside_reach"] == {"pinta": 0.5}
-    assert member["communities"] == admin["communities"]
     assert admin["brokers"] and admin["brokers"][0]["org"] == "kuusi"
+    # pinta may learn of its partner kemi and its customer kuusi, nothing beyond them.
+    assert (admin["scope"], member["scope"]) == ("everything", "own")
+    assert member["sizes"] == admin["sizes"] == [len(c) for c in admin["communities"]]
+    own = admin["communities"][member["own_community"]]
+    assert member["communities"] == [[k for k in own if k in {"kemi", "kuusi", "pinta"}]]
+    assert member["unnamed"] == len(own) - len(member["communities"][0])
+    assert {b["org"] for b in member["brokers"]} <= {"kemi", "kuusi", "pinta"}
+    named = {k for members in member["declared"].values() for k in members}
+    assert named <= {"kemi", "kuusi", "pinta"}
+    assert member["declared_sizes"] == {c: len(m) for c, m in admin["declared"].items()}
 
 
 def test_a_sampled_share_too_big_for_one_request_is_refused(api) -> None:  # type: ignore[no-untyped-def]

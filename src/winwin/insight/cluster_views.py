@@ -1,0 +1,410 @@
+"""Clusters as a reader may see them: the report scoped by the tie checkpoint, the
+network map, and the whole-graph report as a job when the network is large.
+
+Communities, brokers and outside reach are computed once for the whole graph
+(:func:`winwin.insight.service.find_clusters`, cached per version of the graph); what a
+reader gets of them is decided here, from :func:`winwin.network.tie_sharing.sight_for`:
+
+- a platform admin, and a facilitator acting for a client granted to them, read the
+  whole report and the whole map (the read is audited as ``clusters`` or ``map``);
+- anyone else acting for an organisation reads its own community with the names it may
+  see (itself and the ends of the ties the checkpoint shows it) and only the sizes of
+  the others, its own outside reach, brokers and declared clusters only by the names it
+  may see, and the map of the part of the graph it may see.
+
+Services here take a session and never commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import Actor, own_org_ids, require_access
+from winwin.insight import network_map
+from winwin.insight import service as insight
+from winwin.insight.repository import InsightRepository
+from winwin.insight.service import ClusterReport, _Memo
+from winwin.jobs import repository as job_rows
+from winwin.jobs import service as jobs
+from winwin.kernel.errors import NotFound, Problem
+from winwin.network import graph_stamp, tie_sharing
+from winwin.network.tie_sharing import Sight
+
+CLUSTER_JOB = "insight.clusters"
+DEFAULT_JOB_ABOVE = 20_000
+
+
+def job_above() -> int:
+    """Organisations plus ties above which the whole-graph report is made as a job
+    (``WINWIN_CLUSTERS_JOB_ABOVE``, default 20,000)."""
+    try:
+        return int(os.environ.get("WINWIN_CLUSTERS_JOB_ABOVE", DEFAULT_JOB_ABOVE))
+    except ValueError:
+        return DEFAULT_JOB_ABOVE
+
+
+# --- the whole report, inline or as a job ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The whole-graph report is being made by a job."""
+
+    job_id: int
+    queued_now: bool
+    """True when this call queued the job: the door hands it to a runner after commit."""
+
+
+def _stored(session: Session, stamp: str, *, seed: int, brokers: int) -> ClusterReport | None:
+    """A report a finished job made for this version of the graph (any worker's)."""
+    for job in job_rows.listing(session, status="succeeded", limit=200, kind=CLUSTER_JOB):
+        result = job.result or {}
+        arguments = job.arguments or {}
+        if (
+            result.get("stamp") == stamp
+            and arguments.get("seed") == seed
+            and arguments.get("brokers") == brokers
+        ):
+            return insight.report_from_dict(result["report"])
+    return None
+
+
+def whole_report(
+    session: Session, *, seed: int, brokers: int, as_job: bool = True
+) -> ClusterReport | Pending:
+    """The whole graph's report: cached for this version of the graph, else made here
+    when the graph is small (or ``as_job`` is False), else made by a job (one job per
+    version, seed and broker count: a job already waiting or running is reused)."""
+    insight.check_cluster_options(seed=seed, brokers=brokers)
+    stamp = graph_stamp.current(session)
+    found = insight.cached_clusters(stamp, seed=seed, brokers=brokers)
+    if found is None:
+        found = _stored(session, stamp, seed=seed, brokers=brokers)
+        if found is not None:
+            insight.keep_clusters(stamp, seed=seed, brokers=brokers, report=found)
+    if found is not None:
+        return found
+    if not as_job or InsightRepository(session).size() <= job_above():
+        return insight.find_clusters(session, seed=seed, brokers=brokers)
+    for job in job_rows.listing(session, status=None, limit=50, kind=CLUSTER_JOB):
+        arguments = job.arguments or {}
+        if (
+            job.status in ("queued", "running")
+            and arguments.get("stamp") == stamp
+            and arguments.get("seed") == seed
+            and arguments.get("brokers") == brokers
+        ):
+            return Pending(job.id, queued_now=False)
+    # Nobody's job: the result holds the whole graph, which only the operator reads.
+    job = jobs.start_job(
+        session,
+        kind=CLUSTER_JOB,
+        arguments={"stamp": stamp, "seed": seed, "brokers": brokers},
+        started_by=None,
+    )
+    return Pending(job.id, queued_now=True)
+
+
+def make_report(
+    session: Session, *, seed: int, brokers: int, on_step: Callable[[int], None]
+) -> dict[str, Any]:
+    """What the job computes and keeps: the report and the graph version it is of."""
+    stamp = graph_stamp.current(session)
+    report = insight.find_clusters(session, seed=seed, brokers=brokers, on_step=on_step)
+    return {"stamp": stamp, "report": report.as_dict()}
+
+
+def job_progress(session: Session, *, job_id: int) -> jobs.JobView:
+    """The progress of a clusters job (never its result, which names the whole graph)."""
+    view = jobs.view_job(session, job_id=job_id, person_id=None)
+    if view.kind != CLUSTER_JOB:
+        raise NotFound("job not found")
+    return dataclasses.replace(view, result=None, started_by=None)
+
+
+# --- what a reader sees --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    """The report as one reader may see it (see the module docstring)."""
+
+    scope: Literal["everything", "own"]
+    viewer: str | None
+    communities: list[list[str]]
+    """Everything: every community. Own: one list, the named members of its community."""
+    sizes: list[int]
+    """The size of every community, largest first (the order of the whole report)."""
+    own_community: int | None
+    """The position of the viewer's community in ``sizes``."""
+    unnamed: int
+    """Members of the viewer's community that it may not name."""
+    modularity: float
+    agreement: float
+    outside_reach: dict[str, float]
+    declared: dict[str, list[str]]
+    """Declared cluster → the members the reader may name."""
+    declared_sizes: dict[str, int]
+    brokers: list[tuple[str, float]]
+    community_of: dict[str, int] = field(default_factory=dict, repr=False)
+    """Position in ``sizes`` of the community of each organisation the reader may name."""
+
+    def names(self) -> set[str]:
+        """Every organisation key this view names (the consistency suite reads it)."""
+        named = {k for c in self.communities for k in c} | set(self.outside_reach)
+        named |= {k for members in self.declared.values() for k in members}
+        named |= {k for k, _ in self.brokers} | set(self.community_of)
+        return named
+
+    def as_dict(self) -> dict[str, Any]:
+        """The REST shape (docs/api.md): the command's keys, then the reader's scope."""
+        out: dict[str, Any] = {
+            "communities": self.communities,
+            "modularity": self.modularity,
+            "outside_reach": self.outside_reach,
+            "declared": self.declared,
+            "agreement": self.agreement,
+            "brokers": [{"org": k, "betweenness": b} for k, b in self.brokers],
+            "scope": self.scope,
+            "org": self.viewer,
+            "sizes": self.sizes,
+            "own_community": self.own_community,
+            "unnamed": self.unnamed,
+            "declared_sizes": self.declared_sizes,
+        }
+        return out
+
+
+def scope_report(
+    report: ClusterReport,
+    *,
+    sight: Sight,
+    reach_of: set[str] | None,
+) -> ClusterView:
+    """``report`` as a reader with ``sight`` may see it; outside reach only for the
+    organisations ``reach_of`` (None: all)."""
+    sizes = [len(c) for c in report.communities]
+    position = {key: i for i, members in enumerate(report.communities) for key in members}
+    reach = {k: v for k, v in report.outside_reach.items() if reach_of is None or k in reach_of}
+    declared_sizes = {c: len(m) for c, m in report.declared.items()}
+    if sight.everything:
+        return ClusterView(
+            scope="everything",
+            viewer=sight.viewer,
+            communities=report.communities,
+            sizes=sizes,
+            own_community=position.get(sight.viewer) if sight.viewer else None,
+            unnamed=0,
+            modularity=report.modularity,
+            agreement=report.agreement,
+            outside_reach=reach,
+            declared=report.declared,
+            declared_sizes=declared_sizes,
+            brokers=report.brokers,
+            community_of=position,
+        )
+    named = sight.orgs or frozenset()
+    own = position.get(sight.viewer) if sight.viewer is not None else None
+    mine = [k for k in report.communities[own] if k in named] if own is not None else []
+    return ClusterView(
+        scope="own",
+        viewer=sight.viewer,
+        communities=[mine] if own is not None else [],
+        sizes=sizes,
+        own_community=own,
+        unnamed=(sizes[own] - len(mine)) if own is not None else 0,
+        modularity=report.modularity,
+        agreement=report.agreement,
+        outside_reach={k: v for k, v in reach.items() if k in named},
+        declared={c: [k for k in members if k in named] for c, members in report.declared.items()},
+        declared_sizes=declared_sizes,
+        brokers=[(k, b) for k, b in report.brokers if k in named],
+        community_of={k: position[k] for k in named if k in position},
+    )
+
+
+def _org_id(session: Session, actor: Actor, org: str | None) -> int | None:
+    """The organisation the reader acts for: ``org`` (a key) or the person's own."""
+    if org is None:
+        return actor.org_id
+    found = InsightRepository(session).org_id(org)
+    if found is None:
+        raise NotFound(Problem("org", f"no organisation with key '{org}'"))
+    require_access(actor, found)
+    return found
+
+
+def read_clusters(
+    session: Session,
+    *,
+    actor: Actor | None,
+    org_id: int | None = None,
+    org: str | None = None,
+    seed: int = 0,
+    brokers: int = 10,
+    as_job: bool = True,
+) -> ClusterView | Pending:
+    """The clusters as ``actor`` acting for the organisation ``org_id`` (or the key
+    ``org``; else the person's own) may see them; ``actor`` None is the operator, who
+    reads everything. A :class:`Pending` job when the whole report is being made."""
+    report = whole_report(session, seed=seed, brokers=brokers, as_job=as_job)
+    if isinstance(report, Pending):
+        return report
+    if actor is None:
+        return scope_report(report, sight=tie_sharing.EVERYTHING, reach_of=None)
+    acting = org_id if org_id is not None else _org_id(session, actor, org)
+    sight = tie_sharing.sight_for(session, actor=actor, org_id=acting, what="clusters")
+    repo = InsightRepository(session)
+    if sight.everything:
+        # A platform admin reads every organisation's reach; a facilitator its own
+        # organisations' and the client's it acts for.
+        reach_of: set[str] | None = None
+        if not actor.is_platform_admin:
+            reach_of = repo.keys_of(own_org_ids(actor) | ({acting} if acting else set()))
+        if acting is not None:
+            sight = Sight(ties=None, viewer=next(iter(repo.keys_of({acting})), None))
+        return scope_report(report, sight=sight, reach_of=reach_of)
+    return scope_report(report, sight=sight, reach_of=repo.keys_of(own_org_ids(actor)))
+
+
+# --- the map ---------------------------------------------------------------------------------
+
+MAP_LIMIT = 2500
+"""At most this many organisations on one map: those fewest tie steps from the reader."""
+
+_LAYOUTS: _Memo[tuple[str, str | None, int, int], list[network_map.Point]] = _Memo(32)
+
+
+@dataclass(frozen=True)
+class MapNode:
+    key: str
+    name: str
+    x: float
+    y: float
+    community: int | None
+    cluster: str | None
+    role: Literal["self", "tie", "reach", "other"]
+    """The reader itself, one of its own ties, a customer's customer it could reach."""
+
+
+@dataclass(frozen=True)
+class MapEdge:
+    a: int
+    b: int
+    kind: str
+    own: bool
+
+
+@dataclass(frozen=True)
+class NetworkMap:
+    nodes: list[MapNode]
+    edges: list[MapEdge]
+    outlines: list[tuple[str, list[network_map.Point]]]
+    """Declared cluster → the hull of its members on the map."""
+    left_out: int
+    """Organisations the reader may see that the map leaves out (over ``MAP_LIMIT``)."""
+    scope: Literal["everything", "own"]
+
+    def names(self) -> set[str]:
+        return {n.key for n in self.nodes}
+
+
+def network_map_for(
+    session: Session,
+    *,
+    view: ClusterView,
+    sight: Sight,
+    seed: int = 0,
+    limit: int = MAP_LIMIT,
+) -> NetworkMap:
+    """The part of the graph ``sight`` admits, laid out (cached per version of the graph
+    and reader), coloured by ``view``'s communities, the reader's ties and the customers'
+    customers it could reach marked."""
+    repo = InsightRepository(session)
+    names = repo.names()
+    if sight.everything:
+        ids = {o.id: o.key for o in repo.organizations()}
+        ties = {(kind, ids[a], ids[b]) for kind, a, b in repo.ties()}
+        keys = sorted(ids.values())
+    else:
+        ties = set(sight.ties or ())
+        keys = sorted(sight.orgs or ())
+    me = sight.viewer
+    at = {k: i for i, k in enumerate(keys)}
+    pairs = sorted({(min(at[a], at[b]), max(at[a], at[b])) for _, a, b in ties})
+    order = network_map.nearest_first(len(keys), pairs, at.get(me) if me else None)
+    kept = sorted(order[:limit])
+    keys = [keys[i] for i in kept]
+    at = {k: i for i, k in enumerate(keys)}
+    ties = {t for t in ties if t[1] in at and t[2] in at}
+    pairs = sorted({(min(at[a], at[b]), max(at[a], at[b])) for _, a, b in ties})
+    stamp = graph_stamp.current(session)
+    cache_key = (stamp, None if sight.everything else me, seed, limit)
+    positions = _LAYOUTS.get(cache_key)
+    if positions is None or len(positions) != len(keys):
+        positions = network_map.layout(len(keys), pairs, seed=seed)
+        _LAYOUTS.put(cache_key, positions)
+    customers = {b for kind, a, b in ties if kind == "supplies" and a == me}
+    direct = {b for _, a, b in ties if a == me} | {a for _, a, b in ties if b == me}
+    reach = {b for kind, a, b in ties if kind == "supplies" and a in customers} - direct - {me}
+    clusters = repo.cluster_of()
+
+    def role(key: str) -> Literal["self", "tie", "reach", "other"]:
+        if key == me:
+            return "self"
+        if key in direct:
+            return "tie"
+        return "reach" if key in reach else "other"
+
+    nodes = [
+        MapNode(
+            key=k,
+            name=names.get(k, k),
+            x=positions[i][0],
+            y=positions[i][1],
+            community=view.community_of.get(k),
+            cluster=clusters.get(k),
+            role=role(k),
+        )
+        for i, k in enumerate(keys)
+    ]
+    edges: dict[tuple[int, int], MapEdge] = {}
+    for kind, a, b in sorted(ties):
+        pair = (min(at[a], at[b]), max(at[a], at[b]))
+        own = me in (a, b)
+        if pair not in edges or own:
+            edges[pair] = MapEdge(pair[0], pair[1], kind, own)
+    members: dict[str, list[network_map.Point]] = {}
+    for node in nodes:
+        if node.cluster:
+            members.setdefault(node.cluster, []).append((node.x, node.y))
+    outlines = [(c, network_map.hull(points)) for c, points in sorted(members.items())]
+    return NetworkMap(
+        nodes=nodes,
+        edges=list(edges.values()),
+        outlines=outlines,
+        left_out=len(order) - len(kept),
+        scope="everything" if sight.everything else "own",
+    )
+
+
+def read_map(
+    session: Session,
+    *,
+    actor: Actor,
+    org_id: int | None,
+    view: ClusterView,
+    seed: int = 0,
+) -> NetworkMap:
+    """The map for ``actor`` acting for ``org_id`` (the checkpoint decides its part)."""
+    sight = tie_sharing.sight_for(session, actor=actor, org_id=org_id, what="map")
+    if sight.everything and org_id is not None:
+        keys = InsightRepository(session).keys_of({org_id})
+        sight = Sight(ties=None, viewer=next(iter(keys), None))
+    return network_map_for(session, view=view, sight=sight, seed=seed)

@@ -1,0 +1,113 @@
+"""The network map as the page draws it: inline SVG coordinates, colours and marks.
+
+Computed here, drawn by ``templates/insight/_map.html`` (inline SVG, no external
+asset). Edges are two paths (the reader's own ties, and the rest), so a map of
+thousands of ties stays a small page; each organisation is one focusable circle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from winwin.insight.cluster_views import NetworkMap
+
+SIZE = 1000
+"""The drawing's width and height in SVG user units."""
+
+PALETTE = (
+    "#1f77b4",
+    "#d95f02",
+    "#2ca02c",
+    "#9467bd",
+    "#b8860b",
+    "#17becf",
+    "#e7298a",
+    "#8c564b",
+    "#1b9e77",
+    "#7570b3",
+)
+"""Colours of the largest communities (by position); smaller ones are grey."""
+OTHER = "#9aa3ab"
+
+
+@dataclass(frozen=True)
+class Legend:
+    community: int
+    colour: str
+    shown: int
+
+
+def colour_of(community: int | None) -> str:
+    if community is None or community >= len(PALETTE):
+        return OTHER
+    return PALETTE[community]
+
+
+def _xy(value: float) -> float:
+    return round(value * SIZE, 1)
+
+
+def drawing(network: NetworkMap) -> dict[str, Any]:
+    """What the template draws: nodes, the two edge paths, outlines and the legend."""
+    n = len(network.nodes)
+    # Smaller circles as the map fills, never below what a pointer can still hit.
+    radius = round(max(3.0, min(10.0, 260 / max(n, 1) ** 0.5)), 1)
+    labelled = n <= 60
+    nodes = [
+        {
+            "key": node.key,
+            "name": node.name,
+            "x": _xy(node.x),
+            "y": _xy(node.y),
+            "colour": colour_of(node.community),
+            "community": None if node.community is None else node.community + 1,
+            "cluster": node.cluster,
+            "role": node.role,
+            "label": labelled or node.role in ("self", "tie"),
+        }
+        for node in network.nodes
+    ]
+    own: list[str] = []
+    rest: list[str] = []
+    for edge in network.edges:
+        a, b = network.nodes[edge.a], network.nodes[edge.b]
+        segment = f"M{_xy(a.x)} {_xy(a.y)}L{_xy(b.x)} {_xy(b.y)}"
+        (own if edge.own else rest).append(segment)
+    outlines = []
+    for cluster, points in network.outlines:
+        if not points:
+            continue
+        top = min(points, key=lambda p: (p[1], p[0]))
+        outlines.append(
+            {
+                "cluster": cluster,
+                "points": " ".join(f"{_xy(x)},{_xy(y)}" for x, y in points),
+                "single": len(points) == 1,
+                "x": _xy(top[0]),
+                "y": _xy(top[1]),
+            }
+        )
+    shown: dict[int, int] = {}
+    for node in network.nodes:
+        if node.community is not None:
+            shown[node.community] = shown.get(node.community, 0) + 1
+    legend = [
+        Legend(c + 1, colour_of(c), count) for c, count in sorted(shown.items()) if c < len(PALETTE)
+    ]
+    return {
+        "size": SIZE,
+        "radius": radius,
+        "pad": radius * 2.5,
+        "nodes": nodes,
+        "own_path": "".join(own),
+        "rest_path": "".join(rest),
+        "outlines": outlines,
+        "legend": legend,
+        "grey": any(
+            node.community is None or node.community >= len(PALETTE) for node in network.nodes
+        ),
+        "left_out": network.left_out,
+        "scope": network.scope,
+        "ties": len(network.edges),
+    }
