@@ -48,15 +48,17 @@ def learnable(gen: Generated, viewer: str) -> set[str]:
     settings reveal to it."""
     out = {viewer}
     for kind, a, b in gen.ties():
-        if viewer in (a, b):
-            out |= {a, b}
-        elif kind == "supplies" and allowed_by_settings(gen, viewer, a, b):
-            out |= {a, b}
-        elif kind == "partners" and (
-            _shares_all(gen, a, viewer) or _shares_all(gen, b, viewer)
-        ):
+        if _reveals(gen, viewer, kind, a, b):
             out |= {a, b}
     return out
+
+
+def _reveals(gen: Generated, viewer: str, kind: str, a: str, b: str) -> bool:
+    if viewer in (a, b):
+        return True
+    if kind == "supplies":
+        return allowed_by_settings(gen, viewer, a, b)
+    return _shares_all(gen, a, viewer) or _shares_all(gen, b, viewer)
 
 
 def _shares_all(gen: Generated, owner: str, viewer: str) -> bool:

@@ -1,0 +1,199 @@
+"""Clusters and the network map through the pages and REST, on both databases: what a
+member, a platform admin and a facilitator read, the audit of whole-graph reads, a
+change seen at once, and the whole report as a job on a large network."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from e2e.insight.documents import NETWORK
+from support.secrets import TEST_SECRET
+from winwin.accounts.models import FacilitatorGrant, User
+from winwin.accounts.service import create_api_token
+from winwin.db.engine import session_factory, unit_of_work
+from winwin.http.app import create_app
+from winwin.jobs import queue
+from winwin.network import io as network_io
+from winwin.network import tie_sharing
+from winwin.network.document import parse_document
+from winwin.network.repository import NetworkRepository
+from winwin.network.tie_sharing_models import GraphRead
+from winwin.settings import Settings
+
+UNSEEN_BY_PINTA = ("Pakkaus Oy", "Kauppa Oy", "Metsä Oy", "Gran AB")
+
+
+@dataclass
+class Doors:
+    client: TestClient
+    engine: Engine
+    tokens: dict[str, str]
+
+    def headers(self, who: str, lang: str = "en") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}", "Accept-Language": lang}
+
+    def reads(self) -> list[str]:
+        with unit_of_work(session_factory(self.engine)) as session:
+            return list(session.scalars(select(GraphRead.what).order_by(GraphRead.id)))
+
+
+@pytest.fixture
+def doors(engine: Engine, db_url: str) -> Iterator[Doors]:
+    tokens: dict[str, str] = {}
+    with unit_of_work(session_factory(engine)) as session:
+        network_io.import_network(session, parse_document(json.dumps(NETWORK).encode()))
+        repo = NetworkRepository(session)
+        pinta, kuusi = repo.get_or_raise("pinta").id, repo.get_or_raise("kuusi").id
+        people = (
+            ("admin", None, "platform_admin"),
+            ("pinta", pinta, "member"),
+            ("facilitator", None, "facilitator"),
+        )
+        for who, org_id, role in people:
+            user = User(email=f"{who}@example.com", name=who, org_id=org_id, role=role)
+            session.add(user)
+            session.flush()
+            if role == "facilitator":
+                session.add(FacilitatorGrant(user_id=user.id, org_id=kuusi))
+            tokens[who] = create_api_token(session, user_id=user.id, name="test").token
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            queue.install_schema(connection)
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
+    with TestClient(app) as client:
+        yield Doors(client, engine, tokens)
+    app.state.engine.dispose()
+
+
+def _map_keys(html: str) -> set[str]:
+    svg = html.split('data-testid="network-map"')[1].split("</svg>")[0]
+    return set(re.findall(r'data-key="([^"]+)"', svg))
+
+
+def test_a_member_s_page_names_only_what_its_ties_and_partners_allow(doors: Doors) -> None:
+    page = doors.client.get("/insight?seed=4", headers=doors.headers("pinta"))
+    assert page.status_code == 200, page.text
+    assert _map_keys(page.text) == {"pinta", "kemi", "kuusi"}
+    for name in UNSEEN_BY_PINTA:
+        assert name not in page.text, name
+    assert 'data-testid="cluster-scope"' in page.text
+    assert 'data-testid="map-table"' in page.text
+    # Its own reads are not audited: it reads only what it may see.
+    assert doors.reads() == []
+
+
+def test_sharing_everything_shows_the_partner_s_customers_at_once(doors: Doors) -> None:
+    before = doors.client.get("/insight?seed=4", headers=doors.headers("pinta"))
+    assert "Pakkaus Oy" not in before.text
+    with unit_of_work(session_factory(doors.engine)) as session:
+        tie_sharing.set_sharing(session, org="kuusi", partner="pinta", level="all")
+    page = doors.client.get("/insight?seed=4", headers=doors.headers("pinta"))
+    assert _map_keys(page.text) == {"pinta", "kemi", "kuusi", "pakkaus", "metsa"}
+    # pinta → kuusi → pakkaus: a customer's customer pinta could reach, marked so.
+    node = re.search(r'<g class="map-node role-(\w+)"[^>]*data-key="pakkaus"', page.text)
+    assert node and node.group(1) == "reach"
+    assert "Kauppa Oy" not in page.text and "Gran AB" not in page.text
+
+
+def test_a_platform_admin_reads_the_whole_graph_and_is_audited(doors: Doors) -> None:
+    page = doors.client.get("/insight?seed=4", headers=doors.headers("admin"))
+    assert page.status_code == 200
+    assert _map_keys(page.text) == {o["key"] for o in NETWORK["organizations"]}
+    assert doors.reads() == ["clusters", "map"]
+    api = doors.client.get("/api/v1/clusters?seed=4", headers=doors.headers("admin")).json()
+    assert api["scope"] == "everything" and doors.reads()[-1] == "clusters"
+
+
+def test_a_facilitator_reads_everything_for_a_client_and_is_audited(doors: Doors) -> None:
+    found = doors.client.get("/api/v1/clusters?org=kuusi", headers=doors.headers("facilitator"))
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert body["scope"] == "everything" and body["org"] == "kuusi"
+    assert sorted(k for c in body["communities"] for k in c) == sorted(
+        o["key"] for o in NETWORK["organizations"]
+    )
+    assert set(body["outside_reach"]) == {"kuusi"}
+    assert doors.reads() == ["clusters"]
+
+
+def test_reading_for_an_organisation_one_may_not_act_for_is_forbidden(doors: Doors) -> None:
+    found = doors.client.get("/api/v1/clusters?org=kuusi", headers=doors.headers("pinta"))
+    assert found.status_code == 403
+    unknown = doors.client.get("/api/v1/clusters?org=nobody", headers=doors.headers("pinta"))
+    assert unknown.status_code == 404
+
+
+def test_the_member_s_rest_answer_names_only_what_it_may_see(doors: Doors) -> None:
+    body = doors.client.get("/api/v1/clusters?seed=4", headers=doors.headers("pinta")).json()
+    text = json.dumps(body)
+    for key in ("pakkaus", "kauppa", "metsa", "gran"):
+        assert f'"{key}"' not in text, key
+
+
+def test_the_map_is_well_formed_svg_with_named_focusable_nodes_in_finnish(doors: Doors) -> None:
+    page = doors.client.get("/insight?seed=4", headers=doors.headers("admin", "fi"))
+    assert "Verkostokartta" in page.text and "Kartta taulukkona" in page.text
+    svg = page.text.split('<svg class="map"')[1].split("</svg>")[0]
+    root = ET.fromstring('<svg class="map"' + svg + "</svg>")
+    nodes = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("tabindex") == "0"]
+    assert len(nodes) == len(NETWORK["organizations"])
+    assert all(g.get("aria-label") for g in nodes)
+    kuusi = next(g for g in nodes if g.get("data-key") == "kuusi")
+    assert kuusi.get("aria-label", "").startswith("Kuusi Paper Oy")
+
+
+def _finish(doors: Doors, job_id: int) -> None:
+    url = doors.engine.url.render_as_string(hide_password=False)
+    if queue.is_postgres(url):
+        app = queue.build_app(url, doors.engine, worker=True)
+        app.run_worker(queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
+    deadline = time.monotonic() + 120
+    while True:
+        fragment = doors.client.get(f"/insight/jobs/{job_id}", headers=doors.headers("pinta"))
+        status = re.search(r'data-status="(\w+)"', fragment.text)
+        assert status, fragment.text
+        if status.group(1) in ("succeeded", "failed"):
+            break
+        if time.monotonic() > deadline:
+            pytest.fail("the clusters job did not finish")
+        time.sleep(0.05)
+    assert status.group(1) == "succeeded", fragment.text
+    # Done: htmx reloads the page, which now shows the clusters.
+    assert fragment.headers.get("hx-refresh") == "true"
+
+
+def test_on_a_large_network_the_clusters_are_a_job_the_page_follows(
+    doors: Doors, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WINWIN_CLUSTERS_JOB_ABOVE", "0")
+    page = doors.client.get("/insight?seed=2", headers=doors.headers("pinta", "fi"))
+    assert page.status_code == 200
+    # The job is handed to a runner only after the response: the page shows it waiting.
+    job = re.search(r'hx-get="/insight/jobs/(\d+)"', page.text)
+    assert job, page.text
+    assert 'data-testid="network-map"' not in page.text
+    assert "<progress" in page.text and "Verkosto on suuri" in page.text
+    job_id = int(job.group(1))
+    # REST asks again until it is ready; the same job serves it (one per graph version).
+    pending = doors.client.get("/api/v1/clusters?seed=2", headers=doors.headers("pinta"))
+    assert pending.status_code in (200, 202)
+    if pending.status_code == 202:
+        assert set(pending.json()) >= {"status", "progress"}
+        assert "communities" not in pending.json()
+    _finish(doors, job_id)
+    done = doors.client.get("/insight?seed=2", headers=doors.headers("pinta", "fi"))
+    assert _map_keys(done.text) == {"pinta", "kemi", "kuusi"}
+    api = doors.client.get("/api/v1/clusters?seed=2", headers=doors.headers("pinta"))
+    assert api.status_code == 200 and api.json()["scope"] == "own"
+    # Nobody's job: its result (the whole graph) is not a person's to read.
+    mine = doors.client.get(f"/api/v1/jobs/{job_id}", headers=doors.headers("pinta"))
+    assert mine.status_code == 404
