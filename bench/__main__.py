@@ -19,7 +19,8 @@ from rich.table import Table
 from bench.common import Report
 
 MODULES = [
-    "importing", "assessments", "sharing", "web", "pairs", "clusters", "overlap", "crm", "load"
+    "importing", "assessments", "sharing", "web", "pairs", "clusters", "overlap", "crm", "load",
+    "network_map",
 ]  # fmt: skip
 
 
@@ -72,6 +73,7 @@ TITLES = {
     "overlap": "Partner overlap (issue 11)",
     "crm": "Customer lists from a CRM: 50,000 rows (issue 11)",
     "load": "Load: 64 users, two web workers, PostgreSQL (issue 14)",
+    "network_map": "Network map: 2,000 organisations (issue 11)",
 }
 HEADER = """# Benchmarks
 

@@ -278,7 +278,8 @@ def read_clusters(
 MAP_LIMIT = 2500
 """At most this many organisations on one map: those fewest tie steps from the reader."""
 
-_LAYOUTS: _Memo[tuple[str, str | None, int, int], list[network_map.Point]] = _Memo(32)
+MapKey = tuple[str, bool, str | None, int, int]
+"""(graph version, whole graph, reader, seed, limit): everything a map depends on."""
 
 
 @dataclass(frozen=True)
@@ -310,9 +311,14 @@ class NetworkMap:
     left_out: int
     """Organisations the reader may see that the map leaves out (over ``MAP_LIMIT``)."""
     scope: Literal["everything", "own"]
+    key: MapKey
+    """What the map was made from: a drawing of it may be cached under this key."""
 
     def names(self) -> set[str]:
         return {n.key for n in self.nodes}
+
+
+_MAPS: _Memo[MapKey, NetworkMap] = _Memo(32)
 
 
 def network_map_for(
@@ -323,13 +329,24 @@ def network_map_for(
     seed: int = 0,
     limit: int = MAP_LIMIT,
 ) -> NetworkMap:
-    """The part of the graph ``sight`` admits, laid out (cached per version of the graph
-    and reader), coloured by ``view``'s communities, the reader's ties and the customers'
-    customers it could reach marked."""
+    """The part of the graph ``sight`` admits, laid out, coloured by ``view``'s
+    communities, the reader's ties and the customers' customers it could reach marked;
+    cached per version of the graph, reader and seed."""
+    key: MapKey = (graph_stamp.current(session), sight.everything, sight.viewer, seed, limit)
+    cached = _MAPS.get(key)
+    if cached is None:
+        cached = _draw_map(session, view=view, sight=sight, seed=seed, limit=limit, key=key)
+        _MAPS.put(key, cached)
+    return cached
+
+
+def _draw_map(
+    session: Session, *, view: ClusterView, sight: Sight, seed: int, limit: int, key: MapKey
+) -> NetworkMap:
     repo = InsightRepository(session)
     names = repo.names()
     if sight.everything:
-        ids = {o.id: o.key for o in repo.organizations()}
+        ids = repo.keys_by_id()
         ties = {(kind, ids[a], ids[b]) for kind, a, b in repo.ties()}
         keys = sorted(ids.values())
     else:
@@ -344,12 +361,7 @@ def network_map_for(
     at = {k: i for i, k in enumerate(keys)}
     ties = {t for t in ties if t[1] in at and t[2] in at}
     pairs = sorted({(min(at[a], at[b]), max(at[a], at[b])) for _, a, b in ties})
-    stamp = graph_stamp.current(session)
-    cache_key = (stamp, None if sight.everything else me, seed, limit)
-    positions = _LAYOUTS.get(cache_key)
-    if positions is None or len(positions) != len(keys):
-        positions = network_map.layout(len(keys), pairs, seed=seed)
-        _LAYOUTS.put(cache_key, positions)
+    positions = network_map.layout(len(keys), pairs, seed=seed)
     customers = {b for kind, a, b in ties if kind == "supplies" and a == me}
     direct = {b for _, a, b in ties if a == me} | {a for _, a, b in ties if b == me}
     reach = {b for kind, a, b in ties if kind == "supplies" and a in customers} - direct - {me}
@@ -376,7 +388,8 @@ def network_map_for(
     ]
     edges: dict[tuple[int, int], MapEdge] = {}
     for kind, a, b in sorted(ties):
-        pair = (min(at[a], at[b]), max(at[a], at[b]))
+        i, j = at[a], at[b]
+        pair = (i, j) if i < j else (j, i)
         own = me in (a, b)
         if pair not in edges or own:
             edges[pair] = MapEdge(pair[0], pair[1], kind, own)
@@ -391,6 +404,7 @@ def network_map_for(
         outlines=outlines,
         left_out=len(order) - len(kept),
         scope="everything" if sight.everything else "own",
+        key=key,
     )
 
 

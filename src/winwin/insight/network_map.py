@@ -44,14 +44,13 @@ def layout(n: int, edges: Sequence[Edge], *, seed: int = 0) -> list[Point]:
             igraph.set_random_number_generator(random)
     coords = [(float(x), float(y)) for x, y in found.coords]
     xs, ys = [x for x, _ in coords], [y for _, y in coords]
-    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    low_x, low_y = min(xs), min(ys)
+    wide, high = max(xs) - low_x, max(ys) - low_y
+    span = max(wide, high) or 1.0
     inner = 1 - 2 * MARGIN
-    dx = (1 - (max(xs) - min(xs)) / span) * inner / 2
-    dy = (1 - (max(ys) - min(ys)) / span) * inner / 2
-    return [
-        (MARGIN + dx + (x - min(xs)) / span * inner, MARGIN + dy + (y - min(ys)) / span * inner)
-        for x, y in coords
-    ]
+    dx = MARGIN + (1 - wide / span) * inner / 2
+    dy = MARGIN + (1 - high / span) * inner / 2
+    return [(dx + (x - low_x) / span * inner, dy + (y - low_y) / span * inner) for x, y in coords]
 
 
 def _cross(o: Point, a: Point, b: Point) -> float:

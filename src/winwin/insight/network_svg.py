@@ -53,7 +53,10 @@ def drawing(network: NetworkMap) -> dict[str, Any]:
     n = len(network.nodes)
     # Smaller circles as the map fills, never below what a pointer can still hit.
     radius = round(max(3.0, min(10.0, 260 / max(n, 1) ** 0.5)), 1)
+    ties = sum(1 for node in network.nodes if node.role == "tie")
+    # Every name while they fit; else the reader and, while few, its own ties.
     labelled = n <= 60
+    label_ties = ties <= 16
     nodes = [
         {
             "key": node.key,
@@ -64,7 +67,7 @@ def drawing(network: NetworkMap) -> dict[str, Any]:
             "community": None if node.community is None else node.community + 1,
             "cluster": node.cluster,
             "role": node.role,
-            "label": labelled or node.role in ("self", "tie"),
+            "label": labelled or node.role == "self" or (label_ties and node.role == "tie"),
         }
         for node in network.nodes
     ]
@@ -78,14 +81,14 @@ def drawing(network: NetworkMap) -> dict[str, Any]:
     for cluster, points in network.outlines:
         if not points:
             continue
-        top = min(points, key=lambda p: (p[1], p[0]))
+        bottom = max(points, key=lambda p: (p[1], -p[0]))
         outlines.append(
             {
                 "cluster": cluster,
                 "points": " ".join(f"{_xy(x)},{_xy(y)}" for x, y in points),
                 "single": len(points) == 1,
-                "x": _xy(top[0]),
-                "y": _xy(top[1]),
+                "x": _xy(bottom[0]),
+                "y": _xy(bottom[1]),
             }
         )
     shown: dict[int, int] = {}
@@ -98,7 +101,8 @@ def drawing(network: NetworkMap) -> dict[str, Any]:
     return {
         "size": SIZE,
         "radius": radius,
-        "pad": radius * 2.5,
+        # Room for the labels of the outermost organisations.
+        "pad": max(radius * 3, 80.0),
         "nodes": nodes,
         "own_path": "".join(own),
         "rest_path": "".join(rest),

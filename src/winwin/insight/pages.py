@@ -8,13 +8,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import can_manage_org
+from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.http.page_deps import CurrentOrg
-from winwin.http.templating import render
+from winwin.http.templating import environment, render, request_locale
 from winwin.insight import cluster_views, network_svg
 from winwin.insight import service as insight
 from winwin.insight.games import Sharing
@@ -230,7 +232,7 @@ def insight_page(
             "nav": "insight",
             "org": org,
             "view": view,
-            "map": network_svg.drawing(network),
+            "map_html": _map_html(request, network),
             "names": names,
             "cluster_of": cluster_of,
             "reach": reach,
@@ -240,6 +242,26 @@ def insight_page(
             "alone": sum(1 for size in view.sizes if size == 1),
         },
     )
+
+
+_MAP_HTML: insight._Memo[tuple[Any, ...], Markup] = insight._Memo(32)
+
+
+def _map_html(request: Request, network: cluster_views.NetworkMap) -> Markup:
+    """The map drawn in the request's language, cached with the map it draws (thousands
+    of nodes take a moment to render, and the drawing depends on nothing else)."""
+    locale = request_locale(request)
+    key = (*network.key, locale)
+    found = _MAP_HTML.get(key)
+    if found is None:
+        token = i18n.current_locale.set(locale)
+        try:
+            template = environment().get_template("insight/_map.html")
+            found = Markup(template.render({"map": network_svg.drawing(network)}))
+        finally:
+            i18n.current_locale.reset(token)
+        _MAP_HTML.put(key, found)
+    return found
 
 
 @router.get("/insight/jobs/{job_id}", name="cluster_job_progress")

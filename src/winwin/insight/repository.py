@@ -85,4 +85,8 @@ class InsightRepository:
         query = select(Organization.key, Organization.cluster).where(
             Organization.cluster.is_not(None), Organization.cluster != ""
         )
-        return {key: cluster for key, cluster in self.session.execute(query)}
+        return {key: cluster for key, cluster in self.session.execute(query) if cluster}
+
+    def keys_by_id(self) -> dict[int, str]:
+        """Organisation id → key of every organisation (nothing else read)."""
+        return {i: k for i, k in self.session.execute(select(Organization.id, Organization.key))}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, String, event, select, update
+from sqlalchemy import Connection, String, event, insert, select, update
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from winwin.db.base import Base
@@ -44,11 +44,10 @@ def _new_token() -> str:
 
 def bump(connection: Connection) -> None:
     """Write a new token (the row is created when missing)."""
-    table = GraphStamp.__table__
     token = _new_token()
-    done = connection.execute(update(table).where(table.c.id == 1).values(token=token))
+    done = connection.execute(update(GraphStamp).where(GraphStamp.id == 1).values(token=token))
     if done.rowcount == 0:
-        connection.execute(table.insert().values(id=1, token=token))
+        connection.execute(insert(GraphStamp).values(id=1, token=token))
 
 
 def current(session: Session) -> str:

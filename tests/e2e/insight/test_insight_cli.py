@@ -262,3 +262,26 @@ def test_demo_pairs_respect_roles_ties_and_competitors(cli) -> None:  # type: ig
         as_supplier[supplier] = as_supplier.get(supplier, 0) + 1
         as_customer[customer] = as_customer.get(customer, 0) + 1
     assert max(as_supplier.values()) <= 3 and max(as_customer.values()) <= 3
+
+
+def test_on_a_large_network_clusters_run_as_a_job_with_the_same_answer(  # type: ignore[no-untyped-def]
+    network, monkeypatch
+) -> None:
+    from winwin.insight import service as insight
+
+    monkeypatch.setenv("WINWIN_CLUSTERS_JOB_ABOVE", "0")
+    as_job = network("clusters", "--seed", "4", "--brokers", "3", "--json")
+    assert as_job.code == 0, as_job.err
+    listed = network("jobs", "list", "--json").json()["jobs"]
+    assert [(j["kind"], j["status"]) for j in listed] == [("insight.clusters", "succeeded")]
+    assert listed[0]["progress"]["done"] == listed[0]["progress"]["total"] == 4
+    # Another process (an empty cache here) finds the job's report instead of a new job.
+    insight._CLUSTERS.items.clear()
+    again = network("clusters", "--seed", "4", "--brokers", "3", "--json")
+    assert again.json() == as_job.json()
+    assert len(network("jobs", "list", "--json").json()["jobs"]) == 1
+    monkeypatch.delenv("WINWIN_CLUSTERS_JOB_ABOVE")
+    insight._CLUSTERS.items.clear()
+    inline = network("clusters", "--seed", "4", "--brokers", "3", "--json")
+    assert inline.json() == as_job.json()
+    assert set(inline.json()) >= {"communities", "modularity", "outside_reach"}
