@@ -48,9 +48,9 @@ FORMAT = "winwin-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
 BATCH = 500
-# Rows `winwin init` stores (the built-in instruments): a database holding only these is
-# empty; a restore replaces them with the backup's own.
-SEEDED = ("instrument_items", "instruments")
+# Rows `winwin init` stores (the built-in instruments, the graph's version stamp): a
+# database holding only these is empty; a restore replaces them with the backup's own.
+SEEDED = ("instrument_items", "instruments", "graph_stamp")
 
 
 @dataclass(frozen=True)
