@@ -106,7 +106,9 @@ def test_a_challenge_is_answered_discussed_voted_on_and_its_idea_moved_on(
 
         # ... comments on the challenge and votes for it without reloading the page.
         pakkaus.goto(challenge_url)
-        pakkaus.get_by_label("Your comment (**bold**, *italic* and lists work)").fill("We can trial it in May. <b>x</b>")
+        pakkaus.get_by_label("Your comment (**bold**, *italic* and lists work)").fill(
+            "We can trial it in May. <b>x</b>"
+        )
         pakkaus.get_by_role("button", name="Comment", exact=True).click()
         pakkaus.wait_for_url(re.compile(r".*done=commented.*"))
         assert (
@@ -125,7 +127,9 @@ def test_a_challenge_is_answered_discussed_voted_on_and_its_idea_moved_on(
         ideas = kuusi.locator("section", has=kuusi.locator("#ideas-title"))
         ideas.get_by_role("link", name="Bio-based barrier wrap").click()
         kuusi.wait_for_url(re.compile(re.escape(idea_url)))
-        kuusi.get_by_label("Your comment (**bold**, *italic* and lists work)").fill("Send us a sample, please.")
+        kuusi.get_by_label("Your comment (**bold**, *italic* and lists work)").fill(
+            "Send us a sample, please."
+        )
         kuusi.get_by_role("button", name="Comment", exact=True).click()
         kuusi.wait_for_url(re.compile(r".*done=commented.*"))
         kuusi.get_by_role("button", name="Vote for this").click()

@@ -41,7 +41,9 @@ def test_two_organisations_share_an_item_and_a_competitor_never_sees_it(
         kuusi.goto(f"{base}/feed")
         composer = kuusi.locator("#composer")
         composer.get_by_label("Title").fill("Barrier coating trial <script>alert(1)</script>")
-        composer.get_by_label("Text (**bold**, *italic* and lists work)").fill("Results look **good**.")
+        composer.get_by_label("Text (**bold**, *italic* and lists work)").fill(
+            "Results look **good**."
+        )
         composer.get_by_label("Audience").select_option("partners")
         composer.get_by_label("not to competitors").check()
         sentence = kuusi.get_by_test_id("reach-sentence")
