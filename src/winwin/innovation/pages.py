@@ -42,8 +42,16 @@ from winwin.kernel.errors import (
     WinwinError,
 )
 from winwin.network.models import Organization
+from winwin.sharing import picking
 from winwin.sharing import service as sharing
-from winwin.sharing.pages import LEVEL_LABELS, viewer_of
+from winwin.sharing.pages import (
+    LEVEL_LABELS,
+    MULTI,
+    composer_context,
+    exclusions_of_form,
+    viewer_of,
+)
+from winwin.sharing.picking import KnownOrgs
 from winwin.sharing.service import ItemDraft
 
 router = APIRouter()
@@ -205,22 +213,33 @@ def _lines(text: str) -> list[str]:
     return [p.strip() for p in text.replace(",", "\n").splitlines() if p.strip()]
 
 
-def _draft(form: dict[str, str]) -> ItemDraft:
+def _draft(form: dict[str, str], known: KnownOrgs) -> ItemDraft:
+    """The composer's item: named partners and exclusions come from the pickers and tick
+    boxes (by key, or by a name the organisation knows), as on the feed."""
     level = form.get("level", "partners")
     return ItemDraft(
         title=form.get("title") or None,
         body=form.get("body", ""),
         topics=_lines(form.get("topics", "")),
         level=level,
-        orgs=_lines(form.get("orgs", "")) if level == "direct" else (),
+        orgs=(
+            [known.resolve(v, "partners") for v in _lines(form.get("orgs", ""))]
+            if level == "direct"
+            else ()
+        ),
         circle=(form.get("circle") or None) if level == "circle" else None,
-        exclude=_lines(form.get("exclude", "")),
+        exclude=exclusions_of_form(form, known),
     )
 
 
 async def _form(request: Request) -> dict[str, str]:
     form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    for name in MULTI:
+        values = [v for v in form.getlist(name) if isinstance(v, str)]
+        if len(values) > 1:
+            fields[name] = "\n".join(values)
+    return fields
 
 
 def _org_query(org: Organization | None) -> str:
@@ -280,16 +299,20 @@ def board_page(
     if org is not None and viewer is not None:
         preselected = request.query_params.get("challenge") or ""
         circles = [c for c in sharing.circles_of(session, org=viewer) if c["status"] == "member"]
+        form = extra.get("form") or {
+            "kind": "idea" if preselected or kind == "idea" else (kind or "challenge"),
+            "level": "partners",
+            "challenge": preselected,
+        }
+        composer = composer_context(request, session, viewer, form)
         context.update(
             {
                 "open_challenges": [c for c in challenges if rules.takes_ideas(c.stage)],
                 "my_circles": circles,
-                "form": {
-                    "kind": "idea" if preselected or kind == "idea" else (kind or "challenge"),
-                    "level": "partners",
-                    "challenge": preselected,
-                },
+                "form": form,
                 "errors": {},
+                "pick": composer["pick"],
+                "words": composer["words"],
             }
         )
     context.update(extra)
@@ -318,7 +341,7 @@ async def create(
             session,
             by=_by(session, org, actor),
             kind=kind,
-            draft=_draft(form),
+            draft=_draft(form, picking.known_orgs(session, viewer=viewer_of(session, org))),
             challenge=challenge,
         )
     except (InvalidInput, PermissionDenied, Conflict) as exc:

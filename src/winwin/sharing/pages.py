@@ -102,7 +102,7 @@ def _draft(form: dict[str, str], known: KnownOrgs, reshare_of: str | None = None
     )
 
 
-def _composer_context(
+def composer_context(
     request: Request,
     session: Session,
     viewer: Viewer,
@@ -190,7 +190,7 @@ def feed_page(
         ),
         "form": form,
         "flash": request.query_params.get("done"),
-        **_composer_context(request, session, viewer, form, known),
+        **composer_context(request, session, viewer, form, known),
         "audiences": {e.id: wording.declared(e.level, exclusions.get(e.id, [])) for e in entries},
     }
     keys = {e.owner for e in entries}
@@ -333,7 +333,7 @@ def item_page(
         ),
         "declared": wording.declared(view.level, exclusions),
         "names": _names(session, keys, known),
-        **_composer_context(request, session, viewer, form, known),
+        **composer_context(request, session, viewer, form, known),
     }
     for section in _ITEM_SECTIONS:
         context.update(section(session, viewer, key))

@@ -140,13 +140,14 @@ def test_a_refused_audience_is_shown_beside_its_field_and_nothing_is_stored(
             "title": "Public but exclusive",
             "body": "Typed *text*",
             "level": "public",
-            "exclude": "competitors",
+            "exclude_competitors": "1",
         },
     )
     assert refused.status_code == 422
     error = re.search(r'<p class="field-error" id="n-exclude-error">([^<]+)</p>', refused.text)
     assert error and error.group(1) == "a public item may have no exclusions"
-    assert 'id="n-exclude" name="exclude" value="competitors" aria-invalid="true"' in refused.text
+    assert 'name="exclude_competitors" value="1" checked' in refused.text
+    assert 'aria-describedby="n-exclude-hint n-exclude-error"' in refused.text
     assert 'value="Public but exclusive"' in refused.text
     assert "Typed *text*</textarea>" in refused.text
     assert re.search(r'value="public" selected', refused.text)

@@ -224,3 +224,32 @@ def test_rounds_circles_and_agreements_pick_the_other_organisation_by_name(pages
     )
     assert proposed.status_code == 303
     assert "with Kuitulaboratorio Oy" in kuusi.client.get("/agreements").text
+
+
+def test_the_innovation_composer_has_the_same_pickers_and_tick_boxes(pages, engine) -> None:  # type: ignore[no-untyped-def]
+    kuusi = pages("member@kuusi.example", lang="fi")
+    board = kuusi.client.get("/innovation").text
+    assert 'id="n-orgs-q"' in board and 'role="combobox"' in board
+    assert "ei kilpailijoille" in board and '<option value="SE">Ruotsi</option>' in board
+    assert "Organisation keys" not in board
+    done = kuusi.post(
+        "/innovation",
+        {
+            "kind": "challenge",
+            "title": "Kevyempi kartonki",
+            "level": "network",
+            "exclude_competitors": "1",
+            "exclude_org": "Gran Kartong AB",
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text[-2000:]
+    key = done.headers["location"].split("/innovation/")[1].split("?")[0]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(ItemExclusion.kind, ItemExclusion.value)
+            .join(Item, Item.id == ItemExclusion.item_id)
+            .where(Item.key == key)
+            .order_by(ItemExclusion.position)
+        ).all()
+    assert [str(Exclusion(kind, value)) for kind, value in rows] == ["competitors", "org:gran"]
