@@ -6,7 +6,11 @@ Every door asks here; no route filters by organisation on its own. The rules:
 - an **organisation admin** also manages it (profile, people, roles);
 - a **facilitator** works for their own organisation and for every client organisation
   granted to them, and manages those clients' profiles and people;
-- a **platform admin** sees and manages every organisation.
+- a **platform admin** sees and manages every organisation;
+- an **outsider** (a designer, a student, a consumer who signed up on their own) belongs
+  to no organisation: they read public challenges and their ideas, and comment, vote and
+  propose ideas there. Every other page and API route answers them 404
+  (:func:`outsider_may_use`, asked for every request by ``http.deps.outsider_gate``).
 
 ``Actor`` is who is asking, built once per request from the signed-in user.
 """
@@ -23,8 +27,10 @@ from winwin.accounts.repository import AccountsRepository
 from winwin.kernel.errors import PermissionDenied
 from winwin.network.models import Organization
 
-Role = Literal["member", "org_admin", "facilitator", "platform_admin"]
+Role = Literal["member", "org_admin", "facilitator", "platform_admin", "outsider"]
+# The roles an admin may hand out; an outsider's role comes only from signing up.
 ROLES: tuple[Role, ...] = ("member", "org_admin", "facilitator", "platform_admin")
+OUTSIDER: Role = "outsider"
 
 
 @dataclass(frozen=True)
@@ -47,10 +53,16 @@ class Actor:
     def is_facilitator(self) -> bool:
         return self.role == "facilitator"
 
+    @property
+    def is_outsider(self) -> bool:
+        return self.role == OUTSIDER
+
 
 def actor_for(session: Session, user: User) -> Actor:
     """Build the actor for a stored user, with a facilitator's granted client orgs."""
-    role: Role = user.role if user.role in ROLES else "member"
+    role: Role = (
+        user.role if user.role in ROLES else OUTSIDER if user.role == OUTSIDER else "member"
+    )
     grants: frozenset[int] = frozenset()
     if role == "facilitator":
         grants = frozenset(AccountsRepository(session).granted_org_ids(user.id))
@@ -131,3 +143,61 @@ def require_role(actor: Actor, *roles: Role) -> None:
 
 def require_platform_admin(actor: Actor) -> None:
     require_role(actor, "platform_admin")
+
+
+# The routes an outsider may use, by method and path template; every other one answers
+# them 404, as if it did not exist. Their reads go through the item checkpoint as an
+# anonymous reader's do, so they see public challenges and ideas and nothing else.
+OUTSIDER_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", "/"),
+        ("POST", "/lang"),
+        ("GET", "/login"),
+        ("POST", "/login"),
+        ("POST", "/logout"),
+        ("GET", "/forgot"),
+        ("POST", "/forgot"),
+        ("GET", "/reset/{token}"),
+        ("POST", "/reset/{token}"),
+        ("GET", "/join"),
+        ("POST", "/join"),
+        ("GET", "/join/sent"),
+        ("GET", "/join/{token}"),
+        ("POST", "/join/{token}"),
+        ("GET", "/account"),
+        ("POST", "/account/password"),
+        ("POST", "/account/tokens"),
+        ("POST", "/account/tokens/{token_id}/revoke"),
+        ("GET", "/notifications"),
+        ("GET", "/notifications/badge"),
+        ("POST", "/notifications/read"),
+        ("GET", "/public/innovation"),
+        ("GET", "/innovation/{key}"),
+        ("POST", "/public/innovation/{key}/ideas"),
+        ("POST", "/public/innovation/{key}/comments"),
+        ("POST", "/public/innovation/{key}/comments/{comment_id}/delete"),
+        ("POST", "/public/innovation/{key}/vote"),
+        ("GET", "/api/v1/me"),
+        ("GET", "/api/v1/tokens"),
+        ("POST", "/api/v1/tokens"),
+        ("DELETE", "/api/v1/tokens/{token_id}"),
+        ("POST", "/api/v1/outsiders"),
+        ("POST", "/api/v1/outsiders/verify"),
+        ("GET", "/api/v1/notifications"),
+        ("POST", "/api/v1/notifications/read"),
+        ("GET", "/api/v1/public/innovation"),
+        ("GET", "/api/v1/innovation"),
+        ("GET", "/api/v1/innovation/{key}"),
+        ("POST", "/api/v1/innovation"),
+        ("POST", "/api/v1/innovation/{key}/comments"),
+        ("DELETE", "/api/v1/innovation/{key}/comments/{comment_id}"),
+        ("PUT", "/api/v1/innovation/{key}/vote"),
+        ("DELETE", "/api/v1/innovation/{key}/vote"),
+    }
+)
+
+
+def outsider_may_use(method: str, path_template: str) -> bool:
+    """Whether an outsider may use the route (``HEAD`` counts as ``GET``)."""
+    verb = "GET" if method.upper() == "HEAD" else method.upper()
+    return (verb, path_template) in OUTSIDER_ROUTES

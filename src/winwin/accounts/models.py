@@ -14,16 +14,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from winwin.db.base import Base, utcnow
 
 ROLES = ("member", "org_admin", "facilitator", "platform_admin")
+#: A person of no member organisation (a designer, a student, a consumer) who signed up
+#: to take part in public challenges; never given by an admin, only by signing up.
+OUTSIDER = "outsider"
 
 
 class User(Base):
-    """A person who belongs to an organisation and signs in with email and password."""
+    """A person who signs in with email and password: one of an organisation's people, or
+    an outsider, who belongs to none."""
 
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('member', 'org_admin', 'facilitator', 'platform_admin')", name="role"
+            "role IN ('member', 'org_admin', 'facilitator', 'platform_admin', 'outsider')",
+            name="role",
         ),
+        CheckConstraint("role <> 'outsider' OR org_id IS NULL", name="outsider_no_org"),
         Index("ix_users_org_id", "org_id"),
     )
 
@@ -100,12 +106,17 @@ class PasswordResetToken(Base):
 
 
 class LoginAttempt(Base):
-    """A failed sign-in, counted per email and address for rate limiting."""
+    """An attempt counted for rate limiting: a sign-in per email and address, a sign-up or
+    a verification per email and per address (``purpose``)."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_email_ip", "email", "ip", "created_at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_email_ip", "email", "ip", "created_at"),
+        Index("ix_login_attempts_purpose_ip", "purpose", "ip", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(16), default="sign-in", server_default="sign-in")
     email: Mapped[str] = mapped_column(String(320))
     ip: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

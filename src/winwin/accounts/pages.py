@@ -1,12 +1,15 @@
-"""Sign in and out, password change and reset, API tokens of the signed-in person."""
+"""Sign in and out, password change and reset, API tokens of the signed-in person, and
+an outsider's sign-up (``/join``) and the link that verifies their address."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from winwin.accounts import outsiders
 from winwin.accounts import service as accounts
 from winwin.http.deps import (
     SESSION_COOKIE,
@@ -17,8 +20,9 @@ from winwin.http.deps import (
     public_base_url,
 )
 from winwin.http.pages import safe_next
-from winwin.http.templating import render
+from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import InvalidInput, PermissionDenied
+from winwin.mail.delivery import shows_link_on_page
 from winwin.mail.web import mail_after_commit
 
 router = APIRouter()
@@ -214,3 +218,121 @@ def create_token(
 def revoke_token(actor: CurrentUser, session: SessionDep, token_id: IdPath) -> Response:
     accounts.revoke_api_token(session, user_id=actor.user_id, token_id=token_id)
     return RedirectResponse("/account", status_code=303)
+
+
+# --- outsiders: sign-up and the link that verifies the address -----------------------------
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+
+
+@router.get("/join", name="join")
+def join_page(request: Request, actor: OptionalUser) -> Response:
+    if actor is not None:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "auth/join.html", {"nav": "join", "values": {}})
+
+
+@router.post("/join")
+def join(
+    request: Request,
+    session: SessionDep,
+    background: BackgroundTasks,
+    email: Annotated[str, Form(max_length=1000)] = "",
+    name: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    values = {"email": email, "name": name}
+    # Counted and committed before it is judged, as a sign-in is.
+    outsiders.reserve_sign_up(session, email=email, ip=client_ip(request))
+    session.commit()
+    try:
+        done = outsiders.sign_up(
+            session,
+            email=email,
+            name=name,
+            ip=client_ip(request),
+            base_url=public_base_url(request),
+            locale=request_locale(request),
+        )
+    except accounts.TooManyAttempts:
+        return render(
+            request,
+            "auth/join.html",
+            {"nav": "join", "values": values, "too_many": True},
+            status_code=429,
+            headers={"Retry-After": "3600"},
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        return render(
+            request,
+            "auth/join.html",
+            {"nav": "join", "values": values, "error": exc},
+            status_code=422,
+        )
+    settings = request.app.state.settings
+    if done.link is not None and shows_link_on_page(settings):
+        # No mail server outside production: the page shows the link, as answer links are
+        # shown; the token rides in the redirect so that reloading never signs up again.
+        token = done.link.rsplit("/", 1)[1]
+        return RedirectResponse(f"/join/sent?token={token}", status_code=303)
+    if done.link is not None:
+        # Queued in this transaction and sent after the commit, so the link works by the
+        # time it arrives; without a mail server (production) it goes to the log.
+        mail_after_commit(
+            request,
+            background,
+            session,
+            kind="verify",
+            to=done.email,
+            link=done.link,
+            started_by=None,
+        )
+    # A taken address is answered as a new one: nothing tells whether an account exists.
+    return RedirectResponse("/join/sent", status_code=303)
+
+
+@router.get("/join/sent", name="join_sent")
+def join_sent(request: Request, token: str | None = None) -> Response:
+    link = None
+    if token and TOKEN.match(token) and shows_link_on_page(request.app.state.settings):
+        link = f"{public_base_url(request).rstrip('/')}/join/{token}"
+    return render(request, "auth/join_sent.html", {"nav": "join", "link": link})
+
+
+@router.get("/join/{token}", name="join_verify")
+def verify_page(request: Request, session: SessionDep, token: str) -> Response:
+    # Opening the link changes nothing (mail scanners open links); choosing the password
+    # uses it up.
+    target = outsiders.verification_target(session, token=token)
+    context = {"token": token, "nav": "join", "target": target, "invalid": target is None}
+    return render(request, "auth/join_verify.html", context, status_code=200 if target else 404)
+
+
+@router.post("/join/{token}")
+def verify(
+    request: Request,
+    session: SessionDep,
+    token: str,
+    new_password: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    outsiders.reserve_verification(session, token=token, ip=client_ip(request))
+    session.commit()
+    try:
+        user = outsiders.verify(session, token=token, password=new_password, ip=client_ip(request))
+    except accounts.TooManyAttempts:
+        target = outsiders.verification_target(session, token=token)
+        return render(
+            request,
+            "auth/join_verify.html",
+            {"token": token, "target": target, "invalid": target is None, "too_many": True},
+            status_code=429,
+            headers={"Retry-After": "3600"},
+        )
+    except (InvalidInput, PermissionDenied) as exc:
+        session.rollback()
+        target = outsiders.verification_target(session, token=token)
+        context = {"token": token, "target": target, "invalid": target is None, "error": exc}
+        status = 404 if isinstance(exc, PermissionDenied) else 422
+        return render(request, "auth/join_verify.html", context, status_code=status)
+    response = RedirectResponse("/public/innovation?done=joined", status_code=303)
+    set_session_cookie(request, response, accounts.open_session(session, user_id=user.id))
+    return response

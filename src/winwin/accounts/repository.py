@@ -17,6 +17,7 @@ from winwin.accounts.models import (
     User,
     WebSession,
 )
+from winwin.innovation.models import InnovationComment
 from winwin.kernel.errors import NotFound
 from winwin.network.models import Organization
 
@@ -57,6 +58,16 @@ class AccountsRepository:
     def delete(self, user: User) -> None:
         self.session.delete(user)
         self.session.flush()
+
+    def outsiders(self) -> list[User]:
+        """Every outsider, verified or not, by email."""
+        return list(
+            self.session.scalars(select(User).where(User.role == "outsider").order_by(User.email))
+        )
+
+    def delete_comments_of(self, user_id: int) -> None:
+        """A removed outsider's comments go with them (a member's stay, unsigned)."""
+        self.session.execute(delete(InnovationComment).where(InnovationComment.user_id == user_id))
 
     def people_of_org(self, org_id: int) -> list[User]:
         return list(
@@ -242,27 +253,37 @@ class AccountsRepository:
             .values(used_at=now)
         )
 
-    # sign-in failures -------------------------------------------------------------------
-    def record_failure(self, *, email: str, ip: str, now: datetime) -> None:
-        self.session.add(LoginAttempt(email=email.lower(), ip=ip, created_at=now))
+    # attempts counted for rate limiting (sign-in, sign-up, verification) ------------------
+    def record_failure(
+        self, *, email: str, ip: str, now: datetime, purpose: str = "sign-in"
+    ) -> None:
+        self.session.add(LoginAttempt(email=email.lower(), ip=ip, created_at=now, purpose=purpose))
         self.session.flush()
 
     def count_failures(self, *, email: str, ip: str, since: datetime) -> int:
-        return (
-            self.session.scalar(
-                select(func.count())
-                .select_from(LoginAttempt)
-                .where(
-                    LoginAttempt.email == email.lower(),
-                    LoginAttempt.ip == ip,
-                    LoginAttempt.created_at > since,
-                )
-            )
-            or 0
-        )
+        return self.count_attempts("sign-in", email=email, ip=ip, since=since)
 
-    def prune_failures(self, *, before: datetime) -> None:
-        self.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at <= before))
+    def count_attempts(
+        self, purpose: str, *, since: datetime, email: str | None = None, ip: str | None = None
+    ) -> int:
+        """Attempts for ``purpose`` after ``since``, by this email and/or this address."""
+        query = (
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(LoginAttempt.purpose == purpose, LoginAttempt.created_at > since)
+        )
+        if email is not None:
+            query = query.where(LoginAttempt.email == email.lower())
+        if ip is not None:
+            query = query.where(LoginAttempt.ip == ip)
+        return self.session.scalar(query) or 0
+
+    def prune_failures(self, *, before: datetime, purpose: str = "sign-in") -> None:
+        self.session.execute(
+            delete(LoginAttempt).where(
+                LoginAttempt.purpose == purpose, LoginAttempt.created_at <= before
+            )
+        )
 
     def prune_sessions(self, user_id: int, *, now: datetime) -> None:
         self.session.execute(
@@ -271,5 +292,9 @@ class AccountsRepository:
 
     def clear_failures(self, *, email: str, ip: str) -> None:
         self.session.execute(
-            delete(LoginAttempt).where(LoginAttempt.email == email.lower(), LoginAttempt.ip == ip)
+            delete(LoginAttempt).where(
+                LoginAttempt.purpose == "sign-in",
+                LoginAttempt.email == email.lower(),
+                LoginAttempt.ip == ip,
+            )
         )

@@ -289,10 +289,13 @@ def request_password_reset(session: Session, *, email: str, base_url: str) -> st
     return _reset_link(repo, user, base_url, RESET_LIFETIME)
 
 
-def _reset_link(repo: AccountsRepository, user: User, base_url: str, life: timedelta) -> str:
+def _reset_link(
+    repo: AccountsRepository, user: User, base_url: str, life: timedelta, page: str = "reset"
+) -> str:
+    """A one-time link to ``/PAGE/TOKEN``; only the token's digest is stored."""
     token = new_token()
     repo.add_reset(token_hash=hash_token(token), user_id=user.id, expires_at=utcnow() + life)
-    return f"{base_url.rstrip('/')}/reset/{token}"
+    return f"{base_url.rstrip('/')}/{page}/{token}"
 
 
 def reset_target(session: Session, *, token: str) -> User | None:

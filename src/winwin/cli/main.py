@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from winwin.accounts import cli as outsiders
 from winwin.actions import cli as actions
 from winwin.assessments import cli as scores
 from winwin.attachments import cli as attachments
@@ -61,6 +62,7 @@ for _module in (
     web,
     ops,
     jobs,
+    outsiders,
 ):
     _module.register(app)
 

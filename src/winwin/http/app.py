@@ -31,6 +31,7 @@ from winwin.attachments import api as api_attachments
 from winwin.attachments import pages as web_attachments
 from winwin.db.engine import build_engine, session_factory
 from winwin.http import errors
+from winwin.http.deps import outsider_gate
 from winwin.http.security import SecurityMiddleware, csrf_protect
 from winwin.initiatives import api as api_initiatives
 from winwin.initiatives import pages as web_initiatives
@@ -100,7 +101,7 @@ def api_router() -> APIRouter:
     from winwin.network import api as organizations
     from winwin.network import crm_api, joining_api
 
-    router = APIRouter(prefix="/api/v1")
+    router = APIRouter(prefix="/api/v1", dependencies=[Depends(outsider_gate)])
     router.include_router(accounts.router)
     router.include_router(joining_api.router)
     router.include_router(crm_api.router)
@@ -126,7 +127,9 @@ def web_router() -> APIRouter:
     from winwin.network import pages as web_network
 
     # Every form post of every page checks its CSRF token here, once.
-    router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+    router = APIRouter(
+        dependencies=[Depends(csrf_protect), Depends(outsider_gate)], include_in_schema=False
+    )
     router.include_router(pages.router)
     router.include_router(auth.router)
     router.include_router(org.router)

@@ -6,6 +6,8 @@
 - ``CurrentUser``: the signed-in ``Actor``, from the session cookie or an
   ``Authorization: Bearer`` API token; 401 without one.
 - ``OptionalUser``: the same, or None.
+- ``outsider_gate``: on every route, 404 for an outsider unless the route is theirs
+  (``accounts.access.outsider_may_use``).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from winwin.accounts import service as accounts
-from winwin.accounts.access import Actor, actor_for
+from winwin.accounts.access import Actor, actor_for, outsider_may_use
 from winwin.http.security import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_token
+from winwin.kernel.errors import NotFound
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -90,6 +93,21 @@ def get_current_user(actor: Annotated[Actor | None, Depends(get_optional_user)])
 
 OptionalUser = Annotated[Actor | None, Depends(get_optional_user)]
 CurrentUser = Annotated[Actor, Depends(get_current_user)]
+
+
+def outsider_gate(request: Request, actor: OptionalUser) -> None:
+    """Answer an outsider 404 on every route that is not theirs, before the route runs.
+
+    Deny by default: a route added later is closed to outsiders until it is listed in
+    ``accounts.access.OUTSIDER_ROUTES``. 404 and not 403, so that the answer never tells
+    whether what was asked for exists.
+    """
+    if actor is None or not actor.is_outsider:
+        return
+    route = request.scope.get("route")
+    template = getattr(route, "path", None) or request.url.path
+    if not outsider_may_use(request.method, template):
+        raise NotFound("there is no such page")
 
 
 # A database id in a path: PostgreSQL integers stop at 2**31 - 1, so larger numbers are a

@@ -54,6 +54,9 @@ def _has_page(app: Any, path: str) -> bool:
 def home(request: Request, actor: OptionalUser, session: SessionDep) -> Response:
     if actor is None:
         return render(request, "landing.html", {"nav": "home"})
+    if actor.is_outsider:
+        # An outsider's home is the public challenges; they have no dashboard.
+        return RedirectResponse("/public/innovation", status_code=303)
     org = get_current_org(request, actor, session)
     repo = AccountsRepository(session)
     switchable = actor.is_facilitator or actor.is_platform_admin

@@ -4,6 +4,10 @@ Challenges and ideas are items of the micro-network, so the acting organisation 
 signed-in user's own, or ``?org=KEY`` for facilitators and platform admins) sees only
 what the visibility checkpoint admits: an entry it may not see answers 404, for reading
 and for taking part alike. Comments and votes belong to the signed-in person.
+
+An outsider (a person of no member organisation) reads as an anonymous reader does, so
+only public entries, and proposes ideas to public challenges only (``audience.level``
+must be ``public``); ``?org=`` answers them 404.
 """
 
 from __future__ import annotations
@@ -13,13 +17,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field, StringConstraints
 
-from winwin.accounts.access import can_access_org
+from winwin.accounts.access import Actor, can_access_org
 from winwin.accounts.schemas import UtcDatetime
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.innovation import service as inn
 from winwin.innovation import stages as rules
 from winwin.innovation.service import Participant
-from winwin.kernel.errors import PermissionDenied
+from winwin.kernel.errors import NotFound, PermissionDenied
 from winwin.sharing import feed
 from winwin.sharing.api import ItemCreate, Key, OrgQuery, Strict, acting_org, item_draft
 
@@ -118,7 +122,7 @@ class EntryList(BaseModel):
 class CommentRead(BaseModel):
     id: int
     author: str
-    org: str
+    org: str | None = Field(description="The commenter's organisation; null for an outsider.")
     body_html: str
     created_at: UtcDatetime
     mine: bool
@@ -207,8 +211,17 @@ def _co_creation(counts: rules.CoCreation) -> CoCreationRead:
     )
 
 
+def _reader(session: SessionDep, actor: Actor, org: str | None) -> inn.Viewer | None:
+    """The organisation reading, or None for an outsider (who reads as anyone may)."""
+    if actor.is_outsider:
+        if org is not None:
+            raise NotFound(f"no organisation with key '{org}'")
+        return None
+    return acting_org(session, actor, org)
+
+
 def _participant(session: SessionDep, actor: CurrentUser, org: str | None) -> Participant:
-    return Participant(org=acting_org(session, actor, org), user_id=actor.user_id)
+    return Participant(org=_reader(session, actor, org), user_id=actor.user_id)
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -229,7 +242,7 @@ def list_entries(
     owner: OwnerQuery = None,
     limit: LimitQuery = 100,
 ) -> EntryList:
-    viewer = acting_org(session, actor, org)
+    viewer = _reader(session, actor, org)
     found = inn.list_entries(
         session,
         viewer=viewer,
@@ -240,7 +253,7 @@ def list_entries(
         owner=owner,
         limit=limit,
     )
-    return EntryList(org=viewer.key, entries=[_summary(e) for e in found])
+    return EntryList(org=viewer.key if viewer else None, entries=[_summary(e) for e in found])
 
 
 @router.get(
@@ -303,7 +316,7 @@ def read_participation(
 def read_entry(
     key: KeyPath, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
 ) -> EntryRead:
-    viewer = acting_org(session, actor, org)
+    viewer = _reader(session, actor, org)
     detail = inn.open_entry(session, viewer=viewer, user_id=actor.user_id, key=key, via="api")
     return _detail(detail)
 

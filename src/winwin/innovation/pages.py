@@ -5,6 +5,9 @@
 - ``/public/innovation``: the public challenges and ideas, for anyone.
 - ``/innovation/{key}``: one entry with its comments, votes, co-authors, stage moves and
   history; public entries open without signing in.
+- ``/public/innovation/{key}/…``: an outsider (a person of no member organisation) comments,
+  votes and proposes ideas on public entries; they read through the same pages, as an
+  anonymous reader does (``innovation.service``).
 
 Every read and every action goes through ``services.innovation`` (and so through the
 one visibility checkpoint); the organisation acting is ``CurrentOrg``, as on the feed.
@@ -250,6 +253,13 @@ def _by(session: Session, org: Organization, actor: Actor) -> Participant:
     return Participant(viewer_of(session, org), actor.user_id)
 
 
+def _person(actor: Actor | None, viewer: object | None) -> int | None:
+    """The person taking part: someone acting for an organisation, or an outsider."""
+    if actor is None or (viewer is None and not actor.is_outsider):
+        return None
+    return actor.user_id
+
+
 def _columns(entries: list[EntrySummary], kinds: tuple[str, ...]) -> list[dict[str, Any]]:
     """For each kind, its stages in order with the entries in each."""
     return [
@@ -280,9 +290,7 @@ def board_page(
     viewer = viewer_of(session, org) if org is not None else None
     asked = request.query_params.get("kind")
     kind = asked if asked in rules.KINDS else None
-    entries = innovation.list_entries(
-        session, viewer=viewer, user_id=actor.user_id if actor and viewer else None
-    )
+    entries = innovation.list_entries(session, viewer=viewer, user_id=_person(actor, viewer))
     shown = [e for e in entries if kind is None or e.kind == kind]
     challenges = [e for e in entries if e.kind == "challenge"]
     context: dict[str, Any] = {
@@ -375,7 +383,7 @@ def entry_page(
     **extra: Any,
 ) -> Response:
     viewer = viewer_of(session, org) if org is not None else None
-    user_id = actor.user_id if actor is not None and viewer is not None else None
+    user_id = _person(actor, viewer)
     detail = innovation.open_entry(session, viewer=viewer, user_id=user_id, key=key, via="web")
     summary = detail.summary
     path = list(
@@ -398,6 +406,7 @@ def entry_page(
         "flash": request.query_params.get("done"),
         "errors": {},
         "form": {},
+        "outsider": actor is not None and actor.is_outsider,
     }
     context.update(extra)
     return render(request, "innovation/entry.html", context, status_code=status_code)
@@ -433,8 +442,125 @@ def _back(key: str, org: Organization, done: str, anchor: str = "") -> Response:
 
 @router.get("/innovation/{key}", name="innovation_entry")
 def entry(key: str, request: Request, actor: OptionalUser, session: SessionDep) -> Response:
-    org = get_current_org(request, actor, session) if actor is not None else None
+    member = actor is not None and not actor.is_outsider
+    org = get_current_org(request, actor, session) if actor is not None and member else None
     return entry_page(request, session, key, org, actor)
+
+
+# --- an outsider taking part (a person of no member organisation) -----------------------------
+
+
+def _outsider(actor: Actor) -> Participant:
+    """An outsider as a participant; these routes answer 404 to anyone else, as if absent."""
+    if not actor.is_outsider:
+        raise NotFound("there is no such page")
+    return Participant(None, actor.user_id)
+
+
+def _outsider_back(key: str, done: str, anchor: str = "") -> Response:
+    return RedirectResponse(f"/innovation/{key}?done={done}{anchor}", status_code=303)
+
+
+def _outsider_refused(
+    request: Request,
+    session: Session,
+    key: str,
+    actor: Actor,
+    exc: WinwinError,
+    default: str,
+    form: dict[str, str] | None = None,
+) -> Response:
+    session.rollback()
+    return entry_page(
+        request,
+        session,
+        key,
+        None,
+        actor,
+        status_code=status_of(exc),
+        errors=problems_by_field(request, exc, default),
+        form=form or {},
+    )
+
+
+@router.post("/public/innovation/{key}/ideas", name="innovation_public_idea")
+def propose_idea(
+    key: str,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    title: Annotated[str, Form(max_length=1000)] = "",
+    body: CommentText = "",
+) -> Response:
+    """An outsider's idea for a public challenge: public, owned by the challenge's owner."""
+    by = _outsider(actor)
+    draft = ItemDraft(title=title.strip() or None, body=body, topics=(), level="public")
+    try:
+        done = innovation.create_entry(session, by=by, kind="idea", draft=draft, challenge=key)
+    except (InvalidInput, PermissionDenied, Conflict) as exc:
+        session.rollback()
+        errors: dict[str, list[str]] = {}
+        for messages in problems_by_field(request, exc, "idea").values():
+            errors.setdefault("idea", []).extend(messages)
+        return entry_page(
+            request,
+            session,
+            key,
+            None,
+            actor,
+            status_code=status_of(exc),
+            errors=errors,
+            form={"title": title, "idea_body": body},
+        )
+    return _outsider_back(done.key, "proposed")
+
+
+@router.post("/public/innovation/{key}/comments", name="innovation_public_comment")
+def outsider_comment(
+    key: str, request: Request, actor: CurrentUser, session: SessionDep, body: CommentText = ""
+) -> Response:
+    by = _outsider(actor)
+    try:
+        innovation.add_comment(session, by=by, key=key, body=body)
+    except (InvalidInput, PermissionDenied, Conflict) as exc:
+        return _outsider_refused(request, session, key, actor, exc, "body", {"body": body})
+    return _outsider_back(key, "commented", "#comments-title")
+
+
+@router.post(
+    "/public/innovation/{key}/comments/{comment_id}/delete", name="innovation_public_uncomment"
+)
+def outsider_delete_comment(
+    key: str, comment_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep
+) -> Response:
+    by = _outsider(actor)
+    try:
+        innovation.delete_comment(session, by=by, key=key, comment_id=comment_id)
+    except (InvalidInput, PermissionDenied, Conflict) as exc:
+        return _outsider_refused(request, session, key, actor, exc, "comments")
+    return _outsider_back(key, "uncommented", "#comments-title")
+
+
+@router.post("/public/innovation/{key}/vote", name="innovation_public_vote")
+def outsider_vote(
+    key: str, request: Request, actor: CurrentUser, session: SessionDep, vote: Choice = "1"
+) -> Response:
+    wanted = vote == "1"
+    votes = innovation.set_vote(session, by=_outsider(actor), key=key, vote=wanted)
+    if request.headers.get("hx-request") == "true":
+        return render(
+            request,
+            "innovation/_vote.html",
+            {
+                "key": key,
+                "votes": votes,
+                "voted": wanted,
+                "can_vote": True,
+                "q": "",
+                "act": "/public/innovation",
+            },
+        )
+    return _outsider_back(key, "voted" if wanted else "unvoted", "#votes")
 
 
 @router.post("/innovation/{key}/comments", name="innovation_comment")

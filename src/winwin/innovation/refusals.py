@@ -54,3 +54,15 @@ CHALLENGE_FINAL = Refusal(
     "innovation.challenge_final",
     "a challenge cannot move from %(current)s to %(target)s; allowed: nothing: it is final",
 )
+OUTSIDER_IDEAS_ONLY = Refusal(
+    "innovation.outsider_ideas_only",
+    "a person of no member organisation proposes ideas to public challenges only",
+)
+OUTSIDER_PUBLIC = Refusal(
+    "innovation.outsider_public",
+    "an idea from a person of no member organisation is public, with no topics or exclusions",
+)
+OUTSIDER_CO_AUTHORS = Refusal(
+    "innovation.outsider_co_authors",
+    "a person of no member organisation does not name or remove co-authors",
+)

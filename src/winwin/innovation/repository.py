@@ -51,7 +51,7 @@ class CommentRow:
     item_id: int
     user_id: int | None
     author: str
-    org_key: str
+    org_key: str | None  # None: an outsider's comment
     body: str
     created_at: datetime
 
@@ -257,7 +257,7 @@ class InnovationRepository:
                 InnovationComment.created_at,
             )
             .outerjoin(User, User.id == InnovationComment.user_id)
-            .join(Organization, Organization.id == InnovationComment.org_id)
+            .outerjoin(Organization, Organization.id == InnovationComment.org_id)
             .where(InnovationComment.item_id == item_id)
             .order_by(InnovationComment.created_at, InnovationComment.id)
         )
@@ -267,7 +267,7 @@ class InnovationRepository:
         return self.session.get(InnovationComment, comment_id)
 
     def add_comment(
-        self, *, item_id: int, user_id: int, org_id: int, body: str, at: datetime
+        self, *, item_id: int, user_id: int, org_id: int | None, body: str, at: datetime
     ) -> InnovationComment:
         comment = InnovationComment(
             item_id=item_id, user_id=user_id, org_id=org_id, body=body, created_at=at
@@ -296,7 +296,7 @@ class InnovationRepository:
             )
         return found
 
-    def add_vote(self, *, item_id: int, user_id: int, org_id: int, at: datetime) -> None:
+    def add_vote(self, *, item_id: int, user_id: int, org_id: int | None, at: datetime) -> None:
         self.session.add(
             InnovationVote(item_id=item_id, user_id=user_id, org_id=org_id, created_at=at)
         )

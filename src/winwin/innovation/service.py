@@ -11,6 +11,13 @@ organisation may see an entry can take part in it.
 Doors pass a ``Participant``: the organisation acting (resolved and access-checked by
 the door) and the signed-in person, or no person for a script acting for the
 organisation (the command line). Commenting and voting need a person.
+
+An outsider (``accounts.outsiders``) is a person with no organisation: a ``Participant``
+whose ``org`` is None. The checkpoint answers them as an anonymous reader, so they see,
+comment on and vote for public entries only, and propose ideas to public challenges
+only. Such an idea is public and belongs to the challenge's owner organisation (which
+moves and removes it as any idea); its creator is the outsider. Their comments and votes
+carry no organisation, so they never count as an organisation's co-creation.
 """
 
 from __future__ import annotations
@@ -39,10 +46,24 @@ _SLICE = 500
 
 @dataclass(frozen=True)
 class Participant:
-    """Who acts: an organisation, and the person when there is one."""
+    """Who acts: an organisation, and the person when there is one.
 
-    org: Viewer
+    ``org`` None is an outsider: a person (``user_id``) of no organisation.
+    """
+
+    org: Viewer | None
     user_id: int | None = None
+
+
+def _org_id(by: Participant) -> int | None:
+    return by.org.id if by.org is not None else None
+
+
+def _member(by: Participant) -> Viewer:
+    """The acting organisation, for what only an organisation's people may do."""
+    if by.org is None:
+        raise PermissionDenied(refuse.OUTSIDER_CO_AUTHORS())
+    return by.org
 
 
 @dataclass(frozen=True)
@@ -70,7 +91,7 @@ class EntrySummary:
 class CommentView:
     id: int
     author: str
-    org: str
+    org: str | None  # None: an outsider's comment
     body_html: str
     created_at: datetime
     mine: bool
@@ -187,6 +208,11 @@ def create_entry(
     ``audience.level``…); nothing is stored then.
     """
     checked = rules.check_kind(kind)
+    if by.org is None:
+        if checked != "idea" or challenge is None:
+            raise InvalidInput(refuse.OUTSIDER_IDEAS_ONLY("kind"))
+        if draft.level != "public" or draft.topics or draft.orgs or draft.circle or draft.exclude:
+            raise InvalidInput(refuse.OUTSIDER_PUBLIC("audience.level"))
     if draft.reshare_of is not None:
         raise InvalidInput(Problem("reshare_of", "a challenge or an idea is not a reshare"))
     challenge_id: int | None = None
@@ -202,7 +228,9 @@ def create_entry(
             raise InvalidInput(refuse.IDEA_NOT_CHALLENGE("challenge", key=challenge))
         if not rules.takes_ideas(row.stage):
             raise RuleBroken(refuse.TAKES_NO_IDEAS("challenge", stage=row.stage))
-    published = sharing.publish_item(session, owner=by.org, draft=draft)
+    owner = by.org if by.org is not None else ItemRepository(session).viewer_by_id(row.owner_id)
+    assert owner is not None  # an outsider's idea answers a challenge, which has an owner
+    published = sharing.publish_item(session, owner=owner, draft=draft)
     stage = rules.first_stage(checked)
     InnovationRepository(session).add_entry(
         item_id=published.id,
@@ -220,7 +248,7 @@ def create_entry(
             owner_id=row.owner_id,
             item_id=published.id,
             actor_user_id=by.user_id,
-            actor_org_id=by.org.id,
+            actor_org_id=_org_id(by),
         )
     return Created(key=published.key, kind=checked, stage=stage, warnings=published.warnings)
 
@@ -277,7 +305,7 @@ def list_entries(
 
 def _may_manage(session: Session, by: Participant | None, row: EntryRow, item_id: int) -> bool:
     """The owner organisation manages an entry; an idea's co-authors may move its stage."""
-    if by is None:
+    if by is None or by.org is None:
         return False
     if by.org.id == row.owner_id:
         return True
@@ -328,7 +356,8 @@ def open_entry(
         history=[StageChange(a, b, c, d) for a, b, c, d in repo.history(item_id)],
         ideas=ideas,
         next_stages=rules.next_stages(row.kind, row.stage) if manage else [],  # type: ignore[arg-type]
-        can_participate=viewer is not None and user_id is not None,
+        # A person takes part: one of an organisation's, or an outsider (viewer None).
+        can_participate=user_id is not None,
         can_manage=manage,
     )
 
@@ -350,7 +379,7 @@ def add_comment(session: Session, *, by: Participant, key: str, body: str) -> Co
         raise InvalidInput(refuse.COMMENT_LENGTH("body", n=f"{MAX_COMMENT:,}"))
     item_id, row = _visible_entry(session, by.org, key)
     stored = InnovationRepository(session).add_comment(
-        item_id=item_id, user_id=user_id, org_id=by.org.id, body=text, at=_now()
+        item_id=item_id, user_id=user_id, org_id=_org_id(by), body=text, at=_now()
     )
     notifications.notify_followers(
         session,
@@ -358,7 +387,7 @@ def add_comment(session: Session, *, by: Participant, key: str, body: str) -> Co
         entry_id=item_id,
         owner_id=row.owner_id,
         actor_user_id=user_id,
-        actor_org_id=by.org.id,
+        actor_org_id=_org_id(by),
     )
     (made,) = [c for c in InnovationRepository(session).comments(item_id) if c.id == stored.id]
     return CommentView(
@@ -380,7 +409,7 @@ def delete_comment(session: Session, *, by: Participant, key: str, comment_id: i
     comment = repo.comment(comment_id)
     if comment is None or comment.item_id != item_id:
         raise NotFound(f"there is no comment {comment_id} on '{key}'")
-    if comment.user_id != user_id and by.org.id != row.owner_id:
+    if comment.user_id != user_id and _org_id(by) != row.owner_id:
         raise PermissionDenied(refuse.COMMENT_REMOVER())
     repo.delete_comment(comment)
 
@@ -394,7 +423,7 @@ def set_vote(session: Session, *, by: Participant, key: str, vote: bool) -> int:
     item_id, _ = _visible_entry(session, by.org, key)
     repo = InnovationRepository(session)
     if vote and not repo.has_voted(item_id, user_id):
-        repo.add_vote(item_id=item_id, user_id=user_id, org_id=by.org.id, at=_now())
+        repo.add_vote(item_id=item_id, user_id=user_id, org_id=_org_id(by), at=_now())
     elif not vote:
         repo.remove_vote(item_id, user_id)
     return repo.vote_count(item_id)
@@ -406,7 +435,8 @@ def add_coauthor(session: Session, *, by: Participant, key: str, email: str) -> 
     The owner organisation and existing co-authors may add co-authors. Adding someone
     twice changes nothing.
     """
-    item_id, row = _visible_entry(session, by.org, key)
+    acting = _member(by)
+    item_id, row = _visible_entry(session, acting, key)
     if not _may_manage(session, by, row, item_id):
         raise PermissionDenied(refuse.CO_AUTHOR_ADDER())
     repo = InnovationRepository(session)
@@ -436,7 +466,7 @@ def add_coauthor(session: Session, *, by: Participant, key: str, email: str) -> 
             item_id=item_id,
             recipients=[person.user_id],
             actor_user_id=by.user_id,
-            actor_org_id=by.org.id,
+            actor_org_id=acting.id,
         )
     return [PersonView(p.user_id, p.name, p.org_key) for p in repo.coauthors(item_id)]
 
@@ -453,7 +483,8 @@ def remove_coauthor(
 
     The owner organisation may, and so may the co-author.
     """
-    item_id, row = _visible_entry(session, by.org, key)
+    acting = _member(by)
+    item_id, row = _visible_entry(session, acting, key)
     repo = InnovationRepository(session)
     if person_id is not None:
         user_id: int | None = person_id
@@ -463,7 +494,7 @@ def remove_coauthor(
         user_id, named = (person.user_id if person else None), f"'{email}'"
     if user_id is None or not repo.is_coauthor(item_id, user_id):
         raise NotFound(refuse.NOT_CO_AUTHOR(named=named, key=key))
-    if by.org.id != row.owner_id and by.user_id != user_id:
+    if acting.id != row.owner_id and by.user_id != user_id:
         raise PermissionDenied(refuse.CO_AUTHOR_REMOVER())
     repo.remove_coauthor(item_id, user_id)
     return [PersonView(p.user_id, p.name, p.org_key) for p in repo.coauthors(item_id)]
@@ -485,7 +516,7 @@ def move_stage(session: Session, *, by: Participant, key: str, stage: str) -> En
     it too. A refused move names the field ``stage`` and says which moves are allowed.
     """
     item_id, row = _visible_entry(session, by.org, key)
-    if not _may_manage(session, by, row, item_id):
+    if by.org is None or not _may_manage(session, by, row, item_id):
         raise PermissionDenied(refuse.STAGE_MOVER())
     rules.check_move(row.kind, row.stage, stage)  # type: ignore[arg-type]
     repo = InnovationRepository(session)
@@ -498,7 +529,7 @@ def move_stage(session: Session, *, by: Participant, key: str, stage: str) -> En
         entry_id=item_id,
         owner_id=row.owner_id,
         actor_user_id=by.user_id,
-        actor_org_id=by.org.id,
+        actor_org_id=_org_id(by),
         voters=True,
         detail=stage,
     )

@@ -1,4 +1,5 @@
-"""Delivering one-time links (password reset, invitation, personal answer link) to people.
+"""Delivering one-time links (password reset, invitation, personal answer link, an
+outsider's sign-up) to people.
 
 With ``WINWIN_MAIL_SERVER`` (``host`` or ``host:port``) the link is mailed over SMTP;
 without it, or when the server cannot be reached, the link is written to the log
@@ -8,6 +9,10 @@ never written to the log.
 
 The doors queue each mail as a job (``winwin.mail.jobs``), retried with back-off; this
 module composes and sends one message.
+
+An outsider's sign-up link is shown on the page instead when there is no mail server,
+except in production (:func:`shows_link_on_page`): there a link on the page would let
+anyone claim any address, so it goes to the log for the operator.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ SUBJECTS = {
     "invitation": "You are invited to Winwin",
     "answer": "Your personal link to the assessment of %(a)s and %(b)s",
     "org_invitation": "%(org)s invites your organisation to Winwin",
+    "verify": "Confirm your address to join Winwin's open challenges",
 }
 BODIES = {
     "reset": "Open this link to choose a new password (valid for 24 hours):",
@@ -41,6 +47,11 @@ BODIES = {
         "%(org)s invites your organisation to Winwin, the network where organisations "
         "share what they choose with the partners they choose. Open this link to describe "
         "your organisation and become its first admin (valid for 14 days):"
+    ),
+    "verify": (
+        "Someone, hopefully you, signed up to Winwin with this address to take part in "
+        "public challenges. Open this link to confirm the address and choose a password "
+        "(valid for 24 hours). If it was not you, ignore this message."
     ),
 }
 
@@ -62,6 +73,11 @@ def send(server: str, message: EmailMessage) -> None:
     host, _, port = server.partition(":")
     with smtplib.SMTP(host, int(port or 25), timeout=10) as smtp:
         smtp.send_message(message)
+
+
+def shows_link_on_page(settings: Settings) -> bool:
+    """Whether a sign-up link is shown on the page: no mail server, and not production."""
+    return not settings.mail_server and settings.environment != "production"
 
 
 def answer_link(base: str, issued: rounds.IssuedInvitation) -> str:
