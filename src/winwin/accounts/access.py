@@ -17,6 +17,7 @@ Every door asks here; no route filters by organisation on its own. The rules:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -197,7 +198,23 @@ OUTSIDER_ROUTES: frozenset[tuple[str, str]] = frozenset(
 )
 
 
-def outsider_may_use(method: str, path_template: str) -> bool:
-    """Whether an outsider may use the route (``HEAD`` counts as ``GET``)."""
+def _template(path: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(path)) + "$")
+
+
+_OUTSIDER_PATTERNS = [(verb, path, _template(path)) for verb, path in sorted(OUTSIDER_ROUTES)]
+
+
+def outsider_may_use(method: str, path: str, route_path: str) -> bool:
+    """Whether an outsider may use the route that answers ``path``.
+
+    ``route_path`` is the matched route's own template, without the prefixes of the
+    routers it sits in (``/innovation/{key}`` for ``/api/v1/innovation/{key}``), so both
+    must agree: the request's path fits a listed template that ends with the route's.
+    ``HEAD`` counts as ``GET``.
+    """
     verb = "GET" if method.upper() == "HEAD" else method.upper()
-    return (verb, path_template) in OUTSIDER_ROUTES
+    return any(
+        verb == allowed and template.endswith(route_path) and pattern.match(path)
+        for allowed, template, pattern in _OUTSIDER_PATTERNS
+    )

@@ -104,9 +104,8 @@ def outsider_gate(request: Request, actor: OptionalUser) -> None:
     """
     if actor is None or not actor.is_outsider:
         return
-    route = request.scope.get("route")
-    template = getattr(route, "path", None) or request.url.path
-    if not outsider_may_use(request.method, template):
+    route_path = getattr(request.scope.get("route"), "path", None)
+    if route_path is None or not outsider_may_use(request.method, request.url.path, route_path):
         raise NotFound("there is no such page")
 
 
