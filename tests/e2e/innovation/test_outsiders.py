@@ -24,13 +24,13 @@ from winwin.accounts import outsiders
 from winwin.accounts.access import OUTSIDER_ROUTES
 from winwin.accounts.models import PasswordResetToken, User
 from winwin.db.engine import session_factory, unit_of_work
+from winwin.db.models import Item
 from winwin.http.app import create_app
-from winwin.innovation.models import InnovationComment, InnovationEntry, InnovationVote
 from winwin.innovation import service as innovation
+from winwin.innovation.models import InnovationComment, InnovationEntry, InnovationVote
 from winwin.settings import Settings
 from winwin.sharing.items import ItemRepository
 from winwin.sharing.service import ItemDraft
-from winwin.db.models import Item
 
 BASE = "https://winwin.example"
 CHALLENGE = "kuusi-open-challenge"  # the demo's public, open challenge
