@@ -26,7 +26,7 @@ from winwin.accounts.models import User
 from winwin.innovation import service as inn
 from winwin.innovation.models import InnovationComment, InnovationVote
 from winwin.innovation.repository import InnovationRepository
-from winwin.kernel.errors import NotFound
+from winwin.kernel.errors import InvalidInput, NotFound
 from winwin.network.document import parse_document
 from winwin.network.io import import_network
 from winwin.notifications import service as note
@@ -159,3 +159,58 @@ def test_innovation_reads_admit_exactly_what_can_see_admits(
 
 def _sees(network: policy.Network, reader: str | None, key: str) -> bool:
     return policy.can_see(network, reader, key).visible
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_outsider_lists_and_opens_exactly_the_public_entries_and_widens_nothing(
+    session: Session, seed: int
+) -> None:
+    """An outsider (no organisation) lists exactly what ``can_see`` admits to an anonymous
+    reader, opens exactly that, takes part only there, and what they do leaves every
+    organisation seeing what it saw plus the outsider's new public ideas."""
+    doc = random_document(seed)
+    import_network(session, parse_document(doc))
+    made = _entries(session, seed)
+    network = model_network(doc)
+    fan = User(email="fan@outside.example", name="Fan", org_id=None, role="outsider")
+    session.add(fan)
+    session.flush()
+    items = ItemRepository(session)
+    by = inn.Participant(None, fan.id)
+    public = {k for k in made if _sees(network, None, k)}
+    listed = inn.list_entries(session, viewer=None, user_id=fan.id)
+    assert {e.key for e in listed} == public
+    assert all(e.level == "public" for e in listed)
+    before = {
+        org: {e.key for e in inn.list_entries(session, viewer=items.viewer(org))}
+        for org in sorted(network.orgs)
+    }
+    proposed: set[str] = set()
+    for key in sorted(made):
+        if key in public:
+            assert inn.open_entry(session, viewer=None, user_id=fan.id, key=key).can_participate
+            inn.add_comment(session, by=by, key=key, body="from outside")
+            inn.set_vote(session, by=by, key=key, vote=True)
+            if made[key][0] == "challenge":
+                draft = inn.ItemDraft(title=f"idea for {key}", body="", level="public")
+                created = inn.create_entry(session, by=by, kind="idea", draft=draft, challenge=key)
+                proposed.add(created.key)
+        else:
+            counts = (_count(session, InnovationComment), _count(session, InnovationVote))
+            with pytest.raises(NotFound):
+                inn.open_entry(session, viewer=None, user_id=fan.id, key=key)
+            with pytest.raises(NotFound):
+                inn.add_comment(session, by=by, key=key, body="from outside")
+            with pytest.raises(NotFound):
+                inn.set_vote(session, by=by, key=key, vote=True)
+            if made[key][0] == "challenge":
+                draft = inn.ItemDraft(title="idea", body="", level="public")
+                with pytest.raises(InvalidInput):
+                    inn.create_entry(session, by=by, kind="idea", draft=draft, challenge=key)
+            assert (_count(session, InnovationComment), _count(session, InnovationVote)) == counts
+    for org, seen in before.items():
+        now = {e.key for e in inn.list_entries(session, viewer=items.viewer(org))}
+        assert now == seen | proposed, org
+    # The outsider's list after taking part is still exactly the public entries.
+    after = {e.key for e in inn.list_entries(session, viewer=None, user_id=fan.id)}
+    assert after == public | proposed
