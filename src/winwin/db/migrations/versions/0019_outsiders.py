@@ -23,7 +23,7 @@ NEW_ROLES = "role IN ('member', 'org_admin', 'facilitator', 'platform_admin', 'o
 
 def upgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_users_role", type_="check")
+        batch_op.drop_constraint(op.f("ck_users_role"), type_="check")
         batch_op.create_check_constraint("role", NEW_ROLES)
         batch_op.create_check_constraint("outsider_no_org", "role <> 'outsider' OR org_id IS NULL")
     with op.batch_alter_table("login_attempts", schema=None) as batch_op:
@@ -47,6 +47,6 @@ def downgrade() -> None:
         batch_op.drop_column("purpose")
     op.execute(sa.text("DELETE FROM users WHERE role = 'outsider'"))
     with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_users_outsider_no_org", type_="check")
-        batch_op.drop_constraint("ck_users_role", type_="check")
+        batch_op.drop_constraint(op.f("ck_users_outsider_no_org"), type_="check")
+        batch_op.drop_constraint(op.f("ck_users_role"), type_="check")
         batch_op.create_check_constraint("role", OLD_ROLES)
