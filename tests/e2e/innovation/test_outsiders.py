@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from unittest.mock import ANY
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,7 +24,7 @@ from support.secrets import TEST_SECRET
 from winwin.accounts import outsiders
 from winwin.accounts.access import OUTSIDER_ROUTES
 from winwin.accounts.models import PasswordResetToken, User
-from winwin.db.engine import session_factory, unit_of_work
+from winwin.db.engine import build_engine, session_factory, unit_of_work
 from winwin.db.models import Item
 from winwin.http.app import create_app
 from winwin.innovation import service as innovation
@@ -334,3 +335,33 @@ def test_the_rest_doors_sign_up_verify_and_take_part(app: object, engine: Engine
         headers=auth,
     )
     assert challenge.status_code == 422
+
+
+def test_the_operator_lists_and_removes_outsiders(db_url: str, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("demo").code == 0
+    engine = build_engine(db_url)
+    with unit_of_work(session_factory(engine)) as session:
+        for email in ("fan@cli.example", "pending@cli.example"):
+            outsiders.sign_up(session, email=email, name="Sanni", ip="t", base_url=BASE)
+        fan = session.scalar(select(User).where(User.email == "fan@cli.example"))
+        assert fan is not None
+        fan.password_hash = "set"
+        innovation.add_comment(
+            session, by=innovation.Participant(None, fan.id), key=CHALLENGE, body="Hei"
+        )
+    listed = cli("outsiders", "list", "--json")
+    assert listed.code == 0, listed.err
+    assert listed.json()["outsiders"] == [
+        {"email": "fan@cli.example", "name": "Sanni", "verified": True, "created_at": ANY},
+        {"email": "pending@cli.example", "name": "Sanni", "verified": False, "created_at": ANY},
+    ]
+    removed = cli("outsiders", "remove", "FAN@cli.example", "--json")
+    assert removed.code == 0 and removed.json() == {"removed": "fan@cli.example"}
+    with session_factory(engine)() as session:
+        assert session.scalar(select(User).where(User.email == "fan@cli.example")) is None
+        said = select(func.count()).select_from(InnovationComment)
+        assert session.scalar(said.where(InnovationComment.body == "Hei")) == 0
+    engine.dispose()
+    again = cli("outsiders", "remove", "fan@cli.example")
+    assert again.code == 2 and "fan@cli.example" in again.err
+    assert cli("outsiders", "remove", EMAILS["kuusi"]).code == 2
