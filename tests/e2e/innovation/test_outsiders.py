@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from unittest.mock import ANY
 
 import pytest
@@ -21,11 +22,12 @@ from sqlalchemy import Engine, func, select, update
 
 from e2e.innovation.web_world import EMAILS, Person, cards, seed_people, visible_keys
 from support.secrets import TEST_SECRET
+from support.smtp import smtp_server
 from winwin.accounts import outsiders
 from winwin.accounts.access import OUTSIDER_ROUTES
 from winwin.accounts.models import PasswordResetToken, User
 from winwin.db.engine import build_engine, session_factory, unit_of_work
-from winwin.db.models import Item
+from winwin.db.models import Base, Item
 from winwin.http.app import create_app
 from winwin.innovation import service as innovation
 from winwin.innovation.models import InnovationComment, InnovationEntry, InnovationVote
@@ -365,3 +367,48 @@ def test_the_operator_lists_and_removes_outsiders(db_url: str, cli) -> None:  # 
     again = cli("outsiders", "remove", "fan@cli.example")
     assert again.code == 2 and "fan@cli.example" in again.err
     assert cli("outsiders", "remove", EMAILS["kuusi"]).code == 2
+
+
+def test_with_a_mail_server_the_link_is_mailed_on_the_base_url_and_not_shown(
+    tmp_path: Path,
+) -> None:
+    # SQLite: the mail job runs in the server's own thread (PostgreSQL needs a worker).
+    db_url = f"sqlite:///{tmp_path / 'mailed.sqlite3'}"
+    engine = build_engine(db_url)
+    Base.metadata.create_all(engine)
+    seed_people(engine)
+    engine.dispose()
+    with smtp_server() as inbox:
+        settings = Settings(
+            database_url=db_url, secret_key=TEST_SECRET, base_url=BASE, mail_server=inbox.address
+        )
+        with TestClient(create_app(settings), base_url="http://evil.example") as client:
+            person = Person(client)
+            done = person.post("/join", {"email": "mailed@fan.example", "name": "Mailed"})
+            assert done.status_code == 303 and done.headers["location"] == "/join/sent"
+            assert not LINK.search(person.get("/join/sent?token=" + "a" * 43).text)
+            [message] = inbox.wait_for(1)
+            taken = person.post("/join", {"email": EMAILS["kuusi"], "name": "Imposter"})
+            assert taken.headers["location"] == "/join/sent"
+    body = message.get_content()
+    assert message["To"] == "mailed@fan.example"
+    assert f"{BASE}/join/" in body and "evil.example" not in body
+    assert len(inbox.messages) == 1  # the taken address got nothing
+
+
+def test_in_production_without_a_mail_server_the_link_is_never_on_the_page(
+    engine: Engine, db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    seed_people(engine)
+    settings = Settings(
+        database_url=db_url, secret_key=TEST_SECRET, base_url=BASE, environment="production"
+    )
+    with TestClient(create_app(settings), base_url="https://winwin.example") as client:
+        person = Person(client)
+        with caplog.at_level("WARNING", logger="winwin.mail"):
+            done = person.post("/join", {"email": "prod@fan.example", "name": "Prod"})
+        assert done.status_code == 303 and done.headers["location"] == "/join/sent"
+        assert not LINK.search(person.get("/join/sent?token=" + "a" * 43).text)
+        api = client.post("/api/v1/outsiders", json={"email": "prod2@fan.example", "name": "P"})
+        assert api.status_code == 202 and api.json()["link"] is None
+    assert f"{BASE}/join/" in caplog.text
