@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Body, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -23,7 +23,9 @@ from winwin.insight import cluster_views
 from winwin.insight import service as insight
 from winwin.insight.candidates import DEFAULT_CANDIDATES
 from winwin.insight.matching import DEFAULT_CAPACITY
-from winwin.jobs.api import runner_of
+from winwin.insight.pair_jobs import start_pair_search
+from winwin.jobs import service as jobs
+from winwin.jobs.api import JobRead, runner_of
 
 router = APIRouter(tags=["insight"])
 
@@ -133,6 +135,39 @@ def network_pairs(
         explain=explain,
     )
     return result.as_dict()
+
+
+@router.post(
+    "/pairs/search",
+    response_model=JobRead,
+    status_code=202,
+    summary="Search the network's natural pairs as a job (poll GET /api/v1/jobs/{id})",
+)
+def search_pairs(
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
+    session: SessionDep,
+    actor: CurrentUser,
+    optimal: Side = "suppliers",
+    capacity: Annotated[int, Query(ge=0, le=insight.MAX_CAPACITY)] = DEFAULT_CAPACITY,
+    candidates: Annotated[int, Query(ge=1, le=MAX_CANDIDATES)] = DEFAULT_CANDIDATES,
+    explain: bool = False,
+) -> JobRead:
+    """The job's ``result``, once it has succeeded, is what ``GET /pairs`` answers."""
+    job_id = start_pair_search(
+        session,
+        actor=actor,
+        optimal=optimal,
+        capacity=capacity,
+        candidates=candidates,
+        explain=explain,
+    )
+    # Handed to the runner after the response, so after the request's commit.
+    background.add_task(runner_of(request).submit, job_id)
+    response.headers["location"] = f"/api/v1/jobs/{job_id}"
+    view = jobs.view_job(session, job_id=job_id, person_id=actor.user_id)
+    return JobRead.model_validate(view.as_document())
 
 
 @router.get(

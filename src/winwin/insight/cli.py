@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from sqlalchemy import Engine
 
 from winwin.cli.context import err, print_json, state
 from winwin.db.engine import build_engine, session_factory, unit_of_work
@@ -16,6 +17,7 @@ from winwin.insight import cluster_views
 from winwin.insight import service as insight
 from winwin.insight.candidates import DEFAULT_CANDIDATES
 from winwin.insight.matching import DEFAULT_CAPACITY
+from winwin.insight.pair_jobs import start_pair_search
 from winwin.jobs import execution
 from winwin.jobs import service as jobs
 from winwin.kernel.errors import InvalidInput, Problem, WinwinError
@@ -70,35 +72,76 @@ def pairs(
     ),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Natural pairs: a stable many-to-many matching of suppliers and customers."""
+    """Natural pairs: a stable many-to-many matching of suppliers and customers.
+
+    Network pairs are searched as a job (``winwin jobs list`` shows it), run in this
+    process with a progress bar on standard error, so no worker is needed."""
     if game is not None:
-        result = insight.solve_game(game=read_json(game, "--game"), optimal=optimal)
+        document = insight.solve_game(game=read_json(game, "--game"), optimal=optimal).as_dict()
     else:
-        with state(ctx).session() as session:
-            result = insight.solve_pairing(
+        cli_state = state(ctx)
+        with cli_state.session() as session:
+            job_id = start_pair_search(
                 session,
+                actor=None,
                 optimal=optimal,
                 capacity=capacity,
                 candidates=candidates,
                 explain=explain,
             )
+        document = _search_with_progress(cli_state.database_url, job_id)
     if json_out:
-        print_json(result.as_dict())
+        print_json(document)
         return
-    for detail in result.details:
-        win = "" if detail.win is None else f"  (predicted win {detail.win:.3f})"
-        typer.echo(f"{detail.supplier} -> {detail.customer}{win}")
-        if detail.why is not None:
+    wins = document.get("wins") or [None] * len(document["pairs"])
+    whys = document.get("why") or [None] * len(document["pairs"])
+    for (supplier, customer), win, why in zip(document["pairs"], wins, whys, strict=True):
+        shown = "" if win is None else f"  (predicted win {win:.3f})"
+        typer.echo(f"{supplier} -> {customer}{shown}")
+        if why is not None:
             for label, words in (
-                ("meets the customer's needs", detail.why.meets_customer),
-                ("meets the supplier's needs", detail.why.meets_supplier),
-                ("shared values", detail.why.values),
+                ("meets the customer's needs", why["meets_customer"]),
+                ("meets the supplier's needs", why["meets_supplier"]),
+                ("shared values", why["values"]),
             ):
                 if words:
                     typer.echo(f"    {label}: {', '.join(words)}")
-            if detail.why.new_reach:
-                typer.echo(f"    new customers' customers: {len(detail.why.new_reach)}")
-    typer.echo(f"{len(result.pairs)} pairs, stable: {str(result.stable).lower()}")
+            if why["new_reach"]:
+                typer.echo(f"    new customers' customers: {len(why['new_reach'])}")
+    typer.echo(f"{len(document['pairs'])} pairs, stable: {str(document['stable']).lower()}")
+
+
+def _search_with_progress(database_url: str, job_id: int) -> dict[str, Any]:
+    """Run the pair search's job here, with a progress bar on standard error.
+
+    On an engine of its own: the command's engine takes SQLite's write lock for every
+    transaction, and the job commits its progress while it reads."""
+    engine = build_engine(database_url, busy_timeout_ms=600_000)
+    try:
+        return _run(engine, job_id)
+    finally:
+        engine.dispose()
+
+
+def _run(engine: Engine, job_id: int) -> dict[str, Any]:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("natural pairs", total=None)
+        execution.run_to_end(
+            engine,
+            job_id,
+            on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    with unit_of_work(session_factory(engine)) as session:
+        view = jobs.view_job(session, job_id=job_id, person_id=None)
+    if view.status != "succeeded" or view.result is None:
+        raise WinwinError(f"the pair search failed: {view.error}")
+    return view.result
 
 
 def share(

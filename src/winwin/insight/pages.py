@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,10 @@ from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import environment, render, request_locale
 from winwin.insight import cluster_views, network_svg
 from winwin.insight import service as insight
+from winwin.insight.candidates import DEFAULT_CANDIDATES
 from winwin.insight.games import Sharing
+from winwin.insight.matching import DEFAULT_CAPACITY
+from winwin.insight.pair_jobs import start_pair_search
 from winwin.jobs.api import runner_of
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.network.models import Organization
@@ -149,6 +152,23 @@ def pairs_page(
     request: Request, session: SessionDep, org: CurrentOrg, actor: CurrentUser
 ) -> Response:
     return _pairs_page(request, session, org, can_propose=can_manage_org(actor, org.id))
+
+
+@router.post("/pairs/search", name="search_pairs")
+def search_pairs(
+    request: Request, background: BackgroundTasks, session: SessionDep, actor: CurrentUser
+) -> Response:
+    """Start a network pair search as a job; its page shows the progress, then the pairs."""
+    job_id = start_pair_search(
+        session,
+        actor=actor,
+        optimal="suppliers",
+        capacity=DEFAULT_CAPACITY,
+        candidates=DEFAULT_CANDIDATES,
+    )
+    # Handed to the runner after the response, so after the request's commit.
+    background.add_task(runner_of(request).submit, job_id)
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 @router.post("/pairs/share")

@@ -191,6 +191,20 @@ class _Solved:
 _SOLVED: _Memo[tuple[str, str, int, int], _Solved] = _Memo(4)
 
 
+PAIRING_STEPS = 5
+"""Steps a pair search reports: read, candidates, game, matching, stability."""
+
+
+def check_pairing(*, optimal: str, capacity: int, candidates: int) -> matching.Side:
+    """The options of a network pair search, each problem naming its field."""
+    side = _check_side(optimal)
+    if not 0 <= capacity <= MAX_CAPACITY:
+        raise InvalidInput(Problem("capacity", f"must be from 0 to {MAX_CAPACITY}"))
+    if not 1 <= candidates <= MAX_CANDIDATES:
+        raise InvalidInput(Problem("candidates", f"must be from 1 to {MAX_CANDIDATES}"))
+    return side
+
+
 def solve_pairing(
     session: Session,
     *,
@@ -199,30 +213,39 @@ def solve_pairing(
     candidates: int = pair_search.DEFAULT_CANDIDATES,
     involving: Collection[int] | None = None,
     explain: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Pairing:
     """Natural pairs of the stored network: the stable matching of the candidate pairs
     ranked by predicted mutual win (see :mod:`winwin.insight.matching`).
 
     The matching is always solved for the whole network (stability is a property of the
     whole); with ``involving`` (organisation ids) only the pairs with at least one of
-    those organisations are returned; ``explain`` adds the terms of each pair's win."""
-    side = _check_side(optimal)
-    if not 0 <= capacity <= MAX_CAPACITY:
-        raise InvalidInput(Problem("capacity", f"must be from 0 to {MAX_CAPACITY}"))
-    if not 1 <= candidates <= MAX_CANDIDATES:
-        raise InvalidInput(Problem("candidates", f"must be from 1 to {MAX_CANDIDATES}"))
+    those organisations are returned; ``explain`` adds the terms of each pair's win;
+    ``progress(done, PAIRING_STEPS)`` is told after each step (a job's progress bar)."""
+    side = check_pairing(optimal=optimal, capacity=capacity, candidates=candidates)
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(done, PAIRING_STEPS)
+
+    step(0)
     net = _Network.read(InsightRepository(session))
+    step(1)
     key = (net.digest(), side, capacity, candidates)
     solved = _SOLVED.get(key)
     if solved is None:
         found = pair_search.candidate_pairs(
             net.profiles, supplies=net.supplies, forbidden=net.forbidden, per_org=candidates
         )
+        step(2)
         game = pair_search.network_game(net.profiles, found, capacity=capacity)
+        step(3)
         whole = matching.deferred_acceptance(game, optimal=side)
+        step(4)
         # Stability is judged on the whole matching, before any filter.
         solved = _Solved(found=found, pairs=whole, stable=matching.is_stable(game, whole))
         _SOLVED.put(key, solved)
+    step(PAIRING_STEPS)
     found, pairs, stable = solved.found, solved.pairs, solved.stable
     if involving is not None:
         shown = {o.key for o in net.orgs if o.id in set(involving)}

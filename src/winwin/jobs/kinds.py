@@ -22,6 +22,7 @@ KIND_MODULES: tuple[str, ...] = (
     "winwin.mail.jobs",
     "winwin.network.crm_jobs",
     "winwin.insight.jobs",
+    "winwin.insight.pair_jobs",
 )
 
 

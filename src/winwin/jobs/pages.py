@@ -38,6 +38,9 @@ TITLES = {
     "insight.clusters": N_("Cluster insight"),
 }
 
+# What a kind's succeeded job shows of its result (a template fragment given ``job``).
+RESULT_TEMPLATES = {"insight.pairs": "insight/_pairs_job.html"}
+
 JobId = Path(ge=1, le=2_147_483_647)
 
 
@@ -63,7 +66,11 @@ def job_page(request: Request, actor: CurrentUser, session: SessionDep, job_id: 
     if not view.finished:
         # Without JavaScript the page reloads itself until the job is done.
         headers["refresh"] = "2"
-    context = {"job": view, "title": title_of(view)}
+    context = {
+        "job": view,
+        "title": title_of(view),
+        "result_template": RESULT_TEMPLATES.get(view.kind),
+    }
     return render(request, "jobs/page.html", context, headers=headers)
 
 
@@ -72,9 +79,8 @@ def job_progress(request: Request, actor: CurrentUser, session: SessionDep, job_
     view = jobs.view_job(
         session, job_id=job_id, person_id=actor.user_id, admin=actor.is_platform_admin
     )
-    return render(
-        request, "jobs/_progress.html", {"job": view}, headers={"cache-control": "no-store"}
-    )
+    context = {"job": view, "result_template": RESULT_TEMPLATES.get(view.kind)}
+    return render(request, "jobs/_progress.html", context, headers={"cache-control": "no-store"})
 
 
 @router.get("/jobs/{job_id}/outputs/{output_id}", name="job_output")

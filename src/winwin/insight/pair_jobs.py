@@ -1,0 +1,67 @@
+"""Network-wide pair search as a job (kind ``insight.pairs``), with progress.
+
+The job reads as the person who started it: the pairs it keeps are those involving an
+organisation they may act for, decided when it runs (platform admins, and the command
+line, get every pair). Its result is the JSON of ``winwin pairs --json`` (CONTRACT.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from winwin.accounts.access import Actor, accessible_org_ids, actor_for
+from winwin.accounts.models import User
+from winwin.insight import service as insight
+from winwin.jobs import kinds
+from winwin.jobs import service as jobs
+from winwin.jobs.kinds import JobContext
+
+PAIRS_JOB = "insight.pairs"
+
+
+def start_pair_search(
+    session: Session,
+    *,
+    actor: Actor | None,
+    optimal: str,
+    capacity: int,
+    candidates: int,
+    explain: bool = False,
+) -> int:
+    """Queue a network pair search (its options checked now); the job's id, to submit
+    after the commit. ``actor=None`` is the command line."""
+    insight.check_pairing(optimal=optimal, capacity=capacity, candidates=candidates)
+    arguments = {
+        "optimal": optimal,
+        "capacity": capacity,
+        "candidates": candidates,
+        "explain": explain,
+    }
+    started_by = actor.user_id if actor is not None else None
+    return jobs.start_job(session, kind=PAIRS_JOB, arguments=arguments, started_by=started_by).id
+
+
+@kinds.register(PAIRS_JOB, max_attempts=2, backoff_seconds=2.0)
+def network_pairs(context: JobContext) -> dict[str, Any]:
+    arguments = context.arguments
+    with context.reader() as session:
+        involving: set[int] | None = None
+        if context.started_by is not None:
+            user = session.get(User, context.started_by)
+            if user is None:
+                raise LookupError("the person who started the search no longer exists")
+            actor = actor_for(session, user)
+            if not actor.is_platform_admin:
+                involving = set(accessible_org_ids(session, actor))
+        result = insight.solve_pairing(
+            session,
+            optimal=arguments["optimal"],
+            capacity=int(arguments["capacity"]),
+            candidates=int(arguments["candidates"]),
+            explain=bool(arguments.get("explain")),
+            involving=involving,
+            progress=context.progress,
+        )
+    return result.as_dict()
