@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from winwin.db.base import Base, utcnow
+from winwin.sharing.models import ItemComment
 
 STAGE_NAMES = (
     "'proposed', 'discussed', 'developing', 'piloting', 'adopted', 'archived', "
@@ -82,24 +83,8 @@ class InnovationCoauthor(Base):
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class InnovationComment(Base):
-    """A comment on an entry, in Markdown (rendered safely, as item bodies are)."""
-
-    __tablename__ = "innovation_comments"
-    __table_args__ = (
-        Index("ix_innovation_comments_item", "item_id", "created_at"),
-        Index("ix_innovation_comments_org", "org_id", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(
-        ForeignKey("innovation_entries.item_id", ondelete="CASCADE")
-    )
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # The commenter's organisation; None for an outsider (who belongs to none).
-    org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+# Comments are on any item (``sharing.models.ItemComment``); entries read them by this name.
+InnovationComment = ItemComment
 
 
 class InnovationVote(Base):

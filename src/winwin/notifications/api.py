@@ -22,7 +22,7 @@ class NotificationRead(BaseModel):
     id: int
     kind: str = Field(
         description="comment, idea, coauthor, stage, shared, overdue, tie_proposed, "
-        "tie_accepted, tie_declined, tie_withdrawn or tie_ended"
+        "tie_accepted, tie_declined, tie_withdrawn, tie_ended, agreement or agreement_reply"
     )
     item: str | None = Field(description="The key of the item it is about (null for actions)")
     title: str
@@ -41,6 +41,11 @@ class NotificationRead(BaseModel):
         default=None,
         description="For a tie notification, the other organisation's key (the kind of tie, "
         "from the reader's organisation's point of view, is in detail)",
+    )
+    agreement: str | None = Field(
+        default=None,
+        description="For an agreement notification, the other organisation's key (the "
+        "proposal's kind, add, revise or end, is in detail)",
     )
 
 

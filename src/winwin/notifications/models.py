@@ -26,6 +26,15 @@ KINDS = (
     "tie_declined",
     "tie_withdrawn",
     "tie_ended",
+    "agreement",
+    "agreement_reply",
+)
+
+SUBJECT = (
+    "(CASE WHEN item_id IS NULL THEN 0 ELSE 1 END) + "
+    "(CASE WHEN action_id IS NULL THEN 0 ELSE 1 END) + "
+    "(CASE WHEN tie_proposal_id IS NULL THEN 0 ELSE 1 END) + "
+    "(CASE WHEN agreement_proposal_id IS NULL THEN 0 ELSE 1 END) = 1"
 )
 
 
@@ -37,13 +46,9 @@ class Notification(Base):
         Index("ix_notifications_item_id", "item_id"),
         Index("ix_notifications_action_id", "action_id"),
         Index("ix_notifications_tie_proposal_id", "tie_proposal_id"),
-        # Exactly one subject: an item, a joint action or a tie proposal.
-        CheckConstraint(
-            "(CASE WHEN item_id IS NULL THEN 0 ELSE 1 END) + "
-            "(CASE WHEN action_id IS NULL THEN 0 ELSE 1 END) + "
-            "(CASE WHEN tie_proposal_id IS NULL THEN 0 ELSE 1 END) = 1",
-            name="subject",
-        ),
+        Index("ix_notifications_agreement_proposal_id", "agreement_proposal_id"),
+        # Exactly one subject: an item, a joint action, a tie or an agreement proposal.
+        CheckConstraint(SUBJECT, name="subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +58,9 @@ class Notification(Base):
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     tie_proposal_id: Mapped[int | None] = mapped_column(
         ForeignKey("tie_proposals.id", ondelete="CASCADE")
+    )
+    agreement_proposal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement_proposals.id", ondelete="CASCADE")
     )
     # Who did it (the person, when there was one, and their organisation).
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

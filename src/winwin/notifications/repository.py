@@ -35,6 +35,7 @@ class NotificationRow:
     created_at: datetime
     read_at: datetime | None
     tie_proposal_id: int | None = None
+    agreement_proposal_id: int | None = None
 
 
 class NotificationRepository:
@@ -64,6 +65,7 @@ class NotificationRepository:
                 Notification.created_at,
                 Notification.read_at,
                 Notification.tie_proposal_id,
+                Notification.agreement_proposal_id,
             )
             .outerjoin(Item, Item.id == Notification.item_id)
             .outerjoin(actor, actor.id == Notification.actor_user_id)
@@ -76,16 +78,24 @@ class NotificationRepository:
 
     def unread_subjects(
         self, user_id: int, *, limit: int
-    ) -> list[tuple[int | None, int | None, int | None]]:
-        """``(item id, action id, tie proposal id)`` of the person's newest unread
-        notifications, one per notification (only one of the three is set)."""
+    ) -> list[tuple[int | None, int | None, int | None, int | None]]:
+        """``(item id, action id, tie proposal id, agreement proposal id)`` of the
+        person's newest unread notifications, one per notification (one of them is set)."""
         query = (
-            select(Notification.item_id, Notification.action_id, Notification.tie_proposal_id)
+            select(
+                Notification.item_id,
+                Notification.action_id,
+                Notification.tie_proposal_id,
+                Notification.agreement_proposal_id,
+            )
             .where(Notification.user_id == user_id, Notification.read_at.is_(None))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         )
-        return [(item, action, tie) for item, action, tie in self.session.execute(query)]
+        return [
+            (item, action, tie, agreement)
+            for item, action, tie, agreement in self.session.execute(query)
+        ]
 
     def admins_of_org(self, org_id: int) -> set[int]:
         """Active org admins of the organisation (all its active people when it has none)."""
@@ -121,7 +131,8 @@ class NotificationRepository:
 
     # who follows an entry -----------------------------------------------------------------
     def followers(self, item_id: int, *, voters: bool) -> set[int]:
-        """People who follow an entry: its creator, co-authors and commenters (and voters)."""
+        """People who follow an item: its commenters, and for a challenge or an idea its
+        creator and co-authors (and voters)."""
         people: set[int] = set()
         creator = self.session.scalar(
             select(InnovationEntry.created_by_user_id).where(InnovationEntry.item_id == item_id)

@@ -2,9 +2,9 @@
 
 Who is told
 ------------
-- ``comment``: someone commented on a challenge or an idea; its followers are told (the
-  person who created it, its co-authors and earlier commenters; when it has none of
-  these, the people of the owner organisation).
+- ``comment``: someone commented on an item (any item: a post, a challenge, an idea);
+  its followers are told (earlier commenters, and a challenge's or idea's creator and
+  co-authors; when it has none of these, the people of the owner organisation).
 - ``idea``: a new idea answers a challenge; the challenge's followers are told.
 - ``coauthor``: a person was named co-author; that person is told.
 - ``stage``: an entry moved to another stage; its followers and voters are told.
@@ -18,6 +18,11 @@ Who is told
   tie; the admins of the other side are told (all its people when it has no admin). It
   stays in a person's list while their organisation is a side of the proposal.
   Competitor declarations are never notified.
+- ``agreement``, ``agreement_reply``: a partner proposed to add to, revise or end the
+  agreement of what is secret between the two (``detail`` is ``add``, ``revise`` or
+  ``end``), or answered our proposal (``detail`` is ``accepted`` or ``declined``); the
+  admins of the other side are told (all its people when it has no admin). It stays in a
+  person's list while their organisation is a side of the proposal.
 
 Nobody is told about their own act. Notifications pass the one visibility checkpoint
 twice: a person is told only when their organisation may see the item, and when
@@ -40,6 +45,7 @@ from winwin.sharing.items import ItemRepository
 KINDS = ("comment", "idea", "coauthor", "stage", "shared")
 ACTION_KINDS = ("overdue",)
 TIE_KINDS = ("tie_proposed", "tie_accepted", "tie_declined", "tie_withdrawn", "tie_ended")
+AGREEMENT_KINDS = ("agreement", "agreement_reply")
 MAX_LIST = 200
 MAX_MARK = 1000
 UNREAD_CAP = 99
@@ -61,6 +67,8 @@ class NotificationView:
     relationship: tuple[str, str] | None = None
     #: For a notification about a tie: the other organisation's key.
     tie: str | None = None
+    #: For a notification about an agreement proposal: the other organisation's key.
+    agreement: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +164,46 @@ def notify_about_tie(
     )
 
 
+def notify_about_agreement(
+    session: Session,
+    *,
+    kind: str,
+    proposal_id: int,
+    org_id: int,
+    actor_user_id: int | None,
+    actor_org_id: int | None,
+) -> int:
+    """Tell the admins of ``org_id`` about an agreement proposal (see the module's notes)."""
+    if kind not in AGREEMENT_KINDS:
+        raise InvalidInput(Problem("kind", f"'{kind}' is not a kind of agreement notification"))
+    repo = NotificationRepository(session)
+    now = datetime.now(UTC)
+    return repo.add(
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "agreement_proposal_id": proposal_id,
+            "actor_user_id": actor_user_id,
+            "actor_org_id": actor_org_id,
+            "detail": None,
+            "created_at": now,
+        }
+        for user_id in sorted(repo.admins_of_org(org_id) - {actor_user_id})
+    )
+
+
+def agreement_subjects(
+    session: Session, org_id: int, proposal_ids: set[int]
+) -> dict[int, tuple[str, str, str]]:
+    """``(other key, other name, proposal kind)`` of the agreement proposals that
+    ``org_id`` is a side of."""
+    if not proposal_ids:
+        return {}
+    from winwin.sharing.repository import SharingRepository
+
+    return SharingRepository(session).proposal_subjects(org_id, proposal_ids)
+
+
 def tie_subjects(
     session: Session, org_id: int, proposal_ids: set[int]
 ) -> dict[int, tuple[str, str, str]]:
@@ -201,8 +249,8 @@ def notify_followers(
     voters: bool = False,
     detail: str | None = None,
 ) -> int:
-    """Tell the followers of entry ``entry_id`` (when it has none, the people of its owner
-    ``owner_id``) about ``item_id`` (by default the entry itself)."""
+    """Tell the followers of item ``entry_id`` (when it has none, the people of its owner
+    ``owner_id``) about ``item_id`` (by default that item itself)."""
     followers = NotificationRepository(session).followers(entry_id, voters=voters)
     if not followers - {actor_user_id}:
         followers = set(NotificationRepository(session).people_of_orgs([owner_id]))
@@ -229,6 +277,9 @@ def inbox(session: Session, *, user_id: int, org_id: int | None, limit: int = 50
     visible = items.visible_among(viewer, {r.item_id for r in rows if r.item_id is not None})
     plans = action_subjects(session, org_id, {r.action_id for r in rows if r.action_id})
     ties = tie_subjects(session, org_id, {r.tie_proposal_id for r in rows if r.tie_proposal_id})
+    pacts = agreement_subjects(
+        session, org_id, {r.agreement_proposal_id for r in rows if r.agreement_proposal_id}
+    )
     shown: list[NotificationView] = []
     for r in rows:
         if r.item_id is not None and r.item_id in visible:
@@ -279,6 +330,22 @@ def inbox(session: Session, *, user_id: int, org_id: int | None, limit: int = 50
                     tie=other_key,
                 )
             )
+        elif r.agreement_proposal_id is not None and r.agreement_proposal_id in pacts:
+            other_key, other_name, kind = pacts[r.agreement_proposal_id]
+            shown.append(
+                NotificationView(
+                    id=r.id,
+                    kind=r.kind,
+                    item=None,
+                    title=other_name,
+                    actor=r.actor,
+                    actor_org=r.actor_org,
+                    detail=kind,
+                    created_at=r.created_at,
+                    read=r.read_at is not None,
+                    agreement=other_key,
+                )
+            )
     return Inbox(
         notifications=shown,
         unread=unread_count(session, user_id=user_id, org_id=org_id),
@@ -307,14 +374,23 @@ def unread_count(session: Session, *, user_id: int, org_id: int | None) -> int:
     if viewer is None or org_id is None:
         return 0
     subjects = NotificationRepository(session).unread_subjects(user_id, limit=UNREAD_CAP)
-    item_ids = {i for i, _, _ in subjects if i is not None}
+    item_ids = {i for i, _, _, _ in subjects if i is not None}
     visible = items.visible_among(viewer, item_ids) if item_ids else set()
-    plans = action_subjects(session, org_id, {a for _, a, _ in subjects if a is not None})
-    ties = tie_subjects(session, org_id, {t for _, _, t in subjects if t is not None})
+    plans = action_subjects(session, org_id, {a for _, a, _, _ in subjects if a is not None})
+    ties = tie_subjects(session, org_id, {t for _, _, t, _ in subjects if t is not None})
+    pacts = agreement_subjects(session, org_id, {p for _, _, _, p in subjects if p is not None})
     return sum(
         1
-        for i, a, t in subjects
-        if (i in visible if i is not None else a in plans if a is not None else t in ties)
+        for i, a, t, p in subjects
+        if (
+            i in visible
+            if i is not None
+            else a in plans
+            if a is not None
+            else t in ties
+            if t is not None
+            else p in pacts
+        )
     )
 
 

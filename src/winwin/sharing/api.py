@@ -17,7 +17,7 @@ from winwin.accounts.access import Actor, require_access, require_platform_admin
 from winwin.accounts.schemas import UtcDatetime
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.kernel.errors import NotFound
-from winwin.sharing import cursor, feed
+from winwin.sharing import comments, cursor, feed
 from winwin.sharing import service as sharing
 from winwin.sharing.items import ItemRepository, Viewer
 from winwin.sharing.service import ItemDraft
@@ -83,6 +83,23 @@ class ItemRead(ItemSummary):
     topics: list[str]
 
 
+class CommentCreate(Strict):
+    body: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+
+
+class CommentRead(BaseModel):
+    id: int
+    item: str
+    author: str
+    org: str
+    org_name: str
+    body: str
+    body_html: str
+    created_at: UtcDatetime
+    mine: bool
+    can_delete: bool
+
+
 class FeedRead(BaseModel):
     org: str | None
     items: list[ItemSummary]
@@ -112,10 +129,17 @@ class CircleRead(BaseModel):
     name: str
     status: str
     members: list[dict[str, str]] | None
+    posts: list[ItemSummary] = Field(
+        default=[], description="The circle's posts that I may see, newest first."
+    )
 
 
 class ProposalCreate(Strict):
     partner: Key
+    topics: Annotated[list[Topic], Field(min_length=1, max_length=20)]
+
+
+class RevisionCreate(Strict):
     topics: Annotated[list[Topic], Field(min_length=1, max_length=20)]
 
 
@@ -308,6 +332,52 @@ def read_item(key: str, actor: CurrentUser, session: SessionDep, org: OrgQuery =
     )
 
 
+@router.get(
+    "/items/{key}/comments",
+    response_model=list[CommentRead],
+    summary="The comments on an item I may see, oldest first",
+)
+def list_comments(
+    key: str, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
+) -> list[CommentRead]:
+    viewer = acting_org(session, actor, org)
+    found = comments.list_comments(session, viewer=viewer, key=key, user_id=actor.user_id)
+    return [CommentRead.model_validate(c, from_attributes=True) for c in found]
+
+
+@router.post(
+    "/items/{key}/comments",
+    response_model=CommentRead,
+    status_code=201,
+    summary="Comment on an item I may see (Markdown); its followers are told",
+)
+def add_comment(
+    key: str, body: CommentCreate, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
+) -> CommentRead:
+    viewer = acting_org(session, actor, org)
+    made = comments.add_comment(session, by=viewer, user_id=actor.user_id, key=key, body=body.body)
+    return CommentRead.model_validate(made, from_attributes=True)
+
+
+@router.delete(
+    "/items/{key}/comments/{comment_id}",
+    status_code=204,
+    summary="Remove a comment (its writer, or the item's owner organisation)",
+)
+def delete_comment(
+    key: str,
+    comment_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+    actor: CurrentUser,
+    session: SessionDep,
+    org: OrgQuery = None,
+) -> Response:
+    viewer = acting_org(session, actor, org)
+    comments.delete_comment(
+        session, by=viewer, user_id=actor.user_id, key=key, comment_id=comment_id
+    )
+    return Response(status_code=204)
+
+
 @router.delete("/items/{key}", status_code=204, summary="Withdraw one of my items")
 def withdraw_item(
     key: str, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
@@ -351,7 +421,13 @@ def create_circle(
 
 def _circle(session: SessionDep, key: str, viewer: Viewer) -> CircleRead:
     view = sharing.circle_view(session, circle=key, viewer=viewer)
-    return CircleRead(key=view.key, name=view.name, status=view.status, members=view.members)
+    return CircleRead(
+        key=view.key,
+        name=view.name,
+        status=view.status,
+        members=view.members,
+        posts=[_summary(p) for p in view.posts],
+    )
 
 
 @router.get("/circles/{key}", response_model=CircleRead, summary="A circle (members for members)")
@@ -402,9 +478,58 @@ def propose(
     body: ProposalCreate, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
 ) -> ProposalCreated:
     proposal = sharing.propose_agreement(
-        session, by=acting_org(session, actor, org), partner=body.partner, topics=body.topics
+        session,
+        by=acting_org(session, actor, org),
+        partner=body.partner,
+        topics=body.topics,
+        user_id=actor.user_id,
     )
     return ProposalCreated(id=proposal)
+
+
+@router.get("/agreements/{partner}", summary="The agreement with a partner, with its history")
+def read_agreement(
+    partner: str, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
+) -> dict[str, Any]:
+    return sharing.agreement_with(session, org=acting_org(session, actor, org), partner=partner)
+
+
+@router.post(
+    "/agreements/{partner}/revisions",
+    response_model=ProposalCreated,
+    status_code=201,
+    summary="Propose new secret topics for an agreement (held once the partner accepts)",
+)
+def propose_revision(
+    partner: str,
+    body: RevisionCreate,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: OrgQuery = None,
+) -> ProposalCreated:
+    made = sharing.propose_revision(
+        session,
+        by=acting_org(session, actor, org),
+        partner=partner,
+        topics=body.topics,
+        user_id=actor.user_id,
+    )
+    return ProposalCreated(id=made)
+
+
+@router.post(
+    "/agreements/{partner}/ending",
+    response_model=ProposalCreated,
+    status_code=201,
+    summary="Propose to end an agreement (it ends once the partner accepts)",
+)
+def propose_ending(
+    partner: str, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
+) -> ProposalCreated:
+    made = sharing.propose_ending(
+        session, by=acting_org(session, actor, org), partner=partner, user_id=actor.user_id
+    )
+    return ProposalCreated(id=made)
 
 
 @router.post("/agreements/proposals/{proposal_id}/{answer}", status_code=204)
@@ -421,7 +546,11 @@ def answer(
         sharing.withdraw_proposal(session, proposal_id=proposal_id, org=viewer)
     else:
         sharing.answer_proposal(
-            session, proposal_id=proposal_id, org=viewer, accept=answer == "accept"
+            session,
+            proposal_id=proposal_id,
+            org=viewer,
+            accept=answer == "accept",
+            user_id=actor.user_id,
         )
 
 
@@ -429,7 +558,11 @@ def answer(
 def read_openness(actor: CurrentUser, session: SessionDep, org: OrgQuery = None) -> dict[str, Any]:
     viewer = acting_org(session, actor, org)
     report = feed.openness_report(session, org=viewer.key)
-    return {**report, "by_month": feed.openness_by_month(session, org=viewer.key)}
+    return {
+        **report,
+        "secret_detail": feed.secret_items(session, org=viewer.key),
+        "by_month": feed.openness_by_month(session, org=viewer.key),
+    }
 
 
 @router.get("/audit", summary="Who opened which of my non-public items")

@@ -749,6 +749,28 @@ def competitors_reached(network: Network, item: ItemPolicy) -> list[str]:
 # --- Reports -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ClosedItem:
+    """One of an organisation's items that counts as secret in its openness report."""
+
+    key: str
+    secret: bool  # its level is ``secret``
+    held_by: tuple[tuple[str, str], ...]  # (other party, first secret topic) of each hold
+
+
+def closed_items(network: Network, org: str) -> list[ClosedItem]:
+    """ORG's own items that count as secret: level ``secret`` or held inside a pair by an
+    agreement, sorted by key. ``openness`` counts exactly these."""
+    found: list[ClosedItem] = []
+    for item in network.items.values():
+        if item.owner != org:
+            continue
+        held = tuple(_holds(network, item, _chain(network, item).topics[0]))
+        if item.audience.level == "secret" or held:
+            found.append(ClosedItem(item.key, item.audience.level == "secret", held))
+    return sorted(found, key=lambda c: c.key)
+
+
 def openness(network: Network, org: str) -> dict[str, object]:
     """The ``winwin openness ORG`` report of the contract.
 
@@ -757,14 +779,13 @@ def openness(network: Network, org: str) -> dict[str, object]:
     ``within_rule = secret_share <= 0.05``.
     """
     by_level: dict[str, int] = dict.fromkeys(LEVELS, 0)
-    total = closed = 0
+    total = 0
     for item in network.items.values():
         if item.owner != org:
             continue
         total += 1
         by_level[item.audience.level] = by_level.get(item.audience.level, 0) + 1
-        if item.audience.level == "secret" or held_by_agreement(network, item):
-            closed += 1
+    closed = len(closed_items(network, org))
     share = closed / total if total else 0.0
     return {
         "org": org,

@@ -1,4 +1,4 @@
-"""``winwin feed | can-see | openness``: the micro-network from the command line."""
+"""``winwin feed | can-see | comments | openness``: the micro-network from the command line."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import typer
 
 from winwin.cli.context import print_json, state
 from winwin.kernel.errors import InvalidInput, Problem
+from winwin.sharing import comments as item_comments
 from winwin.sharing import feed as feeds
 
 
@@ -46,6 +47,34 @@ def can_see(
         sys.stdout.write(f"{'visible' if decision.visible else 'hidden'}: {decision.reason}\n")
 
 
+def comments(
+    ctx: typer.Context,
+    org: str = typer.Argument(..., metavar="ORG", help="The reading organisation."),
+    item: str = typer.Argument(..., metavar="ITEM"),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The comments on ITEM, oldest first, when ORG may see ITEM (else exit status 2)."""
+    with state(ctx).session() as session:
+        viewer = feeds.viewer_or_raise(session, org)
+        found = item_comments.list_comments(session, viewer=viewer, key=item)
+    rows = [
+        {
+            "id": c.id,
+            "author": c.author,
+            "org": c.org,
+            "body": c.body,
+            "created_at": c.created_at.isoformat(),
+        }
+        for c in found
+    ]
+    if json_out:
+        print_json({"org": org, "item": item, "comments": rows})
+        return
+    for c in found:
+        sys.stdout.write(f"{c.id} {c.author} ({c.org}) {c.created_at:%Y-%m-%d %H:%M}\n")
+        sys.stdout.write("".join(f"  {line}\n" for line in c.body.splitlines()))
+
+
 def openness(
     ctx: typer.Context,
     org: str = typer.Argument(..., metavar="ORG"),
@@ -69,4 +98,5 @@ def register(app: typer.Typer) -> None:
     """Add this module's commands to the `winwin` app."""
     app.command("feed")(feed)
     app.command("can-see")(can_see)
+    app.command("comments")(comments)
     app.command("openness")(openness)

@@ -156,6 +156,11 @@ def feed_page(
     ``text`` (already checked by :func:`search_text`) keeps the items that contain it.
     """
     ids = ItemRepository(session).visible_to(viewer, limit=_limit(limit), before=before, text=text)
+    return entries_of(session, ids)
+
+
+def entries_of(session: Session, ids: list[int]) -> list[FeedEntry]:
+    """Feed entries for these item ids, in their order (callers pass checked ids)."""
     repo = SharingRepository(session)
     items = repo.items_by_ids(ids)
     keys = repo.org_keys({i.owner_id for i in items.values()})
@@ -220,7 +225,31 @@ def openness_report(session: Session, *, org: str) -> dict[str, Any]:
     viewer = viewer_or_raise(session, org)
     own = set(SharingRepository(session).own_item_ids(viewer.id))
     network = local_network(session, item_ids=own, org_ids={viewer.id})
-    return policy.openness(network, viewer.key)
+    report = policy.openness(network, viewer.key)
+    report["secret_items"] = [c.key for c in policy.closed_items(network, viewer.key)]
+    return report
+
+
+def secret_items(session: Session, *, org: str) -> list[dict[str, Any]]:
+    """The items that ``openness_report`` counts as secret, with why: each is
+    ``{"key", "title", "level", "secret", "held_by": [{"org", "name", "topic"}]}``."""
+    viewer = viewer_or_raise(session, org)
+    repo = SharingRepository(session)
+    own = set(repo.own_item_ids(viewer.id))
+    network = local_network(session, item_ids=own, org_ids={viewer.id})
+    closed = policy.closed_items(network, viewer.key)
+    items = {i.key: i for i in repo.items_by_ids(own).values()}
+    names = {o.key: o.name for o in repo.orgs_by_keys({k for c in closed for k, _ in c.held_by})}
+    return [
+        {
+            "key": c.key,
+            "title": items[c.key].title,
+            "level": items[c.key].level,
+            "secret": c.secret,
+            "held_by": [{"org": k, "name": names.get(k, k), "topic": t} for k, t in c.held_by],
+        }
+        for c in closed
+    ]
 
 
 def openness_by_month(session: Session, *, org: str) -> list[dict[str, Any]]:

@@ -17,15 +17,22 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import require_platform_admin
 from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
-from winwin.http.deps import CurrentUser, SessionDep
+from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import render, request_locale
-from winwin.kernel.errors import Conflict, InvalidInput, NotFound, Problem, WinwinError
+from winwin.kernel.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    WinwinError,
+)
 from winwin.network.countries import country_names
 from winwin.network.models import Organization
 from winwin.network.ties import org_names
 from winwin.sharing import audience as policy
-from winwin.sharing import cursor, directory, feed, picking, wording
+from winwin.sharing import comments, cursor, directory, feed, picking, wording
 from winwin.sharing import service as sharing
 from winwin.sharing.items import ItemRepository, Viewer
 from winwin.sharing.picking import KnownOrgs
@@ -322,6 +329,9 @@ def item_page(
         "nav": "feed",
         "org": org,
         "item": view,
+        "comments": comments.list_comments(session, viewer=viewer, key=key, user_id=user_id),
+        "can_comment": user_id is not None,
+        "comment_form": "",
         "can_reshare": view.level != "secret",
         "flash": request.query_params.get("done"),
         "form": form,
@@ -346,6 +356,72 @@ def item_view(
     key: str, request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
     return item_page(request, session, org, key, user_id=actor.user_id)
+
+
+def _said(request: Request, exc: WinwinError) -> list[str]:
+    """The refusal's messages in the page's language."""
+    problems = exc.problems if isinstance(exc, InvalidInput) else [exc.problem]
+    locale = request_locale(request)
+    return [i18n.say(p, locale) for p in problems]
+
+
+@router.post("/items/{key}/comments", name="item_comment")
+def comment(
+    key: str,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    body: Annotated[str, Form(max_length=100_000)] = "",
+) -> Response:
+    viewer = viewer_of(session, org)
+    try:
+        comments.add_comment(session, by=viewer, user_id=actor.user_id, key=key, body=body)
+    except (InvalidInput, PermissionDenied) as exc:
+        session.rollback()
+        return item_page(
+            request,
+            session,
+            org,
+            key,
+            user_id=actor.user_id,
+            status_code=422 if isinstance(exc, InvalidInput) else 403,
+            comment_errors=_said(request, exc),
+            comment_form=body,
+        )
+    return RedirectResponse(
+        f"/items/{key}?org={org.key}&done=commented#comments-title", status_code=303
+    )
+
+
+@router.post("/items/{key}/comments/{comment_id}/delete", name="item_uncomment")
+def uncomment(
+    key: str,
+    comment_id: IdPath,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+) -> Response:
+    viewer = viewer_of(session, org)
+    try:
+        comments.delete_comment(
+            session, by=viewer, user_id=actor.user_id, key=key, comment_id=comment_id
+        )
+    except PermissionDenied as exc:
+        session.rollback()
+        return item_page(
+            request,
+            session,
+            org,
+            key,
+            user_id=actor.user_id,
+            status_code=403,
+            comment_errors=_said(request, exc),
+        )
+    return RedirectResponse(
+        f"/items/{key}?org={org.key}&done=uncommented#comments-title", status_code=303
+    )
 
 
 @router.post("/items/{key}/withdraw", name="item_withdraw")
@@ -549,7 +625,7 @@ def agreements_page(
     picked = _picker_context(session, viewer)
     keys = {a["with"] for a in found["agreements"]} | {p["with"] for p in found["proposals"]}
     context = {
-        "nav": "circles",
+        "nav": "agreements",
         "org": org,
         **found,
         "flash": request.query_params.get("done"),
@@ -581,7 +657,11 @@ def agreement_propose(
     known = picking.known_orgs(session, viewer=viewer)
     try:
         sharing.propose_agreement(
-            session, by=viewer, partner=known.resolve(partner, "partners"), topics=_lines(topics)
+            session,
+            by=viewer,
+            partner=known.resolve(partner, "partners"),
+            topics=_lines(topics),
+            user_id=actor.user_id,
         )
     except WinwinError as exc:
         session.rollback()
@@ -610,11 +690,86 @@ def agreement_answer(
         sharing.withdraw_proposal(session, proposal_id=proposal_id, org=viewer)
     elif answer in ("accept", "decline"):
         sharing.answer_proposal(
-            session, proposal_id=proposal_id, org=viewer, accept=answer == "accept"
+            session,
+            proposal_id=proposal_id,
+            org=viewer,
+            accept=answer == "accept",
+            user_id=actor.user_id,
         )
     else:
         raise InvalidInput(Problem("answer", "use accept, decline or withdraw"))
+    back = request.query_params.get("back")
+    if back and feed.is_key(back):
+        return RedirectResponse(
+            f"/agreements/with/{back}?org={org.key}&done={answer}", status_code=303
+        )
     return RedirectResponse(f"/agreements?org={org.key}&done={answer}", status_code=303)
+
+
+def agreement_page(
+    request: Request,
+    session: Session,
+    org: Organization,
+    partner: str,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    viewer = viewer_of(session, org)
+    context = {
+        "nav": "agreements",
+        "org": org,
+        "agreement": sharing.agreement_with(session, org=viewer, partner=partner),
+        "flash": request.query_params.get("done"),
+        "errors": [],
+        "topics_form": None,
+    }
+    context.update(extra)
+    return render(request, "sharing/agreement.html", context, status_code=status_code)
+
+
+@router.get("/agreements/with/{partner}", name="agreement")
+def agreement_view(
+    partner: str, request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+) -> Response:
+    return agreement_page(request, session, org, partner)
+
+
+@router.post("/agreements/with/{partner}/{change}", name="agreement_change")
+def agreement_change(
+    partner: str,
+    change: str,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    topics: Short = "",
+) -> Response:
+    """Propose a revision of the topics or the end of the agreement (either side)."""
+    viewer = viewer_of(session, org)
+    try:
+        if change == "revise":
+            sharing.propose_revision(
+                session, by=viewer, partner=partner, topics=_lines(topics), user_id=actor.user_id
+            )
+        elif change == "end":
+            sharing.propose_ending(session, by=viewer, partner=partner, user_id=actor.user_id)
+        else:
+            raise NotFound(f"there is no change '{change}'")
+    except InvalidInput as exc:
+        session.rollback()
+        return agreement_page(
+            request,
+            session,
+            org,
+            partner,
+            status_code=422,
+            errors=_said(request, exc),
+            topics_form=topics,
+        )
+    return RedirectResponse(
+        f"/agreements/with/{partner}?org={org.key}&done={change}", status_code=303
+    )
 
 
 @router.post("/settings/sensitive-topics", name="sensitive_topics")
@@ -714,6 +869,7 @@ def openness_view(
             "org": org,
             "report": report,
             "months": months,
+            "secret_items": feed.secret_items(session, org=viewer.key),
             "levels": LEVEL_LABELS,
             "level_order": policy.LEVELS,
             "by_level_chart": by_level,

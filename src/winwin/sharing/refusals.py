@@ -36,3 +36,15 @@ SENSITIVE_TO_COMPETITOR = Refusal(
     "topic '%(topic)s' is competition-sensitive and the audience reaches "
     "%(orgs)s, %(what)s of %(owner)s",
 )
+NO_ITEM = Refusal("sharing.no_item", "there is no item '%(key)s'")
+# The same messages as the comments on challenges and ideas, so one translation serves both.
+COMMENT_LENGTH = Refusal(
+    "sharing.comment_length", "a comment has 1-%(n)s characters and no NUL character"
+)
+COMMENT_REMOVER = Refusal(
+    "sharing.comment_remover", "only its author or the owner organisation removes a comment"
+)
+NO_COMMENT = Refusal("sharing.no_comment", "there is no comment %(id)s on '%(key)s'")
+COMMENTER = Refusal(
+    "sharing.commenter", "a person signed in comments; a script acting for an organisation does not"
+)

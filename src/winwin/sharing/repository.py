@@ -1,4 +1,4 @@
-"""Queries for sharing: policy snapshots, circles, agreement proposals and the audit log.
+"""Queries for sharing: policy snapshots, circles, agreement proposals, comments, the audit log.
 
 Visibility itself is decided in SQL only by ``ItemRepository.visible_to`` and
 ``ItemRepository.visible_among``; the snapshots here feed the pure policy.
@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from winwin.accounts.models import User
 from winwin.db.models import (
     Agreement,
     AgreementTopic,
@@ -29,7 +30,21 @@ from winwin.db.models import (
 )
 from winwin.network.models import ItemLineage
 from winwin.network.repository import NetworkRepository, chunks
-from winwin.sharing.models import AgreementProposal, ItemOpen
+from winwin.sharing.models import AgreementProposal, ItemComment, ItemOpen
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    """A comment with its author's name and organisation (no visibility applied)."""
+
+    id: int
+    item_id: int
+    user_id: int | None
+    author: str
+    org_key: str
+    org_name: str
+    body: str
+    created_at: datetime
 
 
 @dataclass
@@ -309,6 +324,14 @@ class SharingRepository:
     def own_item_ids(self, owner_id: int) -> list[int]:
         return list(self.session.scalars(select(Item.id).where(Item.owner_id == owner_id)))
 
+    def orgs_by_keys(self, keys: Iterable[str]) -> list[Organization]:
+        found: list[Organization] = []
+        for part in chunks(sorted(set(keys)), 500):
+            found.extend(
+                self.session.scalars(select(Organization).where(Organization.key.in_(list(part))))
+            )
+        return found
+
     def org_keys(self, ids: Iterable[int]) -> dict[int, str]:
         found: dict[int, str] = {}
         for part in chunks(list(ids), 500):
@@ -393,6 +416,17 @@ class SharingRepository:
         self.session.delete(row)
         self.session.flush()
 
+    def circle_item_ids(self, circle_id: int) -> list[int]:
+        """Ids of the items whose audience is this circle, newest first (no visibility
+        applied: callers pass them through the checkpoint)."""
+        return list(
+            self.session.scalars(
+                select(Item.id)
+                .where(Item.circle_id == circle_id, Item.level == "circle")
+                .order_by(Item.created_at.desc(), Item.id.desc())
+            )
+        )
+
     def circle_members(self, circle_id: int) -> list[tuple[str, str, str]]:
         """(org key, org name, status) of everyone invited to or in the circle."""
         return [
@@ -441,6 +475,67 @@ class SharingRepository:
                 .order_by(AgreementProposal.id.desc())
             )
         )
+
+    def proposals_between(self, a_id: int, b_id: int) -> list[AgreementProposal]:
+        """The pair's proposals, newest first: the agreement's history."""
+        a_id, b_id = min(a_id, b_id), max(a_id, b_id)
+        return list(
+            self.session.scalars(
+                select(AgreementProposal)
+                .where(AgreementProposal.a_id == a_id, AgreementProposal.b_id == b_id)
+                .order_by(AgreementProposal.created_at.desc(), AgreementProposal.id.desc())
+            )
+        )
+
+    def delete_agreement(self, a_id: int, b_id: int) -> None:
+        found = self.agreement(a_id, b_id)
+        if found is not None:
+            self.session.delete(found)
+            self.session.flush()
+
+    def user_names(self, ids: Iterable[int]) -> dict[int, str]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        return dict(
+            tuple(row)  # type: ignore[misc]
+            for row in self.session.execute(select(User.id, User.name).where(User.id.in_(wanted)))
+        )
+
+    def names_by_id(self, ids: Iterable[int]) -> dict[int, str]:
+        """``id → name`` of these organisations."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        return dict(
+            tuple(row)  # type: ignore[misc]
+            for row in self.session.execute(
+                select(Organization.id, Organization.name).where(Organization.id.in_(wanted))
+            )
+        )
+
+    def proposal_subjects(
+        self, org_id: int, proposal_ids: set[int]
+    ) -> dict[int, tuple[str, str, str]]:
+        """``(other side's key, its name, proposal kind)`` of each of these proposals that
+        ``org_id`` is a side of (the notifications about them)."""
+        if not proposal_ids:
+            return {}
+        proposals = list(
+            self.session.scalars(
+                select(AgreementProposal).where(
+                    AgreementProposal.id.in_(sorted(proposal_ids)),
+                    or_(AgreementProposal.a_id == org_id, AgreementProposal.b_id == org_id),
+                )
+            )
+        )
+        others = {p.b_id if p.a_id == org_id else p.a_id for p in proposals}
+        keys, names = self.org_keys(others), self.names_by_id(others)
+        out: dict[int, tuple[str, str, str]] = {}
+        for p in proposals:
+            other = p.b_id if p.a_id == org_id else p.a_id
+            out[p.id] = (keys[other], names[other], p.kind)
+        return out
 
     def proposal(self, proposal_id: int) -> AgreementProposal | None:
         return self.session.get(AgreementProposal, proposal_id)
@@ -498,3 +593,49 @@ class SharingRepository:
                 select(Item.id, Item.level, Item.created_at).where(Item.owner_id == owner_id)
             )
         ]
+
+    # comments ---------------------------------------------------------------------------
+    def comments_on(self, item_ids: Iterable[int]) -> list[CommentRow]:
+        """The comments on these items, oldest first (callers pass items the checkpoint
+        admitted)."""
+        found: list[CommentRow] = []
+        for part in chunks(sorted(set(item_ids)), 500):
+            query = (
+                select(
+                    ItemComment.id,
+                    ItemComment.item_id,
+                    ItemComment.user_id,
+                    func.coalesce(User.name, ""),
+                    Organization.key,
+                    Organization.name,
+                    ItemComment.body,
+                    ItemComment.created_at,
+                )
+                .outerjoin(User, User.id == ItemComment.user_id)
+                .join(Organization, Organization.id == ItemComment.org_id)
+                .where(ItemComment.item_id.in_(list(part)))
+                .order_by(ItemComment.created_at, ItemComment.id)
+            )
+            found.extend(CommentRow(*row) for row in self.session.execute(query))
+        return sorted(found, key=lambda c: (c.created_at, c.id))
+
+    def commented_item_ids(self) -> set[int]:
+        """Every item that has a comment (the consistency suite's universe)."""
+        return set(self.session.scalars(select(ItemComment.item_id).distinct()))
+
+    def comment(self, comment_id: int) -> ItemComment | None:
+        return self.session.get(ItemComment, comment_id)
+
+    def add_comment(
+        self, *, item_id: int, user_id: int, org_id: int, body: str, at: datetime
+    ) -> ItemComment:
+        comment = ItemComment(
+            item_id=item_id, user_id=user_id, org_id=org_id, body=body, created_at=at
+        )
+        self.session.add(comment)
+        self.session.flush()
+        return comment
+
+    def delete_comment(self, comment: ItemComment) -> None:
+        self.session.delete(comment)
+        self.session.flush()

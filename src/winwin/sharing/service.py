@@ -41,6 +41,7 @@ MAX_TITLE = 500
 MAX_BODY = 100_000
 MAX_TOPIC = 200
 MAX_TOPICS = 20
+CIRCLE_POSTS = 100
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -458,7 +459,7 @@ def open_item(
     repo = SharingRepository(session)
     item = repo.item_by_key(key) if feed.is_key(key) else None
     if item is None or not ItemRepository(session).is_visible(viewer, item.id):
-        raise NotFound(f"there is no item '{key}'")
+        raise NotFound(refusals.NO_ITEM(key=key))
     if viewer is not None and viewer.id != item.owner_id and item.level != "public":
         repo.record_open(
             item_id=item.id, owner_id=item.owner_id, viewer_id=viewer.id, user_id=user_id, via=via
@@ -526,7 +527,7 @@ def withdraw_item(session: Session, *, owner: Viewer, key: str) -> None:
     repo = SharingRepository(session)
     item = repo.item_by_key(key) if feed.is_key(key) else None
     if item is None or not ItemRepository(session).is_visible(owner, item.id):
-        raise NotFound(f"there is no item '{key}'")
+        raise NotFound(refusals.NO_ITEM(key=key))
     if item.owner_id != owner.id:
         raise PermissionDenied("only the owner organisation withdraws an item")
     reshares = repo.reshares_of(item.id)
@@ -622,10 +623,14 @@ class CircleView:
     name: str
     status: str  # the viewer's own: member or invited
     members: list[dict[str, str]] | None  # None unless the viewer is a member
+    # The circle's posts (items whose audience is the circle) the viewer may see, newest
+    # first, at most ``CIRCLE_POSTS``.
+    posts: list[feed.FeedEntry] = field(default_factory=list)
 
 
 def circle_view(session: Session, *, circle: str, viewer: Viewer) -> CircleView:
-    """A circle as the viewer may see it: the member list only for members.
+    """A circle as the viewer may see it: the member list only for members, and the
+    circle's posts that the checkpoint lets the viewer open.
 
     Organisations neither in nor invited to the circle get ``NotFound``.
     """
@@ -641,7 +646,16 @@ def circle_view(session: Session, *, circle: str, viewer: Viewer) -> CircleView:
             for k, n, s in repo.circle_members(found.id)
             if s != "declined"
         ]
-    return CircleView(key=found.key, name=found.name, status=mine.status, members=members)
+    candidates = repo.circle_item_ids(found.id)
+    visible = ItemRepository(session).visible_among(viewer, candidates)
+    shown = [i for i in candidates if i in visible][:CIRCLE_POSTS]
+    return CircleView(
+        key=found.key,
+        name=found.name,
+        status=mine.status,
+        members=members,
+        posts=feed.entries_of(session, shown),
+    )
 
 
 def circles_of(session: Session, *, org: Viewer) -> list[dict[str, str]]:
@@ -654,27 +668,117 @@ def circles_of(session: Session, *, org: Viewer) -> list[dict[str, str]]:
 # --- Agreements ----------------------------------------------------------------------------
 
 
-def propose_agreement(session: Session, *, by: Viewer, partner: str, topics: Sequence[str]) -> int:
-    """Propose topics to keep secret between two partners; held once the partner accepts."""
-    cleaned = _clean_topics(topics) or []
-    if not cleaned:
-        raise InvalidInput(Problem("topics", "name at least one topic"))
+def _partner_or_raise(session: Session, by: Viewer, partner: str) -> Viewer:
     other = ItemRepository(session).viewer(partner) if feed.is_key(partner) else None
     if other is None:
         raise InvalidInput(Problem("partner", f"there is no organisation '{partner}'"))
     if other.id == by.id:
         raise InvalidInput(Problem("partner", "an agreement needs two organisations"))
-    repo = SharingRepository(session)
-    if not repo.are_partners(by.id, other.id):
-        raise RuleBroken(Problem("partner", f"{partner} is not a partner of {by.key}"))
+    return other
+
+
+def _propose(
+    session: Session,
+    *,
+    by: Viewer,
+    other: Viewer,
+    kind: str,
+    topics: list[str],
+    user_id: int | None,
+) -> int:
+    """Store a proposal and tell the other side's admins (``agreement`` notification)."""
     a, b = sorted((by.id, other.id))
-    proposal = AgreementProposal(a_id=a, b_id=b, proposed_by_id=by.id, topics=cleaned)
-    repo.add_proposal(proposal)
+    proposal = AgreementProposal(
+        a_id=a,
+        b_id=b,
+        proposed_by_id=by.id,
+        kind=kind,
+        topics=topics,
+        proposed_by_user_id=user_id,
+    )
+    SharingRepository(session).add_proposal(proposal)
+    notifications.notify_about_agreement(
+        session,
+        kind="agreement",
+        proposal_id=proposal.id,
+        org_id=other.id,
+        actor_user_id=user_id,
+        actor_org_id=by.id,
+    )
     return proposal.id
 
 
-def answer_proposal(session: Session, *, proposal_id: int, org: Viewer, accept: bool) -> None:
-    """The other party accepts (the topics join the pair's active agreement) or declines."""
+def propose_agreement(
+    session: Session,
+    *,
+    by: Viewer,
+    partner: str,
+    topics: Sequence[str],
+    user_id: int | None = None,
+) -> int:
+    """Propose topics to keep secret between two partners; held once the partner accepts.
+
+    The partner's admins are told.
+    """
+    cleaned = _clean_topics(topics) or []
+    if not cleaned:
+        raise InvalidInput(Problem("topics", "name at least one topic"))
+    other = _partner_or_raise(session, by, partner)
+    if not SharingRepository(session).are_partners(by.id, other.id):
+        raise RuleBroken(Problem("partner", f"{partner} is not a partner of {by.key}"))
+    return _propose(session, by=by, other=other, kind="add", topics=cleaned, user_id=user_id)
+
+
+def _active_or_raise(session: Session, by: Viewer, partner: str) -> tuple[Viewer, Any]:
+    other = _partner_or_raise(session, by, partner)
+    agreement = SharingRepository(session).agreement(by.id, other.id)
+    if agreement is None or agreement.status != "active":
+        raise NotFound(f"there is no agreement with '{partner}'")
+    return other, agreement
+
+
+def propose_revision(
+    session: Session,
+    *,
+    by: Viewer,
+    partner: str,
+    topics: Sequence[str],
+    user_id: int | None = None,
+) -> int:
+    """Propose a new list of secret topics for an active agreement (either side may);
+    the topics are replaced once the partner accepts."""
+    cleaned = _clean_topics(topics) or []
+    if not cleaned:
+        raise InvalidInput(Problem("topics", "name at least one topic; to end it, end it"))
+    other, agreement = _active_or_raise(session, by, partner)
+    if sorted(cleaned) == sorted(t.topic for t in agreement.topics):
+        raise InvalidInput(Problem("topics", "these are the agreement's topics already"))
+    return _propose(session, by=by, other=other, kind="revise", topics=cleaned, user_id=user_id)
+
+
+def propose_ending(
+    session: Session, *, by: Viewer, partner: str, user_id: int | None = None
+) -> int:
+    """Propose to end an active agreement (either side may); it ends once the partner
+    accepts, since ending it would open the partner's own items too."""
+    other, agreement = _active_or_raise(session, by, partner)
+    topics = sorted(t.topic for t in agreement.topics)
+    return _propose(session, by=by, other=other, kind="end", topics=topics, user_id=user_id)
+
+
+def answer_proposal(
+    session: Session,
+    *,
+    proposal_id: int,
+    org: Viewer,
+    accept: bool,
+    user_id: int | None = None,
+) -> None:
+    """The other party accepts or declines; the proposer's admins are told.
+
+    Accepting an ``add`` adds its topics to the pair's agreement (creating it), a
+    ``revise`` replaces the topics, an ``end`` ends the agreement.
+    """
     repo = SharingRepository(session)
     proposal = repo.proposal(proposal_id) if 0 < proposal_id < 2**31 else None
     if proposal is None or org.id not in (proposal.a_id, proposal.b_id):
@@ -683,15 +787,32 @@ def answer_proposal(session: Session, *, proposal_id: int, org: Viewer, accept: 
         raise PermissionDenied("the other organisation must answer its own proposal")
     if proposal.status != "proposed":
         raise Conflict(f"the proposal is already {proposal.status}")
+    pair = (proposal.a_id, proposal.b_id)
+    if accept and proposal.kind in ("revise", "end"):
+        agreement = repo.agreement(*pair)
+        if agreement is None or agreement.status != "active":
+            raise Conflict("the agreement has ended since this was proposed")
     proposal.status = "accepted" if accept else "declined"
     proposal.decided_at = datetime.now(UTC)
+    proposal.decided_by_user_id = user_id
     if accept:
         net = NetworkRepository(session)
-        current = net.agreements(active_only=False).get((proposal.a_id, proposal.b_id), [])
-        net.upsert_agreement(
-            a_id=proposal.a_id, b_id=proposal.b_id, topics=[*current, *proposal.topics]
-        )
+        if proposal.kind == "end":
+            repo.delete_agreement(*pair)
+        elif proposal.kind == "revise":
+            net.upsert_agreement(a_id=pair[0], b_id=pair[1], topics=proposal.topics)
+        else:
+            current = net.agreements(active_only=False).get(pair, [])
+            net.upsert_agreement(a_id=pair[0], b_id=pair[1], topics=[*current, *proposal.topics])
     session.flush()
+    notifications.notify_about_agreement(
+        session,
+        kind="agreement_reply",
+        proposal_id=proposal.id,
+        org_id=proposal.proposed_by_id,
+        actor_user_id=user_id,
+        actor_org_id=org.id,
+    )
 
 
 def withdraw_proposal(session: Session, *, proposal_id: int, org: Viewer) -> None:
@@ -706,6 +827,18 @@ def withdraw_proposal(session: Session, *, proposal_id: int, org: Viewer) -> Non
     session.flush()
 
 
+def _proposal_row(p: AgreementProposal, org: Viewer, keys: dict[int, str]) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "with": keys[p.b_id if p.a_id == org.id else p.a_id],
+        "kind": p.kind,
+        "proposed_by": keys.get(p.proposed_by_id, ""),
+        "topics": list(p.topics),
+        "status": p.status,
+        "mine": p.proposed_by_id == org.id,
+    }
+
+
 def agreements_of(session: Session, *, org: Viewer) -> dict[str, list[dict[str, Any]]]:
     """The organisation's active agreements and its open and answered proposals."""
     repo = SharingRepository(session)
@@ -714,9 +847,11 @@ def agreements_of(session: Session, *, org: Viewer) -> dict[str, list[dict[str, 
     ids = {a.a_id for a in rows} | {a.b_id for a in rows}
     ids |= {p.a_id for p in proposals} | {p.b_id for p in proposals}
     keys = repo.org_keys(ids)
+    names = repo.names_by_id(ids)
     active = [
         {
             "with": keys[a.b_id if a.a_id == org.id else a.a_id],
+            "name": names[a.b_id if a.a_id == org.id else a.a_id],
             "secret_topics": sorted(t.topic for t in a.topics),
         }
         for a in rows
@@ -724,17 +859,48 @@ def agreements_of(session: Session, *, org: Viewer) -> dict[str, list[dict[str, 
     ]
     return {
         "agreements": sorted(active, key=lambda a: str(a["with"])),
-        "proposals": [
-            {
-                "id": p.id,
-                "with": keys[p.b_id if p.a_id == org.id else p.a_id],
-                "proposed_by": keys.get(p.proposed_by_id, ""),
-                "topics": list(p.topics),
-                "status": p.status,
-                "mine": p.proposed_by_id == org.id,
-            }
-            for p in proposals
-        ],
+        "proposals": [_proposal_row(p, org, keys) for p in proposals],
+    }
+
+
+def agreement_with(session: Session, *, org: Viewer, partner: str) -> dict[str, Any]:
+    """One pair's agreement as either side sees it: its topics (empty when there is no
+    active agreement), the open proposals and the whole history, newest first.
+
+    ``NotFound`` when the pair has neither an agreement nor a proposal.
+    """
+    other = _partner_or_raise(session, org, partner)
+    repo = SharingRepository(session)
+    agreement = repo.agreement(org.id, other.id)
+    proposals = repo.proposals_between(org.id, other.id)
+    if agreement is None and not proposals:
+        raise NotFound(f"there is no agreement with '{partner}'")
+    keys = repo.org_keys({org.id, other.id})
+    names = repo.names_by_id({org.id, other.id})
+    people = repo.user_names(
+        {p.proposed_by_user_id for p in proposals if p.proposed_by_user_id}
+        | {p.decided_by_user_id for p in proposals if p.decided_by_user_id}
+    )
+    active = agreement is not None and agreement.status == "active"
+    history = [
+        {
+            **_proposal_row(p, org, keys),
+            "proposed_by_name": names[p.proposed_by_id],
+            "proposed_by_person": people.get(p.proposed_by_user_id or 0),
+            "proposed_at": p.created_at,
+            "decided_at": p.decided_at,
+            "decided_by_person": people.get(p.decided_by_user_id or 0),
+        }
+        for p in proposals
+    ]
+    return {
+        "with": other.key,
+        "name": names[other.id],
+        "active": active,
+        "secret_topics": sorted(t.topic for t in agreement.topics) if active and agreement else [],
+        "since": agreement.created_at if active and agreement else None,
+        "open": [h for h in history if h["status"] == "proposed"],
+        "history": history,
     }
 
 

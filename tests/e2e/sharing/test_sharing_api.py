@@ -162,7 +162,9 @@ def test_an_agreement_needs_the_partners_acceptance(app_world) -> None:  # type:
     assert call("lab", "POST", f"/api/v1/agreements/proposals/{pid}/accept").status_code == 204
     assert publish(app_world, "kuusi", key="kuusi-after", topics=["enzyme"]).status_code == 400
     mine = call("lab", "GET", "/api/v1/agreements").json()
-    assert {"with": "kuusi", "secret_topics": ["enzyme"]} in mine["agreements"]
+    assert {"with": "kuusi", "name": "Kuusi Paper Oy", "secret_topics": ["enzyme"]} in mine[
+        "agreements"
+    ]
     not_partner = call(
         "kuusi", "POST", "/api/v1/agreements/proposals", json={"partner": "gran", "topics": ["x"]}
     )
