@@ -47,6 +47,8 @@ from winwin.ops import observability
 from winwin.ops.retry import LockRetryMiddleware
 from winwin.reports import api as api_reports
 from winwin.reports import pages as web_reports
+from winwin.search import api as api_search
+from winwin.search import pages as web_search
 from winwin.settings import DEVELOPMENT_BASE_URL, Settings
 from winwin.sharing import api as api_sharing
 from winwin.sharing import pages as web_sharing
@@ -107,6 +109,7 @@ def api_router() -> APIRouter:
     router.include_router(crm_api.router)
     router.include_router(organizations.router)
     router.include_router(api_assessments.router)
+    router.include_router(api_search.router)
     router.include_router(api_sharing.router)
     router.include_router(api_attachments.router)
     router.include_router(api_insight.router)
@@ -139,6 +142,7 @@ def web_router() -> APIRouter:
     router.include_router(web_assessments.router)
     router.include_router(web_assessment_results.router)
     router.include_router(web_sharing.router)
+    router.include_router(web_search.router)
     router.include_router(web_attachments.router)
     router.include_router(web_insight.router)
     router.include_router(web_innovation.router)

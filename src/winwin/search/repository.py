@@ -1,0 +1,66 @@
+"""Queries of the search over organisations and people (items are searched by the item
+checkpoint, ``sharing.items.ItemRepository.visible_to``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from winwin.accounts.models import User
+from winwin.network.models import Organization
+from winwin.sharing.items import LIKE_ESCAPE, like_literal
+
+
+@dataclass(frozen=True)
+class OrgHit:
+    key: str
+    name: str
+    country: str | None
+    cluster: str | None
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    name: str
+    email: str
+    org: str
+    org_name: str
+
+
+def _contains(column: object, text: str) -> object:
+    return func.lower(column).contains(like_literal(text), escape=LIKE_ESCAPE)
+
+
+class SearchRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def organizations(self, text: str, *, limit: int) -> list[OrgHit]:
+        """Organisations whose name or key contains ``text`` (ignoring case), by name."""
+        query = (
+            select(Organization.key, Organization.name, Organization.country, Organization.cluster)
+            .where(or_(_contains(Organization.name, text), _contains(Organization.key, text)))
+            .order_by(Organization.name, Organization.key)
+            .limit(limit)
+        )
+        return [OrgHit(*row) for row in self.session.execute(query)]
+
+    def people(self, text: str, *, org_ids: Iterable[int] | None, limit: int) -> list[PersonHit]:
+        """Active people of these organisations (None: of every organisation) whose name or
+        e-mail contains ``text``, by name."""
+        query = (
+            select(User.name, User.email, Organization.key, Organization.name)
+            .join(Organization, Organization.id == User.org_id)
+            .where(
+                User.active.is_(True),
+                or_(_contains(User.name, text), _contains(User.email, text)),
+            )
+            .order_by(User.name, User.email)
+            .limit(limit)
+        )
+        if org_ids is not None:
+            query = query.where(User.org_id.in_(sorted(set(org_ids))))
+        return [PersonHit(*row) for row in self.session.execute(query)]
