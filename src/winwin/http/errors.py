@@ -74,15 +74,13 @@ def problem_response(status: int, detail: str, problems: list[Problem]) -> JSONR
     )
 
 
-def _page(request: Request, status: int, message: str) -> Response:
+def _page(request: Request, status: int, message: str, *, said: bool = False) -> Response:
+    """The error page; ``said`` when ``message`` is already in the page's language (a
+    refusal translated by its code), so that it is shown as it is."""
     from winwin.http.templating import render, request_locale
 
-    return render(
-        request,
-        "error.html",
-        {"status": status, "message": _in_page_language(message, status, request_locale(request))},
-        status_code=status,
-    )
+    shown = message if said else _in_page_language(message, status, request_locale(request))
+    return render(request, "error.html", {"status": status, "message": shown}, status_code=status)
 
 
 def _in_page_language(message: str, status: int, locale: str) -> str:
@@ -103,7 +101,7 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
     if exc.problem.code:
         from winwin.http.templating import request_locale
 
-        return _page(request, status, i18n.say(exc.problem, request_locale(request)))
+        return _page(request, status, i18n.say(exc.problem, request_locale(request)), said=True)
     return _page(request, status, str(exc))
 
 

@@ -606,13 +606,13 @@ class SharingRepository:
                     ItemComment.item_id,
                     ItemComment.user_id,
                     func.coalesce(User.name, ""),
-                    Organization.key,
-                    Organization.name,
+                    func.coalesce(Organization.key, ""),
+                    func.coalesce(Organization.name, ""),
                     ItemComment.body,
                     ItemComment.created_at,
                 )
                 .outerjoin(User, User.id == ItemComment.user_id)
-                .join(Organization, Organization.id == ItemComment.org_id)
+                .outerjoin(Organization, Organization.id == ItemComment.org_id)
                 .where(ItemComment.item_id.in_(list(part)))
                 .order_by(ItemComment.created_at, ItemComment.id)
             )

@@ -62,7 +62,7 @@ def test_a_partner_comments_on_a_partners_item_in_finnish(
         lab.goto(f"{base}/items/{ITEM}")
         expect(lab.get_by_role("heading", name="Kommentit (0)")).to_be_visible()
         expect(lab.get_by_text("Kommentit näkyvät täsmälleen niille")).to_be_visible()
-        field = lab.get_by_label("Kommenttisi (Markdown)")
+        field = lab.get_by_label("Kommenttisi (**lihavointi**, *kursiivi* ja luettelot toimivat)")
         # An empty comment is refused by the browser before anything is sent.
         lab.get_by_role("button", name="Kommentoi", exact=True).click()
         expect(field).to_be_focused()
