@@ -42,6 +42,7 @@ class NotificationRead(BaseModel):
         description="For a tie notification, the other organisation's key (the kind of tie, "
         "from the reader's organisation's point of view, is in detail)",
     )
+    entry: bool = Field(default=False, description="Whether the item is a challenge or an idea")
     agreement: str | None = Field(
         default=None,
         description="For an agreement notification, the other organisation's key (the "

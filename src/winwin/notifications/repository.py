@@ -36,6 +36,8 @@ class NotificationRow:
     read_at: datetime | None
     tie_proposal_id: int | None = None
     agreement_proposal_id: int | None = None
+    # Whether the item is a challenge or an idea (its page is the innovation page).
+    entry: bool = False
 
 
 class NotificationRepository:
@@ -66,8 +68,10 @@ class NotificationRepository:
                 Notification.read_at,
                 Notification.tie_proposal_id,
                 Notification.agreement_proposal_id,
+                InnovationEntry.item_id.is_not(None),
             )
             .outerjoin(Item, Item.id == Notification.item_id)
+            .outerjoin(InnovationEntry, InnovationEntry.item_id == Notification.item_id)
             .outerjoin(actor, actor.id == Notification.actor_user_id)
             .outerjoin(org, org.id == Notification.actor_org_id)
             .where(Notification.user_id == user_id)

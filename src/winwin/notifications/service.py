@@ -69,6 +69,8 @@ class NotificationView:
     tie: str | None = None
     #: For a notification about an agreement proposal: the other organisation's key.
     agreement: str | None = None
+    #: Whether the item is a challenge or an idea.
+    entry: bool = False
 
 
 @dataclass(frozen=True)
@@ -295,6 +297,7 @@ def inbox(session: Session, *, user_id: int, org_id: int | None, limit: int = 50
                     detail=r.detail,
                     created_at=r.created_at,
                     read=r.read_at is not None,
+                    entry=bool(r.entry),
                 )
             )
         elif r.action_id is not None and r.action_id in plans:
