@@ -46,7 +46,8 @@ def test_signing_in_shows_the_dashboard_in_finnish(page, live_server):
     expect(page.locator("html")).to_have_attribute("lang", "fi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kuusi Paper Oy")
     nav = page.get_by_role("navigation", name="Päävalikko")
-    for label in ("Etusivu", "Suhteet", "Syöte", "Piirit", "Parit", "Verkosto", "Organisaatio"):
+    labels = ("Etusivu", "Suhteet", "Syöte", "Piirit", "Sopimukset", "Parit", "Verkosto")
+    for label in (*labels, "Organisaatio"):
         expect(nav.get_by_role("link", name=label)).to_be_visible()
 
 
@@ -179,7 +180,15 @@ def test_removing_a_person_asks_first_and_updates_the_list(page, live_server):
     expect(page.get_by_text("member@kuusi.example")).to_have_count(0)
 
 
-SECTIONS = ["/relationships", "/feed", "/circles", "/innovation", "/pairs", "/insight"]
+SECTIONS = [
+    "/relationships",
+    "/feed",
+    "/circles",
+    "/agreements",
+    "/innovation",
+    "/pairs",
+    "/insight",
+]
 
 
 def test_every_section_of_the_navigation_opens_and_passes_axe(page, live_server, axe_source):
