@@ -126,6 +126,8 @@ def test_openness_counts_secret_and_held_items(loaded) -> None:  # type: ignore[
         },
         "secret_share": 0.5,
         "within_rule": False,
+        # The items counted as secret, so that the share can be traced (2 of 4).
+        "secret_items": ["i4", "i5"],
     }
 
 
