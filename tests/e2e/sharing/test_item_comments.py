@@ -138,3 +138,17 @@ def test_the_command_line_lists_comments_only_for_an_organisation_that_sees_the_
     assert hidden.code == 2
     assert hidden.out == ""
     assert "there is no item 'rulla'" in hidden.err
+
+
+def test_a_challenge_shows_one_thread_on_its_innovation_and_item_pages(app_world) -> None:  # type: ignore[no-untyped-def]
+    key = "kuusi-open-challenge"
+    made = app_world.call(
+        "lab", "POST", f"/api/v1/innovation/{key}/comments", json={"body": "Kokeillaan"}
+    )
+    assert made.status_code == 201, made.text
+    assert comment(app_world, "lab", key, "Ja toinen").status_code == 201
+    on_item = app_world.call("lab", "GET", f"/api/v1/items/{key}/comments").json()
+    entry = app_world.call("lab", "GET", f"/api/v1/innovation/{key}").json()
+    assert [c["id"] for c in on_item] == [c["id"] for c in entry["comments"]]
+    assert [c["body"] for c in on_item][-2:] == ["Kokeillaan", "Ja toinen"]
+    assert entry["comments"][-1]["body_html"] == "<p>Ja toinen</p>\n"
