@@ -17,10 +17,10 @@ def find(world: Any, who: str, q: str, **params: str) -> dict[str, Any]:
 
 
 def test_an_idea_for_partners_is_found_by_the_partner_and_not_by_the_competitor(app_world) -> None:  # type: ignore[no-untyped-def]
-    for_lab = find(app_world, "lab", "grammage")
+    for_lab = find(app_world, "lab", "neliöpaino")
     assert [(e["key"], e["kind"]) for e in for_lab["entries"]] == [("kuusi-grammage", "idea")]
     assert "kuusi-grammage" not in [i["key"] for i in for_lab["items"]]
-    for_gran = find(app_world, "gran", "grammage")
+    for_gran = find(app_world, "gran", "neliöpaino")
     assert for_gran["entries"] == [] and for_gran["items"] == []
 
 
@@ -56,7 +56,7 @@ def test_empty_text_is_refused_by_name(app_world) -> None:  # type: ignore[no-un
 
 def test_the_search_page_in_finnish(pages) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     lab = pages("member@lab.example", "fi")
-    page = lab.client.get("/search", params={"q": "grammage"})
+    page = lab.client.get("/search", params={"q": "neliöpaino"})
     assert page.status_code == 200
     assert "Haasteet ja ideat (1)" in page.text
     assert "/innovation/kuusi-grammage?org=lab" in page.text

@@ -204,7 +204,9 @@ def test_an_agreement_holds_only_after_both_partners_accept(net: Session) -> Non
     with pytest.raises(RuleBroken, match="secret between kuusi and pakkaus"):
         sharing.publish_item(net, owner=kuusi, draft=draft)
     mine = sharing.agreements_of(net, org=kuusi)
-    assert mine["agreements"] == [{"with": "pakkaus", "secret_topics": ["recipe"]}]
+    assert mine["agreements"] == [
+        {"with": "pakkaus", "name": "Pakkaus", "secret_topics": ["recipe"]}
+    ]
     assert mine["proposals"][0]["status"] == "accepted"
     with pytest.raises(Conflict):
         sharing.answer_proposal(net, proposal_id=proposal, org=pakkaus, accept=False)
