@@ -25,7 +25,6 @@ class EntryHitRead(BaseModel):
 class OrgHitRead(BaseModel):
     key: str
     name: str
-    country: str | None
     cluster: str | None
 
 
@@ -40,7 +39,10 @@ class EverythingRead(BaseModel):
     q: str
     items: list[ItemSummary] = Field(description="Items I may see (not challenges or ideas)")
     entries: list[EntryHitRead] = Field(description="Challenges and ideas I may see")
-    organizations: list[OrgHitRead]
+    organizations: list[OrgHitRead] = Field(
+        description="Organisations I may find by name: partners, circle members, the "
+        "competitors I declared"
+    )
     people: list[PersonHitRead] = Field(description="People of the organisations I may act for")
 
 

@@ -1,5 +1,5 @@
-"""Queries of the search over organisations and people (items are searched by the item
-checkpoint, ``sharing.items.ItemRepository.visible_to``)."""
+"""Queries of the search over people (items are searched by the item checkpoint,
+``sharing.items.ItemRepository.visible_to``; organisations by ``sharing.directory``)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,6 @@ from sqlalchemy.orm import Session
 from winwin.accounts.models import User
 from winwin.network.models import Organization
 from winwin.sharing.items import LIKE_ESCAPE, like_literal
-
-
-@dataclass(frozen=True)
-class OrgHit:
-    key: str
-    name: str
-    country: str | None
-    cluster: str | None
 
 
 @dataclass(frozen=True)
@@ -37,16 +29,6 @@ def _contains(column: object, text: str) -> object:
 class SearchRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def organizations(self, text: str, *, limit: int) -> list[OrgHit]:
-        """Organisations whose name or key contains ``text`` (ignoring case), by name."""
-        query = (
-            select(Organization.key, Organization.name, Organization.country, Organization.cluster)
-            .where(or_(_contains(Organization.name, text), _contains(Organization.key, text)))
-            .order_by(Organization.name, Organization.key)
-            .limit(limit)
-        )
-        return [OrgHit(*row) for row in self.session.execute(query)]
 
     def people(self, text: str, *, org_ids: Iterable[int] | None, limit: int) -> list[PersonHit]:
         """Active people of these organisations (None: of every organisation) whose name or

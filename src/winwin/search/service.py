@@ -3,9 +3,9 @@
 - items (posts, challenges and ideas alike) through the item checkpoint: the feed's
   search (``sharing.feed.search_items``), so no result is one ``can_see`` refuses;
   the challenges and ideas among them are told apart by their innovation entry;
-- organisations of the network by name or key: the network's members are known to each
-  other (their names already show on every item and circle); pending organisations are
-  invitations, not organisations, so they are never found;
+- organisations by name or key, only those the acting organisation may find by name
+  (``sharing.directory``, the rule of every organisation picker: its partners, the other
+  members of its circles and the competitors it declared);
 - people only of the organisations the person may act for (``accounts.access``), the
   same rule as the organisation's people list.
 """
@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, own_org_ids
 from winwin.innovation.repository import InnovationRepository
-from winwin.search.repository import OrgHit, PersonHit, SearchRepository
-from winwin.sharing import feed
+from winwin.search.repository import PersonHit, SearchRepository
+from winwin.sharing import directory, feed, picking
 from winwin.sharing.feed import FeedEntry
 from winwin.sharing.items import Viewer
 
@@ -35,6 +35,15 @@ class EntryHit:
     stage: str
     title: str
     owner: str
+
+
+@dataclass(frozen=True)
+class OrgHit:
+    """An organisation found by the search."""
+
+    key: str
+    name: str
+    cluster: str | None
 
 
 @dataclass(frozen=True)
@@ -61,12 +70,13 @@ def search_everything(
         for h in hits
         if h.id in rows
     ]
-    repo = SearchRepository(session)
+    known = picking.known_orgs(session, viewer=viewer)
+    orgs = directory.suggest(known.names, known.keys("visible"), q, limit=limit)
     org_ids = None if actor.is_platform_admin else own_org_ids(actor)
     return Found(
         q=q,
         items=[h for h in hits if h.id not in rows],
         entries=entries,
-        organizations=repo.organizations(q, limit=limit),
-        people=repo.people(q, org_ids=org_ids, limit=limit),
+        organizations=[OrgHit(k, n, known.clusters.get(k)) for k, n in orgs],
+        people=SearchRepository(session).people(q, org_ids=org_ids, limit=limit),
     )

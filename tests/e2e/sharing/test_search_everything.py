@@ -37,9 +37,11 @@ def test_every_item_and_entry_found_opens_for_the_reader(app_world, who: str, q:
 
 
 def test_organisations_are_found_by_name_and_people_only_in_one_s_own(app_world) -> None:  # type: ignore[no-untyped-def]
-    for_gran = find(app_world, "gran", "paper")
-    assert "kuusi" in [o["key"] for o in for_gran["organizations"]]
-    assert for_gran["people"] == []
+    # Lab finds its partner Kuusi by name; Gran, no partner of Lab, does not find Lab.
+    for_lab = find(app_world, "lab", "paper")
+    assert [o["key"] for o in for_lab["organizations"]] == ["kuusi"]
+    for_gran = find(app_world, "gran", "laboratorio")
+    assert for_gran["organizations"] == [] and for_gran["people"] == []
     for_kuusi = find(app_world, "kuusi", "member@")
     assert {p["org"] for p in for_kuusi["people"]} == {"kuusi"}
     assert "member@kuusi.example" in [p["email"] for p in for_kuusi["people"]]
