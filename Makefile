@@ -16,6 +16,8 @@ STRICT := src/winwin/kernel src/winwin/sharing/audience.py src/winwin/sharing/to
 	src/winwin/insight/dense.py src/winwin/insight/sparse.py src/winwin/insight/matching.py src/winwin/insight/games.py src/winwin/insight/game_document.py \
 	src/winwin/insight/clusters.py src/winwin/insight/network_map.py src/winwin/network/generate.py \
 	src/winwin/accounts/service.py src/winwin/accounts/access.py src/winwin/accounts/outsiders.py src/winwin/network/io.py \
+	src/winwin/network/repository.py src/winwin/network/countries.py src/winwin/network/business_ids.py \
+	src/winwin/network/tie_sharing_document.py src/winwin/assessments/repository.py src/winwin/assessments/levers.py \
 	src/winwin/network/demo.py src/winwin/sharing/service.py src/winwin/sharing/feed.py \
 	src/winwin/innovation/service.py src/winwin/attachments/service.py \
 	src/winwin/notifications/service.py src/winwin/assessments/service.py \

@@ -20,6 +20,8 @@ from winwin.accounts.schemas import (
     VerifyCreate,
 )
 from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
+from winwin.http.errors import problem_response
+from winwin.kernel.errors import Problem
 from winwin.mail.delivery import shows_link_on_page
 from winwin.mail.web import mail_after_commit
 
@@ -89,11 +91,11 @@ def _client(request: Request) -> str:
 
 
 def _too_many() -> JSONResponse:
-    return JSONResponse(
-        {"detail": "too many attempts; try again in an hour", "code": "accounts.too_many"},
-        status_code=429,
-        headers={"Retry-After": "3600"},
-    )
+    # The API's one error shape (detail and problems), with the code and a Retry-After.
+    detail = "too many attempts; try again in an hour"
+    response = problem_response(429, detail, [Problem("", detail, code="accounts.too_many")])
+    response.headers["Retry-After"] = "3600"
+    return response
 
 
 @router.post(

@@ -130,10 +130,11 @@ class InstrumentRepository:
                 instrument.items.remove(row)
                 rescored = True
         for position, spec in enumerate(items):
-            row = current.get(spec["item_key"])
-            if row is None:
-                row = InstrumentItem(item_key=spec["item_key"])
-                instrument.items.append(row)
+            found = current.get(spec["item_key"])
+            if found is None:
+                found = InstrumentItem(item_key=spec["item_key"])
+                instrument.items.append(found)
+            row = found
             for field in ("factor", "reverse", "text_en", "text_fi"):
                 if getattr(row, field) != spec[field]:
                     rescored |= row.id is not None and field in ("factor", "reverse")

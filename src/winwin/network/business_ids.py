@@ -96,7 +96,7 @@ def y_tunnus_check_digit(digits: str) -> int | None:
 def is_y_tunnus(text: str) -> bool:
     """Whether ``text`` is exactly a Y-tunnus with a correct check digit."""
     found = Y_TUNNUS.match(text)
-    return bool(found) and y_tunnus_check_digit(found.group(1)) == int(found.group(2))
+    return found is not None and y_tunnus_check_digit(found.group(1)) == int(found.group(2))
 
 
 def normalise_business_id(text: str, country: str | None = None) -> str:

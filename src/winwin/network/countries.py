@@ -25,7 +25,9 @@ def country_codes() -> frozenset[str]:
     """Every officially assigned ISO 3166-1 alpha-2 code (upper case)."""
     territories = Locale("en").territories
     return frozenset(
-        code for code in territories if len(code) == 2 and code.isalpha() and code not in NOT_ISO
+        code
+        for code in territories
+        if isinstance(code, str) and len(code) == 2 and code.isalpha() and code not in NOT_ISO
     )
 
 

@@ -48,14 +48,12 @@ class NetworkRepository:
 
     # organisations -------------------------------------------------------------------
     def org_ids(self) -> dict[str, int]:
-        return dict(
-            tuple(row) for row in self.session.execute(select(Organization.key, Organization.id))
-        )
+        query = select(Organization.key, Organization.id)
+        return {key: org_id for key, org_id in self.session.execute(query)}
 
     def org_keys_by_id(self) -> dict[int, str]:
-        return dict(
-            tuple(row) for row in self.session.execute(select(Organization.id, Organization.key))
-        )
+        query = select(Organization.id, Organization.key)
+        return {org_id: key for org_id, key in self.session.execute(query)}
 
     def get_by_key(self, key: str) -> Organization | None:
         return self.session.scalar(select(Organization).where(Organization.key == key))
@@ -151,9 +149,7 @@ class NetworkRepository:
 
     # ties and competitors -------------------------------------------------------------
     def tie_set(self) -> set[tuple[str, int, int]]:
-        return set(
-            tuple(row) for row in self.session.execute(select(Tie.kind, Tie.from_id, Tie.to_id))
-        )
+        return set(self.ties())
 
     def insert_ties(self, rows: Sequence[tuple[str, int, int]]) -> None:
         for part in chunks(rows):
@@ -162,14 +158,12 @@ class NetworkRepository:
             )
 
     def ties(self) -> list[tuple[str, int, int]]:
-        return list(
-            tuple(row) for row in self.session.execute(select(Tie.kind, Tie.from_id, Tie.to_id))
-        )
+        query = select(Tie.kind, Tie.from_id, Tie.to_id)
+        return [(kind, from_id, to_id) for kind, from_id, to_id in self.session.execute(query)]
 
     def competitor_set(self) -> set[tuple[int, int]]:
-        return set(
-            tuple(row) for row in self.session.execute(select(Competitor.a_id, Competitor.b_id))
-        )
+        query = select(Competitor.a_id, Competitor.b_id)
+        return {(a, b) for a, b in self.session.execute(query)}
 
     def insert_competitors(self, rows: Sequence[tuple[int, int]]) -> None:
         for part in chunks(rows):

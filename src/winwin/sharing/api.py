@@ -148,7 +148,7 @@ class ProposalCreated(BaseModel):
 
 
 class TopicsUpdate(Strict):
-    topics: Annotated[list[Topic], Field(max_length=100)]
+    topics: Annotated[list[Topic], Field(max_length=200)]
 
 
 def acting_org(session: SessionDep, actor: Actor, org: str | None) -> Viewer:

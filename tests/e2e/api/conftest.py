@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from support.mail_jobs import prepare_queue
 from support.secrets import TEST_SECRET
 from winwin.accounts import service as accounts
 from winwin.accounts.models import User
@@ -77,6 +78,8 @@ def seed(engine: Engine) -> World:
 
 @pytest.fixture
 def world(engine: Engine, db_url: str) -> Iterator[World]:
+    # Doors that start a job (pair search, reports) queue it as `winwin init` sets up.
+    prepare_queue(engine)
     world = seed(engine)
     app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
     with TestClient(app) as client:

@@ -220,6 +220,8 @@ PUBLIC = {
     ("GET", "/api/v1/responses/{token}"): "a respondent's personal link is the credential",
     ("PUT", "/api/v1/responses/{token}"): "a respondent's personal link is the credential",
     ("POST", "/api/v1/join/{token}"): "an invited organisation's link is the credential",
+    ("POST", "/api/v1/outsiders"): "people of no member organisation sign up to take part",
+    ("POST", "/api/v1/outsiders/verify"): "the link mailed at sign-up is the credential",
 }
 
 
