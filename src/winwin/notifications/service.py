@@ -150,13 +150,31 @@ def notify_about_tie(
     """Tell the admins of ``org_id`` about a tie proposal (see the module's notes)."""
     if kind not in TIE_KINDS:
         raise InvalidInput(Problem("kind", f"'{kind}' is not a kind of tie notification"))
+    return _tell_admins(
+        session,
+        org_id=org_id,
+        row={"kind": kind, "tie_proposal_id": proposal_id},
+        actor_user_id=actor_user_id,
+        actor_org_id=actor_org_id,
+    )
+
+
+def _tell_admins(
+    session: Session,
+    *,
+    org_id: int,
+    row: dict[str, object],
+    actor_user_id: int | None,
+    actor_org_id: int | None,
+) -> int:
+    """One notification ``row`` (its kind and what it is about) for each admin of
+    ``org_id`` but the actor."""
     repo = NotificationRepository(session)
     now = datetime.now(UTC)
     return repo.add(
         {
             "user_id": user_id,
-            "kind": kind,
-            "tie_proposal_id": proposal_id,
+            **row,
             "actor_user_id": actor_user_id,
             "actor_org_id": actor_org_id,
             "detail": None,
@@ -178,19 +196,12 @@ def notify_about_agreement(
     """Tell the admins of ``org_id`` about an agreement proposal (see the module's notes)."""
     if kind not in AGREEMENT_KINDS:
         raise InvalidInput(Problem("kind", f"'{kind}' is not a kind of agreement notification"))
-    repo = NotificationRepository(session)
-    now = datetime.now(UTC)
-    return repo.add(
-        {
-            "user_id": user_id,
-            "kind": kind,
-            "agreement_proposal_id": proposal_id,
-            "actor_user_id": actor_user_id,
-            "actor_org_id": actor_org_id,
-            "detail": None,
-            "created_at": now,
-        }
-        for user_id in sorted(repo.admins_of_org(org_id) - {actor_user_id})
+    return _tell_admins(
+        session,
+        org_id=org_id,
+        row={"kind": kind, "agreement_proposal_id": proposal_id},
+        actor_user_id=actor_user_id,
+        actor_org_id=actor_org_id,
     )
 
 
