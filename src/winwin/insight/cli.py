@@ -8,18 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
-from sqlalchemy import Engine
 
-from winwin.cli.context import err, print_json, state
-from winwin.db.engine import build_engine, session_factory, unit_of_work
+from winwin.cli.context import print_json, state
 from winwin.insight import cluster_views
 from winwin.insight import service as insight
 from winwin.insight.candidates import DEFAULT_CANDIDATES
 from winwin.insight.matching import DEFAULT_CAPACITY
 from winwin.insight.pair_jobs import start_pair_search
-from winwin.jobs import execution
-from winwin.jobs import service as jobs
+from winwin.jobs.cli import run_here
 from winwin.kernel.errors import InvalidInput, Problem, WinwinError
 
 
@@ -112,33 +108,8 @@ def pairs(
 
 
 def _search_with_progress(database_url: str, job_id: int) -> dict[str, Any]:
-    """Run the pair search's job here, with a progress bar on standard error.
-
-    On an engine of its own: the command's engine takes SQLite's write lock for every
-    transaction, and the job commits its progress while it reads."""
-    engine = build_engine(database_url, busy_timeout_ms=600_000)
-    try:
-        return _run(engine, job_id)
-    finally:
-        engine.dispose()
-
-
-def _run(engine: Engine, job_id: int) -> dict[str, Any]:
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("natural pairs", total=None)
-        execution.run_to_end(
-            engine,
-            job_id,
-            on_progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
-    with unit_of_work(session_factory(engine)) as session:
-        view = jobs.view_job(session, job_id=job_id, person_id=None)
+    """Run the pair search's job here, with a progress bar on standard error."""
+    view = run_here(database_url, job_id, "natural pairs")
     if view.status != "succeeded" or view.result is None:
         raise WinwinError(f"the pair search failed: {view.error}")
     return view.result
@@ -198,26 +169,7 @@ def clusters(
 
 def _run_with_progress(database_url: str, job_id: int) -> insight.ClusterReport:
     """Run the clusters job in this process, with a progress bar on standard error."""
-    # A reading engine: the job takes SQLite's write lock only for its short writes.
-    engine = build_engine(database_url, busy_timeout_ms=600_000)
-    try:
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("clusters", total=insight.CLUSTER_STEPS)
-            execution.run_to_end(
-                engine,
-                job_id,
-                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-        with unit_of_work(session_factory(engine)) as session:
-            view = jobs.view_job(session, job_id=job_id, person_id=None)
-    finally:
-        engine.dispose()
+    view = run_here(database_url, job_id, "clusters", total=insight.CLUSTER_STEPS)
     if view.status != "succeeded" or view.result is None:
         raise WinwinError(f"the clusters could not be computed: {view.error}")
     return insight.report_from_dict(view.result["report"])

@@ -7,9 +7,11 @@ import logging
 
 import procrastinate
 import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from sqlalchemy import Engine
 
 from winwin.cli.context import err, print_json, state
+from winwin.db.engine import build_engine, session_factory, unit_of_work
 from winwin.jobs import execution, queue
 from winwin.jobs import service as jobs
 from winwin.jobs.models import STATUSES
@@ -18,6 +20,36 @@ from winwin.kernel.errors import InvalidInput, Problem
 from winwin.settings import Settings
 
 jobs_app = typer.Typer(help="Jobs: heavy work run by the worker.", no_args_is_help=True)
+
+
+def run_here(
+    database_url: str, job_id: int, label: str, *, total: int | None = None
+) -> jobs.JobView:
+    """Run a queued job in this process to its end, with a progress bar on standard
+    error, and return it as its starter sees it (the commands that wait for their job:
+    ``report``, ``pairs``, ``clusters``, ``ties upload``).
+
+    On an engine of its own: the command's engine takes SQLite's write lock for every
+    transaction, and the job commits its progress while it reads."""
+    engine = build_engine(database_url, busy_timeout_ms=600_000)
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(label, total=total)
+            execution.run_to_end(
+                engine,
+                job_id,
+                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        with unit_of_work(session_factory(engine)) as session:
+            return jobs.view_job(session, job_id=job_id, person_id=None)
+    finally:
+        engine.dispose()
 
 
 def _line(view: jobs.JobView) -> str:

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.cli.context import err, print_json, state
 from winwin.db import schema
+from winwin.jobs.cli import run_here
 from winwin.jobs.execution import run_once
 from winwin.kernel.errors import InvalidInput, NotFound, Problem, WinwinError
 from winwin.mail.jobs import queue_link
@@ -513,20 +514,7 @@ def ties_upload(
 
 def _run_job(database_url: str, job_id: int) -> None:
     """Run a job here with a progress bar on standard error (as ``winwin report`` does)."""
-    from winwin.db.engine import build_engine
-    from winwin.jobs import execution
-
-    engine = build_engine(database_url, busy_timeout_ms=600_000)
-    try:
-        with _progress() as bar:
-            task = bar.add_task("matching", total=None)
-            execution.run_to_end(
-                engine,
-                job_id,
-                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    finally:
-        engine.dispose()
+    run_here(database_url, job_id, "matching")
 
 
 def overlap(

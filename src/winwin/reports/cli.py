@@ -10,12 +10,11 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from winwin.cli.context import err, state
 from winwin.db.engine import build_engine, session_factory, unit_of_work
-from winwin.jobs import execution
 from winwin.jobs import service as jobs
+from winwin.jobs.cli import run_here
 from winwin.kernel.errors import InvalidInput, Problem, WinwinError
 from winwin.reports import service as reports
 
@@ -63,26 +62,12 @@ def report(
 
 def _run_with_progress(database_url: str, job_id: int) -> bytes:
     """Run the report's job in this process, with a progress bar on standard error."""
-    # A reading engine: the job takes SQLite's write lock only for its short writes.
-    engine = build_engine(database_url, busy_timeout_ms=600_000)
+    view = run_here(database_url, job_id, "workshop report")
+    if view.status != "succeeded" or not view.outputs:
+        raise WinwinError(f"the report could not be made: {view.error}")
+    engine = build_engine(database_url)
     try:
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("workshop report", total=None)
-            execution.run_to_end(
-                engine,
-                job_id,
-                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
         with unit_of_work(session_factory(engine)) as session:
-            view = jobs.view_job(session, job_id=job_id, person_id=None)
-            if view.status != "succeeded" or not view.outputs:
-                raise WinwinError(f"the report could not be made: {view.error}")
             _, _, pdf = jobs.job_output(
                 session, job_id=job_id, output_id=view.outputs[0].id, person_id=None
             )
