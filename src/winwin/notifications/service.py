@@ -262,11 +262,15 @@ def notify_followers(
     voters: bool = False,
     detail: str | None = None,
 ) -> int:
-    """Tell the followers of item ``entry_id`` (when it has none, the people of its owner
-    ``owner_id``) about ``item_id`` (by default that item itself)."""
-    followers = NotificationRepository(session).followers(entry_id, voters=voters)
+    """Tell the followers of item ``entry_id`` who belong to an organisation (when it has
+    none but the actor, the people of its owner ``owner_id``) about ``item_id`` (by
+    default that item itself)."""
+    repo = NotificationRepository(session)
+    # Only people of an organisation are told (an outsider who proposed an idea is not):
+    # when no one else follows it, its owner's people are.
+    followers = set(repo.orgs_of_people(repo.followers(entry_id, voters=voters)))
     if not followers - {actor_user_id}:
-        followers = set(NotificationRepository(session).people_of_orgs([owner_id]))
+        followers = set(repo.people_of_orgs([owner_id]))
     return notify(
         session,
         kind=kind,

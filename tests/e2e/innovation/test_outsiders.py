@@ -31,6 +31,7 @@ from winwin.db.models import Base, Item
 from winwin.http.app import create_app
 from winwin.innovation import service as innovation
 from winwin.innovation.models import InnovationComment, InnovationEntry, InnovationVote
+from winwin.notifications.models import Notification
 from winwin.settings import Settings
 from winwin.sharing.items import ItemRepository
 from winwin.sharing.service import ItemDraft
@@ -325,6 +326,25 @@ def test_the_rest_doors_sign_up_verify_and_take_part(app: object, engine: Engine
     )
     assert idea.status_code == 201, idea.text
     assert idea.json()["key"] in visible_keys(engine, None)
+    # A member's comment on the outsider's idea reaches the owner's people: the outsider
+    # follows it but is never told, so it is as if nobody followed it.
+    with unit_of_work(session_factory(engine)) as session:
+        pakkaus = ItemRepository(session).viewer("pakkaus")
+        member = session.scalar(select(User.id).where(User.email == EMAILS["pakkaus"]))
+        kuusi_people = set(
+            session.scalars(
+                select(User.id).where(User.org_id == ItemRepository(session).viewer("kuusi").id)
+            )
+        )
+        before = session.scalar(select(func.max(Notification.id))) or 0
+        innovation.add_comment(
+            session,
+            by=innovation.Participant(pakkaus, member),
+            key=idea.json()["key"],
+            body="Kokeillaan tätä",
+        )
+        told = set(session.scalars(select(Notification.user_id).where(Notification.id > before)))
+        assert told and told <= kuusi_people
     hidden = client.post(
         "/api/v1/innovation",
         json={"kind": "idea", "challenge": HIDDEN, "title": "T", "audience": {"level": "public"}},
