@@ -54,7 +54,12 @@ def jobs_page(request: Request, actor: CurrentUser, session: SessionDep):  # typ
         session, person_id=actor.user_id, admin=actor.is_platform_admin, limit=100
     )
     rows = [(view, title_of(view)) for view in views]
-    return render(request, "jobs/list.html", {"rows": rows}, headers={"cache-control": "no-store"})
+    return render(
+        request,
+        "jobs/list.html",
+        {"rows": rows, "nav": "jobs"},
+        headers={"cache-control": "no-store"},
+    )
 
 
 @router.get("/jobs/{job_id}", name="job_page")

@@ -408,3 +408,12 @@ def test_a_missing_page_speaks_finnish_on_a_finnish_page(client):
     english = client.get("/items/ORG-no-such-item", headers={"Accept-Language": "en"})
     assert english.status_code == 404
     assert "Not found" in english.text
+
+
+def test_the_account_menu_leads_to_ones_jobs(client):
+    sign_in(client, "member@kuusi.example")
+    home = client.get("/", headers={"Accept-Language": "fi"})
+    assert '<a href="/jobs" >Työt</a>' in home.text
+    jobs = client.get("/jobs", headers={"Accept-Language": "fi"})
+    assert jobs.status_code == 200
+    assert '<a href="/jobs" aria-current="page">Työt</a>' in jobs.text
