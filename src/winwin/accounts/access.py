@@ -146,6 +146,15 @@ def require_platform_admin(actor: Actor) -> None:
     require_role(actor, "platform_admin")
 
 
+# Who keeps the competition-law guard's topic list: platform admins, and facilitators,
+# who run the workshops where the partners' rules are agreed.
+TOPIC_EDITORS: tuple[Role, ...] = ("platform_admin", "facilitator")
+
+
+def require_topic_editor(actor: Actor) -> None:
+    require_role(actor, *TOPIC_EDITORS)
+
+
 # The routes an outsider may use, by method and path template; every other one answers
 # them 404, as if it did not exist. Their reads go through the item checkpoint as an
 # anonymous reader's do, so they see public challenges and ideas and nothing else.

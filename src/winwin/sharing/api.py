@@ -13,7 +13,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from winwin.accounts.access import Actor, require_access, require_platform_admin
+from winwin.accounts.access import (
+    Actor,
+    require_access,
+    require_topic_editor,
+)
 from winwin.accounts.schemas import UtcDatetime
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.kernel.errors import NotFound
@@ -580,7 +584,10 @@ def read_sensitive(actor: CurrentUser, session: SessionDep) -> list[str]:
     return feed.sensitive_topics(session)
 
 
-@router.put("/settings/competition-sensitive-topics", summary="Replace them (platform admin)")
+@router.put(
+    "/settings/competition-sensitive-topics",
+    summary="Replace them (platform admins and facilitators)",
+)
 def write_sensitive(body: TopicsUpdate, actor: CurrentUser, session: SessionDep) -> list[str]:
-    require_platform_admin(actor)
+    require_topic_editor(actor)
     return sharing.set_sensitive_topics(session, topics=body.topics)

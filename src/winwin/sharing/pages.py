@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import require_platform_admin
+from winwin.accounts.access import TOPIC_EDITORS, require_topic_editor
 from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
@@ -630,6 +630,7 @@ def agreements_page(
         **found,
         "flash": request.query_params.get("done"),
         "sensitive_topics": feed.sensitive_topics(session),
+        "topic_editors": TOPIC_EDITORS,
         "names": _names(session, keys, picked["known"]),
         **picked,
     }
@@ -780,9 +781,10 @@ def sensitive_topics_update(
     org: CurrentOrg,
     topics: Short = "",
 ) -> Response:
-    """Replace the competition-law guard's topics (platform admins); the old list can be
+    """Replace the competition-law guard's topics (platform admins and facilitators); the
+    old list can be
     restored from the page that follows."""
-    require_platform_admin(actor)
+    require_topic_editor(actor)
     previous = feed.sensitive_topics(session)
     try:
         sharing.set_sensitive_topics(session, topics=_lines(topics))

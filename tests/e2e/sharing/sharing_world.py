@@ -54,6 +54,7 @@ def seed_people(engine: Engine) -> dict[str, str]:
             "lab": "member@lab.example",
             "gran": "member@gran.example",
             "admin": "platform@winwin.example",
+            "facilitator": "facilitator@winwin.example",
         }
         for who, email in emails.items():
             user = repo.get_by_email(email)

@@ -192,11 +192,15 @@ def test_script_in_a_title_or_body_comes_back_inert(app_world) -> None:  # type:
     assert item["title"] == "<script>alert(1)</script>"  # JSON carries text; pages escape it
 
 
-def test_only_a_platform_admin_changes_the_sensitive_topics(app_world) -> None:  # type: ignore[no-untyped-def]
+def test_only_platform_admins_and_facilitators_change_the_sensitive_topics(app_world) -> None:  # type: ignore[no-untyped-def]
     path = "/api/v1/settings/competition-sensitive-topics"
     assert app_world.call("kuusi", "PUT", path, json={"topics": ["bids"]}).status_code == 403
     assert app_world.call("admin", "PUT", path, json={"topics": ["bids"]}).json() == ["bids"]
     assert app_world.call("kuusi", "GET", path).json() == ["bids"]
+    assert app_world.call("facilitator", "PUT", path, json={"topics": ["hinnat"]}).json() == [
+        "hinnat"
+    ]
+    assert app_world.call("lab", "GET", path).json() == ["hinnat"]
 
 
 def test_the_composer_preview_says_who_will_see_a_draft(app_world) -> None:  # type: ignore[no-untyped-def]

@@ -218,3 +218,13 @@ def test_sensitive_topics_refuse_bad_input_and_people_who_are_not_platform_admin
     assert denied.status_code == 403
     after = admin.client.get("/agreements?org=kuusi").text
     assert re.findall(r'<span class="tag">([^<]+)</span>', after) == original
+
+
+def test_a_facilitator_keeps_the_sensitive_topics_too(pages) -> None:  # type: ignore[no-untyped-def]
+    facilitator = pages("facilitator@winwin.example")
+    page = facilitator.client.get("/agreements?org=kuusi", headers={"Accept-Language": "fi"})
+    assert 'action="/settings/sensitive-topics' in page.text
+    assert "Suoja soveltaa niitä heti myös jo julkaistuihin sisältöihin." in page.text
+    saved = facilitator.post("/settings/sensitive-topics?org=kuusi", {"topics": "hinnat, tarjous"})
+    assert saved.status_code == 200
+    assert re.findall(r'<span class="tag">([^<]+)</span>', saved.text) == ["hinnat", "tarjous"]
