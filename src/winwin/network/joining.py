@@ -3,7 +3,7 @@
 The rules
 ---------
 - An organisation's admins (``accounts.access.can_manage_org``) invite another
-  organisation by e-mail. The link (``/join/TOKEN``) is valid for
+  organisation by e-mail. The link (``/invitation/TOKEN``) is valid for
   :data:`INVITE_LIFETIME` and only once; an address that already has an account is
   refused.
 - Whoever opens the link completes the new organisation's profile (name, country,
@@ -133,7 +133,7 @@ def invite_organisation(
             expires_at=expires,
         )
     )
-    link = f"{base_url.rstrip('/')}/join/{token}"
+    link = f"{base_url.rstrip('/')}/invitation/{token}"
     return IssuedOrgInvitation(by=by, email=address, link=link, expires_at=expires)
 
 

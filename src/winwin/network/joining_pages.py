@@ -1,5 +1,5 @@
 """Pages for organisations that join: the invitation form (on the ties page), the form
-the invited admin completes (``/join/TOKEN``, no sign-in) and the platform admins' list
+the invited admin completes (``/invitation/TOKEN``, no sign-in) and the platform admins' list
 of organisations waiting for approval."""
 
 from __future__ import annotations
@@ -91,12 +91,12 @@ def _join_page(
     return render(request, "network/join.html", context, status_code=status_code)
 
 
-@router.get("/join/{token}", name="join")
+@router.get("/invitation/{token}", name="org_invitation")
 def join_view(request: Request, session: SessionDep, token: str) -> Response:
     return _join_page(request, session, token)
 
 
-@router.post("/join/{token}", name="join_complete")
+@router.post("/invitation/{token}", name="org_invitation_complete")
 def join(
     request: Request,
     session: SessionDep,

@@ -41,7 +41,7 @@ def _pending(cli, db_url: str) -> None:  # type: ignore[no-untyped-def]
     with unit_of_work(session_factory(engine)) as session:
         joining.complete_profile(
             session,
-            token=re.search(r"/join/(.+)$", link).group(1),
+            token=re.search(r"/invitation/(.+)$", link).group(1),
             name="Odottava AB",
             country="SE",
             business_id=PENDING_ID,
@@ -269,4 +269,4 @@ def test_an_unmatched_row_with_an_e_mail_becomes_an_invitation_only_when_chosen(
     assert done.status_code == 200, done.text
     invited = done.json()["invited"]
     assert [i["email"] for i in invited] == ["eka@uusiasiakas.example"]
-    assert "/join/" in invited[0]["link"] and done.json()["proposed"] == []
+    assert "/invitation/" in invited[0]["link"] and done.json()["proposed"] == []

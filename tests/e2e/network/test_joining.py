@@ -41,7 +41,7 @@ NETWORK = {
 
 
 def _token(link: str) -> str:
-    found = re.search(r"/join/([A-Za-z0-9_-]+)$", link)
+    found = re.search(r"/invitation/([A-Za-z0-9_-]+)$", link)
     assert found, link
     return found.group(1)
 
@@ -71,7 +71,7 @@ def test_the_cli_invites_lists_pending_and_approves(cli, db_url: str) -> None:  
     assert invited.code == 0, invited.err
     shown = invited.json()
     assert shown["by"] == "a" and shown["email"] == "first@uusi.example"
-    assert shown["link"].startswith("https://winwin.example/join/") and shown["mailed"] is False
+    assert shown["link"].startswith("https://winwin.example/invitation/") and shown["mailed"] is False
     before = cli("export").json()
     for args, field in (
         (("org", "invite", "--by", "a", "not-an-address"), "email"),
@@ -149,7 +149,7 @@ def test_rest_invites_completes_and_approves(world) -> None:  # type: ignore[no-
     assert taken.status_code == 400 and taken.json()["problems"][0]["path"] == "email"
     issued = world.call("org_admin", "POST", path, json=body)
     assert issued.status_code == 201
-    assert issued.json()["mailed"] is False and "/join/" in issued.json()["link"]
+    assert issued.json()["mailed"] is False and "/invitation/" in issued.json()["link"]
     token = _token(issued.json()["link"])
 
     orgs_before = _orgs(world)
@@ -251,14 +251,14 @@ def test_the_web_invites_shows_the_link_once_and_approves(world) -> None:  # typ
     assert "välitä tämä linkki itse" in shown.text
     client.cookies.clear()
 
-    path = "/join/" + _token(link)
+    path = "/invitation/" + _token(link)
     form = client.get(path, headers={"Accept-Language": "fi"})
     assert (
         form.status_code == 200
         and "Kuusi" in form.text
         and '<option value="SE">Ruotsi</option>' in form.text
     )
-    assert client.get("/join/not-a-token").status_code == 404
+    assert client.get("/invitation/not-a-token").status_code == 404
     csrf = CSRF.search(form.text).group(1)
     wrong = client.post(path, data={**PROFILE, "country": "XX", "csrf_token": csrf},
                         headers={"Accept-Language": "fi"})  # fmt: skip

@@ -1,6 +1,8 @@
-"""In Debian's chromium, in Finnish: kuusi invites an organisation, its first admin
-completes the profile, a platform admin approves it, it proposes a tie and kuusi
-accepts."""
+"""In Debian's chromium, in Finnish, the living network's whole journey: kuusi invites an
+organisation, its first admin completes the profile, a platform admin approves it, it
+proposes a tie and kuusi accepts, kuusi shares its customer list with it, which the
+newcomer then sees on the overlap page, and kuusi ends the tie, which hides the list at
+once."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ def _person(browser):  # type: ignore[no-untyped-def]
     return context, page
 
 
-def test_invite_approve_propose_accept(browser, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_invite_approve_propose_accept_share_end(browser, live_server) -> None:  # type: ignore[no-untyped-def]
     kuusi_context, kuusi = _person(browser)
     sign_in(kuusi, live_server, email="admin@kuusi.example")
     kuusi.goto(f"{live_server}/org/ties?org=kuusi")
@@ -56,7 +58,6 @@ def test_invite_approve_propose_accept(browser, live_server) -> None:  # type: i
     new.get_by_label("Ostamme teiltä").check()
     new.get_by_role("button", name="Ehdota", exact=True).click()
     expect(new.get_by_role("status")).to_contain_text("ehdotettiin")
-    new_context.close()
 
     kuusi.goto(f"{live_server}/org/ties?org=kuusi")
     waiting = kuusi.get_by_role("region", name="Vastaustamme odottavat ehdotukset")
@@ -65,4 +66,22 @@ def test_invite_approve_propose_accept(browser, live_server) -> None:  # type: i
     expect(kuusi.get_by_role("status")).to_contain_text("hyväksyttiin")
     ties = kuusi.get_by_role("region", name="Suhteemme")
     expect(ties).to_contain_text("Uusi Pakkaus Oy")
+
+    # Kuusi shares its whole customer list with the newcomer ...
+    kuusi.get_by_label("Kumppanille Uusi Pakkaus Oy").select_option("all")
+    kuusi.get_by_role("button", name="Tallenna, mitä kerromme").click()
+    expect(kuusi.get_by_label("Kumppanille Uusi Pakkaus Oy")).to_have_value("all")
+    new.goto(f"{live_server}/org/overlap/kuusi")
+    expect(new.locator("main")).to_contain_text("Kuusi Paper Oy jakaa meille koko asiakaslistansa")
+    expect(new.locator("main")).to_contain_text("Pakkaus-Aalto Oy")
+
+    # ... and ending the tie hides it at once.
+    kuusi.goto(f"{live_server}/org/ties?org=kuusi")
+    ties = kuusi.get_by_role("region", name="Suhteemme")
+    ties.get_by_role("button", name="Päätä suhde Uusi Pakkaus Oy").click()
+    expect(kuusi.get_by_role("region", name="Suhteemme")).not_to_contain_text("Uusi Pakkaus Oy")
+    new.goto(f"{live_server}/org/overlap/kuusi")
+    expect(new.locator("main")).not_to_contain_text("Pakkaus-Aalto Oy")
+    expect(new.locator("main")).not_to_contain_text("koko asiakaslistansa")
+    new_context.close()
     kuusi_context.close()
