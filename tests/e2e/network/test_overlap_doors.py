@@ -272,3 +272,20 @@ def test_the_page_never_tells_kuusi_that_lab_declared_it_a_competitor(world) -> 
     assert declared == set_hidden
     assert "We share our whole customer list with Kuitulaboratorio Oy." in declared
     assert "shares nothing about its customers with us" in declared
+
+
+def test_rest_a_facilitator_sees_a_clients_overlap_as_the_client_does_and_no_other(world) -> None:  # type: ignore[no-untyped-def]
+    # The demo facilitator is granted kuusi, pakkaus and meijeri, not lab.
+    _lab_supplies(world.engine)
+    path = OVERLAP.format(org="kuusi", other="lab")
+    for level in (None, "overlap", "all", "hidden"):
+        _share(world.engine, "lab", level, partner="kuusi")
+        as_client = world.call("member", "GET", path)
+        as_facilitator = world.call("facilitator", "GET", path)
+        assert as_facilitator.status_code == 200, as_facilitator.text
+        assert as_facilitator.json() == as_client.json()
+    before = _export(world.engine)
+    refused = world.call("facilitator", "GET", OVERLAP.format(org="lab", other="kuusi"))
+    assert refused.status_code in (403, 404)
+    assert "pakkaus" not in refused.text and "meijeri" not in refused.text
+    assert _export(world.engine) == before
