@@ -158,9 +158,10 @@ def as_exported(doc: dict[str, Any]) -> dict[str, Any]:
     out["tie_proposals"] = [dict(p) for p in doc.get("tie_proposals", ())]
     out["circles"] = [dict(c) for c in doc.get("circles", ())]
     out["agreements"] = [{**a, "between": sorted(a["between"])} for a in doc.get("agreements", ())]
-    out["competition_sensitive_topics"] = list(
-        doc.get("competition_sensitive_topics", DEFAULT_SENSITIVE_TOPICS)
-    )
+    # The list travels only when one was set; without it the built-in list applies and
+    # the export leaves it out too.
+    if "competition_sensitive_topics" in doc:
+        out["competition_sensitive_topics"] = list(doc["competition_sensitive_topics"])
     items = {i["key"]: i for i in doc.get("items", ())}
     network = DocumentModel.of({"items": list(items.values())}).network()
     out["items"] = []
