@@ -71,7 +71,9 @@ def oracle(doc: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
 
     sides: dict[str, Any] = {}
     for key in sorted(assessment["between"]):
-        if not any(r["side"] == key for r in assessment["responses"]):
+        # A side is scored from the responses that answer something: one with no answer
+        # (nothing, or only "I can't say") is not a respondent.
+        if not any(r["side"] == key and r["answers"] for r in assessment["responses"]):
             sides[key] = None
             continue
         f = {name: mean(key, name) for name in ("accessibility", "energy", "impact", "attraction")}
