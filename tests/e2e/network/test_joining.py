@@ -71,7 +71,9 @@ def test_the_cli_invites_lists_pending_and_approves(cli, db_url: str) -> None:  
     assert invited.code == 0, invited.err
     shown = invited.json()
     assert shown["by"] == "a" and shown["email"] == "first@uusi.example"
-    assert shown["link"].startswith("https://winwin.example/invitation/") and shown["mailed"] is False
+    assert (
+        shown["link"].startswith("https://winwin.example/invitation/") and shown["mailed"] is False
+    )
     before = cli("export").json()
     for args, field in (
         (("org", "invite", "--by", "a", "not-an-address"), "email"),
