@@ -40,6 +40,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from winwin.kernel.errors import Problem
+from winwin.network import refusals
 from winwin.network.business_ids import BadBusinessId, normalise_business_id
 
 MAX_BYTES = 20_000_000
@@ -124,8 +126,16 @@ class Row:
 
 @dataclass(frozen=True)
 class BadRow:
+    """A row that is never matched: its line and why, each reason a refusal (a code and
+    its values, so that a page can say it in its own language) of the field it names."""
+
     line: int
-    problems: tuple[str, ...]
+    reasons: tuple[Problem, ...]
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """The reasons in English, ``FIELD: why`` (what the API and the CLI show)."""
+        return tuple(str(reason) for reason in self.reasons)
 
 
 @dataclass(frozen=True)
@@ -254,7 +264,7 @@ def read_rows(
         except StopIteration:
             break
         except csv.Error as exc:
-            parsed.bad.append(BadRow(line, (f"cannot be read as CSV: {str(exc)[:80]}",)))
+            parsed.bad.append(BadRow(line, (refusals.CRM_UNREADABLE(detail=str(exc)[:80]),)))
             if reader.line_num < line:
                 break
             continue
@@ -275,28 +285,28 @@ def read_rows(
 
 def _row(line: int, cells: list[str], columns: Mapping[str, tuple[int, ...]]) -> Row | BadRow:
     values = {name: _cell(cells, index) for name, index in columns.items()}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for name, value in values.items():
         if len(value) > MAX_CELL:
-            problems.append(f"{name}: longer than {MAX_CELL} characters")
+            problems.append(refusals.CRM_CELL_LONG(name, max=MAX_CELL))
         elif value.startswith(FORMULA_START):
-            problems.append(f"{name}: holds a spreadsheet formula, which is never read")
+            problems.append(refusals.CRM_FORMULA(name))
         elif "\x00" in value:
-            problems.append(f"{name}: holds a NUL character")
+            problems.append(refusals.CRM_NUL(name))
     if problems:
         return BadRow(line, tuple(problems))
     name = values.get("name", "")
     if not name:
-        return BadRow(line, ("name: is empty",))
+        return BadRow(line, (refusals.CRM_NAME_EMPTY("name"),))
     business_id: str | None = None
     if values.get("business_id"):
         try:
             business_id = normalise_business_id(values["business_id"])
         except BadBusinessId as exc:
-            problems.append(f"business_id: {exc}")
+            problems.append(exc.problem("business_id"))
     email = values.get("email", "").lower() or None
     if email is not None and not EMAIL.match(email):
-        problems.append("email: is not an e-mail address")
+        problems.append(refusals.CRM_BAD_EMAIL("email"))
     if problems:
         return BadRow(line, tuple(problems))
     domain = normal_domain(values["domain"]) if values.get("domain") else None

@@ -13,7 +13,7 @@ from winwin.http.errors import status_for
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import render
 from winwin.jobs.api import runner_of
-from winwin.kernel.errors import InvalidInput
+from winwin.kernel.errors import InvalidInput, Problem
 from winwin.network import crm_service, ties
 from winwin.network.crm_api import mail_invitations, read_upload
 from winwin.network.pages import ties_page
@@ -76,6 +76,25 @@ def _names(session: Any, found: dict[str, Any]) -> dict[str, str]:
     return ties.org_names(session, [r["match"] for r in found.get("rows", []) if r["match"]])
 
 
+def _problem(reason: dict[str, Any]) -> Problem:
+    return Problem(reason.get("field") or "", "", reason.get("code"), reason.get("params") or {})
+
+
+def _said(found: dict[str, Any], done: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The bad rows' reasons and the skipped rows' whys as problems with their codes, so
+    that the page says them in its language (``say``); the job and the answer keep the
+    English. A document made before reasons had codes keeps its English words."""
+    bad = {
+        b["line"]: [_problem(r) for r in b["reasons"]] if b.get("reasons") else None
+        for b in found.get("bad", [])
+    }
+    skipped = {
+        (s["line"], s["with"]): _problem({"field": "", **s}) if s.get("code") else None
+        for s in (done or {}).get("skipped", [])
+    }
+    return {"bad_reasons": bad, "skipped_reasons": skipped}
+
+
 @router.get("/customer-lists/{job_id}", name="org_crm_result")
 def result(
     request: Request,
@@ -90,7 +109,7 @@ def result(
         # The page reloads itself until the job is done (no JavaScript needed).
         headers["refresh"] = "1"
     context = {"nav": "org", "org": org, "found": found, "names": _names(session, found)}
-    return render(request, "network/crm.html", context, headers=headers)
+    return render(request, "network/crm.html", {**context, **_said(found)}, headers=headers)
 
 
 @router.post("/customer-lists/{job_id}/confirm", name="org_crm_confirm")
@@ -122,10 +141,13 @@ async def confirm(
         found = crm_service.upload_result(session, actor, by=org.key, job_id=job_id)
         context = {"nav": "org", "org": org, "found": found, "names": _names(session, found)}
         return render(
-            request, "network/crm.html", {**context, "error": exc}, status_code=status_for(exc)
+            request,
+            "network/crm.html",
+            {**context, **_said(found), "error": exc},
+            status_code=status_for(exc),
         )
     mail_invitations(request, background, session, actor, done)
     found = crm_service.upload_result(session, actor, by=org.key, job_id=job_id)
     names = _names(session, found)
     context = {"nav": "org", "org": org, "found": found, "names": names, "done": done}
-    return render(request, "network/crm.html", context)
+    return render(request, "network/crm.html", {**context, **_said(found, done)})

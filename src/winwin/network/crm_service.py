@@ -151,7 +151,24 @@ def analyse(session: Session, arguments: dict[str, Any], progress: Any = None) -
             }
             for m in matched
         ],
-        "bad": [{"line": b.line, "problems": list(b.problems)} for b in parsed.bad],
+        "bad": [
+            {
+                "line": b.line,
+                "problems": list(b.problems),
+                "reasons": [_reason(p) for p in b.reasons],
+            }
+            for b in parsed.bad
+        ],
+    }
+
+
+def _reason(problem: Problem) -> dict[str, Any]:
+    """A refusal as the job keeps it: the field, the code and its values (pages say it in
+    their language; ``problems`` and ``why`` keep the English)."""
+    return {
+        "field": problem.path,
+        "code": problem.code,
+        "params": {k: v if isinstance(v, int) else str(v) for k, v in problem.params.items()},
     }
 
 
@@ -198,6 +215,11 @@ def upload_result(session: Session, actor: Actor | None, *, by: str, job_id: int
     return out
 
 
+def _code(problem: Problem) -> dict[str, Any]:
+    reason = _reason(problem)
+    return {"code": reason["code"], "params": reason["params"]}
+
+
 def confirm_upload(
     session: Session,
     actor: Actor | None,
@@ -227,7 +249,8 @@ def confirm_upload(
         try:
             ties.propose_tie(session, actor, by=by, other=key, kind=kind)
         except InvalidInput as exc:
-            skipped.append({"line": row["line"], "with": key, "why": str(exc.problems[0].message)})
+            why = exc.problems[0]
+            skipped.append({"line": row["line"], "with": key, "why": why.message, **_code(why)})
             continue
         proposed.append(key)
     wanted = set(invite_lines or [])
@@ -238,7 +261,10 @@ def confirm_upload(
                     session, actor, by=by, email=row["email"], base_url=base_url
                 )
             except InvalidInput as exc:
-                skipped.append({"line": row["line"], "with": None, "why": exc.problems[0].message})
+                why = exc.problems[0]
+                skipped.append(
+                    {"line": row["line"], "with": None, "why": why.message, **_code(why)}
+                )
                 continue
             invited.append({"line": row["line"], "email": issued.email, "link": issued.link})
     return {

@@ -80,3 +80,11 @@ BUSINESS_ID_WAITING = Refusal(
 )
 NO_PENDING = Refusal("network.no_pending", "no organisation '%(key)s' is waiting for approval")
 NUL_TEXT = Refusal("network.nul_text", "the text must not contain NUL characters")
+
+# rows of a customer or supplier list (``crm``): each names the column's field -----------
+CRM_NAME_EMPTY = Refusal("network.crm_name_empty", "is empty")
+CRM_CELL_LONG = Refusal("network.crm_cell_long", "longer than %(max)s characters")
+CRM_FORMULA = Refusal("network.crm_formula", "holds a spreadsheet formula, which is never read")
+CRM_NUL = Refusal("network.crm_nul", "holds a NUL character")
+CRM_BAD_EMAIL = Refusal("network.crm_bad_email", "is not an e-mail address")
+CRM_UNREADABLE = Refusal("network.crm_unreadable", "cannot be read as CSV: %(detail)s")

@@ -186,7 +186,14 @@ def test_rest_uploads_matches_as_a_job_and_proposes_when_confirmed(queued) -> No
         (4, "lab", "domain"),
         (5, None, None),
     ]
-    assert found["bad"] == [{"line": 6, "problems": ["name: is empty"]}]
+    # The English reason for scripts, and its code and values for the pages' languages.
+    assert found["bad"] == [
+        {
+            "line": 6,
+            "problems": ["name: is empty"],
+            "reasons": [{"field": "name", "code": "network.crm_name_empty", "params": {}}],
+        }
+    ]
     # Only its starter reads it: another organisation's admin gets 403, another person 404.
     assert world.call("lab_admin", "GET", f"{path}/{job}").status_code == 403
     assert world.call("platform_admin", "GET", f"{path}/{job}").status_code == 404
@@ -197,6 +204,8 @@ def test_rest_uploads_matches_as_a_job_and_proposes_when_confirmed(queued) -> No
     assert done.status_code == 200, done.text
     assert done.json()["proposed"] == ["lab", "meijeri"]
     assert [s["with"] for s in done.json()["skipped"]] == ["kotelo"]
+    assert done.json()["skipped"][0]["why"] == "you and 'kotelo' already have this tie"
+    assert done.json()["skipped"][0]["code"] == "network.tie_exists"
     listed = world.call("org_admin", "GET", "/api/v1/organizations/kuusi/ties").json()["ties"]
     assert {
         "with": "meijeri",
@@ -237,11 +246,15 @@ def test_the_web_uploads_follows_the_job_and_confirms(queued) -> None:  # type: 
         assert "<progress" in shown.text and shown.headers.get("refresh") == "1"
         time.sleep(0.05)
     assert "Rivejä 5: yhdistettyjä 3, yhdistämättömiä 1, virheellisiä 1." in shown.text
-    assert "verkkotunnuksen perusteella" in shown.text and "Rivi 6:" in shown.text
+    assert "verkkotunnuksen perusteella" in shown.text
+    # Bad rows and skipped rows are said in the page's language, not in the API's English.
+    assert "Rivi 6: Nimi: on tyhjä" in shown.text and "is empty" not in shown.text
     job = location.split("/")[-1].split("?")[0]
     done = client.post(f"/org/customer-lists/{job}/confirm?org=kuusi", headers=fi,
-                       data={"csrf_token": token, "line": ["3"]})  # fmt: skip
+                       data={"csrf_token": token, "line": ["3", "2"]})  # fmt: skip
     assert done.status_code == 200 and 'data-testid="crm-done"' in done.text
+    assert "Rivi 2: teillä ja organisaatiolla &#39;kotelo&#39; on jo tämä suhde" in done.text
+    assert "already have this tie" not in done.text
     listed = world.call("org_admin", "GET", "/api/v1/organizations/kuusi/ties").json()["ties"]
     assert {(t["with"], t["state"]) for t in listed if t["state"] == "proposed"} == {
         ("meijeri", "proposed")

@@ -118,6 +118,17 @@ def test_bad_rows_are_listed_with_their_line_numbers_and_never_echo_a_formula() 
         (9, "name"),
     ]
     assert all("HYPERLINK" not in p and "SUM" not in p for b in parsed.bad for p in b.problems)
+    # Each reason is a refusal with a code, for pages to say in their language.
+    assert [b.reasons[0].code for b in parsed.bad] == [
+        "network.crm_formula",
+        "network.crm_formula",
+        "network.crm_name_empty",
+        "network.crm_cell_long",
+        "network.y_tunnus_check",
+        "network.crm_bad_email",
+        "network.crm_formula",
+    ]
+    assert all(p.code for b in parsed.bad for p in b.reasons)
     assert [r.line for r in parsed.rows] == [10]
 
 
