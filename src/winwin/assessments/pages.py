@@ -33,7 +33,7 @@ from winwin.assessments.repository import AssessmentRepository
 from winwin.assessments.score import FACTORS
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
-from winwin.http.i18n import LOCALES, babel_locale
+from winwin.http.i18n import LOCALES, babel_locale, pgettext
 from winwin.http.i18n import gettext as _
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import LANG_COOKIE, render, request_locale
@@ -174,7 +174,6 @@ class FieldLabels(Mapping[str, str]):
         "invitees[0].email": N_("Email (optional)"),
         "invitees[0].name": N_("Name"),
         "invitees[0].respondent": N_("Name"),
-        "key": N_("Key"),
         "name.fi": N_("Name in Finnish"),
         "name.en": N_("Name in English"),
         "scale": N_("Scale (highest answer)"),
@@ -184,6 +183,9 @@ class FieldLabels(Mapping[str, str]):
     def __getitem__(self, path: str) -> str:
         if path in self.LABELS:
             return _(self.LABELS[path])
+        if path == "key":
+            # An instrument's key is a *tunnus* in Finnish; a circle's is an *avain*.
+            return pgettext("instrument", "Key")
         match = re.match(r"^items\[(\d+)\](.*)$", path)
         if match:
             label = _("Statement %(n)s") % {"n": int(match.group(1)) + 1}
@@ -195,14 +197,14 @@ class FieldLabels(Mapping[str, str]):
 
     def __contains__(self, path: object) -> bool:
         return isinstance(path, str) and (
-            path in self.LABELS or re.match(r"^items\[\d+\]", path) is not None
+            path in self.LABELS or path == "key" or re.match(r"^items\[\d+\]", path) is not None
         )
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.LABELS)
+        return iter([*self.LABELS, "key"])
 
     def __len__(self) -> int:
-        return len(self.LABELS)
+        return len(self.LABELS) + 1
 
 
 PROBLEM_CONTEXT = {"tr": translate_problem, "field_labels": FieldLabels()}

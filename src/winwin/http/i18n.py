@@ -3,7 +3,10 @@
 Every ``http/translations/<locale>/LC_MESSAGES/*.po`` file is read at startup with
 ``babel.messages.pofile.read_po`` and merged into one catalog per locale, so each
 capability ships its own ``.po`` file and nothing needs compiling. The message ids are
-the English texts; an untranslated message falls back to its id.
+the English texts; an untranslated message falls back to its id. Catalogs are merged
+by (context, id), so one English word that needs two Finnish words (an action "done" is
+*tehty*, a job "done" is *valmis*) takes a ``msgctxt`` and is shown with ``pgettext``;
+one id never has two translations (``tests/unit/web/test_translations.py``).
 
 The locale of the request being rendered lives in a context variable, so that the
 template functions (``_``, ``gettext``, ``ngettext``) and the formatting filters need no
@@ -132,6 +135,14 @@ def gettext(msgid: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return catalog(_known(current_locale.get())).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, msgid: str) -> str:
+    return catalog(_known(current_locale.get())).pgettext(context, msgid)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return catalog(_known(current_locale.get())).npgettext(context, singular, plural, n)
 
 
 def babel_locale() -> Locale:

@@ -1,6 +1,6 @@
 """The Jinja2 environment of the pages and ``render``, the one way to answer with a page.
 
-Templates see, besides their own context: ``_``/``gettext``/``ngettext`` (in the
+Templates see, besides their own context: ``_``/``gettext``/``ngettext``/``pgettext`` (in the
 request's language), ``locale``, ``user`` (the signed-in ``Actor`` or None),
 ``csrf_token``, ``request``, ``url_for``, ``static(path)``, ``nav`` (the current
 section), and the filters ``date``, ``number`` and ``percent`` (Babel, localised) and
@@ -38,7 +38,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.gettext, i18n.ngettext, newstyle=True
+        i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext
     )
     env.filters["date"] = i18n.date_filter
     env.filters["number"] = i18n.number_filter
