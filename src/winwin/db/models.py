@@ -18,7 +18,12 @@ from winwin.db.base import Base
 from winwin.initiatives import models as initiatives_models  # noqa: F401
 from winwin.innovation import models as innovation_models  # noqa: F401
 from winwin.jobs import models as jobs_models  # noqa: F401
-from winwin.network import graph_stamp, joining_models, tie_sharing_models  # noqa: F401
+from winwin.network import (  # noqa: F401
+    crm_models,
+    graph_stamp,
+    joining_models,
+    tie_sharing_models,
+)
 from winwin.network.models import (
     Agreement,
     AgreementTopic,

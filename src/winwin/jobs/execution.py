@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -116,7 +116,8 @@ def run_once(
                     run_after=utcnow() + timedelta(seconds=delay),
                 )
                 return Outcome("retry", retry_in=delay)
-            jobs.fail(session, job_id, worker=worker, error=error)
+            if jobs.fail(session, job_id, worker=worker, error=error):
+                _finished(session, kind_name, arguments)
         return Outcome("failed")
     with _writing(engine) as session:
         stored = jobs.succeed(
@@ -126,7 +127,16 @@ def run_once(
             result=result,
             outputs=[(o.name, o.media_type, o.content) for o in context.outputs],
         )
+        if stored:
+            _finished(session, kind_name, arguments)
     return Outcome("succeeded" if stored else "skipped")
+
+
+def _finished(session: Session, kind_name: str, arguments: dict[str, Any]) -> None:
+    """The kind's ``on_finish``, in the transaction that ended the job."""
+    kind = kinds.get(kind_name)
+    if kind is not None and kind.on_finish is not None:
+        kind.on_finish(session, arguments)
 
 
 def _alive(pid: int) -> bool:
@@ -146,7 +156,9 @@ def _recover(session: Session, job: Job, error: str) -> bool:
     log.warning("job %s: %s", job.id, error)
     if job.attempts < job.max_attempts:
         return jobs.requeue(session, job.id, worker=job.claimed_by, error=error, run_after=utcnow())
-    jobs.fail(session, job.id, worker=job.claimed_by, error=error)
+    if jobs.fail(session, job.id, worker=job.claimed_by, error=error):
+        kinds.load_all()
+        _finished(session, job.kind, dict(job.arguments or {}))
     return False
 
 

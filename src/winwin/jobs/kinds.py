@@ -57,6 +57,9 @@ class JobContext:
 
 
 Handler = Callable[[JobContext], dict[str, Any] | None]
+# Called with the writing session and the job's arguments in the transaction that ends the
+# job (succeeded, or failed for good): what the job kept apart for its run is let go.
+Finisher = Callable[[Session, dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class JobKind:
     # Seconds to wait before attempt n+1 is backoff_seconds * backoff_factor ** (n - 1).
     backoff_seconds: float = 2.0
     backoff_factor: float = 4.0
+    on_finish: Finisher | None = None
 
     def backoff(self, attempts_made: int) -> float:
         return float(self.backoff_seconds * self.backoff_factor ** max(attempts_made - 1, 0))
@@ -81,11 +85,15 @@ def register(
     max_attempts: int = 3,
     backoff_seconds: float = 2.0,
     backoff_factor: float = 4.0,
+    on_finish: Finisher | None = None,
 ) -> Callable[[Handler], Handler]:
-    """Decorator: ``@register("reports.pdf")`` makes the function the handler of a kind."""
+    """Decorator: ``@register("reports.pdf")`` makes the function the handler of a kind;
+    ``on_finish`` runs in the transaction that ends a job of the kind."""
 
     def add(handler: Handler) -> Handler:
-        _kinds[name] = JobKind(name, handler, max_attempts, backoff_seconds, backoff_factor)
+        _kinds[name] = JobKind(
+            name, handler, max_attempts, backoff_seconds, backoff_factor, on_finish
+        )
         return handler
 
     return add

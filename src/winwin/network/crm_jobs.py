@@ -2,7 +2,8 @@
 
 As the workshop report's job does, it reads as the person who started it (their right to
 manage the organisation is checked again), and keeps its rows as a JSON file that is
-stored only when the whole job succeeds.
+stored only when the whole job succeeds. The uploaded file is read from ``crm_uploads``
+by the id in the job's arguments and deleted when the job ends, succeeded or failed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from winwin.network import crm_service
 from winwin.network.repository import NetworkRepository
 
 
-@kinds.register(crm_service.CRM_JOB, max_attempts=2, backoff_seconds=2)
+@kinds.register(
+    crm_service.CRM_JOB, max_attempts=2, backoff_seconds=2, on_finish=crm_service.forget_upload
+)
 def match_upload(context: JobContext) -> dict[str, Any]:
     context.progress(0, None)
     with context.reader() as session:

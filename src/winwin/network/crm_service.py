@@ -24,13 +24,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, require_manage
 from winwin.accounts.models import User
 from winwin.kernel.errors import InvalidInput, NotFound, Problem, RuleBroken
 from winwin.network import crm, joining, refusals, ties
+from winwin.network.crm_models import CrmUpload
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
 
@@ -109,19 +110,47 @@ def start_upload(
         crm.read_rows(header_only, preset=preset, mapping=mapping)
     except crm.BadFile as exc:
         raise _bad_file(exc) from None
+    started_by = actor.user_id if actor is not None else None
+    # The file is kept apart and only its id travels with the job (jobs are listed,
+    # queued and backed up); it is deleted when the job ends (``forget_upload``).
+    upload = CrmUpload(org_id=org.id, uploaded_by=started_by, content=text.encode("utf-8"))
+    session.add(upload)
+    session.flush()
     job = jobs.start_job(
         session,
         kind=CRM_JOB,
-        arguments={"org": org.key, "as": side, "preset": preset, "columns": mapping, "text": text},
-        started_by=actor.user_id if actor is not None else None,
+        arguments={
+            "org": org.key,
+            "as": side,
+            "preset": preset,
+            "columns": mapping,
+            "upload": upload.id,
+        },
+        started_by=started_by,
     )
     return job.id
+
+
+def uploaded_text(session: Session, arguments: dict[str, Any]) -> str:
+    """The text of the job's upload; ``NotFound`` when it is no longer kept."""
+    if "text" in arguments:  # a job queued before uploads were kept apart
+        return str(arguments["text"])
+    upload = session.get(CrmUpload, arguments.get("upload"))
+    if upload is None:
+        raise NotFound("the uploaded file is no longer kept: upload it again")
+    return upload.content.decode("utf-8")
+
+
+def forget_upload(session: Session, arguments: dict[str, Any]) -> None:
+    """Delete the job's upload (in the transaction that ends the job)."""
+    if arguments.get("upload") is not None:
+        session.execute(delete(CrmUpload).where(CrmUpload.id == arguments["upload"]))
 
 
 def analyse(session: Session, arguments: dict[str, Any], progress: Any = None) -> dict[str, Any]:
     """Read and match an upload (what the job does): the document it keeps."""
     org = NetworkRepository(session).get_or_raise(arguments["org"])
-    text: str = arguments["text"]
+    text = uploaded_text(session, arguments)
     lines = max(text.count("\n"), 1)
     steps = 2 * lines
     if progress is not None:
