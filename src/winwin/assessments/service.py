@@ -662,6 +662,17 @@ def revoke_invitation(
     return _invitation_read(session, assessment, invitation)
 
 
+def link_is_current(session: Session, *, token: str) -> bool:
+    """Whether the personal link of ``token`` still opens its invitation: False once a
+    resend has replaced it or a revoke has ended it (what a queued mail of the link asks
+    before it leaves)."""
+    try:
+        _invitation(session, token)
+    except NotFound:
+        return False
+    return True
+
+
 def _invitation(session: Session, token: str) -> Invitation:
     invitation = None
     if isinstance(token, str) and 10 <= len(token) <= 200:

@@ -138,11 +138,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def pgettext(context: str, msgid: str) -> str:
-    return catalog(_known(current_locale.get())).pgettext(context, msgid)
+    return str(catalog(_known(current_locale.get())).pgettext(context, msgid))
 
 
 def npgettext(context: str, singular: str, plural: str, n: int) -> str:
-    return catalog(_known(current_locale.get())).npgettext(context, singular, plural, n)
+    return str(catalog(_known(current_locale.get())).npgettext(context, singular, plural, n))
 
 
 def babel_locale() -> Locale:

@@ -12,15 +12,23 @@ started it (``/jobs``), or by platform admins for system mail (password resets).
 Reset and invitation links are then written to the log (``winwin.mail``), as they are
 when no relay is configured, so that an operator can pass them on; answer links never
 are (their inviter has seen them on screen).
+
+An answer link may be replaced (a resend) or ended (a revoke) while its mail waits in
+the queue or between attempts. Each attempt therefore asks first whether the link still
+opens its invitation; when it does not, nothing is sent and the job ends ``succeeded``
+with the result ``{"to": …, "sent": false, "skipped": "link-replaced"}``, which the jobs
+page shows as *not sent: the link was replaced*. The new link has its own mail.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from winwin.assessments import service as rounds
 from winwin.jobs import kinds
 from winwin.jobs import service as jobs
 from winwin.jobs.kinds import JobContext
@@ -31,6 +39,8 @@ log = logging.getLogger("winwin.mail")
 
 KIND = "mail.link"
 ATTEMPTS = 5
+# The result of a mail that was not sent because its answer link no longer works.
+SKIPPED_REPLACED = "link-replaced"
 
 
 def queue_link(
@@ -75,6 +85,9 @@ def mail_link(context: JobContext) -> dict[str, Any]:
     arguments = context.arguments
     kind, to, server = arguments["kind"], arguments["to"], arguments["server"]
     link = sealing.unseal(arguments["link"], secret=Settings().secret_key)
+    if kind == "answer" and not _answer_link_is_current(context, link):
+        log.info("job %s: the answer link was replaced or revoked; nothing mailed", context.job_id)
+        return {"to": to, "sent": False, "skipped": SKIPPED_REPLACED}
     message = delivery.compose(
         host=server.partition(":")[0],
         kind=kind,
@@ -90,3 +103,12 @@ def mail_link(context: JobContext) -> dict[str, Any]:
             log.error("could not mail the %s link to %s (%s); the link: %s", kind, to, exc, link)
         raise
     return {"to": to}
+
+
+def _answer_link_is_current(context: JobContext, link: str) -> bool:
+    """Whether ``link`` (``…/answer/TOKEN``) still opens its invitation."""
+    _, marker, token = urlsplit(link).path.rpartition("/answer/")
+    if not marker or not token:
+        return False
+    with context.reader() as session:
+        return rounds.link_is_current(session, token=token)

@@ -25,7 +25,7 @@ from support.secrets import TEST_SECRET
 from support.smtp import Inbox, smtp_server
 from winwin.db.engine import session_factory, unit_of_work
 from winwin.db.models import Invitation
-from winwin.jobs import execution
+from winwin.jobs import execution, queue
 from winwin.jobs.models import Job
 from winwin.mail import jobs as mail_jobs
 from winwin.settings import Settings
@@ -51,6 +51,15 @@ def _world(engine: Engine, db_url: str, mail_server: str | None) -> Iterator[Wor
     with TestClient(app) as client:
         yield World(client=client, engine=engine, tokens=tokens, emails=emails)
     app.state.engine.dispose()
+
+
+@pytest.fixture
+def closed_port() -> Iterator[str]:
+    # Bound and never listened on: a connection is refused at once.
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    yield f"127.0.0.1:{closed.getsockname()[1]}"
+    closed.close()
 
 
 @pytest.fixture
@@ -246,3 +255,140 @@ def test_the_command_line_mails_the_link_when_asked(cli, inbox, monkeypatch):
     )
     assert quiet.code == 0 and quiet.json()["mailed"] is False
     assert len(inbox.messages) == 1  # without --mail nothing is sent
+
+
+class _Held:
+    """A runner that keeps the jobs it is handed, so that the test says when they run."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def submit(self, job_id: int) -> None:
+        self.ids.append(job_id)
+
+    def close(self) -> None:
+        pass
+
+
+def _hold_jobs(world: World) -> _Held:
+    app = world.client.app
+    started = app.state.jobs_runner  # the SQLite thread, started with the app
+    if started is not None:
+        started.close()
+    held = app.state.jobs_runner = _Held()
+    return held
+
+
+def _release(engine: Engine, held: _Held) -> None:
+    """Hand the held jobs to the queue (Procrastinate on PostgreSQL) and run them all."""
+    url = engine.url.render_as_string(hide_password=False)
+    if queue.is_postgres(url):
+        app = queue.build_app(url, engine)
+        with app.open():
+            for job_id in held.ids:
+                queue.defer(app, job_id)
+    run_jobs(engine)
+
+
+def _job(engine: Engine, job_id: int) -> Job:
+    with unit_of_work(session_factory(engine)) as session:
+        job = session.get(Job, job_id)
+        session.expunge(job)
+        return job
+
+
+def test_a_resend_or_revoke_keeps_the_queued_mail_of_the_old_link_from_leaving(mailing, inbox):
+    held = _hold_jobs(mailing)
+    round_id = _open(mailing)
+    invited = mailing.call(
+        "fac",
+        "POST",
+        f"/api/v1/rounds/{round_id}/invitations",
+        json={
+            "invitees": [
+                {"side": "kuusi", "name": "Anna", "email": "anna@kuusi.fi"},
+                {"side": "pakkaus", "name": "Pekka", "email": "pekka@pakkaus.fi"},
+            ]
+        },
+    )
+    assert invited.status_code == 201, invited.text
+    anna, pekka = invited.json()
+    old_anna, old_pekka = held.ids
+    # Both mails still wait in the queue when Anna's link is replaced and Pekka's ended.
+    resent = mailing.call(
+        "fac",
+        "POST",
+        f"/api/v1/rounds/{round_id}/invitations/{anna['invitation']['id']}/resend",
+    )
+    assert resent.status_code == 200, resent.text
+    assert resent.json()["mailed"] is True
+    revoked = mailing.call(
+        "fac",
+        "POST",
+        f"/api/v1/rounds/{round_id}/invitations/{pekka['invitation']['id']}/revoke",
+    )
+    assert revoked.status_code == 200, revoked.text
+    (new_anna,) = held.ids[2:]
+    assert _status(mailing.engine, old_anna) == "queued"
+
+    _release(mailing.engine, held)
+    (mail,) = inbox.wait_for(1)
+    time.sleep(0.2)  # nothing else arrives
+    assert len(inbox.messages) == 1
+    assert mail["To"] == "anna@kuusi.fi"
+    assert resent.json()["link"] in mail.get_content()
+    assert anna["token"] not in mail.get_content()
+    for job_id, to in ((old_anna, "anna@kuusi.fi"), (old_pekka, "pekka@pakkaus.fi")):
+        skipped = _job(mailing.engine, job_id)
+        assert (skipped.status, skipped.attempts, skipped.result) == (
+            "succeeded",
+            1,
+            {"to": to, "sent": False, "skipped": mail_jobs.SKIPPED_REPLACED},
+        )
+    sent = _job(mailing.engine, new_anna)
+    assert (sent.status, sent.result) == ("succeeded", {"to": "anna@kuusi.fi"})
+
+    # The inviter sees which mails did not go, and why, in both languages.
+    for language, words in (
+        ("en", ("not sent: the link was replaced", "A new link has its own mail.")),
+        ("fi", ("ei lähetetty: linkki korvattiin", "Uusi linkki lähtee omana viestinään.")),
+    ):
+        headers = {"Accept-Language": language, **mailing.headers("fac")}
+        listing = mailing.client.get("/jobs", headers=headers).text
+        assert listing.count(words[0]) == 2
+        page = mailing.client.get(f"/jobs/{old_pekka}", headers=headers).text
+        assert words[1] in page
+        assert words[1] not in mailing.client.get(f"/jobs/{new_anna}", headers=headers).text
+
+
+def test_a_mail_that_failed_once_is_not_tried_again_after_its_link_is_replaced(
+    engine, db_url, closed_port, inbox
+):
+    """Between two attempts the link is replaced: the next attempt sends nothing."""
+    world = _world(engine, db_url, closed_port)
+    mailing = next(world)
+    try:
+        held = _hold_jobs(mailing)
+        round_id = _open(mailing)
+        invited = mailing.call(
+            "fac",
+            "POST",
+            f"/api/v1/rounds/{round_id}/invitations",
+            json={"invitees": [{"side": "kuusi", "name": "A", "email": "a@kuusi.fi"}]},
+        )
+        assert invited.status_code == 201, invited.text
+        (one,) = invited.json()
+        (job_id,) = held.ids
+        assert execution.run_once(engine, job_id).status == "retry"
+        resent = mailing.call(
+            "fac",
+            "POST",
+            f"/api/v1/rounds/{round_id}/invitations/{one['invitation']['id']}/resend",
+        )
+        assert resent.status_code == 200, resent.text
+        assert execution.run_once(engine, job_id).status == "succeeded"
+        skipped = _job(engine, job_id)
+        assert (skipped.status, skipped.attempts) == ("succeeded", 2)
+        assert skipped.result == {"to": "a@kuusi.fi", "sent": False, "skipped": "link-replaced"}
+    finally:
+        world.close()
