@@ -224,6 +224,86 @@ def org_invite(
         sys.stdout.write(issued.link + "\n")
 
 
+# The service's fields as this command's options, so that a refusal names what to fix.
+JOIN_OPTIONS = {
+    "token": "TOKEN",
+    "name": "--name",
+    "country": "--country",
+    "business_id": "--business-id",
+    "admin_name": "--admin-name",
+    "password": "--password-file",
+}
+
+
+def _password(source: str | None) -> str:
+    """The first line of the file (``-``: standard input); without a file, a hidden prompt
+    on a terminal, else the first line of standard input."""
+    if source is None and sys.stdin.isatty():
+        return str(typer.prompt("Password", hide_input=True, err=True))
+    if source is None or source == "-":
+        text = sys.stdin.readline()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InvalidInput(Problem("--password-file", f"no such file: {source}"))
+        text = path.read_text("utf-8", errors="replace").split("\n", 1)[0]
+    return text.rstrip("\r\n")
+
+
+@org_app.command("join")
+def org_join(
+    ctx: typer.Context,
+    token: str = typer.Argument(
+        ..., metavar="TOKEN", help="The invitation's token, or its whole link."
+    ),
+    name: str = typer.Option(..., "--name", metavar="NAME", help="The organisation's name."),
+    country: str = typer.Option("", "--country", metavar="CC"),
+    business_id: str = typer.Option("", "--business-id", metavar="ID"),
+    admin_name: str = typer.Option(
+        ..., "--admin-name", metavar="NAME", help="The first admin's own name."
+    ),
+    password_file: str | None = typer.Option(
+        None,
+        "--password-file",
+        metavar="F",
+        help="Read the first admin's password from F's first line ('-': standard input).",
+    ),
+    locale: str | None = typer.Option(None, "--locale", metavar="fi|en"),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Complete an invited organisation's profile (what the invitation link's page does).
+
+    The first admin's address is the one invited. With WINWIN_APPROVE_ORGANISATIONS=1 (the
+    default) the organisation then waits for a platform admin (winwin org approve)."""
+    if "/invitation/" in token:
+        token = token.rsplit("/invitation/", 1)[1].split("?", 1)[0].strip("/")
+    password = _password(password_file)
+    try:
+        with state(ctx).session() as session:
+            done = joining.complete_profile(
+                session,
+                token=token,
+                name=name,
+                country=country,
+                business_id=business_id,
+                admin_name=admin_name,
+                password=password,
+                locale=locale,
+                approval_required=Settings().approve_organisations,
+            )
+    except InvalidInput as exc:
+        problems = [
+            Problem(JOIN_OPTIONS.get(p.path, p.path), p.message, p.code, p.params)
+            for p in exc.problems
+        ]
+        raise type(exc)(problems) from None
+    shown = {"key": done.key, "name": done.name, "state": done.state}
+    if json_out:
+        print_json(shown)
+    else:
+        sys.stdout.write(f"{done.key}\t{done.state}\n")
+
+
 @org_app.command("pending")
 def org_pending(
     ctx: typer.Context, json_out: bool = typer.Option(False, "--json", help="Print JSON.")

@@ -119,6 +119,75 @@ def test_the_cli_invites_lists_pending_and_approves(cli, db_url: str) -> None:  
     assert proposed.code == 0, proposed.err
 
 
+def test_the_cli_completes_the_profile_by_the_link(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("import", "-", stdin=json.dumps(NETWORK)).code == 0
+    link = cli("org", "invite", "--by", "a", "first@uusi.example", "--json").json()["link"]
+    secret = tmp_path / "password"
+    secret.write_text(PROFILE["password"] + "\n", "utf-8")
+    short = tmp_path / "short"
+    short.write_text("lyhyt\n", "utf-8")
+    base = ("org", "join", _token(link), "--name", "Uusi Pakkaus Oy", "--admin-name", "Uusi")
+    before = cli("export").json()
+    for args, option in (
+        ((*base, "--country", "XX", "--password-file", str(secret)), "--country"),
+        ((*base, "--business-id", "0112038-0", "--password-file", str(secret)), "--business-id"),
+        ((*base, "--password-file", str(short)), "--password-file"),
+        ((*base, "--password-file", str(tmp_path / "none")), "--password-file"),
+        (
+            (
+                "org",
+                "join",
+                _token(link),
+                "--name",
+                " ",
+                "--admin-name",
+                "U",
+                "--password-file",
+                str(secret),
+            ),
+            "--name",
+        ),  # fmt: skip
+        (
+            (
+                "org",
+                "join",
+                "not-a-token",
+                "--name",
+                "N",
+                "--admin-name",
+                "U",
+                "--password-file",
+                str(secret),
+            ),
+            "TOKEN",
+        ),  # fmt: skip
+    ):
+        refused = cli(*args)
+        assert refused.code == 2, (args, refused.err)
+        assert f"{option}:" in refused.err, (args, refused.err)
+    # Nothing changed: no organisation, nothing pending, and the link still works.
+    assert cli("export").json() == before
+    assert cli("org", "pending", "--json").json() == {"pending": []}
+
+    joined = cli("org", "join", link, "--name", "Uusi Pakkaus Oy", "--country", "FI",
+                 "--business-id", Y_TUNNUS, "--admin-name", "Uusi Admin",
+                 "--password-file", "-", "--json", stdin=PROFILE["password"] + "\n")  # fmt: skip
+    assert joined.code == 0, joined.err
+    assert joined.json() == {
+        "key": "uusi-pakkaus-oy",
+        "name": "Uusi Pakkaus Oy",
+        "state": "pending",
+    }
+    pending = cli("org", "pending", "--json").json()["pending"]
+    assert [(p["key"], p["admin"], p["business_id"]) for p in pending] == [
+        ("uusi-pakkaus-oy", "first@uusi.example", Y_TUNNUS)
+    ]
+    again = cli(*base, "--password-file", str(secret))
+    assert again.code == 2 and "TOKEN:" in again.err  # the link is used up
+    assert cli("org", "approve", "uusi-pakkaus-oy").code == 0
+    assert "uusi-pakkaus-oy" in {o["key"] for o in cli("export").json()["organizations"]}
+
+
 def test_the_cli_rejects_and_the_rejected_never_appears(cli, db_url: str) -> None:  # type: ignore[no-untyped-def]
     assert cli("import", "-", stdin=json.dumps(NETWORK)).code == 0
     link = cli("org", "invite", "--by", "a", "x@uusi.example", "--json").json()["link"]
