@@ -146,7 +146,7 @@ def test_the_cli_completes_the_profile_by_the_link(cli, tmp_path) -> None:  # ty
                 str(secret),
             ),
             "--name",
-        ),  # fmt: skip
+        ),
         (
             (
                 "org",
@@ -160,7 +160,7 @@ def test_the_cli_completes_the_profile_by_the_link(cli, tmp_path) -> None:  # ty
                 str(secret),
             ),
             "TOKEN",
-        ),  # fmt: skip
+        ),
     ):
         refused = cli(*args)
         assert refused.code == 2, (args, refused.err)
