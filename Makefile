@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 # Pure rules and services: formatted by ruff and checked by mypy --strict.
 STRICT := src/winwin/kernel src/winwin/sharing/audience.py src/winwin/sharing/topics.py src/winwin/sharing/directory.py src/winwin/sharing/keys.py src/winwin/sharing/refusals.py \
-	src/winwin/assessments/score.py src/winwin/assessments/anonymity.py src/winwin/assessments/reliability.py src/winwin/innovation/stages.py \
+	src/winwin/assessments/score.py src/winwin/assessments/anonymity.py src/winwin/assessments/reliability.py src/winwin/innovation/stages.py src/winwin/innovation/coauthoring.py \
 	src/winwin/insight/candidates.py src/winwin/insight/wins.py src/winwin/insight/features.py \
 	src/winwin/insight/dense.py src/winwin/insight/sparse.py src/winwin/insight/matching.py src/winwin/insight/games.py src/winwin/insight/game_document.py \
 	src/winwin/insight/clusters.py src/winwin/insight/network_map.py src/winwin/network/generate.py \

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -75,6 +75,7 @@ FIELDS = {
     "exclude": "exclude",
     "challenge": "challenge",
     "email": "email",
+    "person": "email",
     "stage": "stage",
 }
 
@@ -626,12 +627,49 @@ def add_coauthor(
     session: SessionDep,
     org: CurrentOrg,
     email: Email = "",
+    person: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
 ) -> Response:
+    """Name a co-author chosen in the people picker (``person``) or typed by e-mail."""
+    kept = {"email": email}
     try:
-        innovation.add_coauthor(session, by=_by(session, org, actor), key=key, email=email)
+        if person is None and not email.strip():
+            raise InvalidInput(Problem("email", NO_ONE_NAMED))
+        innovation.add_coauthor(
+            session,
+            by=_by(session, org, actor),
+            key=key,
+            email=None if person is not None else email,
+            person_id=person,
+        )
     except (InvalidInput, PermissionDenied, Conflict) as exc:
-        return _refused(request, session, key, org, actor, exc, "email", {"email": email})
+        return _refused(request, session, key, org, actor, exc, "email", kept)
     return _back(key, org, "coauthor-added", "#coauthors-title")
+
+
+NO_ONE_NAMED = N_("Choose a person from the list or type their e-mail")
+PICKER_ID = re.compile(r"[a-z][a-z0-9-]{0,40}")
+
+
+@router.get("/pick/people", name="pick_people")
+def pick_people(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    entry: Annotated[str, Query(alias="for", max_length=200)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    picker: Annotated[str, Query(max_length=41)] = "picker",
+) -> Response:
+    """Suggestions of the co-author picker (htmx): people whom naming a co-author of
+    ``for`` would accept, in organisations the acting one knows by name."""
+    if not PICKER_ID.fullmatch(picker):
+        raise InvalidInput(Problem("picker", "use a-z, digits and '-'"))
+    found = innovation.coauthor_suggestions(session, by=_by(session, org, actor), key=entry, text=q)
+    return render(
+        request,
+        "innovation/_people_options.html",
+        {"suggestions": found, "picker": picker, "q": q.strip()},
+    )
 
 
 @router.post("/innovation/{key}/coauthors/remove", name="innovation_uncoauthor")

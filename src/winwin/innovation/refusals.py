@@ -29,6 +29,9 @@ CO_AUTHOR_ADDER = Refusal(
 NO_ONE_SIGNS_IN = Refusal(
     "innovation.no_one_signs_in", "no one who can see this %(kind)s signs in as '%(email)s'"
 )
+NO_ONE_CHOSEN = Refusal(
+    "innovation.no_one_chosen", "the person chosen cannot see this %(kind)s or signs in no more"
+)
 NOT_CO_AUTHOR = Refusal("innovation.not_co_author", "%(named)s is not a co-author of '%(key)s'")
 CO_AUTHOR_REMOVER = Refusal(
     "innovation.co_author_remover",

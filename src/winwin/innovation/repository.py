@@ -213,6 +213,29 @@ class InnovationRepository:
         ).first()
         return None if row is None else PersonRow(*row)
 
+    def person_by_id(self, user_id: int) -> PersonRow | None:
+        row = self.session.execute(
+            select(User.id, User.name, User.email, User.org_id, Organization.key)
+            .outerjoin(Organization, Organization.id == User.org_id)
+            .where(User.id == user_id, User.active.is_(True))
+        ).first()
+        return None if row is None else PersonRow(*row)
+
+    def people_of(self, org_ids: Iterable[int], *, limit: int) -> list[tuple[int, str, str]]:
+        """``(user id, name, organisation key)`` of the active people of these
+        organisations, by name, at most ``limit``."""
+        ids = sorted(set(org_ids))
+        if not ids:
+            return []
+        query = (
+            select(User.id, User.name, Organization.key)
+            .join(Organization, Organization.id == User.org_id)
+            .where(User.org_id.in_(ids), User.active.is_(True))
+            .order_by(User.name, User.id)
+            .limit(limit)
+        )
+        return [(a, b, c) for a, b, c in self.session.execute(query)]
+
     def coauthors(self, item_id: int) -> list[PersonRow]:
         query = (
             select(User.id, User.name, User.email, InnovationCoauthor.org_id, Organization.key)

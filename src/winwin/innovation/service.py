@@ -28,12 +28,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from winwin.innovation import coauthoring
 from winwin.innovation import refusals as refuse
 from winwin.innovation import stages as rules
-from winwin.innovation.repository import EntryRow, InnovationRepository
+from winwin.innovation.repository import EntryRow, InnovationRepository, PersonRow
 from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
 from winwin.notifications import service as notifications
-from winwin.sharing import feed
+from winwin.sharing import feed, picking
 from winwin.sharing import service as sharing
 from winwin.sharing.items import ItemRepository, Viewer
 from winwin.sharing.repository import SharingRepository
@@ -429,8 +430,27 @@ def set_vote(session: Session, *, by: Participant, key: str, vote: bool) -> int:
     return repo.vote_count(item_id)
 
 
-def add_coauthor(session: Session, *, by: Participant, key: str, email: str) -> list[PersonView]:
-    """Name a person as co-author; their organisation must be able to see the entry.
+def _reader_seeing(session: Session, person: PersonRow | None, item_id: int) -> Viewer | None:
+    """The person's organisation as a reader, when it may see the entry: who may co-author
+    (``add_coauthor``) and whom the picker suggests (``coauthor_suggestions``) ask this."""
+    if person is None or person.org_id is None or person.org_key is None:
+        return None
+    reader = ItemRepository(session).viewer_by_id(person.org_id)
+    if reader is None or not ItemRepository(session).is_visible(reader, item_id):
+        return None
+    return reader
+
+
+def add_coauthor(
+    session: Session,
+    *,
+    by: Participant,
+    key: str,
+    email: str | None = None,
+    person_id: int | None = None,
+) -> list[PersonView]:
+    """Name a person as co-author, by ``email`` or by ``person_id`` (a suggestion of
+    ``coauthor_suggestions``); their organisation must be able to see the entry.
 
     The owner organisation and existing co-authors may add co-authors. Adding someone
     twice changes nothing.
@@ -440,18 +460,20 @@ def add_coauthor(session: Session, *, by: Participant, key: str, email: str) -> 
     if not _may_manage(session, by, row, item_id):
         raise PermissionDenied(refuse.CO_AUTHOR_ADDER())
     repo = InnovationRepository(session)
-    address = (email or "").strip().lower()
-    person = repo.person_by_email(address) if address and "\x00" not in address else None
-    reader = (
-        ItemRepository(session).viewer_by_id(person.org_id)
-        if person is not None and person.org_id is not None and person.org_key is not None
-        else None
-    )
-    if person is None or reader is None or not ItemRepository(session).is_visible(reader, item_id):
-        # One answer for an unknown address, an account without an organisation and one
-        # whose organisation cannot see the entry: naming a co-author never tells whether
-        # an account exists or where it works.
-        raise InvalidInput(refuse.NO_ONE_SIGNS_IN("email", kind=row.kind, email=address))
+    if person_id is not None:
+        person = repo.person_by_id(person_id)
+        reader = _reader_seeing(session, person, item_id)
+        if person is None or reader is None:
+            raise InvalidInput(refuse.NO_ONE_CHOSEN("person", kind=row.kind))
+    else:
+        address = (email or "").strip().lower()
+        person = repo.person_by_email(address) if address and "\x00" not in address else None
+        reader = _reader_seeing(session, person, item_id)
+        if person is None or reader is None:
+            # One answer for an unknown address, an account without an organisation and
+            # one whose organisation cannot see the entry: naming a co-author never tells
+            # whether an account exists or where it works.
+            raise InvalidInput(refuse.NO_ONE_SIGNS_IN("email", kind=row.kind, email=address))
     if not repo.is_coauthor(item_id, person.user_id):
         repo.add_coauthor(
             item_id=item_id,
@@ -469,6 +491,63 @@ def add_coauthor(session: Session, *, by: Participant, key: str, email: str) -> 
             actor_org_id=acting.id,
         )
     return [PersonView(p.user_id, p.name, p.org_key) for p in repo.coauthors(item_id)]
+
+
+@dataclass(frozen=True)
+class CoauthorChoice:
+    """A person the co-author picker suggests: id (what the form posts), name and
+    organisation (key and name)."""
+
+    id: int
+    name: str
+    org: str
+    org_name: str
+
+
+# People read per suggestion: the organisations one knows are few, their people are not.
+_PEOPLE_READ = 5_000
+
+
+def coauthor_suggestions(
+    session: Session,
+    *,
+    by: Participant,
+    key: str,
+    text: str = "",
+    limit: int = coauthoring.SUGGESTIONS,
+) -> list[CoauthorChoice]:
+    """Up to ``limit`` people whose name contains ``text`` and whom
+    ``add_coauthor`` would accept, among the organisations ``by`` knows by name
+    (``innovation.coauthoring``). Refused as ``add_coauthor`` refuses: 404 for an entry
+    ``by`` cannot see, 403 for one it may not add co-authors to.
+    """
+    acting = _member(by)
+    item_id, row = _visible_entry(session, acting, key)
+    if not _may_manage(session, by, row, item_id):
+        raise PermissionDenied(refuse.CO_AUTHOR_ADDER())
+    known = picking.known_orgs(session, viewer=acting)
+    candidates = known.keys("visible") | {acting.key}
+    items = ItemRepository(session)
+    seeing: dict[int, str] = {}
+    for org_key in sorted(candidates):
+        reader = items.viewer(org_key)
+        if reader is not None and items.is_visible(reader, item_id):
+            seeing[reader.id] = org_key
+    repo = InnovationRepository(session)
+    people = [
+        coauthoring.Person(uid, name, org_key)
+        for uid, name, org_key in repo.people_of(seeing, limit=_PEOPLE_READ)
+    ]
+    chosen = coauthoring.suggest(
+        people,
+        text,
+        acting=acting.key,
+        known=known.keys("visible"),
+        seeing=seeing.values(),
+        coauthors=[p.user_id for p in repo.coauthors(item_id)],
+        limit=limit,
+    )
+    return [CoauthorChoice(p.id, p.name, p.org, known.names.get(p.org, p.org)) for p in chosen]
 
 
 def remove_coauthor(

@@ -1,7 +1,8 @@
 /* Organisation pickers by name (templates/_org_picker.html): the ARIA combobox pattern.
  *
- * Without this file a picker is a select or a list of tick boxes. With it, a text field
- * asks /pick/orgs (htmx) for the organisations whose name contains what was typed;
+ * Without this file a picker is a select or a list of tick boxes (or, for co-authors, an
+ * e-mail field). With it, a text field asks /pick/orgs or /pick/people (htmx) for the
+ * organisations or people whose name contains what was typed;
  * arrow keys move through the suggestions, Enter or a click chooses, Escape closes.
  * Choosing sets the select (one organisation) or ticks a box (several), so the form
  * posts exactly what it posts without scripts, and fires "change" for live previews.
@@ -90,6 +91,13 @@
     var list = picker.querySelector(".picker-list");
     if (!input || !list) return;
     input.hidden = false;
+    // A picker beside a typed fallback (the co-author's e-mail): its texts show, and the
+    // fallback is no longer required, since a choice from the list will do.
+    var form = picker.closest("form");
+    if (form) {
+      form.querySelectorAll(".picker-only").forEach(function (el) { el.hidden = false; });
+      form.querySelectorAll("[data-picker-or]").forEach(function (el) { el.required = false; });
+    }
     if (picker.getAttribute("data-picker") === "single") {
       var value = picker.querySelector(".picker-value");
       var label = picker.querySelector("label[for]");
@@ -123,6 +131,11 @@
       } else if (event.key === "Escape") {
         if (!list.hidden) { event.preventDefault(); close(input, list); }
       }
+    });
+    input.addEventListener("input", function () {
+      // A hidden value (a person's id) no longer matches once the name is edited.
+      var value = picker.querySelector(".picker-value");
+      if (value && value.type === "hidden") value.value = "";
     });
     input.addEventListener("blur", function () {
       window.setTimeout(function () { close(input, list); }, 150);
