@@ -479,26 +479,38 @@ class ItemRepository:
 
     @contextmanager
     def _generic_plan(self) -> Iterator[None]:
-        """On PostgreSQL, run the checkpoint with a generic plan, for this transaction only.
+        """On PostgreSQL, run the checkpoint with a generic plan and no JIT, for this
+        transaction only.
 
         The plan's shape does not depend on the viewer (walk the newest items, probe
         each), but planning the statement's many subqueries costs several times more than
         running it; a generic plan is made once per connection and reused.
+
+        JIT is off because the generic plan's estimate (every probe of every row the
+        index could yield, before LIMIT) passes ``jit_above_cost``: PostgreSQL then
+        compiled some 340 expressions on every execution, about 400 ms, for a page that
+        runs in about a millisecond (docs/benchmarks.md). Compiled code pays off only for
+        long scans, which the checkpoint never makes.
         """
         if self.session.get_bind().dialect.name != "postgresql":
             yield
             return
-        previous = self.session.scalar(
+        previous = self.session.execute(
             text(
-                "SELECT current_setting('plan_cache_mode') || "
-                "left(set_config('plan_cache_mode', 'force_generic_plan', true), 0)"
+                "SELECT current_setting('plan_cache_mode'), current_setting('jit'), "
+                "set_config('plan_cache_mode', 'force_generic_plan', true), "
+                "set_config('jit', 'off', true)"
             )
-        )
+        ).one()
         try:
             yield
         finally:
             self.session.execute(
-                text("SELECT set_config('plan_cache_mode', :mode, true)"), {"mode": previous}
+                text(
+                    "SELECT set_config('plan_cache_mode', :mode, true), "
+                    "set_config('jit', :jit, true)"
+                ),
+                {"mode": previous[0], "jit": previous[1]},
             )
 
     def unfiltered_page(self, *, limit: int = 50) -> list[int]:
