@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import OperationalError
@@ -19,6 +19,7 @@ from winwin.accounts.models import (
 )
 from winwin.innovation.models import InnovationComment
 from winwin.kernel.errors import NotFound
+from winwin.kernel.time import as_utc
 from winwin.network.models import Organization
 
 TOUCH_EVERY = timedelta(minutes=5)
@@ -203,7 +204,7 @@ class AccountsRepository:
         """
         last = token.last_used_at
         if last is not None:
-            last = last if last.tzinfo is not None else last.replace(tzinfo=UTC)
+            last = as_utc(last)
             if now - last < TOUCH_EVERY:
                 return
         try:

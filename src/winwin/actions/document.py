@@ -31,6 +31,7 @@ from winwin.network.document import (
     Strict,
     format_time,
     parse_time,
+    same_stored,
     section_problems,
     stored_by_key,
 )
@@ -157,7 +158,7 @@ def write(session: Session, checked: Checked, ids: dict[str, int]) -> tuple[int,
             continue
         if at is not None:
             values["created_at"] = at
-        changed = {k: v for k, v in values.items() if not _same(getattr(current, k), v)}
+        changed = {k: v for k, v in values.items() if not same_stored(getattr(current, k), v)}
         if changed:
             for k, v in changed.items():
                 setattr(current, k, v)
@@ -165,13 +166,6 @@ def write(session: Session, checked: Checked, ids: dict[str, int]) -> tuple[int,
             updated += 1
     session.flush()
     return created, updated
-
-
-def _same(stored: Any, wanted: Any) -> bool:
-    if isinstance(stored, datetime) and isinstance(wanted, datetime):
-        # SQLite gives back naive datetimes (stored in UTC).
-        return stored.replace(tzinfo=None) == wanted.astimezone(UTC).replace(tzinfo=None)
-    return bool(stored == wanted)
 
 
 def export(session: Session, keys: dict[int, str]) -> list[dict[str, Any]]:

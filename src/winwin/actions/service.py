@@ -33,6 +33,7 @@ from winwin.actions.repository import ActionRepository
 from winwin.assessments.score import FACTORS
 from winwin.assessments.service import can_run_relationship, can_see_relationship
 from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
+from winwin.kernel.time import as_utc
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
 from winwin.sharing.service import render_markdown
@@ -116,10 +117,6 @@ def today() -> date:
 # --- reading ---------------------------------------------------------------------------
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _reads(
     session: Session, actions: Sequence[Action], *, on: date | None = None
 ) -> list[ActionRead]:
@@ -154,8 +151,8 @@ def _reads(
                 due=a.due,
                 owners={k: owners[k] for k in pair},
                 overdue=rules.is_overdue(a.status, a.due, day),
-                created_at=_aware(a.created_at),
-                updated_at=_aware(a.updated_at),
+                created_at=as_utc(a.created_at),
+                updated_at=as_utc(a.updated_at),
             )
         )
     return out
@@ -237,7 +234,7 @@ def history(session: Session, *, actor: Actor | None, action_id: int) -> list[Ev
     orgs = repo.orgs([e.org_id for e in events if e.org_id])
     return [
         EventRead(
-            at=_aware(e.at),
+            at=as_utc(e.at),
             who=users[e.user_id].name if e.user_id in users else None,
             org=orgs[e.org_id].key if e.org_id in orgs else None,
             kind=e.kind,

@@ -29,7 +29,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -59,6 +59,7 @@ from winwin.kernel.errors import (
     Problem,
     RuleBroken,
 )
+from winwin.kernel.time import as_utc
 from winwin.network.repository import NetworkRepository
 
 THIRD_PARTY = "third-party"
@@ -191,10 +192,7 @@ class ResponseRead:
 
 # helpers ------------------------------------------------------------------------------
 def _utc(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+    return None if value is None else as_utc(value)
 
 
 def _text_ok(value: object) -> bool:

@@ -26,13 +26,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from winwin.attachments.repository import AttachmentRepository, AttachmentRow
 from winwin.db.models import Item
 from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
+from winwin.kernel.time import as_utc
 from winwin.sharing import feed
 from winwin.sharing.items import ItemRepository, Viewer
 from winwin.sharing.repository import SharingRepository
@@ -126,10 +127,7 @@ def _read(row: AttachmentRow, item_key: str) -> AttachmentRead:
         content_type=row.content_type,
         size=row.size,
         sha256=row.sha256,
-        # SQLite hands back naive datetimes; every stored time is UTC.
-        created_at=row.created_at
-        if row.created_at.tzinfo is not None
-        else row.created_at.replace(tzinfo=UTC),
+        created_at=as_utc(row.created_at),
     )
 
 

@@ -42,6 +42,7 @@ from winwin.network.document import (
     Strict,
     format_time,
     parse_time,
+    same_stored,
     section_problems,
     stored_by_key,
 )
@@ -311,7 +312,7 @@ def write(session: Session, checked: Checked, ids: dict[str, int]) -> tuple[int,
         else:
             if at is not None:
                 values["created_at"] = at
-            diff = {k: v for k, v in values.items() if not _same(getattr(current, k), v)}
+            diff = {k: v for k, v in values.items() if not same_stored(getattr(current, k), v)}
             for k, v in diff.items():
                 setattr(current, k, v)
             changed = bool(diff)
@@ -360,7 +361,7 @@ def _write_contributions(
     have = [(c.org_id, c.amount, c.currency, c.created_at) for c in repo.contributions(found.id)]
     wanted = [row(c) for c in entry.contributions]
     if len(have) == len(wanted) and all(
-        h[:3] == w[:3] and (w[3] is None or _same(h[3], w[3]))
+        h[:3] == w[:3] and (w[3] is None or same_stored(h[3], w[3]))
         for h, w in zip(have, wanted, strict=True)
     ):
         return False
@@ -412,7 +413,7 @@ def _write_results(
             r.org_id == ids[result.by]
             and r.amount == float(result.amount)
             and r.currency == result.currency
-            and (at is None or _same(r.recorded_at, at))
+            and (at is None or same_stored(r.recorded_at, at))
             for r in have
         )
         if known:
@@ -428,13 +429,6 @@ def _write_results(
         )
         added = True
     return added
-
-
-def _same(stored: Any, wanted: Any) -> bool:
-    if isinstance(stored, datetime) and isinstance(wanted, datetime):
-        # SQLite gives back naive datetimes (stored in UTC).
-        return stored.replace(tzinfo=None) == wanted.astimezone(UTC).replace(tzinfo=None)
-    return bool(stored == wanted)
 
 
 def export(session: Session, keys: dict[int, str]) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ and counts participation; commenting and voting are left to signed-in people.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import typer
@@ -21,6 +21,7 @@ from winwin.innovation import service as inn
 from winwin.innovation import stages as rules
 from winwin.innovation.service import Participant
 from winwin.kernel.errors import InvalidInput, Problem
+from winwin.kernel.time import as_utc
 from winwin.sharing import feed
 from winwin.sharing.items import Viewer
 
@@ -31,8 +32,7 @@ innovation_app = typer.Typer(
 
 
 def _iso(value: datetime) -> str:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).isoformat()
+    return as_utc(value).isoformat()
 
 
 def summary_json(entry: inn.EntrySummary) -> dict[str, Any]:

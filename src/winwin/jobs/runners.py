@@ -18,6 +18,7 @@ from winwin.db.base import utcnow
 from winwin.db.engine import session_factory, unit_of_work
 from winwin.jobs import execution, queue
 from winwin.jobs import repository as jobs
+from winwin.kernel.time import as_utc
 
 log = logging.getLogger("winwin.jobs")
 
@@ -78,9 +79,7 @@ class ThreadRunner:
             at = jobs.next_due_at(session)
         if at is None:
             return self.poll_seconds
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=utcnow().tzinfo)
-        return max(0.0, min(self.poll_seconds, (at - utcnow()).total_seconds()))
+        return max(0.0, min(self.poll_seconds, (as_utc(at) - utcnow()).total_seconds()))
 
     def _loop(self) -> None:
         try:

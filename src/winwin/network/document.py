@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from winwin.kernel.errors import InvalidInput, Problem
+from winwin.kernel.time import as_utc
 from winwin.sharing.audience import Exclusion as Exclusion_
 from winwin.sharing.topics import normalize_topic
 
@@ -258,10 +259,8 @@ def stored_by_key(rows: Iterable[R], prefix: str) -> dict[str, R]:
 
 def format_time(value: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC, four-digit years included (``0001``)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
     # isoformat, unlike strftime's %Y, always writes four digits of the year.
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    return as_utc(value).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_time(text: str) -> datetime | None:
@@ -278,6 +277,13 @@ def parse_time(text: str) -> datetime | None:
         return value.astimezone(UTC)
     except OverflowError:
         return None
+
+
+def same_stored(stored: Any, wanted: Any) -> bool:
+    """Whether an imported value equals the stored one (moments compared in UTC)."""
+    if isinstance(stored, datetime) and isinstance(wanted, datetime):
+        return as_utc(stored) == as_utc(wanted)
+    return bool(stored == wanted)
 
 
 def section_problems(error: ValidationError, limit: int = 20) -> list[Problem]:

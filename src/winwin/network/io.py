@@ -35,6 +35,7 @@ from winwin.network.document import (
     SectionContext,
     format_time,
     parse_time,
+    same_stored,
 )
 from winwin.network.repository import ORG_FIELDS, SENSITIVE_TOPICS, NetworkRepository
 from winwin.network.tie_repository import TieRepository
@@ -749,12 +750,7 @@ class _Importer:
                 continue
             if created is not None:
                 row["created_at"] = created
-            same = all(
-                (current[k].replace(tzinfo=None) == v.replace(tzinfo=None))
-                if isinstance(v, datetime) and isinstance(current[k], datetime)
-                else current[k] == v
-                for k, v in row.items()
-            )
+            same = all(same_stored(current[k], v) for k, v in row.items())
             same_details = (
                 current["topics"] == topics
                 and sorted(current["orgs"]) == orgs

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ from winwin.accounts.access import Actor, require_manage, require_platform_admin
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
 from winwin.kernel.errors import InvalidInput, NotFound, RuleBroken
+from winwin.kernel.time import as_utc, utcnow
 from winwin.network import refusals
 from winwin.network.business_ids import BadBusinessId, normalise_business_id
 from winwin.network.countries import country_problem
@@ -45,14 +46,6 @@ from winwin.network.repository import NetworkRepository
 
 INVITE_LIFETIME = timedelta(days=14)
 """How long an organisation's invitation link may be used."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -122,7 +115,7 @@ def invite_organisation(
     ):
         raise RuleBroken(refusals.EMAIL_HAS_ACCOUNT("email", email=address))
     token = accounts.new_token()
-    expires = _now() + INVITE_LIFETIME
+    expires = utcnow() + INVITE_LIFETIME
     repo.add(
         OrganizationInvitation(
             token_hash=accounts.hash_token(token),
@@ -142,7 +135,7 @@ def open_invitation(session: Session, *, token: str) -> OrganizationInvitation |
     if not token or len(token) > 200 or "\x00" in token:
         return None
     row = JoinRepository(session).by_token_hash(accounts.hash_token(token))
-    if row is None or row.status != "invited" or _aware(row.expires_at) <= _now():
+    if row is None or row.status != "invited" or as_utc(row.expires_at) <= utcnow():
         return None
     return row
 
@@ -234,7 +227,7 @@ def complete_profile(
     row.admin_name = admin_name.strip()
     row.password_hash = accounts.hash_password(password)
     row.locale = locale if locale in accounts.LOCALES else None
-    row.completed_at = _now()
+    row.completed_at = utcnow()
     row.status = "pending"
     session.flush()
     if approval_required:
@@ -271,7 +264,7 @@ def _join(session: Session, row: OrganizationInvitation) -> Organization:
     )
     row.org_id = org.id
     row.status = "joined"
-    row.decided_at = _now()
+    row.decided_at = utcnow()
     row.password_hash = None
     session.flush()
     return org
@@ -288,7 +281,7 @@ def pending_json(session: Session, row: OrganizationInvitation) -> dict[str, Any
         "admin": row.email,
         "admin_name": row.admin_name,
         "invited_by": keys.get(row.invited_by_org_id) if row.invited_by_org_id else None,
-        "completed_at": _aware(row.completed_at).isoformat() if row.completed_at else None,
+        "completed_at": as_utc(row.completed_at).isoformat() if row.completed_at else None,
     }
 
 
@@ -328,7 +321,7 @@ def reject_organisation(session: Session, actor: Actor | None, *, key: str) -> d
     """A platform admin rejects a pending organisation; nothing of it remains visible."""
     row = _pending_or_raise(session, actor, key)
     row.status = "rejected"
-    row.decided_at = _now()
+    row.decided_at = utcnow()
     row.password_hash = None
     session.flush()
     return {"key": key, "name": row.name, "state": "rejected", "admin": row.email}

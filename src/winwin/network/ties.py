@@ -28,13 +28,13 @@ notifications never show it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, require_manage
 from winwin.kernel.errors import InvalidInput, NotFound, Problem, RuleBroken
+from winwin.kernel.time import as_utc, utcnow
 from winwin.network import refusals, tie_rules
 from winwin.network.models import Organization, TieProposal
 from winwin.network.repository import NetworkRepository
@@ -46,14 +46,6 @@ from winwin.notifications.service import notify_about_tie
 class Sides:
     by: Organization
     other: Organization
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _sides(session: Session, actor: Actor | None, by: str, other: str) -> Sides:
@@ -83,7 +75,7 @@ def _record(
     """Write the change to the acting side's log and, for ties, to the other side's."""
     repo = TieRepository(session)
     user_id = actor.user_id if actor is not None else None
-    at = _now()
+    at = utcnow()
     repo.add_event(
         org_id=sides.by.id,
         other_id=sides.other.id,
@@ -135,7 +127,7 @@ def propose_tie(
         raise RuleBroken(refusals.ALREADY_TIED("with", other=other, kind=kind))
     last = repo.last_refused(sides.by.id, sides.other.id)
     if last is not None and last.decided_at is not None:
-        again = tie_rules.may_propose_again(_aware(last.decided_at), _now())
+        again = tie_rules.may_propose_again(as_utc(last.decided_at), utcnow())
         if again is not None:
             raise RuleBroken(refusals.TOO_SOON("with", other=other, date=again.date().isoformat()))
     proposal = repo.add_proposal(
@@ -143,7 +135,7 @@ def propose_tie(
         to_id=sides.other.id,
         kind=kind,
         user_id=actor.user_id if actor is not None else None,
-        at=_now(),
+        at=utcnow(),
     )
     _record(session, sides, "proposed", kind=kind, actor=actor)
     _tell(session, sides, proposal, "tie_proposed", actor)
@@ -160,7 +152,7 @@ def answer_tie(
     if proposal is None or proposal.to_id != sides.by.id:
         raise RuleBroken(refusals.NO_PROPOSAL_FROM("with", other=other))
     proposal.status = "accepted" if accept else "declined"
-    proposal.decided_at = _now()
+    proposal.decided_at = utcnow()
     if accept:
         tie = tie_rules.stored_tie(proposal.kind, proposal.from_id, proposal.to_id)
         if not repo.has_tie(tie):
@@ -181,7 +173,7 @@ def withdraw_tie(session: Session, actor: Actor | None, *, by: str, other: str) 
     if proposal is None or proposal.from_id != sides.by.id:
         raise RuleBroken(refusals.NO_PROPOSAL_TO("with", other=other))
     proposal.status = "withdrawn"
-    proposal.decided_at = _now()
+    proposal.decided_at = utcnow()
     _record(session, sides, "withdrawn", kind=proposal.kind, actor=actor)
     _tell(session, sides, proposal, "tie_withdrawn", actor)
     session.flush()
@@ -210,7 +202,7 @@ def end_tie(
     own_kind = tie_rules.kind_for(tie, sides.by.id)
     repo.delete_tie(tie)
     proposal = repo.accepted_for(tie)
-    now = _now()
+    now = utcnow()
     if proposal is None:
         # A tie from a network document has no proposal; its end is recorded as one.
         proposal = repo.add_proposal(

@@ -41,6 +41,7 @@ from sqlalchemy import JSON, Connection, Date, DateTime, Engine, LargeBinary, Ta
 from sqlalchemy import inspect as sa_inspect
 
 from winwin.db import schema
+from winwin.db.base import UtcDateTime
 from winwin.db.models import Base
 from winwin.kernel.errors import InvalidInput, Problem
 
@@ -79,7 +80,7 @@ def _kind(column: Any) -> str:
     kind = column.type
     if isinstance(kind, LargeBinary):
         return "bytes"
-    if isinstance(kind, DateTime):
+    if isinstance(kind, DateTime | UtcDateTime):
         return "datetime"
     if isinstance(kind, Date):
         return "date"

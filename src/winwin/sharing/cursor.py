@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from datetime import UTC, datetime
+from datetime import datetime
 
 from winwin.kernel.errors import InvalidInput, Problem
+from winwin.kernel.time import as_utc
 
 _TAG = b"winwin-feed-cursor-v1"
 _MAC_BYTES = 16
@@ -24,14 +25,9 @@ def _mac(secret: str, payload: bytes) -> bytes:
     return hmac.new(key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
 
 
-def _utc(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def encode(secret: str, created_at: datetime, item_id: int) -> str:
     """The cursor for "entries older than this one"."""
-    payload = f"{_utc(created_at).isoformat()}|{item_id}".encode()
+    payload = f"{as_utc(created_at).isoformat()}|{item_id}".encode()
     raw = _mac(secret, payload) + payload
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
