@@ -16,7 +16,7 @@ from winwin.insight.candidates import DEFAULT_CANDIDATES
 from winwin.insight.matching import DEFAULT_CAPACITY
 from winwin.insight.pair_jobs import start_pair_search
 from winwin.jobs.cli import run_here
-from winwin.kernel.errors import InvalidInput, Problem, WinwinError
+from winwin.kernel.errors import InvalidInput, NotFound, Problem, WinwinError
 
 
 def _reject_constant(name: str) -> Any:
@@ -143,18 +143,32 @@ def clusters(
     seed: int = typer.Option(0, "--seed", help="Seed of the community detection."),
     brokers: int = typer.Option(0, "--brokers", help="Also list this many top brokers."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    by: str | None = typer.Option(
+        None, "--by", metavar="ORG", help="Only what ORG may see (the tie checkpoint)."
+    ),
 ) -> None:
     """Communities the ties form, and each member's reach outside its cluster.
 
-    The operator reads the whole graph. On a large network the report is made as a job
-    (``winwin jobs list`` shows it), run here with a progress bar on standard error."""
+    The operator reads the whole graph; with --by, only what that organisation may see.
+    On a large network the report is made as a job (``winwin jobs list`` shows it), run
+    here with a progress bar on standard error."""
     cli_state = state(ctx)
     with cli_state.session() as session:
+        if by is not None:
+            # An unknown organisation is bad input, named, before any report is made.
+            try:
+                cluster_views.org_id_or_raise(session, by)
+            except NotFound as exc:
+                raise InvalidInput(exc.problem) from None
         found = cluster_views.whole_report(session, seed=seed, brokers=brokers)
     if isinstance(found, cluster_views.Pending):
         report = _run_with_progress(cli_state.database_url, found.job_id)
     else:
         report = found
+    if by is not None:
+        with cli_state.session() as session:
+            _print_view(cluster_views.scope_for_org(session, report, org=by), json_out)
+        return
     if json_out:
         print_json(report.as_dict())
         return
@@ -164,6 +178,29 @@ def clusters(
     for key, share_outside in report.outside_reach.items():
         typer.echo(f"{key}: {share_outside:.0%} of customers' customers outside its cluster")
     for key, score in report.brokers:
+        typer.echo(f"broker {key}: {score:.4f}")
+
+
+def _print_view(view: cluster_views.ClusterView, json_out: bool) -> None:
+    """What one organisation may see: its own community by the names it may see, the
+    sizes of the others, its own outside reach, the brokers and declared members it may
+    name (the REST document of ``GET /api/v1/clusters``)."""
+    if json_out:
+        print_json(view.as_dict())
+        return
+    sizes = ", ".join(str(size) for size in view.sizes)
+    typer.echo(f"communities: {len(view.sizes)} (sizes {sizes})")
+    if view.own_community is not None and view.communities:
+        own = view.communities[0]
+        hidden = f" and {view.unnamed} it may not name" if view.unnamed else ""
+        typer.echo(f"own community {view.own_community + 1}: {', '.join(own)}{hidden}")
+    typer.echo(f"modularity: {view.modularity:.4f}")
+    for key, share_outside in view.outside_reach.items():
+        typer.echo(f"{key}: {share_outside:.0%} of customers' customers outside its cluster")
+    for cluster, members in view.declared.items():
+        typer.echo(f"cluster {cluster}: {view.declared_sizes[cluster]} members; named: "
+                   f"{', '.join(members) or '-'}")  # fmt: skip
+    for key, score in view.brokers:
         typer.echo(f"broker {key}: {score:.4f}")
 
 

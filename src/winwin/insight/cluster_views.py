@@ -273,6 +273,33 @@ def read_clusters(
     return scope_report(report, sight=sight, reach_of=repo.keys_of(own_org_ids(actor)))
 
 
+def org_id_or_raise(session: Session, org: str) -> int:
+    """The id of the organisation ``org`` (a key); ``NotFound`` naming ``by``."""
+    org_id = InsightRepository(session).org_id(org)
+    if org_id is None:
+        raise NotFound(Problem("by", f"no organisation with key '{org}'"))
+    return org_id
+
+
+def scope_for_org(session: Session, report: ClusterReport, *, org: str) -> ClusterView:
+    """``report`` as the organisation ``org`` itself may see it (the command line's
+    ``--by``): its sight through the tie checkpoint (``tie_sharing.sight_of``) and its
+    own outside reach, exactly what a member acting for it reads."""
+    sight = tie_sharing.sight_of(session, viewer_id=org_id_or_raise(session, org))
+    return scope_report(report, sight=sight, reach_of={org})
+
+
+def read_clusters_for_org(
+    session: Session, *, org: str, seed: int = 0, brokers: int = 10, as_job: bool = True
+) -> ClusterView | Pending:
+    """The clusters as the organisation ``org`` may see them; a :class:`Pending` job
+    when the whole report is being made."""
+    report = whole_report(session, seed=seed, brokers=brokers, as_job=as_job)
+    if isinstance(report, Pending):
+        return report
+    return scope_for_org(session, report, org=org)
+
+
 # --- the map ---------------------------------------------------------------------------------
 
 MAP_LIMIT = 2500

@@ -79,6 +79,28 @@ def test_clusters_report_communities_and_reach_outside_the_cluster(network) -> N
     assert network("clusters", "--seed", "4", "--json").json() == document
 
 
+def test_clusters_by_an_organisation_show_only_what_it_may_see(network) -> None:  # type: ignore[no-untyped-def]
+    whole = network("clusters", "--seed", "4", "--brokers", "5", "--json").json()
+    assert "scope" not in whole  # the operator's report keeps its shape
+    result = network("clusters", "--seed", "4", "--brokers", "5", "--by", "pinta", "--json")
+    assert result.code == 0, result.err
+    seen = result.json()
+    assert seen["scope"] == "own" and seen["org"] == "pinta"
+    named = {k for c in seen["communities"] for k in c} | set(seen["outside_reach"])
+    named |= {k for m in seen["declared"].values() for k in m}
+    named |= {b["org"] for b in seen["brokers"]}
+    # pinta's sight: itself and its customer kuusi's end of their tie, kemi its supplier.
+    assert named <= {"pinta", "kemi", "kuusi"}
+    assert seen["outside_reach"] == {"pinta": 0.5}
+    assert seen["sizes"] == [len(c) for c in whole["communities"]]
+    text = network("clusters", "--seed", "4", "--by", "pinta")
+    assert text.code == 0 and "own community" in text.out
+    for hidden in ("pakkaus", "metsa", "kauppa", "gran"):
+        assert hidden not in text.out and hidden not in result.out
+    unknown = network("clusters", "--by", "nobody")
+    assert unknown.code == 2 and "by:" in unknown.err
+
+
 def test_clusters_follow_a_new_tie_at_once(network) -> None:  # type: ignore[no-untyped-def]
     before = network("clusters", "--seed", "4", "--json").json()["outside_reach"]
     assert before["pinta"] == 0.5

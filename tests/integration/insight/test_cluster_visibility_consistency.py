@@ -94,6 +94,12 @@ def check(session: Session, gen: Generated, seed: int) -> None:
         assert view.communities == [[k for k in own if k in allowed]]
         assert view.unnamed == len(own) - len(view.communities[0])
         assert {k for k, _ in view.brokers} <= allowed
+        # The command line's `clusters --by` reads exactly what a member acting for it reads.
+        by = cluster_views.read_clusters_for_org(
+            session, org=viewer, seed=seed, brokers=len(gen.keys)
+        )
+        assert isinstance(by, cluster_views.ClusterView)
+        assert by.as_dict() == view.as_dict()
         drawn = cluster_views.read_map(
             session, actor=actor, org_id=ids[viewer], view=view, seed=seed
         )
