@@ -254,8 +254,9 @@ class Invitation(Base):
     round).
 
     The link is found by the SHA-256 digest of its token (``token_hash``). The token
-    itself (``link_token``) is kept too, so that those who may invite for the side can
-    copy the link again at any time instead of seeing it once; a resend replaces both
+    itself is kept too, sealed (``link_token``, ``winwin.assessments.link_tokens``), so
+    that those who may invite for the side can copy the link again at any time instead
+    of seeing it once; a resend replaces both
     (the old link stops working) and a revoke clears the token and sets ``revoked_at``
     (``token_hash`` then holds the digest of a token nobody was given). Invitations made
     before links were kept have no ``link_token``: a resend gives them one.

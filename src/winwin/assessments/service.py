@@ -8,8 +8,9 @@
 - Each side invites only its own people (``may_invite_for``); a facilitator granted
   both sides invites for both.
 - Each invited respondent gets a personal link. Answering needs no sign-in: the link is
-  the key, found by its SHA-256 digest. The token is kept as well, so that whoever may
-  invite for the side can copy the link again later (``InvitationRead.token``);
+  the key, found by its SHA-256 digest. The token is kept as well, sealed
+  (``winwin.assessments.link_tokens``), so that whoever may invite for the side can copy
+  the link again later (``InvitationRead.token``);
   ``resend_invitation`` replaces it (the old link stops working) and
   ``revoke_invitation`` ends it.
 - A respondent may mark a statement "I can't say": it is recorded
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, accessible_org_ids, can_access_org, can_manage_org
 from winwin.accounts.service import new_token
+from winwin.assessments import link_tokens
 from winwin.assessments.anonymity import OPERATOR, Reader, check_minimum, may_see_who_answered
 from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.assessments.refusals import NO_TIE, NOT_OWN_SIDE
@@ -246,6 +248,7 @@ def _round_read(session: Session, assessment: Assessment, actor: Actor | None) -
     by_side: dict[str, int] = {a.key: 0, b.key: 0, THIRD_PARTY: 0}
     for response in assessment.responses:
         by_side[_side_key(response.side_org_id, keys)] += 1
+    secret = link_tokens.secret_key() if any(may_copy(inv) for inv in shown) else ""
     return RoundRead(
         id=assessment.id,
         round=assessment.round,
@@ -270,7 +273,9 @@ def _round_read(session: Session, assessment: Assessment, actor: Actor | None) -
                 locale=inv.locale,
                 answered=inv.respondent in answered,
                 last_opened_at=_utc(inv.last_opened_at),
-                token=inv.link_token if may_copy(inv) else None,
+                token=link_tokens.open_token(inv.link_token, secret=secret)
+                if may_copy(inv)
+                else None,
                 revoked=inv.revoked_at is not None,
             )
             for inv in shown
@@ -536,6 +541,7 @@ def invite_respondents(
     if problems:
         raise InvalidInput(problems)
     repo = AssessmentRepository(session)
+    secret = link_tokens.secret_key()
     issued: list[IssuedInvitation] = []
     for invitee, side_id, respondent in specs:
         token = new_token()
@@ -548,7 +554,7 @@ def invite_respondents(
                 email=invitee.email,
                 locale=invitee.locale,
                 token_hash=hash_link_token(token),
-                link_token=token,
+                link_token=link_tokens.seal_token(token, secret=secret),
                 invited_by_user_id=actor.user_id if actor else None,
             )
         )
@@ -601,7 +607,7 @@ def _invitation_read(
         locale=invitation.locale,
         answered=answered is not None,
         last_opened_at=_utc(invitation.last_opened_at),
-        token=invitation.link_token,
+        token=link_tokens.open_token(invitation.link_token, secret=link_tokens.secret_key()),
         revoked=invitation.revoked_at is not None,
     )
 
@@ -631,7 +637,7 @@ def resend_invitation(
     )
     token = new_token()
     invitation.token_hash = hash_link_token(token)
-    invitation.link_token = token
+    invitation.link_token = link_tokens.seal_token(token, secret=link_tokens.secret_key())
     invitation.revoked_at = None
     invitation.last_opened_at = None
     session.flush()

@@ -7,6 +7,8 @@ import html
 import json
 import re
 
+from sqlalchemy import text
+
 from .test_assessment_pages import (
     FULL,
     answer_by_page,
@@ -94,6 +96,27 @@ def test_a_csv_file_invites_its_email_column(world):
         world, "fac", f"/rounds/{round_id}/invitations", {"side": "pakkaus"}, "v.csv", b"a,b\n1,2\n"
     )
     assert bad.status_code == 422 and "tiedostossa ei ole sähköpostisaraketta" in bad.text
+
+
+def test_the_copy_link_shows_a_link_the_database_keeps_only_sealed(world):
+    round_id = open_round_by_page(world)
+    post(
+        world,
+        "fac",
+        f"/rounds/{round_id}/invitations",
+        {"side": "pakkaus", "addresses": "a@p.fi\nb@p.fi"},
+    )
+    links = [link for _, _, link in round_links(world, round_id)]
+    tokens = [link.split("/answer/", 1)[1].split("?", 1)[0] for link in links]
+    assert len(tokens) == 2 and all(len(token) >= 40 for token in tokens)
+    with world.engine.connect() as conn:
+        rows = conn.execute(text("SELECT link_token, token_hash FROM assessment_invitations")).all()
+    stored = json.dumps([list(row) for row in rows])
+    assert len(rows) == 2 and all(sealed for sealed, _ in rows)
+    assert not any(token in stored for token in tokens)
+    # The copied link opens the respondent's form.
+    for link in links:
+        assert page(world, None, "/" + link.split("://", 1)[1].split("/", 1)[1]).status_code == 200
 
 
 def test_a_resend_and_a_revoke_on_the_round_page_end_the_old_link(world):

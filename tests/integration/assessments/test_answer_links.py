@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from winwin.assessments.anonymity import OPERATOR
@@ -96,6 +96,32 @@ def test_a_link_can_be_read_again_only_by_those_who_may_invite_for_its_side(
     # The link is found by its digest; the kept token is not the lookup key.
     stored = set(session.scalars(select(Invitation.token_hash)))
     assert not stored & set(links.values())
+
+
+def test_a_kept_link_is_sealed_at_rest_and_opens_only_under_its_secret(
+    session: Session, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+):
+    rnd, links = world["round"].id, world["links"]
+    inv = invitation_id_of(session, actor=None, round_id=rnd, respondent="anna@kuusi.fi")
+    renewed = resend_invitation(session, actor=world["kadmin"], round_id=rnd, invitation_id=inv)
+    tokens = {*links.values(), renewed.token}
+    # What the database holds (the row, a backup, a dump) has no token in it.
+    rows = session.execute(text("SELECT link_token, token_hash FROM assessment_invitations"))
+    stored = " ".join(f"{sealed} {digest}" for sealed, digest in rows)
+    assert len(stored.split()) == 6
+    assert not any(token in stored for token in tokens)
+    # Those who may copy the link still get it.
+    shown = {i.side: i.token for i in get_round(session, actor=None, round_id=rnd).invitations}
+    assert shown == {**links, "kuusi": renewed.token}
+    # Under another secret key nothing opens: each row offers a new link instead.
+    monkeypatch.setenv("WINWIN_SECRET_KEY", "another-secret-of-at-least-32-bytes!!")
+    assert [i.token for i in get_round(session, actor=None, round_id=rnd).invitations] == [
+        None,
+        None,
+        None,
+    ]
+    # The links themselves still work: they are found by their digest, not the kept copy.
+    assert answer_form(session, token=renewed.token).side == "kuusi"
 
 
 def test_a_resend_gives_a_new_link_and_the_old_one_stops_working(
