@@ -24,7 +24,7 @@ STRICT := src/winwin/kernel src/winwin/sharing/audience.py src/winwin/sharing/to
 	src/winwin/assessments/scoring.py src/winwin/assessments/instruments.py src/winwin/assessments/measures.py \
 	src/winwin/assessments/research.py \
 	src/winwin/insight/service.py src/winwin/actions/rules.py src/winwin/actions/service.py \
-	src/winwin/initiatives/rules.py src/winwin/initiatives/service.py \
+	src/winwin/initiatives/rules.py src/winwin/initiatives/service.py src/winwin/initiatives/learning.py \
 	src/winwin/reports/charts.py src/winwin/reports/service.py src/winwin/reports/typeset.py
 
 .PHONY: install run test test-fast mutants bench lint format clean

@@ -1,7 +1,8 @@
 """REST routes of joint initiatives, matching ``winwin initiative …``.
 
 - ``GET /initiatives``, ``GET /initiatives/{id}``: read (the ``show`` document);
-- ``POST /initiatives``: propose ``{"by", "with", "title", "goal", "expected_value"}``;
+- ``POST /initiatives``: propose ``{"by", "with", "title", "goal", "expected_value",
+  "kind"}`` (``joint``, the default, or ``learning``);
 - ``POST /initiatives/{id}/accept`` and ``/decline``: ``{"by"}``;
 - ``POST /initiatives/{id}/contributions``: ``{"by", "amount", "currency"}``;
 - ``PUT /initiatives/{id}/model``: ``{"game", "method"}``;
@@ -40,6 +41,7 @@ class Proposal(BaseModel):
     title: str = Field(max_length=200)
     goal: str = Field(default="", max_length=20_000)
     expected_value: float | None = None
+    kind: Literal["joint", "learning"] = "joint"
 
 
 class By(BaseModel):
@@ -112,6 +114,7 @@ def propose(body: Proposal, actor: CurrentUser, session: SessionDep) -> Any:
         title=body.title,
         goal=body.goal,
         expected_value=body.expected_value,
+        kind=body.kind,
         actor=actor,
     )
     return _changed(found, 201)

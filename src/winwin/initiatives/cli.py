@@ -38,13 +38,22 @@ def propose(
     title: str = typer.Option(..., "--title", metavar="T"),
     goal: str = typer.Option("", "--goal", metavar="TEXT"),
     expected_value: float | None = typer.Option(None, "--expected-value", metavar="X"),
+    kind: str = typer.Option(
+        "joint", "--kind", metavar="joint|learning", help="learning: goals and learning rounds."
+    ),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Propose an initiative to one or more organisations."""
     others = [k.strip() for k in with_.split(",") if k.strip()]
     with state(ctx).session() as session:
         found = initiatives.propose(
-            session, by=by, with_=others, title=title, goal=goal, expected_value=expected_value
+            session,
+            by=by,
+            with_=others,
+            title=title,
+            goal=goal,
+            expected_value=expected_value,
+            kind=kind,
         )
     _out(found, json_out)
 

@@ -35,6 +35,7 @@ class Initiative(Base):
             "method IS NULL OR method IN ('shapley', 'nucleolus', 'proportional')",
             name="method",
         ),
+        CheckConstraint("kind IN ('joint', 'learning')", name="kind"),
         Index("ix_initiatives_key", "key", unique=True),
     )
 
@@ -42,6 +43,8 @@ class Initiative(Base):
     #: The network document's key (``winwin.initiatives.document``); ``None`` until imported.
     key: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
+    #: ``joint`` (sharing a result) or ``learning`` (learning goals and learning rounds).
+    kind: Mapped[str] = mapped_column(String(16), default="joint", server_default="joint")
     goal: Mapped[str] = mapped_column(Text, default="")
     expected_value: Mapped[float | None] = mapped_column(Double)
     proposed_by_org_id: Mapped[int] = mapped_column(
@@ -120,3 +123,17 @@ class InitiativeResult(Base):
     amount: Mapped[float] = mapped_column(Double)
     currency: Mapped[str] = mapped_column(String(3))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InitiativeGoal(Base):
+    """A learning initiative's goal: a joint action (``winwin.actions``) of the
+    relationship between the proposer and one other party, which it owns."""
+
+    __tablename__ = "initiative_goals"
+
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
+    )
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True, unique=True
+    )

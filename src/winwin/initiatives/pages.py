@@ -20,10 +20,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, accessible_orgs, can_manage_org
+from winwin.actions.pages import factor_label
+from winwin.actions.pages import status_label as action_status
+from winwin.assessments.score import FACTORS
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.http.i18n import gettext as _
 from winwin.http.templating import render
-from winwin.initiatives import refusals
+from winwin.initiatives import learning, refusals
 from winwin.initiatives import service as initiatives
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken, WinwinError
 from winwin.reports.service import METHOD_EXPLANATIONS
@@ -41,6 +44,10 @@ STATE_LABELS = {
     "accepted": N_("accepted: choose a sharing model"),
     "modelled": N_("modelled: waiting for every party to agree"),
     "agreed": N_("agreed"),
+}
+KIND_LABELS = {
+    "joint": N_("Joint: share the result of working together"),
+    "learning": N_("Learning: learning goals, measured with the learning partnership instrument"),
 }
 PARTY_LABELS = {
     "invited": N_("invited"),
@@ -68,7 +75,14 @@ def _labels() -> dict[str, Any]:
             "title": _("Title"),
             "goal": _("Goal"),
             "expected_value": _("Expected value of working together (EUR)"),
+            "kind": _("Kind of initiative"),
+            "factor": _("Factor it should raise"),
+            "due": _("Due"),
+            "round": _("Round"),
+            "min_respondents": _("Fewest respondents per side"),
+            "relationship": _("Relationship"),
         },
+        "kinds": [(k, _(KIND_LABELS[k])) for k in KIND_LABELS],
     }
 
 
@@ -121,7 +135,9 @@ def list_page(
 @router.post("/initiatives", name="propose_initiative")
 async def propose(request: Request, actor: CurrentUser, session: SessionDep) -> Response:
     form = await request.form()
-    values = {k: str(form.get(k) or "").strip() for k in ("by", "with", "title", "goal", "value")}
+    values = {
+        k: str(form.get(k) or "").strip() for k in ("by", "with", "title", "goal", "value", "kind")
+    }
     try:
         expected = None
         if values["value"]:
@@ -136,6 +152,7 @@ async def propose(request: Request, actor: CurrentUser, session: SessionDep) -> 
             title=values["title"],
             goal=values["goal"],
             expected_value=expected,
+            kind=values["kind"] or "joint",
             actor=actor,
         )
     except (InvalidInput, RuleBroken) as exc:
@@ -151,6 +168,7 @@ def _page(
     initiative_id: int,
     *,
     error: WinwinError | None = None,
+    values: dict[str, str] | None = None,
 ) -> Response:
     found = initiatives.read(session, initiative_id, actor=actor)
     names, acting = initiatives.names_and_acting(session, actor, list(found.parties))
@@ -178,9 +196,25 @@ def _page(
             ),
             "error": error,
             **_labels(),
+            **_learning(session, actor, found, values or {}),
         },
         status_code=422 if error else 200,
     )
+
+
+def _learning(
+    session: Session, actor: Actor, found: initiatives.InitiativeRead, values: dict[str, str]
+) -> dict[str, Any]:
+    """A learning initiative's goals, rounds and their forms (``initiatives/_learning.html``)."""
+    if found.kind != "learning":
+        return {"learning": None}
+    return {
+        "learning": learning.read_learning(session, initiative_id=found.id, actor=actor),
+        "factors": FACTORS,
+        "factor_label": factor_label,
+        "action_status": action_status,
+        "values": values,
+    }
 
 
 @router.get("/initiatives/{initiative_id}", name="initiative")

@@ -11,6 +11,7 @@ from winwin.initiatives.models import (
     Initiative,
     InitiativeAgreement,
     InitiativeContribution,
+    InitiativeGoal,
     InitiativeParty,
     InitiativeResult,
 )
@@ -131,4 +132,33 @@ class InitiativeRepository:
 
     def add_agreement(self, agreement: InitiativeAgreement) -> None:
         self.session.add(agreement)
+        self.session.flush()
+
+    def add_goal(self, initiative_id: int, action_id: int) -> None:
+        self.session.add(InitiativeGoal(initiative_id=initiative_id, action_id=action_id))
+        self.session.flush()
+
+    def goal_ids(self, initiative_id: int) -> list[int]:
+        """The actions that are the initiative's learning goals, oldest first."""
+        return list(
+            self.session.scalars(
+                select(InitiativeGoal.action_id)
+                .where(InitiativeGoal.initiative_id == initiative_id)
+                .order_by(InitiativeGoal.action_id)
+            )
+        )
+
+    def goal_owners(self) -> dict[int, int]:
+        """Every goal's initiative by action id (the network document)."""
+        rows = self.session.execute(select(InitiativeGoal.action_id, InitiativeGoal.initiative_id))
+        return {action_id: initiative_id for action_id, initiative_id in rows}
+
+    def replace_goals(self, initiative_id: int, action_ids: Iterable[int]) -> None:
+        self.session.execute(
+            delete(InitiativeGoal).where(InitiativeGoal.initiative_id == initiative_id)
+        )
+        self.session.add_all(
+            InitiativeGoal(initiative_id=initiative_id, action_id=a)
+            for a in sorted(set(action_ids))
+        )
         self.session.flush()

@@ -25,6 +25,8 @@ PartyStatus = Literal["invited", "accepted", "declined"]
 State = Literal["proposed", "declined", "accepted", "modelled", "agreed"]
 METHODS = ("shapley", "nucleolus", "proportional")
 MAX_TITLE = 200
+#: An initiative is joint (sharing a result) or learning (learning goals and rounds).
+KINDS = ("joint", "learning")
 
 
 class Refused(ValueError):

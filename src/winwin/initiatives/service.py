@@ -62,11 +62,13 @@ class InitiativeRead:
     held: tuple[str, ...] = ()
     held_topic: str | None = None
     warnings: tuple[Problem, ...] = ()
+    kind: str = "joint"  # or "learning" (``winwin.initiatives.learning``)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "title": self.title,
+            "kind": self.kind,
             "goal": self.goal,
             "expected_value": self.expected_value,
             "state": self.state,
@@ -245,6 +247,7 @@ def read(session: Session, initiative_id: int, *, actor: Actor | None = None) ->
         held=held,
         held_topic=held_topic,
         warnings=warnings,
+        kind=found.kind,
     )
 
 
@@ -256,11 +259,15 @@ def propose(
     title: str,
     goal: str = "",
     expected_value: float | None = None,
+    kind: str = "joint",
     actor: Actor | None = None,
 ) -> InitiativeRead:
-    """Propose an initiative to one or more organisations; the proposer has accepted."""
+    """Propose an initiative to one or more organisations; the proposer has accepted.
+    ``kind`` is ``joint`` or ``learning`` (learning goals and rounds, ``learning.py``)."""
     proposer = _org(session, by, "by")
     _acts_for(actor, proposer)
+    if kind not in rules.KINDS:
+        raise InvalidInput(Problem("kind", f"must be one of {', '.join(rules.KINDS)}"))
     clean = (title or "").strip()
     if not clean or len(clean) > rules.MAX_TITLE or "\x00" in clean:
         raise InvalidInput(Problem("title", f"must be 1 to {rules.MAX_TITLE} characters"))
@@ -292,6 +299,7 @@ def propose(
     made = InitiativeRepository(session).add(
         Initiative(
             title=clean,
+            kind=kind,
             goal=(goal or "").strip(),
             expected_value=expected_value,
             proposed_by_org_id=proposer.id,
