@@ -17,6 +17,8 @@ from winwin.http.templating import render
 from winwin.kernel.errors import InvalidInput, NotFound, WinwinError
 from winwin.network import tie_sharing, ties
 from winwin.network.models import Organization
+from winwin.sharing import picking
+from winwin.sharing.pages import viewer_of
 
 router = APIRouter(prefix="/org")
 
@@ -45,6 +47,7 @@ def ties_page(
         + declared
         + [row["with"] for row in (sharing or {}).get("partners", [])],
     )
+    known = picking.known_orgs(session, viewer=viewer_of(session, org))
     accepted = [t for t in listed["ties"] if t["state"] == "accepted"]
     waiting = [t for t in listed["ties"] if t["state"] == "proposed"]
     context: dict[str, Any] = {
@@ -60,11 +63,20 @@ def ties_page(
         "names": names,
         "error": error,
         "propose": propose or {},
+        "declare": {},
         "flash": request.query_params.get("done"),
         "invite": {},
+        # The pickers suggest the organisations we may find by name (sharing.directory).
+        "known_orgs": known.choices("visible"),
     }
     context.update(extra)
     return render(request, "network/ties.html", context, status_code=status_code)
+
+
+def _named(session: Session, org: Organization, text: str) -> str:
+    """The key that the picker's text names: a key, or the name of an organisation we know
+    by name; otherwise the text itself, which the service refuses as any unknown key."""
+    return picking.known_orgs(session, viewer=viewer_of(session, org)).resolve(text)
 
 
 def _back(org: Organization, done: str) -> RedirectResponse:
@@ -87,8 +99,9 @@ def propose(
     other: KEY_FIELD,
     kind: Annotated[str, Form(max_length=16)],
 ) -> Response:
+    chosen = _named(session, org, other)
     try:
-        ties.propose_tie(session, actor, by=org.key, other=other.strip(), kind=kind)
+        ties.propose_tie(session, actor, by=org.key, other=chosen, kind=kind)
     except (InvalidInput, NotFound) as exc:
         session.rollback()
         return ties_page(
@@ -98,7 +111,7 @@ def propose(
             org,
             status_code=status_for(exc),
             error=exc,
-            propose={"other": other, "kind": kind},
+            propose={"other": chosen, "kind": kind},
         )
     return _back(org, "proposed")
 
@@ -163,11 +176,20 @@ def declare(
     org: CurrentOrg,
     other: KEY_FIELD,
 ) -> Response:
+    chosen = _named(session, org, other)
     try:
-        ties.declare_competitor(session, actor, by=org.key, other=other.strip())
+        ties.declare_competitor(session, actor, by=org.key, other=chosen)
     except InvalidInput as exc:
         session.rollback()
-        return ties_page(request, session, actor, org, status_code=status_for(exc), error=exc)
+        return ties_page(
+            request,
+            session,
+            actor,
+            org,
+            status_code=status_for(exc),
+            error=exc,
+            declare={"other": chosen},
+        )
     return _back(org, "declared")
 
 

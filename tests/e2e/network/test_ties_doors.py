@@ -220,3 +220,39 @@ def test_the_page_declines_withdraws_and_keeps_declarations_to_the_declaring_sid
     )
     assert undeclared.status_code == 303
     assert {"by": "kuusi", "competitor": "lab"} not in _export(world)["competitors"]
+
+
+def test_the_ties_page_picks_organisations_by_name_and_still_takes_a_key(world) -> None:  # type: ignore[no-untyped-def]
+    token = _sign_in(world, "org_admin")
+    page = world.client.get("/org/ties").text
+    # Both forms are organisation pickers of the directory rule, with no key in sight.
+    for picker in ("t-other", "c-other"):
+        assert f'id="{picker}-q"' in page and f'id="{picker}-list"' in page
+    assert 'hx-get="/pick/orgs"' in page and "(tunnus)" not in page
+    assert "löydät sen tunnuksella" in page
+    found = world.client.get("/pick/orgs?org=kuusi&q=kuitulab&picker=t-other").text
+    assert 'data-key="lab"' in found and "Kuitulaboratorio Oy" in found
+    # A name the organisation knows is resolved to its key.
+    proposed = world.client.post(
+        "/org/ties?org=kuusi",
+        data={"csrf_token": token, "other": "Kuitulaboratorio Oy", "kind": "supplies"},
+        follow_redirects=False,
+    )
+    assert proposed.status_code == 303
+    assert {"by": "kuusi", "with": "lab", "kind": "supplies"} in [
+        {k: p[k] for k in ("by", "with", "kind")} for p in _export(world)["tie_proposals"]
+    ]
+    # A competitor declared by name; an unknown name is refused as an unknown key is.
+    declared = world.client.post(
+        "/org/competitors?org=kuusi",
+        data={"csrf_token": token, "other": "kuitulaboratorio oy"},
+        follow_redirects=False,
+    )
+    assert declared.status_code == 303
+    path = "/api/v1/organizations/kuusi/competitors"
+    assert "lab" in world.call("org_admin", "GET", path).json()["competitors"]
+    unknown = world.client.post(
+        "/org/competitors?org=kuusi", data={"csrf_token": token, "other": "Ei Ketään Oy"}
+    )
+    assert unknown.status_code == 422
+    assert 'value="Ei Ketään Oy"' in unknown.text

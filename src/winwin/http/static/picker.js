@@ -106,6 +106,10 @@
         value.setAttribute("tabindex", "-1");
         if (value.tagName === "SELECT" && value.selectedIndex > 0) {
           input.value = value.options[value.selectedIndex].textContent;
+        } else if (picker.hasAttribute("data-free")) {
+          input.value = value.value;
+          // The hidden field cannot show a "required" message; the server says it instead.
+          value.required = false;
         }
       }
       if (label) label.htmlFor = input.id;
@@ -133,9 +137,12 @@
       }
     });
     input.addEventListener("input", function () {
-      // A hidden value (a person's id) no longer matches once the name is edited.
       var value = picker.querySelector(".picker-value");
-      if (value && value.type === "hidden") value.value = "";
+      if (!value) return;
+      // A free picker posts what is typed (a name or a key) unless a suggestion is chosen;
+      // a hidden value (a person's id) no longer matches once the name is edited.
+      if (picker.hasAttribute("data-free")) value.value = input.value;
+      else if (value.type === "hidden") value.value = "";
     });
     input.addEventListener("blur", function () {
       window.setTimeout(function () { close(input, list); }, 150);
