@@ -200,7 +200,20 @@ def feed_page(
         **composer_context(request, session, viewer, form, known),
         "audiences": {e.id: wording.declared(e.level, exclusions.get(e.id, [])) for e in entries},
     }
+    # Our own items say who they reach in the composer's words, names included (as on
+    # their page); everyone else's the audience as declared.
+    reaches = sharing.own_items_reach(
+        session, owner=viewer, item_ids=[e.id for e in entries if e.owner == viewer.key]
+    )
+    declared = sorted(known.acquaintances.declared_competitors)
+    context["reaches"] = reaches
+    context["kept_out"] = {
+        i: declared if "competitors" in exclusions.get(i, []) or r.exposure.topic else []
+        for i, r in reaches.items()
+    }
     keys = {e.owner for e in entries}
+    for reach in reaches.values():
+        keys |= wording.keys_of(reach)
     exposure = extra.get("exposure")
     if exposure is not None:
         keys |= set(exposure.rivals) | {k for pair in exposure.pairs for k in pair}

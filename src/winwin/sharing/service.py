@@ -490,19 +490,41 @@ def item_reach(session: Session, *, owner: Viewer, key: str) -> ReachPreview:
     item = SharingRepository(session).item_by_key(key) if feed.is_key(key) else None
     if item is None or item.owner_id != owner.id:
         raise NotFound(f"there is no item '{key}' of yours")
-    wide = item.level in ("network", "public")
-    network = feed.local_network(
-        session, item_ids={item.id}, org_ids=None if wide else {owner.id}, with_partners=True
-    )
-    stored = network.items[item.key]
-    named = item.level in ("partners", "direct", "circle")
-    return ReachPreview(
-        counts=policy.describe_reach(network, stored),
-        problems=[],
-        warnings=[],
-        reached=sorted(policy.reach(network, stored) - {owner.key}) if named else [],
-        exposure=_exposure(network, stored, f"{item.title}\n{item.body[:MAX_SCANNED]}"),
-    )
+    return own_items_reach(session, owner=owner, item_ids=[item.id])[item.id]
+
+
+def own_items_reach(
+    session: Session, *, owner: Viewer, item_ids: Sequence[int]
+) -> dict[int, ReachPreview]:
+    """``item_reach`` for each of these items that ``owner`` owns (others are left out),
+    by item id: one snapshot for the items its partners, circles and named partners
+    reach, and one of the whole network only when a network or public item is among
+    them (the feed restates its own items' audience with this)."""
+    items = {
+        i: item
+        for i, item in SharingRepository(session).items_by_ids(item_ids).items()
+        if item.owner_id == owner.id
+    }
+    found: dict[int, ReachPreview] = {}
+    for wide in (False, True):
+        ids = {i for i, item in items.items() if (item.level in ("network", "public")) == wide}
+        if not ids:
+            continue
+        network = feed.local_network(
+            session, item_ids=ids, org_ids=None if wide else {owner.id}, with_partners=True
+        )
+        for i in ids:
+            item = items[i]
+            stored = network.items[item.key]
+            named = item.level in ("partners", "direct", "circle")
+            found[i] = ReachPreview(
+                counts=policy.describe_reach(network, stored),
+                problems=[],
+                warnings=[],
+                reached=sorted(policy.reach(network, stored) - {owner.key}) if named else [],
+                exposure=_exposure(network, stored, f"{item.title}\n{item.body[:MAX_SCANNED]}"),
+            )
+    return found
 
 
 def exclusions_of(session: Session, item_ids: Sequence[int]) -> dict[int, list[str]]:

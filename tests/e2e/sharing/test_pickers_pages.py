@@ -253,3 +253,37 @@ def test_the_innovation_composer_has_the_same_pickers_and_tick_boxes(pages, engi
             .order_by(ItemExclusion.position)
         ).all()
     assert [str(Exclusion(kind, value)) for kind, value in rows] == ["competitors", "org:gran"]
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
+
+
+def test_the_feed_restates_our_own_items_as_the_composer_and_item_page_do(pages) -> None:  # type: ignore[no-untyped-def]
+    kuusi, lab = pages("member@kuusi.example", lang="fi"), pages("member@lab.example", lang="fi")
+    keys = []
+    for title, form in [
+        ("Omille kumppaneille", {"level": "partners", "exclude_competitors": "1"}),
+        ("Koko verkostolle", {"level": "network", "exclude_country": "SE"}),
+        ("Nimetyille", {"level": "direct", "orgs": ["Kuitulaboratorio Oy"]}),
+    ]:
+        done = kuusi.post("/feed/items", {"title": title, **form}, follow_redirects=False)
+        assert done.status_code == 303, done.text[:2000]
+        keys.append(done.headers["location"].split("/items/")[1].split("?")[0])
+    feed = kuusi.client.get("/feed").text
+    for key in keys:
+        line = re.search(rf'data-item="{key}">.*?audience-line">(.*?)</p>', feed, re.S)
+        page = re.search(
+            r'data-testid="item-audience">(.*?)</p>', kuusi.client.get(f"/items/{key}").text, re.S
+        )
+        assert line and page
+        said = _plain(line[1]).removeprefix("Kuka sen näkee: ")
+        assert said and said in _plain(page[1]), (said, _plain(page[1]))
+    partners = re.search(rf'data-item="{keys[0]}">.*?audience-line">(.*?)</p>', feed, re.S)
+    assert partners and "Kuitulaboratorio Oy" in partners[1]
+    assert "kilpailijat Gran Kartong AB ja Tall Bruk AB suljettu pois" in partners[1]
+    # Others still read the audience as declared, without Kuusi's partners named.
+    seen = re.search(
+        rf'data-item="{keys[0]}">.*?audience-line">(.*?)</p>', lab.client.get("/feed").text, re.S
+    )
+    assert seen and "Julkaisijan kumppanit" in seen[1] and "Kotelo" not in seen[1]
