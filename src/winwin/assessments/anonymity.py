@@ -11,6 +11,9 @@ be seen, may set 1. The rule:
   that side, platform admins and the command line (the operator, who holds the
   database). Everyone else, the side's own people included, sees "too few respondents
   to show without identifying them";
+- the outside view (third parties' answers, which belong to no side) follows the same
+  minimum: below it, only platform admins, the command line and the facilitators
+  granted either side of the relationship see it (``may_show_outside``);
 - who was invited and who answered (names, e-mails, answered or not) is shown only to
   the respondent's own organisation's admins, the facilitators granted that side,
   platform admins and the command line. A third party belongs to no side: they are
@@ -83,6 +86,34 @@ def shown_sides(
         return np.ones_like(enough, dtype=bool)
     if reader.facilitated:
         trusted = np.isin(side_ids, np.fromiter(reader.facilitated, dtype=np.int64))
+        return np.asarray(enough | trusted, dtype=bool)
+    return np.asarray(enough, dtype=bool)
+
+
+def may_show_outside(
+    *, respondents: int, minimum: int, pair: Iterable[int], reader: Reader
+) -> bool:
+    """Whether ``reader`` may see the outside view (third parties' answers) of a round
+    with ``respondents`` third-party answers and ``minimum`` per side: enough of them, or
+    a reader trusted with either side of ``pair``."""
+    if respondents >= minimum or reader.operator or reader.platform_admin:
+        return True
+    return any(org in reader.facilitated for org in pair)
+
+
+def shown_outside(
+    respondents: npt.NDArray[np.int64],
+    minimums: npt.NDArray[np.int64],
+    side_ids: npt.NDArray[np.int64],
+    reader: Reader,
+) -> npt.NDArray[np.bool_]:
+    """``may_show_outside`` for many rounds at once: ``respondents`` and ``minimums`` are
+    ``(n,)``, ``side_ids`` ``(n, 2)``; the result is an ``(n,)`` boolean mask."""
+    enough = respondents >= minimums
+    if reader.operator or reader.platform_admin:
+        return np.ones_like(enough, dtype=bool)
+    if reader.facilitated:
+        trusted = np.isin(side_ids, np.fromiter(reader.facilitated, dtype=np.int64)).any(axis=1)
         return np.asarray(enough | trusted, dtype=bool)
     return np.asarray(enough, dtype=bool)
 

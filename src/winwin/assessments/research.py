@@ -16,7 +16,8 @@ pseudonyms cannot be linked across exports nor traced back to a name or an e-mai
 (every round); the command line is the trusted local operator. A side below its round's
 minimum of respondents is left out for a reader the anonymity rule does not trust with
 it (``winwin.assessments.anonymity``: a facilitator not granted that side); the
-codebook's ``withheld`` lists those sides. Every export is recorded
+codebook's ``withheld`` lists those sides (the outside view, ``third-party``, follows the same
+minimum: ``may_show_outside``). Every export is recorded
 in ``research_exports`` (who, which rounds, format, rows, when).
 """
 
@@ -35,7 +36,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, accessible_org_ids
-from winwin.assessments.anonymity import Reader, may_show_side
+from winwin.assessments.anonymity import Reader, may_show_outside, may_show_side
 from winwin.assessments.models import (
     Answer,
     Assessment,
@@ -186,10 +187,14 @@ def _collect(session: Session, round_ids: list[int], reader: Reader) -> Research
         # Each side's respondents and each round's (minimum, name, a_id, b_id).
         respondents: dict[tuple[int, int], set[int]] = {}
         round_of: dict[int, tuple[int, str, int, int]] = {}
+        # Third parties' respondents per round (they belong to no side).
+        outsiders: dict[int, set[int]] = {}
         for row in found:
             round_of[row[0]] = (row[1], row[2], row[3], row[4])
             if row[6] is not None:
                 respondents.setdefault((row[0], row[6]), set()).add(row[5])
+            else:
+                outsiders.setdefault(row[0], set()).add(row[5])
         hidden = {
             (round_id, side_id)
             for (round_id, side_id), people in respondents.items()
@@ -200,13 +205,23 @@ def _collect(session: Session, round_ids: list[int], reader: Reader) -> Research
                 reader=reader,
             )
         }
-        for held_round, held_side in sorted(hidden):
+        hidden_outside = {
+            round_id
+            for round_id, people in outsiders.items()
+            if not may_show_outside(
+                respondents=len(people),
+                minimum=round_of[round_id][0],
+                pair=round_of[round_id][2:],
+                reader=reader,
+            )
+        }
+        for held_round, held_side in sorted(hidden) + [(r, None) for r in sorted(hidden_outside)]:
             _, round_name, a_id, b_id = round_of[held_round]
             withheld.append(
                 {
                     "round": round_name,
                     "relationship": "/".join(sorted((keys[a_id], keys[b_id]))),
-                    "side": keys[held_side],
+                    "side": keys[held_side] if held_side is not None else THIRD_PARTY,
                 }
             )
         for (
@@ -223,7 +238,7 @@ def _collect(session: Session, round_ids: list[int], reader: Reader) -> Research
             scale,
             value,
         ) in found:
-            if (round_id, side_id) in hidden:
+            if (round_id, side_id) in hidden or (side_id is None and round_id in hidden_outside):
                 continue
             instrument_ids.add(ins)
             digest = hashlib.sha256(salt + str(response_id).encode()).hexdigest()[:16]

@@ -257,6 +257,13 @@ def results_workbook(
                     None,
                     outside.impact if outside else None,
                     outside.attraction if outside else None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    _("Too few respondents to show without identifying them.")
+                    if scoring.THIRD_PARTY in score.withheld
+                    else None,
                 ],
                 number_formats,
             )

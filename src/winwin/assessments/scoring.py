@@ -41,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session
 
-from winwin.assessments.anonymity import Reader, shown_sides
+from winwin.assessments.anonymity import Reader, shown_outside, shown_sides
 from winwin.assessments.measures import ItemStat, item_analysis
 from winwin.assessments.repository import AssessmentRepository, ScoreInputs
 from winwin.assessments.score import (
@@ -93,7 +93,8 @@ class RelationshipScore:
     stored_order: tuple[str, str] = ("", "")
     #: The round's minimum of respondents per side (1: a named round).
     minimum: int = 3
-    #: Side keys whose factors this reader may not see (too few respondents).
+    #: Side keys whose factors this reader may not see (too few respondents), and
+    #: ``"third-party"`` when the outside view is withheld the same way.
     withheld: frozenset[str] = frozenset()
 
     def as_dict(self) -> dict[str, Any]:
@@ -245,7 +246,14 @@ class NetworkScores(Sequence[RelationshipScore]):
         self.intervals[hidden] = np.nan
         self._alpha = np.where(self.withheld[:, :, None], np.nan, inputs.alpha)
         outside = means[:, _OUTSIDE, FACTOR_INDEX["impact"] :]
-        self._outside_measured = np.asarray(~np.isnan(outside).all(axis=1), dtype=bool)
+        #: ``(n,)``: rounds whose third parties answered but whose outside view this
+        #: reader may not see (fewer third parties than the round's minimum).
+        self.outside_withheld = (counts[:, _OUTSIDE] > 0) & ~shown_outside(
+            counts[:, _OUTSIDE], inputs.minimums, inputs.side_ids, reader
+        )
+        self._outside_measured = np.asarray(
+            ~np.isnan(outside).all(axis=1) & ~self.outside_withheld, dtype=bool
+        )
         a_keys = np.array(inputs.a_keys, dtype=str)
         b_keys = np.array(inputs.b_keys, dtype=str)
         a_first = a_keys <= b_keys
@@ -304,6 +312,7 @@ class NetworkScores(Sequence[RelationshipScore]):
         interval_list = self.intervals[rows].tolist()
         alpha_list = self._alpha[rows].tolist()
         withheld_list = self.withheld[rows].tolist()
+        outside_withheld_list = self.outside_withheld[rows].tolist()
         minimum_list = inputs.minimums[rows].tolist()
         ids = inputs.ids.tolist()
         rounds, a_keys, b_keys = inputs.rounds, inputs.a_keys, inputs.b_keys
@@ -322,6 +331,7 @@ class NetworkScores(Sequence[RelationshipScore]):
                 (ci_a, ci_b, ci_r),
                 (alpha_a, alpha_b),
                 (hide_a, hide_b),
+                hide_outside,
                 minimum,
             ) in zip(
                 rows.tolist(),
@@ -334,6 +344,7 @@ class NetworkScores(Sequence[RelationshipScore]):
                 interval_list,
                 alpha_list,
                 withheld_list,
+                outside_withheld_list,
                 minimum_list,
                 strict=True,
             ):
@@ -384,7 +395,13 @@ class NetworkScores(Sequence[RelationshipScore]):
                     stored_order=(a_key, b_key),
                     minimum=minimum,
                     withheld=frozenset(
-                        key for key, hidden in ((a_key, hide_a), (b_key, hide_b)) if hidden
+                        key
+                        for key, hidden in (
+                            (a_key, hide_a),
+                            (b_key, hide_b),
+                            (THIRD_PARTY, hide_outside),
+                        )
+                        if hidden
                     ),
                 )
                 score_of.__dict__.update(
@@ -530,7 +547,7 @@ def results_csv(scores: Sequence[RelationshipScore]) -> str:
                     "",
                     "",
                     "",
-                    "",
+                    WITHHELD_NOTE if THIRD_PARTY in score.withheld else "",
                 ]
             )
     return buffer.getvalue()

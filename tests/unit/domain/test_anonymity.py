@@ -14,7 +14,9 @@ from winwin.assessments.anonymity import (
     Reader,
     check_minimum,
     may_see_who_answered,
+    may_show_outside,
     may_show_side,
+    shown_outside,
     shown_sides,
 )
 from winwin.kernel.errors import InvalidInput
@@ -92,6 +94,51 @@ def test_the_vectorised_rule_agrees_with_the_single_check(
         for r in rows
     ]
     assert mask.reshape(-1, 2).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("respondents", "minimum", "reader", "shown"),
+    [
+        (1, 3, "member", False),  # one outside rater would be identified
+        (3, 3, "member", True),
+        (2, 3, "org admin of a", False),  # no side's admins own the outside view
+        (1, 3, "facilitator of a", True),  # granted either side of the pair
+        (1, 3, "facilitator of c", False),
+        (1, 3, "platform admin", True),
+        (1, 3, "operator", True),
+        (1, 1, "member", True),  # a named round
+    ],
+)
+def test_the_outside_view_is_shown_from_the_minimum_or_to_a_side_s_trusted_readers(
+    respondents: int, minimum: int, reader: str, shown: bool
+) -> None:
+    assert (
+        may_show_outside(
+            respondents=respondents, minimum=minimum, pair=(A, B), reader=READERS[reader]
+        )
+        is shown
+    )
+
+
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 8), st.integers(1, 6), st.integers(1, 6), st.integers(1, 6)),
+        max_size=12,
+    ),
+    reader=readers,
+)
+def test_the_vectorised_outside_rule_agrees_with_the_single_check(
+    rows: list[tuple[int, int, int, int]], reader: Reader
+) -> None:
+    respondents = np.array([r[0] for r in rows], dtype=np.int64)
+    minimums = np.array([r[1] for r in rows], dtype=np.int64)
+    sides = np.array([[r[2], r[3]] for r in rows], dtype=np.int64).reshape(-1, 2)
+    mask = shown_outside(respondents, minimums, sides, reader)
+    expected = [
+        may_show_outside(respondents=r[0], minimum=r[1], pair=(r[2], r[3]), reader=reader)
+        for r in rows
+    ]
+    assert mask.tolist() == expected
 
 
 @given(count=st.integers(0, 50), minimum=st.integers(1, 1000), reader=readers)
