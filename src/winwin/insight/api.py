@@ -218,8 +218,13 @@ def clusters(
     seed: Annotated[int, Query(ge=0, le=insight.MAX_SEED)] = 0,
     brokers: Annotated[int, Query(ge=0, le=100)] = 10,
     org: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    retry: Annotated[
+        bool, Query(description="Start the job again after it failed (never done silently)")
+    ] = False,
 ) -> Any:
-    found = cluster_views.read_clusters(session, actor=actor, org=org, seed=seed, brokers=brokers)
+    found = cluster_views.read_clusters(
+        session, actor=actor, org=org, seed=seed, brokers=brokers, retry=retry
+    )
     if isinstance(found, cluster_views.Pending):
         if found.queued_now:
             background.add_task(runner_of(request).submit, found.job_id)

@@ -76,11 +76,15 @@ def _stored(session: Session, stamp: str, *, seed: int, brokers: int) -> Cluster
 
 
 def whole_report(
-    session: Session, *, seed: int, brokers: int, as_job: bool = True
+    session: Session, *, seed: int, brokers: int, as_job: bool = True, retry: bool = False
 ) -> ClusterReport | Pending:
     """The whole graph's report: cached for this version of the graph, else made here
     when the graph is small (or ``as_job`` is False), else made by a job (one job per
-    version, seed and broker count: a job already waiting or running is reused)."""
+    version, seed and broker count: a job already waiting or running is reused).
+
+    A job that failed for good for this version is not started again silently: its
+    ``Pending`` (status failed, with its error) is answered until someone asks to
+    ``retry`` or the graph changes."""
     insight.check_cluster_options(seed=seed, brokers=brokers)
     stamp = graph_stamp.current(session)
     found = insight.cached_clusters(stamp, seed=seed, brokers=brokers)
@@ -95,12 +99,15 @@ def whole_report(
     for job in job_rows.listing(session, status=None, limit=50, kind=CLUSTER_JOB):
         arguments = job.arguments or {}
         if (
-            job.status in ("queued", "running")
-            and arguments.get("stamp") == stamp
+            arguments.get("stamp") == stamp
             and arguments.get("seed") == seed
             and arguments.get("brokers") == brokers
         ):
-            return Pending(job.id, queued_now=False)
+            # The newest job for this version decides: waiting or running, it is reused;
+            # failed, it is shown as failed unless a retry is asked for.
+            if job.status in ("queued", "running") or (job.status == "failed" and not retry):
+                return Pending(job.id, queued_now=False)
+            break
     # Nobody's job: the result holds the whole graph, which only the operator reads.
     job = jobs.start_job(
         session,
@@ -249,11 +256,13 @@ def read_clusters(
     seed: int = 0,
     brokers: int = 10,
     as_job: bool = True,
+    retry: bool = False,
 ) -> ClusterView | Pending:
     """The clusters as ``actor`` acting for the organisation ``org_id`` (or the key
     ``org``; else the person's own) may see them; ``actor`` None is the operator, who
-    reads everything. A :class:`Pending` job when the whole report is being made."""
-    report = whole_report(session, seed=seed, brokers=brokers, as_job=as_job)
+    reads everything. A :class:`Pending` job when the whole report is being made (or its
+    job failed: ``retry`` starts another)."""
+    report = whole_report(session, seed=seed, brokers=brokers, as_job=as_job, retry=retry)
     if isinstance(report, Pending):
         return report
     if actor is None:
@@ -340,6 +349,8 @@ class NetworkMap:
     scope: Literal["everything", "own"]
     key: MapKey
     """What the map was made from: a drawing of it may be cached under this key."""
+    outline_members: dict[str, int] = field(default_factory=dict)
+    """Declared cluster → how many of its members the map draws."""
 
     def names(self) -> set[str]:
         return {n.key for n in self.nodes}
@@ -432,6 +443,7 @@ def _draw_map(
         left_out=len(order) - len(kept),
         scope="everything" if sight.everything else "own",
         key=key,
+        outline_members={c: len(points) for c, points in members.items()},
     )
 
 

@@ -30,6 +30,14 @@ PALETTE = (
 """Colours of the largest communities (by position); smaller ones are grey."""
 OTHER = "#9aa3ab"
 
+FEW_NODES = 60
+"""Maps of at most this many organisations outline every declared cluster and name
+every organisation."""
+OUTLINE_MIN_MEMBERS = 3
+"""On larger maps only clusters with at least this many members drawn are outlined..."""
+MAX_OUTLINES = 12
+"""...and at most this many of them, the largest (the reader's own cluster always)."""
+
 
 @dataclass(frozen=True)
 class Legend:
@@ -48,6 +56,23 @@ def _xy(value: float) -> float:
     return round(value * SIZE, 1)
 
 
+def _outlined(network: NetworkMap, own_cluster: str | None) -> set[str]:
+    """The declared clusters to outline: all on a small map; on a larger one the
+    ``MAX_OUTLINES`` largest with at least ``OUTLINE_MIN_MEMBERS`` members drawn, and
+    the reader's own cluster, so that outlines never bury the map."""
+    sizes = network.outline_members or {c: len(p) for c, p in network.outlines}
+    if len(network.nodes) <= FEW_NODES:
+        return set(sizes)
+    big = sorted(
+        (c for c, count in sizes.items() if count >= OUTLINE_MIN_MEMBERS),
+        key=lambda c: (-sizes[c], c),
+    )
+    chosen = set(big[:MAX_OUTLINES])
+    if own_cluster is not None and own_cluster in sizes:
+        chosen.add(own_cluster)
+    return chosen
+
+
 def drawing(network: NetworkMap) -> dict[str, Any]:
     """What the template draws: nodes, the two edge paths, outlines and the legend."""
     n = len(network.nodes)
@@ -55,10 +80,13 @@ def drawing(network: NetworkMap) -> dict[str, Any]:
     radius = round(max(3.0, min(10.0, 260 / max(n, 1) ** 0.5)), 1)
     ties = sum(1 for node in network.nodes if node.role == "tie")
     # Every name while they fit; else the reader and, while few, its own ties.
-    labelled = n <= 60
+    labelled = n <= FEW_NODES
     label_ties = ties <= 16
+    me = next((node.key for node in network.nodes if node.role == "self"), None)
     nodes = [
         {
+            # Enter on one of the reader's ties opens the overlap with it.
+            "href": f"/org/overlap/{node.key}?org={me}" if me and node.role == "tie" else None,
             "key": node.key,
             "name": node.name,
             "x": _xy(node.x),
@@ -77,9 +105,11 @@ def drawing(network: NetworkMap) -> dict[str, Any]:
         a, b = network.nodes[edge.a], network.nodes[edge.b]
         segment = f"M{_xy(a.x)} {_xy(a.y)}L{_xy(b.x)} {_xy(b.y)}"
         (own if edge.own else rest).append(segment)
+    own_cluster = next((node.cluster for node in network.nodes if node.role == "self"), None)
+    drawn = _outlined(network, own_cluster)
     outlines = []
     for cluster, points in network.outlines:
-        if not points:
+        if not points or cluster not in drawn:
             continue
         bottom = max(points, key=lambda p: (p[1], -p[0]))
         outlines.append(
@@ -107,6 +137,7 @@ def drawing(network: NetworkMap) -> dict[str, Any]:
         "own_path": "".join(own),
         "rest_path": "".join(rest),
         "outlines": outlines,
+        "outlines_left": sum(1 for _, points in network.outlines if points) - len(outlines),
         "legend": legend,
         "grey": any(
             node.community is None or node.community >= len(PALETTE) for node in network.nodes

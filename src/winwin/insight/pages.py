@@ -233,12 +233,16 @@ def insight_page(
             # Handed to the runner after the response, so after the request's commit.
             background.add_task(runner_of(request).submit, found.job_id)
         job = cluster_views.job_progress(session, job_id=found.job_id)
+        headers = {"cache-control": "no-store"}
+        if not job.finished:
+            # Without JavaScript the page reloads itself until the report is ready; a
+            # failed job stays on the page with its error and a button to try again.
+            headers["refresh"] = "3"
         return render(
             request,
             "insight/clusters_pending.html",
             {"nav": "insight", "job": job, "seed": seed},
-            # Without JavaScript the page reloads itself until the report is ready.
-            headers={"refresh": "3", "cache-control": "no-store"},
+            headers=headers,
         )
     view = found
     network = cluster_views.read_map(session, actor=actor, org_id=org.id, view=view, seed=seed)
@@ -262,6 +266,22 @@ def insight_page(
             "alone": sum(1 for size in view.sizes if size == 1),
         },
     )
+
+
+@router.post("/insight/retry", name="cluster_retry")
+def cluster_retry(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    org: CurrentOrg,
+    background: BackgroundTasks,
+    seed: Annotated[int, Query(ge=0, le=insight.MAX_SEED)] = 0,
+) -> Response:
+    """Start the clusters job again after it failed (never done without being asked)."""
+    found = cluster_views.read_clusters(session, actor=actor, org_id=org.id, seed=seed, retry=True)
+    if isinstance(found, cluster_views.Pending) and found.queued_now:
+        background.add_task(runner_of(request).submit, found.job_id)
+    return RedirectResponse(f"/insight?seed={seed}", status_code=303)
 
 
 _MAP_HTML: insight._Memo[tuple[Any, ...], Markup] = insight._Memo(32)

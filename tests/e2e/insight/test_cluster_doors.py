@@ -197,3 +197,56 @@ def test_on_a_large_network_the_clusters_are_a_job_the_page_follows(
     # Nobody's job: its result (the whole graph) is not a person's to read.
     mine = doors.client.get(f"/api/v1/jobs/{job_id}", headers=doors.headers("pinta"))
     assert mine.status_code == 404
+
+
+def test_a_failed_clusters_job_is_shown_and_started_again_only_when_asked(
+    doors: Doors, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from winwin.insight import cluster_views
+    from winwin.jobs.models import Job
+    from winwin.kernel.errors import WinwinError
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise WinwinError("the graph could not be read")
+
+    monkeypatch.setattr(cluster_views, "make_report", broken)
+    monkeypatch.setenv("WINWIN_CLUSTERS_JOB_ABOVE", "0")
+    page = doors.client.get("/insight?seed=3", headers=doors.headers("pinta", "fi"))
+    job_id = int(re.search(r'hx-get="/insight/jobs/(\d+)"', page.text).group(1))
+    url = doors.engine.url.render_as_string(hide_password=False)
+    if queue.is_postgres(url):
+        app = queue.build_app(url, doors.engine, worker=True)
+        app.run_worker(queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
+    deadline = time.monotonic() + 60
+    while (
+        'data-status="failed"'
+        not in (
+            fragment := doors.client.get(f"/insight/jobs/{job_id}", headers=doors.headers("pinta"))
+        ).text
+    ):
+        assert time.monotonic() < deadline, fragment.text
+        time.sleep(0.05)
+
+    def clusters_jobs() -> list[int]:
+        with unit_of_work(session_factory(doors.engine)) as session:
+            return list(session.scalars(select(Job.id).where(Job.kind == "insight.clusters")))
+
+    # The page shows the failure (in Finnish) and stops reloading itself; no new job.
+    for _ in range(2):
+        again = doors.client.get("/insight?seed=3", headers=doors.headers("pinta", "fi"))
+        assert 'data-testid="cluster-job-failed"' in again.text
+        assert "Työ epäonnistui" in again.text and "the graph could not be read" in again.text
+        assert "Laske klusterit uudelleen" in again.text
+        assert "refresh" not in again.headers
+        rest = doors.client.get("/api/v1/clusters?seed=3", headers=doors.headers("pinta"))
+        assert rest.status_code == 202 and rest.json()["status"] == "failed"
+        assert rest.json()["error"] == "the graph could not be read"
+    assert clusters_jobs() == [job_id]
+    # Asked for, it starts again.
+    retried = doors.client.get("/api/v1/clusters?seed=3&retry=true", headers=doors.headers("pinta"))
+    assert retried.status_code == 202 and retried.json()["status"] in (
+        "queued",
+        "running",
+        "failed",
+    )
+    assert len(clusters_jobs()) == 2

@@ -22,6 +22,31 @@ from winwin.settings import Settings
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).parents[3] / "var" / "screenshots"
+ACTIVE = (
+    "() => { const e = document.activeElement;"
+    " return [e.getAttribute('class'), e.getAttribute('aria-label'),"
+    " e.getAttribute('data-key')]; }"
+)
+CENTRES = (
+    "() => Object.fromEntries([...document.querySelectorAll('svg.map .map-node')].map(n =>"
+    " { const c = n.querySelector('circle');"
+    " return [n.dataset.key, [+c.getAttribute('cx'), +c.getAttribute('cy')]]; }))"
+)
+
+
+def _nearest(centres: dict[str, list[float]], here: str, direction: tuple[int, int]) -> str | None:
+    """The organisation the arrow should reach: ahead in ``direction``, the least
+    distance along it plus twice the distance across (first in document order on a tie)."""
+    (x, y), best, score = centres[here], None, float("inf")
+    for key, (cx, cy) in centres.items():
+        dx, dy = cx - x, cy - y
+        along = dx * direction[0] + dy * direction[1]
+        if key == here or along <= 0:
+            continue
+        value = along + 2 * abs(dx * direction[1] - dy * direction[0])
+        if value < score:
+            best, score = key, value
+    return best
 
 
 @pytest.fixture(scope="module")
@@ -57,22 +82,56 @@ def test_a_map_node_takes_keyboard_focus_and_the_table_is_there_in_finnish(  # t
         expect(page.get_by_role("heading", name="Verkostokartta")).to_be_visible()
         assert page.locator("html").get_attribute("lang") == "fi"
 
-        # Tab from the skip link onwards: the next stop is a node of the map.
+        # The map is one Tab stop: after the skip link (and the outlines' box) Tab lands
+        # on the reader's own organisation, and the next Tab leaves the map.
         skip = page.get_by_role("link", name="Ohita kartta ja siirry sen taulukkoon")
         skip.focus()
-        page.keyboard.press("Tab")
-        focused = page.evaluate(
-            "() => { const e = document.activeElement;"
-            " return [e.getAttribute('class'), e.getAttribute('aria-label'),"
-            " e.getAttribute('data-key')]; }"
-        )
-        assert focused[0] and "map-node" in focused[0], focused
-        assert focused[1] and focused[2], focused
+        expect(page.locator('svg.map[data-keys="roving"]')).to_have_count(1)
+        expect(page.get_by_text("Näppäimistöllä: siirry karttaan sarkaimella")).to_be_visible()
+        focused = None
+        for _ in range(4):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(ACTIVE)
+            if focused[0] and "map-node" in focused[0]:
+                break
+        assert focused and "role-self" in focused[0], focused
+        assert focused[1] and focused[2] == "kuusi", focused
         name = focused[1].split(":")[0].split(";")[0]
         assert page.get_by_role("img", name=re.compile(re.escape(name))).first.is_visible()
+        assert page.locator('svg.map .map-node[tabindex="0"]').count() == 1
         page.keyboard.press("Tab")
-        following = page.evaluate("() => document.activeElement.getAttribute('data-key')")
-        assert following and following != focused[2]
+        assert "map-node" not in (page.evaluate(ACTIVE)[0] or "")
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate(ACTIVE)[2] == "kuusi"
+
+        # Arrow keys move to the nearest organisation in that direction.
+        centres = page.evaluate(CENTRES)
+        here = "kuusi"
+        for key, direction in (("ArrowRight", (1, 0)), ("ArrowDown", (0, 1)),
+                               ("ArrowLeft", (-1, 0)), ("ArrowUp", (0, -1))):  # fmt: skip
+            expected = _nearest(centres, here, direction)
+            page.keyboard.press(key)
+            now = page.evaluate(ACTIVE)[2]
+            assert now == (expected or here), (key, here, expected, now)
+            here = now
+            assert page.locator('svg.map .map-node[tabindex="0"]').count() == 1
+        page.keyboard.press("Home")
+        assert page.evaluate(ACTIVE)[2] == "kuusi"
+
+        # Enter opens: the reader's own node opens its row in the table after the map.
+        page.keyboard.press("Enter")
+        expect(page.locator('[data-testid="map-table"]')).to_have_attribute("open", "")
+        assert page.evaluate("() => document.activeElement.id") == "map-row-kuusi"
+
+        # The outlines of declared clusters can be hidden and shown again.
+        outlines = page.locator('[data-testid="map-outlines"]')
+        if outlines.count():
+            toggle = page.get_by_label("Näytä ilmoitettujen klustereiden ääriviivat")
+            toggle.uncheck()
+            expect(outlines).to_be_hidden()
+            toggle.check()
+            expect(outlines).to_be_visible()
+        page.locator("details#map-table").evaluate("d => { d.open = false; }")
 
         # The table fallback: opened with the keyboard, it lists the same organisations.
         summary = page.get_by_text("Kartta taulukkona")
@@ -87,5 +146,13 @@ def test_a_map_node_takes_keyboard_focus_and_the_table_is_there_in_finnish(  # t
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.locator("svg.map").screenshot(path=str(SHOTS / "network-map-fi.png"))
         assert violations == []
+
+        # Enter on one of the reader's ties opens the overlap with it.
+        tie = page.locator("svg.map .map-node.role-tie").first
+        key = tie.get_attribute("data-key")
+        tie.evaluate("n => n.focus()")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(re.escape(f"/org/overlap/{key}?org=kuusi") + "$"))
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
     finally:
         context.close()
