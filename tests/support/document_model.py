@@ -212,7 +212,9 @@ def _initiative_as_exported(initiative: dict[str, Any]) -> dict[str, Any]:
     and amounts, shares and expected values are numbers with a fraction (stored as
     doubles); the game and the frozen agreements travel as they were written."""
     out = {
+        "kind": "joint",
         "goal": "",
+        "goals": [],
         "version": 1,
         "contributions": [],
         "agreements": [],

@@ -8,8 +8,12 @@ trail stay out of the document; what was agreed (each frozen version's inputs an
 shares, and when) and the realised results travel, so that an export imported into an
 empty database exports again unchanged.
 
-On re-import the initiative's fields, parties and contributions are replaced by the
-document's; frozen agreements are only ever added (one that differs from the stored
+A learning initiative (``"kind": "learning"``) names its goals by the keys of the
+actions that are its goals (``goals``): actions of the document's ``actions`` section or
+stored ones, each between the proposer and another party that has accepted.
+
+On re-import the initiative's fields, parties, contributions and goals are replaced by
+the document's; frozen agreements are only ever added (one that differs from the stored
 version is refused), and results are added when not already recorded.
 """
 
@@ -24,6 +28,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, ValidationError
 from sqlalchemy.orm import Session
 
+from winwin.actions.repository import ActionRepository
 from winwin.initiatives import rules
 from winwin.initiatives.models import (
     Initiative,
@@ -46,6 +51,7 @@ from winwin.network.document import (
     section_problems,
     stored_by_key,
 )
+from winwin.network.repository import NetworkRepository
 
 NAME = "initiatives"
 MAX_AMOUNT = 1e15
@@ -90,6 +96,7 @@ class ResultDoc(Strict):
 class InitiativeDoc(Strict):
     key: Key
     title: Annotated[str, StringConstraints(min_length=1, max_length=rules.MAX_TITLE)]
+    kind: Literal["joint", "learning"] = "joint"
     goal: Annotated[str, StringConstraints(max_length=20_000)] = ""
     expected_value: Value | None = None
     proposed_by: Key
@@ -103,6 +110,7 @@ class InitiativeDoc(Strict):
     agreed_version: Version | None = None
     agreements: list[FrozenDoc] = []
     results: list[ResultDoc] = []
+    goals: Annotated[list[Key], Field(max_length=10_000)] = []
     created: str | None = None
 
 
@@ -139,6 +147,7 @@ def check(session: Session, raw: list[Any], context: SectionContext) -> Checked:
     problems: list[Problem] = []
     stored = stored_by_key(InitiativeRepository(session).all(), "initiative") if entries else {}
     repo = InitiativeRepository(session)
+    goals = _Goals(session, stored, context) if any(e.goals for e in entries) else None
     seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
         path = f"{NAME}[{i}]"
@@ -150,7 +159,53 @@ def check(session: Session, raw: list[Any], context: SectionContext) -> Checked:
         current = stored.get(entry.key)
         if current is not None:
             problems += _check_frozen(entry, path, repo.agreements(current.id))
+        if goals is not None and entry.goals:
+            problems += goals.check(entry, path)
     return Checked(entries=entries, problems=problems)
+
+
+class _Goals:
+    """Checks each initiative's goals: a known action, between the proposer and another
+    party that has accepted, the goal of one initiative only."""
+
+    def __init__(
+        self, session: Session, stored: dict[str, Initiative], context: SectionContext
+    ) -> None:
+        keys = NetworkRepository(session).org_keys_by_id()
+        actions = stored_by_key(ActionRepository(session).all(), "action")
+        self.pairs: dict[str, tuple[str, ...]] = {
+            k: tuple(sorted((keys[a.a_id], keys[a.b_id]))) for k, a in actions.items()
+        }
+        self.pairs.update(context.actions)
+        owners = InitiativeRepository(session).goal_owners()
+        by_id = {i.id: k for k, i in stored.items()}
+        self.owner = {k: by_id.get(owners[a.id]) for k, a in actions.items() if a.id in owners}
+        self.taken: dict[str, str] = {}
+
+    def check(self, entry: InitiativeDoc, path: str) -> list[Problem]:
+        if entry.kind != "learning":
+            return [Problem(f"{path}.goals", "only a learning initiative has goals")]
+        p: list[Problem] = []
+        accepted = {x.org for x in entry.parties if x.status == "accepted"} - {entry.proposed_by}
+        wanted = {tuple(sorted((entry.proposed_by, o))) for o in accepted}
+        for j, key in enumerate(entry.goals):
+            at = f"{path}.goals[{j}]"
+            pair = self.pairs.get(key)
+            if pair is None:
+                p.append(Problem(at, f"no action '{key}' in the document or stored"))
+                continue
+            if pair not in wanted:
+                p.append(
+                    Problem(at, "a goal is an action between the proposer and an accepted party")
+                )
+            if key in entry.goals[:j]:
+                p.append(Problem(at, f"'{key}' is named twice"))
+                continue
+            first = self.taken.setdefault(key, entry.key)
+            owner = self.owner.get(key)
+            if first != entry.key or (owner is not None and owner != entry.key):
+                p.append(Problem(at, f"'{key}' is already a goal of another initiative"))
+        return p
 
 
 def _check_one(entry: InitiativeDoc, path: str, context: SectionContext) -> list[Problem]:
@@ -292,6 +347,7 @@ def write(session: Session, checked: Checked, ids: dict[str, int]) -> tuple[int,
     for entry in checked.entries:
         values: dict[str, Any] = {
             "title": entry.title,
+            "kind": entry.kind,
             "goal": entry.goal,
             "expected_value": entry.expected_value,
             "proposed_by_org_id": ids[entry.proposed_by],
@@ -320,6 +376,7 @@ def write(session: Session, checked: Checked, ids: dict[str, int]) -> tuple[int,
         changed |= _write_contributions(repo, current, entry, ids, now)
         changed |= _write_agreements(repo, current, entry, now)
         changed |= _write_results(repo, current, entry, ids, now)
+        changed |= _write_goals(session, current, entry)
         created += int(fresh)
         updated += int(changed and not fresh)
     session.flush()
@@ -431,14 +488,27 @@ def _write_results(
     return added
 
 
+def _write_goals(session: Session, found: Initiative, entry: InitiativeDoc) -> bool:
+    repo = InitiativeRepository(session)
+    actions = stored_by_key(ActionRepository(session).all(), "action")
+    wanted = sorted({actions[k].id for k in entry.goals})
+    if wanted == repo.goal_ids(found.id):
+        return False
+    repo.replace_goals(found.id, wanted)
+    return True
+
+
 def export(session: Session, keys: dict[int, str]) -> list[dict[str, Any]]:
     """Every initiative as a section entry, sorted by key."""
     repo = InitiativeRepository(session)
+    actions = stored_by_key(ActionRepository(session).all(), "action")
+    action_keys = {a.id: k for k, a in actions.items()}
     out = []
     for found in repo.all():
         entry: dict[str, Any] = {
             "key": found.key or f"initiative-{found.id}",
             "title": found.title,
+            "kind": found.kind,
             "goal": found.goal,
         }
         if found.expected_value is not None:
@@ -483,6 +553,7 @@ def export(session: Session, keys: dict[int, str]) -> list[dict[str, Any]]:
             }
             for r in repo.results(found.id)
         ]
+        entry["goals"] = sorted(action_keys[a] for a in repo.goal_ids(found.id))
         entry["created"] = format_time(found.created_at)
         out.append(entry)
     return sorted(out, key=lambda e: str(e["key"]))

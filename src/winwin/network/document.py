@@ -219,11 +219,12 @@ class NetworkDocument(Strict):
 @dataclass(frozen=True)
 class SectionContext:
     """What a capability's section may rely on when it checks its entries: the
-    organisation keys stored or in the document, and the pairs (sorted) that the document
-    ties or assesses together."""
+    organisation keys stored or in the document, the pairs (sorted) that the document
+    ties or assesses together, and the document's actions (key → its pair, sorted)."""
 
     org_keys: frozenset[str]
     related: frozenset[tuple[str, str]]
+    actions: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 class _KeyedRow(Protocol):

@@ -925,12 +925,25 @@ def _check_sections(
         return []
     related = {_pair(t.from_, t.to) for t in document.ties}
     related |= {_pair(*a.between) for a in document.assessments}
-    context = SectionContext(frozenset(org_keys), frozenset(related))
+    context = SectionContext(frozenset(org_keys), frozenset(related), _action_pairs(document))
     checked = [(section, section.check(session, raw, context)) for section, raw in given]
     problems = [p for _, c in checked for p in c.problems]
     if problems:
         raise InvalidInput(problems[:50])
     return checked
+
+
+def _action_pairs(document: NetworkDocument) -> dict[str, tuple[str, str]]:
+    """The document's actions by key with their pairs (sorted), as far as they are well
+    formed (the actions section reports the rest)."""
+    found: dict[str, tuple[str, str]] = {}
+    for entry in document.actions or []:
+        key = entry.get("key") if isinstance(entry, dict) else None
+        between = entry.get("between") if isinstance(entry, dict) else None
+        pair = between if isinstance(between, list) and len(between) == 2 else None
+        if isinstance(key, str) and pair and all(isinstance(k, str) for k in pair):
+            found.setdefault(key, _pair(pair[0], pair[1]))
+    return found
 
 
 def export_network(session: Session) -> dict[str, Any]:

@@ -178,6 +178,18 @@ DOC: dict[str, Any] = {
             "agreements": [{"version": 3, "agreed": T, "document": AGREED}],
             "created": T,
         },
+        {
+            "key": "learning",
+            "title": "Fibre academy",
+            "kind": "learning",
+            "proposed_by": "lab",
+            "parties": [
+                {"org": "kuusi", "status": "accepted"},
+                {"org": "lab", "status": "accepted"},
+            ],
+            "goals": ["impact", "attract"],
+            "created": T,
+        },
     ],
 }
 
@@ -197,7 +209,7 @@ def test_actions_and_initiatives_in_every_state_round_trip(cli, tmp_path) -> Non
     result = _import(cli, DOC)
     assert result.code == 0, result.err
     assert result.json()["created"]["actions"] == 4
-    assert result.json()["created"]["initiatives"] == 6
+    assert result.json()["created"]["initiatives"] == 7
     assert result.json()["created"]["tie_sharing"] == 3
     # The imported levels are the ones the checkpoint reads.
     shared = cli("ties", "sharing", "kuusi", "--json")
@@ -227,6 +239,10 @@ def test_actions_and_initiatives_in_every_state_round_trip(cli, tmp_path) -> Non
     }
     agreed = cli("initiative", "show", "5", "--json").json()
     assert agreed["agreement"] == AGREED
+    assert cli("initiative", "show", "7", "--json").json()["kind"] == "learning"
+    assert agreed["kind"] == "joint"
+    learning = next(i for i in first["initiatives"] if i["key"] == "learning")
+    assert learning["goals"] == ["attract", "impact"]
     assert agreed["result"]["final"] == {"kuusi": 30.0, "pakkaus": 42.0}
 
 
@@ -412,6 +428,40 @@ HOSTILE: list[tuple[str, str, str]] = [
         "initiatives[4].parties[1].agreed_version",
     ),
     ("section not a list", json.dumps(_with("initiatives", {"a": 1})), "initiatives"),
+    ("unknown kind", json.dumps(_with("initiatives[6].kind", "school")), "initiatives[6].kind"),
+    (
+        "goals of a joint initiative",
+        json.dumps(_with("initiatives[6].kind", "joint")),
+        "initiatives[6].goals",
+    ),
+    (
+        "a goal that is no action",
+        json.dumps(_with("initiatives[6].goals", ["nothing"])),
+        "initiatives[6].goals[0]",
+    ),
+    (
+        "a goal outside the initiative's relationships",
+        json.dumps(_with("initiatives[6].goals", ["open-up"])),
+        "initiatives[6].goals[0]",
+    ),
+    (
+        "a goal named twice",
+        json.dumps(_with("initiatives[6].goals", ["impact", "impact"])),
+        "initiatives[6].goals[1]",
+    ),
+    (
+        "a goal of two initiatives",
+        json.dumps(
+            _with(
+                "initiatives",
+                [
+                    *DOC["initiatives"],
+                    {**DOC["initiatives"][6], "key": "learning-2"},
+                ],
+            )
+        ),
+        "initiatives[7].goals[0]",
+    ),
     (
         "unknown sharing level",
         json.dumps(_with("tie_sharing", [{"org": "kuusi", "level": "everything"}])),
