@@ -133,7 +133,6 @@ def test_the_whole_loop_from_round_to_lever_action_what_moved_and_agreement(
     expect(form.get_by_label("Kenen puolesta")).to_have_value("kotelo")
     expect(form.get_by_label("Tekijä, jota sen pitäisi nostaa")).to_have_value("energy")
     form.get_by_label("Otsikko").fill("Yhteinen tuotekehityspäivä joka kuukausi")
-    form.get_by_label("Vastuuhenkilö: Kotelo Oy").select_option(index=0)
     form.get_by_role("button", name="Lisää toimenpide").click()
     page.wait_for_load_state()
     plan = page.get_by_test_id("action-plan")
