@@ -1,8 +1,9 @@
 """Take the documentation's screenshots of the loop from lever to action.
 
-Runs the Finnish browser test of the whole loop (``tests/e2e/initiatives/
-test_loop_browser.py``: a demo server, Debian's chromium at /usr/bin/chromium through
-Playwright, 1000 px wide) with ``WINWIN_SCREENSHOTS`` pointing at a fresh folder, then
+Runs the Finnish browser tests of the whole loop and of a learning initiative
+(``tests/e2e/initiatives/test_loop_browser.py``, ``test_learning_browser.py``: a demo
+server, Debian's chromium at /usr/bin/chromium through Playwright, 1000 px wide) with
+``WINWIN_SCREENSHOTS`` pointing at a fresh folder, then
 writes each PNG smaller into ``docs/img/`` (or ``--out``): ancillary chunks dropped and
 the image data compressed again at zlib's highest level (and by ``optipng`` when it is
 installed). The pictures come from the same steps the test checks, so they show what
@@ -24,7 +25,10 @@ import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST = "tests/e2e/initiatives/test_loop_browser.py"
+TESTS = [
+    "tests/e2e/initiatives/test_loop_browser.py",
+    "tests/e2e/initiatives/test_learning_browser.py",
+]
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KEEP = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}
 
@@ -65,9 +69,9 @@ def main() -> int:
         env = {**os.environ, "WINWIN_SCREENSHOTS": shots, "WINWIN_REQUIRE_BROWSER": "1"}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, ["src", "tests", env.get("PYTHONPATH")]))
         command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-m"]
-        done = subprocess.run([*command, "browser", TEST], cwd=ROOT, env=env, check=False)
+        done = subprocess.run([*command, "browser", *TESTS], cwd=ROOT, env=env, check=False)
         if done.returncode != 0:
-            print("the loop's browser test failed; no screenshots written", file=sys.stderr)
+            print("a browser test failed; no screenshots written", file=sys.stderr)
             return done.returncode
         args.out.mkdir(parents=True, exist_ok=True)
         optipng = shutil.which("optipng")

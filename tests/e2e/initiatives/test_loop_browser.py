@@ -34,11 +34,23 @@ GAME = {
 }
 
 
-def shot(page: Page, name: str, part: Locator | None = None) -> None:
-    """Save a step for the documentation when asked to (``WINWIN_SCREENSHOTS``)."""
-    if SHOTS:
-        path = str(Path(SHOTS) / f"{name}.png")
-        (part or page).screenshot(path=path, animations="disabled")
+def shot(page: Page, name: str, *parts: Locator) -> None:
+    """Save a step for the documentation when asked to (``WINWIN_SCREENSHOTS``): the
+    viewport, or the band of the page from the first part's top to the last one's
+    bottom."""
+    if not SHOTS:
+        return
+    path = str(Path(SHOTS) / f"{name}.png")
+    if not parts:
+        page.screenshot(path=path, animations="disabled")
+        return
+    edge = (
+        "e => [e.getBoundingClientRect().top + scrollY, e.getBoundingClientRect().bottom + scrollY]"
+    )
+    top = parts[0].evaluate(edge)[0]
+    bottom = parts[-1].evaluate(edge)[1]
+    band = {"x": 0, "y": top - 8, "width": VIEWPORT["width"], "height": bottom - top + 16}
+    page.screenshot(path=path, full_page=True, clip=band, animations="disabled")
 
 
 def open_round(page: Page, base: str, name: str) -> str:
