@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -139,6 +140,9 @@ def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         # The server's log (errors with their request ids) stays beside Locust's files.
         stderr=log.open("wb"),
+        # Its own process group, so that a server that will not stop can be killed with
+        # its workers.
+        start_new_session=True,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -152,6 +156,18 @@ def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
         time.sleep(0.5)
     process.terminate()
     raise RuntimeError("winwin serve did not answer /healthz")
+
+
+def _stop(server: subprocess.Popen[bytes], report: Report) -> None:
+    """Stop the server; one still running a minute after SIGTERM is killed and said so
+    (the results measured stand)."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        report.log("load: the server did not stop within 60 s of SIGTERM; killed")
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=60)
 
 
 def _locust(base: str, seconds: int, prefix: Path, env: dict[str, str]) -> list[dict[str, str]]:
@@ -201,8 +217,7 @@ def run(report: Report) -> list[dict[str, Any]]:
             base, base_seconds, report.workdir / "healthz", {"LOAD_ONLY_HEALTHZ": "1"}
         )
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        _stop(server, report)
     total = next(r for r in mixed if r["Name"] == "Aggregated")
     health = next(r for r in baseline if r["Name"] == "Aggregated")
     requests, failures = int(total["Request Count"]), int(total["Failure Count"])

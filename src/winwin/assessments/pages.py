@@ -35,7 +35,7 @@ from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
 from winwin.http.i18n import LOCALES, babel_locale, pgettext
 from winwin.http.i18n import gettext as _
-from winwin.http.page_deps import CurrentOrg
+from winwin.http.page_deps import CurrentOrg, PostedForm
 from winwin.http.templating import LANG_COOKIE, render, request_locale
 from winwin.innovation import service as innovation_service
 from winwin.innovation.stages import mutual
@@ -312,9 +312,8 @@ def answer_get(
 
 
 @router.post("/answer/{token}", name="answer_post")
-async def answer_post(token: str, request: Request, session: SessionDep) -> Response:
+def answer_post(token: str, request: Request, session: SessionDep, posted: PostedForm) -> Response:
     form = rounds.answer_form(session, token=token, mark_opened=False)
-    posted = await request.form()
     answers, cant_say = _parse_answers(posted, form.items)
     left = [i for i in form.items if i.id not in answers and i.id not in cant_say]
     if form.open and left and (answers or cant_say) and posted.get("confirm_partial") != "1":

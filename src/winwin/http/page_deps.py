@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.datastructures import FormData
 
 from winwin.accounts.access import can_access_org, require_access
 from winwin.accounts.repository import AccountsRepository
@@ -14,6 +15,18 @@ from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
 
 ORG_COOKIE = "winwin_org"
+
+
+async def _posted_form(request: Request) -> FormData:
+    return await request.form()
+
+
+# The posted form, read before the route runs. A route that takes it can be a plain
+# ``def``, which FastAPI runs in its thread pool: a route written ``async def`` that then
+# uses the database blocks the worker's event loop while it waits for a lock, and the
+# request holding that lock (in the thread pool) can then never finish and commit, so
+# the whole worker stops (seen under load with people answering the same round).
+PostedForm = Annotated[FormData, Depends(_posted_form)]
 
 
 def get_current_org(request: Request, actor: CurrentUser, session: SessionDep) -> Organization:
