@@ -193,7 +193,12 @@ def _failures(prefix: Path) -> list[str]:
         return []
     with path.open(newline="") as handle:
         rows = sorted(csv.DictReader(handle), key=lambda r: -int(r["Occurrences"]))
-    return [f"{r['Occurrences']}× {r['Method']} {r['Name']}: {r['Error']}" for r in rows]
+    return [
+        f"{r['Occurrences']}× "
+        + (r["Name"] if r["Name"].startswith(r["Method"] + " ") else f"{r['Method']} {r['Name']}")
+        + f": {r['Error']}"
+        for r in rows
+    ]
 
 
 def run(report: Report) -> list[dict[str, Any]]:
