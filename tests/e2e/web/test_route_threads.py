@@ -26,6 +26,8 @@ NOT_YET = {
     "POST /feed/reach",
     "POST /initiatives",
     "POST /initiatives/{initiative_id}/step",
+    "POST /initiatives/{initiative_id}/goals",
+    "POST /initiatives/{initiative_id}/learning-rounds",
     "POST /innovation",
     "POST /instruments",
     "POST /items/{key}/reshare",
