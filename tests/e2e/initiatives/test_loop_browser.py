@@ -167,6 +167,7 @@ def test_the_whole_loop_from_round_to_lever_action_what_moved_and_agreement(
     page.goto(relationship)
     moved = page.get_by_test_id("what-moved")
     expect(moved).to_contain_text("Mikä muuttui: 2027-Q1 → 2027-Q2")
+    expect(moved).to_contain_text("35,2 → 42,3 (+7,1, yli satunnaisvaihtelun)")
     energy = moved.locator('tr[data-factor="energy"]')
     expect(energy.locator('td[data-side="kotelo"]')).to_have_attribute("data-beyond", "True")
     expect(energy.locator('td[data-side="kotelo"]')).to_contain_text("+40 prosenttiyksikköä")
