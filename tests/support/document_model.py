@@ -177,9 +177,17 @@ def as_exported(doc: dict[str, Any]) -> dict[str, Any]:
         {**ins, "items": [{"reverse": False, **q} for q in ins["items"]]}
         for ins in doc.get("instruments", ())
     ]
-    # The round's minimum is exported only when it is not the default 3.
+    # The round's minimum is exported only when it is not the default 3; a response's
+    # "I can't say" marks sorted, and only when it has some.
     out["assessments"] = [
-        {k: v for k, v in a.items() if not (k == "min_respondents" and v == 3)}
+        {
+            **{k: v for k, v in a.items() if not (k == "min_respondents" and v == 3)},
+            **(
+                {"responses": [_response_as_exported(r) for r in a["responses"]]}
+                if "responses" in a
+                else {}
+            ),
+        }
         for a in doc.get("assessments", ())
     ]
     out["actions"] = [_action_as_exported(a) for a in doc.get("actions", ())]
@@ -189,6 +197,13 @@ def as_exported(doc: dict[str, Any]) -> dict[str, Any]:
         key=lambda e: (e["org"], e.get("with") or "", e["level"]),
     )
     return out
+
+
+def _response_as_exported(response: dict[str, Any]) -> dict[str, Any]:
+    shown = {k: v for k, v in response.items() if k != "cant_say"}
+    if response.get("cant_say"):
+        shown["cant_say"] = sorted(response["cant_say"])
+    return shown
 
 
 def _without_none(entry: dict[str, Any]) -> dict[str, Any]:

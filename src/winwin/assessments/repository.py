@@ -170,6 +170,7 @@ class AssessmentRepository:
                 .options(
                     selectinload(Assessment.instrument).selectinload(Instrument.items),
                     selectinload(Assessment.responses).selectinload(Response.answers),
+                    selectinload(Assessment.responses).selectinload(Response.cant_say),
                 )
                 .order_by(Assessment.round, Assessment.a_id, Assessment.b_id)
             )

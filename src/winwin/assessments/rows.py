@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from winwin.assessments.repository import AssessmentRepository
-from winwin.db.models import Answer, Assessment, Response
+from winwin.db.models import Answer, Assessment, CantSay, Response
 from winwin.network.repository import chunks
 
 
@@ -47,6 +47,14 @@ class AssessmentRows:
             out.setdefault(response_id, {})[item_id] = (answer_id, value)
         return out
 
+    def cant_say(self) -> dict[int, dict[int, int]]:
+        """response id → {item id: mark id} of the "I can't say" marks."""
+        out: dict[int, dict[int, int]] = {}
+        query = select(CantSay.response_id, CantSay.item_id, CantSay.id)
+        for response_id, item_id, mark_id in self.session.execute(query):
+            out.setdefault(response_id, {})[item_id] = mark_id
+        return out
+
     def insert(self, model: Any, rows: Sequence[dict[str, Any]]) -> None:
         for part in chunks(rows):
             self.session.execute(insert(model), list(part))
@@ -58,6 +66,10 @@ class AssessmentRows:
     def delete_answers(self, ids: Sequence[int]) -> None:
         for part in chunks(ids, 500):
             self.session.execute(delete(Answer).where(Answer.id.in_(list(part))))
+
+    def delete_cant_say(self, ids: Sequence[int]) -> None:
+        for part in chunks(ids, 500):
+            self.session.execute(delete(CantSay).where(CantSay.id.in_(list(part))))
 
     def refresh_sums(self, assessment_ids: Iterable[int]) -> None:
         """Bring the factor sums of these rounds in step with their answers."""

@@ -182,6 +182,9 @@ class ResponseDoc(Strict):
     side: Key
     respondent: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     answers: dict[Key, int]
+    # Items the respondent marked "I can't say": recorded, never an answer; exported
+    # sorted, and only when there is one.
+    cant_say: list[Key] = []
 
 
 class AssessmentDoc(Strict):

@@ -20,7 +20,7 @@ from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
 from winwin.assessments.rows import AssessmentRows
 from winwin.data import builtin_instrument_keys, load_builtin_instruments
-from winwin.db.models import Answer, Assessment, Response
+from winwin.db.models import Answer, Assessment, CantSay, Response
 from winwin.initiatives import document as initiatives_document
 from winwin.innovation import stages as innovation_rules
 from winwin.innovation.repository import InnovationRepository
@@ -396,6 +396,31 @@ class _Importer:
                         )
                     if not 1 <= value <= scale:
                         p.append(Problem(apath, f"answer {value} is outside 1..{scale}"))
+                seen: set[str] = set()
+                for k, item_id in enumerate(response.cant_say):
+                    mpath = f"{rpath}.cant_say[{k}]"
+                    factor = factors.get(item_id)
+                    if factor is None:
+                        p.append(
+                            Problem(mpath, f"unknown item of instrument '{assessment.instrument}'")
+                        )
+                    elif response.side == THIRD_PARTY and factor not in OUTSIDE_FACTORS:
+                        p.append(
+                            Problem(
+                                mpath,
+                                "a third party answers only impact and attraction items, "
+                                f"not {factor}",
+                            )
+                        )
+                    if item_id in response.answers:
+                        p.append(
+                            Problem(
+                                mpath, f"'{item_id}' is answered; it cannot also be 'I can't say'"
+                            )
+                        )
+                    if item_id in seen:
+                        p.append(Problem(mpath, f"'{item_id}' is marked twice"))
+                    seen.add(item_id)
             self._check_stored_round(base, assessment)
 
     def _check_stored_round(self, base: str, assessment: Any) -> None:
@@ -424,11 +449,13 @@ class _Importer:
             r.respondent: (
                 keys.get(r.side_org_id, THIRD_PARTY) if r.side_org_id else THIRD_PARTY,
                 {item_keys[ans.item_id]: ans.value for ans in r.answers},
+                {item_keys[mark.item_id] for mark in r.cant_say},
             )
             for r in stored.responses
         }
         for j, response in enumerate(assessment.responses):
-            if current.get(response.respondent) != (response.side, dict(response.answers)):
+            given = (response.side, dict(response.answers), set(response.cant_say))
+            if current.get(response.respondent) != given:
                 self.problems.append(
                     Problem(
                         f"{base}.responses[{j}]",
@@ -851,6 +878,7 @@ class _Importer:
         responses = rows.responses()
         new_responses, changed_responses = [], []
         wanted: list[tuple[tuple[int, str], dict[int, int]]] = []
+        marked: dict[tuple[int, str], set[int]] = {}
         touched: set[int] = set()
         for doc_assessment in self.doc.assessments:
             a, b = sorted(ids[k] for k in doc_assessment.between)
@@ -868,6 +896,7 @@ class _Importer:
                 elif current_response[1] != side:
                     changed_responses.append({"id": current_response[0], "side_org_id": side})
                 wanted.append((key, {items[k]: v for k, v in doc_response.answers.items()}))
+                marked[key] = {items[k] for k in doc_response.cant_say}
         rows.insert(Response, new_responses)
         rows.update(Response, changed_responses)
         self.summary.add("responses", created=len(new_responses), updated=len(changed_responses))
@@ -891,6 +920,22 @@ class _Importer:
         rows.insert(Answer, new_answers)
         rows.update(Answer, changed_answers)
         rows.delete_answers(dropped)
+        # "I can't say" marks: the document's response is the whole response, as for
+        # its answers, so marks it no longer gives are dropped.
+        current_marks = rows.cant_say()
+        new_marks, dropped_marks = [], []
+        for key, marked_items in marked.items():
+            response_id = responses[key][0]
+            stored_marks = current_marks.get(response_id, {})
+            new_marks += [
+                {"response_id": response_id, "item_id": item_id}
+                for item_id in sorted(marked_items - stored_marks.keys())
+            ]
+            dropped_marks += [
+                mid for item_id, mid in stored_marks.items() if item_id not in marked_items
+            ]
+        rows.insert(CantSay, new_marks)
+        rows.delete_cant_say(dropped_marks)
         rows.refresh_sums(touched)
         self.progress("assessments", total, total)
 
@@ -1070,6 +1115,11 @@ def export_network(session: Session) -> dict[str, Any]:
                             "side": keys[r.side_org_id] if r.side_org_id else THIRD_PARTY,
                             "respondent": r.respondent,
                             "answers": {item_key[a.item_id]: a.value for a in r.answers},
+                            **(
+                                {"cant_say": sorted(item_key[m.item_id] for m in r.cant_say)}
+                                if r.cant_say
+                                else {}
+                            ),
                         }
                         for r in stored.responses
                     ),

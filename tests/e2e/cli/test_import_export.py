@@ -78,8 +78,20 @@ SMALL = {
             "instrument": "mini",
             "between": ["kuusi", "pakkaus"],
             "responses": [
-                {"side": "kuusi", "respondent": "r1", "answers": {"a1": 4, "e1": 2}},
+                {
+                    "side": "kuusi",
+                    "respondent": "r1",
+                    "answers": {"a1": 4, "e1": 2},
+                    "cant_say": ["i1"],
+                },
                 {"side": "third-party", "respondent": "r9", "answers": {"i1": 5}},
+                # Only "I can't say": kept, though not counted as a respondent.
+                {
+                    "side": "pakkaus",
+                    "respondent": "r2",
+                    "answers": {},
+                    "cant_say": ["i1", "a1"],
+                },
             ],
         },
     ],
@@ -139,6 +151,49 @@ def test_a_changed_key_updates_that_record(cli) -> None:  # type: ignore[no-unty
     answers = after["assessments"][0]["responses"]
     assert next(r for r in answers if r["respondent"] == "r1")["answers"]["a1"] == 5
     assert len(after["organizations"]) == len(SMALL["organizations"])
+
+
+def test_i_cant_say_marks_round_trip_and_a_changed_document_replaces_them(cli) -> None:  # type: ignore[no-untyped-def]
+    assert _import(cli, SMALL).code == 0
+    first = _export(cli)
+    responses = {r["respondent"]: r for r in first["assessments"][0]["responses"]}
+    assert responses["r1"]["cant_say"] == ["i1"]
+    assert responses["r2"] == {
+        "side": "pakkaus", "respondent": "r2", "answers": {}, "cant_say": ["a1", "i1"]
+    }  # fmt: skip
+    assert "cant_say" not in responses["r9"]
+    # The marks are no answers: r2 is no respondent, and r1's side scores from a1 and e1.
+    (scored,) = cli("score", "--json").json()["relationships"]
+    assert scored["sides"]["pakkaus"] is None
+    assert scored["sides"]["kuusi"]["respondents"] == 1
+    # A document that changes a response replaces its marks, as it does its answers.
+    changed = copy.deepcopy(SMALL)
+    changed["assessments"][0]["responses"][0]["cant_say"] = []
+    changed["assessments"][0]["responses"][2]["cant_say"] = ["e1"]
+    changed["assessments"][0]["responses"][1]["cant_say"] = ["i1"]
+    changed["assessments"][0]["responses"][1]["answers"] = {}
+    assert _import(cli, changed).code == 0
+    after = {r["respondent"]: r for r in _export(cli)["assessments"][0]["responses"]}
+    assert "cant_say" not in after["r1"]
+    assert after["r2"]["cant_say"] == ["e1"]
+    assert after["r9"] == {
+        "side": "third-party",
+        "respondent": "r9",
+        "answers": {},
+        "cant_say": ["i1"],
+    }
+    again = cli("import", "-", "--json", stdin=json.dumps(changed))
+    assert again.code == 0 and sum(again.json()["created"].values()) == 0
+    # In a closed round the marks can no longer change; the same ones are no change.
+    (listed,) = cli("round", "list", "--json").json()["rounds"]
+    assert cli("round", "close", str(listed["id"])).code == 0
+    closed = _export(cli)
+    assert _import(cli, changed).code == 0
+    moved = copy.deepcopy(changed)
+    moved["assessments"][0]["responses"][2]["cant_say"] = ["a1"]
+    refused = _import(cli, moved)
+    assert refused.code == 2 and "assessments[0].responses[2]" in refused.err, refused.err
+    assert _export(cli) == closed
 
 
 def test_the_demo_network_loads_and_round_trips(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -250,6 +305,36 @@ HOSTILE = [
         "assessments[0].responses[0].answers.a1",
     ),
     ("not utf-8", b'{"format": "winwin/1", "x": "\xff"}', "UTF-8"),
+    (
+        "can't say an unknown item",
+        json.dumps(_with("assessments[0].responses[0].cant_say", ["zz9"])),
+        "assessments[0].responses[0].cant_say[0]",
+    ),
+    (
+        "can't say an answered item",
+        json.dumps(_with("assessments[0].responses[0].cant_say", ["i1", "a1"])),
+        "assessments[0].responses[0].cant_say[1]",
+    ),
+    (
+        "can't say twice",
+        json.dumps(_with("assessments[0].responses[2].cant_say", ["i1", "i1"])),
+        "assessments[0].responses[2].cant_say[1]",
+    ),
+    (
+        "a third party can't say energy",
+        json.dumps(_with("assessments[0].responses[1].cant_say", ["e1"])),
+        "assessments[0].responses[1].cant_say[0]",
+    ),
+    (
+        "can't say a number",
+        json.dumps(_with("assessments[0].responses[0].cant_say", [3])),
+        "assessments[0].responses[0].cant_say[0]",
+    ),
+    (
+        "can't say as one text",
+        json.dumps(_with("assessments[0].responses[0].cant_say", "i1")),
+        "assessments[0].responses[0].cant_say",
+    ),
 ]
 
 
