@@ -319,7 +319,14 @@ def answer_post(token: str, request: Request, session: SessionDep, posted: Poste
     if form.open and left and (answers or cant_say) and posted.get("confirm_partial") != "1":
         # A partial set is saved only once the respondent says so: the form comes back
         # with what they chose, the unanswered statements counted and marked. Nothing
-        # is written yet.
+        # is written yet. An answer that could never be saved (out of range) is named
+        # first, so that the question is asked only of a set that can be saved.
+        try:
+            rounds.check_response(session, token=token, answers=answers, cant_say=cant_say)
+        except InvalidInput as exc:
+            return _answer_page(
+                request, form, token, answers=answers, cant_say=cant_say, error=exc, status_code=422
+            )
         return _answer_page(request, form, token, answers=answers, cant_say=cant_say, confirm=True)
     try:
         rounds.submit_response(session, token=token, answers=answers, cant_say=cant_say)

@@ -815,6 +815,24 @@ def check_cant_say(
     return checked
 
 
+def check_response(
+    session: Session,
+    *,
+    token: str,
+    answers: Mapping[str, object],
+    cant_say: Iterable[str] = (),
+) -> None:
+    """Refuse, as ``submit_response`` would and naming the same fields, answers and marks
+    that could never be stored (an answer outside ``1..k`` or not a whole number, an
+    unknown item, a third party on accessibility or energy); stores nothing. The answer
+    form asks this before it asks whether to leave statements unanswered."""
+    invitation = _invitation(session, token)
+    instrument = invitation.assessment.instrument
+    third_party = invitation.side_org_id is None
+    checked = check_answers(instrument, answers, third_party=third_party) if answers else {}
+    check_cant_say(instrument, list(cant_say), checked, third_party=third_party)
+
+
 def submit_response(
     session: Session,
     *,

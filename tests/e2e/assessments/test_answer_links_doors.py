@@ -188,6 +188,29 @@ def test_a_partial_answer_is_asked_about_before_it_is_saved(world):
     assert full.status_code == 200 and "Kiitos!" in full.text
 
 
+def test_an_answer_out_of_range_is_named_before_the_unanswered_statements(world):
+    round_id = open_round_by_page(world)
+    post(world, "fac", f"/rounds/{round_id}/invitations", {"side": "pakkaus", "name": "Pekka"})
+    ((_, _, link),) = round_links(world, round_id)
+    token = link.split("/answer/", 1)[1].split("?", 1)[0]
+    partial = {k: v for k, v in FULL.items() if k not in ("e2", "t5")}
+    data = {f"item-{k}": str(v) for k, v in partial.items()} | {"item-a1": "9"}
+    for lang, fixing, asked in (
+        ("fi", "1 vastaus täytyy korjata.", "väittämää on vastaamatta"),
+        ("en", "1 answer needs fixing.", "statements are unanswered"),
+    ):
+        named = post(world, None, f"/answer/{token}", data, lang=lang)
+        assert named.status_code == 422
+        text = html.unescape(named.text)
+        assert fixing in text and asked not in text
+        assert re.search(r'class="answer-item has-error" id="item-a1"', text)
+        assert "is-unanswered" not in text and 'name="confirm_partial"' not in text
+        assert world.call(None, "GET", f"/api/v1/responses/{token}").json()["answers"] == {}
+    # Fixed, the same partial set is asked about, then saved.
+    fixed = post(world, None, f"/answer/{token}", {**data, "item-a1": "4"}, lang="fi")
+    assert fixed.status_code == 200 and "2 väittämää on vastaamatta." in html.unescape(fixed.text)
+
+
 def test_rest_resends_revokes_and_takes_cant_say(world):
     opened = world.call(
         "fac", "POST", "/api/v1/rounds", json={"between": ["kuusi", "pakkaus"], "round": "r9"}
