@@ -449,6 +449,17 @@ class AssessmentRepository:
             parts = list(_chunks(ids, _SUM_CHUNK))
         for part in parts:
             if part is not None:
+                # Two answers to one round at once would each delete the round's sums and
+                # insert them again, and the second insert would fail on the key: the
+                # second waits here for the first to commit, then sees its answers. NO KEY
+                # UPDATE, so that it does not wait for the rows that merely refer to the
+                # round (its responses hold KEY SHARE locks on it). SQLite has one writer.
+                self.session.execute(
+                    select(Assessment.id)
+                    .where(Assessment.id.in_(part))
+                    .order_by(Assessment.id)
+                    .with_for_update(key_share=True)
+                )
                 self.session.execute(delete(ScoreSums).where(ScoreSums.assessment_id.in_(part)))
             self._insert_sums(part)
         # Alpha and the intervals are derived from the same answers: refreshed with them.
