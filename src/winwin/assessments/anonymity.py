@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from winwin.kernel.errors import InvalidInput, Problem
+from winwin.assessments import refusals as refuse
+from winwin.kernel.errors import InvalidInput
 
 DEFAULT_MINIMUM = 3
 NAMED_MINIMUM = 1
@@ -152,16 +153,9 @@ def check_minimum(value: object, path: str = FIELD) -> int:
         digits = value.strip()
         number = int(digits) if len(digits) <= 7 else None
     if number is None:
-        raise InvalidInput(
-            Problem(path, f"must be a whole number from {NAMED_MINIMUM} to {MAXIMUM}")
-        )
+        raise InvalidInput(refuse.MINIMUM_NUMBER(path, a=NAMED_MINIMUM, b=MAXIMUM))
     if not NAMED_MINIMUM <= number <= MAXIMUM:
-        raise InvalidInput(
-            Problem(
-                path,
-                f"must be from {NAMED_MINIMUM} (a named round) to {MAXIMUM}, not {number}",
-            )
-        )
+        raise InvalidInput(refuse.MINIMUM_RANGE(path, a=NAMED_MINIMUM, b=MAXIMUM, n=number))
     return number
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, can_manage_org
+from winwin.assessments import refusals as refuse
 from winwin.assessments.repository import InstrumentRepository
 from winwin.assessments.score import DEFAULT_SCALE, FACTORS, is_factor
 from winwin.data import builtin_instrument_keys, load_builtin_instruments
@@ -76,11 +77,11 @@ def _read(instrument: Instrument, owner: str | None) -> InstrumentRead:
 def _text(value: object, path: str, problems: list[Problem], limit: int = 1000) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not text:
-        problems.append(Problem(path, "must not be empty"))
+        problems.append(refuse.EMPTY(path))
     elif "\x00" in text:
-        problems.append(Problem(path, "must not contain NUL characters"))
+        problems.append(refuse.NUL(path))
     elif len(text) > limit:
-        problems.append(Problem(path, f"must be at most {limit} characters"))
+        problems.append(refuse.TOO_LONG(path, n=limit))
     return text
 
 
@@ -104,42 +105,42 @@ def create_instrument(
     usable = isinstance(org, str) and "\x00" not in org
     owner = NetworkRepository(session).get_by_key(org) if usable else None
     if owner is None:
-        raise InvalidInput(Problem("org", f"unknown organisation '{org}'"))
+        raise InvalidInput(refuse.UNKNOWN_ORG("org", key=org))
     if actor is not None and not can_manage_org(actor, owner.id):
-        raise PermissionDenied("only the organisation's admins may add instruments")
+        raise PermissionDenied(refuse.INSTRUMENT_ADDER())
     problems: list[Problem] = []
     if not isinstance(key, str) or not KEY.match(key):
-        problems.append(Problem("key", "use 1–64 lowercase letters, digits, - and _"))
+        problems.append(refuse.BAD_KEY("key"))
     elif key in builtin_instrument_keys():
-        problems.append(Problem("key", f"'{key}' is a built-in instrument; choose another key"))
+        problems.append(refuse.BUILTIN_KEY("key", key=key))
     if not isinstance(name, Mapping):
         name = {}
     names = {lang: _text(name.get(lang), f"name.{lang}", problems, 200) for lang in ("en", "fi")}
     if isinstance(scale, bool) or not isinstance(scale, int) or not MIN_SCALE <= scale <= MAX_SCALE:
-        problems.append(Problem("scale", f"must be a whole number from {MIN_SCALE} to {MAX_SCALE}"))
+        problems.append(refuse.SCALE("scale", a=MIN_SCALE, b=MAX_SCALE))
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     if not isinstance(items, Sequence) or not items:
-        problems.append(Problem("items", "add at least one item for each factor"))
+        problems.append(refuse.NO_ITEMS("items"))
         items = []
     for i, item in enumerate(items):
         path = f"items[{i}]"
         if not isinstance(item, Mapping):
-            problems.append(Problem(path, "must be an object"))
+            problems.append(refuse.ITEM_SHAPE(path))
             continue
         item_id = item.get("id")
         if not isinstance(item_id, str) or not KEY.match(item_id):
-            problems.append(Problem(f"{path}.id", "use 1–64 lowercase letters, digits, - and _"))
+            problems.append(refuse.BAD_KEY(f"{path}.id"))
         elif item_id in seen:
-            problems.append(Problem(f"{path}.id", f"duplicate id '{item_id}'"))
+            problems.append(refuse.DUPLICATE_ID(f"{path}.id", key=item_id))
         else:
             seen.add(item_id)
         factor = item.get("factor")
         if not is_factor(factor):
-            problems.append(Problem(f"{path}.factor", f"must be one of {', '.join(FACTORS)}"))
+            problems.append(refuse.ONE_OF(f"{path}.factor", options=", ".join(FACTORS)))
         reverse = item.get("reverse", False)
         if not isinstance(reverse, bool):
-            problems.append(Problem(f"{path}.reverse", "must be true or false"))
+            problems.append(refuse.TRUE_OR_FALSE(f"{path}.reverse"))
         text = item.get("text")
         text = text if isinstance(text, Mapping) else {}
         texts = {
@@ -156,12 +157,12 @@ def create_instrument(
         )
     missing = [f for f in FACTORS if f not in {r["factor"] for r in rows}]
     if items and missing:
-        problems.append(Problem("items", f"add at least one item for {', '.join(missing)}"))
+        problems.append(refuse.MISSING_FACTORS("items", factors=", ".join(missing)))
     if problems:
         raise InvalidInput(problems)
     repo = InstrumentRepository(session)
     if repo.get_by_key(key) is not None:
-        raise Conflict(f"an instrument with key '{key}' already exists")
+        raise Conflict(refuse.INSTRUMENT_EXISTS(key=key))
     scale_value = scale if isinstance(scale, int) else DEFAULT_SCALE
     instrument = repo.upsert(key=key, scale=scale_value, name=names, items=rows)
     instrument.owner_org_id = owner.id

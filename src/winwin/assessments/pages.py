@@ -27,12 +27,15 @@ from winwin.accounts.repository import AccountsRepository
 from winwin.actions import pages as action_pages
 from winwin.assessments import addresses, levers, research, scoring
 from winwin.assessments import instruments as instrument_service
+from winwin.assessments import refusals as refuse
 from winwin.assessments import service as rounds
 from winwin.assessments.measures import ItemStat
 from winwin.assessments.repository import AssessmentRepository
 from winwin.assessments.score import FACTORS
+from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
+from winwin.http.errors import problems_of
 from winwin.http.i18n import LOCALES, babel_locale, pgettext
 from winwin.http.i18n import gettext as _
 from winwin.http.page_deps import CurrentOrg, PostedForm
@@ -91,75 +94,6 @@ def N_(msgid: str) -> str:
     return msgid
 
 
-# The services word their refusals in English; the pages show them in the page's language.
-SERVICE_MESSAGES = [
-    (re.compile(pattern), msgid)
-    for pattern, msgid in (
-        (r"^unknown organisation '(?P<key>.*)'$", N_("unknown organisation '%(key)s'")),
-        (r"^unknown instrument '(?P<key>.*)'$", N_("unknown instrument '%(key)s'")),
-        (r"^must not be empty$", N_("must not be empty")),
-        (r"^must be at most (?P<n>\d+) characters$", N_("must be at most %(n)s characters")),
-        (
-            r"^round '(?P<round>.*)' of (?P<pair>.*) is already open$",
-            N_("round '%(round)s' of %(pair)s is already open"),
-        ),
-        (
-            r"^a relationship needs two different organisations$",
-            N_("a relationship needs two different organisations"),
-        ),
-        (
-            r"^'(?P<side>.*)' is not a side of this relationship \(use (?P<use>.*)\)$",
-            N_("'%(side)s' is not a side of this relationship (use %(use)s)"),
-        ),
-        (
-            r"^'(?P<who>.*)' is already invited to this round$",
-            N_("'%(who)s' is already invited to this round"),
-        ),
-        (r"^is not a valid email address$", N_("is not a valid email address")),
-        (
-            r"^use 1–64 lowercase letters, digits, - and _$",
-            N_("use 1–64 lowercase letters, digits, - and _"),
-        ),
-        (
-            r"^'(?P<key>.*)' is a built-in instrument; choose another key$",
-            N_("'%(key)s' is a built-in instrument; choose another key"),
-        ),
-        (
-            r"^an instrument with key '(?P<key>.*)' already exists$",
-            N_("an instrument with key '%(key)s' already exists"),
-        ),
-        (
-            r"^add at least one item for (?P<factors>.*)$",
-            N_("add at least one item for %(factors)s"),
-        ),
-        (
-            r"^must be a whole number from (?P<a>\d+) to (?P<b>\d+)$",
-            N_("must be a whole number from %(a)s to %(b)s"),
-        ),
-        (r"^must be one of (?P<options>.*)$", N_("must be one of %(options)s")),
-        (
-            r"^must be from (?P<a>\d+) \(a named round\) to (?P<b>\d+), not (?P<n>-?\d+)$",
-            N_("must be from %(a)s (a named round) to %(b)s, not %(n)s"),
-        ),
-        (r"^duplicate id '(?P<key>.*)'$", N_("duplicate id '%(key)s'")),
-        (r"^name at least one round$", N_("name at least one round")),
-        (
-            r"^no round of these names that you may export$",
-            N_("no round of these names that you may export"),
-        ),
-    )
-]
-
-
-def translate_problem(message: str) -> str:
-    """A service's message in the page's language (unknown ones stay as they are)."""
-    for pattern, msgid in SERVICE_MESSAGES:
-        match = pattern.match(message)
-        if match:
-            return _(msgid) % match.groupdict()
-    return message
-
-
 class FieldLabels(Mapping[str, str]):
     """Form labels for the fields the services name, looked up in the page's language."""
 
@@ -207,7 +141,8 @@ class FieldLabels(Mapping[str, str]):
         return len(self.LABELS) + 1
 
 
-PROBLEM_CONTEXT = {"tr": translate_problem, "field_labels": FieldLabels()}
+# Refusals are said by their code (``say`` in problems.html); the fields by these labels.
+PROBLEM_CONTEXT = {"field_labels": FieldLabels()}
 
 
 # answering ----------------------------------------------------------------------------
@@ -236,9 +171,9 @@ def _answer_errors(error: WinwinError | None) -> dict[str, str]:
         if not problem.path.startswith("answers."):
             continue
         item = problem.path.split(".", 1)[1]
-        if "third party" in problem.message:
+        if problem.code == refuse.THIRD_PARTY_FACTOR.code:
             kinds[item] = "third_party"
-        elif "unknown item" in problem.message:
+        elif problem.code == refuse.UNKNOWN_ITEM.code:
             kinds[item] = "unknown"
         else:
             kinds[item] = "range"
@@ -525,8 +460,9 @@ def _research_page(
             "round_names": research.round_names(session, actor=actor),
             "chosen": chosen or [],
             "format": format,
-            "errors": [translate_problem(p.message) for p in getattr(error, "problems", [])]
-            or ([str(error)] if error else []),
+            "errors": [
+                i18n.say(p, request_locale(request)) for p in (problems_of(error) if error else [])
+            ],
         },
         status_code=422 if error else 200,
     )
@@ -1049,7 +985,7 @@ def _lines_of(exc: InvalidInput, entries: list[addresses.Entry]) -> list[address
         match = _INVITEE.match(problem.path)
         if match and int(match.group(1)) < len(entries):
             entry = entries[int(match.group(1))]
-            reason = "invited" if "already invited" in problem.message else "invalid"
+            reason = "invited" if problem.code == refuse.ALREADY_INVITED.code else "invalid"
             bad.append(addresses.BadLine(entry.line, entry.email, reason))
     return bad
 

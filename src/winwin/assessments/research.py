@@ -36,6 +36,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, accessible_org_ids
+from winwin.assessments import refusals as refuse
 from winwin.assessments.anonymity import Reader, may_show_outside, may_show_side
 from winwin.assessments.models import (
     Answer,
@@ -45,7 +46,7 @@ from winwin.assessments.models import (
     ResearchExport,
     Response,
 )
-from winwin.kernel.errors import InvalidInput, PermissionDenied, Problem
+from winwin.kernel.errors import InvalidInput, PermissionDenied
 from winwin.kernel.spreadsheets import SafeWriter
 from winwin.network.models import Organization
 
@@ -101,7 +102,7 @@ class ResearchData:
 
 def _check_actor(actor: Actor | None) -> None:
     if actor is not None and not (actor.is_facilitator or actor.is_platform_admin):
-        raise PermissionDenied("only facilitators and platform admins export answers")
+        raise PermissionDenied(refuse.EXPORTER())
 
 
 def round_names(session: Session, *, actor: Actor | None) -> list[str]:
@@ -129,17 +130,17 @@ def research_export(
     """
     _check_actor(actor)
     if format not in FORMATS:
-        raise InvalidInput(Problem("format", f"must be one of {', '.join(FORMATS)}"))
+        raise InvalidInput(refuse.ONE_OF("format", options=", ".join(FORMATS)))
     names = sorted({r for r in rounds if r and r.strip()})
     if not names:
-        raise InvalidInput(Problem("rounds", "name at least one round"))
+        raise InvalidInput(refuse.NO_ROUNDS_NAMED("rounds"))
     query = select(Assessment.id).where(Assessment.round.in_(names))
     if actor is not None and not actor.is_platform_admin:
         allowed = sorted(accessible_org_ids(session, actor))
         query = query.where(or_(Assessment.a_id.in_(allowed), Assessment.b_id.in_(allowed)))
     round_ids = sorted(session.scalars(query))
     if not round_ids:
-        raise InvalidInput(Problem("rounds", "no round of these names that you may export"))
+        raise InvalidInput(refuse.NOTHING_TO_EXPORT("rounds"))
     from winwin.assessments.service import reader_for
 
     data = _collect(session, round_ids, reader_for(actor))

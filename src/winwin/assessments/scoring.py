@@ -41,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session
 
+from winwin.assessments import refusals as refuse
 from winwin.assessments.anonymity import Reader, shown_outside, shown_sides
 from winwin.assessments.measures import ItemStat, item_analysis
 from winwin.assessments.repository import AssessmentRepository, ScoreInputs
@@ -53,7 +54,7 @@ from winwin.assessments.score import (
     side_scores_array,
 )
 from winwin.db.engine import without_gc_pauses
-from winwin.kernel.errors import InvalidInput, NotFound, Problem
+from winwin.kernel.errors import InvalidInput, NotFound
 from winwin.kernel.spreadsheets import SafeWriter
 from winwin.network.repository import NetworkRepository
 
@@ -433,9 +434,9 @@ def score_relationships(
     pair of keys, then by round. Sides the ``reader`` may not see are withheld.
     """
     if round is not None and not round.strip():
-        raise InvalidInput(Problem("round", "must not be empty"))
+        raise InvalidInput(refuse.EMPTY("round"))
     if round is not None and "\x00" in round:
-        raise InvalidInput(Problem("round", "must not contain NUL characters"))
+        raise InvalidInput(refuse.NUL("round"))
     if org_ids is not None and not org_ids:
         return NetworkScores(ScoreInputs.empty(), reader)
     inputs = AssessmentRepository(session).score_inputs(
@@ -592,12 +593,12 @@ def relationship_detail(
     net = NetworkRepository(session)
     first, second = sorted(between)
     if "\x00" in first + second:
-        raise NotFound(f"no assessment round between '{first}' and '{second}'")
+        raise NotFound(refuse.NO_ROUND_BETWEEN(first=first, second=second))
     orgs = [net.get_or_raise(first), net.get_or_raise(second)]
     inputs = AssessmentRepository(session).score_inputs(pair=(orgs[0].id, orgs[1].id))
     history = list(NetworkScores(inputs, reader))
     if not history:
-        raise NotFound(f"no assessment round between '{first}' and '{second}'")
+        raise NotFound(refuse.NO_ROUND_BETWEEN(first=first, second=second))
     return RelationshipDetail(
         between=(first, second),
         names={org.key: org.name for org in orgs},

@@ -38,9 +38,9 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, accessible_org_ids, can_access_org, can_manage_org
 from winwin.accounts.service import new_token
 from winwin.assessments import link_tokens
+from winwin.assessments import refusals as refuse
 from winwin.assessments.anonymity import OPERATOR, Reader, check_minimum, may_see_who_answered
 from winwin.assessments.instruments import ensure_builtin_instruments
-from winwin.assessments.refusals import NO_TIE, NOT_OWN_SIDE
 from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
 from winwin.assessments.score import OUTSIDE_FACTORS
 from winwin.db.base import utcnow
@@ -308,9 +308,7 @@ def may_invite_for(actor: Actor | None, side_org_id: int) -> bool:
 
 def _require_run(actor: Actor | None, pair: tuple[int, int]) -> None:
     if not can_run_relationship(actor, pair):
-        raise PermissionDenied(
-            "only a facilitator or an organisation admin of either side may run this round"
-        )
+        raise PermissionDenied(refuse.RUNNER())
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -319,10 +317,8 @@ MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 def _load_round(session: Session, round_id: int, actor: Actor | None) -> Assessment:
     in_range = isinstance(round_id, int) and 1 <= round_id <= MAX_ID
     assessment = AssessmentRepository(session).get_by_id(round_id) if in_range else None
-    if assessment is None:
-        raise NotFound(f"no assessment round {round_id}")
-    if not can_see_relationship(actor, (assessment.a_id, assessment.b_id)):
-        raise NotFound(f"no assessment round {round_id}")
+    if assessment is None or not can_see_relationship(actor, (assessment.a_id, assessment.b_id)):
+        raise NotFound(refuse.NO_ROUND(id=round_id))
     return assessment
 
 
@@ -355,7 +351,7 @@ def _instrument_for(
         instrument = repo.get_by_key(key)
     # The same answer whether the instrument is missing or someone else's.
     if instrument is None or not can_use_instrument(actor, instrument, pair):
-        raise InvalidInput(Problem(path, f"unknown instrument '{key}'"))
+        raise InvalidInput(refuse.UNKNOWN_INSTRUMENT(path, key=key))
     return instrument
 
 
@@ -366,7 +362,7 @@ def _require_tie(
     # may hold rounds between organisations without a tie (CONTRACT.md).
     if actor is None or AssessmentRepository(session).tied(*pair):
         return
-    raise RuleBroken(NO_TIE("between", a=names[0], b=names[1]))
+    raise RuleBroken(refuse.NO_TIE("between", a=names[0], b=names[1]))
 
 
 # use cases ----------------------------------------------------------------------------
@@ -394,24 +390,24 @@ def open_round(
     """
     problems: list[Problem] = []
     if not isinstance(between, Sequence) or isinstance(between, str) or len(between) != 2:
-        raise InvalidInput(Problem("between", "must name exactly two organisations"))
+        raise InvalidInput(refuse.TWO_ORGS("between"))
     net = NetworkRepository(session)
     orgs: list[Organization] = []
     for i, key in enumerate(between):
         org = net.get_by_key(key) if _text_ok(key) else None
         if org is None:
-            problems.append(Problem(f"between[{i}]", f"unknown organisation '{key}'"))
+            problems.append(refuse.UNKNOWN_ORG(f"between[{i}]", key=key))
         else:
             orgs.append(org)
     if len(orgs) == 2 and orgs[0].id == orgs[1].id:
-        problems.append(Problem("between", "a relationship needs two different organisations"))
+        problems.append(refuse.SAME_ORG("between"))
     name = round.strip() if isinstance(round, str) else ""
     if not name:
-        problems.append(Problem("round", "must not be empty"))
+        problems.append(refuse.EMPTY("round"))
     elif not _text_ok(name):
-        problems.append(Problem("round", "must not contain NUL characters"))
+        problems.append(refuse.NUL("round"))
     elif len(name) > ROUND_MAX:
-        problems.append(Problem("round", f"must be at most {ROUND_MAX} characters"))
+        problems.append(refuse.TOO_LONG("round", n=ROUND_MAX))
     minimum = 3
     try:
         minimum = check_minimum(min_respondents)
@@ -425,7 +421,7 @@ def open_round(
     chosen = _instrument_for(session, instrument, pair, actor)
     repo = AssessmentRepository(session)
     if repo.get(round=name, a_id=pair[0], b_id=pair[1]) is not None:
-        raise Conflict(f"round '{name}' of {' and '.join(sorted(between))} is already open")
+        raise Conflict(refuse.ALREADY_OPEN(round=name, pair=" and ".join(sorted(between))))
     assessment = Assessment(
         round=name,
         instrument=chosen,
@@ -474,7 +470,7 @@ def invite_respondents(
     assessment = _load_round(session, round_id, actor)
     _require_run(actor, (assessment.a_id, assessment.b_id))
     if assessment.status != "open":
-        raise Conflict(f"round '{assessment.round}' is closed; no one can be invited")
+        raise Conflict(refuse.CLOSED_TO_INVITES(round=assessment.round))
     a, b = _keys(session, assessment)
     by_key = {a.key: a.id, b.key: b.id}
     taken = AssessmentRepository(session).respondents_taken(assessment.id)
@@ -482,39 +478,34 @@ def invite_respondents(
     problems: list[Problem] = []
     specs: list[tuple[Invitee, int | None, str]] = []
     if not invitees:
-        raise InvalidInput(Problem("invitees", "name at least one respondent"))
+        raise InvalidInput(refuse.NO_RESPONDENTS("invitees"))
     for i, raw in enumerate(invitees):
         path = f"invitees[{i}]"
         try:
             invitee = raw if isinstance(raw, Invitee) else Invitee(**dict(raw))
         except TypeError:
-            problems.append(Problem(path, "expected side, respondent, name, email, locale"))
+            problems.append(refuse.INVITEE_FIELDS(path))
             continue
         if invitee.side != THIRD_PARTY and invitee.side not in by_key:
-            problems.append(
-                Problem(
-                    f"{path}.side",
-                    f"'{invitee.side}' is not a side of this relationship "
-                    f"(use {' or '.join(sorted(by_key))} or {THIRD_PARTY})",
-                )
-            )
+            use = f"{' or '.join(sorted(by_key))} or {THIRD_PARTY}"
+            problems.append(refuse.NOT_A_SIDE(f"{path}.side", side=invitee.side, use=use))
             continue
         if invitee.side != THIRD_PARTY and not may_invite_for(actor, by_key[invitee.side]):
-            problems.append(NOT_OWN_SIDE(f"{path}.side", side=invitee.side))
+            problems.append(refuse.NOT_OWN_SIDE(f"{path}.side", side=invitee.side))
             continue
         email = invitee.email.strip().lower() if invitee.email else None
         if email and (not EMAIL.match(email) or not _text_ok(email)):
-            problems.append(Problem(f"{path}.email", "is not a valid email address"))
+            problems.append(refuse.BAD_EMAIL(f"{path}.email"))
         elif email and email in emails:
             # One link per address: a second would only confuse; resend renews the first.
-            problems.append(Problem(f"{path}.email", f"'{email}' is already invited to this round"))
+            problems.append(refuse.ALREADY_INVITED(f"{path}.email", who=email))
         elif email:
             emails.add(email)
         if not _text_ok(invitee.name) or len(invitee.name) > 200:
-            problems.append(Problem(f"{path}.name", "must be text of at most 200 characters"))
+            problems.append(refuse.NAME_TOO_LONG(f"{path}.name", n=200))
             continue
         if invitee.locale is not None and invitee.locale not in LOCALES:
-            problems.append(Problem(f"{path}.locale", "must be fi or en"))
+            problems.append(refuse.LOCALE(f"{path}.locale"))
         explicit = (invitee.respondent or "").strip()
         respondent = explicit or (email or invitee.name.strip() or "respondent")[:190]
         if not explicit and (respondent in taken or respondent == "respondent"):
@@ -524,11 +515,9 @@ def invite_respondents(
                 n += 1
             respondent = f"{respondent}-{n}"
         if not RESPONDENT.match(respondent) or not _text_ok(respondent):
-            problems.append(Problem(f"{path}.respondent", "must be 1–200 characters on one line"))
+            problems.append(refuse.RESPONDENT_NAME(f"{path}.respondent"))
         elif respondent in taken:
-            problems.append(
-                Problem(f"{path}.respondent", f"'{respondent}' is already invited to this round")
-            )
+            problems.append(refuse.ALREADY_INVITED(f"{path}.respondent", who=respondent))
         taken.add(respondent)
         side_id = None if invitee.side == THIRD_PARTY else by_key[invitee.side]
         specs.append(
@@ -583,13 +572,13 @@ def _managed_invitation(
     assessment = _load_round(session, round_id, actor)
     _require_run(actor, (assessment.a_id, assessment.b_id))
     invitation = next((i for i in assessment.invitations if i.id == invitation_id), None)
-    if invitation is None:
-        raise NotFound(f"no invitation {invitation_id} in round '{assessment.round}'")
-    if invitation.side_org_id is not None and not may_invite_for(actor, invitation.side_org_id):
-        # Someone who may not invite for that side may not learn whom it invited either.
-        raise NotFound(f"no invitation {invitation_id} in round '{assessment.round}'")
+    # Someone who may not invite for that side may not learn whom it invited either.
+    if invitation is None or (
+        invitation.side_org_id is not None and not may_invite_for(actor, invitation.side_org_id)
+    ):
+        raise NotFound(refuse.NO_INVITATION(id=invitation_id, round=assessment.round))
     if assessment.status != "open":
-        raise Conflict(f"round '{assessment.round}' is closed; its links can no longer change")
+        raise Conflict(refuse.LINKS_CLOSED(round=assessment.round))
     return assessment, invitation
 
 
@@ -620,7 +609,7 @@ def invitation_id_of(
     for invitation in assessment.invitations:
         if invitation.respondent == respondent:
             return invitation.id
-    raise NotFound(f"'{respondent}' is not invited to round '{assessment.round}'")
+    raise NotFound(refuse.NOT_INVITED(respondent=respondent, round=assessment.round))
 
 
 def resend_invitation(
@@ -658,7 +647,7 @@ def revoke_invitation(
         session, actor=actor, round_id=round_id, invitation_id=invitation_id
     )
     if invitation.revoked_at is not None:
-        raise Conflict(f"the link of '{invitation.respondent}' is already revoked")
+        raise Conflict(refuse.ALREADY_REVOKED(respondent=invitation.respondent))
     invitation.token_hash = hash_link_token(new_token())
     invitation.link_token = None
     invitation.revoked_at = utcnow()
@@ -682,7 +671,7 @@ def _invitation(session: Session, token: str) -> Invitation:
     if isinstance(token, str) and 10 <= len(token) <= 200:
         invitation = AssessmentRepository(session).invitation_by_token_hash(hash_link_token(token))
     if invitation is None:
-        raise NotFound("this answer link is not valid")
+        raise NotFound(refuse.BAD_LINK())
     return invitation
 
 
@@ -738,9 +727,9 @@ def check_answers(
     energy, an answer that is not a whole number or lies outside ``1..k``.
     """
     if not isinstance(answers, Mapping):
-        raise InvalidInput(Problem(path, "must be an object mapping item ids to answers"))
+        raise InvalidInput(refuse.ANSWERS_SHAPE(path))
     if not answers:
-        raise InvalidInput(Problem(path, "give at least one answer"))
+        raise InvalidInput(refuse.NO_ANSWERS(path))
     items = {it.item_key: it for it in instrument.items}
     k = instrument.scale
     problems: list[Problem] = []
@@ -749,21 +738,16 @@ def check_answers(
         where = f"{path}.{item_key}"
         item = items.get(item_key) if isinstance(item_key, str) else None
         if item is None:
-            problems.append(Problem(where, f"unknown item of instrument '{instrument.key}'"))
+            problems.append(refuse.UNKNOWN_ITEM(where, key=instrument.key))
             continue
         if third_party and item.factor not in OUTSIDE_FACTORS:
-            problems.append(
-                Problem(
-                    where,
-                    f"a third party answers only impact and attraction items, not {item.factor}",
-                )
-            )
+            problems.append(refuse.THIRD_PARTY_FACTOR(where, factor=item.factor))
             continue
         if isinstance(value, bool) or not isinstance(value, int):
-            problems.append(Problem(where, f"must be a whole number from 1 to {k}, not {value!r}"))
+            problems.append(refuse.ANSWER_NUMBER(where, k=k, value=repr(value)))
             continue
         if not 1 <= value <= k:
-            problems.append(Problem(where, f"answer {value} is outside 1..{k}"))
+            problems.append(refuse.ANSWER_RANGE(where, value=value, k=k))
             continue
         checked[item.id] = value
     if problems:
@@ -785,7 +769,7 @@ def check_cant_say(
     energy, an item that also has an answer.
     """
     if not isinstance(cant_say, (list, tuple, set, frozenset)):
-        raise InvalidInput(Problem(path, "must be a list of item ids"))
+        raise InvalidInput(refuse.CANT_SAY_SHAPE(path))
     items = {it.item_key: it for it in instrument.items}
     answered = set(answered)
     problems: list[Problem] = []
@@ -796,18 +780,11 @@ def check_cant_say(
         where = f"{path}[{i}]"
         item = items.get(item_key) if isinstance(item_key, str) else None
         if item is None:
-            problems.append(Problem(where, f"unknown item of instrument '{instrument.key}'"))
+            problems.append(refuse.UNKNOWN_ITEM(where, key=instrument.key))
         elif third_party and item.factor not in OUTSIDE_FACTORS:
-            problems.append(
-                Problem(
-                    where,
-                    f"a third party answers only impact and attraction items, not {item.factor}",
-                )
-            )
+            problems.append(refuse.THIRD_PARTY_FACTOR(where, factor=item.factor))
         elif item.id in answered:
-            problems.append(
-                Problem(where, f"'{item_key}' has an answer; it cannot also be can't say")
-            )
+            problems.append(refuse.CANT_SAY_ANSWERED(where, item=item_key))
         else:
             checked.add(item.id)
     if problems:
@@ -855,8 +832,7 @@ def submit_response(
     response = repo.response_of(assessment.id, invitation.respondent)
     if assessment.status != "open":
         raise Conflict(
-            f"round '{assessment.round}' is closed; the response of "
-            f"'{invitation.respondent}' can no longer change"
+            refuse.RESPONSE_CLOSED(round=assessment.round, respondent=invitation.respondent)
         )
     third_party = invitation.side_org_id is None
     marks = list(cant_say) if not isinstance(cant_say, (str, bytes)) else cant_say
@@ -911,7 +887,7 @@ def close_round(session: Session, *, actor: Actor | None, round_id: int) -> Roun
     assessment = _load_round(session, round_id, actor)
     _require_run(actor, (assessment.a_id, assessment.b_id))
     if assessment.status == "closed":
-        raise Conflict(f"round '{assessment.round}' is already closed")
+        raise Conflict(refuse.ALREADY_CLOSED(round=assessment.round))
     assessment.status = "closed"
     assessment.closed_at = utcnow()
     session.flush()
