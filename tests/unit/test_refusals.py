@@ -9,11 +9,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from winwin.assessments import refusals as assessments
 from winwin.http import i18n
 from winwin.innovation import refusals
 from winwin.kernel.errors import NotFound, Problem, Refusal, RuleBroken
+from winwin.sharing import refusals as sharing
 
-INNOVATION = [r for r in vars(refusals).values() if isinstance(r, Refusal)]
+
+def _refusals(module: object) -> list[Refusal]:
+    return [r for r in vars(module).values() if isinstance(r, Refusal)]
+
+
+INNOVATION = _refusals(refusals)
+# Every refusal that the pages of challenges, ideas, items and assessment rounds say.
+CODED = INNOVATION + _refusals(sharing) + _refusals(assessments)
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 
@@ -26,7 +35,7 @@ def test_a_code_is_defined_once() -> None:
     assert Refusal.known(None) is None
 
 
-@given(refusal=st.sampled_from(INNOVATION), value=text)
+@given(refusal=st.sampled_from(CODED), value=text)
 def test_a_problem_keeps_its_code_values_and_english_message(refusal: Refusal, value: str) -> None:
     names = PLACEHOLDER.findall(refusal.msgid)
     params = {name: f"{value}-{name}" for name in names}
@@ -38,18 +47,27 @@ def test_a_problem_keeps_its_code_values_and_english_message(refusal: Refusal, v
         assert f"{value}-{name}" in problem.message
 
 
-@given(refusal=st.sampled_from(INNOVATION), value=st.from_regex(r"[a-z]{3,8}", fullmatch=True))
-def test_every_innovation_refusal_is_said_in_finnish_with_its_values(
-    refusal: Refusal, value: str
-) -> None:
-    names = PLACEHOLDER.findall(refusal.msgid)
-    problem = refusal(**{name: value for name in names})
+def test_every_refusal_of_items_ideas_and_rounds_has_a_finnish_text() -> None:
+    assert len(_refusals(sharing)) > 20 and len(_refusals(assessments)) > 40
+    missing = [r.code for r in CODED if i18n.translate("fi", r.msgid) == r.msgid]
+    assert missing == []
+
+
+def test_every_code_belongs_to_its_feature() -> None:
+    for feature, found in (("innovation.", INNOVATION), ("sharing.", _refusals(sharing))):
+        assert all(r.code.startswith(feature) for r in found)
+    assert all(r.code.startswith(("assessments.", "rounds.")) for r in _refusals(assessments))
+
+
+@given(refusal=st.sampled_from(CODED), value=st.from_regex(r"[a-z]{3,8}", fullmatch=True))
+def test_every_refusal_is_said_in_finnish_with_its_values(refusal: Refusal, value: str) -> None:
+    params = {name: f"{value}-{name}" for name in PLACEHOLDER.findall(refusal.msgid)}
+    problem = refusal(**params)
     finnish = i18n.say(problem, "fi")
     english = i18n.say(problem, "en")
     assert english == problem.message
     assert finnish != english
-    if names:
-        assert value in finnish
+    assert all(shown in finnish for shown in params.values())
 
 
 def test_an_error_made_from_a_problem_keeps_it_and_its_text() -> None:

@@ -46,6 +46,7 @@ from winwin.kernel.errors import (
 )
 from winwin.network.models import Organization
 from winwin.sharing import picking
+from winwin.sharing import refusals as item_refusals
 from winwin.sharing import service as sharing
 from winwin.sharing.pages import (
     LEVEL_LABELS,
@@ -105,54 +106,9 @@ def _kind(text: str) -> str:
     return {"idea": _("idea"), "challenge": _("challenge")}.get(text, text)
 
 
-# Challenges and ideas refuse with codes (innovation/refusals.py); the sharing rules still
-# word theirs in English only, so the pages match those words to show them translated.
+# Challenges and ideas refuse with codes (innovation/refusals.py), and so do the sharing
+# rules they are published under (sharing/refusals.py): the pages say both by code.
 Shown = dict[str, Callable[[str], str]]
-
-
-def _message(
-    pattern: str, msgid: str, shown: Shown | None = None
-) -> tuple[re.Pattern[str], str, Shown]:
-    """A service message: its pattern, the message id, and how to show the captured values."""
-    return re.compile(pattern), msgid, shown or {}
-
-
-SERVICE_MESSAGES: list[tuple[re.Pattern[str], str, Shown]] = [
-    _message(r"^is required \(only a reshare may omit it\)$", N_("is required")),
-    _message(r"^a public item may have no exclusions$", N_("a public item may have no exclusions")),
-    _message(
-        r"^a direct audience must name at least one partner$",
-        N_("a direct audience must name at least one partner"),
-    ),
-    _message(
-        r"^(?P<org>.*) is not a partner of (?P<owner>.*)$",
-        N_("%(org)s is not a partner of %(owner)s"),
-    ),
-    _message(
-        r"^a circle audience must name its circle$",
-        N_("a circle audience must name its circle"),
-    ),
-    _message(
-        r"^(?P<owner>.*) is not a member of circle (?P<circle>.*)$",
-        N_("%(owner)s is not a member of circle %(circle)s"),
-    ),
-    _message(
-        r"^topic '(?P<topic>.*)' is secret between (?P<a>\S+) and (?P<b>\S+) under their "
-        r"agreement, and the audience reaches (?P<example>.*), outside that pair$",
-        N_(
-            "topic '%(topic)s' is secret between %(a)s and %(b)s under their agreement, "
-            "and the audience reaches %(example)s, outside that pair"
-        ),
-    ),
-    _message(
-        r"^topic '(?P<topic>.*)' is competition-sensitive and the audience reaches "
-        r"(?P<names>.*), (?:a competitor|competitors) of (?P<owner>\S+)$",
-        N_(
-            "topic '%(topic)s' is competition-sensitive and the audience reaches "
-            "%(names)s, who compete with %(owner)s"
-        ),
-    ),
-]
 
 
 # How the values of a refusal are shown on a page.
@@ -165,27 +121,33 @@ SHOWN: Shown = {
 }
 
 
-# Where the page words a refusal its own way (the entry is the page, so it needs no key).
-PAGE_WORDING = {
-    refuse.NOT_CO_AUTHOR.code: N_("%(named)s is not a co-author of this entry"),
+# Where the page words a refusal its own way: the entry is the page (so it needs no key),
+# a challenge or an idea is never a reshare, and rivals are named as competing with the
+# owner. Each wording may take a value under another name (``names`` is ``orgs``).
+PAGE_WORDING: dict[str, tuple[str, dict[str, str]]] = {
+    refuse.NOT_CO_AUTHOR.code: (N_("%(named)s is not a co-author of this entry"), {}),
+    item_refusals.TITLE_REQUIRED.code: (N_("is required"), {}),
+    item_refusals.SENSITIVE_TO_COMPETITOR.code: (
+        N_(
+            "topic '%(topic)s' is competition-sensitive and the audience reaches "
+            "%(names)s, who compete with %(owner)s"
+        ),
+        {"names": "orgs"},
+    ),
 }
 
 
 def translate_problem(problem: Problem) -> str:
-    """A service's refusal in the page's language: by its code where it has one, else by
-    the wording of the sharing rules' messages (unknown ones go through the catalog)."""
+    """A service's refusal in the page's language, by its code and values (one without a
+    code goes through the catalog as it is)."""
     if problem.code in PAGE_WORDING:
+        msgid, renamed = PAGE_WORDING[problem.code]
         values = {k: SHOWN.get(k, str)(str(v)) for k, v in problem.params.items()}
-        return _(PAGE_WORDING[problem.code]) % values
+        values.update({name: values[old] for name, old in renamed.items() if old in values})
+        return _(msgid) % values
     if problem.code:
         return i18n.say(problem, i18n.current_locale.get(), SHOWN)
-    message = problem.message
-    for pattern, msgid, shown in SERVICE_MESSAGES:
-        match = pattern.match(message)
-        if match:
-            values = {k: shown.get(k, str)(v) for k, v in match.groupdict().items()}
-            return _(msgid) % values
-    return _(message)
+    return _(problem.message)
 
 
 def status_of(exc: WinwinError) -> int:

@@ -609,9 +609,9 @@ def validate_item(network: Network, item: ItemPolicy) -> list[Problem]:
     audience = item.audience
     level = audience.level
     if owner not in network.orgs:
-        add(Problem("owner", f"{owner} is not an organisation of the network"))
+        add(refusals.OWNER_OUTSIDE("owner", owner=owner))
     if level not in LEVELS:
-        add(Problem("audience.level", f"'{level}' is not one of {', '.join(LEVELS)}"))
+        add(refusals.UNKNOWN_LEVEL("audience.level", level=level, levels=", ".join(LEVELS)))
     if level == "direct":
         if not audience.orgs:
             add(refusals.DIRECT_WITHOUT_ORGS("audience.orgs"))
@@ -619,17 +619,17 @@ def validate_item(network: Network, item: ItemPolicy) -> list[Problem]:
             if org not in network.partners_of(owner):
                 add(refusals.NOT_A_PARTNER("audience.orgs", org=org, owner=owner))
     elif audience.orgs:
-        add(Problem("audience.orgs", f"a {level} audience names no organisations"))
+        add(refusals.ORGS_NOT_NAMED("audience.orgs", level=level))
     if level == "circle":
         circle = audience.circle
         if not circle:
-            add(Problem("audience.circle", "a circle audience must name its circle"))
+            add(refusals.CIRCLE_UNNAMED("audience.circle"))
         elif circle not in network.circles:
-            add(Problem("audience.circle", f"there is no circle {circle}"))
+            add(refusals.NO_CIRCLE("audience.circle", circle=circle))
         elif owner not in network.circles[circle]:
-            add(Problem("audience.circle", f"{owner} is not a member of circle {circle}"))
+            add(refusals.NOT_CIRCLE_MEMBER("audience.circle", owner=owner, circle=circle))
     elif audience.circle is not None:
-        add(Problem("audience.circle", f"a {level} audience names no circle"))
+        add(refusals.CIRCLE_NOT_NAMED("audience.circle", level=level))
     if level == "public" and item.exclude:
         add(refusals.PUBLIC_EXCLUSIONS("exclude"))
     for i, exclusion in enumerate(item.exclude):
@@ -642,25 +642,27 @@ def validate_item(network: Network, item: ItemPolicy) -> list[Problem]:
         depth = len(chain.items) - 1
         if chain.broken is not None and depth > MAX_CHAIN:
             add(
-                Problem(
+                refusals.CHAIN_TOO_LONG(
                     "reshare_of",
-                    f"resharing {item.reshare_of} would make {item.key} reshare number "
-                    f"{depth} in one chain; a chain may have at most {MAX_CHAIN} reshares",
+                    original=item.reshare_of,
+                    key=item.key,
+                    depth=depth,
+                    most=MAX_CHAIN,
                 )
             )
         elif chain.broken is not None and "cycle" in chain.broken:
-            add(Problem("reshare_of", f"resharing {item.reshare_of} makes a reshare cycle"))
+            add(refusals.RESHARE_CYCLE("reshare_of", original=item.reshare_of))
         elif original is None:
-            add(Problem("reshare_of", f"there is no item {item.reshare_of}"))
+            add(refusals.NO_ORIGINAL("reshare_of", original=item.reshare_of))
         elif original.audience.level == "secret":
-            add(Problem("reshare_of", f"{original.key} is secret and cannot be reshared"))
+            add(refusals.SECRET_ORIGINAL("reshare_of", original=original.key))
         elif (
             chain.broken is not None
             or not _decide(
                 network, owner if owner in network.orgs else None, _chain(network, original)
             ).visible
         ):
-            add(Problem("reshare_of", f"{owner} cannot see the original item {original.key}"))
+            add(refusals.ORIGINAL_UNSEEN("reshare_of", owner=owner, original=original.key))
         if chain.broken is not None:
             return problems
 

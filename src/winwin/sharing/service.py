@@ -146,12 +146,12 @@ def _clean_topics(topics: Sequence[str] | None, limit: int = MAX_TOPICS) -> list
     # One normal form at write (sharing.topics): "Pricing" is stored as "pricing".
     cleaned = [normalize_topic(t) for t in topics if normalize_topic(t)]
     problems = [
-        Problem(f"topics[{i}]", f"a topic has 1-{MAX_TOPIC} characters and no NUL character")
+        refusals.TOPIC_LENGTH(f"topics[{i}]", n=MAX_TOPIC)
         for i, t in enumerate(cleaned)
         if len(t) > MAX_TOPIC or "\x00" in t
     ]
     if len(cleaned) > limit:
-        problems.append(Problem("topics", f"at most {limit} topics"))
+        problems.append(refusals.TOO_MANY_TOPICS("topics", n=limit))
     if problems:
         raise InvalidInput(problems)
     return list(dict.fromkeys(cleaned))
@@ -161,20 +161,22 @@ def _check_shape(draft: ItemDraft) -> list[policy.Exclusion]:
     problems: list[Problem] = []
     if draft.level not in policy.LEVELS:
         problems.append(
-            Problem("audience.level", f"'{draft.level}' is not one of {', '.join(policy.LEVELS)}")
+            refusals.UNKNOWN_LEVEL(
+                "audience.level", level=draft.level, levels=", ".join(policy.LEVELS)
+            )
         )
     if draft.reshare_of is None and not (draft.title or "").strip():
-        problems.append(Problem("title", "is required (only a reshare may omit it)"))
+        problems.append(refusals.TITLE_REQUIRED("title"))
     if draft.title is not None and (len(draft.title) > MAX_TITLE or "\x00" in draft.title):
-        problems.append(Problem("title", f"has at most {MAX_TITLE} characters and no NUL"))
+        problems.append(refusals.TEXT_TOO_LONG("title", n=MAX_TITLE))
     if draft.body is not None and (len(draft.body) > MAX_BODY or "\x00" in draft.body):
-        problems.append(Problem("body", f"has at most {MAX_BODY} characters and no NUL"))
+        problems.append(refusals.TEXT_TOO_LONG("body", n=MAX_BODY))
     if draft.reshare_of is not None and not feed.is_key(draft.reshare_of):
-        problems.append(Problem("reshare_of", f"there is no item {draft.reshare_of!r}"))
+        problems.append(refusals.NO_ORIGINAL("reshare_of", original=repr(draft.reshare_of)))
     if draft.circle and not feed.is_key(draft.circle):
-        problems.append(Problem("audience.circle", f"there is no circle {draft.circle!r}"))
+        problems.append(refusals.NO_CIRCLE("audience.circle", circle=repr(draft.circle)))
     if draft.key is not None and not KEY.fullmatch(draft.key):
-        problems.append(Problem("key", "use 1-64 lowercase letters, digits, '-' or '_'"))
+        problems.append(refusals.BAD_ITEM_KEY("key"))
     exclusions: list[policy.Exclusion] = []
     for i, text in enumerate(draft.exclude):
         try:
@@ -197,7 +199,7 @@ def _draft_policy(
     if draft.reshare_of is not None:
         original = repo.item_by_key(draft.reshare_of)
         if original is None:
-            raise InvalidInput(Problem("reshare_of", f"there is no item {draft.reshare_of}"))
+            raise InvalidInput(refusals.NO_ORIGINAL("reshare_of", original=draft.reshare_of))
     circle_ids: set[int] = set()
     if draft.circle:
         circle = repo.circle_by_key(draft.circle)
@@ -205,7 +207,7 @@ def _draft_policy(
         # A circle the owner is not a member of answers exactly like an unknown one:
         # describing its reach would tell its members, countries and competitors.
         if circle is None or mine is None or mine.status != "member":
-            raise InvalidInput(Problem("audience.circle", f"there is no circle {draft.circle}"))
+            raise InvalidInput(refusals.NO_CIRCLE("audience.circle", circle=draft.circle))
         circle_ids.add(circle.id)
     named = NetworkRepository(session).org_ids()
     orgs = list(dict.fromkeys(o.strip() for o in draft.orgs if o.strip()))

@@ -206,6 +206,21 @@ def test_opening_a_round_with_a_stranger_shows_the_problem_on_the_form(world):
     assert page(world, "kmember", "/relationships/clients").status_code == 404
 
 
+def test_a_round_opened_twice_is_refused_in_finnish_by_its_code(world):
+    open_round_by_page(world)
+    again = post(
+        world,
+        "fac",
+        "/relationships/rounds?org=pakkaus",
+        {"other": "kuusi", "round": "2026-Q1", "instrument": "customer-relationship"},
+        lang="fi",
+    )
+    assert again.status_code == 422
+    shown = html.unescape(again.text)
+    assert "kierros '2026-Q1' (kuusi and pakkaus) on jo avattu" in shown
+    assert "is already open" not in shown
+
+
 def test_an_organisation_adds_its_own_instrument_in_the_web_form(world):
     data = {"key": "pulse", "name_fi": "Pulssi", "name_en": "Pulse", "scale": "5"}
     for n, factor in enumerate(("accessibility", "energy", "impact", "attraction")):

@@ -136,7 +136,11 @@ def test_round_refusals_name_their_field(world):
     )
     assert unknown.status_code == 422
     assert unknown.json()["problems"] == [
-        {"path": "instrument", "message": "unknown instrument 'ghost'"}
+        {
+            "path": "instrument",
+            "message": "unknown instrument 'ghost'",
+            "code": "assessments.unknown_instrument",
+        }
     ]
     round_id, _ = open_and_invite(world)
     outsider = world.call(
@@ -154,6 +158,14 @@ def test_round_refusals_name_their_field(world):
         json={"between": ["kuusi", "pakkaus"], "round": "2026-Q1"},
     )
     assert dup.status_code == 409
+    # The message stays word for word what scripts read; the code says which refusal it is.
+    assert dup.json()["problems"] == [
+        {
+            "path": "",
+            "message": "round '2026-Q1' of kuusi and pakkaus is already open",
+            "code": "assessments.already_open",
+        }
+    ]
 
 
 def test_who_may_do_what(world):

@@ -45,7 +45,11 @@ def test_rest_keeps_the_counterpartys_private_instrument_from_the_opener(world):
     )
     assert refused.status_code == 422
     assert refused.json()["problems"] == [
-        {"path": "instrument", "message": "unknown instrument 'pakkaus-private'"}
+        {
+            "path": "instrument",
+            "message": "unknown instrument 'pakkaus-private'",
+            "code": "assessments.unknown_instrument",
+        }
     ]
     assert rounds_seen_by(world, "root") == []
     # Opened with an instrument kuusi may use, kuusi's own links show only that one.

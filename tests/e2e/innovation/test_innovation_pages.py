@@ -31,7 +31,7 @@ from support.secrets import TEST_SECRET
 from winwin.http import i18n
 from winwin.http.app import create_app
 from winwin.innovation import stages as rules
-from winwin.innovation.pages import SERVICE_MESSAGES, translate_problem
+from winwin.innovation.pages import PAGE_WORDING, translate_problem
 from winwin.kernel.errors import InvalidInput
 from winwin.settings import Settings
 
@@ -377,6 +377,36 @@ def test_finnish_and_english_pages_render(people: Sign) -> None:
     assert "<h1>Julkiset haasteet ja ideat</h1>" in public.text
 
 
+def test_the_sharing_rules_refuse_on_a_finnish_composer_by_their_codes(people: Sign) -> None:
+    kuusi = people("kuusi", "fi")
+    public = kuusi.post(
+        "/innovation",
+        {"kind": "idea", "title": "Julkinen", "level": "public", "exclude_competitors": "1"},
+    )
+    assert public.status_code == 422
+    error = re.search(r'id="n-exclude-error">([^<]+)<', html.unescape(public.text))
+    assert error and error.group(1) == "julkisella julkaisulla ei voi olla poissulkuja"
+    circle = kuusi.post("/innovation", {"kind": "idea", "title": "Piiri", "level": "circle"})
+    assert circle.status_code == 422
+    error = re.search(r'id="n-circle-error">([^<]+)<', html.unescape(circle.text))
+    assert error and error.group(1) == "piirin yleisölle on nimettävä piiri"
+    untitled = kuusi.post("/innovation", {"kind": "idea", "title": " ", "level": "network"})
+    assert untitled.status_code == 422
+    error = re.search(r'id="n-title-error">([^<]+)<', html.unescape(untitled.text))
+    assert error and error.group(1) == "on pakollinen"
+    # Gran competes with Kuusi: the page names the rivals as competing with the owner.
+    rivals = kuusi.post(
+        "/innovation", {"kind": "idea", "title": "Hinnat", "topics": "pricing", "level": "network"}
+    )
+    assert rivals.status_code == 422
+    error = re.search(r'id="n-topics-error">([^<]+)<', html.unescape(rivals.text))
+    assert error and error.group(1).startswith(
+        "aihe 'pricing' on kilpailuoikeudellisesti herkkä, ja yleisö tavoittaa organisaation "
+        "kuusi kilpailijat: "
+    ), error
+    assert "gran" in error.group(1)
+
+
 def test_the_relationship_page_counts_co_creation_both_ways(people: Sign, engine) -> None:
     kuusi, pakkaus = people("kuusi"), people("pakkaus")
     before = co_creation_total(engine, "pakkaus", "kuusi")
@@ -398,8 +428,8 @@ def test_the_relationship_page_counts_co_creation_both_ways(people: Sign, engine
     assert mutual and mutual.group(1) == ("both" if back else "one-way")
 
 
-def test_every_service_message_the_pages_translate_has_a_finnish_text() -> None:
-    missing = [m for _, m, _ in SERVICE_MESSAGES if i18n.translate("fi", m) == m]
+def test_every_wording_of_its_own_the_page_gives_a_refusal_has_a_finnish_text() -> None:
+    missing = [m for m, _ in PAGE_WORDING.values() if i18n.translate("fi", m) == m]
     assert missing == []
 
 
