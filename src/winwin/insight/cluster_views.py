@@ -374,7 +374,8 @@ def network_map_for(
     cached = _MAPS.get(key)
     if cached is None:
         cached = _draw_map(session, view=view, sight=sight, seed=seed, limit=limit, key=key)
-        _MAPS.put(key, cached)
+        if graph_stamp.still(session, key[0]):
+            _MAPS.put(key, cached)
     return cached
 
 

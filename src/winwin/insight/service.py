@@ -7,7 +7,6 @@ The three doors (CLI, REST, web) call these; they read the network through
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection
@@ -33,9 +32,10 @@ MAX_CANDIDATES = 1000
 
 
 class _Memo(Generic[K, V]):
-    """The last few results by a key that fingerprints every input they read: pages ask
-    for the same answer again and again, and computing it takes seconds on large
-    networks, while an edit anywhere makes a new key (so nothing goes stale)."""
+    """The last few results by a key that starts with the graph's version stamp
+    (``network.graph_stamp``): pages ask for the same answer again and again, and
+    computing it takes seconds on large networks, while a write anywhere, by any worker,
+    host or command, makes a new stamp (so nothing goes stale)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -153,25 +153,6 @@ class _Network:
             customers_of={k: frozenset(v) for k, v in customers.items()},
         )
 
-    def digest(self) -> str:
-        """A fingerprint of everything a pairing reads from the network."""
-        h = hashlib.blake2b(digest_size=20)
-        for p in self.profiles:
-            h.update(
-                repr(
-                    (
-                        p.key,
-                        sorted(p.roles),
-                        sorted(p.capabilities),
-                        sorted(p.needs),
-                        sorted(p.values),
-                    )
-                ).encode()
-            )
-        h.update(repr(sorted(self.supplies)).encode())
-        h.update(repr(sorted(self.forbidden)).encode())
-        return h.hexdigest()
-
     def explain(self, s: int, c: int) -> wins.WinBreakdown:
         return wins.explain_win(
             self.profiles[s],
@@ -229,10 +210,13 @@ def solve_pairing(
             progress(done, PAIRING_STEPS)
 
     step(0)
+    stamp = graph_stamp.current(session)
     net = _Network.read(InsightRepository(session))
+    # A write that committed while the network was read: solve what was read, uncached.
+    cached = graph_stamp.still(session, stamp)
     step(1)
-    key = (net.digest(), side, capacity, candidates)
-    solved = _SOLVED.get(key)
+    key = (stamp, side, capacity, candidates)
+    solved = _SOLVED.get(key) if cached else None
     if solved is None:
         found = pair_search.candidate_pairs(
             net.profiles, supplies=net.supplies, forbidden=net.forbidden, per_org=candidates
@@ -244,7 +228,8 @@ def solve_pairing(
         step(4)
         # Stability is judged on the whole matching, before any filter.
         solved = _Solved(found=found, pairs=whole, stable=matching.is_stable(game, whole))
-        _SOLVED.put(key, solved)
+        if cached:
+            _SOLVED.put(key, solved)
     step(PAIRING_STEPS)
     found, pairs, stable = solved.found, solved.pairs, solved.stable
     if involving is not None:
@@ -462,10 +447,13 @@ def find_clusters(
         keys = [o.key for o in orgs]
         clusters = [o.cluster or None for o in orgs]
         ties = [(kind, index[a], index[b]) for kind, a, b in repo.ties()]
+        # Kept only when no write committed while the graph was read.
+        cached = graph_stamp.still(session, stamp)
         if on_step is not None:
             on_step(1)
         report = _cluster_report(keys, clusters, ties, seed=seed, brokers=brokers, on_step=on_step)
-        _CLUSTERS.put((stamp, seed, brokers), report)
+        if cached:
+            _CLUSTERS.put((stamp, seed, brokers), report)
     if reach_of is not None:
         wanted = set(reach_of)
         allowed = repo.keys_of(wanted) if orgs is None else {o.key for o in orgs if o.id in wanted}

@@ -1,13 +1,14 @@
 """The graph's version stamp: one token that changes with every write to the graph.
 
-Whatever is computed from the whole relationship graph (communities, brokers, the
-network map's layout) is cached under this token. Every web worker, on every host,
-reads the token from the database on each request, so a change made through any of
-them is seen by the next request everywhere; and a cache never has to hash the whole
-graph to know that it is still current.
+Whatever is computed from the whole network (natural pairs, communities, brokers, the
+network map's layout) is cached under this token, and under nothing else. Every web
+worker, on every host, reads the token from the database on each request, so a change
+made through any of them is seen by the next request everywhere; and a cache never has
+to hash the whole graph to know that it is still current.
 
-The graph is what these tables hold: organisations (keys, names, declared clusters),
-accepted ties, competitor pairs and the sharing levels. Any flush that adds, changes or
+The graph is what these tables hold: organisations (keys, names, declared clusters,
+and the roles, capabilities, needs and values the pair search reads), accepted ties,
+competitor pairs and the sharing levels. Any flush that adds, changes or
 deletes a row of them, and any bulk ``INSERT``/``UPDATE``/``DELETE`` on them through a
 session, writes a new random token in the same transaction (so a rolled-back change
 leaves the old token). A random token, not a counter: two databases (a restored copy, a
@@ -56,6 +57,15 @@ def current(session: Session) -> str:
     # A database created before the stamp existed (and never written since) has none:
     # one write gives it one; until then every reader agrees on this constant.
     return token or "unstamped"
+
+
+def still(session: Session, stamp: str) -> bool:
+    """Whether the token is still ``stamp``. Read it before a computation's reads and
+    ask this after them before caching: on PostgreSQL each statement of a transaction
+    (READ COMMITTED) may see a newer commit, and a result built from rows of two versions
+    must not be kept under either token. Tokens are random, so an unchanged token means
+    that no write to the graph committed in between."""
+    return current(session) == stamp
 
 
 def _touches_graph(objects: Any) -> bool:

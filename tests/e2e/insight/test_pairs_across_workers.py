@@ -1,5 +1,5 @@
 """Natural pairs under `winwin serve --workers 2`: each worker keeps its own cache of the
-pair search, keyed by a fingerprint of everything the search reads, so a tie written
+pair search, keyed by the graph's version stamp, so a tie written
 anywhere (here by `winwin import`) is seen by the next request on every worker."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Ending or accepting a tie is seen at once by the memoised pairs and clusters, in one
-process, on SQLite and PostgreSQL (their memos are keyed by a fingerprint of the ties)."""
+process, on SQLite and PostgreSQL (their memos are keyed by the graph's version stamp)."""
 
 from __future__ import annotations
 
