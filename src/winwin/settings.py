@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # always sends Secure cookies.
     environment: Literal["development", "test", "production"] = "development"
     secret_key: str | None = None
+    # Secrets this one replaced, comma-separated (WINWIN_SECRET_KEY_PREVIOUS): what was
+    # sealed under them still opens (mail waiting in the queue), nothing new is sealed.
+    secret_key_previous: str = ""
     cookie_secure: bool = False
     # The public address of the site (scheme, host, optional port and path), used for
     # every link that leaves the site: reset, invitation and answer links. Never taken
@@ -49,6 +52,11 @@ class Settings(BaseSettings):
     # approval (WINWIN_APPROVE_ORGANISATIONS=1, the default) or is active at once (0).
     approve_organisations: bool = True
     echo_sql: bool = False
+
+    @property
+    def previous_secret_keys(self) -> tuple[str, ...]:
+        """The secrets of WINWIN_SECRET_KEY_PREVIOUS, newest first as listed."""
+        return tuple(k.strip() for k in self.secret_key_previous.split(",") if k.strip())
 
 
 @lru_cache

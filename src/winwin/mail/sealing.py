@@ -12,6 +12,12 @@ under a key of their own (another HKDF ``info``).
 A process can always open what it sealed itself (the SQLite job thread, and development
 without a configured secret); a separate ``winwin worker`` opens links sealed by the web
 tier when both have the same ``WINWIN_SECRET_KEY``, which production requires anyway.
+
+Rotating the secret: what was sealed under a secret listed in
+``WINWIN_SECRET_KEY_PREVIOUS`` (comma-separated) still opens, through
+``cryptography.fernet.MultiFernet``, for either purpose; new seals always use the current
+secret, and :func:`reseal` moves a sealed value to it (docs/operations.md, "Rotating the
+secret key").
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import base64
 import secrets
 import threading
+from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -59,17 +66,64 @@ def seal(link: str, *, secret: str | None, info: bytes = INFO) -> str:
     return _for(secret, info).encrypt(link.encode("utf-8")).decode("ascii")
 
 
-def unseal(sealed: str, *, secret: str | None, info: bytes = INFO, only: bool = False) -> str:
-    """The link, opened with ``secret`` or any secret this process sealed with (``only``:
-    with ``secret`` alone, for what is kept at rest rather than handed between processes)."""
+def _configured_previous() -> tuple[str, ...]:
+    from winwin.settings import Settings
+
+    return Settings().previous_secret_keys
+
+
+def _keys(
+    secret: str | None, info: bytes, *, only: bool, previous: Sequence[str] | None
+) -> MultiFernet:
+    """``secret`` first (it seals), then the previous secrets (default:
+    ``WINWIN_SECRET_KEY_PREVIOUS``), then, unless ``only``, any other secret this process
+    sealed with for the same purpose."""
+    if previous is None:
+        previous = _configured_previous()
     keys = [_for(secret, info)]
+    keys += [_for(p, info) for p in previous if p and p != secret]
     if not only:
         with _lock:
-            keys += [f for (_s, i), f in _seen.items() if i == info and f is not keys[0]]
+            keys += [
+                f for (_s, i), f in _seen.items() if i == info and all(f is not k for k in keys)
+            ]
+    return MultiFernet(keys)
+
+
+def unseal(
+    sealed: str,
+    *,
+    secret: str | None,
+    info: bytes = INFO,
+    only: bool = False,
+    previous: Sequence[str] | None = None,
+) -> str:
+    """The link, opened with ``secret``, one of the ``previous`` secrets (default:
+    ``WINWIN_SECRET_KEY_PREVIOUS``) or any secret this process sealed with (``only``: with
+    the configured secrets alone, for what is kept at rest rather than handed between
+    processes)."""
     try:
-        return MultiFernet(keys).decrypt(sealed.encode("ascii")).decode("utf-8")
-    except (InvalidToken, UnicodeError) as exc:
+        keys = _keys(secret, info, only=only, previous=previous)
+        return keys.decrypt(sealed.encode("ascii")).decode("utf-8")
+    except (InvalidToken, UnicodeError, ValueError) as exc:
         raise Unsealable(
             "the link was sealed with another secret key: give the server and the worker "
-            "the same WINWIN_SECRET_KEY"
+            "the same WINWIN_SECRET_KEY (and, after changing it, the old one in "
+            "WINWIN_SECRET_KEY_PREVIOUS)"
         ) from exc
+
+
+def reseal(
+    sealed: str,
+    *,
+    secret: str | None,
+    info: bytes = INFO,
+    previous: Sequence[str] | None = None,
+) -> str:
+    """The same value sealed under ``secret``, from a seal that the configured secrets
+    open (so that a previous secret can be dropped once nothing waits under it)."""
+    try:
+        keys = _keys(secret, info, only=True, previous=previous)
+        return keys.rotate(sealed.encode("ascii")).decode("ascii")
+    except (InvalidToken, UnicodeError, ValueError) as exc:
+        raise Unsealable("the value was sealed with another secret key") from exc

@@ -195,3 +195,62 @@ def test_a_link_sealed_with_another_secret_fails_at_once_with_a_clear_error(
     failed = _job(engine, job_id)
     assert (failed.status, failed.attempts) == ("failed", 1)
     assert "WINWIN_SECRET_KEY" in (failed.error or "")
+
+
+OLD_SECRET = "winwin-old-secret-0123456789abcdefgh"
+
+
+def test_a_changed_secret_still_opens_what_the_previous_one_sealed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sealed = sealing.seal(LINK, secret=OLD_SECRET)
+    # A worker that never sealed anything itself: only its settings can open it.
+    monkeypatch.setattr(sealing, "_seen", {})
+    monkeypatch.delenv("WINWIN_SECRET_KEY_PREVIOUS", raising=False)
+    with pytest.raises(sealing.Unsealable, match="WINWIN_SECRET_KEY_PREVIOUS"):
+        sealing.unseal(sealed, secret=TEST_SECRET)
+    assert sealing.unseal(sealed, secret=TEST_SECRET, previous=["x" * 40, OLD_SECRET]) == LINK
+    monkeypatch.setenv("WINWIN_SECRET_KEY_PREVIOUS", f"{'y' * 40}, {OLD_SECRET}")
+    assert Settings().previous_secret_keys == ("y" * 40, OLD_SECRET)
+    assert sealing.unseal(sealed, secret=TEST_SECRET) == LINK
+    # Resealed under the current secret, it no longer needs the previous one.
+    moved = sealing.reseal(sealed, secret=TEST_SECRET)
+    monkeypatch.setattr(sealing, "_seen", {})
+    assert sealing.unseal(moved, secret=TEST_SECRET, previous=[]) == LINK
+    with pytest.raises(sealing.Unsealable):
+        sealing.unseal(sealed, secret=TEST_SECRET, previous=[])
+
+
+def test_mail_queued_before_the_secret_changed_is_delivered_after(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepare_queue(engine)
+    with smtp_server() as inbox:
+        job_id = _queue_reset(engine, inbox.address, secret=OLD_SECRET)
+        # The servers restart with a new secret and the old one as the previous.
+        monkeypatch.setattr(sealing, "_seen", {})
+        monkeypatch.setenv("WINWIN_SECRET_KEY", TEST_SECRET)
+        monkeypatch.setenv("WINWIN_SECRET_KEY_PREVIOUS", OLD_SECRET)
+        _submit(world_engine=engine, job_id=job_id)
+        run_jobs(engine)
+        (mail,) = inbox.wait_for(1)
+    assert LINK in mail.get_content()
+    assert _job(engine, job_id).status == "succeeded"
+
+
+def test_mail_sealed_under_a_secret_no_longer_configured_fails_once_with_its_cause(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepare_queue(engine)
+    with smtp_server() as inbox:
+        job_id = _queue_reset(engine, inbox.address, secret=OLD_SECRET)
+        monkeypatch.setattr(sealing, "_seen", {})
+        monkeypatch.setenv("WINWIN_SECRET_KEY", TEST_SECRET)
+        monkeypatch.delenv("WINWIN_SECRET_KEY_PREVIOUS", raising=False)
+        _submit(world_engine=engine, job_id=job_id)
+        run_jobs(engine)
+        run_jobs(engine)  # nothing is left to run: it is not retried
+        assert inbox.messages == []
+    failed = _job(engine, job_id)
+    assert (failed.status, failed.attempts) == ("failed", 1)
+    assert "WINWIN_SECRET_KEY_PREVIOUS" in (failed.error or "")
