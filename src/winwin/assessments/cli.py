@@ -27,7 +27,7 @@ from winwin.cli.context import err, print_json, state
 from winwin.jobs.execution import run_once
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.mail.delivery import answer_link, answer_mail_values
-from winwin.mail.jobs import queue_link
+from winwin.mail.jobs import answer_subject, queue_link
 from winwin.settings import DEVELOPMENT_BASE_URL, Settings
 
 
@@ -254,6 +254,7 @@ def _queue_links(
                 started_by=None,
                 values=answer_mail_values(current),
                 log_when_unsent=False,
+                subject=answer_subject(item.invitation.id),
             )
         queued.append((item, link, job_id))
     return queued

@@ -44,6 +44,7 @@ from winwin.innovation import service as innovation_service
 from winwin.innovation.stages import mutual
 from winwin.kernel.errors import InvalidInput, NotFound, WinwinError
 from winwin.mail.delivery import answer_link, will_mail
+from winwin.mail.jobs import answer_subject, failed_subjects
 from winwin.mail.web import mail_answer_links
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
@@ -850,6 +851,14 @@ def _round_page(
         if current.opened_by_user_id
         else None
     )
+    manageable = {
+        inv.id
+        for inv in current.invitations
+        if (inv.side == rounds.THIRD_PARTY and manage)
+        or (inv.side in keys and rounds.may_invite_for(actor, keys[inv.side]))
+    }
+    subjects = {answer_subject(i): i for i in manageable}
+    mail_failed = {subjects[s] for s in failed_subjects(session, subjects)}
     return render(
         request,
         "assessments/round.html",
@@ -861,12 +870,8 @@ def _round_page(
             "invite_sides": [
                 k for k in current.between if k in keys and rounds.may_invite_for(actor, keys[k])
             ],
-            "manageable": {
-                inv.id
-                for inv in current.invitations
-                if (inv.side == rounds.THIRD_PARTY and manage)
-                or (inv.side in keys and rounds.may_invite_for(actor, keys[inv.side]))
-            },
+            "manageable": manageable,
+            "mail_failed": mail_failed,
             "links": {
                 inv.id: answer_link(base, rounds.IssuedInvitation(inv, inv.token))
                 for inv in current.invitations

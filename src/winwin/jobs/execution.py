@@ -118,6 +118,7 @@ def run_once(
                 return Outcome("retry", retry_in=delay)
             if jobs.fail(session, job_id, worker=worker, error=error):
                 _finished(session, kind_name, arguments)
+                _failed(session, kind_name, kinds.FailedJob(job_id, started_by, arguments, error))
         return Outcome("failed")
     with _writing(engine) as session:
         stored = jobs.succeed(
@@ -139,6 +140,13 @@ def _finished(session: Session, kind_name: str, arguments: dict[str, Any]) -> No
         kind.on_finish(session, arguments)
 
 
+def _failed(session: Session, kind_name: str, failed: kinds.FailedJob) -> None:
+    """The kind's ``on_fail``, in the transaction that failed the job for good."""
+    kind = kinds.get(kind_name)
+    if kind is not None and kind.on_fail is not None:
+        kind.on_fail(session, failed)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -158,7 +166,9 @@ def _recover(session: Session, job: Job, error: str) -> bool:
         return jobs.requeue(session, job.id, worker=job.claimed_by, error=error, run_after=utcnow())
     if jobs.fail(session, job.id, worker=job.claimed_by, error=error):
         kinds.load_all()
-        _finished(session, job.kind, dict(job.arguments or {}))
+        arguments = dict(job.arguments or {})
+        _finished(session, job.kind, arguments)
+        _failed(session, job.kind, kinds.FailedJob(job.id, job.started_by, arguments, error))
     return False
 
 

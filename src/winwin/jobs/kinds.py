@@ -63,6 +63,21 @@ Finisher = Callable[[Session, dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
+class FailedJob:
+    """A job that has just failed for good, as its ``on_fail`` is told."""
+
+    id: int
+    started_by: int | None
+    arguments: dict[str, Any]
+    error: str
+
+
+# Called with the writing session in the transaction that fails a job for good (after its
+# last attempt, or at once for a refusal): tell whoever has to act on it.
+Failer = Callable[[Session, FailedJob], None]
+
+
+@dataclass(frozen=True)
 class JobKind:
     name: str
     handler: Handler
@@ -71,6 +86,7 @@ class JobKind:
     backoff_seconds: float = 2.0
     backoff_factor: float = 4.0
     on_finish: Finisher | None = None
+    on_fail: Failer | None = None
 
     def backoff(self, attempts_made: int) -> float:
         return float(self.backoff_seconds * self.backoff_factor ** max(attempts_made - 1, 0))
@@ -86,13 +102,15 @@ def register(
     backoff_seconds: float = 2.0,
     backoff_factor: float = 4.0,
     on_finish: Finisher | None = None,
+    on_fail: Failer | None = None,
 ) -> Callable[[Handler], Handler]:
     """Decorator: ``@register("reports.pdf")`` makes the function the handler of a kind;
-    ``on_finish`` runs in the transaction that ends a job of the kind."""
+    ``on_finish`` runs in the transaction that ends a job of the kind, ``on_fail`` (after
+    ``on_finish``) in the one that fails it for good."""
 
     def add(handler: Handler) -> Handler:
         _kinds[name] = JobKind(
-            name, handler, max_attempts, backoff_seconds, backoff_factor, on_finish
+            name, handler, max_attempts, backoff_seconds, backoff_factor, on_finish, on_fail
         )
         return handler
 

@@ -30,6 +30,7 @@ class Job(Base):
         ),
         Index("ix_jobs_status_run_after", "status", "run_after"),
         Index("ix_jobs_started_by_created", "started_by", "created_at"),
+        Index("ix_jobs_subject", "subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +38,9 @@ class Job(Base):
     arguments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The person who started it; null for jobs started from the command line.
     started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # What it is about, for the pages that show its fate there (``answer:17``: the mail of
+    # answer link 17); null for most jobs.
+    subject: Mapped[str | None] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(16), default="queued")
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int | None] = mapped_column(Integer)

@@ -24,11 +24,13 @@ def add(
     arguments: dict[str, Any],
     started_by: int | None,
     max_attempts: int,
+    subject: str | None = None,
 ) -> Job:
     job = Job(
         kind=kind,
         arguments=arguments,
         started_by=started_by,
+        subject=subject,
         status="queued",
         max_attempts=max_attempts,
         attempts=0,

@@ -81,9 +81,15 @@ class JobView:
 
 
 def start_job(
-    session: Session, *, kind: str, arguments: dict[str, Any], started_by: int | None
+    session: Session,
+    *,
+    kind: str,
+    arguments: dict[str, Any],
+    started_by: int | None,
+    subject: str | None = None,
 ) -> Job:
-    """Record a queued job of a registered kind (the caller commits, then submits it)."""
+    """Record a queued job of a registered kind (the caller commits, then submits it);
+    ``subject`` names what it is about for the pages that show its fate there."""
     kinds.load_all()
     registered = kinds.get(kind)
     if registered is None:
@@ -94,6 +100,7 @@ def start_job(
         arguments=arguments,
         started_by=started_by,
         max_attempts=registered.max_attempts,
+        subject=subject,
     )
 
 

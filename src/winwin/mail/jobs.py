@@ -18,21 +18,31 @@ the queue or between attempts. Each attempt therefore asks first whether the lin
 opens its invitation; when it does not, nothing is sent and the job ends ``succeeded``
 with the result ``{"to": …, "sent": false, "skipped": "link-replaced"}``, which the jobs
 page shows as *not sent: the link was replaced*. The new link has its own mail.
+
+A mail that failed for good is also told where its starter acts: a ``mail_failed``
+notification names the address and links to the page of the link (``page``), and that
+page marks the row whose newest mail failed (``subject``, see :func:`failed_subjects`)
+"mail failed — copy the link instead". System mail (a reset asked for on the sign-in
+page, an outsider's sign-up) has no starter to tell; platform admins see it on /jobs.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from winwin.assessments import service as rounds
 from winwin.jobs import kinds
 from winwin.jobs import service as jobs
-from winwin.jobs.kinds import JobContext
+from winwin.jobs.kinds import FailedJob, JobContext
+from winwin.jobs.models import Job
 from winwin.mail import delivery, sealing
+from winwin.notifications import service as notifications
 from winwin.settings import Settings
 
 log = logging.getLogger("winwin.mail")
@@ -55,12 +65,16 @@ def queue_link(
     values: dict[str, Any] | None = None,
     log_when_unsent: bool = True,
     secret: str | None = None,
+    subject: str | None = None,
+    page: str | None = None,
 ) -> int | None:
     """Record a job that mails ``link`` to ``to``; its id, to submit after the commit.
 
     Without a mail relay nothing is queued: the link is logged at once (unless
     ``log_when_unsent`` is false) and None returned. ``secret`` seals the link
-    (default: ``WINWIN_SECRET_KEY``); ``started_by`` is None for system mail."""
+    (default: ``WINWIN_SECRET_KEY``); ``started_by`` is None for system mail. ``subject``
+    names the row the link belongs to (``answer:17``) and ``page`` the path where its
+    starter can copy the link: both say where a failure is shown."""
     if kind not in delivery.SUBJECTS:
         raise ValueError(f"unknown kind of mail: {kind}")
     if not settings.mail_server:
@@ -77,10 +91,50 @@ def queue_link(
         "link": sealing.seal(link, secret=secret or settings.secret_key),
         "about": to,
     }
-    return jobs.start_job(session, kind=KIND, arguments=arguments, started_by=started_by).id
+    if page is not None:
+        arguments["page"] = page
+    job = jobs.start_job(
+        session, kind=KIND, arguments=arguments, started_by=started_by, subject=subject
+    )
+    return job.id
 
 
-@kinds.register(KIND, max_attempts=ATTEMPTS, backoff_seconds=5.0, backoff_factor=4.0)
+def answer_subject(invitation_id: int) -> str:
+    """The subject of the mails of one personal answer link (its invitation)."""
+    return f"answer:{invitation_id}"
+
+
+def failed_subjects(session: Session, subjects: Collection[str]) -> set[str]:
+    """The subjects among these whose newest mail failed for good (a later mail of the
+    same row, such as a new link's, clears the mark once it is queued)."""
+    if not subjects:
+        return set()
+    newest = (
+        select(Job.subject, func.max(Job.id).label("id"))
+        .where(Job.kind == KIND, Job.subject.in_(sorted(subjects)))
+        .group_by(Job.subject)
+        .subquery()
+    )
+    query = select(Job.subject).join(newest, Job.id == newest.c.id).where(Job.status == "failed")
+    return {s for s in session.scalars(query) if s is not None}
+
+
+def tell_starter(session: Session, failed: FailedJob) -> None:
+    """A mail that failed for good: tell the person who sent it, where they can act."""
+    if failed.started_by is None:
+        return
+    notifications.notify_about_job(
+        session,
+        kind="mail_failed",
+        job_id=failed.id,
+        user_id=failed.started_by,
+        detail=str(failed.arguments.get("kind") or ""),
+    )
+
+
+@kinds.register(
+    KIND, max_attempts=ATTEMPTS, backoff_seconds=5.0, backoff_factor=4.0, on_fail=tell_starter
+)
 def mail_link(context: JobContext) -> dict[str, Any]:
     arguments = context.arguments
     kind, to, server = arguments["kind"], arguments["to"], arguments["server"]

@@ -13,7 +13,7 @@ from winwin.assessments import service as rounds
 from winwin.http.templating import request_locale
 from winwin.jobs.api import runner_of
 from winwin.mail.delivery import answer_link, answer_mail_values, will_mail
-from winwin.mail.jobs import queue_link
+from winwin.mail.jobs import answer_subject, queue_link
 
 
 def mail_after_commit(
@@ -28,9 +28,12 @@ def mail_after_commit(
     locale: str | None = None,
     values: dict[str, Any] | None = None,
     log_when_unsent: bool = True,
+    subject: str | None = None,
+    page: str | None = None,
 ) -> int | None:
     """Queue the mail (the request's language unless ``locale``); the job's id, or None
-    when no mail server is configured (the link was logged instead, if allowed)."""
+    when no mail server is configured (the link was logged instead, if allowed).
+    ``subject`` and ``page`` say where a failure is shown (``winwin.mail.jobs``)."""
     job_id = queue_link(
         session,
         request.app.state.settings,
@@ -42,6 +45,8 @@ def mail_after_commit(
         values=values,
         log_when_unsent=log_when_unsent,
         secret=request.app.state.secret_key,
+        subject=subject,
+        page=page,
     )
     if job_id is not None:
         background.add_task(runner_of(request).submit, job_id)
@@ -75,4 +80,6 @@ def mail_answer_links(
             locale=item.invitation.locale,
             values=values,
             log_when_unsent=False,
+            subject=answer_subject(item.invitation.id),
+            page=f"/rounds/{current.id}#invitation-{item.invitation.id}",
         )

@@ -22,14 +22,16 @@ class NotificationRead(BaseModel):
     id: int
     kind: str = Field(
         description="comment, idea, coauthor, stage, shared, overdue, tie_proposed, "
-        "tie_accepted, tie_declined, tie_withdrawn, tie_ended, agreement or agreement_reply"
+        "tie_accepted, tie_declined, tie_withdrawn, tie_ended, agreement, agreement_reply "
+        "or mail_failed"
     )
     item: str | None = Field(description="The key of the item it is about (null for actions)")
     title: str
     actor: str | None = Field(description="The person who acted, when known")
     actor_org: str | None
     detail: str | None = Field(
-        description="For a stage move, the stage reached; for an overdue action, its due date"
+        description="For a stage move, the stage reached; for an overdue action, its due "
+        "date; for a failed mail, its kind (answer, invitation, org_invitation)"
     )
     created_at: UtcDatetime
     read: bool
@@ -47,6 +49,13 @@ class NotificationRead(BaseModel):
         default=None,
         description="For an agreement notification, the other organisation's key (the "
         "proposal's kind, add, revise or end, is in detail)",
+    )
+    job: int | None = Field(
+        default=None,
+        description="For a failed mail, its job (GET /api/v1/jobs/{id}); title is the address",
+    )
+    page: str | None = Field(
+        default=None, description="For a failed mail, the page where its link can be copied"
     )
 
 

@@ -28,13 +28,15 @@ KINDS = (
     "tie_ended",
     "agreement",
     "agreement_reply",
+    "mail_failed",
 )
 
 SUBJECT = (
     "(CASE WHEN item_id IS NULL THEN 0 ELSE 1 END) + "
     "(CASE WHEN action_id IS NULL THEN 0 ELSE 1 END) + "
     "(CASE WHEN tie_proposal_id IS NULL THEN 0 ELSE 1 END) + "
-    "(CASE WHEN agreement_proposal_id IS NULL THEN 0 ELSE 1 END) = 1"
+    "(CASE WHEN agreement_proposal_id IS NULL THEN 0 ELSE 1 END) + "
+    "(CASE WHEN job_id IS NULL THEN 0 ELSE 1 END) = 1"
 )
 
 
@@ -47,7 +49,9 @@ class Notification(Base):
         Index("ix_notifications_action_id", "action_id"),
         Index("ix_notifications_tie_proposal_id", "tie_proposal_id"),
         Index("ix_notifications_agreement_proposal_id", "agreement_proposal_id"),
-        # Exactly one subject: an item, a joint action, a tie or an agreement proposal.
+        Index("ix_notifications_job_id", "job_id"),
+        # Exactly one subject: an item, a joint action, a tie or an agreement proposal, or
+        # a job (a mail that could not be delivered).
         CheckConstraint(SUBJECT, name="subject"),
     )
 
@@ -62,6 +66,7 @@ class Notification(Base):
     agreement_proposal_id: Mapped[int | None] = mapped_column(
         ForeignKey("agreement_proposals.id", ondelete="CASCADE")
     )
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
     # Who did it (the person, when there was one, and their organisation).
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor_org_id: Mapped[int | None] = mapped_column(

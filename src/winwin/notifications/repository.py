@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
@@ -17,6 +18,7 @@ from winwin.innovation.models import (
     InnovationEntry,
     InnovationVote,
 )
+from winwin.jobs.models import Job
 from winwin.network.repository import chunks
 from winwin.notifications.models import Notification
 
@@ -38,6 +40,7 @@ class NotificationRow:
     agreement_proposal_id: int | None = None
     # Whether the item is a challenge or an idea (its page is the innovation page).
     entry: bool = False
+    job_id: int | None = None
 
 
 class NotificationRepository:
@@ -69,6 +72,7 @@ class NotificationRepository:
                 Notification.tie_proposal_id,
                 Notification.agreement_proposal_id,
                 InnovationEntry.item_id.is_not(None),
+                Notification.job_id,
             )
             .outerjoin(Item, Item.id == Notification.item_id)
             .outerjoin(InnovationEntry, InnovationEntry.item_id == Notification.item_id)
@@ -82,8 +86,8 @@ class NotificationRepository:
 
     def unread_subjects(
         self, user_id: int, *, limit: int
-    ) -> list[tuple[int | None, int | None, int | None, int | None]]:
-        """``(item id, action id, tie proposal id, agreement proposal id)`` of the
+    ) -> list[tuple[int | None, int | None, int | None, int | None, int | None]]:
+        """``(item id, action id, tie proposal id, agreement proposal id, job id)`` of the
         person's newest unread notifications, one per notification (one of them is set)."""
         query = (
             select(
@@ -91,15 +95,26 @@ class NotificationRepository:
                 Notification.action_id,
                 Notification.tie_proposal_id,
                 Notification.agreement_proposal_id,
+                Notification.job_id,
             )
             .where(Notification.user_id == user_id, Notification.read_at.is_(None))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         )
         return [
-            (item, action, tie, agreement)
-            for item, action, tie, agreement in self.session.execute(query)
+            (item, action, tie, agreement, job)
+            for item, action, tie, agreement, job in self.session.execute(query)
         ]
+
+    def jobs_started_by(self, user_id: int, job_ids: set[int]) -> dict[int, dict[str, Any]]:
+        """Job id → arguments of these jobs that ``user_id`` started."""
+        found: dict[int, dict[str, Any]] = {}
+        for part in chunks(sorted(job_ids), 500):
+            query = select(Job.id, Job.arguments).where(
+                Job.id.in_(list(part)), Job.started_by == user_id
+            )
+            found.update({i: dict(a or {}) for i, a in self.session.execute(query)})
+        return found
 
     def admins_of_org(self, org_id: int) -> set[int]:
         """Active org admins of the organisation (all its active people when it has none)."""

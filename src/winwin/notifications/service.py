@@ -23,6 +23,10 @@ Who is told
   ``end``), or answered our proposal (``detail`` is ``accepted`` or ``declined``); the
   admins of the other side are told (all its people when it has no admin). It stays in a
   person's list while their organisation is a side of the proposal.
+- ``mail_failed``: a mail with a link the person had sent (an invitation to sign in, an
+  organisation's invitation, a personal answer link) could not be delivered after its
+  last attempt; the person who started it is told, with the page where the link can be
+  copied or sent again (``winwin.mail.jobs``). It stays in their list while the job does.
 
 Nobody is told about their own act. Notifications pass the one visibility checkpoint
 twice: a person is told only when their organisation may see the item, and when
@@ -46,6 +50,7 @@ KINDS = ("comment", "idea", "coauthor", "stage", "shared")
 ACTION_KINDS = ("overdue",)
 TIE_KINDS = ("tie_proposed", "tie_accepted", "tie_declined", "tie_withdrawn", "tie_ended")
 AGREEMENT_KINDS = ("agreement", "agreement_reply")
+JOB_KINDS = ("mail_failed",)
 MAX_LIST = 200
 MAX_MARK = 1000
 UNREAD_CAP = 99
@@ -71,6 +76,9 @@ class NotificationView:
     agreement: str | None = None
     #: Whether the item is a challenge or an idea.
     entry: bool = False
+    #: For a notification about a job (a failed mail): its id and the page to act on.
+    job: int | None = None
+    page: str | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +213,37 @@ def notify_about_agreement(
     )
 
 
+def notify_about_job(session: Session, *, kind: str, job_id: int, user_id: int, detail: str) -> int:
+    """Tell the person who started job ``job_id`` what became of it (``detail``: what
+    kind of mail it was)."""
+    if kind not in JOB_KINDS:
+        raise InvalidInput(Problem("kind", f"'{kind}' is not a kind of job notification"))
+    return NotificationRepository(session).add(
+        [
+            {
+                "user_id": user_id,
+                "kind": kind,
+                "job_id": job_id,
+                "actor_user_id": None,
+                "actor_org_id": None,
+                "detail": detail,
+                "created_at": datetime.now(UTC),
+            }
+        ]
+    )
+
+
+def job_subjects(session: Session, user_id: int, job_ids: set[int]) -> dict[int, tuple[str, str]]:
+    """``(address, page)`` of the mail jobs among ``job_ids`` that ``user_id`` started."""
+    if not job_ids:
+        return {}
+    found = NotificationRepository(session).jobs_started_by(user_id, job_ids)
+    return {
+        i: (str(a.get("about") or a.get("to") or ""), str(a.get("page") or f"/jobs/{i}"))
+        for i, a in found.items()
+    }
+
+
 def agreement_subjects(
     session: Session, org_id: int, proposal_ids: set[int]
 ) -> dict[int, tuple[str, str, str]]:
@@ -297,6 +336,7 @@ def inbox(session: Session, *, user_id: int, org_id: int | None, limit: int = 50
     pacts = agreement_subjects(
         session, org_id, {r.agreement_proposal_id for r in rows if r.agreement_proposal_id}
     )
+    mails = job_subjects(session, user_id, {r.job_id for r in rows if r.job_id})
     shown: list[NotificationView] = []
     for r in rows:
         if r.item_id is not None and r.item_id in visible:
@@ -364,6 +404,23 @@ def inbox(session: Session, *, user_id: int, org_id: int | None, limit: int = 50
                     agreement=other_key,
                 )
             )
+        elif r.job_id is not None and r.job_id in mails:
+            address, page = mails[r.job_id]
+            shown.append(
+                NotificationView(
+                    id=r.id,
+                    kind=r.kind,
+                    item=None,
+                    title=address,
+                    actor=None,
+                    actor_org=None,
+                    detail=r.detail,
+                    created_at=r.created_at,
+                    read=r.read_at is not None,
+                    job=r.job_id,
+                    page=page,
+                )
+            )
     return Inbox(
         notifications=shown,
         unread=unread_count(session, user_id=user_id, org_id=org_id),
@@ -392,14 +449,15 @@ def unread_count(session: Session, *, user_id: int, org_id: int | None) -> int:
     if viewer is None or org_id is None:
         return 0
     subjects = NotificationRepository(session).unread_subjects(user_id, limit=UNREAD_CAP)
-    item_ids = {i for i, _, _, _ in subjects if i is not None}
+    item_ids = {i for i, _, _, _, _ in subjects if i is not None}
     visible = items.visible_among(viewer, item_ids) if item_ids else set()
-    plans = action_subjects(session, org_id, {a for _, a, _, _ in subjects if a is not None})
-    ties = tie_subjects(session, org_id, {t for _, _, t, _ in subjects if t is not None})
-    pacts = agreement_subjects(session, org_id, {p for _, _, _, p in subjects if p is not None})
+    plans = action_subjects(session, org_id, {a for _, a, _, _, _ in subjects if a is not None})
+    ties = tie_subjects(session, org_id, {t for _, _, t, _, _ in subjects if t is not None})
+    pacts = agreement_subjects(session, org_id, {p for _, _, _, p, _ in subjects if p is not None})
+    mails = job_subjects(session, user_id, {j for _, _, _, _, j in subjects if j is not None})
     return sum(
         1
-        for i, a, t, p in subjects
+        for i, a, t, p, j in subjects
         if (
             i in visible
             if i is not None
@@ -408,6 +466,8 @@ def unread_count(session: Session, *, user_id: int, org_id: int | None) -> int:
             else t in ties
             if t is not None
             else p in pacts
+            if p is not None
+            else j in mails
         )
     )
 

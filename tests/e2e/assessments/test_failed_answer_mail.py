@@ -1,0 +1,127 @@
+"""A personal answer link whose mail finally fails is told where its inviter acts: a
+notification that links to the round, and on the round page the invitation's row says
+that the mail failed and the link is to be copied instead (English and Finnish, both
+databases). A new link's mail clears the mark."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from e2e.assessments.conftest import World, seed
+from support.mail_jobs import prepare_queue
+from support.secrets import TEST_SECRET
+from winwin.db.engine import session_factory, unit_of_work
+from winwin.jobs import execution
+from winwin.jobs.models import Job
+from winwin.mail import jobs as mail_jobs
+from winwin.settings import Settings
+
+
+@pytest.fixture
+def failing(engine: Engine, db_url: str) -> Iterator[World]:
+    """The app with a relay that refuses every connection."""
+    from winwin.http.app import create_app
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    relay = f"127.0.0.1:{closed.getsockname()[1]}"
+    tokens, emails = seed(engine)
+    prepare_queue(engine)
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET, mail_server=relay))
+    with TestClient(app) as client:
+        yield World(client=client, engine=engine, tokens=tokens, emails=emails)
+    app.state.engine.dispose()
+    closed.close()
+
+
+def _mail_jobs(engine: Engine) -> list[Job]:
+    with unit_of_work(session_factory(engine)) as session:
+        found = list(session.scalars(select(Job).where(Job.kind == mail_jobs.KIND)))
+        for job in found:
+            session.expunge(job)
+        return found
+
+
+def _fail_for_good(engine: Engine, job_id: int) -> Job:
+    """Every attempt at once (the back-off is not waited out); the app's own runner may
+    take one of them."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        (job,) = [j for j in _mail_jobs(engine) if j.id == job_id]
+        if job.status == "failed":
+            return job
+        if execution.run_once(engine, job_id).status == "skipped":
+            time.sleep(0.2)
+    raise AssertionError("the mail job did not fail in time")
+
+
+def _invite(world: World) -> tuple[int, int, int]:
+    made = world.call(
+        "fac", "POST", "/api/v1/rounds", json={"between": ["pakkaus", "kuusi"], "round": "2026-Q3"}
+    )
+    assert made.status_code == 201, made.text
+    round_id = int(made.json()["id"])
+    issued = world.call(
+        "fac",
+        "POST",
+        f"/api/v1/rounds/{round_id}/invitations",
+        json={"invitees": [{"side": "kuusi", "name": "Anna", "email": "anna@kuusi.fi"}]},
+    )
+    assert issued.status_code == 201, issued.text
+    invitation_id = int(issued.json()[0]["invitation"]["id"])
+    (job,) = _mail_jobs(world.engine)
+    assert job.subject == f"answer:{invitation_id}"
+    return round_id, invitation_id, job.id
+
+
+def test_a_failed_answer_mail_is_told_to_its_inviter_and_marked_on_the_round(
+    failing: World,
+) -> None:
+    round_id, invitation_id, job_id = _invite(failing)
+    page = failing.client.get(f"/rounds/{round_id}", headers=failing.headers("fac"))
+    assert 'data-testid="mail-failed"' not in page.text  # still being tried
+
+    failed = _fail_for_good(failing.engine, job_id)
+    assert failed.attempts == mail_jobs.ATTEMPTS
+
+    # The inviter is told, once, with the round as the place to act.
+    inbox = failing.call("fac", "GET", "/api/v1/notifications").json()
+    (told,) = [n for n in inbox["notifications"] if n["kind"] == "mail_failed"]
+    assert told["title"] == "anna@kuusi.fi"
+    assert told["detail"] == "answer"
+    assert told["job"] == job_id
+    assert told["page"] == f"/rounds/{round_id}#invitation-{invitation_id}"
+    assert inbox["unread"] >= 1
+    for who in ("kadmin", "kmember"):
+        theirs = failing.call(who, "GET", "/api/v1/notifications").json()["notifications"]
+        assert not [n for n in theirs if n["kind"] == "mail_failed"]
+
+    listed = failing.client.get(
+        "/notifications", headers={"Accept-Language": "fi", **failing.headers("fac")}
+    )
+    assert "Henkilökohtaisen vastauslinkin sähköpostia ei saatu perille" in listed.text
+    assert f'href="/rounds/{round_id}#invitation-{invitation_id}"' in listed.text
+
+    # The row of the invitation says so, in both languages, to whoever may invite for it.
+    english = failing.client.get(
+        f"/rounds/{round_id}", headers={"Accept-Language": "en", **failing.headers("fac")}
+    )
+    assert "Mail to anna@kuusi.fi failed — copy the link instead." in english.text
+    finnish = failing.client.get(
+        f"/rounds/{round_id}", headers={"Accept-Language": "fi", **failing.headers("kadmin")}
+    )
+    assert "Sähköposti osoitteeseen anna@kuusi.fi epäonnistui" in finnish.text
+
+    # A new link is mailed anew: its job is the newest of the row, so the mark goes.
+    resent = failing.call(
+        "fac", "POST", f"/api/v1/rounds/{round_id}/invitations/{invitation_id}/resend"
+    )
+    assert resent.status_code in (200, 201), resent.text
+    again = failing.client.get(f"/rounds/{round_id}", headers=failing.headers("fac"))
+    assert 'data-testid="mail-failed"' not in again.text
