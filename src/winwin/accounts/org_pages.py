@@ -15,6 +15,7 @@ from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken, WinwinError
+from winwin.mail.jobs import failed_subjects, person_subject
 from winwin.mail.web import mail_after_commit
 from winwin.network import service as network
 from winwin.network.countries import country_names
@@ -49,6 +50,8 @@ def org_page(
 ) -> Response:
     repo = AccountsRepository(session)
     people = repo.people_of_org(org.id)
+    subjects = {person_subject(p.id): p.id for p in people if not p.password_hash}
+    mail_failed = {subjects[s] for s in failed_subjects(session, subjects)}
     countries = country_names(request_locale(request))
     known_roles = list(accounts.PROFILE_ROLES) + sorted(
         r for r in (org.roles or []) if r not in accounts.PROFILE_ROLES
@@ -57,6 +60,7 @@ def org_page(
         "nav": "org",
         "org": org,
         "people": people,
+        "mail_failed": mail_failed,
         "facilitators": repo.facilitators_of_org(org.id),
         "can_manage": can_manage_org(actor, org.id),
         "assignable_roles": [r for r in ROLES if can_assign_role(actor, r)],
@@ -102,7 +106,18 @@ def deliver_invitations(
             to=person.email,
             link=person.link,
             started_by=actor.user_id,
+            subject=person_subject(person.user_id),
+            page=invited_person_page(session, person.user_id),
         )
+
+
+def invited_person_page(session: Session, user_id: int) -> str | None:
+    """Where an invited person's row is: their organisation's page."""
+    person = AccountsRepository(session).get(user_id)
+    if person is None or person.org_id is None:
+        return None
+    org = session.get(Organization, person.org_id)
+    return f"/org?org={org.key}#person-{user_id}" if org is not None else None
 
 
 def _back(org: Organization, done: str) -> RedirectResponse:

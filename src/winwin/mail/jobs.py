@@ -104,6 +104,11 @@ def answer_subject(invitation_id: int) -> str:
     return f"answer:{invitation_id}"
 
 
+def person_subject(user_id: int) -> str:
+    """The subject of the invitation mails of one invited person."""
+    return f"invitation:{user_id}"
+
+
 def failed_subjects(session: Session, subjects: Collection[str]) -> set[str]:
     """The subjects among these whose newest mail failed for good (a later mail of the
     same row, such as a new link's, clears the mark once it is queued)."""

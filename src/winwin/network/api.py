@@ -12,6 +12,7 @@ from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
 from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
 from winwin.kernel.errors import NotFound
+from winwin.mail.jobs import person_subject
 from winwin.mail.web import mail_after_commit
 from winwin.network import service as network
 from winwin.network import tie_sharing, ties
@@ -156,6 +157,8 @@ def invite_people(
             to=person.email,
             link=person.link,
             started_by=actor.user_id,
+            subject=person_subject(person.user_id),
+            page=f"/org?org={org.key}#person-{person.user_id}",
         )
     repo = AccountsRepository(session)
     return [person_read(repo.get_or_raise(i.user_id)) for i in invited]

@@ -1,7 +1,8 @@
-"""A personal answer link whose mail finally fails is told where its inviter acts: a
-notification that links to the round, and on the round page the invitation's row says
-that the mail failed and the link is to be copied instead (English and Finnish, both
-databases). A new link's mail clears the mark."""
+"""A mail with a link that finally fails is told where its sender acts (English and
+Finnish, both databases): for a personal answer link, a notification that links to the
+round, and on the round page the invitation's row says that the mail failed and the link
+is to be copied instead, until a new link's mail is queued; for an invitation to sign in,
+a notification and a mark on the person's row of the organisation page."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from e2e.assessments.conftest import World, seed
+from e2e.assessments.test_assessment_pages import csrf
 from support.mail_jobs import prepare_queue
 from support.secrets import TEST_SECRET
 from winwin.db.engine import session_factory, unit_of_work
@@ -125,3 +127,37 @@ def test_a_failed_answer_mail_is_told_to_its_inviter_and_marked_on_the_round(
     assert resent.status_code in (200, 201), resent.text
     again = failing.client.get(f"/rounds/{round_id}", headers=failing.headers("fac"))
     assert 'data-testid="mail-failed"' not in again.text
+
+
+def test_a_failed_invitation_mail_is_told_to_the_admin_who_invited(failing: World) -> None:
+    token = csrf(failing.client.get("/login").text)
+    invited = failing.client.post(
+        "/org/people?org=kuusi",
+        data={"csrf_token": token, "name": "Ville", "email": "ville@kuusi.fi", "role": "member"},
+        headers=failing.headers("kadmin"),
+        follow_redirects=False,
+    )
+    assert invited.status_code == 303, invited.text
+    (job,) = _mail_jobs(failing.engine)
+    assert job.subject is not None and job.subject.startswith("invitation:")
+    person_id = int(job.subject.partition(":")[2])
+    _fail_for_good(failing.engine, job.id)
+
+    inbox = failing.call("kadmin", "GET", "/api/v1/notifications").json()
+    (told,) = [n for n in inbox["notifications"] if n["kind"] == "mail_failed"]
+    assert (told["title"], told["detail"]) == ("ville@kuusi.fi", "invitation")
+    assert told["page"] == f"/org?org=kuusi#person-{person_id}"
+    assert not [
+        n
+        for n in failing.call("kmember", "GET", "/api/v1/notifications").json()["notifications"]
+        if n["kind"] == "mail_failed"
+    ]
+    finnish = failing.client.get(
+        "/org?org=kuusi", headers={"Accept-Language": "fi", **failing.headers("kadmin")}
+    )
+    assert f'id="person-{person_id}"' in finnish.text
+    assert "Kutsusähköposti osoitteeseen ville@kuusi.fi epäonnistui" in finnish.text
+    listed = failing.client.get(
+        "/notifications", headers={"Accept-Language": "en", **failing.headers("kadmin")}
+    )
+    assert "A mail with a link you sent could not be delivered:" in listed.text
