@@ -55,8 +55,13 @@ class Settings(BaseSettings):
 
     @property
     def previous_secret_keys(self) -> tuple[str, ...]:
-        """The secrets of WINWIN_SECRET_KEY_PREVIOUS, newest first as listed."""
-        return tuple(k.strip() for k in self.secret_key_previous.split(",") if k.strip())
+        """The secrets of WINWIN_SECRET_KEY_PREVIOUS, in the order listed."""
+        return split_secrets(self.secret_key_previous)
+
+
+def split_secrets(raw: str) -> tuple[str, ...]:
+    """The secrets of a comma-separated list (blanks around them ignored)."""
+    return tuple(k.strip() for k in raw.split(",") if k.strip())
 
 
 @lru_cache

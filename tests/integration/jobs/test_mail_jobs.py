@@ -254,3 +254,16 @@ def test_mail_sealed_under_a_secret_no_longer_configured_fails_once_with_its_cau
     failed = _job(engine, job_id)
     assert (failed.status, failed.attempts) == ("failed", 1)
     assert "WINWIN_SECRET_KEY_PREVIOUS" in (failed.error or "")
+
+
+def test_kept_answer_links_open_under_a_previous_secret_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from winwin.assessments import link_tokens
+
+    stored = link_tokens.seal_token("kept-answer-token", secret=OLD_SECRET)
+    monkeypatch.delenv("WINWIN_SECRET_KEY_PREVIOUS", raising=False)
+    # At rest only the configured secrets open it, never one this process happened to use.
+    assert link_tokens.open_token(stored, secret=TEST_SECRET) is None
+    monkeypatch.setenv("WINWIN_SECRET_KEY_PREVIOUS", OLD_SECRET)
+    assert link_tokens.open_token(stored, secret=TEST_SECRET) == "kept-answer-token"
