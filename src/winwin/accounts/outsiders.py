@@ -31,6 +31,7 @@ from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
 from winwin.db.base import utcnow
 from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Problem
+from winwin.kernel.keys import is_email
 
 LINK_LIFETIME = timedelta(hours=24)
 WINDOW = timedelta(hours=1)
@@ -106,7 +107,7 @@ def sign_up(
         if "\x00" in value
     ]
     address = email.strip().lower()
-    if "\x00" not in address and (not accounts.EMAIL.match(address) or len(address) > 320):
+    if "\x00" not in address and not is_email(address):
         problems.append(Problem("email", "is not a valid email address"))
     if "\x00" not in name and not 1 <= len(name.strip()) <= 200:
         problems.append(Problem("name", "must be 1 to 200 characters"))

@@ -29,6 +29,7 @@ from winwin.kernel.errors import (
     RuleBroken,
     WinwinError,
 )
+from winwin.kernel.keys import is_email, is_key
 from winwin.network.business_ids import BadBusinessId, normalise_business_id
 from winwin.network.countries import country_problem
 from winwin.network.models import Organization
@@ -42,7 +43,6 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 10
 LOCALES = ("fi", "en")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # The test suite's own argon2 profile: argon2-cffi's CHEAPEST, meant for tests. It
 # hashes in microseconds instead of about 0.1 s, which the suite's thousands of sign-ins
@@ -125,7 +125,7 @@ def _nul_problems(values: dict[str, str | None]) -> list[Problem]:
 
 def normalise_email(email: str, *, path: str = "email") -> str:
     email = email.strip().lower()
-    if not EMAIL.match(email) or len(email) > 320:
+    if not is_email(email):
         raise InvalidInput(Problem(path, "is not a valid email address"))
     return email
 
@@ -331,7 +331,6 @@ def set_locale(session: Session, *, user_id: int, locale: str) -> None:
 # organisation profile -----------------------------------------------------------------
 PROFILE_ROLES = ("supplier", "customer", "partner", "research", "network")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
-KEY = re.compile(r"^[a-z0-9_-]{1,64}$")
 LIST_FIELDS = ("capabilities", "needs", "values")
 
 
@@ -380,7 +379,7 @@ def _profile_problems(change: ProfileChange) -> list[Problem]:
     if change.industry is not None and len(change.industry.strip()) > 100:
         problems.append(Problem("industry", "must be at most 100 characters"))
     for index, role in enumerate(change.roles or []):
-        if not KEY.match(role):
+        if not is_key(role):
             problems.append(
                 Problem(f"roles[{index}]", "must be lowercase letters, digits, '-' or '_'")
             )
@@ -486,7 +485,7 @@ def _invitation_problems(
     email = invitation.email.strip().lower()
     if "\x00" in email or "\x00" in invitation.name:
         return problems
-    if not EMAIL.match(email) or len(email) > 320:
+    if not is_email(email):
         problems.append(Problem(f"{prefix}email", "is not a valid email address"))
     elif email in taken:
         problems.append(Problem(f"{prefix}email", "already has an account"))

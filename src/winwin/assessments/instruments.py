@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from winwin.assessments.score import DEFAULT_SCALE, FACTORS, is_factor
 from winwin.data import builtin_instrument_keys, load_builtin_instruments
 from winwin.db.models import Instrument
 from winwin.kernel.errors import Conflict, InvalidInput, PermissionDenied, Problem
+from winwin.kernel.keys import is_key
 from winwin.network.repository import NetworkRepository
 
 
@@ -41,7 +41,6 @@ def ensure_builtin_instruments(session: Session) -> None:
         )
 
 
-KEY = re.compile(r"^[a-z0-9_-]{1,64}$")
 MIN_SCALE, MAX_SCALE = 2, 11
 
 
@@ -109,7 +108,7 @@ def create_instrument(
     if actor is not None and not can_manage_org(actor, owner.id):
         raise PermissionDenied(refuse.INSTRUMENT_ADDER())
     problems: list[Problem] = []
-    if not isinstance(key, str) or not KEY.match(key):
+    if not is_key(key):
         problems.append(refuse.BAD_KEY("key"))
     elif key in builtin_instrument_keys():
         problems.append(refuse.BUILTIN_KEY("key", key=key))
@@ -129,7 +128,7 @@ def create_instrument(
             problems.append(refuse.ITEM_SHAPE(path))
             continue
         item_id = item.get("id")
-        if not isinstance(item_id, str) or not KEY.match(item_id):
+        if not is_key(item_id):
             problems.append(refuse.BAD_KEY(f"{path}.id"))
         elif item_id in seen:
             problems.append(refuse.DUPLICATE_ID(f"{path}.id", key=item_id))

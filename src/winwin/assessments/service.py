@@ -61,13 +61,13 @@ from winwin.kernel.errors import (
     Problem,
     RuleBroken,
 )
+from winwin.kernel.keys import is_email
 from winwin.kernel.time import as_utc
 from winwin.network.repository import NetworkRepository
 
 THIRD_PARTY = "third-party"
 ROUND_MAX = 64
 RESPONDENT = re.compile(r"^[^\s][^\n\r\t]{0,199}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LOCALES = ("fi", "en")
 
 
@@ -494,7 +494,7 @@ def invite_respondents(
             problems.append(refuse.NOT_OWN_SIDE(f"{path}.side", side=invitee.side))
             continue
         email = invitee.email.strip().lower() if invitee.email else None
-        if email and (not EMAIL.match(email) or not _text_ok(email)):
+        if email and (not is_email(email) or not _text_ok(email)):
             problems.append(refuse.BAD_EMAIL(f"{path}.email"))
         elif email and email in emails:
             # One link per address: a second would only confuse; resend renews the first.

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from winwin.kernel.errors import Problem
+from winwin.kernel.keys import is_email
 from winwin.network import refusals
 from winwin.network.business_ids import BadBusinessId, normalise_business_id
 
@@ -103,7 +104,6 @@ LEGAL_FORMS = frozenset(
         "sia",
     ]
 )
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class BadFile(ValueError):
@@ -305,7 +305,7 @@ def _row(line: int, cells: list[str], columns: Mapping[str, tuple[int, ...]]) ->
         except BadBusinessId as exc:
             problems.append(exc.problem("business_id"))
     email = values.get("email", "").lower() or None
-    if email is not None and not EMAIL.match(email):
+    if email is not None and not is_email(email):
         problems.append(refusals.CRM_BAD_EMAIL("email"))
     if problems:
         return BadRow(line, tuple(problems))

@@ -25,19 +25,19 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from winwin.kernel.errors import InvalidInput, Problem
+from winwin.kernel.keys import KEY_CHARS, is_key
 from winwin.kernel.time import as_utc
 from winwin.sharing.audience import Exclusion as Exclusion_
 from winwin.sharing.topics import normalize_topic
 
 FORMAT = "winwin/1"
-KEY_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
 EXCLUSION_PATTERN = re.compile(
-    r"^(competitors|org:[a-z0-9_-]{1,64}|country:[A-Z]{2}|cluster:.{1,100})$"
+    rf"competitors|org:{KEY_CHARS}|country:[A-Z]{{2}}|cluster:.{{1,100}}"
 )
 
 
 def _key(value: str) -> str:
-    if not KEY_PATTERN.match(value):
+    if not is_key(value):
         raise PydanticCustomError(
             "key",
             "'{value}' is not a key: use 1-64 lowercase letters, digits, '-' or '_'",
@@ -52,7 +52,7 @@ def _exclusion(value: str) -> str:
     except InvalidInput:
         pass
     else:
-        if EXCLUSION_PATTERN.match(value):
+        if EXCLUSION_PATTERN.fullmatch(value):
             return value
     raise PydanticCustomError(
         "exclusion",

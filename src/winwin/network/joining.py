@@ -35,6 +35,7 @@ from winwin.accounts.access import Actor, require_manage, require_platform_admin
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
 from winwin.kernel.errors import InvalidInput, NotFound, RuleBroken
+from winwin.kernel.keys import is_email
 from winwin.kernel.time import as_utc, utcnow
 from winwin.network import refusals
 from winwin.network.business_ids import BadBusinessId, normalise_business_id
@@ -106,7 +107,7 @@ def invite_organisation(
     if "\x00" in email:
         raise InvalidInput(refusals.NUL_TEXT("email"))
     address = email.strip().lower()
-    if not accounts.EMAIL.match(address) or len(address) > 320:
+    if not is_email(address):
         raise InvalidInput(refusals.BAD_EMAIL("email", email=address[:80]))
     repo = JoinRepository(session)
     if (

@@ -5,20 +5,18 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, require_platform_admin
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken
+from winwin.kernel.keys import is_key
 from winwin.network import refusals
 from winwin.network.business_ids import BadBusinessId, normalise_business_id
 from winwin.network.countries import country_problem
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
-
-KEY = re.compile(r"^[a-z0-9_-]{1,64}$")
 
 
 def add_organization(
@@ -48,7 +46,7 @@ def add_organization(
             problems.append(Problem(path, "must not contain NUL characters"))
     if problems:
         raise InvalidInput(problems)
-    if not KEY.match(key):
+    if not is_key(key):
         problems.append(Problem("key", "use 1-64 lowercase letters, digits, '-' or '_'"))
     if not 1 <= len(name) <= 300:
         problems.append(Problem("name", "must be 1 to 300 characters"))

@@ -73,6 +73,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from winwin.kernel.errors import InvalidInput, NotFound, Problem
+from winwin.kernel.keys import is_key
 from winwin.sharing import refusals
 from winwin.sharing.topics import meeting, meeting_in_text, normalize_topic, stems_of
 
@@ -87,7 +88,6 @@ SECRET_SHARE_LIMIT = 0.05
 #: The longest reshare chain (reshares above the root) that may be published.
 MAX_CHAIN = 1000
 
-_KEY = re.compile(r"[a-z0-9_-]{1,64}")
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
 _EMPTY: frozenset[str] = frozenset()
 
@@ -139,7 +139,7 @@ class Exclusion:
             return cls("competitors")
         kind, sep, value = text.partition(":")
         if sep:
-            if kind == "org" and _KEY.fullmatch(value):
+            if kind == "org" and is_key(value):
                 return cls("org", value)
             if kind == "country" and _COUNTRY.fullmatch(value):
                 return cls("country", value.upper())

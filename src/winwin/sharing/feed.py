@@ -7,7 +7,6 @@ a snapshot of just the rows that decision reads.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from winwin.db.models import Item
 from winwin.kernel.errors import InvalidInput, NotFound, Problem
+from winwin.kernel.keys import is_key as is_key
 from winwin.network.repository import NetworkRepository
 from winwin.sharing import audience as policy
 from winwin.sharing.items import ItemRepository, Viewer
@@ -24,7 +24,6 @@ from winwin.sharing.repository import SharingRepository, SnapshotRows
 
 MAX_LIMIT = 1_000_000
 MAX_SEARCH = 200
-KEY = re.compile(r"[a-z0-9_-]{1,64}")
 
 
 def sensitive_topics(session: Session) -> list[str]:
@@ -94,11 +93,6 @@ def local_network(
         scope |= repo.circle_member_ids(circles)
     rows = repo.snapshot(org_ids=scope, item_ids=chain, owner_ids=owner_ids, circle_ids=circles)
     return _network(session, rows)
-
-
-def is_key(value: str) -> bool:
-    """A key of CONTRACT.md: 1-64 lowercase letters, digits, '-' or '_'."""
-    return KEY.fullmatch(value) is not None
 
 
 def viewer_or_raise(session: Session, org: str, *, field: str = "ORG") -> Viewer:

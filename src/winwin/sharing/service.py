@@ -7,7 +7,6 @@ user's organisation.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from winwin.kernel.errors import (
     Problem,
     RuleBroken,
 )
+from winwin.kernel.keys import is_key
 from winwin.network.repository import SENSITIVE_TOPICS, NetworkRepository
 from winwin.notifications import service as notifications
 from winwin.sharing import audience as policy
@@ -36,7 +36,6 @@ from winwin.sharing.models import AgreementProposal
 from winwin.sharing.repository import SharingRepository
 from winwin.sharing.topics import normalize_topic
 
-KEY = re.compile(r"[a-z0-9_-]{1,64}")
 MAX_TITLE = 500
 MAX_BODY = 100_000
 MAX_TOPIC = 200
@@ -175,7 +174,7 @@ def _check_shape(draft: ItemDraft) -> list[policy.Exclusion]:
         problems.append(refusals.NO_ORIGINAL("reshare_of", original=repr(draft.reshare_of)))
     if draft.circle and not feed.is_key(draft.circle):
         problems.append(refusals.NO_CIRCLE("audience.circle", circle=repr(draft.circle)))
-    if draft.key is not None and not KEY.fullmatch(draft.key):
+    if draft.key is not None and not is_key(draft.key):
         problems.append(refusals.BAD_ITEM_KEY("key"))
     exclusions: list[policy.Exclusion] = []
     for i, text in enumerate(draft.exclude):
@@ -590,7 +589,7 @@ def create_circle(session: Session, *, creator: Viewer, key: str, name: str) -> 
     that "already exists" never tells of a circle the creator is not in.
     """
     problems = []
-    if not KEY.fullmatch(key):
+    if not is_key(key):
         problems.append(Problem("key", "use 1-64 lowercase letters, digits, '-' or '_'"))
     if not name.strip() or len(name) > 300 or "\x00" in name:
         problems.append(Problem("name", "give a name of 1-300 characters"))
