@@ -8,7 +8,6 @@ from fastapi.responses import JSONResponse
 from winwin.accounts import outsiders
 from winwin.accounts import service as accounts
 from winwin.accounts.access import accessible_orgs
-from winwin.accounts.repository import AccountsRepository
 from winwin.accounts.schemas import (
     ApiTokenCreate,
     ApiTokenCreated,
@@ -30,8 +29,7 @@ router = APIRouter(tags=["accounts"])
 
 @router.get("/me", response_model=MeRead, summary="The signed-in person")
 def read_me(actor: CurrentUser, session: SessionDep) -> MeRead:
-    repo = AccountsRepository(session)
-    own = repo.get_org(actor.org_id) if actor.org_id is not None else None
+    own = accounts.own_org(session, actor)
     orgs = accessible_orgs(session, actor, limit=1000)
     return MeRead(
         id=actor.user_id,

@@ -48,8 +48,7 @@ def org_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    repo = AccountsRepository(session)
-    people = repo.people_of_org(org.id)
+    people = accounts.people_of_org(session, org.id)
     subjects = {person_subject(p.id): p.id for p in people if not p.password_hash}
     mail_failed = {subjects[s] for s in failed_subjects(session, subjects)}
     countries = country_names(request_locale(request))
@@ -61,7 +60,7 @@ def org_page(
         "org": org,
         "people": people,
         "mail_failed": mail_failed,
-        "facilitators": repo.facilitators_of_org(org.id),
+        "facilitators": accounts.facilitators_of_org(session, org.id),
         "can_manage": can_manage_org(actor, org.id),
         "assignable_roles": [r for r in ROLES if can_assign_role(actor, r)],
         "known_roles": known_roles,

@@ -322,6 +322,22 @@ def reset_password(session: Session, *, token: str, new: str) -> User:
     return user
 
 
+# Reading an organisation's people -----------------------------------------------------
+def people_of_org(session: Session, org_id: int) -> list[User]:
+    """The organisation's people by name; the door has checked that the reader may."""
+    return AccountsRepository(session).people_of_org(org_id)
+
+
+def facilitators_of_org(session: Session, org_id: int) -> list[User]:
+    """The facilitators granted the organisation."""
+    return AccountsRepository(session).facilitators_of_org(org_id)
+
+
+def own_org(session: Session, actor: Actor) -> Organization | None:
+    """The organisation the person belongs to, if any."""
+    return AccountsRepository(session).get_org(actor.org_id) if actor.org_id is not None else None
+
+
 def set_locale(session: Session, *, user_id: int, locale: str) -> None:
     if locale not in LOCALES:
         raise InvalidInput(Problem("locale", "must be fi or en"))

@@ -10,7 +10,6 @@ from starlette.routing import Match
 
 from winwin.accounts import service as accounts
 from winwin.accounts.access import accessible_orgs, can_manage_org
-from winwin.accounts.repository import AccountsRepository
 from winwin.http.dashboard import filled_panels
 from winwin.http.deps import OptionalUser, SessionDep
 from winwin.http.i18n import LOCALES
@@ -58,7 +57,6 @@ def home(request: Request, actor: OptionalUser, session: SessionDep) -> Response
         # An outsider's home is the public challenges; they have no dashboard.
         return RedirectResponse("/public/innovation", status_code=303)
     org = get_current_org(request, actor, session)
-    repo = AccountsRepository(session)
     switchable = actor.is_facilitator or actor.is_platform_admin
     orgs = accessible_orgs(session, actor, limit=500) if switchable else []
     response = render(
@@ -69,7 +67,7 @@ def home(request: Request, actor: OptionalUser, session: SessionDep) -> Response
             "org": org,
             "switchable_orgs": orgs,
             "can_manage": can_manage_org(actor, org.id),
-            "people_count": len(repo.people_of_org(org.id)),
+            "people_count": len(accounts.people_of_org(session, org.id)),
             "panels": filled_panels(session, actor, org),
         },
     )
