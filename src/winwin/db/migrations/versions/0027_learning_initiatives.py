@@ -47,5 +47,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("initiative_goals")
     with op.batch_alter_table("initiatives", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_initiatives_kind", type_="check")
+        batch_op.drop_constraint("kind", type_="check")
         batch_op.drop_column("kind")
