@@ -54,7 +54,7 @@ def test_invite_approve_propose_accept_share_end(browser, live_server) -> None: 
     sign_in(new, live_server, email="eka@uusi.example", password="uusi-salasana-123")
     new.goto(f"{live_server}/org/ties")
     new.get_by_role("heading", name="Uusi Pakkaus Oy", exact=False).first.wait_for()
-    new.get_by_label("Organisaatio (tunnus)").fill("kuusi")
+    new.get_by_label("Organisaatio", exact=True).first.fill("kuusi")
     new.get_by_label("Ostamme teiltä").check()
     new.get_by_role("button", name="Ehdota", exact=True).click()
     expect(new.get_by_role("status")).to_contain_text("ehdotettiin")
