@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from winwin.actions import refusals as actions
 from winwin.assessments import refusals as assessments
 from winwin.http import i18n
 from winwin.innovation import refusals
@@ -21,8 +22,9 @@ def _refusals(module: object) -> list[Refusal]:
 
 
 INNOVATION = _refusals(refusals)
-# Every refusal that the pages of challenges, ideas, items and assessment rounds say.
-CODED = INNOVATION + _refusals(sharing) + _refusals(assessments)
+# Every refusal that the pages of challenges, ideas, items, assessment rounds and joint
+# actions say.
+CODED = INNOVATION + _refusals(sharing) + _refusals(assessments) + _refusals(actions)
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 
@@ -47,14 +49,19 @@ def test_a_problem_keeps_its_code_values_and_english_message(refusal: Refusal, v
         assert f"{value}-{name}" in problem.message
 
 
-def test_every_refusal_of_items_ideas_and_rounds_has_a_finnish_text() -> None:
+def test_every_refusal_of_items_ideas_rounds_and_actions_has_a_finnish_text() -> None:
     assert len(_refusals(sharing)) > 20 and len(_refusals(assessments)) > 40
+    assert len(_refusals(actions)) > 25
     missing = [r.code for r in CODED if i18n.translate("fi", r.msgid) == r.msgid]
     assert missing == []
 
 
 def test_every_code_belongs_to_its_feature() -> None:
-    for feature, found in (("innovation.", INNOVATION), ("sharing.", _refusals(sharing))):
+    for feature, found in (
+        ("innovation.", INNOVATION),
+        ("sharing.", _refusals(sharing)),
+        ("actions.", _refusals(actions)),
+    ):
         assert all(r.code.startswith(feature) for r in found)
     assert all(r.code.startswith(("assessments.", "rounds.")) for r in _refusals(assessments))
 

@@ -7,12 +7,13 @@ from typing import Any
 
 import typer
 
+from winwin.actions import refusals
 from winwin.actions import service as actions
 from winwin.actions.follow_up import TOO_FEW, compare_rounds
 from winwin.assessments.anonymity import OPERATOR
 from winwin.assessments.score import FACTORS
 from winwin.cli.context import err, print_json, state
-from winwin.kernel.errors import InvalidInput, Problem
+from winwin.kernel.errors import InvalidInput
 
 actions_app = typer.Typer(
     help="Joint action plans: what the two sides of a relationship do about a factor.",
@@ -23,7 +24,7 @@ actions_app = typer.Typer(
 def _between(value: str) -> list[str]:
     parts = value.split(":")
     if len(parts) != 2 or not all(p.strip() for p in parts):
-        raise InvalidInput(Problem("--relationship", "name two organisations as A:B"))
+        raise InvalidInput(refusals.NAME_TWO("--relationship"))
     return [p.strip() for p in parts]
 
 

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import StringConstraints, ValidationError
 from sqlalchemy.orm import Session
 
-from winwin.actions import rules
+from winwin.actions import refusals, rules
 from winwin.actions.models import Action
 from winwin.actions.repository import ActionRepository
 from winwin.kernel.errors import Problem
@@ -91,22 +91,18 @@ def check(session: Session, raw: list[Any], context: SectionContext) -> Checked:
             problems.append(Problem(f"{path}.between", "a relationship needs two organisations"))
         elif not unknown and not _related(repo, stored_ids, entry.between, context):
             problems.append(
-                Problem(
-                    f"{path}.between",
-                    f"'{entry.between[0]}' and '{entry.between[1]}' are neither tied nor "
-                    "assessed together",
-                )
+                refusals.NOT_RELATED(f"{path}.between", a=entry.between[0], b=entry.between[1])
             )
         if entry.by not in entry.between:
             problems.append(Problem(f"{path}.by", "must be one side of the relationship"))
         if not entry.title.strip():
-            problems.append(Problem(f"{path}.title", "must not be empty"))
+            problems.append(refusals.EMPTY(f"{path}.title"))
         if entry.status == "dropped" and (entry.reason is None or not entry.reason.strip()):
-            problems.append(Problem(f"{path}.reason", "say why the action is dropped"))
+            problems.append(refusals.SAY_WHY_DROPPED(f"{path}.reason"))
         if entry.status != "dropped" and entry.reason is not None:
-            problems.append(Problem(f"{path}.reason", "only a dropped action has a reason"))
+            problems.append(refusals.REASON_ONLY_WHEN_DROPPED(f"{path}.reason"))
         if entry.due is not None and _date(entry.due) is None:
-            problems.append(Problem(f"{path}.due", "must be a date as YYYY-MM-DD"))
+            problems.append(refusals.NOT_A_DATE(f"{path}.due"))
         if entry.created is not None and parse_time(entry.created) is None:
             problems.append(Problem(f"{path}.created", "must be an ISO 8601 date-time"))
     return Checked(entries=entries, problems=problems)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from winwin.actions import rules
+from winwin.actions import refusals, rules
 from winwin.actions.repository import ActionRepository
 from winwin.assessments.anonymity import Reader
 from winwin.assessments.measures import load_answers
@@ -38,7 +38,7 @@ from winwin.assessments.reliability import (
 )
 from winwin.assessments.score import FACTORS, Factor
 from winwin.assessments.scoring import RelationshipScore, score_relationships
-from winwin.kernel.errors import InvalidInput, Problem
+from winwin.kernel.errors import InvalidInput
 from winwin.network.repository import NetworkRepository
 
 TOO_FEW = "too few respondents to tell"
@@ -209,9 +209,9 @@ def compare_rounds(
     sides the reader may not see are withheld (``winwin.assessments.anonymity``)."""
     for name, value in (("before", before), ("after", after)):
         if not isinstance(value, str) or not value.strip() or "\x00" in value:
-            raise InvalidInput(Problem(name, "name a round, such as 2026-Q1"))
+            raise InvalidInput(refusals.NAME_A_ROUND(name))
     if before == after:
-        raise InvalidInput(Problem("after", "compare two different rounds"))
+        raise InvalidInput(refusals.SAME_ROUND("after"))
     old = {
         s.between: s
         for s in score_relationships(session, round=before, org_ids=org_ids, reader=reader)

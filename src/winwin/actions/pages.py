@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,11 +25,12 @@ from winwin.actions.repository import ActionRepository
 from winwin.assessments.score import FACTORS
 from winwin.assessments.scoring import RelationshipScore
 from winwin.assessments.service import can_run_relationship, reader_for
+from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.http.i18n import gettext as _
 from winwin.http.templating import render
-from winwin.kernel.errors import InvalidInput, WinwinError
+from winwin.kernel.errors import InvalidInput, Problem, WinwinError
 from winwin.network.models import Organization
 
 router = APIRouter()
@@ -40,34 +40,6 @@ def N_(msgid: str) -> str:
     """Marks a message for translation where it is defined; translated when shown."""
     return msgid
 
-
-# The service words its refusals in English; the pages show them in the page's language.
-SERVICE_MESSAGES = [
-    (re.compile(pattern), msgid)
-    for pattern, msgid in (
-        (r"^must not be empty$", N_("must not be empty")),
-        (
-            r"^must be at most (?P<n>\d+) characters of text$",
-            N_("must be at most %(n)s characters of text"),
-        ),
-        (r"^must be a date as YYYY-MM-DD$", N_("must be a date as YYYY-MM-DD")),
-        (
-            r"^must be one of accessibility, energy, impact, attraction$",
-            N_("must be one of accessibility, energy, impact, attraction"),
-        ),
-        (
-            r"^'(?P<email>.*)' is not a person of either side$",
-            N_("'%(email)s' is not a person of either side"),
-        ),
-        (r"^at most one owner on each side$", N_("at most one owner on each side")),
-        (r"^say why the action is dropped$", N_("say why the action is dropped")),
-        (r"^only a dropped action has a reason$", N_("only a dropped action has a reason")),
-        (
-            r"^must be one side of the relationship \((?P<a>.*) or (?P<b>.*)\)$",
-            N_("must be one side of the relationship (%(a)s or %(b)s)"),
-        ),
-    )
-]
 
 FIELD_LABELS = {
     "title": N_("Title"),
@@ -81,26 +53,33 @@ FIELD_LABELS = {
 }
 
 
-def translate_problem(message: str) -> str:
-    """A service's message in the page's language (unknown ones stay as they are)."""
-    for pattern, msgid in SERVICE_MESSAGES:
-        match = pattern.match(message)
-        if match:
-            return _(msgid) % match.groupdict()
-    return message
-
-
 class _Labels(dict[str, str]):
     def __missing__(self, path: str) -> str:
         return path
 
 
 def problem_context() -> dict[str, Any]:
-    """``tr`` and ``field_labels`` for ``problems.html``, in the page's language."""
+    """``say`` and ``field_labels`` for ``problems.html``, in the page's language: a
+    refusal is said by its code, with statuses by their labels."""
     return {
-        "tr": translate_problem,
+        "say": say,
         "field_labels": _Labels({k: _(v) for k, v in FIELD_LABELS.items()}),
     }
+
+
+def say(problem: Problem) -> str:
+    return i18n.say(problem, i18n.current_locale.get(), SHOWN)
+
+
+def _status_word(status: str) -> str:
+    return status_label(status) if status in rules.STATUSES else status
+
+
+def _status_words(statuses: str) -> str:
+    return ", ".join(_status_word(s) for s in statuses.split(", "))
+
+
+SHOWN = {"status": _status_word, "allowed": _status_words, "statuses": _status_words}
 
 
 def status_label(status: str) -> str:

@@ -30,6 +30,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from winwin.actions import refusals
+from winwin.kernel.errors import Problem
+
 Status = Literal["planned", "doing", "done", "dropped"]
 STATUSES: tuple[Status, ...] = ("planned", "doing", "done", "dropped")
 OPEN: frozenset[str] = frozenset({"planned", "doing"})
@@ -47,12 +50,14 @@ MAX_REASON = 1_000
 
 
 class TransitionRefused(ValueError):
-    """A status change the rules do not allow; ``field`` names what to fix."""
+    """A status change the rules do not allow; ``problem`` names what to fix (its path is
+    the field) and carries the refusal's code."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+        self.field = problem.path
+        self.message = problem.message
 
 
 def check_transition(current: str, new: str, reason: str | None) -> str | None:
@@ -62,21 +67,23 @@ def check_transition(current: str, new: str, reason: str | None) -> str | None:
     status.
     """
     if new not in STATUSES:
-        raise TransitionRefused("status", f"'{new}' is not one of {', '.join(STATUSES)}")
+        raise TransitionRefused(
+            refusals.UNKNOWN_STATUS("status", status=new, statuses=", ".join(STATUSES))
+        )
     if new == current:
-        raise TransitionRefused("status", f"the action is already {current}")
+        raise TransitionRefused(refusals.ALREADY("status", status=current))
     if new not in TRANSITIONS[current]:
         allowed = ", ".join(sorted(TRANSITIONS[current]))
-        raise TransitionRefused("status", f"a {current} action can become only {allowed}")
+        raise TransitionRefused(refusals.CANNOT_BECOME("status", status=current, allowed=allowed))
     cleaned = (reason or "").strip()
     if new == "dropped":
         if not cleaned:
-            raise TransitionRefused("reason", "say why the action is dropped")
+            raise TransitionRefused(refusals.SAY_WHY_DROPPED("reason"))
         if len(cleaned) > MAX_REASON:
-            raise TransitionRefused("reason", f"must be at most {MAX_REASON} characters")
+            raise TransitionRefused(refusals.TOO_LONG("reason", n=MAX_REASON))
         return cleaned
     if cleaned:
-        raise TransitionRefused("reason", "only a dropped action has a reason")
+        raise TransitionRefused(refusals.REASON_ONLY_WHEN_DROPPED("reason"))
     return None
 
 

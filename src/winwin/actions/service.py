@@ -27,12 +27,12 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, accessible_org_ids, can_manage_org
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
-from winwin.actions import rules
+from winwin.actions import refusals, rules
 from winwin.actions.models import Action, ActionEvent
 from winwin.actions.repository import ActionRepository
 from winwin.assessments.score import FACTORS
 from winwin.assessments.service import can_run_relationship, can_see_relationship
-from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
+from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, RuleBroken
 from winwin.kernel.time import as_utc
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
@@ -160,18 +160,16 @@ def _reads(
 
 def _pair(session: Session, between: Sequence[str]) -> tuple[Organization, Organization]:
     if len(between) != 2 or not all(isinstance(k, str) and k.strip() for k in between):
-        raise InvalidInput(Problem("relationship", "name two organisations as A:B"))
+        raise InvalidInput(refusals.NAME_TWO("relationship"))
     if "\x00" in between[0] + between[1]:
-        raise InvalidInput(Problem("relationship", "must not contain NUL characters"))
+        raise InvalidInput(refusals.NUL_IN_KEY("relationship"))
     if between[0] == between[1]:
-        raise InvalidInput(
-            Problem("relationship", "a relationship needs two different organisations")
-        )
+        raise InvalidInput(refusals.SAME_TWICE("relationship"))
     net = NetworkRepository(session)
     found = [net.get_by_key(k.strip()) for k in between]
     for key, org in zip(between, found, strict=True):
         if org is None:
-            raise InvalidInput(Problem("relationship", f"no organisation with key '{key}'"))
+            raise InvalidInput(refusals.NO_ORG("relationship", key=key))
     first, second = found
     assert first is not None and second is not None
     return first, second
@@ -182,7 +180,7 @@ def _visible_pair(
 ) -> tuple[Organization, Organization]:
     first, second = _pair(session, between)
     if not can_see_relationship(actor, (first.id, second.id)):
-        raise NotFound(f"no relationship between '{between[0]}' and '{between[1]}'")
+        raise NotFound(refusals.NO_RELATIONSHIP(a=between[0], b=between[1]))
     return first, second
 
 
@@ -217,7 +215,7 @@ def _load(session: Session, actor: Actor | None, action_id: int) -> Action:
     ok = isinstance(action_id, int) and 1 <= action_id <= MAX_ID
     action = ActionRepository(session).get(action_id) if ok else None
     if action is None or not can_read(actor, action):
-        raise NotFound(f"no action {action_id}")
+        raise NotFound(refusals.NO_ACTION(id=action_id))
     return action
 
 
@@ -258,11 +256,9 @@ def overdue_of_org(session: Session, *, org_id: int, on: date | None = None) -> 
 def _title(value: object) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not text:
-        raise InvalidInput(Problem("title", "must not be empty"))
+        raise InvalidInput(refusals.EMPTY("title"))
     if len(text) > rules.MAX_TITLE or "\x00" in text:
-        raise InvalidInput(
-            Problem("title", f"must be at most {rules.MAX_TITLE} characters of text")
-        )
+        raise InvalidInput(refusals.TITLE_TOO_LONG("title", n=rules.MAX_TITLE))
     return text
 
 
@@ -270,17 +266,15 @@ def _description(value: object) -> str:
     if value is None:
         return ""
     if not isinstance(value, str) or "\x00" in value:
-        raise InvalidInput(Problem("description", "must be text"))
+        raise InvalidInput(refusals.NOT_TEXT("description"))
     if len(value) > rules.MAX_DESCRIPTION:
-        raise InvalidInput(
-            Problem("description", f"must be at most {rules.MAX_DESCRIPTION} characters")
-        )
+        raise InvalidInput(refusals.TOO_LONG("description", n=rules.MAX_DESCRIPTION))
     return value.strip()
 
 
 def _factor(value: object) -> str:
     if value not in FACTORS:
-        raise InvalidInput(Problem("factor", f"must be one of {', '.join(FACTORS)}"))
+        raise InvalidInput(refusals.NOT_A_FACTOR("factor"))
     return str(value)
 
 
@@ -296,7 +290,7 @@ def parse_due(value: object) -> date | None:
                 return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise InvalidInput(Problem("due", "must be a date as YYYY-MM-DD"))
+    raise InvalidInput(refusals.NOT_A_DATE("due"))
 
 
 def _owners(
@@ -307,13 +301,13 @@ def _owners(
     accounts = AccountsRepository(session)
     for email in emails:
         if not isinstance(email, str) or not email.strip():
-            raise InvalidInput(Problem("owner", "name a person by email"))
+            raise InvalidInput(refusals.NAME_AN_OWNER("owner"))
         user = accounts.get_by_email(email.strip())
         if user is None or not user.active or user.org_id not in (pair[0].id, pair[1].id):
-            raise RuleBroken(Problem("owner", f"'{email.strip()}' is not a person of either side"))
+            raise RuleBroken(refusals.NOT_OF_EITHER_SIDE("owner", email=email.strip()))
         assert user.org_id is not None
         if user.org_id in found and found[user.org_id].id != user.id:
-            raise RuleBroken(Problem("owner", "at most one owner on each side"))
+            raise RuleBroken(refusals.ONE_OWNER_A_SIDE("owner"))
         found[user.org_id] = user
     return found
 
@@ -356,24 +350,15 @@ def add_action(
     first, second = _visible_pair(session, actor, between)
     pair = (first, second)
     if not can_run_relationship(actor, (first.id, second.id)):
-        raise PermissionDenied(
-            "only an organisation admin or a facilitator of either side may add actions"
-        )
+        raise PermissionDenied(refusals.ADDER())
     side = next((o for o in pair if o.key == (by or "").strip()), None)
     if side is None:
-        raise InvalidInput(
-            Problem("by", f"must be one side of the relationship ({first.key} or {second.key})")
-        )
+        raise InvalidInput(refusals.NOT_A_SIDE("by", a=first.key, b=second.key))
     if actor is not None and not can_manage_org(actor, side.id):
-        raise PermissionDenied(f"you do not act for '{side.key}'")
+        raise PermissionDenied(refusals.NOT_ACTING_FOR(org=side.key))
     repo = ActionRepository(session)
     if not repo.is_relationship(first.id, second.id):
-        raise InvalidInput(
-            Problem(
-                "relationship",
-                f"'{first.key}' and '{second.key}' are neither tied nor assessed together",
-            )
-        )
+        raise InvalidInput(refusals.NOT_RELATED("relationship", a=first.key, b=second.key))
     values = {
         "factor": _factor(factor),
         "title": _title(title),
@@ -430,9 +415,7 @@ def update_action(
     """Change any of the action's fields; only what is passed changes, all or nothing."""
     action = _load(session, actor, action_id)
     if not can_edit(actor, action):
-        raise PermissionDenied(
-            "only either side's admins, its facilitators and the action's owners may change it"
-        )
+        raise PermissionDenied(refusals.CHANGER())
     new: dict[str, Any] = {}
     if title is not _UNSET:
         new["title"] = _title(title)
@@ -452,10 +435,10 @@ def update_action(
         try:
             new["reason"] = rules.check_transition(action.status, status, reason)
         except rules.TransitionRefused as exc:
-            raise RuleBroken(Problem(exc.field, exc.message)) from None
+            raise RuleBroken(exc.problem) from None
         new["status"] = status
     elif reason:
-        raise RuleBroken(Problem("reason", "give a reason together with the status dropped"))
+        raise RuleBroken(refusals.REASON_WITHOUT_STATUS("reason"))
     changes: dict[str, Any] = {}
     users = ActionRepository(session).users(
         [

@@ -151,7 +151,14 @@ def test_the_api_adds_lists_and_changes_under_the_relationship_s_rules(world: Wo
         "fac", "PATCH", f"/api/v1/actions/{action['id']}", json={"status": "dropped"}
     )
     assert refused.status_code == 400
-    assert refused.json()["problems"][0]["path"] == "reason"
+    # Scripts read the English message; the code names the refusal whatever its words.
+    assert refused.json()["problems"] == [
+        {
+            "path": "reason",
+            "message": "say why the action is dropped",
+            "code": "actions.say_why_dropped",
+        }
+    ]
     stored = world.call("kadmin", "GET", f"/api/v1/actions/{action['id']}").json()
     assert stored["status"] == "doing" and len(stored["history"]) == 2
     malformed = world.call(
@@ -296,6 +303,16 @@ def test_a_refusal_is_shown_in_finnish_with_the_field_s_label(world: World) -> N
     assert (
         world.call("kadmin", "GET", f"/api/v1/actions/{made['id']}").json()["status"] == "planned"
     )
+    # A refused move says the statuses by their Finnish labels.
+    again = _post(world, "kadmin", f"/actions/{made['id']}/status", {"status": "planned"}, "fi")
+    assert again.status_code == 422
+    assert "toimenpiteen tila on jo suunniteltu" in again.text
+    done = _post(world, "kadmin", f"/actions/{made['id']}/status", {"status": "done"}, "fi")
+    assert done.status_code == 303
+    reopened = _post(world, "kadmin", f"/actions/{made['id']}/status", {"status": "planned"}, "fi")
+    assert reopened.status_code == 422
+    assert "jonka tila on tehty, voi siirtyä vain tilaan käynnissä" in reopened.text
+    assert world.call("kadmin", "GET", f"/api/v1/actions/{made['id']}").json()["status"] == "done"
 
 
 def test_initiatives_are_read_through_the_api_only_by_their_parties(world: World) -> None:
