@@ -23,11 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, own_org_ids, require_access
 from winwin.insight import network_map
 from winwin.insight import service as insight
+from winwin.insight.network_map import MapEdges
 from winwin.insight.repository import InsightRepository
 from winwin.insight.service import ClusterReport, _Memo
 from winwin.jobs import repository as job_rows
@@ -326,22 +328,15 @@ class MapNode:
     y: float
     community: int | None
     cluster: str | None
-    role: Literal["self", "tie", "reach", "other"]
+    role: network_map.Role
     """The reader itself, one of its own ties, a customer's customer it could reach."""
-
-
-@dataclass(frozen=True)
-class MapEdge:
-    a: int
-    b: int
-    kind: str
-    own: bool
 
 
 @dataclass(frozen=True)
 class NetworkMap:
     nodes: list[MapNode]
-    edges: list[MapEdge]
+    edges: MapEdges
+    """Arrays of the drawn edges (iterating gives one :class:`MapEdge` each)."""
     outlines: list[tuple[str, list[network_map.Point]]]
     """Declared cluster → the hull of its members on the map."""
     left_out: int
@@ -383,55 +378,47 @@ def _draw_map(
     session: Session, *, view: ClusterView, sight: Sight, seed: int, limit: int, key: MapKey
 ) -> NetworkMap:
     repo = InsightRepository(session)
-    names = repo.names()
+    found = {k: (i, name, cluster) for i, k, name, cluster in repo.map_organisations()}
     if sight.everything:
-        ids = repo.keys_by_id()
-        ties = {(kind, ids[a], ids[b]) for kind, a, b in repo.ties()}
-        keys = sorted(ids.values())
+        keys = sorted(found)
+        at = {k: i for i, k in enumerate(keys)}
+        a, b, kind, kinds = network_map.kind_arrays(repo.map_ties())
+        position = {found[k][0]: i for k, i in at.items()}
+        a, b = network_map.renumber(a, position), network_map.renumber(b, position)
     else:
-        ties = set(sight.ties or ())
         keys = sorted(sight.orgs or ())
-    me = sight.viewer
-    at = {k: i for i, k in enumerate(keys)}
-    pairs = sorted({(min(at[a], at[b]), max(at[a], at[b])) for _, a, b in ties})
-    order = network_map.nearest_first(len(keys), pairs, at.get(me) if me else None)
-    kept = sorted(order[:limit])
-    keys = [keys[i] for i in kept]
-    at = {k: i for i, k in enumerate(keys)}
-    ties = {t for t in ties if t[1] in at and t[2] in at}
-    pairs = sorted({(min(at[a], at[b]), max(at[a], at[b])) for _, a, b in ties})
-    positions = network_map.layout(len(keys), pairs, seed=seed)
-    customers = {b for kind, a, b in ties if kind == "supplies" and a == me}
-    direct = {b for _, a, b in ties if a == me} | {a for _, a, b in ties if b == me}
-    reach = {b for kind, a, b in ties if kind == "supplies" and a in customers} - direct - {me}
-    clusters = repo.cluster_of()
-
-    def role(key: str) -> Literal["self", "tie", "reach", "other"]:
-        if key == me:
-            return "self"
-        if key in direct:
-            return "tie"
-        return "reach" if key in reach else "other"
-
-    nodes = [
-        MapNode(
-            key=k,
-            name=names.get(k, k),
-            x=positions[i][0],
-            y=positions[i][1],
-            community=view.community_of.get(k),
-            cluster=clusters.get(k),
-            role=role(k),
+        at = {k: i for i, k in enumerate(keys)}
+        ties = [(kind, at[a], at[b]) for kind, a, b in sight.ties or ()]
+        a, b, kind, kinds = network_map.tie_arrays(ties)
+    viewer = at.get(sight.viewer) if sight.viewer is not None else None
+    n = len(keys)
+    left_out = 0
+    if n > limit:
+        # Only a map too large to draw whole needs the walk from the reader.
+        drawn = network_map.map_edges(n, a, b, kind, kinds, None)
+        pairs = list(zip(drawn.a.tolist(), drawn.b.tolist(), strict=True))
+        kept = sorted(network_map.nearest_first(n, pairs, viewer)[:limit])
+        left_out = n - len(kept)
+        renumber = np.full(n, -1, dtype=np.int64)
+        renumber[kept] = np.arange(len(kept))
+        inside = (renumber[a] >= 0) & (renumber[b] >= 0)
+        a, b, kind = renumber[a[inside]], renumber[b[inside]], kind[inside]
+        viewer = None if viewer is None else int(renumber[viewer])
+        keys = [keys[i] for i in kept]
+        n = len(keys)
+    edges = network_map.map_edges(n, a, b, kind, kinds, viewer)
+    positions = network_map.layout(
+        n, list(zip(edges.a.tolist(), edges.b.tolist(), strict=True)), seed=seed
+    )
+    supplies = kind == kinds.index("supplies") if "supplies" in kinds else np.zeros_like(a, bool)
+    roles = network_map.roles_of(n, a, b, supplies, viewer).tolist()
+    nodes = []
+    for i, k in enumerate(keys):
+        _, name, cluster = found.get(k, (0, k, None))
+        x, y = positions[i]
+        nodes.append(
+            MapNode(k, name, x, y, view.community_of.get(k), cluster, network_map.ROLES[roles[i]])
         )
-        for i, k in enumerate(keys)
-    ]
-    edges: dict[tuple[int, int], MapEdge] = {}
-    for kind, a, b in sorted(ties):
-        i, j = at[a], at[b]
-        pair = (i, j) if i < j else (j, i)
-        own = me in (a, b)
-        if pair not in edges or own:
-            edges[pair] = MapEdge(pair[0], pair[1], kind, own)
     members: dict[str, list[network_map.Point]] = {}
     for node in nodes:
         if node.cluster:
@@ -439,9 +426,9 @@ def _draw_map(
     outlines = [(c, network_map.hull(points)) for c, points in sorted(members.items())]
     return NetworkMap(
         nodes=nodes,
-        edges=list(edges.values()),
+        edges=edges,
         outlines=outlines,
-        left_out=len(order) - len(kept),
+        left_out=left_out,
         scope="everything" if sight.everything else "own",
         key=key,
         outline_members={c: len(points) for c, points in members.items()},

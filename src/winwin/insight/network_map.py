@@ -11,21 +11,33 @@ index pairs, read as an undirected simple graph.
 - **Nearest first**: when a map must leave organisations out, it keeps those fewest tie
   steps from the viewer (breadth first, ties broken by index), so the viewer's own part
   of the network is always drawn.
+- **Edges and roles** are computed on arrays of ties (``a``, ``b``, ``kind`` codes), one
+  row per tie, never one object per tie: a map of 20,000 ties is built in milliseconds.
 """
 
 from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 import igraph
+import numpy as np
+import numpy.typing as npt
 
 from winwin.insight.clusters import _RNG_LOCK, Edge
 
 Point = tuple[float, float]
+Indices = npt.NDArray[np.int64]
+Flags = npt.NDArray[np.bool_]
+Role = Literal["self", "tie", "reach", "other"]
 
 MARGIN = 0.04
+
+ROLES: tuple[Role, ...] = ("self", "tie", "reach", "other")
+"""Role codes (``roles_of``) index this tuple."""
 
 
 def layout(n: int, edges: Sequence[Edge], *, seed: int = 0) -> list[Point]:
@@ -100,3 +112,132 @@ def nearest_first(n: int, edges: Sequence[Edge], start: int | None) -> list[int]
                 queue.append(there)
     order.extend(i for i in range(n) if not seen[i])
     return order
+
+
+@dataclass(frozen=True)
+class MapEdge:
+    """One drawn edge: organisations ``a < b`` (indices), the kind it is drawn as, and
+    whether it is one of the reader's own ties."""
+
+    a: int
+    b: int
+    kind: str
+    own: bool
+
+
+@dataclass(frozen=True)
+class MapEdges:
+    """Every drawn edge as parallel arrays, sorted by ``(a, b)``: one edge per tied pair
+    (loops kept as zero-length edges), ``a < b`` or ``a == b``.
+
+    A pair tied several ways is drawn as one kind: the reader's own pair as the last of
+    its kinds in code-point order, any other pair as the first."""
+
+    a: Indices
+    b: Indices
+    kind: Indices
+    """Positions in ``kinds``."""
+    own: Flags
+    kinds: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def __iter__(self) -> Iterator[MapEdge]:
+        for a, b, kind, own in zip(
+            self.a.tolist(), self.b.tolist(), self.kind.tolist(), self.own.tolist(), strict=True
+        ):
+            yield MapEdge(a, b, self.kinds[kind], own)
+
+    @classmethod
+    def empty(cls) -> MapEdges:
+        none = np.zeros(0, dtype=np.int64)
+        return cls(none, none, none, np.zeros(0, dtype=np.bool_), ())
+
+
+def tie_arrays(
+    ties: Sequence[tuple[str, int, int]],
+) -> tuple[Indices, Indices, Indices, tuple[str, ...]]:
+    """``(kind, a, b)`` rows as the arrays ``a``, ``b``, ``kind`` (positions in the
+    returned kinds, which are sorted in code-point order)."""
+    if not ties:
+        return kind_arrays({})
+    kind, a, b = zip(*ties, strict=True)
+    kinds = tuple(sorted(set(kind)))
+    code = {k: i for i, k in enumerate(kinds)}
+    return (
+        np.array(a, dtype=np.int64),
+        np.array(b, dtype=np.int64),
+        np.fromiter(map(code.__getitem__, kind), dtype=np.int64, count=len(kind)),
+        kinds,
+    )
+
+
+def kind_arrays(
+    ties: Mapping[str, npt.NDArray[np.int64]],
+) -> tuple[Indices, Indices, Indices, tuple[str, ...]]:
+    """Kind → ``(a, b)`` rows as the arrays of :func:`tie_arrays`."""
+    kinds = tuple(sorted(ties))
+    rows = [ties[k].reshape(-1, 2) for k in kinds]
+    if not rows:
+        none = np.zeros(0, dtype=np.int64)
+        return none, none, none, ()
+    both = np.concatenate(rows).astype(np.int64)
+    kind = np.repeat(np.arange(len(kinds), dtype=np.int64), [len(r) for r in rows])
+    return both[:, 0], both[:, 1], kind, kinds
+
+
+def renumber(ids: Indices, positions: dict[int, int]) -> Indices:
+    """``ids`` replaced by their ``positions`` (every id must have one)."""
+    if not positions:
+        return np.zeros(0, dtype=np.int64)
+    table = np.full(max(positions) + 1, -1, dtype=np.int64)
+    table[np.fromiter(positions, dtype=np.int64)] = np.fromiter(positions.values(), dtype=np.int64)
+    found = table[ids]
+    if (found < 0).any():
+        raise KeyError("a tie names an organisation that is not on the map")
+    return found
+
+
+def map_edges(
+    n: int, a: Indices, b: Indices, kind: Indices, kinds: tuple[str, ...], viewer: int | None
+) -> MapEdges:
+    """The edges drawn for the ties ``a[i] — b[i]`` of ``n`` organisations (see
+    :class:`MapEdges`); own: ``viewer`` is one of the pair."""
+    if len(a) == 0:
+        return MapEdges.empty()
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    pairs, where = np.unique(low * n + high, return_inverse=True)
+    where = where.reshape(-1)
+    own = np.zeros(len(pairs), dtype=np.bool_)
+    if viewer is not None:
+        own[where[(a == viewer) | (b == viewer)]] = True
+    first = np.full(len(pairs), len(kinds), dtype=np.int64)
+    last = np.full(len(pairs), -1, dtype=np.int64)
+    np.minimum.at(first, where, kind)
+    np.maximum.at(last, where, kind)
+    return MapEdges(
+        a=pairs // n, b=pairs % n, kind=np.where(own, last, first), own=own, kinds=kinds
+    )
+
+
+def roles_of(n: int, a: Indices, b: Indices, supplies: Flags, viewer: int | None) -> Indices:
+    """Each organisation's role on ``viewer``'s map as a position in :data:`ROLES`:
+    the viewer; one of its ties (either direction); a customer's customer it could reach
+    (``viewer → c → x`` along ``supplies`` ties, neither the viewer nor one of its
+    ties); else other. ``supplies[i]`` says the tie ``a[i] → b[i]`` is a supply."""
+    role = np.full(n, ROLES.index("other"), dtype=np.int64)
+    if viewer is None:
+        return role
+    mine_out, mine_in = a == viewer, b == viewer
+    direct = np.zeros(n, dtype=np.bool_)
+    direct[b[mine_out]] = True
+    direct[a[mine_in]] = True
+    customers = np.zeros(n, dtype=np.bool_)
+    customers[b[supplies & mine_out]] = True
+    reach = np.zeros(n, dtype=np.bool_)
+    reach[b[supplies & customers[a]]] = True
+    role[reach & ~direct] = ROLES.index("reach")
+    role[direct] = ROLES.index("tie")
+    role[viewer] = ROLES.index("self")
+    return role

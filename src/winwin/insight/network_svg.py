@@ -101,10 +101,10 @@ def drawing(network: NetworkMap) -> dict[str, Any]:
     ]
     own: list[str] = []
     rest: list[str] = []
-    for edge in network.edges:
-        a, b = network.nodes[edge.a], network.nodes[edge.b]
-        segment = f"M{_xy(a.x)} {_xy(a.y)}L{_xy(b.x)} {_xy(b.y)}"
-        (own if edge.own else rest).append(segment)
+    points = [f"{_xy(node.x)} {_xy(node.y)}" for node in network.nodes]
+    edges = network.edges
+    for a, b, mine in zip(edges.a.tolist(), edges.b.tolist(), edges.own.tolist(), strict=True):
+        (own if mine else rest).append(f"M{points[a]}L{points[b]}")
     own_cluster = next((node.cluster for node in network.nodes if node.role == "self"), None)
     drawn = _outlined(network, own_cluster)
     outlines = []

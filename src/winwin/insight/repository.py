@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from winwin.db.models import Competitor, Organization, Tie
@@ -90,3 +93,32 @@ class InsightRepository:
     def keys_by_id(self) -> dict[int, str]:
         """Organisation id → key of every organisation (nothing else read)."""
         return {i: k for i, k in self.session.execute(select(Organization.id, Organization.key))}
+
+    def map_organisations(self) -> list[tuple[int, str, str, str | None]]:
+        """``(id, key, name, declared cluster or None)`` of every organisation, in one
+        query (the network map's nodes)."""
+        query = select(Organization.id, Organization.key, Organization.name, Organization.cluster)
+        return [(i, key, name, cluster or None) for i, key, name, cluster in self._rows(query)]
+
+    def map_ties(self) -> dict[str, npt.NDArray[np.int64]]:
+        """Kind → the ``(from_id, to_id)`` rows of every tie of that kind (the network
+        map's edges, unordered).
+
+        Each kind's ties come as one text (``"from to from to …"``) parsed by numpy: a
+        Python row per tie would cost more than the query, and its 20,000 objects would
+        wake the cyclic garbage collector over the whole heap."""
+        ties = Tie.__table__.c
+        pair = cast(ties.from_id, String) + literal(" ") + cast(ties.to_id, String)
+        query = select(ties.kind, func.aggregate_strings(pair, " ")).group_by(ties.kind)
+        return {
+            kind: np.array(text.split(), dtype=np.int64).reshape(-1, 2)
+            for kind, text in self._rows(query)
+            if text
+        }
+
+    def _rows(self, query: Any) -> Any:
+        # Plain rows through the session's connection: the ORM's row processing costs
+        # more than the query itself for the map's 20,000 ties. Flushed first, as the
+        # session's own execute would.
+        self.session.flush()
+        return self.session.connection().execute(query)

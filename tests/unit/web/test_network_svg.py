@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from winwin.insight import network_svg
 from winwin.insight.cluster_views import MapNode, NetworkMap
+from winwin.insight.network_map import MapEdges
 
 
 def _map(n: int, clusters: dict[str, int], own: str | None = None) -> NetworkMap:
@@ -21,7 +22,7 @@ def _map(n: int, clusters: dict[str, int], own: str | None = None) -> NetworkMap
             members.setdefault(cluster, []).append(point)
     return NetworkMap(
         nodes=nodes,
-        edges=[],
+        edges=MapEdges.empty(),
         outlines=sorted(members.items()),
         left_out=0,
         scope="own",
