@@ -41,11 +41,11 @@ SQL_TESTS = (
     "tests/integration/sharing/test_feed_consistency.py",
 )
 RULE_TESTS = (
-    "tests/unit/domain/test_audience.py",
-    "tests/unit/domain/test_audience_guard.py",
+    "tests/unit/sharing/test_audience.py",
+    "tests/unit/sharing/test_audience_guard.py",
     *SQL_TESTS,
 )
-SCORE_TESTS = ("tests/unit/domain/test_score.py",)
+SCORE_TESTS = ("tests/unit/assessments/test_score.py",)
 TESTS = {AUDIENCE: RULE_TESTS, ITEMS: SQL_TESTS, SCORE: SCORE_TESTS}
 # Seconds before a mutant's run is stopped (a mutant that hangs counts as killed).
 TIMEOUT = 600

@@ -6,7 +6,7 @@ capability ships its own ``.po`` file and nothing needs compiling. The message i
 the English texts; an untranslated message falls back to its id. Catalogs are merged
 by (context, id), so one English word that needs two Finnish words (an action "done" is
 *tehty*, a job "done" is *valmis*) takes a ``msgctxt`` and is shown with ``pgettext``;
-one id never has two translations (``tests/unit/web/test_translations.py``).
+one id never has two translations (``tests/unit/http/test_translations.py``).
 
 The locale of the request being rendered lives in a context variable, so that the
 template functions (``_``, ``gettext``, ``ngettext``) and the formatting filters need no

@@ -31,7 +31,7 @@ def server(people: object, db_url: str) -> Iterator[str]:
         yield base
 
 
-AXE = Path(__file__).resolve().parents[1] / "web" / "assets" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[1] / "http" / "assets" / "axe.min.js"
 
 
 def serious_axe_violations(page) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "winwin-demo"
 ITEM = "kuusi-capacity-q3"
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 20 + b"\n%%EOF\n"
-AXE = Path(__file__).parents[1] / "web" / "assets" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "http" / "assets" / "axe.min.js"
 SERIOUS = {"serious", "critical"}
 
 

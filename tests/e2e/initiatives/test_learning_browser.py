@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from e2e.http.test_browser import axe_violations, sign_in
 from e2e.initiatives.test_loop_browser import AXE, VIEWPORT, shot
-from e2e.web.test_browser import axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 

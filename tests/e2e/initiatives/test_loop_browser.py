@@ -19,7 +19,7 @@ import pypdf
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from e2e.web.test_browser import axe_violations, sign_in
+from e2e.http.test_browser import axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -110,7 +110,7 @@ def run_round(page: Page, respondent: Page, base: str, name: str, kotelo_energy:
     return round_url
 
 
-AXE = (Path(__file__).parents[1] / "web" / "assets" / "axe.min.js").read_text("utf-8")
+AXE = (Path(__file__).parents[1] / "http" / "assets" / "axe.min.js").read_text("utf-8")
 
 
 def test_the_whole_loop_from_round_to_lever_action_what_moved_and_agreement(

@@ -20,7 +20,7 @@ from e2e.innovation.web_world import EMAILS, PASSWORD, served_world
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).parents[1] / "web" / "assets" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "http" / "assets" / "axe.min.js"
 
 
 @pytest.fixture

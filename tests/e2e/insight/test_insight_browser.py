@@ -22,7 +22,7 @@ from winwin.settings import Settings
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).parents[1] / "web" / "assets" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "http" / "assets" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")

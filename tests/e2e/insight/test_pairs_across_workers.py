@@ -9,7 +9,7 @@ import re
 
 import httpx
 
-from e2e.web.test_serve_workers import served  # noqa: F401  (the fixture)
+from e2e.http.test_serve_workers import served  # noqa: F401  (the fixture)
 from support.cli import run
 
 REQUESTS = 6

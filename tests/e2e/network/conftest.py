@@ -1,7 +1,7 @@
-"""The API world of ``tests/e2e/api`` (demo network, people in every role, each backend),
+"""The API world of ``tests/e2e/http`` (demo network, people in every role, each backend),
 and the demo app served to the browser."""
 
 from __future__ import annotations
 
-from e2e.api.conftest import EMAILS, World, seed, world  # noqa: F401
-from e2e.web.conftest import live_server  # noqa: F401  (the fixture)
+from e2e.http.conftest import live_server  # noqa: F401  (the fixture)
+from support.api_world import EMAILS, World, seed, world  # noqa: F401

@@ -220,7 +220,7 @@ def test_the_web_uploads_follows_the_job_and_confirms(queued) -> None:  # type: 
     import time
 
     from e2e.network.test_joining import _sign_in
-    from e2e.web.web_helpers import CSRF
+    from support.web import CSRF
 
     client = world.client
     assert _sign_in(client, "admin@kuusi.example") == 303

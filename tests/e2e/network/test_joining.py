@@ -12,9 +12,9 @@ import re
 
 from fastapi.testclient import TestClient
 
-from e2e.api.conftest import EMAILS
-from e2e.web.web_helpers import CSRF
+from support.api_world import EMAILS
 from support.secrets import TEST_SECRET
+from support.web import CSRF
 from winwin.db.engine import build_engine, session_factory, unit_of_work
 from winwin.http.app import create_app
 from winwin.network import joining

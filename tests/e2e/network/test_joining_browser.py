@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from e2e.web.test_browser import sign_in
+from e2e.http.test_browser import sign_in
 
 pytestmark = pytest.mark.browser
 

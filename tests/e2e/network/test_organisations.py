@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from e2e.web.web_helpers import CSRF
+from support.web import CSRF
 from winwin.db.engine import session_factory
 from winwin.network.demo import DEMO_PASSWORD
 from winwin.network.io import export_network
@@ -27,7 +27,7 @@ def _sign_in(world, who: str) -> str:  # type: ignore[no-untyped-def]
     return CSRF.search(client.get("/org").text).group(1)
 
 
-from e2e.api.conftest import EMAILS  # noqa: E402
+from support.api_world import EMAILS  # noqa: E402
 
 Y_TUNNUS = "0112038-9"
 

@@ -11,8 +11,8 @@ import json
 
 from sqlalchemy import Engine
 
-from e2e.api.conftest import EMAILS
-from e2e.web.web_helpers import CSRF
+from support.api_world import EMAILS
+from support.web import CSRF
 from winwin.db.engine import build_engine, session_factory, unit_of_work
 from winwin.network import tie_sharing, ties
 from winwin.network.demo import DEMO_PASSWORD

@@ -6,8 +6,8 @@ partners; kuusi does not yet supply lab.
 
 from __future__ import annotations
 
-from e2e.api.conftest import EMAILS
-from e2e.web.web_helpers import CSRF
+from support.api_world import EMAILS
+from support.web import CSRF
 from winwin.db.engine import session_factory
 from winwin.network.demo import DEMO_PASSWORD
 from winwin.network.io import export_network

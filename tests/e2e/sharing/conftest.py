@@ -24,7 +24,7 @@ def app_world(engine: Engine, db_url: str) -> Iterator[AppWorld]:
     app.state.engine.dispose()
 
 
-# --- the browser: Debian's chromium through Playwright (fixtures of tests/e2e/web) -----
+# --- the browser: Debian's chromium through Playwright (fixtures of tests/e2e/http) -----
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 PASSWORD = "winwin-demo"
-AXE = Path(__file__).parents[1] / "web" / "assets" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "http" / "assets" / "axe.min.js"
 ITEM = "kuusi-customers-day"
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 

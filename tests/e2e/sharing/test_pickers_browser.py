@@ -27,7 +27,7 @@ from winwin.sharing import service as sharing
 pytestmark = pytest.mark.browser
 
 PASSWORD = "winwin-demo"
-AXE = Path(__file__).parents[1] / "web" / "assets" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "http" / "assets" / "axe.min.js"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
 

@@ -90,7 +90,7 @@ def test_the_openness_report_draws_its_charts(browser, sharing_server: str) -> N
         context.close()
 
 
-AXE = Path(__file__).parents[1] / "web" / "assets" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "http" / "assets" / "axe.min.js"
 
 
 @pytest.mark.parametrize(

@@ -132,7 +132,7 @@ def test_clearing_ones_country_does_not_lift_a_country_exclusion(doors, cli):
 
 
 def test_the_web_profile_form_does_not_lift_a_cluster_exclusion(doors, cli):
-    from e2e.web.web_helpers import sign_in
+    from support.web import sign_in
 
     client = doors.client
     token = sign_in(client, "admin@kemiitti.test", PASSWORD)

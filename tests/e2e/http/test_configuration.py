@@ -14,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from e2e.web.web_helpers import csrf_of, demo_database, sign_in
 from support.secrets import TEST_SECRET
 from support.smtp import smtp_server
+from support.web import csrf_of, demo_database, sign_in
 from winwin.http.app import ConfigurationError, create_app
 from winwin.settings import Settings
 

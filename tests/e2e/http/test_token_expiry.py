@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from e2e.api.conftest import DEMO_PASSWORD, EMAILS, World
+from support.api_world import DEMO_PASSWORD, EMAILS, World
 from winwin.accounts import service as accounts
 from winwin.accounts.models import ApiToken
 from winwin.db.engine import session_factory, unit_of_work

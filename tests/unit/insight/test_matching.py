@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from unit.domain.candidates_reference import candidates_by_hand
+from unit.insight.candidates_reference import candidates_by_hand
 from winwin.insight import candidates as cand
 from winwin.insight import matching as m
 from winwin.insight import wins

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from e2e.api.conftest import DEMO_PASSWORD, EMAILS, World
+from support.api_world import DEMO_PASSWORD, EMAILS, World
 from winwin.accounts.models import ApiToken, FacilitatorGrant, User, WebSession
 from winwin.db.engine import session_factory, unit_of_work
 

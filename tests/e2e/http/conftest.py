@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from e2e.web.web_helpers import demo_database
 from support.secrets import TEST_SECRET
 from support.server import serving
+from support.web import demo_database
 from winwin.http.app import create_app
 from winwin.settings import Settings
 
@@ -76,3 +76,8 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+# The REST world (demo network, a token for each role) lives in tests/support/api_world.py
+# so that every feature's door tests can use it.
+from support.api_world import world  # noqa: E402, F401  (the fixture)

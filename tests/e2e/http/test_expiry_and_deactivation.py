@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from e2e.api.conftest import DEMO_PASSWORD, EMAILS, World
+from support.api_world import DEMO_PASSWORD, EMAILS, World
 from winwin.accounts import service as accounts
 from winwin.accounts.access import Actor
 from winwin.accounts.models import PasswordResetToken, User, WebSession

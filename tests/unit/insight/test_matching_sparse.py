@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unit.domain.candidates_reference import candidates_by_hand
+from unit.insight.candidates_reference import candidates_by_hand
 from winwin.insight import candidates as cand
 from winwin.insight import wins
 from winwin.network.generate import generate_network

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from e2e.web.web_helpers import sign_in
+from support.web import sign_in
 from winwin.assessments import scoring
 from winwin.assessments.anonymity import OPERATOR
 from winwin.network.demo import demo_document
