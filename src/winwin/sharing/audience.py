@@ -145,9 +145,7 @@ class Exclusion:
                 return cls("country", value.upper())
             if kind == "cluster" and value.strip() == value and value.isprintable() and value:
                 return cls("cluster", value)
-        raise InvalidInput(
-            f"'{text}' is not an exclusion; use competitors, org:KEY, country:CC or cluster:NAME"
-        )
+        raise InvalidInput(refusals.BAD_EXCLUSION(text=text))
 
     def __str__(self) -> str:
         return self.kind if self.kind == "competitors" else f"{self.kind}:{self.value}"

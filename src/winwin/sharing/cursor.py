@@ -12,8 +12,9 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from winwin.kernel.errors import InvalidInput, Problem
+from winwin.kernel.errors import InvalidInput
 from winwin.kernel.time import as_utc
+from winwin.sharing import refusals
 
 _TAG = b"winwin-feed-cursor-v1"
 _MAC_BYTES = 16
@@ -36,7 +37,7 @@ def decode(secret: str, cursor: str | None) -> tuple[datetime, int] | None:
     """``(created_at, id)`` of a cursor this server signed, else ``InvalidInput``."""
     if cursor is None:
         return None
-    refused = InvalidInput(Problem("before", "is not a cursor of this feed"))
+    refused = InvalidInput(refusals.NOT_A_CURSOR("before"))
     if not cursor or len(cursor) > _MAX_CURSOR or not cursor.isascii():
         raise refused
     try:

@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from winwin.db.models import Item
-from winwin.kernel.errors import InvalidInput, NotFound, Problem
+from winwin.kernel.errors import InvalidInput, NotFound
 from winwin.kernel.keys import is_key as is_key
 from winwin.network.repository import NetworkRepository
 from winwin.sharing import audience as policy
+from winwin.sharing import refusals
 from winwin.sharing.items import ItemRepository, Viewer
 from winwin.sharing.repository import SharingRepository, SnapshotRows
 
@@ -98,20 +99,20 @@ def local_network(
 def viewer_or_raise(session: Session, org: str, *, field: str = "ORG") -> Viewer:
     viewer = ItemRepository(session).viewer(org) if is_key(org) else None
     if viewer is None:
-        raise NotFound(f"{field}: there is no organisation '{org}'")
+        raise NotFound(refusals.NO_ORG_NAMED(field=field, org=org))
     return viewer
 
 
 def item_or_raise(session: Session, key: str, *, field: str = "ITEM") -> Item:
     item = SharingRepository(session).item_by_key(key) if is_key(key) else None
     if item is None:
-        raise NotFound(f"{field}: there is no item '{key}'")
+        raise NotFound(refusals.NO_ITEM_NAMED(field=field, key=key))
     return item
 
 
 def _limit(limit: int | None) -> int | None:
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(Problem("limit", f"must be between 1 and {MAX_LIMIT}"))
+        raise InvalidInput(refusals.LIMIT("limit", most=MAX_LIMIT))
     return limit
 
 
@@ -182,11 +183,11 @@ def search_text(text: str | None, *, field: str = "q") -> str:
     """The search text stripped, or InvalidInput naming ``field``."""
     cleaned = (text or "").strip()
     if not cleaned:
-        raise InvalidInput(Problem(field, "enter a word to search for"))
+        raise InvalidInput(refusals.SEARCH_EMPTY(field))
     if len(cleaned) > MAX_SEARCH:
-        raise InvalidInput(Problem(field, f"must be at most {MAX_SEARCH} characters"))
+        raise InvalidInput(refusals.SEARCH_TOO_LONG(field, n=MAX_SEARCH))
     if "\x00" in cleaned:
-        raise InvalidInput(Problem(field, "must not contain NUL characters"))
+        raise InvalidInput(refusals.SEARCH_NUL(field))
     return cleaned
 
 

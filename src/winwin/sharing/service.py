@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -181,7 +181,7 @@ def _check_shape(draft: ItemDraft) -> list[policy.Exclusion]:
         try:
             exclusions.append(policy.Exclusion.parse(text.strip()))
         except InvalidInput as exc:
-            problems.append(Problem(f"exclude[{i}]", str(exc)))
+            problems.append(replace(exc.problem, path=f"exclude[{i}]"))
     if problems:
         raise InvalidInput(problems)
     return list(dict.fromkeys(exclusions))
@@ -274,7 +274,7 @@ def _new_key(owner: Viewer, taken: Callable[[str], bool]) -> str:
         key = keys.generated_key(owner.key, secrets.token_hex(8))
         if not taken(key):
             return key
-    raise Conflict("no free key was found; try again")
+    raise Conflict(refusals.NO_FREE_KEY())
 
 
 def preview_reach(session: Session, *, owner: Viewer, draft: ItemDraft) -> ReachPreview:
@@ -307,7 +307,7 @@ def publish_item(session: Session, *, owner: Viewer, draft: ItemDraft) -> Publis
         if repo.item_by_key(key) is not None:
             # Only ever one of the owner's own keys (or one an import gave out in its
             # namespace): the prefix rule keeps other organisations' keys out of reach.
-            raise Conflict(f"key: an item '{key}' already exists")
+            raise Conflict(refusals.ITEM_TAKEN(key=key))
     network, item, original, topics = _draft_policy(session, owner, draft, key)
     problems = policy.validate_item(network, item)
     if problems:
@@ -490,7 +490,7 @@ def item_reach(session: Session, *, owner: Viewer, key: str) -> ReachPreview:
     """
     item = SharingRepository(session).item_by_key(key) if feed.is_key(key) else None
     if item is None or item.owner_id != owner.id:
-        raise NotFound(f"there is no item '{key}' of yours")
+        raise NotFound(refusals.NO_ITEM_OF_YOURS(key=key))
     return own_items_reach(session, owner=owner, item_ids=[item.id])[item.id]
 
 
@@ -553,14 +553,13 @@ def withdraw_item(session: Session, *, owner: Viewer, key: str) -> None:
     if item is None or not ItemRepository(session).is_visible(owner, item.id):
         raise NotFound(refusals.NO_ITEM(key=key))
     if item.owner_id != owner.id:
-        raise PermissionDenied("only the owner organisation withdraws an item")
+        raise PermissionDenied(refusals.WITHDRAWER())
     reshares = repo.reshares_of(item.id)
     if reshares:
         named = ", ".join(f"{k} ({o})" for k, o in reshares[:5])
-        more = f" and {len(reshares) - 5} more" if len(reshares) > 5 else ""
-        raise Conflict(
-            f"'{key}' is reshared as {named}{more}; it stays while a reshare builds on it"
-        )
+        if len(reshares) > 5:
+            raise Conflict(refusals.RESHARED_MORE(key=key, named=named, more=len(reshares) - 5))
+        raise Conflict(refusals.RESHARED(key=key, named=named))
     repo.delete_item(item)
 
 
@@ -578,7 +577,7 @@ def audit_log(session: Session, *, owner: Viewer, limit: int = 200) -> list[dict
 def _circle_or_raise(session: Session, key: str) -> Any:
     circle = SharingRepository(session).circle_by_key(key) if feed.is_key(key) else None
     if circle is None:
-        raise NotFound(f"there is no circle '{key}'")
+        raise NotFound(refusals.UNKNOWN_CIRCLE(circle=key))
     return circle
 
 
@@ -590,15 +589,15 @@ def create_circle(session: Session, *, creator: Viewer, key: str, name: str) -> 
     """
     problems = []
     if not is_key(key):
-        problems.append(Problem("key", "use 1-64 lowercase letters, digits, '-' or '_'"))
+        problems.append(refusals.BAD_CIRCLE_KEY("key"))
     if not name.strip() or len(name) > 300 or "\x00" in name:
-        problems.append(Problem("name", "give a name of 1-300 characters"))
+        problems.append(refusals.CIRCLE_NAME("name"))
     if problems:
         raise InvalidInput(problems)
     _chosen_key_or_raise(session, creator, key)
     repo = SharingRepository(session)
     if repo.circle_by_key(key) is not None:
-        raise Conflict(f"key: a circle '{key}' already exists")
+        raise Conflict(refusals.CIRCLE_TAKEN(key=key))
     circle = repo.add_circle(key=key, name=name.strip())
     repo.set_membership(circle.id, creator.id, "member")
     return key
@@ -611,13 +610,13 @@ def invite_to_circle(session: Session, *, circle: str, by: Viewer, org: str) -> 
     mine = repo.membership(found.id, by.id)
     if mine is None or mine.status != "member":
         # The same answer as for an unknown circle, so inviting never tells it exists.
-        raise NotFound(f"there is no circle '{circle}'")
+        raise NotFound(refusals.UNKNOWN_CIRCLE(circle=circle))
     invitee = ItemRepository(session).viewer(org) if feed.is_key(org) else None
     if invitee is None:
-        raise InvalidInput(Problem("org", f"there is no organisation '{org}'"))
+        raise InvalidInput(refusals.UNKNOWN_ORG("org", org=org))
     current = repo.membership(found.id, invitee.id)
     if current is not None and current.status == "member":
-        raise Conflict(f"{org} is already a member of circle '{circle}'")
+        raise Conflict(refusals.ALREADY_MEMBER(org=org, circle=circle))
     repo.set_membership(found.id, invitee.id, "invited")
 
 
@@ -627,7 +626,7 @@ def answer_invitation(session: Session, *, circle: str, org: Viewer, accept: boo
     found = _circle_or_raise(session, circle)
     current = repo.membership(found.id, org.id)
     if current is None or current.status != "invited":
-        raise Conflict(f"{org.key} has no open invitation to circle '{circle}'")
+        raise Conflict(refusals.NO_INVITATION(org=org.key, circle=circle))
     repo.set_membership(found.id, org.id, "member" if accept else "declined")
 
 
@@ -637,7 +636,7 @@ def leave_circle(session: Session, *, circle: str, org: Viewer) -> None:
     found = _circle_or_raise(session, circle)
     current = repo.membership(found.id, org.id)
     if current is None or current.status != "member":
-        raise Conflict(f"{org.key} is not a member of circle '{circle}'")
+        raise Conflict(refusals.NOT_A_MEMBER(org=org.key, circle=circle))
     repo.remove_membership(current)
 
 
@@ -662,7 +661,7 @@ def circle_view(session: Session, *, circle: str, viewer: Viewer) -> CircleView:
     found = _circle_or_raise(session, circle)
     mine = repo.membership(found.id, viewer.id)
     if mine is None or mine.status not in ("member", "invited"):
-        raise NotFound(f"there is no circle '{circle}'")
+        raise NotFound(refusals.UNKNOWN_CIRCLE(circle=circle))
     members = None
     if mine.status == "member":
         members = [
@@ -695,9 +694,9 @@ def circles_of(session: Session, *, org: Viewer) -> list[dict[str, str]]:
 def _partner_or_raise(session: Session, by: Viewer, partner: str) -> Viewer:
     other = ItemRepository(session).viewer(partner) if feed.is_key(partner) else None
     if other is None:
-        raise InvalidInput(Problem("partner", f"there is no organisation '{partner}'"))
+        raise InvalidInput(refusals.UNKNOWN_ORG("partner", org=partner))
     if other.id == by.id:
-        raise InvalidInput(Problem("partner", "an agreement needs two organisations"))
+        raise InvalidInput(refusals.AGREEMENT_PAIR("partner"))
     return other
 
 
@@ -746,10 +745,10 @@ def propose_agreement(
     """
     cleaned = _clean_topics(topics) or []
     if not cleaned:
-        raise InvalidInput(Problem("topics", "name at least one topic"))
+        raise InvalidInput(refusals.NAME_A_TOPIC("topics"))
     other = _partner_or_raise(session, by, partner)
     if not SharingRepository(session).are_partners(by.id, other.id):
-        raise RuleBroken(Problem("partner", f"{partner} is not a partner of {by.key}"))
+        raise RuleBroken(refusals.AGREEMENT_NOT_PARTNER("partner", org=partner, owner=by.key))
     return _propose(session, by=by, other=other, kind="add", topics=cleaned, user_id=user_id)
 
 
@@ -757,7 +756,7 @@ def _active_or_raise(session: Session, by: Viewer, partner: str) -> tuple[Viewer
     other = _partner_or_raise(session, by, partner)
     agreement = SharingRepository(session).agreement(by.id, other.id)
     if agreement is None or agreement.status != "active":
-        raise NotFound(f"there is no agreement with '{partner}'")
+        raise NotFound(refusals.NO_AGREEMENT(partner=partner))
     return other, agreement
 
 
@@ -773,10 +772,10 @@ def propose_revision(
     the topics are replaced once the partner accepts."""
     cleaned = _clean_topics(topics) or []
     if not cleaned:
-        raise InvalidInput(Problem("topics", "name at least one topic; to end it, end it"))
+        raise InvalidInput(refusals.REVISION_EMPTY("topics"))
     other, agreement = _active_or_raise(session, by, partner)
     if sorted(cleaned) == sorted(t.topic for t in agreement.topics):
-        raise InvalidInput(Problem("topics", "these are the agreement's topics already"))
+        raise InvalidInput(refusals.SAME_TOPICS("topics"))
     return _propose(session, by=by, other=other, kind="revise", topics=cleaned, user_id=user_id)
 
 
@@ -806,16 +805,16 @@ def answer_proposal(
     repo = SharingRepository(session)
     proposal = repo.proposal(proposal_id) if 0 < proposal_id < 2**31 else None
     if proposal is None or org.id not in (proposal.a_id, proposal.b_id):
-        raise NotFound(f"there is no agreement proposal {proposal_id}")
+        raise NotFound(refusals.NO_PROPOSAL(id=proposal_id))
     if proposal.proposed_by_id == org.id:
-        raise PermissionDenied("the other organisation must answer its own proposal")
+        raise PermissionDenied(refusals.OWN_PROPOSAL())
     if proposal.status != "proposed":
-        raise Conflict(f"the proposal is already {proposal.status}")
+        raise Conflict(refusals.PROPOSAL_DECIDED(status=proposal.status))
     pair = (proposal.a_id, proposal.b_id)
     if accept and proposal.kind in ("revise", "end"):
         agreement = repo.agreement(*pair)
         if agreement is None or agreement.status != "active":
-            raise Conflict("the agreement has ended since this was proposed")
+            raise Conflict(refusals.ENDED_SINCE())
     proposal.status = "accepted" if accept else "declined"
     proposal.decided_at = datetime.now(UTC)
     proposal.decided_by_user_id = user_id
@@ -843,9 +842,9 @@ def withdraw_proposal(session: Session, *, proposal_id: int, org: Viewer) -> Non
     repo = SharingRepository(session)
     proposal = repo.proposal(proposal_id) if 0 < proposal_id < 2**31 else None
     if proposal is None or proposal.proposed_by_id != org.id:
-        raise NotFound(f"there is no agreement proposal {proposal_id} of yours")
+        raise NotFound(refusals.NO_PROPOSAL_OF_YOURS(id=proposal_id))
     if proposal.status != "proposed":
-        raise Conflict(f"the proposal is already {proposal.status}")
+        raise Conflict(refusals.PROPOSAL_DECIDED(status=proposal.status))
     proposal.status = "withdrawn"
     proposal.decided_at = datetime.now(UTC)
     session.flush()
@@ -898,7 +897,7 @@ def agreement_with(session: Session, *, org: Viewer, partner: str) -> dict[str, 
     agreement = repo.agreement(org.id, other.id)
     proposals = repo.proposals_between(org.id, other.id)
     if agreement is None and not proposals:
-        raise NotFound(f"there is no agreement with '{partner}'")
+        raise NotFound(refusals.NO_AGREEMENT(partner=partner))
     keys = repo.org_keys({org.id, other.id})
     names = repo.names_by_id({org.id, other.id})
     people = repo.user_names(

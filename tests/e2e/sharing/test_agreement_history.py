@@ -76,8 +76,12 @@ def test_a_revision_must_change_the_topics(app_world) -> None:  # type: ignore[n
         "kuusi", "POST", "/api/v1/agreements/lab/revisions", json={"topics": ["Enzyme"]}
     )
     assert same.status_code == 422
-    assert "these are the agreement's topics already" in same.text
-    assert '"topics"' in same.text
+    (problem,) = same.json()["problems"]
+    assert problem == {
+        "path": "topics",
+        "message": "these are the agreement's topics already",
+        "code": "sharing.same_topics",
+    }
 
 
 def test_agreements_are_in_the_main_menu_and_the_page_shows_the_history_in_finnish(

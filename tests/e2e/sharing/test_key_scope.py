@@ -144,7 +144,10 @@ def test_the_circle_form_refuses_a_key_outside_ones_own_alike_for_hidden_circles
     assert said in _alert(hidden.text) and "gran-" in _alert(hidden.text)
     made = gran.post("/circles", {"key": "gran-club", "name": "Club"}, follow_redirects=False)
     assert made.status_code == 303
-    assert gran.post("/circles", {"key": "gran-club", "name": "Club"}).status_code == 409
+    taken = gran.post("/circles", {"key": "gran-club", "name": "Club"})
+    assert taken.status_code == 409
+    said = {"en": "key: a circle", "fi": "tunnus: piiri"}[lang]
+    assert f"{said} &#39;gran-club&#39;" in _alert(taken.text)
 
 
 def test_a_longer_organisation_key_owns_its_own_namespace(app_world) -> None:  # type: ignore[no-untyped-def]

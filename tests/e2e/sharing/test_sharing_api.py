@@ -141,7 +141,11 @@ def test_a_circle_grows_by_invitation_and_shows_members_to_members(app_world) ->
     assert call("lab", "POST", "/api/v1/circles/kuusi-fibre/accept").status_code == 204
     members = call("lab", "GET", "/api/v1/circles/kuusi-fibre").json()["members"]
     assert [m["org"] for m in members] == ["kuusi", "lab"]
-    assert call("gran", "POST", "/api/v1/circles/kuusi-fibre/accept").status_code == 409
+    uninvited = call("gran", "POST", "/api/v1/circles/kuusi-fibre/accept")
+    assert uninvited.status_code == 409
+    # Scripts read the English message; the code names the refusal whatever its words.
+    assert uninvited.json()["detail"] == "gran has no open invitation to circle 'kuusi-fibre'"
+    assert uninvited.json()["problems"][0]["code"] == "sharing.no_invitation"
     assert call("lab", "POST", "/api/v1/circles/kuusi-fibre/leave").status_code == 204
     assert call("lab", "GET", "/api/v1/circles/kuusi-fibre").status_code == 404
 
@@ -169,6 +173,13 @@ def test_an_agreement_needs_the_partners_acceptance(app_world) -> None:  # type:
         "kuusi", "POST", "/api/v1/agreements/proposals", json={"partner": "gran", "topics": ["x"]}
     )
     assert not_partner.status_code == 400
+    assert not_partner.json()["problems"] == [
+        {
+            "path": "partner",
+            "message": "gran is not a partner of kuusi",
+            "code": "sharing.agreement_not_partner",
+        }
+    ]
 
 
 def test_the_openness_report_follows_the_contract(app_world) -> None:  # type: ignore[no-untyped-def]
