@@ -246,9 +246,6 @@ def insight_page(
         )
     view = found
     network = cluster_views.read_map(session, actor=actor, org_id=org.id, view=view, seed=seed)
-    names = insight.organisation_names(session)
-    cluster_of = {key: cluster for cluster, keys in view.declared.items() for key in keys}
-    reach = sorted(view.outside_reach.items(), key=lambda kv: (-kv[1], kv[0]))
     return render(
         request,
         "insight/clusters.html",
@@ -257,15 +254,24 @@ def insight_page(
             "org": org,
             "view": view,
             "map_html": _map_html(request, network),
-            "names": names,
-            "cluster_of": cluster_of,
-            "reach": reach,
-            "reach_chart": _outside_reach_chart(reach[:25]),
-            "seed": seed,
-            "spread": _spread(view),
-            "alone": sum(1 for size in view.sizes if size == 1),
+            "report_html": _report_html(request, session, network, view, seed),
         },
     )
+
+
+def _report_context(session: Session, view: cluster_views.ClusterView, seed: int) -> dict[str, Any]:
+    cluster_of = {key: cluster for cluster, keys in view.declared.items() for key in keys}
+    reach = sorted(view.outside_reach.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {
+        "view": view,
+        "names": insight.organisation_names(session),
+        "cluster_of": cluster_of,
+        "reach": reach,
+        "reach_chart": _outside_reach_chart(reach[:25]),
+        "seed": seed,
+        "spread": _spread(view),
+        "alone": sum(1 for size in view.sizes if size == 1),
+    }
 
 
 @router.post("/insight/retry", name="cluster_retry")
@@ -285,6 +291,17 @@ def cluster_retry(
 
 
 _MAP_HTML: insight._Memo[tuple[Any, ...], Markup] = insight._Memo(32)
+_REPORT_HTML: insight._Memo[tuple[Any, ...], tuple[cluster_views.ClusterView, Markup]] = (
+    insight._Memo(32)
+)
+
+
+def _fragment(locale: str, template: str, context: dict[str, Any]) -> Markup:
+    token = i18n.current_locale.set(locale)
+    try:
+        return Markup(environment().get_template(template).render(context))
+    finally:
+        i18n.current_locale.reset(token)
 
 
 def _map_html(request: Request, network: cluster_views.NetworkMap) -> Markup:
@@ -294,14 +311,32 @@ def _map_html(request: Request, network: cluster_views.NetworkMap) -> Markup:
     key = (*network.key, locale)
     found = _MAP_HTML.get(key)
     if found is None:
-        token = i18n.current_locale.set(locale)
-        try:
-            template = environment().get_template("insight/_map.html")
-            found = Markup(template.render({"map": network_svg.drawing(network)}))
-        finally:
-            i18n.current_locale.reset(token)
+        found = _fragment(locale, "insight/_map.html", {"map": network_svg.drawing(network)})
         _MAP_HTML.put(key, found)
     return found
+
+
+def _report_html(
+    request: Request,
+    session: Session,
+    network: cluster_views.NetworkMap,
+    view: cluster_views.ClusterView,
+    seed: int,
+) -> Markup:
+    """The report under the map (summary, reach, brokers, declared clusters and
+    communities) in the request's language. At 2,000 organisations its names and shares
+    take longer to render than the rest of the page, so it is cached per graph version,
+    reader, seed and language, like the map; and used again only for a view equal to the
+    one it was rendered from (two facilitators acting for one client read different
+    reach), so it never shows a reader what its own view does not hold."""
+    locale = request_locale(request)
+    key = (*network.key, locale)
+    found = _REPORT_HTML.get(key)
+    if found is not None and found[0] == view:
+        return found[1]
+    html = _fragment(locale, "insight/_report.html", _report_context(session, view, seed))
+    _REPORT_HTML.put(key, (view, html))
+    return html
 
 
 @router.get("/insight/jobs/{job_id}", name="cluster_job_progress")

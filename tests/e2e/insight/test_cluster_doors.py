@@ -250,3 +250,23 @@ def test_a_failed_clusters_job_is_shown_and_started_again_only_when_asked(
         "failed",
     )
     assert len(clusters_jobs()) == 2
+
+
+def _reach_rows(html: str) -> list[str]:
+    table = html.split('data-testid="outside-reach"')[1].split("</table>")[0]
+    return re.findall(r"<tr><td>([^<]+)</td>", table)
+
+
+def test_two_readers_of_one_map_each_read_their_own_report_whoever_came_first(
+    doors: Doors,
+) -> None:
+    # A platform admin and a facilitator acting for kuusi read the same map (the whole
+    # graph, kuusi marked), but the facilitator reads only kuusi's outside reach.
+    names = {o["key"]: o["name"] for o in NETWORK["organizations"]}
+    for who in ("admin", "facilitator", "admin", "facilitator"):
+        page = doors.client.get("/insight?org=kuusi&seed=4", headers=doors.headers(who))
+        assert page.status_code == 200, page.text
+        api = doors.client.get("/api/v1/clusters?org=kuusi&seed=4", headers=doors.headers(who))
+        reach = api.json()["outside_reach"]
+        assert sorted(_reach_rows(page.text)) == sorted(names[k] for k in reach), who
+        assert (len(reach) > 1) == (who == "admin"), (who, reach)
