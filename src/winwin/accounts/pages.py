@@ -12,7 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 from winwin.accounts import outsiders
 from winwin.accounts import service as accounts
 from winwin.http.deps import (
-    SESSION_COOKIE,
     CurrentUser,
     IdPath,
     OptionalUser,
@@ -20,6 +19,7 @@ from winwin.http.deps import (
     public_base_url,
 )
 from winwin.http.pages import safe_next
+from winwin.http.security import SESSION_COOKIE
 from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import InvalidInput, PermissionDenied
 from winwin.mail.delivery import shows_link_on_page

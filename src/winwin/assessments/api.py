@@ -270,9 +270,7 @@ def _instrument(i: instrument_service.InstrumentRead) -> InstrumentRead:
     return InstrumentRead(**vars(i))
 
 
-def _visible_scores(
-    session: SessionDep, actor: Actor, round: str | None
-) -> list[scoring.RelationshipScore]:
+def _visible_scores(session: SessionDep, actor: Actor, round: str | None) -> scoring.NetworkScores:
     reader = rounds.reader_for(actor)
     if actor.is_platform_admin:
         return scoring.score_relationships(session, round=round, reader=reader)

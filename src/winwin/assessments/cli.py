@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ def _interval(value: tuple[float, float] | None) -> str:
 _LOW_N = {"indicative": ", indicative only", "few": ", few respondents"}
 
 
-def _table(scores: list[RelationshipScore]) -> Table:
+def _table(scores: Sequence[RelationshipScore]) -> Table:
     table = Table(title="win*win(+win) scores", title_justify="left")
     for name, justify in (
         ("between", "left"),
@@ -143,7 +144,7 @@ def score(
         console.print(_items_table(scores, analysis))
 
 
-def _items_table(scores: list[RelationshipScore], analysis: ItemsByRound) -> Table:
+def _items_table(scores: Sequence[RelationshipScore], analysis: ItemsByRound) -> Table:
     table = Table(title="item analysis", title_justify="left")
     for name in ("between", "round", "side", "statement", "factor", "item–total", "flag"):
         table.add_column(name)

@@ -30,7 +30,9 @@ from winwin.reports.api import PDF, LangQuery, pdf_response
 
 router = APIRouter(tags=["initiatives"])
 KEY = Field(max_length=200, description="An organisation's key")
-CHANGED = {200: {"description": "The initiative after the change (the `show` document)"}}
+CHANGED: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The initiative after the change (the `show` document)"}
+}
 
 
 class Proposal(BaseModel):

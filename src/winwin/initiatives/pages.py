@@ -63,10 +63,18 @@ CORE = {
 }
 
 
+def _state_label(state: str) -> str:
+    return _(STATE_LABELS.get(state, state))
+
+
+def _party_label(status: str) -> str:
+    return _(PARTY_LABELS.get(status, status))
+
+
 def _labels() -> dict[str, Any]:
     return {
-        "state_label": lambda s: _(STATE_LABELS.get(s, s)),
-        "party_label": lambda s: _(PARTY_LABELS.get(s, s)),
+        "state_label": _state_label,
+        "party_label": _party_label,
         "method_text": lambda m: _(METHOD_EXPLANATIONS[m]) if m in METHOD_EXPLANATIONS else "",
         "core_text": lambda c: _(CORE[c]),
         "field_labels": {

@@ -170,14 +170,14 @@ class InnovationRepository:
                     InnovationEntry.stage,
                     Item.title,
                     Item.owner_id,
-                    Organization.key,
-                    Organization.name,
+                    Organization.key.label("owner_key"),
+                    Organization.name.label("owner_name"),
                     Item.level,
                     Item.created_at,
                     InnovationEntry.stage_changed_at,
                     InnovationEntry.challenge_id,
-                    func.coalesce(votes.c.n, 0),
-                    func.coalesce(comments.c.n, 0),
+                    func.coalesce(votes.c.n, 0).label("votes"),
+                    func.coalesce(comments.c.n, 0).label("comments"),
                 )
                 .join(Item, Item.id == InnovationEntry.item_id)
                 .join(Organization, Organization.id == Item.owner_id)
@@ -186,7 +186,8 @@ class InnovationRepository:
                 .where(InnovationEntry.item_id.in_(list(part)))
             )
             for row in self.session.execute(query):
-                found[row[0]] = EntryRow(*row)
+                # By name: the columns are labelled as the fields of ``EntryRow``.
+                found[row.item_id] = EntryRow(**row._mapping)
         return found
 
     def history(self, item_id: int) -> list[tuple[str | None, str, str | None, datetime]]:

@@ -36,7 +36,10 @@ from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Probl
 from winwin.notifications import service as notifications
 from winwin.sharing import feed, picking
 from winwin.sharing import service as sharing
-from winwin.sharing.items import ItemRepository, Viewer
+from winwin.sharing.items import ItemRepository
+from winwin.sharing.items import (
+    Viewer as Viewer,  # the doors name a participant's organisation by it
+)
 from winwin.sharing.repository import SharingRepository
 from winwin.sharing.service import ItemDraft
 

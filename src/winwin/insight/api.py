@@ -112,6 +112,16 @@ class ClustersPending(BaseModel):
     error: str | None = None
 
 
+def _pending_status(status: str) -> Literal["queued", "running", "failed"]:
+    # A job that finished since the clusters were read is still running to this answer:
+    # the next poll reads its result.
+    if status == "queued":
+        return "queued"
+    if status == "failed":
+        return "failed"
+    return "running"
+
+
 Side = Literal["suppliers", "customers"]
 GameBody = Annotated[dict[str, Any], Body(description="A game document (see CONTRACT.md)")]
 
@@ -230,7 +240,7 @@ def clusters(
             background.add_task(runner_of(request).submit, found.job_id)
         job = cluster_views.job_progress(session, job_id=found.job_id)
         body = ClustersPending(
-            status=job.status,
+            status=_pending_status(job.status),
             progress=job.as_document()["progress"],
             error=job.error if job.status == "failed" else None,
         )

@@ -101,10 +101,10 @@ def drawing(network: NetworkMap) -> dict[str, Any]:
     ]
     own: list[str] = []
     rest: list[str] = []
-    points = [f"{_xy(node.x)} {_xy(node.y)}" for node in network.nodes]
+    places = [f"{_xy(node.x)} {_xy(node.y)}" for node in network.nodes]
     edges = network.edges
     for a, b, mine in zip(edges.a.tolist(), edges.b.tolist(), edges.own.tolist(), strict=True):
-        (own if mine else rest).append(f"M{points[a]}L{points[b]}")
+        (own if mine else rest).append(f"M{places[a]}L{places[b]}")
     own_cluster = next((node.cluster for node in network.nodes if node.role == "self"), None)
     drawn = _outlined(network, own_cluster)
     outlines = []

@@ -93,7 +93,7 @@ def _pairs_page(
 ) -> Response:
     pairing = insight.solve_pairing(session, involving={org.id}, explain=True)
     names = insight.organisation_names(session)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for detail in pairing.details:
         we_supply = detail.supplier == org.key
         partner = detail.customer if we_supply else detail.supplier

@@ -9,7 +9,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.cli.context import err, print_json, state
@@ -66,7 +73,7 @@ def import_(
     """Import a network document, all or nothing (see CONTRACT.md)."""
     document = parse_document(_read(file))
     with _progress() as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def report(stage: str, done: int, total: int) -> None:
             if stage not in tasks:

@@ -124,8 +124,8 @@ async def confirm(
     """The matched rows ticked (``line``) become proposals; the unmatched rows ticked
     (``invite``) invitations."""
     form = await request.form()
-    lines = [int(v) for v in form.getlist("line") if str(v).isdigit()]
-    invites = [int(v) for v in form.getlist("invite") if str(v).isdigit()]
+    lines = [int(v) for v in form.getlist("line") if isinstance(v, str) and v.isdigit()]
+    invites = [int(v) for v in form.getlist("invite") if isinstance(v, str) and v.isdigit()]
     try:
         done = crm_service.confirm_upload(
             session,

@@ -23,7 +23,9 @@ RoundQuery = Annotated[
     str | None, Query(description="The round's name; default: the latest scored round")
 ]
 LangQuery = Annotated[str, Query(description="The report's language: fi or en")]
-PDF = {200: {"content": {"application/pdf": {}}, "description": "The report as a PDF"}}
+PDF: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "The report as a PDF"}
+}
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:

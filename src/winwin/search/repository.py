@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, func, or_, select
 from sqlalchemy.orm import Session
 
 from winwin.accounts.models import User
@@ -22,7 +22,7 @@ class PersonHit:
     org_name: str
 
 
-def _contains(column: object, text: str) -> object:
+def _contains(column: ColumnExpressionArgument[str], text: str) -> ColumnElement[bool]:
     return func.lower(column).contains(like_literal(text), escape=LIKE_ESCAPE)
 
 

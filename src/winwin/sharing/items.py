@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Integer,
     Select,
@@ -284,14 +285,15 @@ def _matches(item: Any) -> ColumnElement[bool]:
 @cache
 def _feed_statement(
     anonymous: bool, paged: bool, limited: bool, searched: bool = False
-) -> Select[tuple[int]]:
+) -> Select[int]:
     query = select(Item.id)
     if searched:
         # A filter on top of the checkpoint, never instead of it.
         query = query.where(_matches(Item))
     query = query.where(visibility(Item, anonymous=anonymous))
     if paged:
-        at, before_id = bindparam("before_at"), bindparam("before_id", type_=Integer)
+        at: BindParameter[datetime] = bindparam("before_at")
+        before_id = bindparam("before_id", type_=Integer)
         query = query.where(
             or_(Item.created_at < at, and_(Item.created_at == at, Item.id < before_id))
         )
@@ -303,8 +305,8 @@ def _feed_statement(
 
 
 @cache
-def _among_statement(anonymous: bool) -> Select[tuple[int]]:
-    ids = bindparam("item_ids", expanding=True)
+def _among_statement(anonymous: bool) -> Select[int]:
+    ids: BindParameter[list[int]] = bindparam("item_ids", expanding=True)
     return select(Item.id).where(Item.id.in_(ids), visibility(Item, anonymous=anonymous))
 
 
@@ -313,7 +315,7 @@ class ItemRepository:
         self.session = session
 
     def item_ids(self) -> dict[str, int]:
-        return dict(tuple(row) for row in self.session.execute(select(Item.key, Item.id)))
+        return dict(self.session.execute(select(Item.key, Item.id)).tuples().all())
 
     def rows(self) -> list[dict[str, Any]]:
         """Every item as a plain row with its topics, audience orgs and exclusions."""
