@@ -299,20 +299,3 @@ def _codebook(session: Session, instrument_ids: set[int]) -> dict[str, Any]:
         },
         "instruments": instruments,
     }
-
-
-def export_log(session: Session, *, limit: int = 100) -> list[dict[str, Any]]:
-    """The latest research exports, newest first (the audit)."""
-    return [
-        {
-            "id": e.id,
-            "user_id": e.user_id,
-            "rounds": e.rounds,
-            "format": e.format,
-            "rows": e.rows,
-            "created_at": e.created_at,
-        }
-        for e in session.scalars(
-            select(ResearchExport).order_by(ResearchExport.id.desc()).limit(limit)
-        )
-    ]

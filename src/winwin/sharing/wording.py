@@ -43,12 +43,6 @@ def and_list(items: Sequence[str]) -> str:
     return format_list(list(items), locale=i18n.current_locale.get())
 
 
-def or_list(items: Sequence[str]) -> str:
-    if not items:
-        return ""
-    return format_list(list(items), style="or", locale=i18n.current_locale.get())
-
-
 class Names:
     """Names of organisations by key; a key without a name stays itself."""
 
