@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from winwin.accounts.access import accessible_org_ids
 from winwin.http.deps import CurrentUser, SessionDep
-from winwin.insight import cluster_views
+from winwin.insight import cluster_views, pair_views
 from winwin.insight import service as insight
 from winwin.insight.candidates import DEFAULT_CANDIDATES
 from winwin.insight.matching import DEFAULT_CAPACITY
@@ -106,14 +106,17 @@ class ClustersRead(BaseModel):
     declared_sizes: dict[str, int]
 
 
-class ClustersPending(BaseModel):
+class Pending(BaseModel):
+    """A whole-network result being made by a job: ask the same route again."""
+
+    job: int = Field(description="The job making it (nobody's: its result is not read)")
     status: Literal["queued", "running", "failed"]
     progress: dict[str, int | None]
     error: str | None = None
 
 
 def _pending_status(status: str) -> Literal["queued", "running", "failed"]:
-    # A job that finished since the clusters were read is still running to this answer:
+    # A job that finished since the result was read is still running to this answer:
     # the next poll reads its result.
     if status == "queued":
         return "queued"
@@ -122,29 +125,56 @@ def _pending_status(status: str) -> Literal["queued", "running", "failed"]:
     return "running"
 
 
+def _pending(job: jobs.JobView) -> JSONResponse:
+    body = Pending(
+        job=job.id,
+        status=_pending_status(job.status),
+        progress=job.as_document()["progress"],
+        error=job.error if job.status == "failed" else None,
+    )
+    return JSONResponse(body.model_dump(), status_code=202, headers={"retry-after": "2"})
+
+
 Side = Literal["suppliers", "customers"]
 GameBody = Annotated[dict[str, Any], Body(description="A game document (see CONTRACT.md)")]
 
 
-@router.get("/pairs", response_model=PairsRead, summary="Natural pairs of the network")
+@router.get(
+    "/pairs",
+    response_model=PairsRead,
+    summary="Natural pairs of the network",
+    responses={202: {"model": Pending, "description": "Being searched: ask again"}},
+)
 def network_pairs(
+    request: Request,
+    background: BackgroundTasks,
     session: SessionDep,
     actor: CurrentUser,
     optimal: Side = "suppliers",
     capacity: Annotated[int, Query(ge=0, le=insight.MAX_CAPACITY)] = DEFAULT_CAPACITY,
     candidates: Annotated[int, Query(ge=1, le=MAX_CANDIDATES)] = DEFAULT_CANDIDATES,
     explain: bool = False,
-) -> dict[str, Any]:
+    retry: Annotated[
+        bool, Query(description="Start the job again after it failed (never done silently)")
+    ] = False,
+) -> Any:
+    """On a large network the whole matching is made by a job: 202 with its progress
+    until it is ready (the same job for everyone, one per version of the network)."""
     involving = None if actor.is_platform_admin else accessible_org_ids(session, actor)
-    result = insight.solve_pairing(
+    found = pair_views.read_pairs(
         session,
         optimal=optimal,
         capacity=capacity,
         candidates=candidates,
         involving=involving,
         explain=explain,
+        retry=retry,
     )
-    return result.as_dict()
+    if isinstance(found, pair_views.Pending):
+        if found.queued_now:
+            background.add_task(runner_of(request).submit, found.job_id)
+        return _pending(pair_views.job_progress(session, job_id=found.job_id))
+    return found.as_dict()
 
 
 @router.post(
@@ -218,7 +248,7 @@ def share(
     "/clusters",
     response_model=ClustersRead,
     summary="Communities, brokers and outside reach, as the reader may see them",
-    responses={202: {"model": ClustersPending, "description": "Being computed: ask again"}},
+    responses={202: {"model": Pending, "description": "Being computed: ask again"}},
 )
 def clusters(
     request: Request,
@@ -238,11 +268,5 @@ def clusters(
     if isinstance(found, cluster_views.Pending):
         if found.queued_now:
             background.add_task(runner_of(request).submit, found.job_id)
-        job = cluster_views.job_progress(session, job_id=found.job_id)
-        body = ClustersPending(
-            status=_pending_status(job.status),
-            progress=job.as_document()["progress"],
-            error=job.error if job.status == "failed" else None,
-        )
-        return JSONResponse(body.model_dump(), status_code=202, headers={"retry-after": "2"})
+        return _pending(cluster_views.job_progress(session, job_id=found.job_id))
     return found.as_dict()

@@ -85,7 +85,8 @@ def pairs(
                 candidates=candidates,
                 explain=explain,
             )
-        document = _search_with_progress(cli_state.database_url, job_id)
+        # The bar is for people; a script reading the JSON gets nothing on standard error.
+        document = _search_with_progress(cli_state.database_url, job_id, bar=not json_out)
     if json_out:
         print_json(document)
         return
@@ -107,9 +108,9 @@ def pairs(
     typer.echo(f"{len(document['pairs'])} pairs, stable: {str(document['stable']).lower()}")
 
 
-def _search_with_progress(database_url: str, job_id: int) -> dict[str, Any]:
-    """Run the pair search's job here, with a progress bar on standard error."""
-    view = run_here(database_url, job_id, "natural pairs")
+def _search_with_progress(database_url: str, job_id: int, *, bar: bool) -> dict[str, Any]:
+    """Run the pair search's job here, with a progress bar on standard error (``bar``)."""
+    view = run_here(database_url, job_id, "natural pairs", bar=bar)
     if view.status != "succeeded" or view.result is None:
         raise WinwinError(f"the pair search failed: {view.error}")
     return view.result

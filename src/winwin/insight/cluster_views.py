@@ -17,8 +17,6 @@ Services here take a session and never commit.
 
 from __future__ import annotations
 
-import dataclasses
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -27,12 +25,12 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, own_org_ids, require_access
-from winwin.insight import network_map
+from winwin.insight import network_map, stamped_jobs
 from winwin.insight import service as insight
 from winwin.insight.network_map import MapEdges
 from winwin.insight.repository import InsightRepository
 from winwin.insight.service import ClusterReport, _Memo
-from winwin.jobs import repository as job_rows
+from winwin.insight.stamped_jobs import Pending as Pending
 from winwin.jobs import service as jobs
 from winwin.kernel.errors import NotFound, Problem
 from winwin.network import graph_stamp, tie_sharing
@@ -45,36 +43,10 @@ DEFAULT_JOB_ABOVE = 20_000
 def job_above() -> int:
     """Organisations plus ties above which the whole-graph report is made as a job
     (``WINWIN_CLUSTERS_JOB_ABOVE``, default 20,000)."""
-    try:
-        return int(os.environ.get("WINWIN_CLUSTERS_JOB_ABOVE", DEFAULT_JOB_ABOVE))
-    except ValueError:
-        return DEFAULT_JOB_ABOVE
+    return stamped_jobs.job_above("WINWIN_CLUSTERS_JOB_ABOVE", DEFAULT_JOB_ABOVE)
 
 
 # --- the whole report, inline or as a job ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pending:
-    """The whole-graph report is being made by a job."""
-
-    job_id: int
-    queued_now: bool
-    """True when this call queued the job: the door hands it to a runner after commit."""
-
-
-def _stored(session: Session, stamp: str, *, seed: int, brokers: int) -> ClusterReport | None:
-    """A report a finished job made for this version of the graph (any worker's)."""
-    for job in job_rows.listing(session, status="succeeded", limit=200, kind=CLUSTER_JOB):
-        result = job.result or {}
-        arguments = job.arguments or {}
-        if (
-            result.get("stamp") == stamp
-            and arguments.get("seed") == seed
-            and arguments.get("brokers") == brokers
-        ):
-            return insight.report_from_dict(result["report"])
-    return None
 
 
 def whole_report(
@@ -89,35 +61,20 @@ def whole_report(
     ``retry`` or the graph changes."""
     insight.check_cluster_options(seed=seed, brokers=brokers)
     stamp = graph_stamp.current(session)
+    options = {"seed": seed, "brokers": brokers}
     found = insight.cached_clusters(stamp, seed=seed, brokers=brokers)
     if found is None:
-        found = _stored(session, stamp, seed=seed, brokers=brokers)
-        if found is not None:
+        stored = stamped_jobs.stored_result(session, kind=CLUSTER_JOB, stamp=stamp, options=options)
+        if stored is not None:
+            found = insight.report_from_dict(stored["report"])
             insight.keep_clusters(stamp, seed=seed, brokers=brokers, report=found)
     if found is not None:
         return found
     if not as_job or InsightRepository(session).size() <= job_above():
         return insight.find_clusters(session, seed=seed, brokers=brokers)
-    for job in job_rows.listing(session, status=None, limit=50, kind=CLUSTER_JOB):
-        arguments = job.arguments or {}
-        if (
-            arguments.get("stamp") == stamp
-            and arguments.get("seed") == seed
-            and arguments.get("brokers") == brokers
-        ):
-            # The newest job for this version decides: waiting or running, it is reused;
-            # failed, it is shown as failed unless a retry is asked for.
-            if job.status in ("queued", "running") or (job.status == "failed" and not retry):
-                return Pending(job.id, queued_now=False)
-            break
-    # Nobody's job: the result holds the whole graph, which only the operator reads.
-    job = jobs.start_job(
-        session,
-        kind=CLUSTER_JOB,
-        arguments={"stamp": stamp, "seed": seed, "brokers": brokers},
-        started_by=None,
+    return stamped_jobs.join_or_start(
+        session, kind=CLUSTER_JOB, stamp=stamp, options=options, retry=retry
     )
-    return Pending(job.id, queued_now=True)
 
 
 def make_report(
@@ -131,10 +88,7 @@ def make_report(
 
 def job_progress(session: Session, *, job_id: int) -> jobs.JobView:
     """The progress of a clusters job (never its result, which names the whole graph)."""
-    view = jobs.view_job(session, job_id=job_id, person_id=None)
-    if view.kind != CLUSTER_JOB:
-        raise NotFound("job not found")
-    return dataclasses.replace(view, result=None, started_by=None)
+    return stamped_jobs.job_progress(session, kind=CLUSTER_JOB, job_id=job_id)
 
 
 # --- what a reader sees --------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -17,13 +18,14 @@ from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.http.page_deps import CurrentOrg
 from winwin.http.templating import environment, render, request_locale
-from winwin.insight import cluster_views, network_svg
+from winwin.insight import cluster_views, network_svg, pair_views
 from winwin.insight import service as insight
 from winwin.insight.candidates import DEFAULT_CANDIDATES
 from winwin.insight.games import Sharing
 from winwin.insight.matching import DEFAULT_CAPACITY
 from winwin.insight.pair_jobs import start_pair_search
 from winwin.jobs.api import runner_of
+from winwin.jobs.service import JobView
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.network.models import Organization
 
@@ -90,9 +92,64 @@ def _pairs_page(
     sharing: Sharing | None = None,
     error: InvalidInput | None = None,
     status_code: int = 200,
+    retry: bool = False,
+    background: BackgroundTasks | None = None,
+    reload: bool = False,
 ) -> Response:
-    pairing = insight.solve_pairing(session, involving={org.id}, explain=True)
+    """The page; while a job makes the whole matching, its progress in place of the
+    pairs (``reload``: the page, asked for by GET, reloads itself without scripts)."""
+    found = pair_views.read_pairs(session, involving={org.id}, explain=True, retry=retry)
+    job = None
+    rows: list[dict[str, Any]] = []
+    headers = {}
     names = insight.organisation_names(session)
+    if isinstance(found, pair_views.Pending):
+        if found.queued_now and background is not None:
+            # Handed to the runner after the response, so after the request's commit.
+            background.add_task(runner_of(request).submit, found.job_id)
+        job = pair_views.job_progress(session, job_id=found.job_id)
+        headers["cache-control"] = "no-store"
+        if reload and not job.finished:
+            # Without JavaScript the page reloads itself until the pairs are ready; a
+            # failed job stays on the page with its error and a button to try again.
+            headers["refresh"] = "3"
+    else:
+        rows = _pair_rows(found, org=org, names=names)
+    paired = {row["partner"] for row in rows}
+    recommendations = [
+        {
+            "partner": r.partner,
+            "name": names.get(r.partner, r.partner),
+            "we_supply": r.we_supply,
+            "win": r.win,
+            "paired": r.partner in paired,
+        }
+        for r in insight.recommend_partners(session, org=org.key, limit=10)
+    ]
+    return render(
+        request,
+        "insight/pairs.html",
+        {
+            "nav": "pairs",
+            "org": org,
+            # Admins of the organisation (and its facilitators) get a link that fills in
+            # the proposal of a joint initiative with the suggested partner.
+            "can_propose": can_propose,
+            "rows": rows,
+            "job": job,
+            "recommendations": recommendations,
+            "form": form or {"kind": "airport", "method": "shapley", "players": EXAMPLE_PLAYERS},
+            "sharing": sharing,
+            "error": error,
+        },
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+def _pair_rows(
+    pairing: insight.Pairing, *, org: Organization, names: dict[str, str]
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for detail in pairing.details:
         we_supply = detail.supplier == org.key
@@ -116,42 +173,57 @@ def _pairs_page(
             }
         )
     rows.sort(key=lambda r: (-(r["win"] or 0.0), r["partner"]))
-    paired = {row["partner"] for row in rows}
-    recommendations = [
-        {
-            "partner": r.partner,
-            "name": names.get(r.partner, r.partner),
-            "we_supply": r.we_supply,
-            "win": r.win,
-            "paired": r.partner in paired,
-        }
-        for r in insight.recommend_partners(session, org=org.key, limit=10)
-    ]
-    return render(
-        request,
-        "insight/pairs.html",
-        {
-            "nav": "pairs",
-            "org": org,
-            # Admins of the organisation (and its facilitators) get a link that fills in
-            # the proposal of a joint initiative with the suggested partner.
-            "can_propose": can_propose,
-            "rows": rows,
-            "recommendations": recommendations,
-            "stable": pairing.stable,
-            "form": form or {"kind": "airport", "method": "shapley", "players": EXAMPLE_PLAYERS},
-            "sharing": sharing,
-            "error": error,
-        },
-        status_code=status_code,
-    )
+    return rows
 
 
 @router.get("/pairs")
 def pairs_page(
-    request: Request, session: SessionDep, org: CurrentOrg, actor: CurrentUser
+    request: Request,
+    session: SessionDep,
+    org: CurrentOrg,
+    actor: CurrentUser,
+    background: BackgroundTasks,
 ) -> Response:
-    return _pairs_page(request, session, org, can_propose=can_manage_org(actor, org.id))
+    return _pairs_page(
+        request,
+        session,
+        org,
+        can_propose=can_manage_org(actor, org.id),
+        background=background,
+        reload=True,
+    )
+
+
+@router.post("/pairs/retry", name="pairs_retry")
+def pairs_retry(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    org: CurrentOrg,
+    background: BackgroundTasks,
+) -> Response:
+    """Search the whole network again after its job failed (never done without asking)."""
+    found = pair_views.whole_pairing(session, retry=True)
+    if isinstance(found, pair_views.Pending) and found.queued_now:
+        background.add_task(runner_of(request).submit, found.job_id)
+    return RedirectResponse(f"/pairs?org={quote(org.key)}", status_code=303)
+
+
+@router.get("/pairs/jobs/{job_id}", name="pairs_job_progress")
+def pairs_job(
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    job_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+) -> Response:
+    """The progress of the whole matching's job htmx polls; once done, the page reloads."""
+    return _job_fragment(
+        request,
+        "insight/_pairs_network_job.html",
+        pair_views.job_progress(session, job_id=job_id),
+        {"org": org},
+    )
 
 
 @router.post("/pairs/search", name="search_pairs")
@@ -177,6 +249,7 @@ def share_investment(
     session: SessionDep,
     org: CurrentOrg,
     actor: CurrentUser,
+    background: BackgroundTasks,
     kind: Annotated[str, Form(max_length=20)] = "airport",
     method: Annotated[str, Form(max_length=20)] = "shapley",
     players: Lines = "",
@@ -195,9 +268,16 @@ def share_investment(
             form=form,
             error=exc,
             status_code=422,
+            background=background,
         )
     return _pairs_page(
-        request, session, org, can_propose=can_manage_org(actor, org.id), form=form, sharing=result
+        request,
+        session,
+        org,
+        can_propose=can_manage_org(actor, org.id),
+        form=form,
+        sharing=result,
+        background=background,
     )
 
 
@@ -348,10 +428,16 @@ def cluster_job(
 ) -> Response:
     """The progress of the clusters job htmx polls; once it is done, the page reloads."""
     job = cluster_views.job_progress(session, job_id=job_id)
+    return _job_fragment(request, "insight/_cluster_job.html", job, {})
+
+
+def _job_fragment(
+    request: Request, template: str, job: JobView, context: dict[str, Any]
+) -> Response:
     headers = {"cache-control": "no-store"}
     if job.status == "succeeded":
         headers["HX-Refresh"] = "true"
-    return render(request, "insight/_cluster_job.html", {"job": job}, headers=headers)
+    return render(request, template, {"job": job, **context}, headers=headers)
 
 
 def _spread(view: cluster_views.ClusterView) -> list[dict[str, Any]]:

@@ -3,6 +3,10 @@
 The job reads as the person who started it: the pairs it keeps are those involving an
 organisation they may act for, decided when it runs (platform admins, and the command
 line, get every pair). Its result is the JSON of ``winwin pairs --json`` (CONTRACT.md).
+
+The whole matching the ``/pairs`` page and ``GET /api/v1/pairs`` follow on a large
+network is another kind, ``insight.network_pairs``, started by nobody
+(:mod:`winwin.insight.pair_views`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, accessible_org_ids, actor_for
 from winwin.accounts.models import User
+from winwin.insight import pair_views
 from winwin.insight import service as insight
 from winwin.jobs import kinds
 from winwin.jobs import service as jobs
@@ -55,13 +60,32 @@ def network_pairs(context: JobContext) -> dict[str, Any]:
             actor = actor_for(session, user)
             if not actor.is_platform_admin:
                 involving = set(accessible_org_ids(session, actor))
-        result = insight.solve_pairing(
+        # A matching already made for this version of the graph (by any worker) is reused.
+        result = pair_views.read_pairs(
             session,
             optimal=arguments["optimal"],
             capacity=int(arguments["capacity"]),
             candidates=int(arguments["candidates"]),
             explain=bool(arguments.get("explain")),
             involving=involving,
+            as_job=False,
             progress=context.progress,
         )
+    if isinstance(result, pair_views.Pending):  # never: as_job=False solves it here
+        raise RuntimeError("the pairs were not solved")
     return result.as_dict()
+
+
+@kinds.register(pair_views.NETWORK_PAIRS_JOB, max_attempts=2, backoff_seconds=2.0)
+def whole_network_pairs(context: JobContext) -> dict[str, Any]:
+    """Nobody's job: the whole matching, for ``insight.pair_views`` to scope to readers."""
+    arguments = context.arguments
+    context.progress(0, insight.PAIRING_STEPS)
+    with context.reader() as session:
+        return pair_views.make_pairing(
+            session,
+            optimal=arguments["optimal"],
+            capacity=int(arguments["capacity"]),
+            candidates=int(arguments["candidates"]),
+            progress=context.progress,
+        )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import String, cast, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from winwin.db.models import Competitor, Organization, Tie
 
@@ -28,9 +29,10 @@ class InsightRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def organizations(self) -> list[OrgRow]:
-        """Every organisation, ordered by key in code-point order (sorted here, not by the
-        database, whose collation may order ``-`` and ``_`` differently)."""
+    def organizations(self, keys: Collection[str] | None = None) -> list[OrgRow]:
+        """Every organisation (or those of ``keys``), ordered by key in code-point order
+        (sorted here, not by the database, whose collation may order ``-`` and ``_``
+        differently)."""
         query = select(
             Organization.id,
             Organization.key,
@@ -40,6 +42,8 @@ class InsightRepository:
             Organization.needs,
             Organization.values,
         )
+        if keys is not None:
+            query = query.where(Organization.key.in_(sorted(keys)))
         rows = [
             OrgRow(
                 id=row.id,
@@ -58,6 +62,24 @@ class InsightRepository:
         """``(kind, from_id, to_id)`` of every tie."""
         query = select(Tie.kind, Tie.from_id, Tie.to_id).order_by(Tie.id)
         return [(kind, a, b) for kind, a, b in self.session.execute(query)]
+
+    def customers_of(self, ids: Collection[int] | None = None) -> dict[str, frozenset[str]]:
+        """Key → keys of the organisations it supplies, for the suppliers ``ids`` (None:
+        every organisation; one with no customers is left out)."""
+        customer = aliased(Organization)
+        supplier = aliased(Organization)
+        query = (
+            select(supplier.key, customer.key)
+            .join(Tie, Tie.from_id == supplier.id)
+            .join(customer, customer.id == Tie.to_id)
+            .where(Tie.kind == "supplies")
+        )
+        if ids is not None:
+            query = query.where(supplier.id.in_(sorted(ids)))
+        found: dict[str, set[str]] = {}
+        for key, customer_key in self.session.execute(query):
+            found.setdefault(key, set()).add(customer_key)
+        return {k: frozenset(v) for k, v in found.items()}
 
     def competitors(self) -> list[tuple[int, int]]:
         """Competitor pairs as ``(a_id, b_id)``."""

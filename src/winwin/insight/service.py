@@ -163,13 +163,42 @@ class _Network:
 
 
 @dataclass(frozen=True)
-class _Solved:
-    found: dict[tuple[int, int], float]
+class NetworkPairing:
+    """The stable matching of the whole network, before any reader's filter: what is
+    cached per version of the graph and what a pair-search job keeps as its result."""
+
+    stamp: str | None
+    """The graph version it is of (``None``: a write committed while it was read)."""
+    optimal: matching.Side
     pairs: list[tuple[str, str]]
+    wins: list[float]
+    """The predicted mutual win of each pair."""
     stable: bool
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stamp": self.stamp,
+            "optimal": self.optimal,
+            "pairs": [[s, c] for s, c in self.pairs],
+            "wins": self.wins,
+            "stable": self.stable,
+        }
 
-_SOLVED: _Memo[tuple[str, str, int, int], _Solved] = _Memo(4)
+    @classmethod
+    def from_dict(cls, document: dict[str, Any]) -> NetworkPairing:
+        return cls(
+            stamp=document["stamp"],
+            optimal=_check_side(document["optimal"]),
+            pairs=[(s, c) for s, c in document["pairs"]],
+            wins=[float(w) for w in document["wins"]],
+            stable=bool(document["stable"]),
+        )
+
+
+PairingKey = tuple[str, str, int, int]
+"""(graph version, side, capacity, candidates): everything a network pairing depends on."""
+
+_SOLVED: _Memo[PairingKey, NetworkPairing] = _Memo(4)
 
 
 PAIRING_STEPS = 5
@@ -186,6 +215,126 @@ def check_pairing(*, optimal: str, capacity: int, candidates: int) -> matching.S
     return side
 
 
+def cached_pairing(key: PairingKey) -> NetworkPairing | None:
+    """The network pairing of ``key`` if this process has it."""
+    return _SOLVED.get(key)
+
+
+def keep_pairing(key: PairingKey, pairing: NetworkPairing) -> None:
+    _SOLVED.put(key, pairing)
+
+
+def pair_network(
+    session: Session,
+    *,
+    optimal: str = "suppliers",
+    capacity: int = matching.DEFAULT_CAPACITY,
+    candidates: int = pair_search.DEFAULT_CANDIDATES,
+    progress: Callable[[int, int], None] | None = None,
+) -> NetworkPairing:
+    """The stable matching of the candidate pairs of the whole stored network, ranked by
+    predicted mutual win (see :mod:`winwin.insight.matching`); cached per version of the
+    graph. ``progress(done, PAIRING_STEPS)`` is told after each step (a job's bar)."""
+    side = check_pairing(optimal=optimal, capacity=capacity, candidates=candidates)
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(done, PAIRING_STEPS)
+
+    step(0)
+    stamp = graph_stamp.current(session)
+    key = (stamp, side, capacity, candidates)
+    solved = _SOLVED.get(key)
+    if solved is None:
+        net = _Network.read(InsightRepository(session))
+        # A write that committed while the network was read: solve what was read, uncached.
+        cached = graph_stamp.still(session, stamp)
+        step(1)
+        found = pair_search.candidate_pairs(
+            net.profiles, supplies=net.supplies, forbidden=net.forbidden, per_org=candidates
+        )
+        step(2)
+        game = pair_search.network_game(net.profiles, found, capacity=capacity)
+        step(3)
+        whole = matching.deferred_acceptance(game, optimal=side)
+        step(4)
+        at = {o.key: i for i, o in enumerate(net.orgs)}
+        solved = NetworkPairing(
+            stamp=stamp if cached else None,
+            optimal=side,
+            pairs=whole,
+            wins=[found[(at[s], at[c])] for s, c in whole],
+            # Stability is judged on the whole matching, before any filter.
+            stable=matching.is_stable(game, whole),
+        )
+        if cached:
+            _SOLVED.put(key, solved)
+    step(PAIRING_STEPS)
+    return solved
+
+
+EXPLAIN_BY_KEYS = 500
+"""Up to this many organisations, the terms of wins are read for them alone."""
+
+
+def pairs_for(
+    session: Session,
+    pairing: NetworkPairing,
+    *,
+    involving: Collection[int] | None = None,
+    explain: bool = False,
+) -> Pairing:
+    """``pairing`` as a reader gets it: with ``involving`` (organisation ids) only the
+    pairs with at least one of those organisations; ``explain`` adds each win's terms."""
+    repo = InsightRepository(session)
+    chosen = list(zip(pairing.pairs, pairing.wins, strict=True))
+    if involving is not None:
+        shown = repo.keys_of(set(involving))
+        chosen = [((s, c), w) for (s, c), w in chosen if s in shown or c in shown]
+    explained: Callable[[str, str], wins.WinBreakdown] | None = None
+    if explain and chosen:
+        keys = {k for pair, _ in chosen for k in pair}
+        explained = _Explainer.read(repo, keys if len(keys) <= EXPLAIN_BY_KEYS else None)
+    details = [
+        PairDetail(s, c, win, explained(s, c) if explained is not None else None)
+        for (s, c), win in chosen
+    ]
+    return Pairing(
+        pairs=[pair for pair, _ in chosen],
+        stable=pairing.stable,
+        optimal=pairing.optimal,
+        details=details,
+    )
+
+
+@dataclass(frozen=True)
+class _Explainer:
+    """The profiles and customers the terms of some pairs' wins are read from."""
+
+    profiles: dict[str, wins.Profile]
+    customers_of: dict[str, frozenset[str]]
+
+    @classmethod
+    def read(cls, repo: InsightRepository, keys: set[str] | None) -> _Explainer:
+        """For the organisations ``keys`` (None: every organisation)."""
+        orgs = repo.organizations(keys)
+        profiles = {
+            o.key: wins.profile(
+                o.key, roles=o.roles, capabilities=o.capabilities, needs=o.needs, values=o.values
+            )
+            for o in orgs
+        }
+        return cls(profiles, repo.customers_of({o.id for o in orgs} if keys is not None else None))
+
+    def __call__(self, s: str, c: str) -> wins.WinBreakdown:
+        return wins.explain_win(
+            self.profiles[s],
+            self.profiles[c],
+            supplier_customers=self.customers_of.get(s, frozenset()),
+            customer_customers=self.customers_of.get(c, frozenset()),
+        )
+
+
 def solve_pairing(
     session: Session,
     *,
@@ -196,56 +345,13 @@ def solve_pairing(
     explain: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Pairing:
-    """Natural pairs of the stored network: the stable matching of the candidate pairs
-    ranked by predicted mutual win (see :mod:`winwin.insight.matching`).
-
-    The matching is always solved for the whole network (stability is a property of the
-    whole); with ``involving`` (organisation ids) only the pairs with at least one of
-    those organisations are returned; ``explain`` adds the terms of each pair's win;
-    ``progress(done, PAIRING_STEPS)`` is told after each step (a job's progress bar)."""
-    side = check_pairing(optimal=optimal, capacity=capacity, candidates=candidates)
-
-    def step(done: int) -> None:
-        if progress is not None:
-            progress(done, PAIRING_STEPS)
-
-    step(0)
-    stamp = graph_stamp.current(session)
-    net = _Network.read(InsightRepository(session))
-    # A write that committed while the network was read: solve what was read, uncached.
-    cached = graph_stamp.still(session, stamp)
-    step(1)
-    key = (stamp, side, capacity, candidates)
-    solved = _SOLVED.get(key) if cached else None
-    if solved is None:
-        found = pair_search.candidate_pairs(
-            net.profiles, supplies=net.supplies, forbidden=net.forbidden, per_org=candidates
-        )
-        step(2)
-        game = pair_search.network_game(net.profiles, found, capacity=capacity)
-        step(3)
-        whole = matching.deferred_acceptance(game, optimal=side)
-        step(4)
-        # Stability is judged on the whole matching, before any filter.
-        solved = _Solved(found=found, pairs=whole, stable=matching.is_stable(game, whole))
-        if cached:
-            _SOLVED.put(key, solved)
-    step(PAIRING_STEPS)
-    found, pairs, stable = solved.found, solved.pairs, solved.stable
-    if involving is not None:
-        shown = {o.key for o in net.orgs if o.id in set(involving)}
-        pairs = [(s, c) for s, c in pairs if s in shown or c in shown]
-    at = {o.key: i for i, o in enumerate(net.orgs)}
-    details = [
-        PairDetail(
-            s,
-            c,
-            found[(at[s], at[c])],
-            net.explain(at[s], at[c]) if explain else None,
-        )
-        for s, c in pairs
-    ]
-    return Pairing(pairs=pairs, stable=stable, optimal=side, details=details)
+    """Natural pairs of the stored network (:func:`pair_network`) as a reader gets them
+    (:func:`pairs_for`): the matching is always solved for the whole network (stability
+    is a property of the whole), and only then filtered."""
+    whole = pair_network(
+        session, optimal=optimal, capacity=capacity, candidates=candidates, progress=progress
+    )
+    return pairs_for(session, whole, involving=involving, explain=explain)
 
 
 @dataclass(frozen=True)

@@ -23,14 +23,15 @@ jobs_app = typer.Typer(help="Jobs: heavy work run by the worker.", no_args_is_he
 
 
 def run_here(
-    database_url: str, job_id: int, label: str, *, total: int | None = None
+    database_url: str, job_id: int, label: str, *, total: int | None = None, bar: bool = True
 ) -> jobs.JobView:
     """Run a queued job in this process to its end, with a progress bar on standard
     error, and return it as its starter sees it (the commands that wait for their job:
     ``report``, ``pairs``, ``clusters``, ``ties upload``).
 
     On an engine of its own: the command's engine takes SQLite's write lock for every
-    transaction, and the job commits its progress while it reads."""
+    transaction, and the job commits its progress while it reads. ``bar=False`` runs it
+    without the bar (a command printing JSON for a script)."""
     engine = build_engine(database_url, busy_timeout_ms=600_000)
     try:
         with Progress(
@@ -39,12 +40,13 @@ def run_here(
             TaskProgressColumn(),
             console=err,
             transient=True,
-        ) as bar:
-            task = bar.add_task(label, total=total)
+            disable=not bar,
+        ) as progress:
+            task = progress.add_task(label, total=total)
             execution.run_to_end(
                 engine,
                 job_id,
-                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
         with unit_of_work(session_factory(engine)) as session:
             return jobs.view_job(session, job_id=job_id, person_id=None)

@@ -34,6 +34,7 @@ TITLES = {
     "reports.workshop": N_("Workshop report (PDF)"),
     "mail.link": N_("Mail to %(about)s"),
     "insight.pairs": N_("Natural pairs of the network"),
+    "insight.network_pairs": N_("Natural pairs of the network"),
     "network.crm_match": N_("Customer list from a CRM"),
     "insight.clusters": N_("Cluster insight"),
 }

@@ -110,3 +110,21 @@ def test_the_command_line_runs_the_search_as_a_job_with_the_contract_s_json(  # 
     assert text.out.splitlines()[-1] == f"{len(document['pairs'])} pairs, stable: true"
     bad = cli("pairs", "--capacity", "-1", "--json")
     assert bad.code == 2 and "capacity" in bad.err and bad.out == ""
+
+
+def test_the_command_line_shows_people_a_progress_bar_and_scripts_only_the_json(  # type: ignore[no-untyped-def]
+    cli, monkeypatch
+) -> None:
+    from rich.console import Console
+
+    from winwin.jobs import cli as jobs_cli
+
+    # Standard error as a terminal, where a person would see the bar.
+    monkeypatch.setattr(jobs_cli, "err", Console(stderr=True, force_terminal=True, width=100))
+    assert cli("import", "-", stdin=json.dumps(NETWORK)).code == 0
+    shown = cli("pairs")
+    assert shown.code == 0, shown.err
+    assert "natural pairs" in shown.err and "100%" in shown.err
+    quiet = cli("pairs", "--json")
+    assert quiet.code == 0 and quiet.err == ""
+    assert set(quiet.json()) == {"pairs", "stable", "optimal", "wins"}
