@@ -29,6 +29,7 @@ from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.http.i18n import gettext as _
+from winwin.http.page_deps import PostedForm
 from winwin.http.templating import render
 from winwin.kernel.errors import InvalidInput, Problem, WinwinError
 from winwin.network.models import Organization
@@ -146,10 +147,9 @@ def _relationship_url(relationship: tuple[str, str] | list[str]) -> str:
 
 
 @router.post("/relationships/{a}/{b}/actions", name="add_action")
-async def add_action(
-    a: str, b: str, request: Request, actor: CurrentUser, session: SessionDep
+def add_action(
+    a: str, b: str, request: Request, actor: CurrentUser, session: SessionDep, form: PostedForm
 ) -> Response:
-    form = await request.form()
     values = {
         k: str(form.get(k) or "").strip()
         for k in ("by", "factor", "title", "description", "due", "owner_a", "owner_b")
@@ -216,10 +216,9 @@ def action_page(
 
 
 @router.post("/actions/{action_id}", name="update_action")
-async def update_action(
-    action_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep
+def update_action(
+    action_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep, form: PostedForm
 ) -> Response:
-    form = await request.form()
     values = {
         k: str(form.get(k) or "").strip()
         for k in ("factor", "title", "description", "due", "owner_a", "owner_b")
@@ -242,10 +241,9 @@ async def update_action(
 
 
 @router.post("/actions/{action_id}/status", name="action_status")
-async def move_action(
-    action_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep
+def move_action(
+    action_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep, form: PostedForm
 ) -> Response:
-    form = await request.form()
     status = str(form.get("status") or "").strip()
     reason = str(form.get("reason") or "").strip() or None
     try:

@@ -420,10 +420,9 @@ def relationships(
 
 
 @router.post("/relationships/rounds", name="open_round")
-async def open_round(
-    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep
+def open_round(
+    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep, form: PostedForm
 ) -> Response:
-    form = await request.form()
     values = {
         k: str(form.get(k) or "").strip()
         for k in ("other", "round", "instrument", "min_respondents")
@@ -475,10 +474,9 @@ def research_export_form(request: Request, actor: CurrentUser, session: SessionD
 
 
 @router.post("/relationships/research-export")
-async def research_export_download(
-    request: Request, actor: CurrentUser, session: SessionDep
+def research_export_download(
+    request: Request, actor: CurrentUser, session: SessionDep, form: PostedForm
 ) -> Response:
-    form = await request.form()
     chosen = [str(v) for v in form.getlist("round")]
     format = str(form.get("format") or "csv")
     try:
@@ -904,24 +902,24 @@ def round_page(
 
 
 @router.post("/rounds/{round_id}/invitations", name="invite")
-async def invite(
+def invite(
     round_id: int,
     request: Request,
     actor: CurrentUser,
     session: SessionDep,
     background: BackgroundTasks,
+    form: PostedForm,
 ) -> Response:
     """Invite one person (name, optional address) or many at once (pasted addresses or a
     CSV file). Many are invited all or nothing: a bad or repeated address, or one already
     invited, is listed by its line and nobody is invited until the list is fixed."""
-    form = await request.form()
     values = {
         k: str(form.get(k) or "").strip() for k in ("side", "name", "email", "locale", "addresses")
     }
     upload = form.get("file")
     data = b""
     if upload is not None and not isinstance(upload, str):
-        data = await upload.read(MAX_CSV_BYTES + 1)
+        data = upload.file.read(MAX_CSV_BYTES + 1)
     entries: list[addresses.Entry] | None = None
     if data or "addresses" in form:
         if len(data) > MAX_CSV_BYTES:
@@ -1087,10 +1085,9 @@ def instruments(
 
 
 @router.post("/instruments", name="create_instrument")
-async def create_instrument(
-    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep
+def create_instrument(
+    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep, form: PostedForm
 ) -> Response:
-    form = await request.form()
     values: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in form}
     items = []
     for n in range(ITEM_ROWS):

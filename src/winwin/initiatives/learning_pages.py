@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
+from winwin.http.page_deps import PostedForm
 from winwin.initiatives import learning
 from winwin.initiatives.pages import _page
 from winwin.kernel.errors import Conflict, InvalidInput, Problem
@@ -20,16 +22,19 @@ from winwin.kernel.errors import Conflict, InvalidInput, Problem
 router = APIRouter()
 
 
-async def _values(request: Request, names: tuple[str, ...]) -> dict[str, str]:
-    form = await request.form()
+def _values(form: FormData, names: tuple[str, ...]) -> dict[str, str]:
     return {k: str(form.get(k) or "").strip() for k in names}
 
 
 @router.post("/initiatives/{initiative_id}/goals", name="initiative_goal")
-async def add_goal(
-    initiative_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep
+def add_goal(
+    initiative_id: IdPath,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    form: PostedForm,
 ) -> Response:
-    values = await _values(request, ("by", "with", "factor", "title", "due"))
+    values = _values(form, ("by", "with", "factor", "title", "due"))
     try:
         learning.add_goal(
             session,
@@ -48,10 +53,14 @@ async def add_goal(
 
 
 @router.post("/initiatives/{initiative_id}/learning-rounds", name="initiative_learning_round")
-async def open_round(
-    initiative_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep
+def open_round(
+    initiative_id: IdPath,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    form: PostedForm,
 ) -> Response:
-    values = await _values(request, ("round", "min_respondents"))
+    values = _values(form, ("round", "min_respondents"))
     try:
         learning.open_learning_round(
             session,

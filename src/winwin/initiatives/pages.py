@@ -25,6 +25,7 @@ from winwin.actions.pages import status_label as action_status
 from winwin.assessments.score import FACTORS
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.http.i18n import gettext as _
+from winwin.http.page_deps import PostedForm
 from winwin.http.templating import render
 from winwin.initiatives import learning, refusals
 from winwin.initiatives import service as initiatives
@@ -141,8 +142,9 @@ def list_page(
 
 
 @router.post("/initiatives", name="propose_initiative")
-async def propose(request: Request, actor: CurrentUser, session: SessionDep) -> Response:
-    form = await request.form()
+def propose(
+    request: Request, actor: CurrentUser, session: SessionDep, form: PostedForm
+) -> Response:
     values = {
         k: str(form.get(k) or "").strip() for k in ("by", "with", "title", "goal", "value", "kind")
     }
@@ -233,12 +235,15 @@ def initiative_page(
 
 
 @router.post("/initiatives/{initiative_id}/step", name="initiative_step")
-async def step(
-    initiative_id: IdPath, request: Request, actor: CurrentUser, session: SessionDep
+def step(
+    initiative_id: IdPath,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    form: PostedForm,
 ) -> Response:
     """One step from the page's forms: ``step`` is accept, decline, contribute, model or
     agree."""
-    form = await request.form()
     values = {
         k: str(form.get(k) or "").strip()
         for k in ("step", "by", "amount", "currency", "method", "game")

@@ -30,7 +30,7 @@ from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, IdPath, OptionalUser, SessionDep
 from winwin.http.errors import status_for
 from winwin.http.i18n import gettext as _
-from winwin.http.page_deps import CurrentOrg, get_current_org
+from winwin.http.page_deps import CurrentOrg, PostedForm, get_current_org
 from winwin.http.templating import render, request_locale
 from winwin.innovation import refusals as refuse
 from winwin.innovation import service as innovation
@@ -50,9 +50,9 @@ from winwin.sharing import refusals as item_refusals
 from winwin.sharing import service as sharing
 from winwin.sharing.pages import (
     LEVEL_LABELS,
-    MULTI,
     composer_context,
     exclusions_of_form,
+    form_fields,
     viewer_of,
 )
 from winwin.sharing.picking import KnownOrgs
@@ -198,16 +198,6 @@ def _draft(form: dict[str, str], known: KnownOrgs) -> ItemDraft:
     )
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    for name in MULTI:
-        values = [v for v in form.getlist(name) if isinstance(v, str)]
-        if len(values) > 1:
-            fields[name] = "\n".join(values)
-    return fields
-
-
 def _org_query(org: Organization | None) -> str:
     return f"?org={org.key}" if org is not None else ""
 
@@ -301,10 +291,10 @@ def public_board(request: Request, actor: OptionalUser, session: SessionDep) -> 
 
 
 @router.post("/innovation", name="innovation_create")
-async def create(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+def create(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, posted: PostedForm
 ) -> Response:
-    form = await _form(request)
+    form = form_fields(posted)
     kind = form.get("kind", "")
     challenge = (form.get("challenge") or "").strip() or None
     try:

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
 from winwin.http.errors import status_for
-from winwin.http.page_deps import CurrentOrg
+from winwin.http.page_deps import CurrentOrg, PostedForm
 from winwin.http.templating import render
 from winwin.jobs.api import runner_of
 from winwin.kernel.errors import InvalidInput, Problem
@@ -113,17 +113,17 @@ def result(
 
 
 @router.post("/customer-lists/{job_id}/confirm", name="org_crm_confirm")
-async def confirm(
+def confirm(
     request: Request,
     actor: CurrentUser,
     session: SessionDep,
     org: CurrentOrg,
     background: BackgroundTasks,
+    form: PostedForm,
     job_id: int = JobId,
 ) -> Response:
     """The matched rows ticked (``line``) become proposals; the unmatched rows ticked
     (``invite``) invitations."""
-    form = await request.form()
     lines = [int(v) for v in form.getlist("line") if isinstance(v, str) and v.isdigit()]
     invites = [int(v) for v in form.getlist("invite") if isinstance(v, str) and v.isdigit()]
     try:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, can_manage_org
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.http.errors import status_for
-from winwin.http.page_deps import CurrentOrg
+from winwin.http.page_deps import CurrentOrg, PostedForm
 from winwin.http.templating import render
 from winwin.kernel.errors import InvalidInput, NotFound, WinwinError
 from winwin.network import tie_sharing, ties
@@ -145,11 +145,10 @@ def change(
 
 
 @router.post("/tie-sharing", name="org_tie_sharing")
-async def set_tie_sharing(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+def set_tie_sharing(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, form: PostedForm
 ) -> Response:
     """The default level and one level per partner (``level-KEY``; empty: the default)."""
-    form = await request.form()
     try:
         default = str(form.get("default") or "")
         tie_sharing.set_sharing(session, org=org.key, level=default or None, actor=actor)

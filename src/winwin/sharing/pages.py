@@ -13,12 +13,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from winwin.accounts.access import TOPIC_EDITORS, require_topic_editor
 from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
-from winwin.http.page_deps import CurrentOrg
+from winwin.http.page_deps import CurrentOrg, PostedForm
 from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import (
     Conflict,
@@ -233,9 +234,8 @@ def feed_view(
     return feed_page(request, session, org)
 
 
-async def _form(request: Request) -> dict[str, str]:
+def form_fields(form: FormData) -> dict[str, str]:
     """The form's fields; those in ``MULTI`` may repeat and are joined by lines."""
-    form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     for name in MULTI:
         values = [v for v in form.getlist(name) if isinstance(v, str)]
@@ -245,11 +245,11 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 @router.post("/feed/reach", name="feed_reach")
-async def feed_reach(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+def feed_reach(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, posted: PostedForm
 ) -> Response:
     """The composer's live sentence (htmx): who would see the draft, refusals, warnings."""
-    form = await _form(request)
+    form = form_fields(posted)
     viewer = viewer_of(session, org)
     known = picking.known_orgs(session, viewer=viewer)
     reshare_of = form.get("reshare_of") or None
@@ -281,10 +281,10 @@ async def feed_reach(
 
 
 @router.post("/feed/items", name="feed_publish")
-async def publish(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+def publish(
+    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, posted: PostedForm
 ) -> Response:
-    form = await _form(request)
+    form = form_fields(posted)
     viewer = viewer_of(session, org)
     known = picking.known_orgs(session, viewer=viewer)
     try:
@@ -452,10 +452,15 @@ def withdraw(
 
 
 @router.post("/items/{key}/reshare", name="item_reshare")
-async def reshare(
-    key: str, request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+def reshare(
+    key: str,
+    request: Request,
+    actor: CurrentUser,
+    session: SessionDep,
+    org: CurrentOrg,
+    posted: PostedForm,
 ) -> Response:
-    form = await _form(request)
+    form = form_fields(posted)
     viewer = viewer_of(session, org)
     sharing.open_item(session, viewer=viewer, key=key, user_id=actor.user_id)
     known = picking.known_orgs(session, viewer=viewer)
