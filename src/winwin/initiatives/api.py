@@ -64,7 +64,10 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     game: dict[str, Any] = Field(description="A `winwin share` game over the parties' keys")
-    method: Literal["shapley", "nucleolus", "proportional"]
+    method: Literal["shapley", "nucleolus", "proportional", "airport"] = Field(
+        description="`airport`: the airport rule of a game of type airport, the cost of the "
+        "infrastructure each party alone would need"
+    )
 
 
 def _changed(found: initiatives.InitiativeRead, status: int = 200) -> JSONResponse:

@@ -108,7 +108,12 @@ def model(
     ctx: typer.Context,
     initiative_id: int = typer.Argument(..., metavar="ID"),
     game: str = typer.Argument(..., metavar="GAME.json", help="A winwin share game, or -."),
-    method: str = typer.Option(..., "--method", metavar="shapley|nucleolus|proportional"),
+    method: str = typer.Option(
+        ...,
+        "--method",
+        metavar="shapley|nucleolus|proportional|airport",
+        help="airport: the airport rule of an airport game (each party's own cost).",
+    ),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Set the sharing model (every party must have accepted): a new version."""

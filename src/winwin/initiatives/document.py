@@ -102,7 +102,7 @@ class InitiativeDoc(Strict):
     proposed_by: Key
     parties: Annotated[list[PartyDoc], Field(min_length=2, max_length=1000)]
     contributions: list[ContributionDoc] = []
-    method: Literal["shapley", "nucleolus", "proportional"] | None = None
+    method: Literal["shapley", "nucleolus", "proportional", "airport"] | None = None
     game: dict[str, Any] | None = None
     shares: dict[str, Share] | None = None
     in_core: bool | None = None
@@ -308,6 +308,11 @@ def _check_model(entry: InitiativeDoc, path: str, statuses: dict[str, str]) -> l
             else:
                 if sorted(players) != sorted(statuses):
                     p.append(Problem(f"{path}.game", "the game's players must be the parties"))
+                if entry.method == "airport":
+                    try:
+                        rules.check_airport(entry.game["type"])
+                    except rules.Refused as exc:
+                        p.append(Problem(f"{path}.{exc.field}", exc.message))
     if entry.shares is None:
         p.append(Problem(f"{path}.shares", "is required with a method"))
     else:

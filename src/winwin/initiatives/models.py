@@ -32,7 +32,7 @@ class Initiative(Base):
     __tablename__ = "initiatives"
     __table_args__ = (
         CheckConstraint(
-            "method IS NULL OR method IN ('shapley', 'nucleolus', 'proportional')",
+            "method IS NULL OR method IN ('shapley', 'nucleolus', 'proportional', 'airport')",
             name="method",
         ),
         CheckConstraint("kind IN ('joint', 'learning')", name="kind"),

@@ -29,8 +29,9 @@ from winwin.http.page_deps import PostedForm
 from winwin.http.templating import render
 from winwin.initiatives import learning, refusals
 from winwin.initiatives import service as initiatives
+from winwin.insight.games import airport_layers
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken, WinwinError
-from winwin.reports.service import METHOD_EXPLANATIONS
+from winwin.reports.service import COST_CORE_TEXTS, METHOD_EXPLANATIONS
 
 router = APIRouter()
 
@@ -77,7 +78,7 @@ def _labels() -> dict[str, Any]:
         "state_label": _state_label,
         "party_label": _party_label,
         "method_text": lambda m: _(METHOD_EXPLANATIONS[m]) if m in METHOD_EXPLANATIONS else "",
-        "core_text": lambda c: _(CORE[c]),
+        "core_text": lambda c, m=None: _((COST_CORE_TEXTS if m == "airport" else CORE)[c]),
         "field_labels": {
             "by": _("On behalf of"),
             "with": _("With whom"),
@@ -93,6 +94,31 @@ def _labels() -> dict[str, Any]:
         },
         "kinds": [(k, _(KIND_LABELS[k])) for k in KIND_LABELS],
     }
+
+
+def airport_explained(game: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An airport model told for the page: each party's own cost and the layers of the
+    cost with who shares each (``insight.games.airport_layers``)."""
+    if not game or game.get("type") != "airport":
+        return None
+    costs = {str(k): float(v) for k, v in game["costs"].items()}
+    return {"costs": costs, "layers": airport_layers(costs)}
+
+
+def _airport_game(form: Any, parties: list[str]) -> dict[str, Any]:
+    """The airport game of the page's form: ``cost-ORG`` is the cost of the
+    infrastructure ORG alone would need."""
+    costs: dict[str, float] = {}
+    problems = []
+    for key in parties:
+        text = str(form.get(f"cost-{key}") or "").strip().replace(",", ".").replace(" ", "")
+        try:
+            costs[key] = float(text)
+        except ValueError:
+            problems.append(Problem(f"costs.{key}", "must be an amount, such as 12000,50"))
+    if problems:
+        raise InvalidInput(problems)
+    return {"type": "airport", "costs": costs}
 
 
 def _managed(session: Session, actor: Actor) -> list[Any]:
@@ -200,6 +226,10 @@ def _page(
             "acting": acting,
             "totals": totals,
             "held_notice": held_notice,
+            "airport": airport_explained(found.game) if found.method == "airport" else None,
+            "agreed_airport": airport_explained(found.agreement.get("game"))
+            if found.agreement and found.agreement.get("method") == "airport"
+            else None,
             "game_example": json.dumps(
                 {"type": "table", "players": sorted(found.parties), "values": {"": 0}},
                 ensure_ascii=False,
@@ -242,8 +272,8 @@ def step(
     session: SessionDep,
     form: PostedForm,
 ) -> Response:
-    """One step from the page's forms: ``step`` is accept, decline, contribute, model or
-    agree."""
+    """One step from the page's forms: ``step`` is accept, decline, contribute, model,
+    airport (the airport rule, from each party's own cost), result or agree."""
     values = {
         k: str(form.get(k) or "").strip()
         for k in ("step", "by", "amount", "currency", "method", "game")
@@ -283,6 +313,15 @@ def step(
                 method=values["method"],
                 actor=actor,
             )
+        elif kind == "airport":
+            parties = list(initiatives.read(session, initiative_id, actor=actor).parties)
+            initiatives.set_model(
+                session,
+                initiative_id=initiative_id,
+                game=_airport_game(form, parties),
+                method="airport",
+                actor=actor,
+            )
         elif kind == "result":
             try:
                 realised = float(values["amount"].replace(",", ".").replace(" ", ""))
@@ -300,7 +339,10 @@ def step(
             initiatives.agree(session, initiative_id=initiative_id, by=values["by"], actor=actor)
         else:
             raise InvalidInput(
-                Problem("step", "must be one of accept, decline, contribute, model, agree")
+                Problem(
+                    "step",
+                    "must be one of accept, decline, contribute, model, airport, result, agree",
+                )
             )
     except InvalidInput as exc:
         session.rollback()

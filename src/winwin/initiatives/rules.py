@@ -23,7 +23,9 @@ from typing import Literal
 
 PartyStatus = Literal["invited", "accepted", "declined"]
 State = Literal["proposed", "declined", "accepted", "modelled", "agreed"]
-METHODS = ("shapley", "nucleolus", "proportional")
+#: ``airport`` is the airport rule of an airport cost game (the Shapley value of
+#: ``c(S) = max c_i``), for infrastructure whose cost is set by the most demanding party.
+METHODS = ("shapley", "nucleolus", "proportional", "airport")
 MAX_TITLE = 200
 #: An initiative is joint (sharing a result) or learning (learning goals and rounds).
 KINDS = ("joint", "learning")
@@ -68,6 +70,16 @@ def check_model(parties: dict[str, PartyStatus], players: tuple[str, ...]) -> No
     if sorted(players) != sorted(parties):
         raise Refused(
             "GAME", f"the game's players must be the parties: {', '.join(sorted(parties))}"
+        )
+
+
+def check_airport(game_type: str) -> None:
+    """The airport rule shares a cost: the game is the cost each party alone would need."""
+    if game_type != "airport":
+        raise Refused(
+            "method",
+            "the airport rule shares a cost: give a game of type airport with the cost "
+            "of the infrastructure each party alone would need",
         )
 
 

@@ -63,6 +63,8 @@ class InitiativeRead:
     held_topic: str | None = None
     warnings: tuple[Problem, ...] = ()
     kind: str = "joint"  # or "learning" (``winwin.initiatives.learning``)
+    # The current model's game document (for the pages' explanation; not in ``show``).
+    game: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -248,6 +250,7 @@ def read(session: Session, initiative_id: int, *, actor: Actor | None = None) ->
         held_topic=held_topic,
         warnings=warnings,
         kind=found.kind,
+        game=found.game,
     )
 
 
@@ -383,6 +386,11 @@ def set_model(
     if method not in rules.METHODS:
         raise InvalidInput(Problem("method", f"must be one of {', '.join(rules.METHODS)}"))
     parsed = parse_game(game)
+    if method == "airport":
+        try:
+            rules.check_airport(game["type"])
+        except rules.Refused as exc:
+            raise InvalidInput(Problem(exc.field, exc.message)) from None
     current = read(session, found.id)
     try:
         rules.check_model(
@@ -390,7 +398,9 @@ def set_model(
         )
     except rules.Refused as exc:
         raise _refused(exc) from None
-    shared = share(parsed, method=cast(Method, method))
+    # The airport rule is the Shapley value of the airport game, exact by closed form.
+    rule = "shapley" if method == "airport" else method
+    shared = share(parsed, method=cast(Method, rule))
     found.method = method
     found.game = game
     found.shares = dict(sorted(shared.allocation.items()))

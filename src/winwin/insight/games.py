@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -246,6 +247,37 @@ def airport_shapley(costs: FloatArray) -> FloatArray:
     out = np.empty(n)
     out[order] = shares
     return out
+
+
+@dataclass(frozen=True)
+class AirportLayer:
+    """One layer of an airport cost, from ``low`` to ``high`` (currency units): needed by
+    ``players``, those whose own cost reaches ``high``, who split it equally."""
+
+    low: float
+    high: float
+    players: tuple[str, ...]
+
+    @property
+    def each(self) -> float:
+        """What each of ``players`` pays for this layer: ``(high - low) / |players|``."""
+        return (self.high - self.low) / len(self.players)
+
+
+def airport_layers(costs: Mapping[str, float]) -> list[AirportLayer]:
+    """The airport rule told layer by layer: the distinct positive costs
+    ``0 < l_1 < … < l_m`` cut the largest cost into layers ``[l_(k-1), l_k]``, each split
+    equally among the players whose own cost is at least ``l_k``. A player's share is the
+    sum of its layers' ``each``, which is :func:`airport_shapley`; the layers sum to the
+    largest cost."""
+    levels = sorted({float(c) for c in costs.values() if c > 0})
+    layers = []
+    low = 0.0
+    for high in levels:
+        needing = tuple(sorted(p for p, c in costs.items() if c >= high))
+        layers.append(AirportLayer(low=low, high=high, players=needing))
+        low = high
+    return layers
 
 
 def shapley_sampled(game: Game, *, samples: int, seed: int = 0) -> FloatArray:

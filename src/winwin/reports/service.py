@@ -510,6 +510,32 @@ METHOD_EXPLANATIONS = {
         "dissatisfied as possible."
     ),
     "proportional": N_("Proportional: each party gets a share in proportion to what it put in."),
+    "airport": N_(
+        "Airport rule: the infrastructure is built as large as the most demanding party "
+        "needs, and its cost is cut into layers. Every party needs the first layer, so all "
+        "split it equally; each further layer is split equally among the parties that need "
+        "it. No party pays for a layer only others need, nor more than it would pay alone."
+    ),
+}
+#: Whether the allocation is in the core, for a value game and for a cost game (the
+#: airport rule shares a cost: there the core means no group would pay less on its own).
+CORE_TEXTS = {
+    True: N_("The allocation is in the core: no group of parties would get more on its own."),
+    False: N_(
+        "The allocation is not in the core: some group of parties would get more on its own."
+    ),
+    None: N_("This game has no core to check the allocation against."),
+}
+COST_CORE_TEXTS = {
+    True: N_(
+        "The cost shares are in the core: no group of parties would pay less by building "
+        "on its own."
+    ),
+    False: N_(
+        "The cost shares are not in the core: some group of parties would pay less by "
+        "building on its own."
+    ),
+    None: N_("This game has no core to check the cost shares against."),
 }
 
 
@@ -533,15 +559,9 @@ def agreement_data(
         given = contributions.get(key) or []
         put_in = ", ".join(f"{w.number(c['amount'], '#,##0.00')} {c['currency']}" for c in given)
         rows.append([names.get(key, key), put_in or DASH, w.number(shares.get(key), "#,##0.00")])
-    in_core = doc.get("in_core")
-    core = {
-        True: N_("The allocation is in the core: no group of parties would get more on its own."),
-        False: N_(
-            "The allocation is not in the core: some group of parties would get more on its own."
-        ),
-        None: N_("This game has no core to check the allocation against."),
-    }[in_core]
     method = doc.get("method")
+    cost = method == "airport"
+    core = (COST_CORE_TEXTS if cost else CORE_TEXTS)[doc.get("in_core")]
     return {
         "lang": locale,
         "title": w(N_("Agreement: %(title)s"), title=doc["title"]),
@@ -551,7 +571,11 @@ def agreement_data(
         "heading": doc["title"],
         "goal": doc.get("goal") or "",
         "version": w(N_("Agreed version %(n)s"), n=doc["version"]),
-        "header": [w(N_("Party")), w(N_("Contributions")), w(N_("Share of the value"))],
+        "header": [
+            w(N_("Party")),
+            w(N_("Contributions")),
+            w(N_("Share of the cost")) if cost else w(N_("Share of the value")),
+        ],
         "rows": rows,
         "method": w(METHOD_EXPLANATIONS[method]) if method in METHOD_EXPLANATIONS else DASH,
         "core": w(core),
