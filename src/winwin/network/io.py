@@ -8,7 +8,7 @@ rolls back if a write still fails.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -473,7 +473,7 @@ class _Importer:
         for i, item in enumerate(self.doc.items):
             for problem in policy.validate_item(network, network.items[item.key]):
                 path = f"items[{i}].{problem.path}" if problem.path else f"items[{i}]"
-                problems.append(Problem(path, problem.message))
+                problems.append(replace(problem, path=path))
             answers = item.innovation.challenge if item.innovation else None
             if answers and not policy.can_see(network, item.owner, answers).visible:
                 problems.append(

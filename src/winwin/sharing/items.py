@@ -315,7 +315,7 @@ class ItemRepository:
         self.session = session
 
     def item_ids(self) -> dict[str, int]:
-        return dict(self.session.execute(select(Item.key, Item.id)).tuples().all())
+        return dict(self.session.execute(select(Item.key, Item.id)).all())
 
     def rows(self) -> list[dict[str, Any]]:
         """Every item as a plain row with its topics, audience orgs and exclusions."""

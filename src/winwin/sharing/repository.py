@@ -197,7 +197,7 @@ class SharingRepository:
         circle_query = select(Circle.id, Circle.key)
         if item_ids is not None:
             circle_query = circle_query.where(_in(Circle.id, circle_ids))
-        circle_keys = dict(self.session.execute(circle_query).tuples().all())
+        circle_keys = dict(self.session.execute(circle_query).all())
         for ckey in circle_keys.values():
             rows.circles[ckey] = []
         for part in chunks(list(circle_keys), 500):
