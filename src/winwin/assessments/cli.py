@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -384,7 +385,7 @@ def round_invite(
             if emails is None:
                 raise
             raise InvalidInput(  # say which line of the file, not which invitee
-                [Problem(_line_path(p.path, invitees), p.message) for p in exc.problems]
+                [replace(p, path=_line_path(p.path, invitees)) for p in exc.problems]
             ) from None
         current = rounds.get_round(session, actor=None, round_id=round_id)
         queued = _queue_links(session, settings, issued, current, base_url=base_url, mail=mail)

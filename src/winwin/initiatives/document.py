@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -302,7 +303,7 @@ def _check_model(entry: InitiativeDoc, path: str, statuses: dict[str, str]) -> l
                 players = parse_game(entry.game).players
             except InvalidInput as exc:
                 p += [
-                    Problem(f"{path}.game" + (f".{q.path}" if q.path else ""), q.message)
+                    replace(q, path=f"{path}.game" + (f".{q.path}" if q.path else ""))
                     for q in exc.problems
                 ]
             else:
