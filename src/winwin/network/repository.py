@@ -34,6 +34,13 @@ ORG_FIELDS = (
     "business_id",
 )
 SENSITIVE_TOPICS = "competition_sensitive_topics"
+
+
+def sensitive_topics_of(stored: list[str] | None) -> list[str]:
+    """The sensitive topics a stored setting (None: none stored) stands for, normalised."""
+    return normalize_topics(DEFAULT_SENSITIVE_TOPICS if stored is None else stored)
+
+
 CHUNK = 20_000
 
 
@@ -272,8 +279,7 @@ class NetworkRepository:
     def sensitive_topics(self) -> list[str]:
         """The competition-sensitive topics in their normal form (the default list when
         none are configured)."""
-        stored = self.get_setting(SENSITIVE_TOPICS)
-        return normalize_topics(DEFAULT_SENSITIVE_TOPICS if stored is None else stored)
+        return sensitive_topics_of(self.get_setting(SENSITIVE_TOPICS))
 
     def get_setting(self, key: str) -> list[str] | None:
         row = self.session.get(NetworkSetting, key)

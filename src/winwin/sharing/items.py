@@ -19,6 +19,7 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
+    distinct,
     exists,
     func,
     insert,
@@ -45,8 +46,13 @@ from winwin.db.models import (
     Tie,
 )
 from winwin.kernel.errors import InvalidInput, Problem
-from winwin.network.models import ItemLineage, ItemTopicSource, OrganizationPlace
-from winwin.network.repository import NetworkRepository, chunks
+from winwin.network.models import ItemLineage, ItemTopicSource, NetworkSetting, OrganizationPlace
+from winwin.network.repository import (
+    SENSITIVE_TOPICS,
+    NetworkRepository,
+    chunks,
+    sensitive_topics_of,
+)
 from winwin.sharing.audience import MAX_CHAIN as MAX_CHAIN
 from winwin.sharing.models import TopicStem
 from winwin.sharing.topics import stems_of, topic_stems
@@ -310,6 +316,11 @@ def _among_statement(anonymous: bool) -> Select[int]:
     return select(Item.id).where(Item.id.in_(ids), visibility(Item, anonymous=anonymous))
 
 
+# The sensitive topics this process read last (see ItemRepository._checkpoint): only a
+# guess, checked on every read, so a change made by another process is seen at once.
+_last_listed: tuple[str, ...] = tuple(sensitive_topics_of(None))
+
+
 class ItemRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -380,7 +391,9 @@ class ItemRepository:
         The SQL twin of ``Network.sensitive_among``: the same stems, looked up in
         ``topic_stems``; the listed topics themselves are always among them.
         """
-        listed = NetworkRepository(self.session).sensitive_topics()
+        return self._forms_of(NetworkRepository(self.session).sensitive_topics())
+
+    def _forms_of(self, listed: list[str]) -> list[str]:
         stems = sorted(stems_of(listed))
         forms = set(listed)
         for part in chunks(stems, 500):
@@ -459,7 +472,7 @@ class ItemRepository:
         costs a few index lookups per row read; it is fast while a fair share of items
         is visible to the viewer (network and public items usually are).
         """
-        params = self._params(viewer)
+        params: dict[str, Any] = {}
         if before is not None:
             params["before_at"], params["before_id"] = before
         if limit is not None:
@@ -469,20 +482,14 @@ class ItemRepository:
         query = _feed_statement(
             viewer is None, before is not None, limit is not None, text is not None
         )
-        with self._generic_plan():
-            return list(self.session.scalars(query, params))
-
-    def _params(self, viewer: Viewer | None) -> dict[str, Any]:
-        """Every bound value of the checkpoint: the viewer's and the sensitive topics."""
-        return {
-            **viewer_params(viewer),
-            "sensitive_topics": self.sensitive_forms(),
-        }
+        with self._checkpoint(viewer) as bound:
+            return list(self.session.scalars(query, {**bound, **params}))
 
     @contextmanager
-    def _generic_plan(self) -> Iterator[None]:
-        """On PostgreSQL, run the checkpoint with a generic plan and no JIT, for this
-        transaction only.
+    def _checkpoint(self, viewer: Viewer | None) -> Iterator[dict[str, Any]]:
+        """Every bound value of the checkpoint (the viewer's and the sensitive topics'
+        forms), and on PostgreSQL a generic plan without JIT for the statements run
+        inside, for this transaction only.
 
         The plan's shape does not depend on the viewer (walk the newest items, probe
         each), but planning the statement's many subqueries costs several times more than
@@ -493,19 +500,42 @@ class ItemRepository:
         compiled some 340 expressions on every execution, about 400 ms, for a page that
         runs in about a millisecond (docs/benchmarks.md). Compiled code pays off only for
         long scans, which the checkpoint never makes.
+
+        On PostgreSQL the settings, the stored sensitive topics and their forms come in
+        one round trip before the statements and the settings go back in one after:
+        each round trip on a busy machine waits for a scheduler slot, and the five a
+        page used to make cost more than its statement (docs/benchmarks.md). The forms
+        are looked up for the topics this process read last, and used only when the
+        same statement finds the stored topics unchanged; otherwise they are looked up
+        again for the stored ones.
         """
+        global _last_listed
         if self.session.get_bind().dialect.name != "postgresql":
-            yield
+            yield {**viewer_params(viewer), "sensitive_topics": self.sensitive_forms()}
             return
+        guess = _last_listed
         previous = self.session.execute(
-            text(
-                "SELECT current_setting('plan_cache_mode'), current_setting('jit'), "
-                "set_config('plan_cache_mode', 'force_generic_plan', true), "
-                "set_config('jit', 'off', true)"
+            select(
+                func.current_setting("plan_cache_mode"),
+                func.current_setting("jit"),
+                func.set_config("plan_cache_mode", "force_generic_plan", True),
+                func.set_config("jit", "off", True),
+                select(NetworkSetting.value)
+                .where(NetworkSetting.key == SENSITIVE_TOPICS)
+                .scalar_subquery(),
+                select(func.array_agg(distinct(TopicStem.topic)))
+                .where(TopicStem.stem.in_(sorted(stems_of(guess))))
+                .scalar_subquery(),
             )
         ).one()
+        listed = tuple(sensitive_topics_of(previous[4]))
+        if listed == guess:
+            forms = sorted(set(listed) | set(previous[5] or ()))
+        else:
+            forms = self._forms_of(list(listed))
+            _last_listed = listed
         try:
-            yield
+            yield {**viewer_params(viewer), "sensitive_topics": forms}
         finally:
             self.session.execute(
                 text(
@@ -523,9 +553,9 @@ class ItemRepository:
     def visible_among(self, viewer: Viewer | None, item_ids: Iterable[int]) -> set[int]:
         """Which of ``item_ids`` the viewer may see (the item page, reshares, exports)."""
         found: set[int] = set()
-        for part in chunks(list(item_ids), 500):
-            params = {**self._params(viewer), "item_ids": list(part)}
-            with self._generic_plan():
+        with self._checkpoint(viewer) as bound:
+            for part in chunks(list(item_ids), 500):
+                params = {**bound, "item_ids": list(part)}
                 found.update(self.session.scalars(_among_statement(viewer is None), params))
         return found
 

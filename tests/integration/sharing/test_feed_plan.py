@@ -83,3 +83,73 @@ def test_feed_page_leaves_the_transaction_settings_as_they_were(on_postgres: Ses
         text("SELECT current_setting('jit'), current_setting('plan_cache_mode')")
     ).one()
     assert tuple(after) == ("on", "force_custom_plan")
+
+
+def test_feed_page_takes_one_round_trip_before_its_statement_and_one_after(
+    on_postgres: Session,
+) -> None:
+    session = on_postgres
+    load(session)
+    repo = ItemRepository(session)
+    viewer = repo.viewer("lab")
+    repo.visible_to(viewer, limit=50)
+    sent: list[str] = []
+
+    def before(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        page = repo.visible_to(viewer, limit=50)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    assert len(page) == 2
+    assert len(sent) == 3 and "item_lineage" in sent[1]
+    assert "set_config" in sent[0] and "set_config" in sent[2]
+
+
+RIVALS: dict[str, Any] = {
+    "format": "winwin/1",
+    "organizations": [
+        {"key": "kuusi", "name": "Kuusi", "country": "FI"},
+        {"key": "gran", "name": "Gran", "country": "SE"},
+    ],
+    "ties": [],
+    "competitors": [["kuusi", "gran"]],
+    "competition_sensitive_topics": ["fibre"],
+    "items": [
+        {
+            "key": "weights",
+            "owner": "kuusi",
+            "title": "Weights",
+            "topics": ["Board weights"],
+            "audience": {"level": "network"},
+        },
+    ],
+}
+
+
+def test_sensitive_topics_changed_by_another_process_are_seen_at_once(
+    on_postgres: Session,
+) -> None:
+    # The forms of the stored topics are looked up on the guess that they are the ones
+    # this process read last; a change written elsewhere must still be honoured.
+    session = on_postgres
+    import_network(session, parse_document(RIVALS))
+    repo = ItemRepository(session)
+    gran = repo.viewer("gran")
+
+    def store(topics: str) -> None:
+        session.execute(
+            text("UPDATE network_settings SET value = CAST(:value AS json) WHERE key = :key"),
+            {"value": topics, "key": "competition_sensitive_topics"},
+        )
+
+    assert len(repo.visible_to(gran, limit=50)) == 1
+    store('["Board weight"]')  # meets "Board weights" through its stem
+    assert repo.visible_to(gran, limit=50) == []
+    assert repo.visible_to(gran, limit=50) == []
+    assert repo.visible_among(gran, repo.item_ids().values()) == set()
+    store('["fibre"]')
+    assert len(repo.visible_to(gran, limit=50)) == 1
