@@ -9,6 +9,7 @@ import io
 import os
 import re
 import secrets
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -68,6 +69,11 @@ def _password_hasher() -> PasswordHasher:
 
 
 _hasher = _password_hasher()
+# Password hashes computed at once in this process. Each takes a core and 64 MiB for its
+# whole length, so more at once than there are cores only makes every one of them slower
+# (a burst of 64 sign-ins on two cores all finished after about 50 s instead of one by
+# one) and multiplies the memory.
+_hashing = threading.BoundedSemaphore(os.cpu_count() or 1)
 
 
 @functools.cache
@@ -104,12 +110,15 @@ def new_token(prefix: str = "") -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hashing:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    expected = password_hash or _dummy_hash()
     try:
-        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
+        with _hashing:
+            return _hasher.verify(expected, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -158,20 +167,69 @@ def sign_in(session: Session, *, email: str, password: str, ip: str) -> tuple[Us
     Reserve the attempt first (:func:`reserve_sign_in_attempt`, committed). Raises
     TooManyAttempts when more than ``MAX_FAILURES`` attempts for this email and address
     fall within ``FAILURE_WINDOW`` (even with the right password), BadCredentials for a
-    wrong email or password.
+    wrong email or password. The same as :func:`start_sign_in`, :func:`password_matches`
+    and :func:`finish_sign_in` in turn.
+    """
+    attempt = start_sign_in(session, email=email, ip=ip)
+    return finish_sign_in(
+        session, attempt=attempt, password=password, ok=password_matches(attempt, password)
+    )
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """What checking a password needs, read before it is checked."""
+
+    email: str
+    ip: str
+    user_id: int | None
+    password_hash: str | None
+
+
+def start_sign_in(session: Session, *, email: str, ip: str) -> SignInAttempt:
+    """The first step of :func:`sign_in`: the limit, then the account's stored hash.
+
+    A door may end its transaction after this step, so that no database connection is
+    held while the hash is checked (slow on purpose: a burst of sign-ins otherwise holds
+    every pooled connection for the length of a hash).
     """
     repo = AccountsRepository(session)
-    now = utcnow()
     email_key = email.strip().lower()
-    if repo.count_failures(email=email_key, ip=ip, since=now - FAILURE_WINDOW) > MAX_FAILURES:
+    if repo.count_failures(email=email_key, ip=ip, since=utcnow() - FAILURE_WINDOW) > MAX_FAILURES:
         raise TooManyAttempts("too many failed sign-ins; try again in 15 minutes")
     if "\x00" in email_key:
         raise BadCredentials("the email or password is wrong")
     user = repo.get_by_email(email_key)
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.active:
+    return SignInAttempt(
+        email=email_key,
+        ip=ip,
+        user_id=user.id if user is not None else None,
+        password_hash=user.password_hash if user is not None else None,
+    )
+
+
+def password_matches(attempt: SignInAttempt, password: str) -> bool:
+    """The slow step of :func:`sign_in`; it uses no database."""
+    return verify_password(attempt.password_hash, password)
+
+
+def finish_sign_in(
+    session: Session, *, attempt: SignInAttempt, password: str, ok: bool
+) -> tuple[User, str]:
+    """The last step of :func:`sign_in`: refuse, or clear the count and open a session.
+
+    The account is read again: one deactivated, or whose password changed, since the
+    first step is refused.
+    """
+    repo = AccountsRepository(session)
+    user = (
+        session.get(User, attempt.user_id, populate_existing=True)
+        if attempt.user_id is not None
+        else None
+    )
+    if user is None or not ok or not user.active or user.password_hash != attempt.password_hash:
         raise BadCredentials("the email or password is wrong")
-    repo.clear_failures(email=email_key, ip=ip)
+    repo.clear_failures(email=attempt.email, ip=attempt.ip)
     if user.password_hash and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user, open_session(session, user_id=user.id)

@@ -9,6 +9,14 @@ import typer
 
 from winwin.cli.context import state
 
+# Seconds an idle connection is kept open (uvicorn's default is 5). A client that reuses
+# a connection just as the server closes it gets "connection reset" for a request the
+# server never read: the load test saw it whenever its clients or the server were slowed
+# past 5 s between two requests of one person, and a reverse proxy that keeps upstream
+# connections open (nginx: 60 s and more) meets the same race unless the server waits
+# longer than the proxy.
+KEEP_ALIVE = 75
+
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `winwin` app."""
@@ -55,7 +63,14 @@ def register(app: typer.Typer) -> None:
             for account in present:
                 typer.echo(f"  {account.role:<15} {account.email}")
         if workers == 1:
-            uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
+            uvicorn.run(
+                application,
+                host=host,
+                port=port,
+                log_level="info",
+                proxy_headers=False,
+                timeout_keep_alive=KEEP_ALIVE,
+            )
             return
         # Each worker process builds the app from the environment: the same database,
         # public address and secret (a per-process secret would make every worker refuse
@@ -76,4 +91,5 @@ def register(app: typer.Typer) -> None:
             # check; on a busy host that takes longer than uvicorn's 5 s default, and a
             # worker killed for it refuses connections while it restarts.
             timeout_worker_healthcheck=60,
+            timeout_keep_alive=KEEP_ALIVE,
         )

@@ -12,6 +12,8 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from support.secrets import TEST_SECRET
@@ -65,3 +67,34 @@ def test_parallel_wrong_passwords_never_pass_the_limit(engine: Engine, db_url: s
     # Only the attempts within the limit ever reached the password check.
     assert statuses.count(401) <= accounts.MAX_FAILURES, statuses
     assert statuses.count(429) >= GUESSES - accounts.MAX_FAILURES, statuses
+
+
+def test_the_password_is_checked_holding_no_database_connection(
+    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression test: the hash was checked inside the sign-in's transaction, so a burst
+    # of sign-ins held every pooled connection and other requests failed waiting for one.
+    _seed(engine)
+    app = create_app(Settings(database_url=db_url, secret_key=TEST_SECRET))
+    held: list[int] = []
+    check = accounts.password_matches
+
+    def watched(attempt: accounts.SignInAttempt, password: str) -> bool:
+        held.append(app.state.engine.pool.checkedout())
+        return check(attempt, password)
+
+    monkeypatch.setattr(accounts, "password_matches", watched)
+    try:
+        with TestClient(app) as client:
+            page = client.get("/login")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+            assert token
+            answer = client.post(
+                "/login",
+                data={"email": EMAIL, "password": "the right one, at last", "csrf_token": token[1]},
+                follow_redirects=False,
+            )
+    finally:
+        app.state.engine.dispose()
+    assert answer.status_code == 303
+    assert held == [0]
