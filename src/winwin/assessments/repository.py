@@ -261,6 +261,17 @@ class AssessmentRepository:
             )
         )
 
+    def sealed_invitation_ids(self) -> list[int]:
+        """Ids of the invitations that keep a sealed answer-link token, in order."""
+        query = (
+            select(Invitation.id).where(Invitation.link_token.is_not(None)).order_by(Invitation.id)
+        )
+        return list(self.session.scalars(query))
+
+    def invitations_by_ids(self, ids: Sequence[int]) -> list[Invitation]:
+        query = select(Invitation).where(Invitation.id.in_(list(ids))).order_by(Invitation.id)
+        return list(self.session.scalars(query))
+
     def invitation_by_token_hash(self, token_hash: str) -> Invitation | None:
         return self.session.scalar(
             select(Invitation)

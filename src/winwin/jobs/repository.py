@@ -68,6 +68,15 @@ def listing(
     return session.scalars(query).all()
 
 
+def ids_of_kind(session: Session, kind: str) -> list[int]:
+    """Ids of every job of ``kind``, oldest first."""
+    return list(session.scalars(select(Job.id).where(Job.kind == kind).order_by(Job.id)))
+
+
+def by_ids(session: Session, ids: Sequence[int]) -> list[Job]:
+    return list(session.scalars(select(Job).where(Job.id.in_(list(ids))).order_by(Job.id)))
+
+
 def outputs_of(session: Session, job_id: int) -> Sequence[JobOutput]:
     return session.scalars(
         select(JobOutput).where(JobOutput.job_id == job_id).order_by(JobOutput.id)

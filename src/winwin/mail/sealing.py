@@ -16,7 +16,8 @@ tier when both have the same ``WINWIN_SECRET_KEY``, which production requires an
 Rotating the secret: what was sealed under a secret listed in
 ``WINWIN_SECRET_KEY_PREVIOUS`` (comma-separated) still opens, through
 ``cryptography.fernet.MultiFernet``, for either purpose; new seals always use the current
-secret, and :func:`reseal` moves a sealed value to it (docs/operations.md, "Rotating the
+secret, and :func:`reseal` moves a sealed value to it; ``winwin secrets reseal``
+(``winwin.ops.resealing``) moves every kept one (docs/operations.md, "Rotating the
 secret key").
 """
 

@@ -1,4 +1,4 @@
-"""``winwin backup`` and ``winwin restore``."""
+"""``winwin backup``, ``winwin restore`` and ``winwin secrets reseal``."""
 
 from __future__ import annotations
 
@@ -6,12 +6,69 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from winwin.cli.context import err, print_json, state
 from winwin.db import schema
 from winwin.db.engine import build_engine
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.ops import backup as backups
+from winwin.ops import resealing
+from winwin.settings import Settings
+
+secrets_app = typer.Typer(help="Secret keys: after a rotation.", no_args_is_help=True)
+
+
+@secrets_app.command("reseal")
+def reseal(
+    ctx: typer.Context,
+    batch: int = typer.Option(
+        resealing.BATCH, "--batch", min=1, max=10_000, help="Rows per transaction."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Seal every kept answer-link token and queued mail link under WINWIN_SECRET_KEY.
+
+    Run it after a rotation, while the old secret is still in WINWIN_SECRET_KEY_PREVIOUS;
+    once it reports nothing unopened, the old secret can be dropped. Running it again
+    changes nothing."""
+    settings = Settings()
+    if not settings.secret_key:
+        raise InvalidInput(
+            Problem("WINWIN_SECRET_KEY", "is not set: there is no current secret to seal under")
+        )
+    # The schema as it is (``winwin init`` upgrades it): nothing here may change its shape.
+    engine = state(ctx).engine()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=err,
+        transient=True,
+        disable=json_out,
+    ) as progress:
+        task = progress.add_task("resealing", total=None)
+        counts = resealing.reseal_everything(
+            engine,
+            secret=settings.secret_key,
+            previous=settings.previous_secret_keys,
+            batch=batch,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    document = {name: count.as_dict() for name, count in counts.items()}
+    if json_out:
+        print_json(document)
+        return
+    for name, count in counts.items():
+        typer.echo(
+            f"{name.replace('_', ' ')}: {count.resealed} resealed, {count.current} already "
+            f"under the current secret, {count.unopened} opened by no configured secret"
+        )
+    if any(count.unopened for count in counts.values()):
+        err.print(
+            "some values were sealed under a secret that is not configured: list it in "
+            "WINWIN_SECRET_KEY_PREVIOUS and run this again before dropping any secret"
+        )
 
 
 def _summary(summary: backups.BackupSummary) -> dict[str, Any]:
@@ -25,6 +82,7 @@ def _summary(summary: backups.BackupSummary) -> dict[str, Any]:
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `winwin` app."""
+    app.add_typer(secrets_app, name="secrets")
 
     @app.command()
     def backup(
