@@ -23,7 +23,12 @@ A mail that failed for good is also told where its starter acts: a ``mail_failed
 notification names the address and links to the page of the link (``page``), and that
 page marks the row whose newest mail failed (``subject``, see :func:`failed_subjects`)
 "mail failed — copy the link instead". System mail (a reset asked for on the sign-in
-page, an outsider's sign-up) has no starter to tell; platform admins see it on /jobs.
+page, an outsider's sign-up) has no starter to tell: every active platform admin gets
+the ``mail_failed`` notification instead, linking to the job's page (/jobs/{id}), where
+its error is; the anonymous person who asked is told nothing more than before, so the
+answer never reveals whether an address has an account. Every mail that fails for good
+is also one structured log line (``mail failed for good``, with ``event``, ``job_id``,
+``mail`` and ``system``) for the operator's alerting.
 """
 
 from __future__ import annotations
@@ -124,21 +129,27 @@ def failed_subjects(session: Session, subjects: Collection[str]) -> set[str]:
     return {s for s in session.scalars(query) if s is not None}
 
 
-def tell_starter(session: Session, failed: FailedJob) -> None:
-    """A mail that failed for good: tell the person who sent it, where they can act."""
-    if failed.started_by is None:
-        return
+def tell_of_failure(session: Session, failed: FailedJob) -> None:
+    """A mail that failed for good: tell the person who sent it, where they can act, or
+    for system mail every platform admin (the person who asked, anonymous, never learns
+    whether the address had an account); and say it in one structured log line."""
+    mail = str(failed.arguments.get("kind") or "")
+    log.error(
+        "mail failed for good",
+        extra={
+            "event": "mail_failed",
+            "job_id": failed.id,
+            "mail": mail,
+            "system": failed.started_by is None,
+        },
+    )
     notifications.notify_about_job(
-        session,
-        kind="mail_failed",
-        job_id=failed.id,
-        user_id=failed.started_by,
-        detail=str(failed.arguments.get("kind") or ""),
+        session, kind="mail_failed", job_id=failed.id, user_id=failed.started_by, detail=mail
     )
 
 
 @kinds.register(
-    KIND, max_attempts=ATTEMPTS, backoff_seconds=5.0, backoff_factor=4.0, on_fail=tell_starter
+    KIND, max_attempts=ATTEMPTS, backoff_seconds=5.0, backoff_factor=4.0, on_fail=tell_of_failure
 )
 def mail_link(context: JobContext) -> dict[str, Any]:
     arguments = context.arguments

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from winwin.accounts.models import User
@@ -106,15 +106,29 @@ class NotificationRepository:
             for item, action, tie, agreement, job in self.session.execute(query)
         ]
 
-    def jobs_started_by(self, user_id: int, job_ids: set[int]) -> dict[int, dict[str, Any]]:
-        """Job id → arguments of these jobs that ``user_id`` started."""
+    def jobs_started_by(
+        self, user_id: int, job_ids: set[int], *, with_system: bool = False
+    ) -> dict[int, dict[str, Any]]:
+        """Job id → arguments of these jobs that ``user_id`` started (``with_system``:
+        and those nobody started)."""
         found: dict[int, dict[str, Any]] = {}
+        mine = Job.started_by == user_id
+        whose = or_(mine, Job.started_by.is_(None)) if with_system else mine
         for part in chunks(sorted(job_ids), 500):
-            query = select(Job.id, Job.arguments).where(
-                Job.id.in_(list(part)), Job.started_by == user_id
-            )
+            query = select(Job.id, Job.arguments).where(Job.id.in_(list(part)), whose)
             found.update({i: dict(a or {}) for i, a in self.session.execute(query)})
         return found
+
+    def is_platform_admin(self, user_id: int) -> bool:
+        role = self.session.scalar(
+            select(User.role).where(User.id == user_id, User.active.is_(True))
+        )
+        return role == "platform_admin"
+
+    def platform_admins(self) -> set[int]:
+        """Active platform admins."""
+        query = select(User.id).where(User.role == "platform_admin", User.active.is_(True))
+        return set(self.session.scalars(query))
 
     def admins_of_org(self, org_id: int) -> set[int]:
         """Active org admins of the organisation (all its active people when it has none)."""

@@ -27,6 +27,9 @@ Who is told
   organisation's invitation, a personal answer link) could not be delivered after its
   last attempt; the person who started it is told, with the page where the link can be
   copied or sent again (``winwin.mail.jobs``). It stays in their list while the job does.
+  A mail nobody signed in asked for (a password reset, a sign-up's confirmation) is told
+  to every active platform admin instead, with the job's page; the person who asked is
+  never told (the answer to a reset does not say whether the address has an account).
 
 Nobody is told about their own act. Notifications pass the one visibility checkpoint
 twice: a person is told only when their organisation may see the item, and when
@@ -213,15 +216,20 @@ def notify_about_agreement(
     )
 
 
-def notify_about_job(session: Session, *, kind: str, job_id: int, user_id: int, detail: str) -> int:
+def notify_about_job(
+    session: Session, *, kind: str, job_id: int, user_id: int | None, detail: str
+) -> int:
     """Tell the person who started job ``job_id`` what became of it (``detail``: what
-    kind of mail it was)."""
+    kind of mail it was); a job nobody started (``user_id`` None: a password reset or a
+    sign-up asked for without signing in) is told to every active platform admin."""
     if kind not in JOB_KINDS:
         raise InvalidInput(Problem("kind", f"'{kind}' is not a kind of job notification"))
-    return NotificationRepository(session).add(
+    repo = NotificationRepository(session)
+    recipients = {user_id} if user_id is not None else repo.platform_admins()
+    return repo.add(
         [
             {
-                "user_id": user_id,
+                "user_id": person,
                 "kind": kind,
                 "job_id": job_id,
                 "actor_user_id": None,
@@ -229,15 +237,18 @@ def notify_about_job(session: Session, *, kind: str, job_id: int, user_id: int, 
                 "detail": detail,
                 "created_at": datetime.now(UTC),
             }
+            for person in sorted(recipients)
         ]
     )
 
 
 def job_subjects(session: Session, user_id: int, job_ids: set[int]) -> dict[int, tuple[str, str]]:
-    """``(address, page)`` of the mail jobs among ``job_ids`` that ``user_id`` started."""
+    """``(address, page)`` of the mail jobs among ``job_ids`` that ``user_id`` started, or
+    that nobody started when ``user_id`` is (still) a platform admin."""
     if not job_ids:
         return {}
-    found = NotificationRepository(session).jobs_started_by(user_id, job_ids)
+    repo = NotificationRepository(session)
+    found = repo.jobs_started_by(user_id, job_ids, with_system=repo.is_platform_admin(user_id))
     return {
         i: (str(a.get("about") or a.get("to") or ""), str(a.get("page") or f"/jobs/{i}"))
         for i, a in found.items()
@@ -327,15 +338,19 @@ def inbox(session: Session, *, user_id: int, org_id: int | None, limit: int = 50
         raise InvalidInput(Problem("limit", f"must be from 1 to {MAX_LIST}"))
     repo, items = NotificationRepository(session), ItemRepository(session)
     viewer = items.viewer_by_id(org_id) if org_id is not None else None
-    if viewer is None or org_id is None:
-        return Inbox([], 0)
     rows = repo.recent(user_id, limit=limit)
-    visible = items.visible_among(viewer, {r.item_id for r in rows if r.item_id is not None})
-    plans = action_subjects(session, org_id, {r.action_id for r in rows if r.action_id})
-    ties = tie_subjects(session, org_id, {r.tie_proposal_id for r in rows if r.tie_proposal_id})
-    pacts = agreement_subjects(
-        session, org_id, {r.agreement_proposal_id for r in rows if r.agreement_proposal_id}
-    )
+    visible: set[int] = set()
+    plans: dict[int, tuple[str, tuple[str, str]]] = {}
+    ties: dict[int, tuple[str, str, str]] = {}
+    pacts: dict[int, tuple[str, str, str]] = {}
+    # Someone of no organisation (a platform admin) is told only of jobs (system mail).
+    if viewer is not None and org_id is not None:
+        visible = items.visible_among(viewer, {r.item_id for r in rows if r.item_id is not None})
+        plans = action_subjects(session, org_id, {r.action_id for r in rows if r.action_id})
+        ties = tie_subjects(session, org_id, {r.tie_proposal_id for r in rows if r.tie_proposal_id})
+        pacts = agreement_subjects(
+            session, org_id, {r.agreement_proposal_id for r in rows if r.agreement_proposal_id}
+        )
     mails = job_subjects(session, user_id, {r.job_id for r in rows if r.job_id})
     shown: list[NotificationView] = []
     for r in rows:
@@ -446,14 +461,19 @@ def unread_count(session: Session, *, user_id: int, org_id: int | None) -> int:
     """Unread notifications about what the person may still see (at most 99 counted)."""
     items = ItemRepository(session)
     viewer = items.viewer_by_id(org_id) if org_id is not None else None
-    if viewer is None or org_id is None:
-        return 0
     subjects = NotificationRepository(session).unread_subjects(user_id, limit=UNREAD_CAP)
-    item_ids = {i for i, _, _, _, _ in subjects if i is not None}
-    visible = items.visible_among(viewer, item_ids) if item_ids else set()
-    plans = action_subjects(session, org_id, {a for _, a, _, _, _ in subjects if a is not None})
-    ties = tie_subjects(session, org_id, {t for _, _, t, _, _ in subjects if t is not None})
-    pacts = agreement_subjects(session, org_id, {p for _, _, _, p, _ in subjects if p is not None})
+    visible: set[int] = set()
+    plans: dict[int, tuple[str, tuple[str, str]]] = {}
+    ties: dict[int, tuple[str, str, str]] = {}
+    pacts: dict[int, tuple[str, str, str]] = {}
+    if viewer is not None and org_id is not None:
+        item_ids = {i for i, _, _, _, _ in subjects if i is not None}
+        visible = items.visible_among(viewer, item_ids) if item_ids else set()
+        plans = action_subjects(session, org_id, {a for _, a, _, _, _ in subjects if a is not None})
+        ties = tie_subjects(session, org_id, {t for _, _, t, _, _ in subjects if t is not None})
+        pacts = agreement_subjects(
+            session, org_id, {p for _, _, _, p, _ in subjects if p is not None}
+        )
     mails = job_subjects(session, user_id, {j for _, _, _, _, j in subjects if j is not None})
     return sum(
         1

@@ -6,6 +6,7 @@ a notification and a mark on the person's row of the organisation page."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from collections.abc import Iterator
@@ -161,3 +162,58 @@ def test_a_failed_invitation_mail_is_told_to_the_admin_who_invited(failing: Worl
         "/notifications", headers={"Accept-Language": "en", **failing.headers("kadmin")}
     )
     assert "A mail with a link you sent could not be delivered:" in listed.text
+
+
+def test_a_failed_password_reset_mail_is_told_to_platform_admins_never_to_the_asker(
+    failing: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    from winwin.accounts.models import User
+    from winwin.accounts.service import create_api_token
+
+    # A platform admin of no organisation is told as well as one of an organisation.
+    with unit_of_work(session_factory(failing.engine)) as session:
+        ops = User(email="ops@example.com", name="Ops", org_id=None, role="platform_admin")
+        session.add(ops)
+        session.flush()
+        failing.tokens["ops"] = create_api_token(session, user_id=ops.id, name="test").token
+    token = csrf(failing.client.get("/login").text)
+    answers = [
+        failing.client.post(
+            "/forgot", data={"csrf_token": token, "email": email}, follow_redirects=False
+        )
+        for email in ("kmember@example.com", "nobody@example.com")
+    ]
+    # The asker learns nothing of the address, before or after the failure.
+    assert [(a.status_code, a.headers["location"]) for a in answers] == [
+        (303, "/forgot?sent=1")
+    ] * 2
+    (job,) = _mail_jobs(failing.engine)  # only a known address has a link to mail
+    assert job.started_by is None and job.arguments["kind"] == "reset"
+    with caplog.at_level(logging.ERROR, logger="winwin.mail"):
+        _fail_for_good(failing.engine, job.id)
+
+    # One structured log line for the operator's alerting.
+    (line,) = [r for r in caplog.records if getattr(r, "event", None) == "mail_failed"]
+    assert (line.job_id, line.mail, line.system) == (job.id, "reset", True)  # type: ignore[attr-defined]
+    # Every platform admin is told, with the job's page (where its error is); nobody else.
+    for admin in ("root", "ops"):
+        inbox = failing.call(admin, "GET", "/api/v1/notifications").json()
+        (told,) = [n for n in inbox["notifications"] if n["kind"] == "mail_failed"]
+        assert (told["title"], told["detail"]) == ("kmember@example.com", "reset")
+        assert (told["job"], told["page"]) == (job.id, f"/jobs/{job.id}")
+        assert inbox["unread"] >= 1
+        shown = failing.call(admin, "GET", told["page"])
+        assert shown.status_code == 200 and 'data-status="failed"' in shown.text
+    for who in ("fac", "kadmin", "kmember", "labadmin"):
+        theirs = failing.call(who, "GET", "/api/v1/notifications").json()["notifications"]
+        assert not [n for n in theirs if n["kind"] == "mail_failed"]
+    listed = failing.client.get(
+        "/notifications", headers={"Accept-Language": "fi", **failing.headers("ops")}
+    )
+    assert "Salasanan palautuksen sähköpostia ei saatu perille" in listed.text
+    assert f'href="/jobs/{job.id}"' in listed.text
+    # An admin who is no longer one stops seeing it.
+    with unit_of_work(session_factory(failing.engine)) as session:
+        session.get(User, ops.id).role = "member"  # type: ignore[union-attr]
+    gone = failing.call("ops", "GET", "/api/v1/notifications").json()["notifications"]
+    assert not [n for n in gone if n["kind"] == "mail_failed"]
