@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,19 @@ from winwin.db import schema
 from winwin.db.engine import build_engine, session_factory, unit_of_work
 
 err = Console(stderr=True, highlight=False)
+
+
+def progress_bar(*, show: bool = True) -> Progress:
+    """A progress bar on standard error that goes away when done (``show=False``: none,
+    for a command printing JSON to a script)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=err,
+        transient=True,
+        disable=not show,
+    )
 
 
 @dataclass

@@ -7,10 +7,9 @@ import logging
 
 import procrastinate
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from sqlalchemy import Engine
 
-from winwin.cli.context import err, print_json, state
+from winwin.cli.context import err, print_json, progress_bar, state
 from winwin.db.engine import build_engine, session_factory, unit_of_work
 from winwin.jobs import execution, queue
 from winwin.jobs import service as jobs
@@ -34,14 +33,7 @@ def run_here(
     without the bar (a command printing JSON for a script)."""
     engine = build_engine(database_url, busy_timeout_ms=600_000)
     try:
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            console=err,
-            transient=True,
-            disable=not bar,
-        ) as progress:
+        with progress_bar(show=bar) as progress:
             task = progress.add_task(label, total=total)
             execution.run_to_end(
                 engine,

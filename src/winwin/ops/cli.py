@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
-from winwin.cli.context import err, print_json, state
+from winwin.cli.context import err, print_json, progress_bar, state
 from winwin.db import schema
 from winwin.db.engine import build_engine
 from winwin.kernel.errors import InvalidInput, Problem
@@ -39,14 +38,7 @@ def reseal(
         )
     # The schema as it is (``winwin init`` upgrades it): nothing here may change its shape.
     engine = state(ctx).engine()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        console=err,
-        transient=True,
-        disable=json_out,
-    ) as progress:
+    with progress_bar(show=not json_out) as progress:
         task = progress.add_task("resealing", total=None)
         counts = resealing.reseal_everything(
             engine,

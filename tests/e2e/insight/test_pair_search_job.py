@@ -117,10 +117,10 @@ def test_the_command_line_shows_people_a_progress_bar_and_scripts_only_the_json(
 ) -> None:
     from rich.console import Console
 
-    from winwin.jobs import cli as jobs_cli
+    from winwin.cli import context
 
     # Standard error as a terminal, where a person would see the bar.
-    monkeypatch.setattr(jobs_cli, "err", Console(stderr=True, force_terminal=True, width=100))
+    monkeypatch.setattr(context, "err", Console(stderr=True, force_terminal=True, width=100))
     assert cli("import", "-", stdin=json.dumps(NETWORK)).code == 0
     shown = cli("pairs")
     assert shown.code == 0, shown.err
