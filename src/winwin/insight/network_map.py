@@ -241,3 +241,36 @@ def roles_of(n: int, a: Indices, b: Indices, supplies: Flags, viewer: int | None
     role[direct] = ROLES.index("tie")
     role[viewer] = ROLES.index("self")
     return role
+
+
+def trails(a: Indices, b: Indices) -> list[list[int]]:
+    """The edges ``a[i] — b[i]`` as trails: walks that use each edge exactly once, so a
+    drawing can write a run of edges as one line through its points instead of one
+    line per edge. Starts at organisations of odd degree first (every trail that is
+    not closed ends at two of them), then at any with an edge left; from each, the
+    lowest-numbered unused edge next. Deterministic for given arrays."""
+    n = int(max(a.max(initial=-1), b.max(initial=-1))) + 1
+    around: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for edge, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        around[x].append((y, edge))
+        if x != y:
+            around[y].append((x, edge))
+    for ends in around:
+        ends.sort(reverse=True)  # popped from the end: lowest first
+    used = [False] * len(a)
+    odd = [v for v in range(n) if len(around[v]) % 2]
+    found: list[list[int]] = []
+    for start in odd + list(range(n)):
+        while around[start]:
+            walk = [start]
+            here = start
+            while around[here]:
+                there, edge = around[here].pop()
+                if used[edge]:
+                    continue
+                used[edge] = True
+                walk.append(there)
+                here = there
+            if len(walk) > 1:
+                found.append(walk)
+    return found

@@ -1,8 +1,10 @@
 """The network map as the page draws it: inline SVG coordinates, colours and marks.
 
 Computed here, drawn by ``templates/insight/_map.html`` (inline SVG, no external
-asset). Edges are two paths (the reader's own ties, and the rest), so a map of
-thousands of ties stays a small page; each organisation is one focusable circle.
+asset). Edges are two paths (the reader's own ties, and the rest), each written as
+trails through the organisations' centres, so a map of thousands of ties stays a small
+page; each organisation is one focusable circle, drawn over the ends and joins of its
+lines.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from winwin.insight.cluster_views import NetworkMap
+from winwin.insight.network_map import Indices, trails
 
 SIZE = 1000
 """The drawing's width and height in SVG user units."""
@@ -56,6 +59,12 @@ def _xy(value: float) -> float:
     return round(value * SIZE, 1)
 
 
+def _path(centres: list[str], a: Indices, b: Indices) -> str:
+    """The edges as one SVG path: each trail (``network_map.trails``) a moveto and then
+    its points, which SVG reads as lines from point to point."""
+    return "".join("M" + " ".join(centres[i] for i in walk) for walk in trails(a, b))
+
+
 def _outlined(network: NetworkMap, own_cluster: str | None) -> set[str]:
     """The declared clusters to outline: all on a small map; on a larger one the
     ``MAX_OUTLINES`` largest with at least ``OUTLINE_MIN_MEMBERS`` members drawn, and
@@ -99,12 +108,8 @@ def drawing(network: NetworkMap) -> dict[str, Any]:
         }
         for node in network.nodes
     ]
-    own: list[str] = []
-    rest: list[str] = []
-    places = [f"{_xy(node.x)} {_xy(node.y)}" for node in network.nodes]
+    centres = [f"{_xy(node.x)} {_xy(node.y)}" for node in network.nodes]
     edges = network.edges
-    for a, b, mine in zip(edges.a.tolist(), edges.b.tolist(), edges.own.tolist(), strict=True):
-        (own if mine else rest).append(f"M{places[a]}L{places[b]}")
     own_cluster = next((node.cluster for node in network.nodes if node.role == "self"), None)
     drawn = _outlined(network, own_cluster)
     outlines = []
@@ -134,8 +139,8 @@ def drawing(network: NetworkMap) -> dict[str, Any]:
         # Room for the labels of the outermost organisations.
         "pad": max(radius * 3, 80.0),
         "nodes": nodes,
-        "own_path": "".join(own),
-        "rest_path": "".join(rest),
+        "own_path": _path(centres, edges.a[edges.own], edges.b[edges.own]),
+        "rest_path": _path(centres, edges.a[~edges.own], edges.b[~edges.own]),
         "outlines": outlines,
         "outlines_left": sum(1 for _, points in network.outlines if points) - len(outlines),
         "legend": legend,

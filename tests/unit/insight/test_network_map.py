@@ -4,6 +4,8 @@ organisations out."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -21,6 +23,7 @@ from winwin.insight.network_map import (
     renumber,
     roles_of,
     tie_arrays,
+    trails,
 )
 
 POINTS = st.lists(
@@ -123,3 +126,20 @@ def test_renumbering_names_every_id_or_refuses() -> None:
     assert renumber(ids, {3: 0, 10: 1}).tolist() == [1, 0, 1]
     with pytest.raises(KeyError):
         renumber(ids, {10: 0})
+
+
+@given(ties=TIES)
+def test_trails_use_every_edge_exactly_once(ties: list[tuple[str, int, int]]) -> None:
+    a, b, kind, kinds = tie_arrays(ties)
+    drawn = map_edges(8, a, b, kind, kinds, None)
+    walked = [
+        (min(x, y), max(x, y))
+        for walk in trails(drawn.a, drawn.b)
+        for x, y in itertools.pairwise(walk)
+    ]
+    assert sorted(walked) == sorted(zip(drawn.a.tolist(), drawn.b.tolist(), strict=True))
+
+
+def test_a_path_of_edges_is_one_trail() -> None:
+    found = trails(np.array([0, 1, 2]), np.array([1, 2, 3]))
+    assert found in ([[0, 1, 2, 3]], [[3, 2, 1, 0]])
