@@ -125,6 +125,33 @@ class InitiativeResult(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class InitiativeVersion(Base):
+    """One version of an initiative: who made it (the organisation acted for, and the
+    person when one was signed in), what changed and when. Written with each change
+    to what is shared (``service._new_version``) and never updated: the initiative's
+    history and its audit."""
+
+    __tablename__ = "initiative_versions"
+    __table_args__ = (
+        CheckConstraint(
+            "change IN ('proposed', 'edited', 'contributed', 'modelled')", name="change"
+        ),
+        UniqueConstraint("initiative_id", "version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    change: Mapped[str] = mapped_column(String(16))
+    #: The organisation acted for; ``None`` when unknown (a model set from the command
+    #: line, which names no party) or once the organisation is gone.
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: What changed, by organisation keys: ``{"title": [old, new], "added": [KEY, …], …}``.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class InitiativeGoal(Base):
     """A learning initiative's goal: a joint action (``winwin.actions``) of the
     relationship between the proposer and one other party, which it owns."""

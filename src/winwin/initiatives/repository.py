@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from winwin.accounts.models import User
 from winwin.initiatives.models import (
     Initiative,
     InitiativeAgreement,
@@ -14,8 +18,21 @@ from winwin.initiatives.models import (
     InitiativeGoal,
     InitiativeParty,
     InitiativeResult,
+    InitiativeVersion,
 )
-from winwin.network.models import Competitor
+from winwin.network.models import Competitor, Organization
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One version of the history, with the organisation's key and the person's name."""
+
+    version: int
+    change: str
+    org_key: str | None
+    person: str | None
+    details: dict[str, Any]
+    created_at: datetime
 
 
 class InitiativeRepository:
@@ -73,6 +90,55 @@ class InitiativeRepository:
         return set(
             self.session.scalars(
                 select(InitiativeParty.org_id).where(InitiativeParty.initiative_id == initiative_id)
+            )
+        )
+
+    def add_party(self, initiative_id: int, org_id: int) -> None:
+        """A newly invited party."""
+        self.session.add(
+            InitiativeParty(initiative_id=initiative_id, org_id=org_id, status="invited")
+        )
+        self.session.flush()
+
+    def remove_parties(self, initiative_id: int, org_ids: Iterable[int]) -> None:
+        ids = sorted(set(org_ids))
+        if ids:
+            self.session.execute(
+                delete(InitiativeParty).where(
+                    InitiativeParty.initiative_id == initiative_id,
+                    InitiativeParty.org_id.in_(ids),
+                )
+            )
+            self.session.flush()
+
+    def add_version(self, version: InitiativeVersion) -> None:
+        self.session.add(version)
+        self.session.flush()
+
+    def versions(self, initiative_id: int) -> list[VersionRow]:
+        """The initiative's history, oldest version first."""
+        query = (
+            select(
+                InitiativeVersion.version,
+                InitiativeVersion.change,
+                Organization.key,
+                User.name,
+                InitiativeVersion.details,
+                InitiativeVersion.created_at,
+            )
+            .outerjoin(Organization, Organization.id == InitiativeVersion.org_id)
+            .outerjoin(User, User.id == InitiativeVersion.user_id)
+            .where(InitiativeVersion.initiative_id == initiative_id)
+            .order_by(InitiativeVersion.version)
+        )
+        return [VersionRow(*row) for row in self.session.execute(query)]
+
+    def version_numbers(self, initiative_id: int) -> set[int]:
+        return set(
+            self.session.scalars(
+                select(InitiativeVersion.version).where(
+                    InitiativeVersion.initiative_id == initiative_id
+                )
             )
         )
 

@@ -7,6 +7,10 @@
   reopens acceptance: each party must agree to the current version again.
 - When every party has agreed to the same version, that version is the **agreement**:
   it is frozen (stored as it was and never changed); later changes make new versions.
+- Editing (:func:`check_edit`): a party that has accepted changes the title, goal and
+  expected value; only the proposer changes who is invited (adds an organisation, or
+  withdraws an invitation that is still open or was declined; a party that accepted
+  stays). An edit that changes something is a new version like any other change.
 - Competition law: competitors may not meet in an initiative whose title or goal speaks
   of a competition-sensitive topic (:func:`held_parties`); proposing one is refused, and
   a declaration made later keeps the competing parties out at read time.
@@ -90,6 +94,40 @@ def check_agree(status: PartyStatus, *, has_model: bool, already: int | None, ve
         raise Refused("ID", "there is no sharing model to agree on yet")
     if already == version:
         raise Refused("by", f"has already agreed to version {version}")
+
+
+def check_edit(
+    parties: Mapping[str, PartyStatus],
+    *,
+    by: str,
+    proposer: str,
+    add: Collection[str],
+    remove: Collection[str],
+) -> None:
+    """Who may change what in an edit, and which parties may come and go.
+
+    ``by`` must be a party that has accepted. Only the proposer changes the parties: an
+    added organisation is not yet a party; a withdrawn one is a party whose invitation
+    is open or was declined (never the proposer, never one that accepted), and at least
+    one other party remains."""
+    if parties.get(by) != "accepted":
+        raise Refused("by", "only a party that has accepted edits the initiative")
+    if (add or remove) and by != proposer:
+        raise Refused("by", "only the proposer changes who is invited")
+    for key in sorted(add):
+        if key in parties:
+            raise Refused("add", f"'{key}' is already a party")
+    for key in sorted(remove):
+        if key == proposer:
+            raise Refused("remove", "the proposer stays a party")
+        if key not in parties:
+            raise Refused("remove", f"'{key}' is not a party")
+        if parties[key] == "accepted":
+            raise Refused(
+                "remove", f"'{key}' has accepted; only an open or declined invitation is withdrawn"
+            )
+    if len(set(parties) - set(remove) | set(add)) < 2:
+        raise Refused("remove", "an initiative keeps at least one party besides the proposer")
 
 
 def final_split(shares: dict[str, float], realised: float) -> dict[str, float] | None:

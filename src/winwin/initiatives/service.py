@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any, cast
 
 from sqlalchemy.orm import Session
@@ -23,17 +24,20 @@ from winwin.initiatives.models import (
     InitiativeAgreement,
     InitiativeContribution,
     InitiativeResult,
+    InitiativeVersion,
 )
-from winwin.initiatives.repository import InitiativeRepository
+from winwin.initiatives.repository import InitiativeRepository, VersionRow
 from winwin.insight.game_document import parse_game
 from winwin.insight.games import Method, share
 from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
+from winwin.kernel.time import as_utc
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
 from winwin.sharing.topics import meeting_in_text, stems_of
 
 MAX_ID = 2**31 - 1
 MAX_AMOUNT = 1e15
+MAX_GOAL = 20_000
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class InitiativeRead:
     kind: str = "joint"  # or "learning" (``winwin.initiatives.learning``)
     # The current model's game document (for the pages' explanation; not in ``show``).
     game: dict[str, Any] | None = None
+    # Each version's who, what and when, oldest first (``history_entry``).
+    history: tuple[dict[str, Any], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +93,7 @@ class InitiativeRead:
             "result": self.result,
             "held": list(self.held),
             "warnings": [w.message for w in self.warnings],
+            "history": list(self.history),
         }
 
 
@@ -251,7 +258,22 @@ def read(session: Session, initiative_id: int, *, actor: Actor | None = None) ->
         warnings=warnings,
         kind=found.kind,
         game=found.game,
+        history=tuple(history_entry(v) for v in repo.versions(found.id)),
     )
+
+
+def history_entry(row: VersionRow) -> dict[str, Any]:
+    """One version as the ``show`` document's ``history`` lists it: ``{"version": n,
+    "change": "proposed"|"edited"|"contributed"|"modelled", "by": ORG or null, "person":
+    NAME or null, "at": ISO 8601, "details": {…}}``."""
+    return {
+        "version": row.version,
+        "change": row.change,
+        "by": row.org_key,
+        "person": row.person,
+        "at": as_utc(row.created_at).isoformat(),
+        "details": row.details,
+    }
 
 
 def propose(
@@ -271,19 +293,12 @@ def propose(
     _acts_for(actor, proposer)
     if kind not in rules.KINDS:
         raise InvalidInput(Problem("kind", f"must be one of {', '.join(rules.KINDS)}"))
-    clean = (title or "").strip()
-    if not clean or len(clean) > rules.MAX_TITLE or "\x00" in clean:
-        raise InvalidInput(Problem("title", f"must be 1 to {rules.MAX_TITLE} characters"))
+    clean = _title(title)
     if not with_:
         raise InvalidInput(Problem("with", "name at least one other organisation"))
-    others = [_org(session, key.strip(), "with") for key in with_]
+    others = _invitees(session, proposer, with_, "with")
     ids = [o.id for o in others]
-    if proposer.id in ids or len(set(ids)) != len(ids):
-        raise InvalidInput(Problem("with", "name each other organisation once, not the proposer"))
-    if expected_value is not None and not (
-        math.isfinite(expected_value) and 0 <= expected_value <= MAX_AMOUNT
-    ):
-        raise InvalidInput(Problem("expected_value", "must be a non-negative amount"))
+    _check_value(expected_value)
     guard = _guard(
         session,
         title=clean,
@@ -310,7 +325,71 @@ def propose(
         ),
         [(proposer.id, "accepted"), *((o.id, "invited") for o in others)],
     )
+    _record(
+        session,
+        made,
+        change="proposed",
+        org_id=proposer.id,
+        actor=actor,
+        details={
+            "title": made.title,
+            "goal": made.goal,
+            "expected_value": made.expected_value,
+            "parties": sorted(o.key for o in [proposer, *others]),
+        },
+    )
     return read(session, made.id)
+
+
+def _title(title: str) -> str:
+    clean = (title or "").strip()
+    if not clean or len(clean) > rules.MAX_TITLE or "\x00" in clean:
+        raise InvalidInput(Problem("title", f"must be 1 to {rules.MAX_TITLE} characters"))
+    return clean
+
+
+def _check_value(expected_value: float | None) -> None:
+    if expected_value is not None and not (
+        isinstance(expected_value, int | float)
+        and math.isfinite(expected_value)
+        and 0 <= expected_value <= MAX_AMOUNT
+    ):
+        raise InvalidInput(Problem("expected_value", "must be a non-negative amount"))
+
+
+def _invitees(
+    session: Session, proposer: Organization, keys: list[str], field: str
+) -> list[Organization]:
+    """The organisations the proposer invites (when proposing, ``with``, and when
+    adding parties, ``add``): each known, named once, not the proposer."""
+    others = [_org(session, key.strip(), field) for key in keys]
+    ids = [o.id for o in others]
+    if proposer.id in ids or len(set(ids)) != len(ids):
+        raise InvalidInput(Problem(field, "name each other organisation once, not the proposer"))
+    return others
+
+
+def _record(
+    session: Session,
+    found: Initiative,
+    *,
+    change: str,
+    org_id: int | None,
+    actor: Actor | None,
+    details: dict[str, Any],
+) -> None:
+    """The history entry (and audit) of the initiative's current version."""
+    InitiativeRepository(session).add_version(
+        InitiativeVersion(
+            initiative_id=found.id,
+            version=found.version,
+            change=change,
+            org_id=org_id,
+            user_id=actor.user_id if actor is not None else None,
+            details=details,
+            created_at=datetime.now(UTC),
+        )
+    )
 
 
 def _party(session: Session, found: Initiative, by: str, actor: Actor | None = None) -> Any:
@@ -338,11 +417,133 @@ def answer(
     return read(session, found.id)
 
 
-def _new_version(session: Session, found: Initiative) -> None:
-    """A change to what is shared: a new version, and every party must agree again."""
+def _new_version(
+    session: Session,
+    found: Initiative,
+    *,
+    change: str,
+    org_id: int | None,
+    actor: Actor | None,
+    details: dict[str, Any],
+) -> None:
+    """A change to what is shared: a new version, and every party must agree again; the
+    version's who, what and when go into the history."""
     # Each party keeps the version it last agreed to, which is no longer the current one.
     found.version += 1
     session.flush()
+    _record(session, found, change=change, org_id=org_id, actor=actor, details=details)
+
+
+class Unchanged(Enum):
+    """``edit``'s default: leave the expected value as it is (``None`` clears it)."""
+
+    KEEP = "keep"
+
+
+def edit(
+    session: Session,
+    *,
+    initiative_id: int,
+    by: str,
+    title: str | None = None,
+    goal: str | None = None,
+    expected_value: float | Unchanged | None = Unchanged.KEEP,
+    add: list[str] | None = None,
+    remove: list[str] | None = None,
+    actor: Actor | None = None,
+) -> InitiativeRead:
+    """Change what was proposed: the title, goal and expected value (any party that has
+    accepted), and who is invited (the proposer: ``add`` invites organisations as
+    ``propose`` does, ``remove`` withdraws open or declined invitations).
+
+    An edit that changes something is a new version: acceptance reopens, the history
+    records who, what and when, and frozen agreements stay as they were. Changing the
+    parties clears the sharing model (its game names the earlier parties). The
+    competition-law guard applies to the result as to a proposal. Naming nothing to
+    change is bad input; naming only what already is changes nothing."""
+    found = _load_for(session, actor, initiative_id)
+    party = _party(session, found, by, actor)
+    if (
+        title is None
+        and goal is None
+        and expected_value is Unchanged.KEEP
+        and not add
+        and not remove
+    ):
+        raise InvalidInput(
+            Problem("by", "name something to change: title, goal, expected value, add or remove")
+        )
+    new_title = found.title if title is None else _title(title)
+    new_goal = found.goal if goal is None else goal.strip()
+    if len(new_goal) > MAX_GOAL or "\x00" in new_goal:
+        raise InvalidInput(Problem("goal", f"must be at most {MAX_GOAL} characters"))
+    new_value = found.expected_value
+    if not isinstance(expected_value, Unchanged):
+        _check_value(expected_value)
+        new_value = None if expected_value is None else float(expected_value)
+    repo = InitiativeRepository(session)
+    keys = _keys(session)
+    proposer = _org(session, keys[found.proposed_by_org_id], "by")
+    added = _invitees(session, proposer, add or [], "add")
+    removed = [_org(session, key.strip(), "remove") for key in remove or []]
+    if len({o.id for o in removed}) != len(removed):
+        raise InvalidInput(Problem("remove", "name each organisation once"))
+    if {o.id for o in added} & {o.id for o in removed}:
+        raise InvalidInput(Problem("add", "an organisation is both added and removed"))
+    parties = repo.parties(found.id)
+    statuses = {keys[p.org_id]: cast(rules.PartyStatus, p.status) for p in parties}
+    try:
+        rules.check_edit(
+            statuses,
+            by=keys[party.org_id],
+            proposer=proposer.key,
+            add=[o.key for o in added],
+            remove=[o.key for o in removed],
+        )
+    except rules.Refused as exc:
+        raise _refused(exc) from None
+    party_ids = {p.org_id for p in parties} - {o.id for o in removed} | {o.id for o in added}
+    guard = _guard(
+        session,
+        title=new_title,
+        goal=new_goal,
+        proposer_id=found.proposed_by_org_id,
+        party_ids=party_ids,
+    )
+    if guard.topic is not None:
+        names = NetworkRepository(session).names_of(keys[i] for pair in guard.pairs for i in pair)
+        a, b = guard.pairs[0]
+        raise RuleBroken(
+            refusals.COMPETITORS_ON_SENSITIVE(
+                "add" if added else "title",
+                first=names[keys[a]],
+                second=names[keys[b]],
+                topic=guard.topic,
+            )
+        )
+    details: dict[str, Any] = {}
+    for name, old, new in (
+        ("title", found.title, new_title),
+        ("goal", found.goal, new_goal),
+        ("expected_value", found.expected_value, new_value),
+    ):
+        if old != new:
+            details[name] = {"old": old, "new": new}
+    if added:
+        details["added"] = sorted(o.key for o in added)
+    if removed:
+        details["removed"] = sorted(o.key for o in removed)
+    if not details:
+        return read(session, found.id)
+    found.title, found.goal, found.expected_value = new_title, new_goal, new_value
+    repo.remove_parties(found.id, (o.id for o in removed))
+    for org in added:
+        repo.add_party(found.id, org.id)
+    if (added or removed) and found.method is not None:
+        details["model_cleared"] = found.method
+        found.method = found.game = found.shares = found.in_core = None
+    _new_version(session, found, change="edited", org_id=party.org_id, actor=actor, details=details)
+    return read(session, found.id)
 
 
 def contribute(
@@ -369,7 +570,14 @@ def contribute(
             initiative_id=found.id, org_id=party.org_id, amount=float(amount), currency=code
         )
     )
-    _new_version(session, found)
+    _new_version(
+        session,
+        found,
+        change="contributed",
+        org_id=party.org_id,
+        actor=actor,
+        details={"amount": float(amount), "currency": code},
+    )
     return read(session, found.id)
 
 
@@ -378,10 +586,12 @@ def set_model(
 ) -> InitiativeRead:
     """Set the sharing model: a ``winwin share`` game over the parties' keys and a method."""
     found = _load_for(session, actor, initiative_id)
-    if actor is not None and not any(
-        can_manage_org(actor, org_id)
+    managed = sorted(
+        org_id
         for org_id in InitiativeRepository(session).party_org_ids(found.id)
-    ):
+        if actor is None or can_manage_org(actor, org_id)
+    )
+    if actor is not None and not managed:
         raise PermissionDenied("you do not act for a party of this initiative")
     if method not in rules.METHODS:
         raise InvalidInput(Problem("method", f"must be one of {', '.join(rules.METHODS)}"))
@@ -405,7 +615,14 @@ def set_model(
     found.game = game
     found.shares = dict(sorted(shared.allocation.items()))
     found.in_core = shared.in_core
-    _new_version(session, found)
+    # The history names the party set it for: the person's own organisation when it is a
+    # party, else the first party they act for; the command line names none.
+    acted = None
+    if actor is not None:
+        acted = actor.org_id if actor.org_id in managed else managed[0]
+    _new_version(
+        session, found, change="modelled", org_id=acted, actor=actor, details={"method": method}
+    )
     return read(session, found.id)
 
 
@@ -475,6 +692,16 @@ def record_result(
         )
     )
     return read(session, found.id)
+
+
+def history_orgs(found: InitiativeRead) -> list[str]:
+    """The keys of the organisations the initiative's history names."""
+    keys: set[str] = set()
+    for entry in found.history:
+        keys.update([entry["by"]] if entry["by"] else [])
+        for name in ("parties", "added", "removed"):
+            keys.update(entry["details"].get(name) or [])
+    return sorted(keys)
 
 
 def names_and_acting(

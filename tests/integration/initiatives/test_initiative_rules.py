@@ -1,7 +1,9 @@
-"""Joint initiatives through any sequence of steps, on SQLite and PostgreSQL: a change
-reopens acceptance, frozen agreements never change, shares sum to the total, and with a
-convex game (non-negative synergies, so the core is not empty) Shapley and nucleolus
-shares lie in the core."""
+"""Joint initiatives through any sequence of steps (answers, edits of the title, goal,
+expected value and parties, contributions, models, agreements), on SQLite and
+PostgreSQL: a change reopens acceptance, frozen agreements never change, the agreed
+version is always a frozen copy, the history grows by one entry per change, shares sum to
+the total, and with a convex game (non-negative synergies, so the core is not empty)
+Shapley and nucleolus shares lie in the core."""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ from winwin.network import io as network_io
 from winwin.network.document import parse_document
 
 PARTIES = ("kuusi", "pakkaus", "lab")
+ORGS = (*PARTIES, "meijeri")  # meijeri is not invited at first; an edit may add it
+TITLES = ("Pool", "Shared pool", "Pool of pallets")
 amounts = st.floats(min_value=0, max_value=1000, allow_nan=False)
 
 
@@ -36,7 +40,7 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
         def __init__(self) -> None:
             super().__init__()
             self.session = session_factory(engine)()
-            doc = {"format": "winwin/1", "organizations": [{"key": k, "name": k} for k in PARTIES]}
+            doc = {"format": "winwin/1", "organizations": [{"key": k, "name": k} for k in ORGS]}
             network_io.import_network(self.session, parse_document(json.dumps(doc).encode()))
             self.id = initiatives.propose(
                 self.session, by="kuusi", with_=["pakkaus", "lab"], title="Pool"
@@ -44,6 +48,7 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
             self.frozen: dict[int, dict[str, Any]] = {}
             self.total: float | None = None
             self.convex_method: str | None = None
+            self.changes = 1  # the proposal is the first version of the history
 
         def teardown(self) -> None:
             self.session.rollback()
@@ -68,7 +73,7 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
         def start(self) -> None:
             pass
 
-        @rule(party=st.sampled_from(PARTIES), yes=st.booleans())
+        @rule(party=st.sampled_from(ORGS), yes=st.booleans())
         def answer(self, party: str, yes: bool) -> None:
             self.attempt(
                 lambda: initiatives.answer(
@@ -76,7 +81,7 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
                 )
             )
 
-        @rule(party=st.sampled_from(PARTIES), amount=st.floats(0.5, 1e6))
+        @rule(party=st.sampled_from(ORGS), amount=st.floats(0.5, 1e6))
         def contribute(self, party: str, amount: float) -> None:
             done = self.attempt(
                 lambda: initiatives.contribute(
@@ -84,7 +89,59 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
                 )
             )
             if done is not None:
+                self.changes += 1
                 self.reopened(done)
+
+        @rule(
+            party=st.sampled_from(ORGS),
+            title=st.none() | st.sampled_from(TITLES),
+            goal=st.none() | st.sampled_from(("", "Fewer empty runs")),
+            value=st.none() | st.sampled_from((0.0, 1000.0)),
+            add=st.lists(st.sampled_from(ORGS), max_size=2, unique=True),
+            remove=st.lists(st.sampled_from(ORGS), max_size=2, unique=True),
+        )
+        def edit(
+            self,
+            party: str,
+            title: str | None,
+            goal: str | None,
+            value: float | None,
+            add: list[str],
+            remove: list[str],
+        ) -> None:
+            before = self.now()
+            done = self.attempt(
+                lambda: initiatives.edit(
+                    self.session,
+                    initiative_id=self.id,
+                    by=party,
+                    title=title,
+                    goal=goal,
+                    expected_value=initiatives.Unchanged.KEEP if value is None else value,
+                    add=add,
+                    remove=remove,
+                )
+            )
+            if done is None:
+                return
+            same = (
+                (title is None or title == before.title)
+                and (goal is None or goal == before.goal)
+                and (value is None or value == before.expected_value)
+                and not add
+                and not remove
+            )
+            if same:
+                assert done.as_dict() == before.as_dict()  # nothing changed, no new version
+                return
+            self.changes += 1
+            assert done.version == before.version + 1
+            assert set(done.parties) == set(before.parties) - set(remove) | set(add)
+            assert all(done.parties[k] == "invited" for k in add)
+            if add or remove:
+                assert done.method is None and done.shares is None
+                self.total = self.convex_method = None
+            self.reopened(done)
 
         @rule(
             method=st.sampled_from(("shapley", "nucleolus", "proportional")),
@@ -92,17 +149,12 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
             synergy=st.lists(amounts, min_size=3, max_size=3),
         )
         def model(self, method: str, standalone: list[float], synergy: list[float]) -> None:
+            players = sorted(self.now().parties)[:3]
+            pairs = [(a, b) for i, a in enumerate(players) for b in players[i + 1 :]]
             game = {
                 "type": "synergy",
-                "standalone": dict(zip(PARTIES, standalone, strict=True)),
-                "synergy": [
-                    [a, b, s]
-                    for (a, b), s in zip(
-                        (("kuusi", "pakkaus"), ("kuusi", "lab"), ("pakkaus", "lab")),
-                        synergy,
-                        strict=True,
-                    )
-                ],
+                "standalone": dict(zip(players, standalone, strict=False)),
+                "synergy": [[a, b, s] for (a, b), s in zip(pairs, synergy, strict=False)],
             }
             done = self.attempt(
                 lambda: initiatives.set_model(
@@ -110,8 +162,9 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
                 )
             )
             if done is not None:
-                self.total = sum(standalone) + sum(synergy)
+                self.total = sum(standalone[: len(players)]) + sum(synergy[: len(pairs)])
                 self.convex_method = method
+                self.changes += 1
                 self.reopened(done)
 
         @rule(party=st.sampled_from(PARTIES))
@@ -125,12 +178,12 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
 
         @rule()
         def everyone_accepts(self) -> None:
-            for party in PARTIES:
+            for party in ORGS:
                 self.answer(party, True)
 
         @rule()
         def everyone_agrees(self) -> None:
-            for party in PARTIES:
+            for party in ORGS:
                 self.agree(party)
 
         def reopened(self, done: initiatives.InitiativeRead) -> None:
@@ -148,6 +201,22 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
             assert set(stored) == set(self.frozen)
             for version, document in self.frozen.items():
                 assert stored[version] == document
+
+        @invariant()
+        def the_agreed_version_is_a_frozen_copy(self) -> None:
+            now = self.now()
+            if now.agreed_version is None:
+                assert now.agreement is None
+                return
+            assert now.agreement == self.frozen[now.agreed_version]
+            assert now.agreement is not None and now.agreement["version"] == now.agreed_version
+
+        @invariant()
+        def the_history_has_one_entry_per_change(self) -> None:
+            now = self.now()
+            assert [h["version"] for h in now.history] == list(range(1, self.changes + 1))
+            assert now.version == self.changes
+            assert now.history[0]["change"] == "proposed"
 
         @invariant()
         def shares_sum_to_the_total_and_lie_in_the_core(self) -> None:
