@@ -34,6 +34,7 @@ from winwin.http import errors
 from winwin.http.deps import outsider_gate
 from winwin.http.security import SecurityMiddleware, csrf_protect
 from winwin.initiatives import api as api_initiatives
+from winwin.initiatives import edit_pages as web_initiative_edit
 from winwin.initiatives import learning_pages as web_learning
 from winwin.initiatives import pages as web_initiatives
 from winwin.innovation import api as api_innovation
@@ -152,6 +153,7 @@ def web_router() -> APIRouter:
     router.include_router(web_reports.router)
     router.include_router(web_initiatives.router)
     router.include_router(web_learning.router)
+    router.include_router(web_initiative_edit.router)
     router.include_router(web_jobs.router)
     return router
 

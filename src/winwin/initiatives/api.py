@@ -3,6 +3,8 @@
 - ``GET /initiatives``, ``GET /initiatives/{id}``: read (the ``show`` document);
 - ``POST /initiatives``: propose ``{"by", "with", "title", "goal", "expected_value",
   "kind"}`` (``joint``, the default, or ``learning``);
+- ``PATCH /initiatives/{id}``: edit ``{"by", "title", "goal", "expected_value", "add",
+  "remove"}`` (each but ``by`` optional; ``"expected_value": null`` clears it);
 - ``POST /initiatives/{id}/accept`` and ``/decline``: ``{"by"}``;
 - ``POST /initiatives/{id}/contributions``: ``{"by", "amount", "currency"}``;
 - ``PUT /initiatives/{id}/model``: ``{"game", "method"}``;
@@ -44,6 +46,21 @@ class Proposal(BaseModel):
     goal: str = Field(default="", max_length=20_000)
     expected_value: float | None = None
     kind: Literal["joint", "learning"] = "joint"
+
+
+class Edit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    by: str = KEY
+    title: str | None = Field(default=None, max_length=200)
+    goal: str | None = Field(default=None, max_length=20_000)
+    expected_value: float | None = Field(
+        default=None, description="The new expected value; `null` clears it, absent keeps it"
+    )
+    add: list[str] = Field(default=[], max_length=50, description="Organisations to invite")
+    remove: list[str] = Field(
+        default=[], max_length=50, description="Open or declined invitations to withdraw"
+    )
 
 
 class By(BaseModel):
@@ -123,6 +140,31 @@ def propose(body: Proposal, actor: CurrentUser, session: SessionDep) -> Any:
         actor=actor,
     )
     return _changed(found, 201)
+
+
+@router.patch(
+    "/initiatives/{initiative_id}",
+    summary="Edit the title, goal, expected value or who is invited (a new version)",
+    responses=CHANGED,
+)
+def edit(initiative_id: IdPath, body: Edit, actor: CurrentUser, session: SessionDep) -> Any:
+    return _changed(
+        initiatives.edit(
+            session,
+            initiative_id=initiative_id,
+            by=body.by,
+            title=body.title,
+            goal=body.goal,
+            expected_value=(
+                body.expected_value
+                if "expected_value" in body.model_fields_set
+                else initiatives.Unchanged.KEEP
+            ),
+            add=body.add,
+            remove=body.remove,
+            actor=actor,
+        )
+    )
 
 
 @router.post("/initiatives/{initiative_id}/accept", summary="Accept", responses=CHANGED)

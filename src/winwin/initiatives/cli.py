@@ -1,4 +1,4 @@
-"""``winwin initiative propose|accept|decline|contribute|model|agree|show``."""
+"""``winwin initiative propose|edit|accept|decline|contribute|model|agree|show``."""
 
 from __future__ import annotations
 
@@ -54,6 +54,42 @@ def propose(
             goal=goal,
             expected_value=expected_value,
             kind=kind,
+        )
+    _out(found, json_out)
+
+
+def _keys(text: str | None) -> list[str]:
+    return [k.strip() for k in (text or "").split(",") if k.strip()]
+
+
+@initiative_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    initiative_id: int = typer.Argument(..., metavar="ID"),
+    by: str = typer.Option(..., "--by", metavar="ORG"),
+    title: str | None = typer.Option(None, "--title", metavar="T"),
+    goal: str | None = typer.Option(None, "--goal", metavar="G"),
+    expected_value: float | None = typer.Option(None, "--expected-value", metavar="X"),
+    add: str | None = typer.Option(None, "--add", metavar="ORG[,ORG]", help="Invite more."),
+    remove: str | None = typer.Option(
+        None, "--remove", metavar="ORG[,ORG]", help="Withdraw open or declined invitations."
+    ),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Change the title, goal, expected value or who is invited: a new version that every
+    party agrees to again (changing who is invited: the proposer only)."""
+    with state(ctx).session() as session:
+        found = initiatives.edit(
+            session,
+            initiative_id=initiative_id,
+            by=by,
+            title=title,
+            goal=goal,
+            expected_value=(
+                initiatives.Unchanged.KEEP if expected_value is None else expected_value
+            ),
+            add=_keys(add),
+            remove=_keys(remove),
         )
     _out(found, json_out)
 

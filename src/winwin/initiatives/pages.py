@@ -13,6 +13,7 @@ through the same service calls as the command line and REST.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -143,6 +144,7 @@ def _list_page(
             "proposers": _managed(session, actor),
             "error": error,
             "values": values or {},
+            "moment": datetime.fromisoformat,  # the history's ISO times, for |date
             **_labels(),
         },
         status_code=422 if error else 200,
@@ -208,6 +210,9 @@ def _page(
 ) -> Response:
     found = initiatives.read(session, initiative_id, actor=actor)
     names, acting = initiatives.names_and_acting(session, actor, list(found.parties))
+    # The history may name organisations that are no longer parties (withdrawn invitations).
+    named, _acting = initiatives.names_and_acting(session, actor, initiatives.history_orgs(found))
+    names = {**named, **names}
     totals = {key: sum(c["amount"] for c in given) for key, given in found.contributions.items()}
     held_notice = (
         refusals.HELD(
@@ -235,6 +240,8 @@ def _page(
                 ensure_ascii=False,
             ),
             "error": error,
+            "values": values or {},
+            "moment": datetime.fromisoformat,  # the history's ISO times, for |date
             **_labels(),
             **_learning(session, actor, found, values or {}),
         },
