@@ -234,6 +234,7 @@ def _initiative_as_exported(initiative: dict[str, Any]) -> dict[str, Any]:
         "contributions": [],
         "agreements": [],
         "results": [],
+        "history": [],
         **_without_none(initiative),
     }
     if "expected_value" in out:

@@ -12,9 +12,11 @@ A learning initiative (``"kind": "learning"``) names its goals by the keys of th
 actions that are its goals (``goals``): actions of the document's ``actions`` section or
 stored ones, each between the proposer and another party that has accepted.
 
-On re-import the initiative's fields, parties, contributions and goals are replaced by
-the document's; frozen agreements are only ever added (one that differs from the stored
-version is refused), and results are added when not already recorded.
+Each version's history entry (``history``: who, which change, when and what changed,
+without the person) travels too. On re-import the initiative's fields, parties,
+contributions and goals are replaced by the document's; frozen agreements and history
+entries are only ever added (one that differs from the stored one of its version is
+refused), and results are added when not already recorded.
 """
 
 from __future__ import annotations
@@ -37,8 +39,9 @@ from winwin.initiatives.models import (
     InitiativeContribution,
     InitiativeParty,
     InitiativeResult,
+    InitiativeVersion,
 )
-from winwin.initiatives.repository import InitiativeRepository
+from winwin.initiatives.repository import InitiativeRepository, VersionRow
 from winwin.insight.game_document import parse_game
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.network.document import (
@@ -94,6 +97,46 @@ class ResultDoc(Strict):
     recorded: str | None = None
 
 
+Text = Annotated[str, StringConstraints(max_length=20_000)]
+Keys = Annotated[list[Key], Field(max_length=1000)]
+
+
+class TextChange(Strict):
+    old: Text
+    new: Text
+
+
+class ValueChange(Strict):
+    old: Value | None
+    new: Value | None
+
+
+class DetailsDoc(Strict):
+    """What a version changed (``service.history_entry``): a proposal's title, goal,
+    expected value and parties; an edit's changed fields (old and new), added and
+    removed parties, and the model it cleared; a contribution's amount and currency; a
+    model's method."""
+
+    title: Text | TextChange | None = None
+    goal: Text | TextChange | None = None
+    expected_value: Value | ValueChange | None = None
+    parties: Keys | None = None
+    added: Keys | None = None
+    removed: Keys | None = None
+    model_cleared: Annotated[str, StringConstraints(max_length=16)] | None = None
+    amount: Amount | None = None
+    currency: Currency | None = None
+    method: Annotated[str, StringConstraints(max_length=16)] | None = None
+
+
+class HistoryDoc(Strict):
+    version: Version
+    change: Literal["proposed", "edited", "contributed", "modelled"]
+    by: Key | None = None
+    at: str | None = None
+    details: DetailsDoc
+
+
 class InitiativeDoc(Strict):
     key: Key
     title: Annotated[str, StringConstraints(min_length=1, max_length=rules.MAX_TITLE)]
@@ -112,6 +155,7 @@ class InitiativeDoc(Strict):
     agreements: list[FrozenDoc] = []
     results: list[ResultDoc] = []
     goals: Annotated[list[Key], Field(max_length=10_000)] = []
+    history: Annotated[list[HistoryDoc], Field(max_length=100_000)] = []
     created: str | None = None
 
 
@@ -157,9 +201,11 @@ def check(session: Session, raw: list[Any], context: SectionContext) -> Checked:
             problems.append(Problem(f"{path}.key", f"duplicate key '{entry.key}' (also {also})"))
         seen.setdefault(entry.key, i)
         problems += _check_one(entry, path, context)
+        problems += _check_history(entry, path, context)
         current = stored.get(entry.key)
         if current is not None:
             problems += _check_frozen(entry, path, repo.agreements(current.id))
+            problems += _check_kept_history(entry, path, repo.versions(current.id))
         if goals is not None and entry.goals:
             problems += goals.check(entry, path)
     return Checked(entries=entries, problems=problems)
@@ -326,6 +372,84 @@ def _check_model(entry: InitiativeDoc, path: str, statuses: dict[str, str]) -> l
     return p
 
 
+# What each kind of change may say (the others' details are left out).
+SAID = {
+    "proposed": {"title", "goal", "expected_value", "parties"},
+    "edited": {"title", "goal", "expected_value", "added", "removed", "model_cleared"},
+    "contributed": {"amount", "currency"},
+    "modelled": {"method"},
+}
+
+
+def _check_history(entry: InitiativeDoc, path: str, context: SectionContext) -> list[Problem]:
+    p: list[Problem] = []
+    last = 0
+    for j, h in enumerate(entry.history):
+        at = f"{path}.history[{j}]"
+        if h.version <= last:
+            p.append(Problem(f"{at}.version", "versions must increase, each once"))
+        last = max(last, h.version)
+        if h.version > entry.version:
+            p.append(Problem(f"{at}.version", "is later than the version"))
+        if h.by is not None and h.by not in context.org_keys:
+            p.append(Problem(f"{at}.by", f"unknown organisation '{h.by}'"))
+        if h.at is not None and parse_time(h.at) is None:
+            p.append(Problem(f"{at}.at", "must be an ISO 8601 date-time"))
+        given = h.details.model_dump(exclude_unset=True)
+        for name in sorted(set(given) - SAID[h.change]):
+            p.append(Problem(f"{at}.details.{name}", f"a change '{h.change}' does not say it"))
+        changes = h.change == "edited"
+        for name in ("title", "goal", "expected_value"):
+            value = getattr(h.details, name)
+            if value is not None and isinstance(value, TextChange | ValueChange) != changes:
+                form = "an old and a new value" if changes else "a value"
+                p.append(Problem(f"{at}.details.{name}", f"must be {form}"))
+        for name in ("parties", "added", "removed"):
+            for k, key in enumerate(getattr(h.details, name) or []):
+                if key not in context.org_keys:
+                    p.append(Problem(f"{at}.details.{name}[{k}]", f"unknown organisation '{key}'"))
+        for name in ("model_cleared", "method"):
+            method = getattr(h.details, name)
+            if method is not None and method not in rules.METHODS:
+                p.append(
+                    Problem(f"{at}.details.{name}", f"must be one of {', '.join(rules.METHODS)}")
+                )
+    return p
+
+
+def _history_doc(row: VersionRow) -> dict[str, Any]:
+    return {
+        "version": row.version,
+        "change": row.change,
+        "by": row.org_key,
+        "at": format_time(row.created_at),
+        "details": row.details,
+    }
+
+
+def _check_kept_history(entry: InitiativeDoc, path: str, stored: list[VersionRow]) -> list[Problem]:
+    """A stored history entry never changes: the document must repeat it or leave it out."""
+    kept = {row.version: row for row in stored}
+    p = []
+    for j, h in enumerate(entry.history):
+        row = kept.get(h.version)
+        if row is None:
+            continue
+        same = (
+            (h.change, h.by) == (row.change, row.org_key)
+            and _canonical(h.details.model_dump(exclude_unset=True)) == _canonical(row.details)
+            and (h.at is None or same_stored(row.created_at, parse_time(h.at)))
+        )
+        if not same:
+            p.append(
+                Problem(
+                    f"{path}.history[{j}]",
+                    f"version {h.version} of the history is kept and never changes",
+                )
+            )
+    return p
+
+
 def _check_frozen(
     entry: InitiativeDoc, path: str, stored: list[InitiativeAgreement]
 ) -> list[Problem]:
@@ -383,6 +507,7 @@ def write(session: Session, checked: Checked, ids: dict[str, int]) -> tuple[int,
         changed |= _write_agreements(repo, current, entry, now)
         changed |= _write_results(repo, current, entry, ids, now)
         changed |= _write_goals(session, current, entry)
+        changed |= _write_history(repo, current, entry, ids, now)
         created += int(fresh)
         updated += int(changed and not fresh)
     session.flush()
@@ -494,6 +619,33 @@ def _write_results(
     return added
 
 
+def _write_history(
+    repo: InitiativeRepository,
+    found: Initiative,
+    entry: InitiativeDoc,
+    ids: dict[str, int],
+    now: datetime,
+) -> bool:
+    have = repo.version_numbers(found.id)
+    added = False
+    for h in entry.history:
+        if h.version in have:
+            continue
+        repo.add_version(
+            InitiativeVersion(
+                initiative_id=found.id,
+                version=h.version,
+                change=h.change,
+                org_id=ids[h.by] if h.by is not None else None,
+                user_id=None,
+                details=h.details.model_dump(exclude_unset=True),
+                created_at=(parse_time(h.at) if h.at else None) or now,
+            )
+        )
+        added = True
+    return added
+
+
 def _write_goals(session: Session, found: Initiative, entry: InitiativeDoc) -> bool:
     repo = InitiativeRepository(session)
     actions = stored_by_key(ActionRepository(session).all(), "action")
@@ -560,6 +712,7 @@ def export(session: Session, keys: dict[int, str]) -> list[dict[str, Any]]:
             for r in repo.results(found.id)
         ]
         entry["goals"] = sorted(action_keys[a] for a in repo.goal_ids(found.id))
+        entry["history"] = [_history_doc(row) for row in repo.versions(found.id)]
         entry["created"] = format_time(found.created_at)
         out.append(entry)
     return sorted(out, key=lambda e: str(e["key"]))

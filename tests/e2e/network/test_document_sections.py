@@ -125,6 +125,34 @@ DOC: dict[str, Any] = {
                 {"by": "kuusi", "amount": 250.5, "currency": "SEK", "created": T},
             ],
             "version": 3,
+            "history": [
+                {
+                    "version": 1,
+                    "change": "proposed",
+                    "by": "pakkaus",
+                    "at": T,
+                    "details": {
+                        "title": "Pilot",
+                        "goal": "",
+                        "expected_value": None,
+                        "parties": ["kuusi", "pakkaus"],
+                    },
+                },
+                {
+                    "version": 2,
+                    "change": "edited",
+                    "by": "pakkaus",
+                    "at": T,
+                    "details": {"title": {"old": "Pilot", "new": "Pilot line"}},
+                },
+                {
+                    "version": 3,
+                    "change": "contributed",
+                    "by": "kuusi",
+                    "at": T,
+                    "details": {"amount": 250.5, "currency": "SEK"},
+                },
+            ],
             "created": T,
         },
         {
@@ -290,6 +318,7 @@ def _made_through_the_commands(cli) -> None:  # type: ignore[no-untyped-def]
         ("actions", "set", "2", "--status", "dropped", "--reason", "No time"),
         ("initiative", "propose", "--by", "kuusi", "--with", "pakkaus", "--title", "Pilot"),
         ("initiative", "accept", "--by", "pakkaus", "1"),
+        ("initiative", "edit", "--by", "pakkaus", "1", "--goal", "Less waste"),
         ("initiative", "contribute", "--by", "kuusi", "1", "--amount", "100"),
         ("initiative", "model", "1", "-", "--method", "shapley"),
         ("initiative", "agree", "--by", "kuusi", "1"),
@@ -310,6 +339,13 @@ def test_what_the_commands_made_exports_and_imports_as_a_fixed_point(cli, tmp_pa
     assert first["actions"][1]["reason"] == "No time"
     agreed = next(i for i in first["initiatives"] if i["key"] == "initiative-1")
     assert agreed["agreed_version"] == agreed["version"]
+    changes = [(h["change"], h["by"]) for h in agreed["history"]]
+    assert changes == [
+        ("proposed", "kuusi"),
+        ("edited", "pakkaus"),
+        ("contributed", "kuusi"),
+        ("modelled", None),  # the command line names no party for a model
+    ]
     assert agreed["agreements"][0]["document"]["shares"] == {"kuusi": 25.0, "pakkaus": 35.0}
     assert agreed["results"][0]["amount"] == 80.0
     # Importing the export back names the stored (unkeyed) records: nothing changes.
@@ -428,6 +464,46 @@ HOSTILE: list[tuple[str, str, str]] = [
         "initiatives[4].parties[1].agreed_version",
     ),
     ("section not a list", json.dumps(_with("initiatives", {"a": 1})), "initiatives"),
+    (
+        "a history entry later than the version",
+        json.dumps(_with("initiatives[2].history[2].version", 9)),
+        "initiatives[2].history[2].version",
+    ),
+    (
+        "history out of order",
+        json.dumps(_with("initiatives[2].history[1].version", 1)),
+        "initiatives[2].history[1].version",
+    ),
+    (
+        "an unknown change",
+        json.dumps(_with("initiatives[2].history[0].change", "rewritten")),
+        "initiatives[2].history[0].change",
+    ),
+    (
+        "history naming an unknown organisation",
+        json.dumps(_with("initiatives[2].history[1].details.added", ["nobody"])),
+        "initiatives[2].history[1].details.added[0]",
+    ),
+    (
+        "a detail its change does not say",
+        json.dumps(_with("initiatives[2].history[2].details.method", "shapley")),
+        "initiatives[2].history[2].details.method",
+    ),
+    (
+        "an edit without its old value",
+        json.dumps(_with("initiatives[2].history[1].details.title", "Pilot line")),
+        "initiatives[2].history[1].details.title",
+    ),
+    (
+        "a huge amount in the history",
+        json.dumps(_with("initiatives[2].history[2].details.amount", 1e300)),
+        "initiatives[2].history[2].details.amount",
+    ),
+    (
+        "a kept history entry changed",
+        json.dumps(_with("initiatives[2].history[1].details.title.new", "Other")),
+        "initiatives[2].history[1]",
+    ),
     ("unknown kind", json.dumps(_with("initiatives[6].kind", "school")), "initiatives[6].kind"),
     (
         "goals of a joint initiative",
