@@ -319,7 +319,7 @@ def propose(
             title=clean,
             kind=kind,
             goal=(goal or "").strip(),
-            expected_value=expected_value,
+            expected_value=None if expected_value is None else float(expected_value),
             proposed_by_org_id=proposer.id,
             version=1,
         ),
