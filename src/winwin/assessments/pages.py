@@ -12,12 +12,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from babel.numbers import format_decimal
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -25,19 +23,19 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, accessible_orgs, can_manage_org
 from winwin.accounts.repository import AccountsRepository
 from winwin.actions import pages as action_pages
-from winwin.assessments import addresses, levers, research, scoring
+from winwin.assessments import addresses, charts, research, scoring
 from winwin.assessments import instruments as instrument_service
 from winwin.assessments import refusals as refuse
 from winwin.assessments import service as rounds
 from winwin.assessments.measures import ItemStat
 from winwin.assessments.repository import AssessmentRepository
 from winwin.assessments.score import FACTORS
+from winwin.assessments.wording import PROBLEM_CONTEXT, factor_label, lever_gains, lever_sentence
 from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
 from winwin.http.errors import problems_of
-from winwin.http.i18n import LOCALES, babel_locale, pgettext
-from winwin.http.i18n import gettext as _
+from winwin.http.i18n import LOCALES
 from winwin.http.page_deps import CurrentOrg, PostedForm
 from winwin.http.templating import LANG_COOKIE, render, request_locale
 from winwin.innovation import service as innovation_service
@@ -52,99 +50,6 @@ from winwin.sharing import picking
 from winwin.sharing.items import ItemRepository, Viewer
 
 router = APIRouter()
-
-# Chart colours: the two sides and the outside view, distinguishable without colour too
-# (different point shapes and dashes).
-COLOURS = ("#0b5d4b", "#8a3b00", "#1d4ed8")
-SHAPES = ("circle", "rectRot", "triangle")
-
-
-def factor_label(factor: str) -> str:
-    return {
-        "accessibility": _("Accessibility"),
-        "energy": _("Energy"),
-        "impact": _("Impact"),
-        "attraction": _("Attraction"),
-    }[factor]
-
-
-def lever_sentence(lever: scoring.Lever, names: Mapping[str, str]) -> str:
-    """Who should act and what it would bring, with both numbers labelled: the side's
-    gain in its own S and the rise of R (when R exists), in the page's language."""
-    org = names.get(lever.side, lever.side)
-    s_gain = format_decimal(lever.s_gain, format="0.0", locale=babel_locale())
-    r_gain = (
-        None
-        if lever.r_gain is None
-        else format_decimal(lever.r_gain, format="0.0", locale=babel_locale())
-    )
-    return _(levers.lever_msgid(lever)) % {"org": org, "s": s_gain, "r": r_gain}
-
-
-def lever_gains(lever: scoring.Lever) -> str:
-    """A lever's two numbers, labelled, for tables: ``S +24.4 · R +9.0`` (R when it exists)."""
-    s_gain = format_decimal(lever.s_gain, format="0.0", locale=babel_locale())
-    if lever.r_gain is None:
-        return f"S +{s_gain}"
-    r_gain = format_decimal(lever.r_gain, format="0.0", locale=babel_locale())
-    return f"S +{s_gain} · R +{r_gain}"
-
-
-def N_(msgid: str) -> str:
-    """Marks a message for translation where it is defined; translated when shown."""
-    return msgid
-
-
-class FieldLabels(Mapping[str, str]):
-    """Form labels for the fields the services name, looked up in the page's language."""
-
-    LABELS = {
-        "between[0]": N_("Partner organisation (key)"),
-        "between[1]": N_("Partner organisation (key)"),
-        "between": N_("Partner organisation (key)"),
-        "round": N_("Round"),
-        "instrument": N_("Instrument"),
-        "min_respondents": N_("Fewest respondents per side"),
-        "invitees[0].side": N_("Answers for"),
-        "invitees[0].email": N_("Email (optional)"),
-        "invitees[0].name": N_("Name"),
-        "invitees[0].respondent": N_("Name"),
-        "name.fi": N_("Name in Finnish"),
-        "name.en": N_("Name in English"),
-        "scale": N_("Scale (highest answer)"),
-        "items": N_("Statements"),
-    }
-
-    def __getitem__(self, path: str) -> str:
-        if path in self.LABELS:
-            return _(self.LABELS[path])
-        if path == "key":
-            # An instrument's key is a *tunnus* in Finnish; a circle's is an *avain*.
-            return pgettext("instrument", "Key")
-        match = re.match(r"^items\[(\d+)\](.*)$", path)
-        if match:
-            label = _("Statement %(n)s") % {"n": int(match.group(1)) + 1}
-            part = {".text.fi": _("In Finnish"), ".text.en": _("In English")}.get(
-                match.group(2), ""
-            )
-            return f"{label}, {part.lower()}" if part else label
-        raise KeyError(path)
-
-    def __contains__(self, path: object) -> bool:
-        return isinstance(path, str) and (
-            path in self.LABELS or path == "key" or re.match(r"^items\[\d+\]", path) is not None
-        )
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([*self.LABELS, "key"])
-
-    def __len__(self) -> int:
-        return len(self.LABELS) + 1
-
-
-# Refusals are said by their code (``say`` in problems.html); the fields by these labels.
-PROBLEM_CONTEXT = {"field_labels": FieldLabels()}
-
 
 # answering ----------------------------------------------------------------------------
 CANT_SAY = "cant-say"
@@ -304,31 +209,7 @@ class Row:
         return fewest_respondents(self.scored or self.latest)
 
     def sparkline(self) -> dict[str, Any]:
-        return {
-            "type": "line",
-            "data": {
-                "labels": [h.round for h in self.history],
-                "datasets": [
-                    {
-                        "data": [h.score for h in self.history],
-                        "borderColor": COLOURS[0],
-                        "borderWidth": 2,
-                        "pointRadius": 2,
-                        "spanGaps": True,
-                        "fill": False,
-                    }
-                ],
-            },
-            "options": {
-                "responsive": False,
-                "animation": False,
-                "plugins": {"legend": {"display": False}, "tooltip": {"enabled": False}},
-                "scales": {
-                    "x": {"display": False},
-                    "y": {"display": False, "min": 0, "max": 100},
-                },
-            },
-        }
+        return charts.sparkline_config(self.history)
 
 
 def dashboard_rows(
@@ -510,157 +391,9 @@ def client_relationships(request: Request, actor: CurrentUser, session: SessionD
     )
 
 
-def _side_dataset(label: str, values: list[float | None], n: int) -> dict[str, Any]:
-    return {
-        "label": label,
-        "data": values,
-        "borderColor": COLOURS[n],
-        "backgroundColor": COLOURS[n] + "22",
-        "pointStyle": SHAPES[n],
-        "pointRadius": 4,
-        "borderDash": [] if n == 0 else ([6, 3] if n == 1 else [2, 2]),
-        "spanGaps": True,
-    }
-
-
-def radar_config(score: scoring.RelationshipScore, names: dict[str, str]) -> dict[str, Any]:
-    datasets = []
-    for n, key in enumerate(score.between):
-        side = score.sides[key]
-        if side is not None:
-            datasets.append(
-                _side_dataset(names[key], [_percent(side.value(f)) for f in FACTORS], n)
-            )
-    if score.outside_view is not None:
-        outside = score.outside_view
-        datasets.append(
-            _side_dataset(
-                _("Outside view"),
-                [None, None, _percent(outside.impact), _percent(outside.attraction)],
-                2,
-            )
-        )
-    return {
-        "type": "radar",
-        "data": {"labels": [factor_label(f) for f in FACTORS], "datasets": datasets},
-        "options": {
-            # In %, as in the tables: app.js adds the unit to the ticks and tooltips.
-            "scales": {"r": {"min": 0, "max": 100, "ticks": {"stepSize": 25, "unit": "%"}}},
-            "plugins": {"legend": {"position": "bottom"}},
-        },
-    }
-
-
-def _percent(value: float | None) -> float | None:
-    """A factor value (0..1) in per cent, rounded as the tables show it."""
-    return None if value is None else round(value * 100, 1)
-
-
 def fewest_respondents(score: scoring.RelationshipScore) -> int:
     """The respondents of the side with fewer of them (0 when a side has not answered)."""
     return min(score.respondents.get(key, 0) for key in score.between)
-
-
-def bars_config(score: scoring.RelationshipScore, names: dict[str, str]) -> dict[str, Any]:
-    """S of each side and R as bars, each with its 95 % interval drawn as a whisker."""
-    labels, values, whiskers = [], [], []
-    for key in score.between:
-        side = score.sides[key]
-        labels.append(names[key])
-        values.append(side.score if side is not None else None)
-        interval = score.intervals.get(key)
-        whiskers.append(list(interval) if interval is not None else None)
-    labels.append("R")
-    values.append(score.score)
-    whiskers.append(list(score.ci) if score.ci is not None else None)
-    return {
-        "type": "bar",
-        "data": {
-            "labels": labels,
-            "datasets": [
-                {
-                    "label": _("Score"),
-                    "data": values,
-                    "backgroundColor": [COLOURS[0] + "99", COLOURS[1] + "99", "#1a202499"],
-                    "order": 2,
-                },
-                {
-                    # Floating bars from the low to the high end, drawn thin over the
-                    # score bars: the whiskers of the 95 % interval.
-                    "label": _("95 % interval"),
-                    "data": whiskers,
-                    "backgroundColor": "#1a2024",
-                    "barPercentage": 0.08,
-                    "grouped": False,
-                    "order": 1,
-                },
-            ],
-        },
-        "options": {
-            "scales": {"y": {"min": 0, "max": 100}},
-            "plugins": {"legend": {"position": "bottom"}},
-        },
-    }
-
-
-def trend_config(
-    detail: scoring.RelationshipDetail,
-) -> dict[str, Any]:
-    history = detail.history
-    # The 95 % interval of R as a band: its low end, then its high end filled down to it.
-    band = [
-        {
-            "label": "",
-            "data": [h.ci[0] if h.ci is not None else None for h in history],
-            "borderWidth": 0,
-            "pointRadius": 0,
-            "spanGaps": False,
-            "fill": False,
-        },
-        {
-            "label": _("R, 95 % interval"),
-            "data": [h.ci[1] if h.ci is not None else None for h in history],
-            "borderWidth": 0,
-            "pointRadius": 0,
-            "backgroundColor": "#1a202433",
-            "spanGaps": False,
-            "fill": "-1",
-        },
-    ]
-    datasets = [
-        {
-            **_side_dataset(
-                detail.names[key],
-                [s.score if (s := h.sides[key]) is not None else None for h in history],
-                n,
-            ),
-            "fill": False,
-        }
-        for n, key in enumerate(detail.between)
-    ]
-    datasets.append(
-        {
-            "label": "R",
-            "data": [h.score for h in history],
-            "borderColor": "#1a2024",
-            "borderWidth": 3,
-            "pointStyle": "rect",
-            "pointRadius": 5,
-            "spanGaps": True,
-            "fill": False,
-        }
-    )
-    datasets += band
-    return {
-        "type": "line",
-        "data": {"labels": [h.round for h in history], "datasets": datasets},
-        "options": {
-            "scales": {"y": {"min": 0, "max": 100}},
-            # skipEmpty: app.js leaves datasets without a label (the band's low end) out
-            # of the legend.
-            "plugins": {"legend": {"position": "bottom", "labels": {"skipEmpty": True}}},
-        },
-    }
 
 
 def readable_relationship(
@@ -737,15 +470,15 @@ def relationship(
             "shown": shown,
             "gaps": gaps,
             # Built while rendering, so that the labels are in the page's language.
-            "radar": lambda: radar_config(shown, detail.names),
-            "trend": lambda: trend_config(detail),
+            "radar": lambda: charts.radar_config(shown, detail.names),
+            "trend": lambda: charts.trend_config(detail),
             "rounds": sorted(round_rows, key=lambda r: r.round),
             "can_manage": manage,
             "factor_label": factor_label,
             "lever_sentence": lever_sentence,
             "step": shown.main_lever() if shown.score is not None else None,
             "co_creation": co_creation,
-            "bars": lambda: bars_config(shown, detail.names),
+            "bars": lambda: charts.bars_config(shown, detail.names),
             "fewest": fewest_respondents(shown),
             "trust_data": trust,
             "statements": statements,

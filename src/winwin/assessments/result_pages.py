@@ -29,14 +29,9 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, can_access_org
 from winwin.assessments import instruments as instrument_service
 from winwin.assessments import scoring
-from winwin.assessments.pages import (
-    dashboard_rows,
-    factor_label,
-    fewest_respondents,
-    lever_sentence,
-    readable_relationship,
-)
+from winwin.assessments.pages import dashboard_rows, fewest_respondents, readable_relationship
 from winwin.assessments.score import FACTORS
+from winwin.assessments.wording import factor_label, lever_sentence
 from winwin.http import i18n
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.http.i18n import gettext as _
