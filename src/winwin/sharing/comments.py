@@ -19,8 +19,8 @@ from winwin.notifications import service as notifications
 from winwin.sharing import feed
 from winwin.sharing import refusals as refuse
 from winwin.sharing.items import ItemRepository, Viewer
+from winwin.sharing.rendering import render_markdown
 from winwin.sharing.repository import CommentRow, SharingRepository
-from winwin.sharing.service import render_markdown
 
 MAX_COMMENT = 10_000
 

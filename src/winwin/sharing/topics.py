@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import snowballstemmer
+
+from winwin.kernel.errors import InvalidInput
+from winwin.sharing import refusals
 
 # Competing suppliers may not exchange these (competition law), in Finnish, Swedish and
 # English: prices and pricing, capacity, bids and tenders, customers and market shares,
@@ -84,6 +87,30 @@ def normalize_topics(texts: Iterable[str]) -> list[str]:
         if topic:
             seen.setdefault(topic, None)
     return list(seen)
+
+
+MAX_TOPIC = 200
+MAX_TOPICS = 20
+
+
+def clean_topics(topics: Sequence[str] | None, limit: int = MAX_TOPICS) -> list[str] | None:
+    """The topics a person writes (an item's, an agreement's secret ones, the sensitive
+    list) in their normal form, without repeats: at most ``limit`` of them, each of at
+    most ``MAX_TOPIC`` characters; ``None`` stays ``None``. Raises ``InvalidInput``."""
+    if topics is None:
+        return None
+    # One normal form at write: "Pricing" is stored as "pricing".
+    cleaned = [normalize_topic(t) for t in topics if normalize_topic(t)]
+    problems = [
+        refusals.TOPIC_LENGTH(f"topics[{i}]", n=MAX_TOPIC)
+        for i, t in enumerate(cleaned)
+        if len(t) > MAX_TOPIC or "\x00" in t
+    ]
+    if len(cleaned) > limit:
+        problems.append(refusals.TOO_MANY_TOPICS("topics", n=limit))
+    if problems:
+        raise InvalidInput(problems)
+    return list(dict.fromkeys(cleaned))
 
 
 @lru_cache(maxsize=65_536)
