@@ -16,6 +16,11 @@ Every item obeys the import rules by construction, never by filtering afterwards
 public items carry no exclusions, reshares are of visible non-secret originals, an item
 with an agreement's secret topic reaches only the other party of the pair, and an item
 with a competition-sensitive topic excludes the owner's competitors.
+
+One module although long: each section is drawn from the arrays of the ones before it
+(ties from the weights, competitors from the ties, audiences from ties, circles and
+agreements), and those guarantees hold only across the whole; apart, the stages would
+have to pass their arrays back and forth.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """initial schema
 
+One file although long: a revision is the schema as it was released, replayed whole on
+every new database and never edited afterwards, so splitting it would only scatter one
+step of the history.
+
 Revision ID: 0001
 Revises: 
 Create Date: 2026-11-28 02:33:35.774065
