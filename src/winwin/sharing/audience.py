@@ -63,6 +63,12 @@ is visible to nobody.
 :func:`validate_item` also refuses, at publish time, an item whose declared audience
 would reach a competitor of its owner (or an outsider of an agreement): a courtesy that
 tells the author at once; the guard above is what protects the item.
+One module although long: it is the single checkpoint, read as a whole by whoever must
+trust it, and mirrored by its SQL twin (``sharing.items``) and the consistency suites.
+The refusals, warnings and reports at its end (:func:`validate_item`,
+:func:`describe_reach`, :func:`openness`) are decided by the same private steps as
+:func:`can_see` (the chain, the base audience, exclusions, holds, the guard); apart,
+those steps would have to become public and the rule would be spelled in two places.
 """
 
 from __future__ import annotations
