@@ -186,11 +186,17 @@ def agree(
 def show(
     ctx: typer.Context,
     initiative_id: int = typer.Argument(..., metavar="ID"),
+    by: str | None = typer.Option(
+        None,
+        "--by",
+        metavar="ORG",
+        help="As party ORG sees it: a party it may not see by name is shown as another:N.",
+    ),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """The initiative: parties, contributions, model, shares, versions and agreement."""
     with state(ctx).session() as session:
-        found = initiatives.read(session, initiative_id)
+        found = initiatives.read(session, initiative_id, as_org=by)
     _out(found, json_out)
 
 

@@ -76,7 +76,9 @@ def pairs(found: initiatives.InitiativeRead) -> list[tuple[str, str]]:
 def _learning(
     session: Session, initiative_id: int, actor: Actor | None
 ) -> initiatives.InitiativeRead:
-    found = initiatives.read(session, initiative_id, actor=actor)
+    # Unmasked: a learning initiative's steps work on relationships, each of which the
+    # actor must be able to see (``_visible``, ``actions``), which names only its sides.
+    found = initiatives.read(session, initiative_id, actor=actor, masked=False)
     if found.kind != "learning":
         raise RuleBroken(
             Problem("kind", "only a learning initiative has learning goals and rounds")

@@ -24,11 +24,12 @@ from winwin.accounts.access import Actor, accessible_orgs, can_manage_org
 from winwin.actions.pages import factor_label
 from winwin.actions.pages import status_label as action_status
 from winwin.assessments.score import FACTORS
+from winwin.http import i18n
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.http.i18n import gettext as _
 from winwin.http.page_deps import PostedForm
-from winwin.http.templating import render
-from winwin.initiatives import learning, refusals
+from winwin.http.templating import render, request_locale
+from winwin.initiatives import learning, naming, refusals
 from winwin.initiatives import service as initiatives
 from winwin.insight.games import airport_layers
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken, WinwinError
@@ -74,8 +75,24 @@ def _party_label(status: str) -> str:
     return _(PARTY_LABELS.get(status, status))
 
 
+MASKED = N_("Another organisation (%(n)s)")
+
+
+def masked_label(key: str, locale: str | None = None) -> str:
+    """The neutral label of a party the reader may not see by name (``another:N``), in
+    ``locale`` (else the page being rendered)."""
+    return i18n.translate(
+        locale or i18n.current_locale.get(), MASKED, n=key.removeprefix(naming.MASK)
+    )
+
+
+def _party_name(key: str) -> str:
+    return masked_label(key) if naming.is_masked(key) else key
+
+
 def _labels() -> dict[str, Any]:
     return {
+        "party_name": _party_name,
         "state_label": _state_label,
         "party_label": _party_label,
         "method_text": lambda m: _(METHOD_EXPLANATIONS[m]) if m in METHOD_EXPLANATIONS else "",
@@ -213,6 +230,9 @@ def _page(
     # The history may name organisations that are no longer parties (withdrawn invitations).
     named, _acting = initiatives.names_and_acting(session, actor, initiatives.history_orgs(found))
     names = {**named, **names}
+    locale = request_locale(request)
+    named_by_mask = [*found.parties, *initiatives.history_orgs(found)]
+    names.update({k: masked_label(k, locale) for k in named_by_mask if naming.is_masked(k)})
     totals = {key: sum(c["amount"] for c in given) for key, given in found.contributions.items()}
     held_notice = (
         refusals.HELD(

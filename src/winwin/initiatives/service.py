@@ -10,7 +10,8 @@ needs an actor who acts for one of the parties.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, cast
@@ -18,7 +19,7 @@ from typing import Any, cast
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, accessible_org_ids, can_access_org, can_manage_org
-from winwin.initiatives import refusals, rules
+from winwin.initiatives import naming, refusals, rules
 from winwin.initiatives.models import (
     Initiative,
     InitiativeAgreement,
@@ -33,6 +34,8 @@ from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Probl
 from winwin.kernel.time import as_utc
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
+from winwin.sharing import directory
+from winwin.sharing.repository import SharingRepository
 from winwin.sharing.topics import meeting_in_text, stems_of
 
 MAX_ID = 2**31 - 1
@@ -192,10 +195,129 @@ def readable(session: Session, *, actor: Actor | None) -> list[InitiativeRead]:
     return [read(session, i.id, actor=actor) for i in found if can_read(session, actor, i.id)]
 
 
-def read(session: Session, initiative_id: int, *, actor: Actor | None = None) -> InitiativeRead:
+def read(
+    session: Session,
+    initiative_id: int,
+    *,
+    actor: Actor | None = None,
+    as_org: str | None = None,
+    masked: bool = True,
+) -> InitiativeRead:
+    """The ``show`` document as the reader may see it: the actor (a signed-in person), or
+    the organisation ``as_org`` (the command line's ``show --by``; it must be a party the
+    guard does not keep out), else everything. A party the reader may not see by name is
+    masked (``naming``); ``masked=False`` is for use cases that do their own checks."""
     found = _load(session, initiative_id)
     if not can_read(session, actor, found.id):
         raise NotFound(f"no initiative {initiative_id}")
+    readers = _readers(session, found, actor, as_org)
+    full = _read(session, found, actor)
+    if as_org is not None and readers and found.proposed_by_org_id not in readers:
+        # The guard's findings are told to the proposer's side only, as on the doors.
+        full = replace(full, held=(), held_topic=None, warnings=())
+    if not masked or readers is None:
+        return full
+    return _masked(session, full, readers)
+
+
+def _readers(
+    session: Session, found: Initiative, actor: Actor | None, as_org: str | None
+) -> frozenset[int] | None:
+    """The organisations the reader acts in or for; ``None``: one who sees every name."""
+    if as_org is not None:
+        org = _org(session, as_org, "by")
+        parties = InitiativeRepository(session).party_org_ids(found.id)
+        if org.id not in parties or org.id in _guard_of(session, found, parties).held:
+            raise NotFound(f"no initiative {found.id} that '{as_org}' may see")
+        return frozenset({org.id})
+    if actor is None or actor.is_platform_admin:
+        return None
+    return frozenset(accessible_org_ids(session, actor))
+
+
+def _masks(session: Session, found: Initiative, actor: Actor) -> dict[str, str]:
+    """``key → another:N`` of the parties the actor may not see by name."""
+    readers = _readers(session, found, actor, None)
+    return {} if readers is None else _mapping(session, found.id, readers)
+
+
+def _mapping(
+    session: Session, initiative_id: int, readers: frozenset[int], others: Iterable[str] = ()
+) -> dict[str, str]:
+    """The masks of the parties, then of the ``others`` (organisations the history names
+    that are no longer parties), the readers may not see by name."""
+    keys = _keys(session)
+    sharing = SharingRepository(session)
+    known: set[str] = set()
+    for org_id in readers:
+        partners, members, declared = sharing.acquaintances(org_id)
+        known |= directory.visible_orgs(
+            directory.Acquaintances(
+                viewer=keys[org_id],
+                partners=frozenset(keys[i] for i in partners if i in keys),
+                circle_members=frozenset(keys[i] for i in members if i in keys),
+                declared_competitors=frozenset(keys[i] for i in declared if i in keys),
+            )
+        )
+    repo = InitiativeRepository(session)
+    found = repo.get(initiative_id)
+    assert found is not None
+    order = [keys[p.org_id] for p in repo.parties(initiative_id)]
+    order += sorted(set(others) - set(order))
+    shown = naming.named(
+        order,
+        proposer=keys[found.proposed_by_org_id],
+        readers={keys[i] for i in readers if i in keys},
+        known=known,
+    )
+    return naming.masks(order, shown)
+
+
+def _masked(session: Session, full: InitiativeRead, readers: frozenset[int]) -> InitiativeRead:
+    """``full`` with every party the readers may not see by name masked."""
+    mapping = _mapping(session, full.id, readers, history_orgs(full))
+    if not mapping:
+        return full
+    doc = naming.rename(
+        {
+            "proposed_by": full.proposed_by,
+            "parties": full.parties,
+            "agreed": full.agreed,
+            "contributions": full.contributions,
+            "shares": full.shares,
+            "agreement": full.agreement,
+            "result": full.result,
+            "held": list(full.held),
+            "game": full.game,
+            "history": list(full.history),
+        },
+        mapping,
+    )
+    # A person of an organisation the reader may not see is not named either.
+    history = tuple(
+        {**e, "person": None} if e["by"] and naming.is_masked(e["by"]) else e
+        for e in doc["history"]
+    )
+
+    def ordered(value: dict[str, Any] | None) -> Any:
+        return dict(sorted(value.items())) if value is not None else None
+
+    return replace(
+        full,
+        proposed_by=doc["proposed_by"],
+        parties=ordered(doc["parties"]),
+        agreed=ordered(doc["agreed"]),
+        contributions=ordered(doc["contributions"]),
+        shares=ordered(doc["shares"]),
+        agreement=doc["agreement"],
+        result=doc["result"],
+        held=tuple(doc["held"]),
+        game=doc["game"],
+        history=history,
+    )
+
+
+def _read(session: Session, found: Initiative, actor: Actor | None) -> InitiativeRead:
     repo = InitiativeRepository(session)
     keys = _keys(session)
     parties = repo.parties(found.id)
@@ -338,7 +460,7 @@ def propose(
             "parties": sorted(o.key for o in [proposer, *others]),
         },
     )
-    return read(session, made.id)
+    return read(session, made.id, actor=actor)
 
 
 def _title(title: str) -> str:
@@ -414,7 +536,7 @@ def answer(
     party.status = "accepted" if accept else "declined"
     party.answered_at = datetime.now(UTC)
     session.flush()
-    return read(session, found.id)
+    return read(session, found.id, actor=actor)
 
 
 def _new_version(
@@ -578,7 +700,7 @@ def contribute(
         actor=actor,
         details={"amount": float(amount), "currency": code},
     )
-    return read(session, found.id)
+    return read(session, found.id, actor=actor)
 
 
 def set_model(
@@ -595,16 +717,24 @@ def set_model(
         raise PermissionDenied("you do not act for a party of this initiative")
     if method not in rules.METHODS:
         raise InvalidInput(Problem("method", f"must be one of {', '.join(rules.METHODS)}"))
+    # A party the actor may not see by name is named in the game, and in every refusal,
+    # by its mask: the game is read as written first, so its problems name the masks.
+    mapping = _masks(session, found, actor) if actor is not None else {}
     parsed = parse_game(game)
+    if mapping:
+        hidden = {v: k for k, v in mapping.items()}
+        game = naming.rename_game(game, lambda key: hidden.get(key, key))
+        parsed = parse_game(game)
     if method == "airport":
         try:
             rules.check_airport(game["type"])
         except rules.Refused as exc:
             raise InvalidInput(Problem(exc.field, exc.message)) from None
-    current = read(session, found.id)
+    current = read(session, found.id, actor=actor)
     try:
         rules.check_model(
-            cast(dict[str, rules.PartyStatus], current.parties), tuple(parsed.players)
+            cast(dict[str, rules.PartyStatus], current.parties),
+            tuple(mapping.get(p, p) for p in parsed.players),
         )
     except rules.Refused as exc:
         raise _refused(exc) from None
@@ -623,7 +753,7 @@ def set_model(
     _new_version(
         session, found, change="modelled", org_id=acted, actor=actor, details={"method": method}
     )
-    return read(session, found.id)
+    return read(session, found.id, actor=actor)
 
 
 def agree(
@@ -661,7 +791,7 @@ def agree(
                 agreed_at=datetime.now(UTC),
             )
         )
-    return read(session, found.id)
+    return read(session, found.id, actor=actor)
 
 
 def record_result(
@@ -691,7 +821,7 @@ def record_result(
             initiative_id=found.id, org_id=party.org_id, amount=float(amount), currency=code
         )
     )
-    return read(session, found.id)
+    return read(session, found.id, actor=actor)
 
 
 def history_orgs(found: InitiativeRead) -> list[str]:

@@ -36,6 +36,7 @@ from winwin.assessments.measures import load_answers
 from winwin.assessments.score import FACTORS
 from winwin.assessments.service import can_see_relationship, reader_for
 from winwin.http.i18n import LOCALES, translate
+from winwin.initiatives import naming
 from winwin.initiatives import service as initiatives
 from winwin.kernel.errors import InvalidInput, NotFound, Problem
 from winwin.network.repository import NetworkRepository
@@ -558,7 +559,12 @@ def agreement_data(
     for key in doc["parties"]:
         given = contributions.get(key) or []
         put_in = ", ".join(f"{w.number(c['amount'], '#,##0.00')} {c['currency']}" for c in given)
-        rows.append([names.get(key, key), put_in or DASH, w.number(shares.get(key), "#,##0.00")])
+        name = (
+            w(N_("Another organisation (%(n)s)"), n=key.removeprefix(naming.MASK))
+            if naming.is_masked(key)
+            else names.get(key, key)
+        )
+        rows.append([name, put_in or DASH, w.number(shares.get(key), "#,##0.00")])
     method = doc.get("method")
     cost = method == "airport"
     core = (COST_CORE_TEXTS if cost else CORE_TEXTS)[doc.get("in_core")]
