@@ -12,21 +12,29 @@ Every door asks here; no route filters by organisation on its own. The rules:
   propose ideas there. Every other page and API route answers them 404
   (:func:`outsider_may_use`, asked for every request by ``http.deps.outsider_gate``).
 
-``Actor`` is who is asking, built once per request from the signed-in user.
+``Actor`` is the one identity type: the acting person, the organisation they act for and
+their grants. :func:`resolve_actor` builds it once per request or command, and every door
+calls it: the web (``http.page_deps``), the REST API (``http.deps.act_for``) and the
+command line (``cli.context.acting``). A platform admin acts for an organisation other
+than their own only when they name one.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sqlalchemy.orm import Session
 
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
-from winwin.kernel.errors import PermissionDenied
+from winwin.kernel.errors import NotFound, PermissionDenied
+from winwin.kernel.identity import Viewer
+from winwin.kernel.keys import is_key
 from winwin.network.models import Organization
+from winwin.network.repository import NetworkRepository
+from winwin.sharing.refusals import NO_ORG_NAMED
 
 Role = Literal["member", "org_admin", "facilitator", "platform_admin", "outsider"]
 # The roles an admin may hand out; an outsider's role comes only from signing up.
@@ -36,15 +44,28 @@ OUTSIDER: Role = "outsider"
 
 @dataclass(frozen=True)
 class Actor:
-    """A signed-in person, as the access rules see them."""
+    """Who is acting: the person, the organisation they belong to, their grants, and the
+    organisation they act for in this request or command (``acting``).
 
-    user_id: int
+    ``user_id`` None is the command line's operator (:func:`operator`), who is no person.
+    ``acting`` None reads as anyone may (an outsider, an anonymous reader).
+    """
+
+    user_id: int | None
     email: str
     name: str
     org_id: int | None
     role: Role
     locale: str | None = None
     client_org_ids: frozenset[int] = field(default_factory=frozenset)
+    acting: Viewer | None = None
+
+    @property
+    def person_id(self) -> int:
+        """The signed-in person's id; the operator, who is no person, has none."""
+        if self.user_id is None:
+            raise PermissionDenied("only a signed-in person may do this")
+        return self.user_id
 
     @property
     def is_platform_admin(self) -> bool:
@@ -76,6 +97,66 @@ def actor_for(session: Session, user: User) -> Actor:
         locale=user.locale,
         client_org_ids=grants,
     )
+
+
+def operator() -> Actor:
+    """The command line's operator: the database's owner, who is no person.
+
+    Like a platform admin, they may act for any organisation, and for one only when they
+    name it; naming none, they read as anyone may.
+    """
+    return Actor(user_id=None, email="", name="", org_id=None, role="platform_admin")
+
+
+def _viewer(org: Organization) -> Viewer:
+    return Viewer(org.id, org.key, org.country, org.cluster)
+
+
+def resolve_actor(
+    session: Session,
+    person: Actor,
+    *,
+    named: str | None = None,
+    remembered: str | None = None,
+    field: str | None = None,
+) -> Actor:
+    """The actor with the organisation they act for, access-checked: the one way every
+    door works out who is acting.
+
+    - ``named`` (``?org=KEY``, ``--org KEY``, a command's ``ORG``): that organisation;
+      ``NotFound`` when there is none (named by ``field`` when given), ``PermissionDenied``
+      when the person may not act for it;
+    - else ``remembered`` (the web's last choice), when the person may still act for it;
+    - else their own organisation, else (a facilitator of none) their first client by name;
+    - else nobody: ``acting`` is None. A platform admin or the operator thus acts for
+      another organisation only when they name one.
+    """
+    if named is not None:
+        org = NetworkRepository(session).get_by_key(named) if is_key(named) else None
+        if org is None:
+            raise NotFound(
+                NO_ORG_NAMED(field=field, org=named)
+                if field
+                else f"no organisation with key '{named}'"
+            )
+        require_access(person, org.id)
+        return replace(person, acting=_viewer(org))
+    if remembered and is_key(remembered):
+        org = NetworkRepository(session).get_by_key(remembered)
+        if org is not None and can_access_org(person, org.id):
+            return replace(person, acting=_viewer(org))
+    own = session.get(Organization, person.org_id) if person.org_id is not None else None
+    if own is None and person.is_facilitator and person.client_org_ids:
+        clients = AccountsRepository(session).orgs_by_ids(set(person.client_org_ids), limit=1)
+        own = clients[0] if clients else None
+    return replace(person, acting=None if own is None else _viewer(own))
+
+
+def require_acting(actor: Actor) -> Viewer:
+    """The organisation the actor acts for; ``NotFound`` when they act for none."""
+    if actor.acting is None:
+        raise NotFound("you do not belong to an organisation yet")
+    return actor.acting
 
 
 def accessible_org_ids(session: Session, actor: Actor) -> set[int]:

@@ -32,7 +32,7 @@ def read_me(actor: CurrentUser, session: SessionDep) -> MeRead:
     own = accounts.own_org(session, actor)
     orgs = accessible_orgs(session, actor, limit=1000)
     return MeRead(
-        id=actor.user_id,
+        id=actor.person_id,
         email=actor.email,
         name=actor.name,
         role=actor.role,
@@ -53,7 +53,7 @@ def list_tokens(actor: CurrentUser, session: SessionDep) -> list[ApiTokenRead]:
             last_used_at=t.last_used_at,
             expires_at=t.expires_at,
         )
-        for t in accounts.list_api_tokens(session, user_id=actor.user_id)
+        for t in accounts.list_api_tokens(session, user_id=actor.person_id)
     ]
 
 
@@ -65,7 +65,7 @@ def list_tokens(actor: CurrentUser, session: SessionDep) -> list[ApiTokenRead]:
 )
 def create_token(body: ApiTokenCreate, actor: CurrentUser, session: SessionDep) -> ApiTokenCreated:
     created = accounts.create_api_token(
-        session, user_id=actor.user_id, name=body.name, days=body.days
+        session, user_id=actor.person_id, name=body.name, days=body.days
     )
     return ApiTokenCreated(
         id=created.id, name=created.name, token=created.token, expires_at=created.expires_at
@@ -80,7 +80,7 @@ def create_token(body: ApiTokenCreate, actor: CurrentUser, session: SessionDep) 
     responses={404: {"description": "No such token"}},
 )
 def revoke_token(token_id: IdPath, actor: CurrentUser, session: SessionDep) -> Response:
-    accounts.revoke_api_token(session, user_id=actor.user_id, token_id=token_id)
+    accounts.revoke_api_token(session, user_id=actor.person_id, token_id=token_id)
     return Response(status_code=204)
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from winwin.accounts import service as accounts
 from winwin.accounts.access import ROLES, Actor, can_assign_role, can_manage_org, require_manage
 from winwin.accounts.repository import AccountsRepository
-from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
-from winwin.http.page_deps import CurrentOrg
+from winwin.http.deps import IdPath, SessionDep, public_base_url
+from winwin.http.page_deps import ActingUser, CurrentOrg
 from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken, WinwinError
 from winwin.mail.jobs import failed_subjects, person_subject
@@ -124,16 +124,14 @@ def _back(org: Organization, done: str) -> RedirectResponse:
 
 
 @router.get("", name="org")
-def org_view(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
-) -> Response:
+def org_view(request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg) -> Response:
     return org_page(request, session, actor, org)
 
 
 @router.post("/profile", name="org_profile")
 def update_profile(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     name: Annotated[str, Form(max_length=1000)],
@@ -182,7 +180,7 @@ def update_profile(
 @router.post("/add", name="org_add")
 def add_organization(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     key: Annotated[str, Form(max_length=100)],
@@ -228,7 +226,7 @@ def add_organization(
 def invite(
     request: Request,
     background: BackgroundTasks,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     email: Annotated[str, Form(max_length=1000)],
@@ -265,7 +263,7 @@ def invite(
 def invite_csv(
     request: Request,
     background: BackgroundTasks,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     file: Annotated[UploadFile, File()],
@@ -294,7 +292,7 @@ def invite_csv(
 @router.post("/people/{person_id}/role", name="org_role")
 def change_role(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     person_id: IdPath,
@@ -310,7 +308,7 @@ def change_role(
 
 @router.post("/people/{person_id}/remove", name="org_remove")
 def remove(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, person_id: IdPath
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg, person_id: IdPath
 ) -> Response:
     try:
         accounts.remove_person(session, actor, org_id=org.id, user_id=person_id)
@@ -323,7 +321,7 @@ def remove(
 @router.post("/facilitators", name="org_grant")
 def grant(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     email: Annotated[str, Form(max_length=1000)],
@@ -338,7 +336,7 @@ def grant(
 
 @router.post("/facilitators/{person_id}/revoke", name="org_revoke")
 def revoke(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, person_id: IdPath
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg, person_id: IdPath
 ) -> Response:
     accounts.revoke_facilitator(session, actor, org_id=org.id, user_id=person_id)
     return _back(org, "revoked")

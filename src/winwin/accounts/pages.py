@@ -160,7 +160,7 @@ def reset(
 
 @router.get("/account", name="account")
 def account_page(request: Request, actor: CurrentUser, session: SessionDep) -> Response:
-    tokens = accounts.list_api_tokens(session, user_id=actor.user_id)
+    tokens = accounts.list_api_tokens(session, user_id=actor.person_id)
     return render(request, "auth/account.html", {"tokens": tokens, "nav": "account"})
 
 
@@ -176,7 +176,7 @@ def change_password(
     try:
         accounts.change_password(
             session,
-            user_id=actor.user_id,
+            user_id=actor.person_id,
             current=current_password,
             new=new_password,
             keep_session=request.cookies.get(SESSION_COOKIE),
@@ -184,7 +184,7 @@ def change_password(
         )
     except InvalidInput as exc:
         session.rollback()
-        tokens = accounts.list_api_tokens(session, user_id=actor.user_id)
+        tokens = accounts.list_api_tokens(session, user_id=actor.person_id)
         return render(
             request,
             "auth/account.html",
@@ -202,17 +202,17 @@ def create_token(
     name: Annotated[str, Form(max_length=200)],
 ) -> Response:
     try:
-        created = accounts.create_api_token(session, user_id=actor.user_id, name=name)
+        created = accounts.create_api_token(session, user_id=actor.person_id, name=name)
     except InvalidInput as exc:
         session.rollback()
-        tokens = accounts.list_api_tokens(session, user_id=actor.user_id)
+        tokens = accounts.list_api_tokens(session, user_id=actor.person_id)
         return render(
             request,
             "auth/account.html",
             {"tokens": tokens, "token_error": exc, "nav": "account"},
             status_code=422,
         )
-    tokens = accounts.list_api_tokens(session, user_id=actor.user_id)
+    tokens = accounts.list_api_tokens(session, user_id=actor.person_id)
     return render(
         request, "auth/account.html", {"tokens": tokens, "new_token": created, "nav": "account"}
     )
@@ -220,7 +220,7 @@ def create_token(
 
 @router.post("/account/tokens/{token_id}/revoke", name="revoke_token")
 def revoke_token(actor: CurrentUser, session: SessionDep, token_id: IdPath) -> Response:
-    accounts.revoke_api_token(session, user_id=actor.user_id, token_id=token_id)
+    accounts.revoke_api_token(session, user_id=actor.person_id, token_id=token_id)
     return RedirectResponse("/account", status_code=303)
 
 

@@ -18,7 +18,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import ROLES, Actor, can_assign_role, require_manage
+from winwin.accounts.access import ROLES, Actor, can_assign_role, require_acting, require_manage
 from winwin.accounts.models import ApiToken, User
 from winwin.accounts.repository import AccountsRepository
 from winwin.db.base import utcnow
@@ -394,6 +394,20 @@ def facilitators_of_org(session: Session, org_id: int) -> list[User]:
 def own_org(session: Session, actor: Actor) -> Organization | None:
     """The organisation the person belongs to, if any."""
     return AccountsRepository(session).get_org(actor.org_id) if actor.org_id is not None else None
+
+
+def acting_org(session: Session, actor: Actor) -> Organization:
+    """The organisation the actor acts for (``accounts.access.resolve_actor`` chose it)."""
+    org = AccountsRepository(session).get_org(require_acting(actor).id)
+    if org is None:
+        raise NotFound("you do not belong to an organisation yet")
+    return org
+
+
+def first_org(session: Session) -> Organization | None:
+    """The first organisation by name (where the web opens for a platform admin who
+    belongs to none and names none)."""
+    return AccountsRepository(session).first_org()
 
 
 def set_locale(session: Session, *, user_id: int, locale: str) -> None:

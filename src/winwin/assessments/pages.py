@@ -20,7 +20,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import Actor, accessible_orgs, can_manage_org
+from winwin.accounts.access import Actor, accessible_orgs, can_manage_org, require_acting
 from winwin.accounts.repository import AccountsRepository
 from winwin.actions import pages as action_pages
 from winwin.assessments import addresses, charts, research, scoring
@@ -36,7 +36,7 @@ from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
 from winwin.http.errors import problems_of
 from winwin.http.i18n import LOCALES
-from winwin.http.page_deps import CurrentOrg, PostedForm
+from winwin.http.page_deps import ActingUser, CurrentOrg, PostedForm
 from winwin.http.templating import LANG_COOKIE, render, request_locale
 from winwin.innovation import service as innovation_service
 from winwin.innovation.stages import mutual
@@ -47,7 +47,7 @@ from winwin.mail.web import mail_answer_links
 from winwin.network.models import Organization
 from winwin.network.repository import NetworkRepository
 from winwin.sharing import picking
-from winwin.sharing.items import ItemRepository, Viewer
+from winwin.sharing.items import ItemRepository
 
 router = APIRouter()
 
@@ -273,7 +273,7 @@ def _relationships_page(
             "can_manage": can_manage_org(actor, org.id),
             "is_facilitator": actor.is_facilitator or actor.is_platform_admin,
             # The other organisation is picked by name among the tied ones.
-            "partners": picking.known_orgs(session, viewer=Viewer(org.id, org.key)).choices(
+            "partners": picking.known_orgs(session, viewer=require_acting(actor)).choices(
                 "partners"
             ),
             "instruments": instrument_service.list_instruments(session, org_ids=[org.id]),
@@ -295,20 +295,20 @@ def _relationships_page(
 
 @router.get("/relationships", name="relationships")
 def relationships(
-    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep
+    request: Request, actor: ActingUser, org: CurrentOrg, session: SessionDep
 ) -> Response:
     return _relationships_page(request, session, actor, org)
 
 
 @router.post("/relationships/rounds", name="open_round")
 def open_round(
-    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep, form: PostedForm
+    request: Request, actor: ActingUser, org: CurrentOrg, session: SessionDep, form: PostedForm
 ) -> Response:
     values = {
         k: str(form.get(k) or "").strip()
         for k in ("other", "round", "instrument", "min_respondents")
     }
-    known = picking.known_orgs(session, viewer=Viewer(org.id, org.key))
+    known = picking.known_orgs(session, viewer=require_acting(actor))
     try:
         opened = rounds.open_round(
             session,
@@ -812,14 +812,14 @@ def _instruments_page(
 
 @router.get("/instruments", name="instruments")
 def instruments(
-    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep
+    request: Request, actor: ActingUser, org: CurrentOrg, session: SessionDep
 ) -> Response:
     return _instruments_page(request, session, actor, org)
 
 
 @router.post("/instruments", name="create_instrument")
 def create_instrument(
-    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep, form: PostedForm
+    request: Request, actor: ActingUser, org: CurrentOrg, session: SessionDep, form: PostedForm
 ) -> Response:
     values: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in form}
     items = []

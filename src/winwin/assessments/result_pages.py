@@ -35,7 +35,7 @@ from winwin.assessments.wording import factor_label, lever_sentence
 from winwin.http import i18n
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.http.i18n import gettext as _
-from winwin.http.page_deps import CurrentOrg
+from winwin.http.page_deps import ActingUser, CurrentOrg
 from winwin.http.templating import render, request_locale
 from winwin.kernel.spreadsheets import safe_cell
 from winwin.network.models import Organization
@@ -62,7 +62,7 @@ def _sequence_org(
 
 @router.get("/relationships/present", name="present_first")
 def present_first(
-    request: Request, actor: CurrentUser, org: CurrentOrg, session: SessionDep
+    request: Request, actor: ActingUser, org: CurrentOrg, session: SessionDep
 ) -> Response:
     rows = dashboard_rows(session, actor, [org.id])[org.id]
     if not rows:
@@ -75,7 +75,7 @@ def present(
     a: str,
     b: str,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     org: CurrentOrg,
     session: SessionDep,
     round: str | None = None,

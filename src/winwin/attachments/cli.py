@@ -7,9 +7,8 @@ import sys
 import typer
 
 from winwin.attachments import service as files
-from winwin.cli.context import print_json, state
+from winwin.cli.context import acting, print_json, state
 from winwin.kernel.errors import InvalidInput, Problem
-from winwin.sharing import feed
 
 
 def list_attachments(
@@ -26,7 +25,7 @@ def list_attachments(
     if anonymous == (org is not None):
         raise InvalidInput(Problem("--org", "give --org ORG or --anonymous, not both"))
     with state(ctx).session() as session:
-        viewer = None if org is None else feed.viewer_or_raise(session, org, field="--org")
+        viewer = acting(session, org, field="--org").acting
         found = files.list_attachments(session, viewer=viewer, key=key)
     if json_out:
         print_json(

@@ -15,15 +15,16 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from winwin.accounts.access import require_acting
 from winwin.attachments import service as attachments
 from winwin.attachments.api import BODY_LIMIT, download_response
 from winwin.attachments.service import MAX_SIZE
-from winwin.http.deps import CurrentUser, IdPath, OptionalUser, SessionDep
-from winwin.http.page_deps import CurrentOrg, get_current_org
+from winwin.http.deps import IdPath, OptionalUser, SessionDep
+from winwin.http.page_deps import ActingUser, CurrentOrg, acting_for_page
 from winwin.http.templating import render
 from winwin.kernel.errors import InvalidInput
-from winwin.sharing.items import Viewer
-from winwin.sharing.pages import item_page, register_item_section, viewer_of
+from winwin.kernel.identity import Viewer
+from winwin.sharing.pages import item_page, register_item_section
 
 router = APIRouter()
 
@@ -63,12 +64,12 @@ def list_context(session: Session, viewer: Viewer, key: str) -> dict[str, Any]:
 
 @router.get("/items/{key}/attachments", name="item_attachments")
 def attachments_view(
-    key: str, request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+    key: str, request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
     """The list and the upload form (htmx swaps them into the item page)."""
     if request.headers.get("hx-request") != "true":
-        return item_page(request, session, org, key, user_id=actor.user_id)
-    viewer = viewer_of(session, org)
+        return item_page(request, session, actor, org, key, user_id=actor.user_id)
+    viewer = require_acting(actor)
     context = {"org": org, **list_context(session, viewer, key)}
     return render(request, "sharing/_attachments.html", context)
 
@@ -77,12 +78,12 @@ def attachments_view(
 def attach(
     key: str,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     try:
         attachments.attach(
             session,
@@ -96,7 +97,14 @@ def attach(
     except InvalidInput as exc:
         session.rollback()
         return item_page(
-            request, session, org, key, user_id=actor.user_id, status_code=422, attachment_error=exc
+            request,
+            session,
+            actor,
+            org,
+            key,
+            user_id=actor.user_id,
+            status_code=422,
+            attachment_error=exc,
         )
     return RedirectResponse(
         f"/items/{key}?org={org.key}&done=attached#attachments", status_code=303
@@ -105,10 +113,10 @@ def attach(
 
 @router.post("/items/{key}/attachments/{attachment_id}/delete", name="item_detach")
 def detach(
-    key: str, attachment_id: IdPath, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+    key: str, attachment_id: IdPath, actor: ActingUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
     attachments.remove_attachment(
-        session, owner=viewer_of(session, org), key=key, attachment_id=attachment_id
+        session, owner=require_acting(actor), key=key, attachment_id=attachment_id
     )
     return RedirectResponse(
         f"/items/{key}?org={org.key}&done=detached#attachments", status_code=303
@@ -122,7 +130,7 @@ def download(
     """The file, for whoever may see the item; anonymous readers for public items."""
     viewer = None
     if actor is not None:
-        viewer = viewer_of(session, get_current_org(request, actor, session))
+        viewer = require_acting(acting_for_page(request, actor, session))
     found, data = attachments.open_attachment(
         session,
         viewer=viewer,

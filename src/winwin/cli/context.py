@@ -1,4 +1,4 @@
-"""What every command shares: the database, JSON output and error reporting."""
+"""What every command shares: the database, who is acting, JSON output and error reporting."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from winwin.accounts.access import Actor, operator, resolve_actor
 from winwin.db import schema
 from winwin.db.engine import build_engine, session_factory, unit_of_work
 
@@ -63,6 +64,13 @@ def state(ctx: typer.Context) -> CliState:
     obj = ctx.find_root().obj
     assert isinstance(obj, CliState)
     return obj
+
+
+def acting(session: Session, org: str | None, *, field: str = "ORG") -> Actor:
+    """The command's identity: the operator acting for ``org`` (None: reading as anyone
+    may), resolved as every door resolves it (``accounts.access.resolve_actor``).
+    ``NotFound`` names ``field`` when there is no such organisation."""
+    return resolve_actor(session, operator(), named=org, field=field)
 
 
 def print_json(document: Any) -> None:

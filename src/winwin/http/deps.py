@@ -6,6 +6,8 @@
 - ``CurrentUser``: the signed-in ``Actor``, from the session cookie or an
   ``Authorization: Bearer`` API token; 401 without one.
 - ``OptionalUser``: the same, or None.
+- ``act_for``: that person acting for the organisation a REST call names (``?org=KEY``),
+  else their own.
 - ``outsider_gate``: on every route, 404 for an outsider unless the route is theirs
   (``accounts.access.outsider_may_use``).
 """
@@ -20,7 +22,7 @@ from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from winwin.accounts import service as accounts
-from winwin.accounts.access import Actor, actor_for, outsider_may_use
+from winwin.accounts.access import Actor, actor_for, outsider_may_use, resolve_actor
 from winwin.http.security import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_token
 from winwin.kernel.errors import NotFound
 
@@ -93,6 +95,12 @@ def get_current_user(actor: Annotated[Actor | None, Depends(get_optional_user)])
 
 OptionalUser = Annotated[Actor | None, Depends(get_optional_user)]
 CurrentUser = Annotated[Actor, Depends(get_current_user)]
+
+
+def act_for(session: Session, actor: Actor, org: str | None) -> Actor:
+    """The REST door's identity: the caller acting for ``?org=KEY``, else their own
+    organisation (``accounts.access.resolve_actor``, as every door resolves it)."""
+    return resolve_actor(session, actor, named=org)
 
 
 def outsider_gate(request: Request, actor: OptionalUser) -> None:

@@ -1,4 +1,10 @@
-"""Dependencies for pages: the signed-in user and the organisation being worked for."""
+"""Dependencies for pages: the person acting and the organisation they act for.
+
+``ActingUser`` is the one identity (``accounts.access.Actor``) with the organisation the
+page works for, resolved once per request by ``accounts.access.resolve_actor``:
+``?org=KEY``, else the remembered choice (the ``winwin_org`` cookie), else their own.
+``CurrentOrg`` is that organisation's stored row, for what the page shows of it.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from winwin.accounts.access import can_access_org, require_access
-from winwin.accounts.repository import AccountsRepository
+from winwin.accounts import service as accounts
+from winwin.accounts.access import Actor, resolve_actor
 from winwin.http.deps import CurrentUser, SessionDep
-from winwin.kernel.errors import NotFound
+from winwin.kernel.errors import NotFound, PermissionDenied
 from winwin.network.models import Organization
-from winwin.network.repository import NetworkRepository
 
 ORG_COOKIE = "winwin_org"
 
@@ -29,42 +34,52 @@ async def _posted_form(request: Request) -> FormData:
 PostedForm = Annotated[FormData, Depends(_posted_form)]
 
 
-def get_current_org(request: Request, actor: CurrentUser, session: SessionDep) -> Organization:
-    """The organisation a page works for: ``?org=KEY``, else the remembered one, else own.
+def acting_for_page(request: Request, person: Actor, session: SessionDep) -> Actor:
+    """The person acting for the page's organisation: ``?org=KEY``, else remembered, else own.
 
     A page (GET) whose ``?org=KEY`` the person may not act for opens for the remembered or
-    own organisation instead and says so (``request.state.org_not_yours``).
-
-    Facilitators and platform admins switch between organisations with ``?org=KEY``; the
-    choice is checked by ``winwin.accounts.access`` every time.
+    own organisation instead and says so (``request.state.org_not_yours``); unknown and
+    inaccessible keys are answered alike. A form that acts for an organisation the person
+    cannot act for is still refused. Facilitators and platform admins switch between
+    organisations with ``?org=KEY``; the choice is checked every time. A platform admin
+    who belongs to no organisation and names none works for the first one by name.
     """
-    repo = NetworkRepository(session)
-    asked = request.query_params.get("org")
-    if asked:
-        org = repo.get_by_key(asked)
-        if request.method in ("GET", "HEAD") and (org is None or not can_access_org(actor, org.id)):
-            # A link shared from another organisation opens for the viewer's own one, with
-            # a notice; unknown and inaccessible keys are answered alike. A form that acts
-            # for an organisation the person cannot act for is still refused.
-            request.state.org_not_yours = True
-        elif org is None:
-            raise NotFound(f"no organisation with key '{asked}'")
-        else:
-            require_access(actor, org.id)
-            return org
+    cached = getattr(request.state, "acting_actor", None)
+    if cached is not None and cached.user_id == person.user_id:
+        return cached  # type: ignore[no-any-return]
+    asked = request.query_params.get("org") or None
     remembered = request.cookies.get(ORG_COOKIE)
-    org = repo.get_by_key(remembered) if remembered else None
-    if org is not None and can_access_org(actor, org.id):
-        return org
-    own = session.get(Organization, actor.org_id) if actor.org_id is not None else None
-    if own is None and actor.is_platform_admin:
-        own = AccountsRepository(session).first_org()
-    if own is None and actor.client_org_ids:
-        clients = AccountsRepository(session).orgs_by_ids(set(actor.client_org_ids))
-        own = clients[0] if clients else None
-    if own is None:
-        raise NotFound("you do not belong to an organisation yet")
-    return own
+    try:
+        actor = resolve_actor(session, person, named=asked, remembered=remembered)
+    except (NotFound, PermissionDenied):
+        if request.method not in ("GET", "HEAD"):
+            raise
+        request.state.org_not_yours = True
+        actor = resolve_actor(session, person, remembered=remembered)
+    if actor.acting is None and person.is_platform_admin:
+        # Pages keep their older default for a platform admin who belongs to no
+        # organisation: the first one by name, as if the switcher had named it.
+        first = accounts.first_org(session)
+        if first is not None:
+            actor = resolve_actor(session, person, named=first.key)
+    request.state.acting_actor = actor
+    return actor
 
 
-CurrentOrg = Annotated[Organization, Depends(get_current_org)]
+def get_acting_user(request: Request, person: CurrentUser, session: SessionDep) -> Actor:
+    return acting_for_page(request, person, session)
+
+
+ActingUser = Annotated[Actor, Depends(get_acting_user)]
+
+
+def get_current_org(request: Request, actor: Actor, session: SessionDep) -> Organization:
+    """The stored organisation the page works for; ``NotFound`` when the person has none."""
+    return accounts.acting_org(session, acting_for_page(request, actor, session))
+
+
+def _current_org(request: Request, actor: ActingUser, session: SessionDep) -> Organization:
+    return accounts.acting_org(session, actor)
+
+
+CurrentOrg = Annotated[Organization, Depends(_current_org)]

@@ -13,7 +13,7 @@ from winwin.accounts.access import accessible_orgs, can_manage_org
 from winwin.http.dashboard import filled_panels
 from winwin.http.deps import OptionalUser, SessionDep
 from winwin.http.i18n import LOCALES
-from winwin.http.page_deps import ORG_COOKIE, get_current_org
+from winwin.http.page_deps import ORG_COOKIE, acting_for_page, get_current_org
 from winwin.http.templating import LANG_COOKIE, render
 
 router = APIRouter()
@@ -56,6 +56,7 @@ def home(request: Request, actor: OptionalUser, session: SessionDep) -> Response
     if actor.is_outsider:
         # An outsider's home is the public challenges; they have no dashboard.
         return RedirectResponse("/public/innovation", status_code=303)
+    actor = acting_for_page(request, actor, session)
     org = get_current_org(request, actor, session)
     switchable = actor.is_facilitator or actor.is_platform_admin
     orgs = accessible_orgs(session, actor, limit=500) if switchable else []
@@ -93,7 +94,7 @@ def set_language(
     if locale not in LOCALES:
         locale = "fi"
     if actor is not None:
-        accounts.set_locale(session, user_id=actor.user_id, locale=locale)
+        accounts.set_locale(session, user_id=actor.person_id, locale=locale)
     response = RedirectResponse(readable(request.app, safe_next(next)), status_code=303)
     response.set_cookie(
         LANG_COOKIE,

@@ -17,15 +17,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field, StringConstraints
 
-from winwin.accounts.access import Actor, can_access_org
+from winwin.accounts.access import Actor, can_access_org, require_acting
 from winwin.accounts.schemas import UtcDatetime
-from winwin.http.deps import CurrentUser, IdPath, SessionDep
+from winwin.http.deps import CurrentUser, IdPath, SessionDep, act_for
 from winwin.innovation import service as inn
 from winwin.innovation import stages as rules
-from winwin.innovation.service import Participant
 from winwin.kernel.errors import NotFound, PermissionDenied
+from winwin.kernel.identity import Viewer
 from winwin.sharing import feed
-from winwin.sharing.api import ItemCreate, Key, OrgQuery, Strict, acting_org, item_draft
+from winwin.sharing.api import ItemCreate, Key, OrgQuery, Strict, item_draft
 
 router = APIRouter(tags=["innovation"])
 
@@ -211,17 +211,20 @@ def _co_creation(counts: rules.CoCreation) -> CoCreationRead:
     )
 
 
-def _reader(session: SessionDep, actor: Actor, org: str | None) -> inn.Viewer | None:
+def _reader(session: SessionDep, actor: Actor, org: str | None) -> Viewer | None:
     """The organisation reading, or None for an outsider (who reads as anyone may)."""
+    return _participant(session, actor, org).acting
+
+
+def _participant(session: SessionDep, actor: Actor, org: str | None) -> Actor:
+    """The caller acting: for ``?org=KEY`` or their own organisation; an outsider for none."""
     if actor.is_outsider:
         if org is not None:
             raise NotFound(f"no organisation with key '{org}'")
-        return None
-    return acting_org(session, actor, org)
-
-
-def _participant(session: SessionDep, actor: CurrentUser, org: str | None) -> Participant:
-    return Participant(org=_reader(session, actor, org), user_id=actor.user_id)
+        return actor
+    acting = act_for(session, actor, org)
+    require_acting(acting)
+    return acting
 
 
 # --- Reading ---------------------------------------------------------------------------------

@@ -16,14 +16,13 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
 
-from winwin.cli.context import print_json, state
+from winwin.cli.context import acting, print_json, state
 from winwin.innovation import service as inn
 from winwin.innovation import stages as rules
-from winwin.innovation.service import Participant
 from winwin.kernel.errors import InvalidInput, Problem
+from winwin.kernel.identity import Viewer
 from winwin.kernel.time import as_utc
 from winwin.sharing import feed
-from winwin.sharing.items import Viewer
 
 innovation_app = typer.Typer(
     help="Open innovation: challenges and ideas, their stages and co-creation.",
@@ -78,7 +77,7 @@ def _console() -> Console:
 def _reader(session: Session, org: str | None, anonymous: bool) -> Viewer | None:
     if anonymous == (org is not None):
         raise InvalidInput(Problem("--org", "give --org ORG or --anonymous (one of them)"))
-    return None if org is None else feed.viewer_or_raise(session, org, field="--org")
+    return acting(session, org, field="--org").acting
 
 
 def _table(entries: list[inn.EntrySummary], title: str) -> Table:
@@ -197,7 +196,7 @@ def stage(
     """Move KEY to STAGE, acting for its owner organisation."""
     with state(ctx).session() as session:
         owner = inn.owner_of(session, key=key)
-        moved = inn.move_stage(session, by=Participant(owner, None), key=key, stage=to)
+        moved = inn.move_stage(session, by=acting(session, owner), key=key, stage=to)
     if json_out:
         print_json(summary_json(moved))
         return

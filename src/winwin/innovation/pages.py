@@ -24,18 +24,24 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import Actor
+from winwin.accounts.access import Actor, require_acting
 from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, IdPath, OptionalUser, SessionDep
 from winwin.http.errors import status_for
 from winwin.http.i18n import gettext as _
-from winwin.http.page_deps import CurrentOrg, PostedForm, get_current_org
+from winwin.http.page_deps import (
+    ActingUser,
+    CurrentOrg,
+    PostedForm,
+    acting_for_page,
+    get_current_org,
+)
 from winwin.http.templating import render, request_locale
 from winwin.innovation import refusals as refuse
 from winwin.innovation import service as innovation
 from winwin.innovation import stages as rules
-from winwin.innovation.service import EntrySummary, Participant
+from winwin.innovation.service import EntrySummary
 from winwin.kernel.errors import (
     Conflict,
     InvalidInput,
@@ -53,7 +59,6 @@ from winwin.sharing.pages import (
     composer_context,
     exclusions_of_form,
     form_fields,
-    viewer_of,
 )
 from winwin.sharing.picking import KnownOrgs
 from winwin.sharing.service import ItemDraft
@@ -202,10 +207,6 @@ def _org_query(org: Organization | None) -> str:
     return f"?org={org.key}" if org is not None else ""
 
 
-def _by(session: Session, org: Organization, actor: Actor) -> Participant:
-    return Participant(viewer_of(session, org), actor.user_id)
-
-
 def _person(actor: Actor | None, viewer: object | None) -> int | None:
     """The person taking part: someone acting for an organisation, or an outsider."""
     if actor is None or (viewer is None and not actor.is_outsider):
@@ -240,7 +241,7 @@ def board_page(
     **extra: Any,
 ) -> Response:
     """The board: ``org`` None is the public board (the anonymous view)."""
-    viewer = viewer_of(session, org) if org is not None else None
+    viewer = actor.acting if org is not None and actor is not None else None
     asked = request.query_params.get("kind")
     kind = asked if asked in rules.KINDS else None
     entries = innovation.list_entries(session, viewer=viewer, user_id=_person(actor, viewer))
@@ -281,7 +282,7 @@ def board_page(
 
 
 @router.get("/innovation", name="innovation")
-def board(request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg) -> Response:
+def board(request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg) -> Response:
     return board_page(request, session, org, actor)
 
 
@@ -292,7 +293,7 @@ def public_board(request: Request, actor: OptionalUser, session: SessionDep) -> 
 
 @router.post("/innovation", name="innovation_create")
 def create(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, posted: PostedForm
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg, posted: PostedForm
 ) -> Response:
     form = form_fields(posted)
     kind = form.get("kind", "")
@@ -300,9 +301,9 @@ def create(
     try:
         done = innovation.create_entry(
             session,
-            by=_by(session, org, actor),
+            by=actor,
             kind=kind,
-            draft=_draft(form, picking.known_orgs(session, viewer=viewer_of(session, org))),
+            draft=_draft(form, picking.known_orgs(session, viewer=require_acting(actor))),
             challenge=challenge,
         )
     except (InvalidInput, PermissionDenied, Conflict) as exc:
@@ -335,7 +336,7 @@ def entry_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    viewer = viewer_of(session, org) if org is not None else None
+    viewer = actor.acting if org is not None and actor is not None else None
     user_id = _person(actor, viewer)
     detail = innovation.open_entry(session, viewer=viewer, user_id=user_id, key=key, via="web")
     summary = detail.summary
@@ -395,19 +396,21 @@ def _back(key: str, org: Organization, done: str, anchor: str = "") -> Response:
 
 @router.get("/innovation/{key}", name="innovation_entry")
 def entry(key: str, request: Request, actor: OptionalUser, session: SessionDep) -> Response:
-    member = actor is not None and not actor.is_outsider
-    org = get_current_org(request, actor, session) if actor is not None and member else None
+    org = None
+    if actor is not None and not actor.is_outsider:
+        actor = acting_for_page(request, actor, session)
+        org = get_current_org(request, actor, session)
     return entry_page(request, session, key, org, actor)
 
 
 # --- an outsider taking part (a person of no member organisation) -----------------------------
 
 
-def _outsider(actor: Actor) -> Participant:
-    """An outsider as a participant; these routes answer 404 to anyone else, as if absent."""
+def _outsider(actor: Actor) -> Actor:
+    """An outsider taking part; these routes answer 404 to anyone else, as if absent."""
     if not actor.is_outsider:
         raise NotFound("there is no such page")
-    return Participant(None, actor.user_id)
+    return actor
 
 
 def _outsider_back(key: str, done: str, anchor: str = "") -> Response:
@@ -520,13 +523,13 @@ def outsider_vote(
 def comment(
     key: str,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     body: CommentText = "",
 ) -> Response:
     try:
-        innovation.add_comment(session, by=_by(session, org, actor), key=key, body=body)
+        innovation.add_comment(session, by=actor, key=key, body=body)
     except (InvalidInput, PermissionDenied, Conflict) as exc:
         return _refused(request, session, key, org, actor, exc, "body", {"body": body})
     return _back(key, org, "commented", "#comments-title")
@@ -537,14 +540,12 @@ def delete_comment(
     key: str,
     comment_id: IdPath,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
 ) -> Response:
     try:
-        innovation.delete_comment(
-            session, by=_by(session, org, actor), key=key, comment_id=comment_id
-        )
+        innovation.delete_comment(session, by=actor, key=key, comment_id=comment_id)
     except (InvalidInput, PermissionDenied, Conflict) as exc:
         return _refused(request, session, key, org, actor, exc, "comments")
     return _back(key, org, "uncommented", "#comments-title")
@@ -554,14 +555,14 @@ def delete_comment(
 def toggle_vote(
     key: str,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     vote: Choice = "1",
 ) -> Response:
     """Give or take back a vote; htmx swaps the vote box, a plain form is redirected."""
     wanted = vote == "1"
-    votes = innovation.set_vote(session, by=_by(session, org, actor), key=key, vote=wanted)
+    votes = innovation.set_vote(session, by=actor, key=key, vote=wanted)
     if request.headers.get("hx-request") == "true":
         return render(
             request,
@@ -575,7 +576,7 @@ def toggle_vote(
 def add_coauthor(
     key: str,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     email: Email = "",
@@ -588,7 +589,7 @@ def add_coauthor(
             raise InvalidInput(Problem("email", NO_ONE_NAMED))
         innovation.add_coauthor(
             session,
-            by=_by(session, org, actor),
+            by=actor,
             key=key,
             email=None if person is not None else email,
             person_id=person,
@@ -605,7 +606,7 @@ PICKER_ID = re.compile(r"[a-z][a-z0-9-]{0,40}")
 @router.get("/pick/people", name="pick_people")
 def pick_people(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     entry: Annotated[str, Query(alias="for", max_length=200)] = "",
@@ -616,7 +617,7 @@ def pick_people(
     ``for`` would accept, in organisations the acting one knows by name."""
     if not PICKER_ID.fullmatch(picker):
         raise InvalidInput(Problem("picker", "use a-z, digits and '-'"))
-    found = innovation.coauthor_suggestions(session, by=_by(session, org, actor), key=entry, text=q)
+    found = innovation.coauthor_suggestions(session, by=actor, key=entry, text=q)
     return render(
         request,
         "innovation/_people_options.html",
@@ -628,7 +629,7 @@ def pick_people(
 def remove_coauthor(
     key: str,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     email: Email = "",
@@ -638,7 +639,7 @@ def remove_coauthor(
     try:
         innovation.remove_coauthor(
             session,
-            by=_by(session, org, actor),
+            by=actor,
             key=key,
             email=None if person is not None else email,
             person_id=person,
@@ -659,13 +660,13 @@ def remove_coauthor(
 def move_stage(
     key: str,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     stage: Choice = "",
 ) -> Response:
     try:
-        innovation.move_stage(session, by=_by(session, org, actor), key=key, stage=stage)
+        innovation.move_stage(session, by=actor, key=key, stage=stage)
     except (InvalidInput, PermissionDenied, Conflict) as exc:
         return _refused(request, session, key, org, actor, exc, "stage")
     return _back(key, org, "moved", "#stage-title")
@@ -674,7 +675,7 @@ def move_stage(
 @dashboard_panel("innovation", "innovation/dashboard_panel.html")
 def innovation_panel(session: Session, actor: Actor, org: Organization) -> dict[str, Any] | None:
     """Open challenges the organisation may answer, and its own ideas under way."""
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     challenges = innovation.list_entries(
         session, viewer=viewer, user_id=actor.user_id, kind="challenge", stage="open", limit=4
     )

@@ -8,12 +8,13 @@ challenge, and even the name of the challenge an idea answers. Comments, votes a
 co-authors are only reachable through an entry the reader may see, and only people whose
 organisation may see an entry can take part in it.
 
-Doors pass a ``Participant``: the organisation acting (resolved and access-checked by
-the door) and the signed-in person, or no person for a script acting for the
-organisation (the command line). Commenting and voting need a person.
+Doors pass the ``Actor`` (``accounts.access``, resolved by ``resolve_actor``): the
+organisation acting (``acting``, access-checked) and the signed-in person, or no person
+for the command line's operator acting for the organisation. Commenting and voting need
+a person.
 
-An outsider (``accounts.outsiders``) is a person with no organisation: a ``Participant``
-whose ``org`` is None. The checkpoint answers them as an anonymous reader, so they see,
+An outsider (``accounts.outsiders``) is a person with no organisation: an ``Actor``
+whose ``acting`` is None. The checkpoint answers them as an anonymous reader, so they see,
 comment on and vote for public entries only, and propose ideas to public challenges
 only. Such an idea is public and belongs to the challenge's owner organisation (which
 moves and removes it as any idea); its creator is the outsider. Their comments and votes
@@ -28,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from winwin.accounts.access import Actor
 from winwin.innovation import coauthoring
 from winwin.innovation import refusals as refuse
 from winwin.innovation import stages as rules
@@ -48,26 +50,15 @@ LIST_LIMIT = 500
 _SLICE = 500
 
 
-@dataclass(frozen=True)
-class Participant:
-    """Who acts: an organisation, and the person when there is one.
-
-    ``org`` None is an outsider: a person (``user_id``) of no organisation.
-    """
-
-    org: Viewer | None
-    user_id: int | None = None
+def _org_id(by: Actor) -> int | None:
+    return by.acting.id if by.acting is not None else None
 
 
-def _org_id(by: Participant) -> int | None:
-    return by.org.id if by.org is not None else None
-
-
-def _member(by: Participant) -> Viewer:
+def _member(by: Actor) -> Viewer:
     """The acting organisation, for what only an organisation's people may do."""
-    if by.org is None:
+    if by.acting is None:
         raise PermissionDenied(refuse.OUTSIDER_CO_AUTHORS())
-    return by.org
+    return by.acting
 
 
 @dataclass(frozen=True)
@@ -200,7 +191,7 @@ def _summaries(
 def create_entry(
     session: Session,
     *,
-    by: Participant,
+    by: Actor,
     kind: str,
     draft: ItemDraft,
     challenge: str | None = None,
@@ -212,7 +203,7 @@ def create_entry(
     ``audience.level``…); nothing is stored then.
     """
     checked = rules.check_kind(kind)
-    if by.org is None:
+    if by.acting is None:
         if checked != "idea" or challenge is None:
             raise InvalidInput(refuse.OUTSIDER_IDEAS_ONLY("kind"))
         if draft.level != "public" or draft.topics or draft.orgs or draft.circle or draft.exclude:
@@ -224,7 +215,7 @@ def create_entry(
         if checked != "idea":
             raise InvalidInput(refuse.ONLY_IDEA_ANSWERS("challenge"))
         try:
-            challenge_id, row = _visible_entry(session, by.org, challenge)
+            challenge_id, row = _visible_entry(session, by.acting, challenge)
         except NotFound:
             missing = refuse.NO_CHALLENGE("challenge", key=challenge)
             raise InvalidInput(missing) from None
@@ -232,7 +223,9 @@ def create_entry(
             raise InvalidInput(refuse.IDEA_NOT_CHALLENGE("challenge", key=challenge))
         if not rules.takes_ideas(row.stage):
             raise RuleBroken(refuse.TAKES_NO_IDEAS("challenge", stage=row.stage))
-    owner = by.org if by.org is not None else ItemRepository(session).viewer_by_id(row.owner_id)
+    owner = (
+        by.acting if by.acting is not None else ItemRepository(session).viewer_by_id(row.owner_id)
+    )
     assert owner is not None  # an outsider's idea answers a challenge, which has an owner
     published = sharing.publish_item(session, owner=owner, draft=draft)
     stage = rules.first_stage(checked)
@@ -307,16 +300,18 @@ def list_entries(
     return _summaries(session, viewer, [rows[i] for i in chosen], user_id)
 
 
-def _may_manage(session: Session, by: Participant | None, row: EntryRow, item_id: int) -> bool:
+def _may_manage(
+    session: Session, viewer: Viewer | None, user_id: int | None, row: EntryRow, item_id: int
+) -> bool:
     """The owner organisation manages an entry; an idea's co-authors may move its stage."""
-    if by is None or by.org is None:
+    if viewer is None:
         return False
-    if by.org.id == row.owner_id:
+    if viewer.id == row.owner_id:
         return True
     return (
         row.kind == "idea"
-        and by.user_id is not None
-        and InnovationRepository(session).is_coauthor(item_id, by.user_id)
+        and user_id is not None
+        and InnovationRepository(session).is_coauthor(item_id, user_id)
     )
 
 
@@ -332,8 +327,7 @@ def open_entry(
     view = sharing.open_item(session, viewer=viewer, key=key, user_id=user_id, via=via)
     repo = InnovationRepository(session)
     (summary,) = _summaries(session, viewer, [row], user_id)
-    by = Participant(viewer, user_id) if viewer is not None else None
-    manage = _may_manage(session, by, row, item_id)
+    manage = _may_manage(session, viewer, user_id, row, item_id)
     owner_side = viewer is not None and viewer.id == row.owner_id
     comments = [
         CommentView(
@@ -369,19 +363,19 @@ def open_entry(
 # --- Taking part ---------------------------------------------------------------------------
 
 
-def _person(by: Participant, what: str) -> int:
+def _person(by: Actor, what: str) -> int:
     if by.user_id is None:
         raise PermissionDenied(f"{what} is done by a signed-in person, not a script")
     return by.user_id
 
 
-def add_comment(session: Session, *, by: Participant, key: str, body: str) -> CommentView:
+def add_comment(session: Session, *, by: Actor, key: str, body: str) -> CommentView:
     """Comment on an entry the organisation may see (Markdown, 1-10,000 characters)."""
     user_id = _person(by, "commenting")
     text = (body or "").strip()
     if not text or len(text) > MAX_COMMENT or "\x00" in text:
         raise InvalidInput(refuse.COMMENT_LENGTH("body", n=f"{MAX_COMMENT:,}"))
-    item_id, row = _visible_entry(session, by.org, key)
+    item_id, row = _visible_entry(session, by.acting, key)
     stored = InnovationRepository(session).add_comment(
         item_id=item_id, user_id=user_id, org_id=_org_id(by), body=text, at=_now()
     )
@@ -405,10 +399,10 @@ def add_comment(session: Session, *, by: Participant, key: str, body: str) -> Co
     )
 
 
-def delete_comment(session: Session, *, by: Participant, key: str, comment_id: int) -> None:
+def delete_comment(session: Session, *, by: Actor, key: str, comment_id: int) -> None:
     """Remove a comment: its author may, and so may the entry's owner organisation."""
     user_id = _person(by, "removing a comment")
-    item_id, row = _visible_entry(session, by.org, key)
+    item_id, row = _visible_entry(session, by.acting, key)
     repo = InnovationRepository(session)
     comment = repo.comment(comment_id)
     if comment is None or comment.item_id != item_id:
@@ -418,13 +412,13 @@ def delete_comment(session: Session, *, by: Participant, key: str, comment_id: i
     repo.delete_comment(comment)
 
 
-def set_vote(session: Session, *, by: Participant, key: str, vote: bool) -> int:
+def set_vote(session: Session, *, by: Actor, key: str, vote: bool) -> int:
     """Vote for an entry (``vote=False`` takes the vote back); returns the entry's votes.
 
     One vote per person; voting twice, or taking back a vote never given, changes nothing.
     """
     user_id = _person(by, "voting")
-    item_id, _ = _visible_entry(session, by.org, key)
+    item_id, _ = _visible_entry(session, by.acting, key)
     repo = InnovationRepository(session)
     if vote and not repo.has_voted(item_id, user_id):
         repo.add_vote(item_id=item_id, user_id=user_id, org_id=_org_id(by), at=_now())
@@ -447,7 +441,7 @@ def _reader_seeing(session: Session, person: PersonRow | None, item_id: int) -> 
 def add_coauthor(
     session: Session,
     *,
-    by: Participant,
+    by: Actor,
     key: str,
     email: str | None = None,
     person_id: int | None = None,
@@ -460,7 +454,7 @@ def add_coauthor(
     """
     acting = _member(by)
     item_id, row = _visible_entry(session, acting, key)
-    if not _may_manage(session, by, row, item_id):
+    if not _may_manage(session, by.acting, by.user_id, row, item_id):
         raise PermissionDenied(refuse.CO_AUTHOR_ADDER())
     repo = InnovationRepository(session)
     if person_id is not None:
@@ -514,7 +508,7 @@ _PEOPLE_READ = 5_000
 def coauthor_suggestions(
     session: Session,
     *,
-    by: Participant,
+    by: Actor,
     key: str,
     text: str = "",
     limit: int = coauthoring.SUGGESTIONS,
@@ -526,7 +520,7 @@ def coauthor_suggestions(
     """
     acting = _member(by)
     item_id, row = _visible_entry(session, acting, key)
-    if not _may_manage(session, by, row, item_id):
+    if not _may_manage(session, by.acting, by.user_id, row, item_id):
         raise PermissionDenied(refuse.CO_AUTHOR_ADDER())
     known = picking.known_orgs(session, viewer=acting)
     candidates = known.keys("visible") | {acting.key}
@@ -556,7 +550,7 @@ def coauthor_suggestions(
 def remove_coauthor(
     session: Session,
     *,
-    by: Participant,
+    by: Actor,
     key: str,
     email: str | None = None,
     person_id: int | None = None,
@@ -582,23 +576,23 @@ def remove_coauthor(
     return [PersonView(p.user_id, p.name, p.org_key) for p in repo.coauthors(item_id)]
 
 
-def owner_of(session: Session, *, key: str) -> Viewer:
-    """The organisation that owns entry ``key`` (for a script acting as the owner)."""
+def owner_of(session: Session, *, key: str) -> str:
+    """The key of the organisation that owns entry ``key`` (for a script acting as the owner)."""
     item = feed.item_or_raise(session, key, field="KEY")
     owner = ItemRepository(session).viewer_by_id(item.owner_id)
     if owner is None or InnovationRepository(session).entry(item.id) is None:
         raise NotFound(refuse.NO_ENTRY(key=key))
-    return owner
+    return owner.key
 
 
-def move_stage(session: Session, *, by: Participant, key: str, stage: str) -> EntrySummary:
+def move_stage(session: Session, *, by: Actor, key: str, stage: str) -> EntrySummary:
     """Move an entry to another stage, as the stage rules allow.
 
     The owner organisation moves its challenges and ideas; an idea's co-authors may move
     it too. A refused move names the field ``stage`` and says which moves are allowed.
     """
-    item_id, row = _visible_entry(session, by.org, key)
-    if by.org is None or not _may_manage(session, by, row, item_id):
+    item_id, row = _visible_entry(session, by.acting, key)
+    if by.acting is None or not _may_manage(session, by.acting, by.user_id, row, item_id):
         raise PermissionDenied(refuse.STAGE_MOVER())
     rules.check_move(row.kind, row.stage, stage)  # type: ignore[arg-type]
     repo = InnovationRepository(session)
@@ -615,7 +609,7 @@ def move_stage(session: Session, *, by: Participant, key: str, stage: str) -> En
         voters=True,
         detail=stage,
     )
-    (summary,) = _summaries(session, by.org, [repo.rows([item_id])[item_id]], by.user_id)
+    (summary,) = _summaries(session, by.acting, [repo.rows([item_id])[item_id]], by.user_id)
     return summary
 
 

@@ -16,7 +16,7 @@ from winwin.accounts.access import can_manage_org
 from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep
-from winwin.http.page_deps import CurrentOrg
+from winwin.http.page_deps import ActingUser, CurrentOrg
 from winwin.http.templating import environment, render, request_locale
 from winwin.insight import cluster_views, network_svg, pair_views
 from winwin.insight import service as insight
@@ -181,7 +181,7 @@ def pairs_page(
     request: Request,
     session: SessionDep,
     org: CurrentOrg,
-    actor: CurrentUser,
+    actor: ActingUser,
     background: BackgroundTasks,
 ) -> Response:
     return _pairs_page(
@@ -198,7 +198,7 @@ def pairs_page(
 def pairs_retry(
     request: Request,
     session: SessionDep,
-    actor: CurrentUser,
+    actor: ActingUser,
     org: CurrentOrg,
     background: BackgroundTasks,
 ) -> Response:
@@ -212,7 +212,7 @@ def pairs_retry(
 @router.get("/pairs/jobs/{job_id}", name="pairs_job_progress")
 def pairs_job(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     job_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
@@ -248,7 +248,7 @@ def share_investment(
     request: Request,
     session: SessionDep,
     org: CurrentOrg,
-    actor: CurrentUser,
+    actor: ActingUser,
     background: BackgroundTasks,
     kind: Annotated[str, Form(max_length=20)] = "airport",
     method: Annotated[str, Form(max_length=20)] = "shapley",
@@ -302,7 +302,7 @@ def _outside_reach_chart(rows: list[tuple[str, float]]) -> dict[str, Any]:
 def insight_page(
     request: Request,
     session: SessionDep,
-    actor: CurrentUser,
+    actor: ActingUser,
     org: CurrentOrg,
     background: BackgroundTasks,
     seed: Annotated[int, Query(ge=0, le=insight.MAX_SEED)] = 0,
@@ -358,7 +358,7 @@ def _report_context(session: Session, view: cluster_views.ClusterView, seed: int
 def cluster_retry(
     request: Request,
     session: SessionDep,
-    actor: CurrentUser,
+    actor: ActingUser,
     org: CurrentOrg,
     background: BackgroundTasks,
     seed: Annotated[int, Query(ge=0, le=insight.MAX_SEED)] = 0,

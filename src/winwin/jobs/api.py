@@ -104,7 +104,7 @@ def get_job_output(
         session,
         job_id=job_id,
         output_id=output_id,
-        person_id=user.user_id,
+        person_id=user.person_id,
         admin=user.is_platform_admin,
     )
 

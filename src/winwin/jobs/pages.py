@@ -100,6 +100,6 @@ def job_output(
         session,
         job_id=job_id,
         output_id=output_id,
-        person_id=actor.user_id,
+        person_id=actor.person_id,
         admin=actor.is_platform_admin,
     )

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, File, Form, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from winwin.http.deps import CurrentUser, SessionDep, public_base_url
+from winwin.http.deps import SessionDep, public_base_url
 from winwin.http.errors import status_for
-from winwin.http.page_deps import CurrentOrg, PostedForm
+from winwin.http.page_deps import ActingUser, CurrentOrg, PostedForm
 from winwin.http.templating import render
 from winwin.jobs.api import runner_of
 from winwin.kernel.errors import InvalidInput, Problem
@@ -27,7 +27,7 @@ LABEL = Annotated[str, Form(max_length=300)]
 @router.post("/customer-lists", name="org_crm_upload")
 def upload(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     background: BackgroundTasks,
@@ -98,7 +98,7 @@ def _said(found: dict[str, Any], done: dict[str, Any] | None = None) -> dict[str
 @router.get("/customer-lists/{job_id}", name="org_crm_result")
 def result(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     job_id: int = JobId,
@@ -115,7 +115,7 @@ def result(
 @router.post("/customer-lists/{job_id}/confirm", name="org_crm_confirm")
 def confirm(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     background: BackgroundTasks,

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from winwin.accounts.access import Actor, actor_for, operator, resolve_actor
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
 from winwin.accounts.service import hash_password
@@ -17,7 +18,6 @@ from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.innovation import service as innovation
 from winwin.innovation import stages as rules
 from winwin.innovation.repository import InnovationRepository
-from winwin.innovation.service import Participant
 from winwin.kernel.errors import NotFound
 from winwin.network.document import parse_document
 from winwin.network.io import import_network
@@ -87,12 +87,12 @@ def ensure_demo_innovation(session: Session) -> int:
     made: set[str] = set()
     now = datetime.now(UTC)
 
-    def person(email: str | None) -> Participant:
+    def person(email: str | None) -> Actor:
         user = users.get_by_email(email) if email else None
-        org = items.viewer_by_id(user.org_id) if user and user.org_id else None
-        if user is None or org is None:
+        actor = resolve_actor(session, actor_for(session, user)) if user else None
+        if actor is None or actor.acting is None:
             raise NotFound(f"demo person '{email}' has no organisation")
-        return Participant(org, user.id)
+        return actor
 
     for entry in data["entries"]:
         item_id = ids[entry["item"]]
@@ -115,7 +115,10 @@ def ensure_demo_innovation(session: Session) -> int:
             owner = items.viewer_by_id(stored_item[ids[row["item"]]].owner_id)
             assert owner is not None
             innovation.add_coauthor(
-                session, by=Participant(owner), key=row["item"], email=row["email"]
+                session,
+                by=resolve_actor(session, operator(), named=owner.key),
+                key=row["item"],
+                email=row["email"],
             )
     for row in data["comments"]:
         if row["item"] in made:

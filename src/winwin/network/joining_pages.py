@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, require_platform_admin
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
 from winwin.http.errors import status_for
-from winwin.http.page_deps import CurrentOrg
+from winwin.http.page_deps import ActingUser, CurrentOrg
 from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import InvalidInput, NotFound
 from winwin.mail.web import mail_after_commit
@@ -29,7 +29,7 @@ TEXT = Annotated[str, Form(max_length=1000)]
 @router.post("/org/invite-organisation", name="org_invite_organisation")
 def invite(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     background: BackgroundTasks,

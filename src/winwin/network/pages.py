@@ -9,16 +9,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import Actor, can_manage_org
-from winwin.http.deps import CurrentUser, SessionDep
+from winwin.accounts.access import Actor, can_manage_org, require_acting
+from winwin.http.deps import SessionDep
 from winwin.http.errors import status_for
-from winwin.http.page_deps import CurrentOrg, PostedForm
+from winwin.http.page_deps import ActingUser, CurrentOrg, PostedForm
 from winwin.http.templating import render
 from winwin.kernel.errors import InvalidInput, NotFound, WinwinError
 from winwin.network import tie_sharing, ties
 from winwin.network.models import Organization
 from winwin.sharing import picking
-from winwin.sharing.pages import viewer_of
 
 router = APIRouter(prefix="/org")
 
@@ -47,7 +46,7 @@ def ties_page(
         + declared
         + [row["with"] for row in (sharing or {}).get("partners", [])],
     )
-    known = picking.known_orgs(session, viewer=viewer_of(session, org))
+    known = picking.known_orgs(session, viewer=require_acting(actor))
     accepted = [t for t in listed["ties"] if t["state"] == "accepted"]
     waiting = [t for t in listed["ties"] if t["state"] == "proposed"]
     context: dict[str, Any] = {
@@ -73,10 +72,10 @@ def ties_page(
     return render(request, "network/ties.html", context, status_code=status_code)
 
 
-def _named(session: Session, org: Organization, text: str) -> str:
+def _named(session: Session, actor: Actor, text: str) -> str:
     """The key that the picker's text names: a key, or the name of an organisation we know
     by name; otherwise the text itself, which the service refuses as any unknown key."""
-    return picking.known_orgs(session, viewer=viewer_of(session, org)).resolve(text)
+    return picking.known_orgs(session, viewer=require_acting(actor)).resolve(text)
 
 
 def _back(org: Organization, done: str) -> RedirectResponse:
@@ -85,7 +84,7 @@ def _back(org: Organization, done: str) -> RedirectResponse:
 
 @router.get("/ties", name="org_ties")
 def ties_view(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
     return ties_page(request, session, actor, org)
 
@@ -93,13 +92,13 @@ def ties_view(
 @router.post("/ties", name="org_ties_propose")
 def propose(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     other: KEY_FIELD,
     kind: Annotated[str, Form(max_length=16)],
 ) -> Response:
-    chosen = _named(session, org, other)
+    chosen = _named(session, actor, other)
     try:
         ties.propose_tie(session, actor, by=org.key, other=chosen, kind=kind)
     except (InvalidInput, NotFound) as exc:
@@ -122,7 +121,7 @@ ACTIONS = ("accept", "decline", "withdraw", "end")
 @router.post("/ties/{other}/{action}", name="org_ties_change")
 def change(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     other: str,
@@ -146,7 +145,7 @@ def change(
 
 @router.post("/tie-sharing", name="org_tie_sharing")
 def set_tie_sharing(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, form: PostedForm
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg, form: PostedForm
 ) -> Response:
     """The default level and one level per partner (``level-KEY``; empty: the default)."""
     try:
@@ -170,12 +169,12 @@ def set_tie_sharing(
 @router.post("/competitors", name="org_competitors_declare")
 def declare(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     other: KEY_FIELD,
 ) -> Response:
-    chosen = _named(session, org, other)
+    chosen = _named(session, actor, other)
     try:
         ties.declare_competitor(session, actor, by=org.key, other=chosen)
     except InvalidInput as exc:
@@ -194,7 +193,7 @@ def declare(
 
 @router.post("/competitors/{other}/withdraw", name="org_competitors_withdraw")
 def undeclare(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, other: str
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg, other: str
 ) -> Response:
     try:
         ties.withdraw_competitor(session, actor, by=org.key, other=other)
@@ -206,7 +205,7 @@ def undeclare(
 
 @router.get("/overlap/{other}", name="org_overlap")
 def overlap_view(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, other: str
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg, other: str
 ) -> Response:
     """Account mapping with ``other``, as far as ``other`` shares it with us."""
     found = tie_sharing.overlap(session, org=org.key, other=other, actor=actor)

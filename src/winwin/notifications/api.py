@@ -83,7 +83,7 @@ def list_notifications(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=notifications.MAX_LIST)] = 50,
 ) -> InboxRead:
-    box = notifications.inbox(session, user_id=actor.user_id, org_id=actor.org_id, limit=limit)
+    box = notifications.inbox(session, user_id=actor.person_id, org_id=actor.org_id, limit=limit)
     return InboxRead(
         notifications=[
             NotificationRead(
@@ -97,4 +97,4 @@ def list_notifications(
 
 @router.post("/notifications/read", response_model=Marked, summary="Mark notifications read")
 def mark_read(body: MarkRead, actor: CurrentUser, session: SessionDep) -> Marked:
-    return Marked(marked=notifications.mark_read(session, user_id=actor.user_id, ids=body.ids))
+    return Marked(marked=notifications.mark_read(session, user_id=actor.person_id, ids=body.ids))

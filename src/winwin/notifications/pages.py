@@ -24,7 +24,7 @@ INNOVATION_KINDS = {"comment", "idea", "coauthor", "stage"}
 
 @router.get("/notifications", name="notifications")
 def notifications_page(request: Request, actor: CurrentUser, session: SessionDep) -> Response:
-    box = notifications.inbox(session, user_id=actor.user_id, org_id=actor.org_id, limit=100)
+    box = notifications.inbox(session, user_id=actor.person_id, org_id=actor.org_id, limit=100)
     return render(
         request,
         "notifications/page.html",
@@ -41,7 +41,7 @@ def notifications_page(request: Request, actor: CurrentUser, session: SessionDep
 def badge(actor: OptionalUser, session: SessionDep) -> Response:
     """The unread count as a small fragment (empty when there is nothing unread)."""
     count = (
-        notifications.unread_count(session, user_id=actor.user_id, org_id=actor.org_id)
+        notifications.unread_count(session, user_id=actor.person_id, org_id=actor.org_id)
         if actor is not None
         else 0
     )
@@ -58,6 +58,6 @@ def mark_read(
 ) -> Response:
     """Mark one notification read (``notification``), or all of them."""
     notifications.mark_read(
-        session, user_id=actor.user_id, ids=None if notification is None else [notification]
+        session, user_id=actor.person_id, ids=None if notification is None else [notification]
     )
     return RedirectResponse("/notifications?done=read", status_code=303)

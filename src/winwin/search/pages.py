@@ -5,26 +5,26 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from winwin.http.deps import CurrentUser, SessionDep
-from winwin.http.page_deps import CurrentOrg
+from winwin.accounts.access import require_acting
+from winwin.http.deps import SessionDep
+from winwin.http.page_deps import ActingUser, CurrentOrg
 from winwin.http.templating import render
 from winwin.kernel.errors import InvalidInput
 from winwin.search import service as search
-from winwin.sharing.pages import viewer_of
 
 router = APIRouter()
 
 
 @router.get("/search", name="search")
 def search_page(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
     q = request.query_params.get("q", "")
     found, problems, status = None, [], 200
     if q.strip():
         try:
             found = search.search_everything(
-                session, actor=actor, viewer=viewer_of(session, org), text=q
+                session, actor=actor, viewer=require_acting(actor), text=q
             )
         except InvalidInput as exc:
             problems, status = exc.problems, 422

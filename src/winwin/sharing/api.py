@@ -15,15 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from winwin.accounts.access import (
     Actor,
-    require_access,
+    require_acting,
     require_topic_editor,
 )
 from winwin.accounts.schemas import UtcDatetime
-from winwin.http.deps import CurrentUser, SessionDep
-from winwin.kernel.errors import NotFound
+from winwin.http.deps import CurrentUser, SessionDep, act_for
+from winwin.kernel.identity import Viewer
 from winwin.sharing import comments, cursor, feed
 from winwin.sharing import service as sharing
-from winwin.sharing.items import ItemRepository, Viewer
 from winwin.sharing.service import ItemDraft
 
 router = APIRouter(tags=["sharing"])
@@ -156,16 +155,9 @@ class TopicsUpdate(Strict):
 
 
 def acting_org(session: SessionDep, actor: Actor, org: str | None) -> Viewer:
-    """The organisation the caller reads and writes for, after the access check."""
-    repo = ItemRepository(session)
-    if org:
-        viewer = repo.viewer(org) if feed.is_key(org) else None
-    else:
-        viewer = repo.viewer_by_id(actor.org_id) if actor.org_id is not None else None
-    if viewer is None:
-        raise NotFound(f"no organisation with key '{org}'" if org else "you have no organisation")
-    require_access(actor, viewer.id)
-    return viewer
+    """The organisation the caller reads and writes for (``?org=KEY``, else their own),
+    as ``http.deps.act_for`` resolves it; ``NotFound`` when they act for none."""
+    return require_acting(act_for(session, actor, org))
 
 
 def _summary(entry: feed.FeedEntry) -> ItemSummary:

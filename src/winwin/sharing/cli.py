@@ -6,7 +6,8 @@ import sys
 
 import typer
 
-from winwin.cli.context import print_json, state
+from winwin.accounts.access import require_acting
+from winwin.cli.context import acting, print_json, state
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.sharing import comments as item_comments
 from winwin.sharing import feed as feeds
@@ -55,7 +56,7 @@ def comments(
 ) -> None:
     """The comments on ITEM, oldest first, when ORG may see ITEM (else exit status 2)."""
     with state(ctx).session() as session:
-        viewer = feeds.viewer_or_raise(session, org)
+        viewer = require_acting(acting(session, org))
         found = item_comments.list_comments(session, viewer=viewer, key=item)
     rows = [
         {

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from winwin.accounts.access import operator, require_acting, resolve_actor
 from winwin.db.models import Item
 from winwin.kernel.errors import InvalidInput, NotFound
 from winwin.kernel.keys import is_key as is_key
@@ -97,10 +98,10 @@ def local_network(
 
 
 def viewer_or_raise(session: Session, org: str, *, field: str = "ORG") -> Viewer:
-    viewer = ItemRepository(session).viewer(org) if is_key(org) else None
-    if viewer is None:
-        raise NotFound(refusals.NO_ORG_NAMED(field=field, org=org))
-    return viewer
+    """The organisation ``org`` as the command line's operator acts for it, resolved as
+    every door resolves who is acting (``accounts.access.resolve_actor``); ``NotFound``
+    names ``field`` when there is no such organisation."""
+    return require_acting(resolve_actor(session, operator(), named=org, field=field))
 
 
 def item_or_raise(session: Session, key: str, *, field: str = "ITEM") -> Item:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -46,6 +45,7 @@ from winwin.db.models import (
     Tie,
 )
 from winwin.kernel.errors import InvalidInput, Problem
+from winwin.kernel.identity import Viewer as Viewer
 from winwin.network.models import ItemLineage, ItemTopicSource, NetworkSetting, OrganizationPlace
 from winwin.network.repository import (
     SENSITIVE_TOPICS,
@@ -56,16 +56,6 @@ from winwin.network.repository import (
 from winwin.sharing.audience import MAX_CHAIN as MAX_CHAIN
 from winwin.sharing.models import TopicStem
 from winwin.sharing.topics import stems_of, topic_stems
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The organisation asking, with the attributes exclusions compare; None is anonymous."""
-
-    id: int
-    key: str
-    country: str | None = None
-    cluster: str | None = None
 
 
 def _exists(table: Any, *where: ColumnElement[bool]) -> ColumnElement[bool]:

@@ -15,11 +15,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from winwin.accounts.access import TOPIC_EDITORS, require_topic_editor
+from winwin.accounts.access import TOPIC_EDITORS, Actor, require_acting, require_topic_editor
 from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
-from winwin.http.deps import CurrentUser, IdPath, SessionDep
-from winwin.http.page_deps import CurrentOrg, PostedForm
+from winwin.http.deps import IdPath, SessionDep
+from winwin.http.page_deps import ActingUser, CurrentOrg, PostedForm
 from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import (
     Conflict,
@@ -29,13 +29,13 @@ from winwin.kernel.errors import (
     Problem,
     WinwinError,
 )
+from winwin.kernel.identity import Viewer
 from winwin.network.countries import country_names
 from winwin.network.models import Organization
 from winwin.network.ties import org_names
 from winwin.sharing import audience as policy
 from winwin.sharing import comments, cursor, directory, feed, picking, wording
 from winwin.sharing import service as sharing
-from winwin.sharing.items import ItemRepository, Viewer
 from winwin.sharing.picking import KnownOrgs
 from winwin.sharing.service import ItemDraft
 
@@ -53,13 +53,6 @@ LEVEL_LABELS = {
     "network": "The whole network",
     "public": "Public (open innovation)",
 }
-
-
-def viewer_of(session: Session, org: Organization) -> Viewer:
-    viewer = ItemRepository(session).viewer_by_id(org.id)
-    if viewer is None:
-        raise NotFound("no such organisation")
-    return viewer
 
 
 def _lines(text: str) -> list[str]:
@@ -161,12 +154,13 @@ def _kept_out(draft: ItemDraft, known: KnownOrgs, preview: sharing.ReachPreview)
 def feed_page(
     request: Request,
     session: Session,
+    actor: Actor,
     org: Organization,
     *,
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     secret = request.app.state.secret_key
     # An empty search box shows the whole feed; other bad text is named on the page.
     q = (request.query_params.get("q") or "").strip() or None
@@ -229,9 +223,9 @@ def feed_page(
 
 @router.get("/feed", name="feed")
 def feed_view(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
-    return feed_page(request, session, org)
+    return feed_page(request, session, actor, org)
 
 
 def form_fields(form: FormData) -> dict[str, str]:
@@ -246,11 +240,11 @@ def form_fields(form: FormData) -> dict[str, str]:
 
 @router.post("/feed/reach", name="feed_reach")
 def feed_reach(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, posted: PostedForm
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg, posted: PostedForm
 ) -> Response:
     """The composer's live sentence (htmx): who would see the draft, refusals, warnings."""
     form = form_fields(posted)
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     known = picking.known_orgs(session, viewer=viewer)
     reshare_of = form.get("reshare_of") or None
     context: dict[str, Any] = {"words": wording}
@@ -282,19 +276,19 @@ def feed_reach(
 
 @router.post("/feed/items", name="feed_publish")
 def publish(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg, posted: PostedForm
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg, posted: PostedForm
 ) -> Response:
     form = form_fields(posted)
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     known = picking.known_orgs(session, viewer=viewer)
     try:
         done = sharing.publish_item(session, owner=viewer, draft=_draft(form, known))
     except WinwinError as exc:
         session.rollback()
         status = 400 if isinstance(exc, InvalidInput) else 409
-        return feed_page(request, session, org, status_code=status, form=form, error=exc)
+        return feed_page(request, session, actor, org, status_code=status, form=form, error=exc)
     if done.exposure:
-        return feed_page(request, session, org, published=done.key, exposure=done.exposure)
+        return feed_page(request, session, actor, org, published=done.key, exposure=done.exposure)
     return RedirectResponse(f"/items/{done.key}?org={org.key}&done=published", status_code=303)
 
 
@@ -315,6 +309,7 @@ def register_item_section(section: ItemSection) -> ItemSection:
 def item_page(
     request: Request,
     session: Session,
+    actor: Actor,
     org: Organization,
     key: str,
     *,
@@ -323,7 +318,7 @@ def item_page(
     **extra: Any,
 ) -> Response:
     """The item page with the sections others register (also after a refused upload)."""
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     view = sharing.open_item(session, viewer=viewer, key=key, user_id=user_id)
     known = picking.known_orgs(session, viewer=viewer)
     form = extra.pop("form", None) or {"level": "partners"}
@@ -366,9 +361,9 @@ def item_page(
 
 @router.get("/items/{key}", name="item")
 def item_view(
-    key: str, request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+    key: str, request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
-    return item_page(request, session, org, key, user_id=actor.user_id)
+    return item_page(request, session, actor, org, key, user_id=actor.user_id)
 
 
 def _said(request: Request, exc: WinwinError) -> list[str]:
@@ -382,12 +377,12 @@ def _said(request: Request, exc: WinwinError) -> list[str]:
 def comment(
     key: str,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     body: Annotated[str, Form(max_length=100_000)] = "",
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     try:
         comments.add_comment(session, by=viewer, user_id=actor.user_id, key=key, body=body)
     except (InvalidInput, PermissionDenied) as exc:
@@ -395,6 +390,7 @@ def comment(
         return item_page(
             request,
             session,
+            actor,
             org,
             key,
             user_id=actor.user_id,
@@ -412,11 +408,11 @@ def uncomment(
     key: str,
     comment_id: IdPath,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     try:
         comments.delete_comment(
             session, by=viewer, user_id=actor.user_id, key=key, comment_id=comment_id
@@ -426,6 +422,7 @@ def uncomment(
         return item_page(
             request,
             session,
+            actor,
             org,
             key,
             user_id=actor.user_id,
@@ -439,14 +436,21 @@ def uncomment(
 
 @router.post("/items/{key}/withdraw", name="item_withdraw")
 def withdraw(
-    key: str, request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+    key: str, request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
     try:
-        sharing.withdraw_item(session, owner=viewer_of(session, org), key=key)
+        sharing.withdraw_item(session, owner=require_acting(actor), key=key)
     except Conflict as exc:
         session.rollback()
         return item_page(
-            request, session, org, key, user_id=actor.user_id, status_code=409, withdraw_error=exc
+            request,
+            session,
+            actor,
+            org,
+            key,
+            user_id=actor.user_id,
+            status_code=409,
+            withdraw_error=exc,
         )
     return RedirectResponse(f"/feed?org={org.key}&done=withdrawn", status_code=303)
 
@@ -455,13 +459,13 @@ def withdraw(
 def reshare(
     key: str,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     posted: PostedForm,
 ) -> Response:
     form = form_fields(posted)
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     sharing.open_item(session, viewer=viewer, key=key, user_id=actor.user_id)
     known = picking.known_orgs(session, viewer=viewer)
     try:
@@ -473,6 +477,7 @@ def reshare(
         return item_page(
             request,
             session,
+            actor,
             org,
             key,
             user_id=None,
@@ -491,7 +496,7 @@ PICKER_ID = re.compile(r"[a-z][a-z0-9-]{0,40}")
 @router.get("/pick/orgs", name="pick_orgs")
 def pick_orgs(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     q: Annotated[str, Query(max_length=200)] = "",
@@ -506,7 +511,7 @@ def pick_orgs(
         raise InvalidInput(Problem("scope", str(exc))) from None
     if not PICKER_ID.fullmatch(picker):
         raise InvalidInput(Problem("picker", "use a-z, digits and '-'"))
-    known = picking.known_orgs(session, viewer=viewer_of(session, org))
+    known = picking.known_orgs(session, viewer=require_acting(actor))
     return render(
         request,
         "_org_options.html",
@@ -531,9 +536,9 @@ def _picker_context(session: Session, viewer: Viewer) -> dict[str, Any]:
 
 @router.get("/circles", name="circles")
 def circles_view(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     return render(
         request,
         "sharing/circles.html",
@@ -549,13 +554,13 @@ def circles_view(
 @router.post("/circles", name="circle_create")
 def circle_create(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     key: Annotated[str, Form(max_length=200)],
     name: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     try:
         sharing.create_circle(session, creator=viewer, key=key.strip(), name=name)
     except WinwinError as exc:
@@ -577,9 +582,9 @@ def circle_create(
 
 @router.get("/circles/{key}", name="circle")
 def circle_view(
-    key: str, request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+    key: str, request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     view = sharing.circle_view(session, circle=key, viewer=viewer)
     return render(
         request,
@@ -600,12 +605,12 @@ def circle_action(
     key: str,
     action: str,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     invitee: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     if action == "invite":
         picked = _picker_context(session, viewer)
         try:
@@ -636,9 +641,15 @@ def circle_action(
 
 
 def agreements_page(
-    request: Request, session: Session, org: Organization, *, status_code: int = 200, **extra: Any
+    request: Request,
+    session: Session,
+    actor: Actor,
+    org: Organization,
+    *,
+    status_code: int = 200,
+    **extra: Any,
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     found = sharing.agreements_of(session, org=viewer)
     picked = _picker_context(session, viewer)
     keys = {a["with"] for a in found["agreements"]} | {p["with"] for p in found["proposals"]}
@@ -658,21 +669,21 @@ def agreements_page(
 
 @router.get("/agreements", name="agreements")
 def agreements_view(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
-    return agreements_page(request, session, org)
+    return agreements_page(request, session, actor, org)
 
 
 @router.post("/agreements", name="agreement_propose")
 def agreement_propose(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     partner: Annotated[str, Form(max_length=200)],
     topics: Short = "",
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     known = picking.known_orgs(session, viewer=viewer)
     try:
         sharing.propose_agreement(
@@ -687,6 +698,7 @@ def agreement_propose(
         return agreements_page(
             request,
             session,
+            actor,
             org,
             status_code=400,
             error=exc,
@@ -700,11 +712,11 @@ def agreement_answer(
     proposal_id: int,
     answer: str,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     if answer == "withdraw":
         sharing.withdraw_proposal(session, proposal_id=proposal_id, org=viewer)
     elif answer in ("accept", "decline"):
@@ -728,13 +740,14 @@ def agreement_answer(
 def agreement_page(
     request: Request,
     session: Session,
+    actor: Actor,
     org: Organization,
     partner: str,
     *,
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     context = {
         "nav": "agreements",
         "org": org,
@@ -749,9 +762,9 @@ def agreement_page(
 
 @router.get("/agreements/with/{partner}", name="agreement")
 def agreement_view(
-    partner: str, request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+    partner: str, request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
-    return agreement_page(request, session, org, partner)
+    return agreement_page(request, session, actor, org, partner)
 
 
 @router.post("/agreements/with/{partner}/{change}", name="agreement_change")
@@ -759,13 +772,13 @@ def agreement_change(
     partner: str,
     change: str,
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     topics: Short = "",
 ) -> Response:
     """Propose a revision of the topics or the end of the agreement (either side)."""
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     try:
         if change == "revise":
             sharing.propose_revision(
@@ -780,6 +793,7 @@ def agreement_change(
         return agreement_page(
             request,
             session,
+            actor,
             org,
             partner,
             status_code=422,
@@ -794,7 +808,7 @@ def agreement_change(
 @router.post("/settings/sensitive-topics", name="sensitive_topics")
 def sensitive_topics_update(
     request: Request,
-    actor: CurrentUser,
+    actor: ActingUser,
     session: SessionDep,
     org: CurrentOrg,
     topics: Short = "",
@@ -809,10 +823,10 @@ def sensitive_topics_update(
     except WinwinError as exc:
         session.rollback()
         return agreements_page(
-            request, session, org, status_code=422, topics_error=exc, topics_form=topics
+            request, session, actor, org, status_code=422, topics_error=exc, topics_form=topics
         )
     return agreements_page(
-        request, session, org, flash="topics", previous_topics=", ".join(previous)
+        request, session, actor, org, flash="topics", previous_topics=", ".join(previous)
     )
 
 
@@ -821,9 +835,9 @@ def sensitive_topics_update(
 
 @router.get("/openness", name="openness")
 def openness_view(
-    request: Request, actor: CurrentUser, session: SessionDep, org: CurrentOrg
+    request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg
 ) -> Response:
-    viewer = viewer_of(session, org)
+    viewer = require_acting(actor)
     report = feed.openness_report(session, org=viewer.key)
     months = feed.openness_by_month(session, org=viewer.key)
     locale = request_locale(request)
@@ -900,7 +914,7 @@ def openness_view(
 
 
 @dashboard_panel("feed", "sharing/dashboard_panel.html")
-def feed_panel(session: Session, actor: object, org: Organization) -> dict[str, Any] | None:
+def feed_panel(session: Session, actor: Actor, org: Organization) -> dict[str, Any] | None:
     """The newest items the organisation can see, through the same checkpoint as the feed."""
-    entries = feed.feed_page(session, viewer=viewer_of(session, org), limit=4)
+    entries = feed.feed_page(session, viewer=require_acting(actor), limit=4)
     return {"entries": entries} if entries else None

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from e2e.innovation.conftest import seed
+from support.identity import acting
+from winwin.accounts.access import Actor
 from winwin.db.engine import build_engine, session_factory, unit_of_work
 from winwin.innovation import service as inn
-from winwin.innovation.service import Participant
-from winwin.sharing.items import ItemRepository
 from winwin.sharing.service import ItemDraft
 
 # key -> (owner, kind, level, challenge); created in this order, so newest last.
@@ -34,17 +34,14 @@ def world(db_url: str, cli) -> Any:  # type: ignore[no-untyped-def]
     try:
         _, users = seed(engine, tokens=False)
         with unit_of_work(session_factory(engine)) as session:
-            items = ItemRepository(session)
 
-            def acting(who: str, org: str) -> Participant:
-                viewer = items.viewer(org)
-                assert viewer is not None
-                return Participant(viewer, users[who])
+            def as_person(who: str, org: str) -> Actor:
+                return acting(session, org, users[who])
 
             for key, (owner, kind, level, challenge) in ENTRIES.items():
                 inn.create_entry(
                     session,
-                    by=acting(owner, owner),
+                    by=as_person(owner, owner),
                     kind=kind,
                     draft=ItemDraft(
                         key=key,
@@ -54,9 +51,11 @@ def world(db_url: str, cli) -> Any:  # type: ignore[no-untyped-def]
                     ),
                     challenge=challenge,
                 )
-            inn.add_comment(session, by=acting("lab", "lab"), key="kuusi-inner", body="<b>yes</b>")
-            inn.set_vote(session, by=acting("lab2", "lab"), key="kuusi-inner", vote=True)
-            inn.set_vote(session, by=acting("kuusi", "kuusi"), key="lab-fibre", vote=True)
+            inn.add_comment(
+                session, by=as_person("lab", "lab"), key="kuusi-inner", body="<b>yes</b>"
+            )
+            inn.set_vote(session, by=as_person("lab2", "lab"), key="kuusi-inner", vote=True)
+            inn.set_vote(session, by=as_person("kuusi", "kuusi"), key="lab-fibre", vote=True)
     finally:
         engine.dispose()
     return cli

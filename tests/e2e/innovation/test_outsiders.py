@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, update
 
 from e2e.innovation.web_world import EMAILS, Person, cards, seed_people, visible_keys
+from support.identity import acting
 from support.secrets import TEST_SECRET
 from support.smtp import smtp_server
 from winwin.accounts import outsiders
@@ -50,7 +51,7 @@ def app(engine: Engine, db_url: str) -> Iterator[object]:
         assert kuusi is not None
         innovation.create_entry(
             session,
-            by=innovation.Participant(kuusi, None),
+            by=acting(session, kuusi.key),
             kind="challenge",
             draft=ItemDraft(key=HIDDEN, title="Partners only", body="", level="partners"),
         )
@@ -339,7 +340,7 @@ def test_the_rest_doors_sign_up_verify_and_take_part(app: object, engine: Engine
         before = session.scalar(select(func.max(Notification.id))) or 0
         innovation.add_comment(
             session,
-            by=innovation.Participant(pakkaus, member),
+            by=acting(session, pakkaus.key, member),
             key=idea.json()["key"],
             body="Kokeillaan tätä",
         )
@@ -368,9 +369,7 @@ def test_the_operator_lists_and_removes_outsiders(db_url: str, cli) -> None:  # 
         fan = session.scalar(select(User).where(User.email == "fan@cli.example"))
         assert fan is not None
         fan.password_hash = "set"
-        innovation.add_comment(
-            session, by=innovation.Participant(None, fan.id), key=CHALLENGE, body="Hei"
-        )
+        innovation.add_comment(session, by=acting(session, None, fan.id), key=CHALLENGE, body="Hei")
     listed = cli("outsiders", "list", "--json")
     assert listed.code == 0, listed.err
     assert listed.json()["outsiders"] == [

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from e2e.innovation.test_innovation_browser import serious_violations
 from e2e.innovation.web_world import PASSWORD, seed_people
+from support.identity import acting
 from support.secrets import TEST_SECRET
 from support.server import serving
 from winwin.db.engine import build_engine, session_factory, unit_of_work
@@ -46,7 +47,7 @@ def site(tmp_path: Path) -> Iterator[tuple[str, str]]:
         assert kuusi is not None
         made = innovation.create_entry(
             session,
-            by=innovation.Participant(kuusi),
+            by=acting(session, kuusi.key),
             kind="idea",
             draft=ItemDraft(title=IDEA, body="", level="partners"),
         )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from integration.innovation.test_innovation_consistency import _entries
 from integration.sharing.sharing_random import random_document
 from support.document_model import model_network
+from support.identity import acting
 from winwin.accounts.models import User
 from winwin.db.models import Item
 from winwin.innovation import service as inn
@@ -64,7 +65,7 @@ def test_suggestions_are_exactly_the_people_naming_would_accept(
         owner_id = session.get_one(Item, ids[key]).owner_id
         owner = items.viewer_by_id(owner_id)
         assert owner is not None
-        by = inn.Participant(owner, None)
+        by = acting(session, owner.key)
         known = picking.known_orgs(session, viewer=owner).keys("visible") | {owner.key}
         sees = {o for o in network.orgs if policy.can_see(network, o, key).visible}
         expected = {
@@ -114,7 +115,7 @@ def test_only_those_who_may_add_co_authors_get_suggestions(session: Session, see
             assert viewer is not None
             if viewer.id == owner_id:
                 continue
-            by = inn.Participant(viewer, None)
+            by = acting(session, viewer.key)
             refused = PermissionDenied if policy.can_see(network, org, key).visible else NotFound
             with pytest.raises(refused):
                 inn.coauthor_suggestions(session, by=by, key=key)

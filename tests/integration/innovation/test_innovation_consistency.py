@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from integration.sharing.sharing_random import random_document
 from support.document_model import model_network
+from support.identity import acting
 from winwin.accounts.models import User
 from winwin.innovation import service as inn
 from winwin.innovation.models import InnovationComment, InnovationVote
@@ -125,7 +126,7 @@ def test_innovation_reads_admit_exactly_what_can_see_admits(
                 with pytest.raises(NotFound):
                     inn.open_entry(session, viewer=viewer, user_id=user_id, key=key)
                 if viewer is not None:
-                    by = inn.Participant(viewer, user_id)
+                    by = acting(session, viewer.key, user_id)
                     before = (_count(session, InnovationComment), _count(session, InnovationVote))
                     with pytest.raises(NotFound):
                         inn.add_comment(session, by=by, key=key, body="hello")
@@ -143,7 +144,7 @@ def test_innovation_reads_admit_exactly_what_can_see_admits(
         for org in rng.sample(readers, k=min(2, len(readers))):
             viewer = items.viewer(org)
             assert viewer is not None
-            by = inn.Participant(viewer, people[org])
+            by = acting(session, viewer.key, people[org])
             inn.add_comment(session, by=by, key=key, body=f"from {org}")
             if made[key][0] == "idea" and rng.random() < 0.5:
                 inn.set_vote(session, by=by, key=key, vote=True)
@@ -176,7 +177,7 @@ def test_an_outsider_lists_and_opens_exactly_the_public_entries_and_widens_nothi
     session.add(fan)
     session.flush()
     items = ItemRepository(session)
-    by = inn.Participant(None, fan.id)
+    by = acting(session, None, fan.id)
     public = {k for k in made if _sees(network, None, k)}
     listed = inn.list_entries(session, viewer=None, user_id=fan.id)
     assert {e.key for e in listed} == public

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from support.identity import acting
+from winwin.accounts.access import Actor
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
 from winwin.innovation import service as inn
@@ -29,17 +31,17 @@ def demo(session: Session) -> Session:
     return session
 
 
-def person(session: Session, email: str) -> inn.Participant:
+def person(session: Session, email: str) -> Actor:
     user = AccountsRepository(session).get_by_email(email)
     assert user is not None and user.org_id is not None
-    org = ItemRepository(session).viewer_by_id(user.org_id)
-    assert org is not None
-    return inn.Participant(org, user.id)
+    by = acting(session, None, user.id)
+    assert by.acting is not None and by.acting.id == user.org_id
+    return by
 
 
 def kinds(session: Session, email: str) -> list[tuple[str, str, str | None]]:
     who = person(session, email)
-    box = note.inbox(session, user_id=who.user_id or 0, org_id=who.org.id)
+    box = note.inbox(session, user_id=who.user_id or 0, org_id=who.acting.id)
     return [(n.kind, n.item, n.actor_org) for n in box.notifications]
 
 
@@ -83,7 +85,7 @@ def test_a_direct_item_tells_the_people_of_the_named_partners(demo: Session) -> 
     kuusi = person(demo, "admin@kuusi.example")
     done = publish_item(
         demo,
-        owner=kuusi.org,
+        owner=kuusi.acting,
         draft=ItemDraft(title="Trial reel for you", level="direct", orgs=["pakkaus"]),
     )
     assert kinds(demo, "admin@pakkaus.example")[0] == ("shared", done.key, "kuusi")
@@ -103,7 +105,7 @@ def test_nobody_is_told_about_an_item_they_may_not_see(demo: Session) -> None:
         item_id=item_id,
         recipients=[gran.user_id or 0, person(demo, "admin@pakkaus.example").user_id or 0],
         actor_user_id=kuusi.user_id,
-        actor_org_id=kuusi.org.id,
+        actor_org_id=kuusi.acting.id,
     )
     assert made == 1  # only Pakkaus, a partner of Kuusi
     assert kinds(demo, "member@gran.example") == []
@@ -118,7 +120,7 @@ def test_nobody_is_told_about_an_item_they_may_not_see(demo: Session) -> None:
         )
     )
     demo.flush()
-    box = note.inbox(demo, user_id=gran.user_id or 0, org_id=gran.org.id)
+    box = note.inbox(demo, user_id=gran.user_id or 0, org_id=gran.acting.id)
     assert box.notifications == [] and box.unread == 0
     stored = demo.scalar(
         select(func.count()).select_from(Notification).where(Notification.user_id == gran.user_id)
@@ -132,21 +134,21 @@ def test_reading_marks_notifications_read_and_bad_input_is_refused(demo: Session
     )
     kuusi = person(demo, "admin@kuusi.example")
     user_id = kuusi.user_id or 0
-    box = note.inbox(demo, user_id=user_id, org_id=kuusi.org.id)
+    box = note.inbox(demo, user_id=user_id, org_id=kuusi.acting.id)
     assert box.unread >= 1 and not box.notifications[0].read
     first = box.notifications[0].id
     assert note.mark_read(demo, user_id=user_id, ids=[first]) == 1
     assert note.mark_read(demo, user_id=user_id, ids=[first]) == 0  # already read
-    after = note.inbox(demo, user_id=user_id, org_id=kuusi.org.id)
+    after = note.inbox(demo, user_id=user_id, org_id=kuusi.acting.id)
     assert after.unread == box.unread - 1 and after.notifications[0].read
     # Someone else's notification ids are never touched.
     other = person(demo, "member@meijeri.example").user_id or 0
     assert note.mark_read(demo, user_id=other, ids=[first]) == 0
     note.mark_read(demo, user_id=user_id)
-    assert note.inbox(demo, user_id=user_id, org_id=kuusi.org.id).unread == 0
+    assert note.inbox(demo, user_id=user_id, org_id=kuusi.acting.id).unread == 0
     with pytest.raises(InvalidInput) as many:
         note.mark_read(demo, user_id=user_id, ids=list(range(1001)))
     assert many.value.problems[0].path == "ids"
     with pytest.raises(InvalidInput) as limit:
-        note.inbox(demo, user_id=user_id, org_id=kuusi.org.id, limit=0)
+        note.inbox(demo, user_id=user_id, org_id=kuusi.acting.id, limit=0)
     assert limit.value.problems[0].path == "limit"
