@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from winwin.accounts import service as accounts
 from winwin.accounts.access import ROLES, Actor, can_assign_role, can_manage_org, require_manage
-from winwin.accounts.repository import AccountsRepository
 from winwin.http.deps import IdPath, SessionDep, public_base_url
 from winwin.http.page_deps import ActingUser, CurrentOrg
 from winwin.http.templating import render, request_locale
@@ -112,10 +111,10 @@ def deliver_invitations(
 
 def invited_person_page(session: Session, user_id: int) -> str | None:
     """Where an invited person's row is: their organisation's page."""
-    person = AccountsRepository(session).get(user_id)
+    person = accounts.get_person(session, user_id)
     if person is None or person.org_id is None:
         return None
-    org = session.get(Organization, person.org_id)
+    org = accounts.get_org(session, person.org_id)
     return f"/org?org={org.key}#person-{user_id}" if org is not None else None
 
 

@@ -396,18 +396,33 @@ def own_org(session: Session, actor: Actor) -> Organization | None:
     return AccountsRepository(session).get_org(actor.org_id) if actor.org_id is not None else None
 
 
-def acting_org(session: Session, actor: Actor) -> Organization:
-    """The organisation the actor acts for (``accounts.access.resolve_actor`` chose it)."""
-    org = AccountsRepository(session).get_org(require_acting(actor).id)
-    if org is None:
-        raise NotFound("you do not belong to an organisation yet")
-    return org
+def get_person(session: Session, user_id: int) -> User | None:
+    """The person with this id, if any."""
+    return AccountsRepository(session).get(user_id)
+
+
+def get_org(session: Session, org_id: int) -> Organization | None:
+    """The organisation with this id, if any."""
+    return AccountsRepository(session).get_org(org_id)
 
 
 def first_org(session: Session) -> Organization | None:
     """The first organisation by name (where the web opens for a platform admin who
     belongs to none and names none)."""
     return AccountsRepository(session).first_org()
+
+
+def get_person_or_raise(session: Session, user_id: int) -> User:
+    """The person with this id; ``NotFound`` when there is none."""
+    return AccountsRepository(session).get_or_raise(user_id)
+
+
+def acting_org(session: Session, actor: Actor) -> Organization:
+    """The organisation the actor acts for (``accounts.access.resolve_actor`` chose it)."""
+    org = AccountsRepository(session).get_org(require_acting(actor).id)
+    if org is None:
+        raise NotFound("you do not belong to an organisation yet")
+    return org
 
 
 def set_locale(session: Session, *, user_id: int, locale: str) -> None:

@@ -17,11 +17,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from winwin.accounts import service as accounts
 from winwin.accounts.access import Actor, can_manage_org
-from winwin.accounts.repository import AccountsRepository
 from winwin.actions import follow_up, rules
 from winwin.actions import service as actions
-from winwin.actions.repository import ActionRepository
 from winwin.assessments.score import FACTORS
 from winwin.assessments.scoring import RelationshipScore
 from winwin.assessments.service import can_run_relationship, reader_for
@@ -102,9 +101,9 @@ def factor_label(factor: str) -> str:
 
 
 def _people(session: Session, orgs: list[Organization]) -> dict[str, list[tuple[str, str]]]:
-    accounts = AccountsRepository(session)
     return {
-        o.key: [(p.email, p.name) for p in accounts.people_of_org(o.id) if p.active] for o in orgs
+        o.key: [(p.email, p.name) for p in accounts.people_of_org(session, o.id) if p.active]
+        for o in orgs
     }
 
 
@@ -112,7 +111,6 @@ def plan_context(session: Session, actor: Actor, orgs: list[Organization]) -> di
     """What the relationship page shows of the plan (the caller has checked access)."""
     ids = [o.id for o in orgs]
     plan = actions.list_actions(session, actor=actor, between=[o.key for o in orgs])
-    stored = {a.id: a for a in ActionRepository(session).of_pair(ids[0], ids[1])}
     by_factor: dict[str, list[actions.ActionRead]] = {f: [] for f in FACTORS}
     for a in plan:
         if a.open:
@@ -122,7 +120,7 @@ def plan_context(session: Session, actor: Actor, orgs: list[Organization]) -> di
         "plan": plan,
         "open_by_factor": by_factor,
         "can_add": can_add,
-        "editable": {i for i, a in stored.items() if actions.can_edit(actor, a)},
+        "editable": actions.editable_of_pair(session, actor=actor, a_id=ids[0], b_id=ids[1]),
         "sides_to_act_for": [o.key for o in orgs if can_manage_org(actor, o.id)],
         "people": _people(session, orgs) if can_add else {},
         "factors": FACTORS,
@@ -182,9 +180,8 @@ def _action_page(
     error: WinwinError | None = None,
 ) -> Response:
     found = actions.get_action(session, actor=actor, action_id=action_id)
-    stored = ActionRepository(session).get(action_id)
-    assert stored is not None
-    orgs = ActionRepository(session).orgs([stored.a_id, stored.b_id])
+    stored = actions.stored_action(session, actor=actor, action_id=action_id)
+    orgs = actions.orgs_by_id(session, [stored.a_id, stored.b_id])
     pair = [orgs[stored.a_id], orgs[stored.b_id]]
     editable = actions.can_edit(actor, stored)
     return render(

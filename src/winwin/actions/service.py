@@ -17,7 +17,7 @@ the action's history: who, when, and each field's value before and after.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -221,6 +221,21 @@ def _load(session: Session, actor: Actor | None, action_id: int) -> Action:
 
 def get_action(session: Session, *, actor: Actor | None, action_id: int) -> ActionRead:
     return _reads(session, [_load(session, actor, action_id)])[0]
+
+
+def stored_action(session: Session, *, actor: Actor | None, action_id: int) -> Action:
+    """The stored action, when the actor may read it (``NotFound`` otherwise)."""
+    return _load(session, actor, action_id)
+
+
+def editable_of_pair(session: Session, *, actor: Actor | None, a_id: int, b_id: int) -> set[int]:
+    """The ids of the pair's actions that the actor may edit."""
+    return {a.id for a in ActionRepository(session).of_pair(a_id, b_id) if can_edit(actor, a)}
+
+
+def orgs_by_id(session: Session, ids: Iterable[int]) -> dict[int, Organization]:
+    """The organisations with these ids (the sides of actions the caller may read)."""
+    return ActionRepository(session).orgs(ids)
 
 
 def history(session: Session, *, actor: Actor | None, action_id: int) -> list[EventRead]:

@@ -14,15 +14,13 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
-from winwin.accounts.access import Actor, accessible_org_ids, can_access_org
+from winwin.accounts.access import Actor, accessible_org_ids
 from winwin.assessments import instruments as instrument_service
 from winwin.assessments import research, scoring
 from winwin.assessments import service as rounds
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
-from winwin.kernel.errors import NotFound
 from winwin.mail.delivery import answer_link, will_mail
 from winwin.mail.web import mail_answer_links
-from winwin.network.repository import NetworkRepository
 
 router = APIRouter(tags=["assessments"])
 
@@ -545,14 +543,7 @@ def research_export(
 
 
 def _detail(session: SessionDep, actor: Actor, a: str, b: str) -> scoring.RelationshipDetail:
-    if "\x00" in a + b:
-        raise NotFound(f"no assessment round between '{a}' and '{b}'")
-    net = NetworkRepository(session)
-    orgs = [net.get_by_key(a), net.get_by_key(b)]
-    if any(o is None for o in orgs) or not any(
-        can_access_org(actor, o.id) for o in orgs if o is not None
-    ):
-        raise NotFound(f"no assessment round between '{a}' and '{b}'")
+    rounds.readable_pair(session, actor, a, b)
     return scoring.relationship_detail(session, between=(a, b), reader=rounds.reader_for(actor))
 
 

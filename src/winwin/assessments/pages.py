@@ -20,15 +20,14 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from winwin.accounts import service as accounts
 from winwin.accounts.access import Actor, accessible_orgs, can_manage_org, require_acting
-from winwin.accounts.repository import AccountsRepository
 from winwin.actions import pages as action_pages
 from winwin.assessments import addresses, charts, research, scoring
 from winwin.assessments import instruments as instrument_service
 from winwin.assessments import refusals as refuse
 from winwin.assessments import service as rounds
 from winwin.assessments.measures import ItemStat
-from winwin.assessments.repository import AssessmentRepository
 from winwin.assessments.score import FACTORS
 from winwin.assessments.wording import PROBLEM_CONTEXT, factor_label, lever_gains, lever_sentence
 from winwin.http import i18n
@@ -45,9 +44,7 @@ from winwin.mail.delivery import answer_link, will_mail
 from winwin.mail.jobs import answer_subject, failed_subjects
 from winwin.mail.web import mail_answer_links
 from winwin.network.models import Organization
-from winwin.network.repository import NetworkRepository
 from winwin.sharing import picking
-from winwin.sharing.items import ItemRepository
 
 router = APIRouter()
 
@@ -221,9 +218,9 @@ def dashboard_rows(
     by_pair: dict[tuple[str, str], list[scoring.RelationshipScore]] = {}
     for score in history:
         by_pair.setdefault(score.between, []).append(score)
-    keys = NetworkRepository(session).org_keys_by_id()
+    keys = rounds.org_keys_by_id(session)
     wanted = {keys[i]: i for i in org_ids if i in keys}
-    names = AssessmentRepository(session).org_names(sorted({k for pair in by_pair for k in pair}))
+    names = rounds.org_names(session, sorted({k for pair in by_pair for k in pair}))
     rows: dict[int, list[Row]] = {i: [] for i in org_ids}
     for pair, scores in by_pair.items():
         scored = next((s for s in reversed(scores) if s.score is not None), None)
@@ -403,13 +400,7 @@ def readable_relationship(
     (``round``, else the latest scored, else the latest): the one access rule of the
     relationship page, its presentation view and its downloads. ``NotFound`` alike for
     an unknown pair and one the actor may not see."""
-    if "\x00" in a + b:
-        raise NotFound(f"no assessment round between '{a}' and '{b}'")
-    net = NetworkRepository(session)
-    found = [net.get_by_key(a), net.get_by_key(b)]
-    orgs = [o for o in found if o is not None]
-    if len(orgs) != 2 or not rounds.can_see_relationship(actor, [o.id for o in orgs]):
-        raise NotFound(f"no assessment round between '{a}' and '{b}'")
+    orgs = list(rounds.readable_pair(session, actor, a, b))
     detail = scoring.relationship_detail(session, between=(a, b), reader=rounds.reader_for(actor))
     shown = next((h for h in detail.history if h.round == round), None) if round else None
     shown = shown or detail.latest_scored or detail.latest
@@ -445,16 +436,15 @@ def relationship(
     ]
     pair_ids = [o.id for o in orgs if o is not None]
     manage = rounds.can_run_relationship(actor, pair_ids)
-    round_rows = AssessmentRepository(session).rounds_of_pair(pair_ids[0], pair_ids[1])
+    round_rows = rounds.rounds_of_pair(session, pair_ids[0], pair_ids[1])
     # Taking part in each other's challenges and ideas is part of the energy picture.
-    sides = [ItemRepository(session).viewer_by_id(i) for i in pair_ids]
-    co_creation = None
-    if sides[0] is not None and sides[1] is not None:
-        a_on_b, b_on_a = innovation_service.co_creation(session, a=sides[0], b=sides[1])
-        co_creation = {
-            "directions": [(a, b, a_on_b), (b, a, b_on_a)],
-            "mutual": mutual(a_on_b, b_on_a),
-        }
+    a_on_b, b_on_a = innovation_service.co_creation_between(
+        session, a_id=pair_ids[0], b_id=pair_ids[1]
+    )
+    co_creation = {
+        "directions": [(a, b, a_on_b), (b, a, b_on_a)],
+        "mutual": mutual(a_on_b, b_on_a),
+    }
     instrument = instrument_service.instruments_by_key(session, [shown.instrument]).get(
         shown.instrument
     )
@@ -574,11 +564,11 @@ def _round_page(
     bad_lines: list[addresses.BadLine] | None = None,
 ) -> Response:
     current = rounds.get_round(session, actor=actor, round_id=round_id)
-    keys = NetworkRepository(session).org_ids()
+    keys = rounds.org_ids_by_key(session)
     manage = any(can_manage_org(actor, keys[k]) for k in current.between if k in keys)
     base = public_base_url(request).rstrip("/")
     opener = (
-        AccountsRepository(session).get(current.opened_by_user_id)
+        accounts.get_person(session, current.opened_by_user_id)
         if current.opened_by_user_id
         else None
     )

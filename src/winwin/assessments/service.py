@@ -89,6 +89,7 @@ from winwin.db.models import (
 from winwin.kernel.errors import (
     Conflict,
     InvalidInput,
+    NotFound,
     Problem,
     RuleBroken,
 )
@@ -123,9 +124,14 @@ __all__ = [
     "list_rounds",
     "may_invite_for",
     "open_round",
+    "org_ids_by_key",
+    "org_keys_by_id",
+    "org_names",
+    "readable_pair",
     "reader_for",
     "resend_invitation",
     "revoke_invitation",
+    "rounds_of_pair",
     "submit_response",
 ]
 
@@ -256,3 +262,40 @@ def close_round(session: Session, *, actor: Actor | None, round_id: int) -> Roun
     assessment.closed_at = utcnow()
     session.flush()
     return round_read(session, assessment, actor)
+
+
+def readable_pair(
+    session: Session, actor: Actor | None, a: str, b: str
+) -> tuple[Organization, Organization]:
+    """The two organisations of relationship ``a``–``b``, when the actor may see it
+    (:func:`can_see_relationship`): the one access check of the relationship's page, its
+    downloads and its REST route. ``NotFound`` alike for an unknown pair and one the
+    actor may not see."""
+    missing = NotFound(f"no assessment round between '{a}' and '{b}'")
+    if "\x00" in a + b:
+        raise missing
+    net = NetworkRepository(session)
+    first, second = net.get_by_key(a), net.get_by_key(b)
+    if first is None or second is None or not can_see_relationship(actor, [first.id, second.id]):
+        raise missing
+    return first, second
+
+
+def rounds_of_pair(session: Session, a_id: int, b_id: int) -> list[Assessment]:
+    """Every round between two organisations (the caller has checked access)."""
+    return AssessmentRepository(session).rounds_of_pair(a_id, b_id)
+
+
+def org_keys_by_id(session: Session) -> dict[int, str]:
+    """Every organisation's key by its id."""
+    return NetworkRepository(session).org_keys_by_id()
+
+
+def org_ids_by_key(session: Session) -> dict[str, int]:
+    """Every organisation's id by its key."""
+    return NetworkRepository(session).org_ids()
+
+
+def org_names(session: Session, keys: Sequence[str]) -> dict[str, str]:
+    """The names of the organisations with these keys."""
+    return AssessmentRepository(session).org_names(keys)

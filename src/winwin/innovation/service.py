@@ -624,10 +624,17 @@ def co_creation(
     Counts only; they come from entries the acting organisation could see when it took
     part (commenting and voting pass the checkpoint).
     """
+    return co_creation_between(session, a_id=a.id, b_id=b.id, days=days)
+
+
+def co_creation_between(
+    session: Session, *, a_id: int, b_id: int, days: int = 365
+) -> tuple[rules.CoCreation, rules.CoCreation]:
+    """:func:`co_creation` between the organisations with these ids."""
     if not 1 <= days <= 3650:
         raise InvalidInput(Problem("days", "must be from 1 to 3650"))
     since = _now() - timedelta(days=days)
     repo = InnovationRepository(session)
-    a_on_b = rules.CoCreation(*repo.participation(a.id, b.id, since=since))
-    b_on_a = rules.CoCreation(*repo.participation(b.id, a.id, since=since))
+    a_on_b = rules.CoCreation(*repo.participation(a_id, b_id, since=since))
+    b_on_a = rules.CoCreation(*repo.participation(b_id, a_id, since=since))
     return a_on_b, b_on_a

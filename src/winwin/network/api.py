@@ -9,15 +9,12 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from winwin.accounts import service as accounts
 from winwin.accounts.access import accessible_orgs, require_access
 from winwin.accounts.models import User
-from winwin.accounts.repository import AccountsRepository
 from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
-from winwin.kernel.errors import NotFound
 from winwin.mail.jobs import person_subject
 from winwin.mail.web import mail_after_commit
 from winwin.network import service as network
 from winwin.network import tie_sharing, ties
 from winwin.network.models import Organization
-from winwin.network.repository import NetworkRepository
 from winwin.network.schemas import (
     CompetitorsRead,
     FacilitatorGrantCreate,
@@ -65,10 +62,7 @@ def person_read(user: User) -> PersonRead:
 
 
 def org_or_404(session: SessionDep, key: str) -> Organization:
-    org = NetworkRepository(session).get_by_key(key)
-    if org is None:
-        raise NotFound(f"no organisation with key '{key}'")
-    return org
+    return network.org_or_raise(session, key)
 
 
 @router.get("", response_model=list[OrganizationRead], summary="Organisations I work for")
@@ -123,7 +117,7 @@ def update_organization(
 def list_people(key: str, actor: CurrentUser, session: SessionDep) -> list[PersonRead]:
     org = org_or_404(session, key)
     require_access(actor, org.id)
-    return [person_read(u) for u in AccountsRepository(session).people_of_org(org.id)]
+    return [person_read(u) for u in accounts.people_of_org(session, org.id)]
 
 
 @router.post(
@@ -160,8 +154,7 @@ def invite_people(
             subject=person_subject(person.user_id),
             page=f"/org?org={org.key}#person-{person.user_id}",
         )
-    repo = AccountsRepository(session)
-    return [person_read(repo.get_or_raise(i.user_id)) for i in invited]
+    return [person_read(accounts.get_person_or_raise(session, i.user_id)) for i in invited]
 
 
 @router.patch("/{key}/people/{person_id}", response_model=PersonRead, summary="Change a role")
@@ -193,7 +186,7 @@ def remove_person(key: str, person_id: IdPath, actor: CurrentUser, session: Sess
 def list_facilitators(key: str, actor: CurrentUser, session: SessionDep) -> list[PersonRead]:
     org = org_or_404(session, key)
     require_access(actor, org.id)
-    return [person_read(u) for u in AccountsRepository(session).facilitators_of_org(org.id)]
+    return [person_read(u) for u in accounts.facilitators_of_org(session, org.id)]
 
 
 @router.post(

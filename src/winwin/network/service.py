@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, require_platform_admin
-from winwin.kernel.errors import InvalidInput, Problem, RuleBroken
+from winwin.kernel.errors import InvalidInput, NotFound, Problem, RuleBroken
 from winwin.kernel.keys import is_key
 from winwin.network import refusals
 from winwin.network.business_ids import BadBusinessId, normalise_business_id
@@ -79,6 +79,14 @@ def add_organization(
         values=[],
     )
     repo.add_org(org)
+    return org
+
+
+def org_or_raise(session: Session, key: str) -> Organization:
+    """The organisation with this key; ``NotFound`` when there is none."""
+    org = NetworkRepository(session).get_by_key(key)
+    if org is None:
+        raise NotFound(f"no organisation with key '{key}'")
     return org
 
 
