@@ -221,6 +221,8 @@ def submit_response(
                 assessment_id=assessment.id,
                 side_org_id=invitation.side_org_id,
                 respondent=invitation.respondent,
+                answers=[],
+                cant_say=[],
             )
         )
     else:

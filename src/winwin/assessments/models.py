@@ -41,6 +41,7 @@ class Instrument(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     items: Mapped[list[InstrumentItem]] = relationship(
+        lazy="raise",
         back_populates="instrument",
         cascade="all, delete-orphan",
         order_by="InstrumentItem.position",
@@ -65,7 +66,7 @@ class InstrumentItem(Base):
     text_fi: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    instrument: Mapped[Instrument] = relationship(back_populates="items")
+    instrument: Mapped[Instrument] = relationship(lazy="raise", back_populates="items")
 
 
 class Assessment(Base):
@@ -96,12 +97,18 @@ class Assessment(Base):
     # its trusted readers (winwin.assessments.anonymity); 1 in a named round.
     min_respondents: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
-    instrument: Mapped[Instrument] = relationship()
+    instrument: Mapped[Instrument] = relationship(lazy="raise")
     responses: Mapped[list[Response]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan", order_by="Response.id"
+        lazy="raise",
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+        order_by="Response.id",
     )
     invitations: Mapped[list[Invitation]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan", order_by="Invitation.id"
+        lazy="raise",
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+        order_by="Invitation.id",
     )
 
 
@@ -123,12 +130,12 @@ class Response(Base):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    assessment: Mapped[Assessment] = relationship(back_populates="responses")
+    assessment: Mapped[Assessment] = relationship(lazy="raise", back_populates="responses")
     answers: Mapped[list[Answer]] = relationship(
-        back_populates="response", cascade="all, delete-orphan", order_by="Answer.id"
+        lazy="raise", back_populates="response", cascade="all, delete-orphan", order_by="Answer.id"
     )
     cant_say: Mapped[list[CantSay]] = relationship(
-        back_populates="response", cascade="all, delete-orphan", order_by="CantSay.id"
+        lazy="raise", back_populates="response", cascade="all, delete-orphan", order_by="CantSay.id"
     )
 
 
@@ -141,7 +148,7 @@ class Answer(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("instrument_items.id", ondelete="CASCADE"))
     value: Mapped[int] = mapped_column(Integer)
 
-    response: Mapped[Response] = relationship(back_populates="answers")
+    response: Mapped[Response] = relationship(lazy="raise", back_populates="answers")
 
 
 class CantSay(Base):
@@ -159,7 +166,7 @@ class CantSay(Base):
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(ForeignKey("instrument_items.id", ondelete="CASCADE"))
 
-    response: Mapped[Response] = relationship(back_populates="cant_say")
+    response: Mapped[Response] = relationship(lazy="raise", back_populates="cant_say")
 
 
 class ScoreSums(Base):
@@ -286,7 +293,7 @@ class Invitation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_opened_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    assessment: Mapped[Assessment] = relationship(back_populates="invitations")
+    assessment: Mapped[Assessment] = relationship(lazy="raise", back_populates="invitations")
 
 
 class ResearchExport(Base):

@@ -109,7 +109,7 @@ class InstrumentRepository:
         """Create or update an instrument; items are matched by their ``item_key``."""
         instrument = self.get_by_key(key)
         if instrument is None:
-            instrument = Instrument(key=key, scale=scale, name=name, builtin=builtin)
+            instrument = Instrument(key=key, scale=scale, name=name, builtin=builtin, items=[])
             self.session.add(instrument)
         if instrument.scale != scale:
             instrument.scale = scale
@@ -151,6 +151,16 @@ class InstrumentRepository:
         return instrument
 
 
+# A whole round: what scoring, the documents and the round pages walk. Relationships are
+# lazy="raise" (docs/architecture.md, "Loading"), so a query loads what its callers read.
+_WHOLE_ROUND = (
+    selectinload(Assessment.instrument).selectinload(Instrument.items),
+    selectinload(Assessment.responses).selectinload(Response.answers),
+    selectinload(Assessment.responses).selectinload(Response.cant_say),
+    selectinload(Assessment.invitations),
+)
+
+
 class AssessmentRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -160,18 +170,14 @@ class AssessmentRepository:
         return self.session.scalar(
             select(Assessment)
             .where(Assessment.round == round, Assessment.a_id == a_id, Assessment.b_id == b_id)
-            .options(selectinload(Assessment.responses).selectinload(Response.answers))
+            .options(*_WHOLE_ROUND)
         )
 
     def all(self) -> list[Assessment]:
         return list(
             self.session.scalars(
                 select(Assessment)
-                .options(
-                    selectinload(Assessment.instrument).selectinload(Instrument.items),
-                    selectinload(Assessment.responses).selectinload(Response.answers),
-                    selectinload(Assessment.responses).selectinload(Response.cant_say),
-                )
+                .options(*_WHOLE_ROUND)
                 .order_by(Assessment.round, Assessment.a_id, Assessment.b_id)
             )
         )
@@ -183,13 +189,7 @@ class AssessmentRepository:
     # rounds ---------------------------------------------------------------------------
     def get_by_id(self, assessment_id: int) -> Assessment | None:
         return self.session.scalar(
-            select(Assessment)
-            .where(Assessment.id == assessment_id)
-            .options(
-                selectinload(Assessment.instrument).selectinload(Instrument.items),
-                selectinload(Assessment.responses).selectinload(Response.answers),
-                selectinload(Assessment.invitations),
-            )
+            select(Assessment).where(Assessment.id == assessment_id).options(*_WHOLE_ROUND)
         )
 
     def rounds_of_pair(self, a_id: int, b_id: int) -> list[Assessment]:
@@ -287,7 +287,7 @@ class AssessmentRepository:
         return self.session.scalar(
             select(Response)
             .where(Response.assessment_id == assessment_id, Response.respondent == respondent)
-            .options(selectinload(Response.answers))
+            .options(selectinload(Response.answers), selectinload(Response.cant_say))
         )
 
     def respondents_taken(self, assessment_id: int) -> set[str]:

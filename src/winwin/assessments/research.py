@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from winwin.accounts.access import Actor, accessible_org_ids
 from winwin.assessments import refusals as refuse
@@ -270,7 +270,10 @@ def _collect(session: Session, round_ids: list[int], reader: Reader) -> Research
 def _codebook(session: Session, instrument_ids: set[int]) -> dict[str, Any]:
     instruments: dict[str, Any] = {}
     for instrument in session.scalars(
-        select(Instrument).where(Instrument.id.in_(sorted(instrument_ids))).order_by(Instrument.key)
+        select(Instrument)
+        .where(Instrument.id.in_(sorted(instrument_ids)))
+        .options(selectinload(Instrument.items))
+        .order_by(Instrument.key)
     ):
         instruments[instrument.key] = {
             "scale": {"min": 1, "max": instrument.scale},

@@ -229,6 +229,8 @@ def open_round(
         status="open",
         opened_by_user_id=actor.user_id if actor else None,
         min_respondents=minimum,
+        responses=[],
+        invitations=[],
     )
     repo.add(assessment)
     return round_read(session, assessment, actor)

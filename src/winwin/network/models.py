@@ -113,7 +113,7 @@ class Circle(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list[CircleMember]] = relationship(
-        back_populates="circle", cascade="all, delete-orphan"
+        lazy="raise", back_populates="circle", cascade="all, delete-orphan"
     )
 
 
@@ -132,7 +132,7 @@ class CircleMember(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(16), default="member")
 
-    circle: Mapped[Circle] = relationship(back_populates="members")
+    circle: Mapped[Circle] = relationship(lazy="raise", back_populates="members")
 
 
 class Agreement(Base):
@@ -158,7 +158,7 @@ class Agreement(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     topics: Mapped[list[AgreementTopic]] = relationship(
-        back_populates="agreement", cascade="all, delete-orphan"
+        lazy="raise", back_populates="agreement", cascade="all, delete-orphan"
     )
 
 
@@ -173,7 +173,7 @@ class AgreementTopic(Base):
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
     topic: Mapped[str] = mapped_column(String(200))
 
-    agreement: Mapped[Agreement] = relationship(back_populates="topics")
+    agreement: Mapped[Agreement] = relationship(lazy="raise", back_populates="topics")
 
 
 class NetworkSetting(Base):
@@ -214,9 +214,13 @@ class Item(Base):
     own_content: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    topics: Mapped[list[ItemTopic]] = relationship(cascade="all, delete-orphan")
-    audience_orgs: Mapped[list[ItemAudienceOrg]] = relationship(cascade="all, delete-orphan")
-    exclusions: Mapped[list[ItemExclusion]] = relationship(cascade="all, delete-orphan")
+    topics: Mapped[list[ItemTopic]] = relationship(lazy="raise", cascade="all, delete-orphan")
+    audience_orgs: Mapped[list[ItemAudienceOrg]] = relationship(
+        lazy="raise", cascade="all, delete-orphan"
+    )
+    exclusions: Mapped[list[ItemExclusion]] = relationship(
+        lazy="raise", cascade="all, delete-orphan"
+    )
 
 
 class ItemTopic(Base):

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, exists, insert, literal, select, tuple_, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from winwin.db.models import (
     Agreement,
@@ -221,7 +221,7 @@ class NetworkRepository:
     def upsert_circle(self, *, key: str, name: str, member_ids: Iterable[int]) -> int:
         circle = self.session.scalar(select(Circle).where(Circle.key == key))
         if circle is None:
-            circle = Circle(key=key, name=name)
+            circle = Circle(key=key, name=name, members=[])
             self.session.add(circle)
             self.session.flush()
         circle.name = name
@@ -257,10 +257,12 @@ class NetworkRepository:
     def upsert_agreement(self, *, a_id: int, b_id: int, topics: Iterable[str]) -> None:
         a_id, b_id = min(a_id, b_id), max(a_id, b_id)
         agreement = self.session.scalar(
-            select(Agreement).where(Agreement.a_id == a_id, Agreement.b_id == b_id)
+            select(Agreement)
+            .where(Agreement.a_id == a_id, Agreement.b_id == b_id)
+            .options(selectinload(Agreement.topics))
         )
         if agreement is None:
-            agreement = Agreement(a_id=a_id, b_id=b_id, status="active")
+            agreement = Agreement(a_id=a_id, b_id=b_id, status="active", topics=[])
             self.session.add(agreement)
             self.session.flush()
         agreement.status = "active"

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from winwin.accounts.models import User
 from winwin.db.models import (
@@ -397,7 +397,7 @@ class SharingRepository:
         )
 
     def add_circle(self, *, key: str, name: str) -> Circle:
-        circle = Circle(key=key, name=name)
+        circle = Circle(key=key, name=name, members=[])
         self.session.add(circle)
         self.session.flush()
         return circle
@@ -455,7 +455,9 @@ class SharingRepository:
     def agreement(self, a_id: int, b_id: int) -> Agreement | None:
         a_id, b_id = min(a_id, b_id), max(a_id, b_id)
         return self.session.scalar(
-            select(Agreement).where(Agreement.a_id == a_id, Agreement.b_id == b_id)
+            select(Agreement)
+            .where(Agreement.a_id == a_id, Agreement.b_id == b_id)
+            .options(selectinload(Agreement.topics))
         )
 
     def agreements_of(self, org_id: int) -> list[Agreement]:
@@ -463,6 +465,7 @@ class SharingRepository:
             self.session.scalars(
                 select(Agreement)
                 .where(or_(Agreement.a_id == org_id, Agreement.b_id == org_id))
+                .options(selectinload(Agreement.topics))
                 .order_by(Agreement.id)
             )
         )

@@ -325,12 +325,16 @@ def test_any_set_of_answers_scores_as_the_formula_says(
 
 
 def test_scores_stay_exact_when_row_ids_are_too_large_to_pack_into_one_number(session: Session):
+    from sqlalchemy.orm import selectinload
+
     from winwin.db.models import Answer, Instrument, InstrumentItem, Response
 
     doc = document()
     load(session, doc)
     huge = 2_147_483_000  # near the top of a 32-bit id on both databases
-    instrument = session.scalars(select(Instrument).where(Instrument.key == "mini")).one()
+    instrument = session.scalars(
+        select(Instrument).where(Instrument.key == "mini").options(selectinload(Instrument.items))
+    ).one()
     item = InstrumentItem(
         id=huge, instrument_id=instrument.id, item_key="a9", factor="accessibility"
     )
