@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.http.page_deps import PostedForm
 from winwin.initiatives import service as initiatives
-from winwin.initiatives.pages import _page
+from winwin.initiatives.pages import _page, typed_amount
 from winwin.kernel.errors import InvalidInput, Problem, RuleBroken
 
 router = APIRouter()
@@ -35,7 +35,7 @@ def edit(
         expected = None
         if values["value"]:
             try:
-                expected = float(values["value"].replace(",", ".").replace(" ", ""))
+                expected = typed_amount(values["value"])
             except ValueError:
                 raise InvalidInput(Problem("expected_value", "must be an amount")) from None
         initiatives.edit(

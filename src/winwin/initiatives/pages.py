@@ -38,6 +38,12 @@ from winwin.reports.service import COST_CORE_TEXTS, METHOD_EXPLANATIONS
 router = APIRouter()
 
 
+def typed_amount(text: str) -> float:
+    """An amount as people type it on the pages: "12 000,50" or "12000.50" (ValueError
+    when it is not a number)."""
+    return float(text.replace(",", ".").replace(" ", ""))
+
+
 def N_(msgid: str) -> str:
     return msgid
 
@@ -129,9 +135,8 @@ def _airport_game(form: Any, parties: list[str]) -> dict[str, Any]:
     costs: dict[str, float] = {}
     problems = []
     for key in parties:
-        text = str(form.get(f"cost-{key}") or "").strip().replace(",", ".").replace(" ", "")
         try:
-            costs[key] = float(text)
+            costs[key] = typed_amount(str(form.get(f"cost-{key}") or "").strip())
         except ValueError:
             problems.append(Problem(f"costs.{key}", "must be an amount, such as 12000,50"))
     if problems:
@@ -197,7 +202,7 @@ def propose(
         expected = None
         if values["value"]:
             try:
-                expected = float(values["value"].replace(",", ".").replace(" ", ""))
+                expected = typed_amount(values["value"])
             except ValueError:
                 raise InvalidInput(Problem("expected_value", "must be an amount")) from None
         made = initiatives.propose(
@@ -317,7 +322,7 @@ def step(
             )
         elif kind == "contribute":
             try:
-                amount = float(values["amount"].replace(",", ".").replace(" ", ""))
+                amount = typed_amount(values["amount"])
             except ValueError:
                 raise InvalidInput(Problem("amount", "must be a positive amount")) from None
             initiatives.contribute(
@@ -351,7 +356,7 @@ def step(
             )
         elif kind == "result":
             try:
-                realised = float(values["amount"].replace(",", ".").replace(" ", ""))
+                realised = typed_amount(values["amount"])
             except ValueError:
                 raise InvalidInput(Problem("amount", "must be a non-negative amount")) from None
             initiatives.record_result(
