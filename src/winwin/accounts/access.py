@@ -68,6 +68,12 @@ class Actor:
         return self.user_id
 
     @property
+    def is_operator(self) -> bool:
+        """Whether this is the command line's operator (:func:`operator`): the database's
+        owner, who is no person and may do anything a platform admin may."""
+        return self.user_id is None
+
+    @property
     def is_platform_admin(self) -> bool:
         return self.role == "platform_admin"
 
