@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-# argon2's test profile (winwin.accounts.service): set before winwin is imported, and
+# argon2's test profile (winwin.accounts.credentials): set before winwin is imported, and
 # inherited by every ``winwin`` process and server a test starts.
 os.environ.setdefault("WINWIN_PASSWORD_HASHING", "cheapest-for-tests")
 

@@ -132,7 +132,7 @@ def sign_up(
         # Signed up before but never verified: the newest link is the only one that works.
         user.name, user.locale = name.strip(), chosen or user.locale
         repo.use_resets_of(user.id, utcnow())
-    link = accounts._reset_link(repo, user, base_url, LINK_LIFETIME, page="join")
+    link = accounts.password_link(repo, user, base_url, LINK_LIFETIME, page="join")
     return SignedUp(email=address, link=link)
 
 

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from winwin.accounts import credentials
 from winwin.accounts import service as accounts
 from winwin.accounts.access import Actor, actor_for
 from winwin.accounts.models import LoginAttempt, User, WebSession
@@ -72,7 +73,7 @@ def test_only_a_non_production_test_run_may_choose_cheap_password_hashes(
 
     monkeypatch.setenv("WINWIN_PASSWORD_HASHING", chosen)
     monkeypatch.setenv("WINWIN_ENVIRONMENT", environment)
-    hasher = accounts._password_hasher()
+    hasher = credentials._password_hasher()
     want = profiles.CHEAPEST if expected == "cheapest" else profiles.RFC_9106_LOW_MEMORY
     assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (
         want.time_cost,
@@ -80,14 +81,14 @@ def test_only_a_non_production_test_run_may_choose_cheap_password_hashes(
         want.parallelism,
     )
     # Hashes name their parameters: each profile verifies the other's.
-    other = accounts.PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+    other = credentials.PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
     assert hasher.verify(other.hash("a password 123"), "a password 123")
 
 
 def test_an_unknown_password_hashing_choice_is_refused(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("WINWIN_PASSWORD_HASHING", "md5")
     with pytest.raises(RuntimeError, match="WINWIN_PASSWORD_HASHING"):
-        accounts._password_hasher()
+        credentials._password_hasher()
 
 
 def test_an_attempt_is_counted_before_its_password_is_checked(session, org):

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from winwin.accounts import service as accounts
+from winwin.accounts import credentials
 
 
 class CountingHasher:
@@ -45,11 +45,11 @@ def test_a_burst_of_sign_ins_hashes_one_password_per_core_at_a_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fake = CountingHasher()
-    monkeypatch.setattr(accounts, "_hasher", fake)
+    monkeypatch.setattr(credentials, "_hasher", fake)
     with ThreadPoolExecutor(max_workers=16) as pool:
         checked = list(
-            pool.map(lambda n: accounts.verify_password("hashed:right", "right"), range(16))
+            pool.map(lambda n: credentials.verify_password("hashed:right", "right"), range(16))
         )
-        made = list(pool.map(accounts.hash_password, ["a", "b", "c", "d"] * 4))
+        made = list(pool.map(credentials.hash_password, ["a", "b", "c", "d"] * 4))
     assert checked == [True] * 16 and made[0] == "hashed:a"
     assert fake.most == min(16, os.cpu_count() or 1)

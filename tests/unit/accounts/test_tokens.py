@@ -6,23 +6,23 @@ from collections.abc import Iterator
 
 import pytest
 
-from winwin.accounts import service
+from winwin.accounts import credentials
 
 
 def test_a_token_that_would_start_with_a_dash_is_drawn_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     draws: Iterator[str] = iter(["-first", "--second", "third-"])
-    monkeypatch.setattr(service.secrets, "token_urlsafe", lambda _n: next(draws))
-    assert service.new_token() == "third-"
+    monkeypatch.setattr(credentials.secrets, "token_urlsafe", lambda _n: next(draws))
+    assert credentials.new_token() == "third-"
     assert next(draws, None) is None
 
 
 def test_the_prefix_goes_before_the_random_part(monkeypatch: pytest.MonkeyPatch) -> None:
     draws = iter(["-x", "y"])
-    monkeypatch.setattr(service.secrets, "token_urlsafe", lambda _n: next(draws))
-    assert service.new_token("ww_") == "ww_y"
+    monkeypatch.setattr(credentials.secrets, "token_urlsafe", lambda _n: next(draws))
+    assert credentials.new_token("ww_") == "ww_y"
 
 
 def test_real_tokens_never_start_with_a_dash() -> None:
-    assert not any(service.new_token().startswith("-") for _ in range(2000))
+    assert not any(credentials.new_token().startswith("-") for _ in range(2000))
