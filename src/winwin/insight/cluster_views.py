@@ -28,7 +28,7 @@ from winwin.accounts.access import Actor, own_org_ids, require_access
 from winwin.insight import network_map, stamped_jobs
 from winwin.insight import service as insight
 from winwin.insight.network_map import MapEdges
-from winwin.insight.repository import InsightRepository
+from winwin.insight.repository import InsightRepository, read_one_version
 from winwin.insight.service import ClusterReport, _Memo
 from winwin.insight.stamped_jobs import Pending as Pending
 from winwin.jobs import service as jobs
@@ -80,7 +80,11 @@ def whole_report(
 def make_report(
     session: Session, *, seed: int, brokers: int, on_step: Callable[[int], None]
 ) -> dict[str, Any]:
-    """What the job computes and keeps: the report and the graph version it is of."""
+    """What the job computes and keeps: the report and the graph version it is of, read
+    in one snapshot (``session`` must be fresh), so that a write committed while the job
+    reads or computes is neither in the report nor in its stamp: the report is kept for
+    the version it was made from, and the next reader of the new version starts another."""
+    read_one_version(session)
     stamp = graph_stamp.current(session)
     report = insight.find_clusters(session, seed=seed, brokers=brokers, on_step=on_step)
     return {"stamp": stamp, "report": report.as_dict()}

@@ -24,7 +24,7 @@ from winwin.insight import service as insight
 from winwin.insight import stamped_jobs
 from winwin.insight.candidates import DEFAULT_CANDIDATES
 from winwin.insight.matching import DEFAULT_CAPACITY
-from winwin.insight.repository import InsightRepository
+from winwin.insight.repository import InsightRepository, read_one_version
 from winwin.insight.service import NetworkPairing, Pairing
 from winwin.insight.stamped_jobs import Pending as Pending
 from winwin.jobs import service as jobs
@@ -115,8 +115,10 @@ def make_pairing(
     candidates: int,
     progress: Callable[[int, int], None],
 ) -> dict[str, Any]:
-    """What the job computes and keeps: the whole matching and the graph version it is of
-    (none when a write committed while the network was read: it is then never reused)."""
+    """What the job computes and keeps: the whole matching and the graph version it is
+    of, read in one snapshot (``session`` must be fresh), so that a write committed while
+    the job runs never leaves it without a version, nor mixes two."""
+    read_one_version(session)
     pairing = insight.pair_network(
         session, optimal=optimal, capacity=capacity, candidates=candidates, progress=progress
     )

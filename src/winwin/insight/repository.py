@@ -14,6 +14,21 @@ from sqlalchemy.orm import Session, aliased
 from winwin.db.models import Competitor, Organization, Tie
 
 
+def read_one_version(session: Session) -> None:
+    """Make the session's transaction, which must not have begun, read one snapshot: every
+    later statement sees the database as the first one did, whatever commits meanwhile.
+
+    PostgreSQL runs it at ``REPEATABLE READ`` (its default, ``READ COMMITTED``, lets each
+    statement see newer commits); SQLite's transaction (the engine always begins one)
+    reads one WAL snapshot from its first read on, so nothing needs to change there. The
+    isolation level ends with the transaction: the connection goes back to the pool as
+    it came."""
+    if session.in_transaction():
+        raise RuntimeError("one version is read only from the transaction's first statement")
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 @dataclass(frozen=True)
 class OrgRow:
     id: int
