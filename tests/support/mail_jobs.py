@@ -20,6 +20,6 @@ def run_jobs(engine: Engine) -> None:
     url = engine.url.render_as_string(hide_password=False)
     if queue.is_postgres(url):
         app = queue.build_app(url, engine, worker=True)
-        app.run_worker(queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
+        queue.run_worker(app, queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
     else:
         ThreadRunner(engine).run_in_foreground(burst=True)

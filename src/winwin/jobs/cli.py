@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import procrastinate
@@ -128,10 +127,13 @@ def worker(
         submitter.close()
     settings = Settings()
     app = queue.build_app(url, engine, worker=True, stalled_seconds=settings.job_stalled_seconds)
-    stalled = asyncio.run(_recover_queue(app, engine, requeued, settings.job_stalled_seconds))
+    stalled = queue.run_async(
+        lambda: _recover_queue(app, engine, requeued, settings.job_stalled_seconds)
+    )
     if stalled:
         err.print(f"requeued {len(stalled)} job(s) of workers that stopped answering")
-    app.run_worker(
+    queue.run_worker(
+        app,
         queues=[queue.QUEUE],
         wait=not burst,
         concurrency=concurrency,

@@ -16,8 +16,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import procrastinate
 from procrastinate.jobs import Job as QueueJob
@@ -30,6 +32,8 @@ from winwin.db.engine import normalise_url
 from winwin.jobs import execution
 
 log = logging.getLogger("winwin.jobs")
+
+T = TypeVar("T")
 
 TASK = "winwin.run_job"
 QUEUE = "winwin"
@@ -114,6 +118,56 @@ def build_app(
             await defer_async(app, job_id)
 
     return app
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run the coroutine ``make()`` to its end from synchronous code, and return its value.
+
+    ``asyncio.run`` (which Procrastinate's synchronous ``App.run_worker`` calls) refuses
+    to start in a thread whose event loop is running: code called from a coroutine, or
+    from a thread that Playwright's synchronous API works on (it keeps its loop running
+    there for as long as it is open). The coroutine then runs on a loop of its own in a
+    thread of its own, and this thread waits for it."""
+    if not _loop_running():
+        return asyncio.run(make())
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(asyncio.run(make()))
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="winwin-queue")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def run_worker(app: procrastinate.App, **options: Any) -> None:
+    """Run a Procrastinate worker until it stops (``wait=False``: until the queue is
+    empty), from synchronous code, whether or not an event loop runs in this thread
+    (:func:`run_async`). Signal handlers are installed only where no loop runs: a
+    worker on a thread of its own could not install them."""
+    if _loop_running():
+        options = {**options, "install_signal_handlers": False}
+
+    async def work() -> None:
+        async with app.open_async():
+            await app.run_worker_async(**options)
+
+    run_async(work)
 
 
 def _job_id_of(row: QueueJob) -> int | None:

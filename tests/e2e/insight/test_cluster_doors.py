@@ -102,7 +102,7 @@ def _finish(doors: Doors, job_id: int) -> None:
     url = doors.engine.url.render_as_string(hide_password=False)
     if queue.is_postgres(url):
         app = queue.build_app(url, doors.engine, worker=True)
-        app.run_worker(queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
+        queue.run_worker(app, queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
     deadline = time.monotonic() + 120
     while True:
         fragment = doors.client.get(f"/insight/jobs/{job_id}", headers=doors.headers("pinta"))
@@ -163,7 +163,7 @@ def test_a_failed_clusters_job_is_shown_and_started_again_only_when_asked(
     url = doors.engine.url.render_as_string(hide_password=False)
     if queue.is_postgres(url):
         app = queue.build_app(url, doors.engine, worker=True)
-        app.run_worker(queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
+        queue.run_worker(app, queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
     deadline = time.monotonic() + 60
     while (
         'data-status="failed"'

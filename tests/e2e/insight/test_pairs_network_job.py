@@ -32,7 +32,7 @@ def _run_worker(doors: Doors) -> None:
     url = doors.engine.url.render_as_string(hide_password=False)
     if queue.is_postgres(url):
         app = queue.build_app(url, doors.engine, worker=True)
-        app.run_worker(queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
+        queue.run_worker(app, queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
 
 
 def _follow(doors: Doors, job_id: int, until: str = "succeeded") -> str:

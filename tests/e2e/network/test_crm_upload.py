@@ -147,7 +147,7 @@ def _run_jobs(world) -> None:  # type: ignore[no-untyped-def]
     url = str(world.engine.url.render_as_string(hide_password=False))
     if queue.is_postgres(url):
         app = queue.build_app(url, world.engine, worker=True)
-        app.run_worker(queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
+        queue.run_worker(app, queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
 
 
 def _finished(world, path: str, who: str = "org_admin") -> dict:  # type: ignore[no-untyped-def]

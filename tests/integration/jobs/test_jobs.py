@@ -59,7 +59,7 @@ def run_queued(engine: Engine, url: str, *job_ids: int) -> None:
             submitter.submit(job_id)
         submitter.close()
         app = queue.build_app(url, engine, worker=True)
-        app.run_worker(queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
+        queue.run_worker(app, queues=[queue.QUEUE], wait=False, install_signal_handlers=False)
     else:
         ThreadRunner(engine).run_in_foreground(burst=True)
 
@@ -84,6 +84,23 @@ def test_a_job_runs_reports_progress_and_keeps_its_result(db: tuple[Engine, str]
     assert done.result == {"counted": 5}
     assert [(o.name, o.size) for o in done.outputs] == [("count.txt", 5)]
     assert done.error is None
+
+
+def test_jobs_run_in_process_where_an_event_loop_runs(db: tuple[Engine, str]) -> None:
+    """Playwright's synchronous API (the browser tests') keeps an event loop running on
+    the thread that opened it for the whole test run; a worker started on that thread
+    afterwards (a test's, or `winwin worker` run in-process) runs all the same."""
+    engine, url = db
+    first, second = start(engine, "test.count", steps=2), start(engine, "test.count", steps=3)
+
+    async def where_a_loop_runs() -> int:
+        run_queued(engine, url, first)
+        # The command queues what waits (the second job) and runs it.
+        return run_cli(url, "worker", "--burst").code
+
+    assert asyncio.run(where_a_loop_runs()) == 0
+    assert view(engine, first).result == {"counted": 2}
+    assert view(engine, second).result == {"counted": 3}
 
 
 def test_a_failed_attempt_is_retried(db: tuple[Engine, str]) -> None:
@@ -237,10 +254,10 @@ def test_a_job_of_a_worker_on_a_host_that_died_is_recovered_by_its_heartbeat(
 
     release.touch()
     # A heartbeat younger than the threshold: the job is not taken from its worker.
-    assert asyncio.run(recover(url, engine, stalled_seconds=3600)) == []
+    assert queue.run_async(lambda: recover(url, engine, stalled_seconds=3600)) == []
     assert view(engine, job_id).status == "running"
     time.sleep(1.5)
-    assert asyncio.run(recover(url, engine, stalled_seconds=1)) == [job_id]
+    assert queue.run_async(lambda: recover(url, engine, stalled_seconds=1)) == [job_id]
     recovered = view(engine, job_id)
     assert recovered.status == "queued"
     assert recovered.error == "the worker running attempt 1 stopped answering"
