@@ -32,33 +32,55 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+STARTUP_SECONDS = 300
+"""How long `winwin serve` may take to answer on every worker: on a loaded machine
+importing and building the app in each process has taken more than a minute."""
+
+
+def _wait_until_served(process: subprocess.Popen[bytes], base: str, log: Path) -> bool:
+    """True once every worker has started its app and `/healthz` answers 200; False when
+    the process ended first (its port was taken); fails the test at the deadline."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        started = log.read_text("utf-8", "replace").count("Application startup complete")
+        if started >= WORKERS:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=10).status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.2)
+    process.terminate()
+    process.wait(timeout=30)
+    pytest.fail(f"winwin serve --workers did not start in {STARTUP_SECONDS} s: {log.read_text()}")
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     url = f"sqlite:///{tmp_path / 'workers.sqlite3'}"
     assert run(url, "init").code == 0
     assert run(url, "demo").code == 0
     env = {k: v for k, v in os.environ.items() if not k.startswith("WINWIN_")}
+    log = tmp_path / "serve.log"
     for _attempt in range(3):
         port = _free_port()
         command = [sys.executable, "-m", "winwin.cli.main", "--db", url, "serve"]
-        process = subprocess.Popen(
-            [*command, "--port", str(port), "--workers", str(WORKERS)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        # The server's log goes to a file: a pipe nobody reads would stop the server once
+        # its buffer is full, and the file says why a start failed.
+        with log.open("wb") as stderr:
+            process = subprocess.Popen(
+                [*command, "--port", str(port), "--workers", str(WORKERS)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        if process.poll() is None:
+        if _wait_until_served(process, base, log):
             break
     else:
-        pytest.fail("winwin serve --workers did not start: " + process.stderr.read().decode())
+        pytest.fail("winwin serve --workers did not start: " + log.read_text())
     try:
         yield base, url
     finally:
