@@ -24,6 +24,7 @@ from integration.sharing.sharing_random import random_document
 from support.document_model import model_network
 from support.identity import acting
 from winwin.accounts.models import User
+from winwin.innovation import entries
 from winwin.innovation import service as inn
 from winwin.innovation.models import InnovationComment, InnovationVote
 from winwin.innovation.repository import InnovationRepository
@@ -86,7 +87,7 @@ def test_innovation_reads_admit_exactly_what_can_see_admits(
     session: Session, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Small slices, so that a list is put together from several trips to the checkpoint.
-    monkeypatch.setattr(inn, "_SLICE", 3)
+    monkeypatch.setattr(entries, "_SLICE", 3)
     doc = random_document(seed)
     import_network(session, parse_document(doc))
     made = _entries(session, seed)
