@@ -14,6 +14,11 @@ DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
 """Where links point when WINWIN_BASE_URL is not set (development only)."""
 
 
+DATABASE_POOL_RESERVE = 5
+"""Connections beyond the thread pool: routes that work on the event loop, the SQLite job
+thread (its read and its progress at once) and a background task's own session."""
+
+
 def default_database_url() -> str:
     path = Path(user_data_dir("winwin", appauthor=False)) / "winwin.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,6 +57,15 @@ class Settings(BaseSettings):
     # approval (WINWIN_APPROVE_ORGANISATIONS=1, the default) or is active at once (0).
     approve_organisations: bool = True
     echo_sql: bool = False
+    # Threads of one web worker process that run its synchronous routes and background
+    # tasks (WINWIN_WEB_THREADS); its database pool is derived from it (database_pool).
+    web_threads: int = Field(default=20, ge=1, le=1000)
+
+    @property
+    def database_pool(self) -> int:
+        """Connections a web worker process keeps: one for each of its threads and
+        DATABASE_POOL_RESERVE more, so that no request waits for a connection."""
+        return self.web_threads + DATABASE_POOL_RESERVE
 
     @property
     def previous_secret_keys(self) -> tuple[str, ...]:

@@ -35,7 +35,12 @@ def _sqlite_pragmas(busy_timeout_ms: int):  # type: ignore[no-untyped-def]
 
 
 def build_engine(
-    url: str, *, echo: bool = False, writer: bool = False, busy_timeout_ms: int = 30_000
+    url: str,
+    *,
+    echo: bool = False,
+    writer: bool = False,
+    busy_timeout_ms: int = 30_000,
+    pool_size: int | None = None,
 ) -> Engine:
     """Build an engine for SQLite (WAL, foreign keys on) or PostgreSQL (psycopg 3).
 
@@ -44,7 +49,14 @@ def build_engine(
     transaction that reads and then writes fails at once with "database is locked" when
     another writer committed in between (SQLite cannot wait there without breaking its
     snapshot), which is what concurrent ``winwin import`` processes ran into.
+
+    ``pool_size``: the pool keeps exactly this many connections and opens no more (a web
+    worker sizes it to its threads, ``Settings.database_pool``); None keeps SQLAlchemy's
+    default (5, and 10 more while busy).
     """
+    pooling: dict[str, int] = {}
+    if pool_size is not None:
+        pooling = {"pool_size": pool_size, "max_overflow": 0}
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -53,7 +65,7 @@ def build_engine(
             from pathlib import Path
 
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False}, **pooling)
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
 
         # pysqlite's own transaction handling defers BEGIN until the first write; take
@@ -79,7 +91,7 @@ def build_engine(
             dbapi_connection.isolation_level = None
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_pre_ping=True, **pooling)
 
 
 @dataclass

@@ -46,6 +46,7 @@ from winwin.jobs import pages as web_jobs
 from winwin.notifications import api as api_notifications
 from winwin.notifications import pages as web_notifications
 from winwin.ops import observability
+from winwin.ops.capacity import RequestLimitMiddleware
 from winwin.ops.retry import LockRetryMiddleware
 from winwin.reports import api as api_reports
 from winwin.reports import pages as web_reports
@@ -196,7 +197,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     secret_key = secret_key_for(settings)
     base_url = base_url_for(settings)
     cookie_secure = settings.cookie_secure or settings.environment == "production"
-    engine = build_engine(settings.database_url, echo=settings.echo_sql)
+    engine = build_engine(
+        settings.database_url, echo=settings.echo_sql, pool_size=settings.database_pool
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
@@ -211,6 +214,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
     # Outermost: each request is one unit of work, run again whole on lock contention.
     app.add_middleware(LockRetryMiddleware)
+    # Around it: no more requests at once than threads and pooled connections (ops.capacity).
+    app.add_middleware(RequestLimitMiddleware, requests=settings.web_threads)
     # Around it: a request id, an access log line and metrics per request; GET /metrics.
     observability.install(app)
     app.mount(
