@@ -9,11 +9,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from winwin.accounts import refusals as accounts
 from winwin.actions import refusals as actions
 from winwin.assessments import refusals as assessments
 from winwin.http import i18n
 from winwin.innovation import refusals
-from winwin.kernel.errors import NotFound, Problem, Refusal, RuleBroken
+from winwin.kernel.errors import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    Refusal,
+    RuleBroken,
+)
 from winwin.sharing import refusals as sharing
 
 
@@ -22,9 +30,15 @@ def _refusals(module: object) -> list[Refusal]:
 
 
 INNOVATION = _refusals(refusals)
-# Every refusal that the pages of challenges, ideas, items, assessment rounds and joint
-# actions say.
-CODED = INNOVATION + _refusals(sharing) + _refusals(assessments) + _refusals(actions)
+# Every refusal that the pages of challenges, ideas, items, assessment rounds, joint
+# actions and accounts (signing in, passwords, tokens, profiles, people) say.
+CODED = (
+    INNOVATION
+    + _refusals(sharing)
+    + _refusals(assessments)
+    + _refusals(actions)
+    + _refusals(accounts)
+)
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 
@@ -49,9 +63,9 @@ def test_a_problem_keeps_its_code_values_and_english_message(refusal: Refusal, v
         assert f"{value}-{name}" in problem.message
 
 
-def test_every_refusal_of_items_ideas_rounds_and_actions_has_a_finnish_text() -> None:
+def test_every_refusal_of_items_ideas_rounds_actions_and_accounts_has_a_finnish_text() -> None:
     assert len(_refusals(sharing)) > 20 and len(_refusals(assessments)) > 40
-    assert len(_refusals(actions)) > 25
+    assert len(_refusals(actions)) > 25 and len(_refusals(accounts)) > 40
     missing = [r.code for r in CODED if i18n.translate("fi", r.msgid) == r.msgid]
     assert missing == []
 
@@ -61,6 +75,7 @@ def test_every_code_belongs_to_its_feature() -> None:
         ("innovation.", INNOVATION),
         ("sharing.", _refusals(sharing)),
         ("actions.", _refusals(actions)),
+        ("accounts.", _refusals(accounts)),
     ):
         assert all(r.code.startswith(feature) for r in found)
     assert all(r.code.startswith(("assessments.", "rounds.")) for r in _refusals(assessments))
@@ -86,3 +101,11 @@ def test_an_error_made_from_a_problem_keeps_it_and_its_text() -> None:
     assert broken.problem.code == "innovation.takes_no_ideas"
     assert str(broken) == "challenge: the challenge is closed: it takes no new ideas"
     assert i18n.say(Problem("", "an unknown message"), "fi") == "an unknown message"
+
+
+def test_an_accounts_refusal_keeps_its_english_words_for_scripts() -> None:
+    assert str(InvalidInput(accounts.PASSWORD_TOO_SHORT("new_password", n=10))) == (
+        "new_password: must be at least 10 characters long"
+    )
+    assert str(PermissionDenied(accounts.LINK_INVALID())) == "this link is invalid or has expired"
+    assert i18n.say(accounts.TOKEN_DAYS("days", n=365), "fi") == "on 1–365"

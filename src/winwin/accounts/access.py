@@ -27,6 +27,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from winwin.accounts import refusals
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
 from winwin.kernel.errors import NotFound, PermissionDenied
@@ -64,7 +65,7 @@ class Actor:
     def person_id(self) -> int:
         """The signed-in person's id; the operator, who is no person, has none."""
         if self.user_id is None:
-            raise PermissionDenied("only a signed-in person may do this")
+            raise PermissionDenied(refusals.SIGNED_IN_ONLY())
         return self.user_id
 
     @property
@@ -143,7 +144,7 @@ def resolve_actor(
             raise NotFound(
                 NO_ORG_NAMED(field=field, org=named)
                 if field
-                else f"no organisation with key '{named}'"
+                else refusals.NO_ORG_WITH_KEY(key=named)
             )
         require_access(person, org.id)
         return replace(person, acting=_viewer(org))
@@ -161,7 +162,7 @@ def resolve_actor(
 def require_acting(actor: Actor) -> Viewer:
     """The organisation the actor acts for; ``NotFound`` when they act for none."""
     if actor.acting is None:
-        raise NotFound("you do not belong to an organisation yet")
+        raise NotFound(refusals.NO_ORG_YET())
     return actor.acting
 
 
@@ -214,19 +215,19 @@ def can_assign_role(actor: Actor, role: str) -> bool:
 def require_access(actor: Actor, org_id: int) -> None:
     """Raise PermissionDenied unless the actor may see the organisation."""
     if not can_access_org(actor, org_id):
-        raise PermissionDenied("you do not have access to this organisation")
+        raise PermissionDenied(refusals.NO_ACCESS())
 
 
 def require_manage(actor: Actor, org_id: int) -> None:
     """Raise PermissionDenied unless the actor may manage the organisation."""
     if not can_manage_org(actor, org_id):
-        raise PermissionDenied("only the organisation's admins may do this")
+        raise PermissionDenied(refusals.ADMINS_ONLY())
 
 
 def require_role(actor: Actor, *roles: Role) -> None:
     """Raise PermissionDenied unless the actor has one of the roles."""
     if actor.role not in roles:
-        raise PermissionDenied("your role does not allow this")
+        raise PermissionDenied(refusals.ROLE_FORBIDS())
 
 
 def require_platform_admin(actor: Actor) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request, Response
 from fastapi.responses import JSONResponse
 
-from winwin.accounts import outsiders
+from winwin.accounts import outsiders, refusals
 from winwin.accounts import service as accounts
 from winwin.accounts.access import accessible_orgs
 from winwin.accounts.schemas import (
@@ -20,7 +20,6 @@ from winwin.accounts.schemas import (
 )
 from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
 from winwin.http.errors import problem_response
-from winwin.kernel.errors import Problem
 from winwin.mail.delivery import shows_link_on_page
 from winwin.mail.web import mail_after_commit
 
@@ -90,8 +89,8 @@ def _client(request: Request) -> str:
 
 def _too_many() -> JSONResponse:
     # The API's one error shape (detail and problems), with the code and a Retry-After.
-    detail = "too many attempts; try again in an hour"
-    response = problem_response(429, detail, [Problem("", detail, code="accounts.too_many")])
+    problem = refusals.TOO_MANY()
+    response = problem_response(429, problem.message, [problem])
     response.headers["Retry-After"] = "3600"
     return response
 

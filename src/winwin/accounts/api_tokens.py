@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from winwin.accounts import refusals
 from winwin.accounts.credentials import hash_token, new_token, nul_problems
 from winwin.accounts.models import ApiToken
 from winwin.accounts.repository import AccountsRepository
 from winwin.db.base import utcnow
-from winwin.kernel.errors import InvalidInput, NotFound, Problem
+from winwin.kernel.errors import InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,11 @@ def create_api_token(
     """A new token that works for ``days`` days (1 to :data:`MAX_TOKEN_DAYS`)."""
     name = name.strip()
     if not name or len(name) > 100:
-        raise InvalidInput(Problem("name", "must be 1 to 100 characters"))
+        raise InvalidInput(refusals.TOKEN_NAME_LENGTH("name"))
     if "\x00" in name:
         raise InvalidInput(nul_problems({"name": name}))
     if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise InvalidInput(Problem("days", f"must be 1 to {MAX_TOKEN_DAYS}"))
+        raise InvalidInput(refusals.TOKEN_DAYS("days", n=MAX_TOKEN_DAYS))
     raw = new_token("ww_")
     now = utcnow()
     token = AccountsRepository(session).add_token(
@@ -60,4 +61,4 @@ def list_api_tokens(session: Session, *, user_id: int) -> list[ApiToken]:
 
 def revoke_api_token(session: Session, *, user_id: int, token_id: int) -> None:
     if not AccountsRepository(session).delete_token(user_id, token_id):
-        raise NotFound("no such token")
+        raise NotFound(refusals.NO_TOKEN())

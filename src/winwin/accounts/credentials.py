@@ -16,6 +16,7 @@ import threading
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from winwin.accounts import refusals
 from winwin.kernel.errors import InvalidInput, Problem
 from winwin.kernel.keys import is_email
 
@@ -99,7 +100,7 @@ def needs_rehash(password_hash: str) -> bool:
 def nul_problems(values: dict[str, str | None]) -> list[Problem]:
     """PostgreSQL stores no NUL characters; name each field that has one."""
     return [
-        Problem(path, "must not contain NUL characters")
+        refusals.NUL(path)
         for path, value in values.items()
         if value is not None and "\x00" in value
     ]
@@ -108,10 +109,10 @@ def nul_problems(values: dict[str, str | None]) -> list[Problem]:
 def normalise_email(email: str, *, path: str = "email") -> str:
     email = email.strip().lower()
     if not is_email(email):
-        raise InvalidInput(Problem(path, "is not a valid email address"))
+        raise InvalidInput(refusals.NOT_AN_EMAIL(path))
     return email
 
 
 def check_password_strength(password: str, *, path: str = "password") -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(Problem(path, f"must be at least {MIN_PASSWORD} characters long"))
+        raise InvalidInput(refusals.PASSWORD_TOO_SHORT(path, n=MIN_PASSWORD))

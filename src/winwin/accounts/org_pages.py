@@ -8,6 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from winwin.accounts import refusals
 from winwin.accounts import service as accounts
 from winwin.accounts.access import ROLES, Actor, can_assign_role, can_manage_org, require_manage
 from winwin.http.deps import IdPath, SessionDep, public_base_url
@@ -271,11 +272,11 @@ def invite_csv(
     data = file.file.read(MAX_CSV_BYTES + 1)
     try:
         if len(data) > MAX_CSV_BYTES:
-            raise InvalidInput(Problem("file", "is larger than 1 MB"))
+            raise InvalidInput(refusals.FILE_TOO_LARGE("file"))
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InvalidInput(Problem("file", "is not UTF-8 text")) from exc
+            raise InvalidInput(refusals.FILE_NOT_UTF8("file")) from exc
         invited = accounts.invite_people_csv(
             session, actor, org_id=org.id, text=text, base_url=public_base_url(request)
         )

@@ -25,12 +25,13 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from winwin.accounts import refusals
 from winwin.accounts import service as accounts
 from winwin.accounts.access import OUTSIDER
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
 from winwin.db.base import utcnow
-from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, Problem
+from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from winwin.kernel.keys import is_email
 
 LINK_LIFETIME = timedelta(hours=24)
@@ -79,7 +80,7 @@ def _check_limit(
     if (
         email is not None and repo.count_attempts(purpose, since=since, email=email) > per_address
     ) or repo.count_attempts(purpose, since=since, ip=ip) > per_ip:
-        raise accounts.TooManyAttempts("too many attempts; try again in an hour")
+        raise accounts.TooManyAttempts(refusals.TOO_MANY())
 
 
 def sign_up(
@@ -102,15 +103,13 @@ def sign_up(
         per_ip=SIGN_UPS_PER_CLIENT,
     )
     problems = [
-        Problem(path, "must not contain NUL characters")
-        for path, value in (("email", email), ("name", name))
-        if "\x00" in value
+        refusals.NUL(path) for path, value in (("email", email), ("name", name)) if "\x00" in value
     ]
     address = email.strip().lower()
     if "\x00" not in address and not is_email(address):
-        problems.append(Problem("email", "is not a valid email address"))
+        problems.append(refusals.NOT_AN_EMAIL("email"))
     if "\x00" not in name and not 1 <= len(name.strip()) <= 200:
-        problems.append(Problem("name", "must be 1 to 200 characters"))
+        problems.append(refusals.NAME_LENGTH("name"))
     if problems:
         raise InvalidInput(problems)
     chosen = locale if locale in accounts.LOCALES else None
@@ -171,7 +170,7 @@ def verify(
         per_ip=VERIFICATIONS_PER_CLIENT,
     )
     if target is None:
-        raise PermissionDenied("this link is invalid or has expired")
+        raise PermissionDenied(refusals.LINK_INVALID())
     accounts.check_password_strength(password, path=path)
     return accounts.reset_password(session, token=token, new=password)
 
@@ -205,6 +204,6 @@ def remove_outsider(session: Session, *, email: str) -> None:
     repo = AccountsRepository(session)
     user = repo.get_by_email(_address(email)) if "\x00" not in email else None
     if user is None or user.role != OUTSIDER:
-        raise NotFound(f"no outsider has the address '{_address(email)}'")
+        raise NotFound(refusals.NO_OUTSIDER(address=_address(email)))
     repo.delete_comments_of(user.id)
     repo.delete(user)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from winwin.accounts import refusals
 from winwin.accounts.credentials import (
     check_password_strength,
     hash_password,
@@ -17,7 +18,7 @@ from winwin.accounts.credentials import (
 from winwin.accounts.models import User
 from winwin.accounts.repository import AccountsRepository
 from winwin.db.base import utcnow
-from winwin.kernel.errors import InvalidInput, PermissionDenied, Problem
+from winwin.kernel.errors import InvalidInput, PermissionDenied
 
 RESET_LIFETIME = timedelta(hours=24)
 
@@ -36,7 +37,7 @@ def change_password(
     repo = AccountsRepository(session)
     user = repo.get_or_raise(user_id)
     if not verify_password(user.password_hash, current):
-        raise InvalidInput(Problem("current_password", "is not your current password"))
+        raise InvalidInput(refusals.NOT_CURRENT_PASSWORD("current_password"))
     check_password_strength(new, path="new_password")
     user.password_hash = hash_password(new)
     repo.delete_sessions_of(
@@ -82,7 +83,7 @@ def reset_password(session: Session, *, token: str, new: str) -> User:
     now = utcnow()
     reset = repo.reset_for(hash_token(token), now)
     if reset is None:
-        raise PermissionDenied("this link is invalid or has expired")
+        raise PermissionDenied(refusals.LINK_INVALID())
     check_password_strength(new, path="new_password")
     user = repo.get_or_raise(reset.user_id)
     user.password_hash = hash_password(new)

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from winwin.accounts import refusals
 from winwin.accounts.access import ROLES, Actor, can_assign_role, require_manage
 from winwin.accounts.credentials import nul_problems
 from winwin.accounts.models import User
@@ -44,15 +45,15 @@ def _invitation_problems(
     if "\x00" in email or "\x00" in invitation.name:
         return problems
     if not is_email(email):
-        problems.append(Problem(f"{prefix}email", "is not a valid email address"))
+        problems.append(refusals.NOT_AN_EMAIL(f"{prefix}email"))
     elif email in taken:
-        problems.append(Problem(f"{prefix}email", "already has an account"))
+        problems.append(refusals.HAS_AN_ACCOUNT(f"{prefix}email"))
     if not (1 <= len(invitation.name.strip()) <= 200):
-        problems.append(Problem(f"{prefix}name", "must be 1 to 200 characters"))
+        problems.append(refusals.NAME_LENGTH(f"{prefix}name"))
     if invitation.role not in ROLES:
-        problems.append(Problem(f"{prefix}role", ROLE_MESSAGE))
+        problems.append(refusals.UNKNOWN_ROLE(f"{prefix}role"))
     elif not can_assign_role(actor, invitation.role):
-        problems.append(Problem(f"{prefix}role", "you may not give this role"))
+        problems.append(refusals.MAY_NOT_GIVE_ROLE(f"{prefix}role"))
     return problems
 
 
@@ -73,9 +74,9 @@ def invite_people(
     require_manage(actor, org_id)
     repo = AccountsRepository(session)
     if repo.get_org(org_id) is None:
-        raise NotFound("no such organisation")
+        raise NotFound(refusals.NO_SUCH_ORG())
     if not invitations:
-        raise InvalidInput(Problem("people", "list at least one person"))
+        raise InvalidInput(refusals.NOBODY_LISTED("people"))
     prefixes = (
         list(paths) if paths is not None else [f"people[{i}]." for i in range(len(invitations))]
     )
@@ -86,7 +87,7 @@ def invite_people(
         problems.extend(_invitation_problems(actor, invitation, prefix, taken))
         email = invitation.email.strip().lower()
         if email in seen:
-            problems.append(Problem(f"{prefix}email", "is listed twice"))
+            problems.append(refusals.LISTED_TWICE(f"{prefix}email"))
         seen.add(email)
     if problems:
         raise InvalidInput(problems)
@@ -107,7 +108,7 @@ def invite_people(
 
 
 CSV_COLUMNS = ("email", "name", "role")
-ROLE_MESSAGE = "must be one of member, org_admin, facilitator, platform_admin"
+ROLE_MESSAGE = refusals.UNKNOWN_ROLE.msgid
 
 
 def parse_people_csv(text: str) -> tuple[list[Invitation], list[str]]:
@@ -117,28 +118,21 @@ def parse_people_csv(text: str) -> tuple[list[Invitation], list[str]]:
         (number, row) for number, row in enumerate(reader, start=1) if any(c.strip() for c in row)
     ]
     if not rows:
-        raise InvalidInput(Problem("file", "is empty"))
+        raise InvalidInput(refusals.FILE_EMPTY("file"))
     header_line, header = rows[0]
     columns = [c.strip().lower() for c in header]
     missing = [c for c in ("email", "name") if c not in columns]
     unknown = [c for c in columns if c not in CSV_COLUMNS]
     if missing or unknown:
-        problems = [
-            Problem(f"line {header_line}.{c}", "is missing from the header") for c in missing
-        ]
-        problems += [
-            Problem(f"line {header_line}.{c}", "is not a known column (use email, name, role)")
-            for c in unknown
-        ]
+        problems = [refusals.COLUMN_MISSING(f"line {header_line}.{c}") for c in missing]
+        problems += [refusals.UNKNOWN_COLUMN(f"line {header_line}.{c}") for c in unknown]
         raise InvalidInput(problems)
     invitations: list[Invitation] = []
     paths: list[str] = []
     problems = []
     for number, row in rows[1:]:
         if len(row) != len(columns):
-            problems.append(
-                Problem(f"line {number}", "has a different number of columns than the header")
-            )
+            problems.append(refusals.COLUMN_COUNT(f"line {number}"))
             continue
         values = {column: cell.strip() for column, cell in zip(columns, row, strict=True)}
         invitations.append(
@@ -150,7 +144,7 @@ def parse_people_csv(text: str) -> tuple[list[Invitation], list[str]]:
     if problems:
         raise InvalidInput(problems)
     if not invitations:
-        raise InvalidInput(Problem("file", "lists nobody"))
+        raise InvalidInput(refusals.FILE_LISTS_NOBODY("file"))
     return invitations, paths
 
 
@@ -168,7 +162,7 @@ def invite_people_csv(
 def _person_in_org(repo: AccountsRepository, org_id: int, user_id: int) -> User:
     user = repo.get(user_id)
     if user is None or user.org_id != org_id:
-        raise NotFound("no such person in this organisation")
+        raise NotFound(refusals.NOT_IN_ORG())
     return user
 
 
@@ -178,11 +172,11 @@ def change_role(session: Session, actor: Actor, *, org_id: int, user_id: int, ro
     repo = AccountsRepository(session)
     user = _person_in_org(repo, org_id, user_id)
     if role not in ROLES:
-        raise InvalidInput(Problem("role", ROLE_MESSAGE))
+        raise InvalidInput(refusals.UNKNOWN_ROLE("role"))
     if not can_assign_role(actor, role) or not can_assign_role(actor, user.role):
-        raise PermissionDenied("you may not give or take away this role")
+        raise PermissionDenied(refusals.MAY_NOT_CHANGE_ROLE())
     if user.role == "org_admin" and role != "org_admin" and _last_admin(repo, org_id):
-        raise RuleBroken(Problem("role", "the organisation must keep at least one admin"))
+        raise RuleBroken(refusals.KEEP_AN_ADMIN("role"))
     user.role = role
     session.flush()
     return user
@@ -194,11 +188,11 @@ def remove_person(session: Session, actor: Actor, *, org_id: int, user_id: int) 
     repo = AccountsRepository(session)
     user = _person_in_org(repo, org_id, user_id)
     if user.id == actor.user_id:
-        raise RuleBroken(Problem("person", "you cannot remove yourself"))
+        raise RuleBroken(refusals.NOT_YOURSELF("person"))
     if not can_assign_role(actor, user.role):
-        raise PermissionDenied("you may not remove a person with this role")
+        raise PermissionDenied(refusals.MAY_NOT_REMOVE())
     if user.role == "org_admin" and _last_admin(repo, org_id):
-        raise RuleBroken(Problem("person", "the organisation must keep at least one admin"))
+        raise RuleBroken(refusals.KEEP_AN_ADMIN("person"))
     repo.delete(user)
 
 
@@ -212,12 +206,12 @@ def grant_facilitator(session: Session, actor: Actor, *, org_id: int, email: str
     require_manage(actor, org_id)
     repo = AccountsRepository(session)
     if repo.get_org(org_id) is None:
-        raise NotFound("no such organisation")
+        raise NotFound(refusals.NO_SUCH_ORG())
     if "\x00" in email:
         raise InvalidInput(nul_problems({"email": email}))
     user = repo.get_by_email(email.strip().lower())
     if user is None or user.role != "facilitator":
-        raise InvalidInput(Problem("email", "is not the email of a facilitator"))
+        raise InvalidInput(refusals.NOT_A_FACILITATOR("email"))
     repo.grant(user.id, org_id)
     return user
 
@@ -226,4 +220,4 @@ def revoke_facilitator(session: Session, actor: Actor, *, org_id: int, user_id: 
     """Stop a facilitator's work for the organisation."""
     require_manage(actor, org_id)
     if not AccountsRepository(session).revoke(user_id, org_id):
-        raise NotFound("this facilitator does not work for the organisation")
+        raise NotFound(refusals.NOT_GRANTED())

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from winwin.accounts import refusals
 from winwin.accounts.access import Actor, require_manage
 from winwin.accounts.credentials import nul_problems
 from winwin.accounts.repository import AccountsRepository
@@ -59,30 +60,28 @@ def _profile_problems(change: ProfileChange) -> list[Problem]:
             texts[f"{field}[{index}]"] = entry
     problems = nul_problems(texts)
     if change.name is not None and not (1 <= len(change.name.strip()) <= 300):
-        problems.append(Problem("name", "must be 1 to 300 characters"))
+        problems.append(refusals.ORG_NAME_LENGTH("name"))
     country = (change.country or "").strip()
     if country and not COUNTRY.match(country):
-        problems.append(Problem("country", "must be a two-letter country code such as FI"))
+        problems.append(refusals.NOT_A_COUNTRY_CODE("country"))
     elif country and (problem := country_problem(country)):
         problems.append(problem)
     if change.cluster is not None and len(change.cluster.strip()) > 100:
-        problems.append(Problem("cluster", "must be at most 100 characters"))
+        problems.append(refusals.AT_MOST_100("cluster"))
     if change.industry is not None and len(change.industry.strip()) > 100:
-        problems.append(Problem("industry", "must be at most 100 characters"))
+        problems.append(refusals.AT_MOST_100("industry"))
     for index, role in enumerate(change.roles or []):
         if not is_key(role):
-            problems.append(
-                Problem(f"roles[{index}]", "must be lowercase letters, digits, '-' or '_'")
-            )
+            problems.append(refusals.NOT_A_ROLE_KEY(f"roles[{index}]"))
     for name in LIST_FIELDS:
         entries: list[str] = getattr(change, name) or []
         if len(entries) > 100:
-            problems.append(Problem(name, "may have at most 100 entries"))
+            problems.append(refusals.TOO_MANY_ENTRIES(name))
         for index, entry in enumerate(entries):
             if not entry.strip():
-                problems.append(Problem(f"{name}[{index}]", "must not be empty"))
+                problems.append(refusals.EMPTY_ENTRY(f"{name}[{index}]"))
             elif len(entry) > 300:
-                problems.append(Problem(f"{name}[{index}]", "must be at most 300 characters"))
+                problems.append(refusals.AT_MOST_300(f"{name}[{index}]"))
     return problems
 
 
@@ -93,7 +92,7 @@ def update_profile(
     require_manage(actor, org_id)
     org = AccountsRepository(session).get_org(org_id)
     if org is None:
-        raise NotFound("no such organisation")
+        raise NotFound(refusals.NO_SUCH_ORG())
     problems = _profile_problems(change)
     business_id = _business_id(session, change, org) if not problems else None
     if problems:

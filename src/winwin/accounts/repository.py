@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from winwin.accounts import refusals
 from winwin.accounts.models import (
     ApiToken,
     FacilitatorGrant,
@@ -36,7 +37,7 @@ class AccountsRepository:
     def get_or_raise(self, user_id: int) -> User:
         user = self.get(user_id)
         if user is None:
-            raise NotFound(f"no person with id {user_id}")
+            raise NotFound(refusals.NO_PERSON(id=user_id))
         return user
 
     def get_by_email(self, email: str) -> User | None:

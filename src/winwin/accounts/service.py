@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from winwin.accounts import refusals
 from winwin.accounts.access import Actor, require_acting
 from winwin.accounts.api_tokens import (
     MAX_TOKEN_DAYS,
@@ -79,7 +80,7 @@ from winwin.accounts.signing_in import (
     user_for_api_token,
     user_for_session_token,
 )
-from winwin.kernel.errors import InvalidInput, NotFound, Problem
+from winwin.kernel.errors import InvalidInput, NotFound
 from winwin.network.models import Organization
 
 LOCALES = ("fi", "en")
@@ -190,11 +191,11 @@ def acting_org(session: Session, actor: Actor) -> Organization:
     """The organisation the actor acts for (``accounts.access.resolve_actor`` chose it)."""
     org = AccountsRepository(session).get_org(require_acting(actor).id)
     if org is None:
-        raise NotFound("you do not belong to an organisation yet")
+        raise NotFound(refusals.NO_ORG_YET())
     return org
 
 
 def set_locale(session: Session, *, user_id: int, locale: str) -> None:
     if locale not in LOCALES:
-        raise InvalidInput(Problem("locale", "must be fi or en"))
+        raise InvalidInput(refusals.NOT_A_LOCALE("locale"))
     AccountsRepository(session).get_or_raise(user_id).locale = locale

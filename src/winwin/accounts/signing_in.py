@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from winwin.accounts import refusals
 from winwin.accounts.credentials import (
     hash_password,
     hash_token,
@@ -85,9 +86,9 @@ def start_sign_in(session: Session, *, email: str, ip: str) -> SignInAttempt:
     repo = AccountsRepository(session)
     email_key = email.strip().lower()
     if repo.count_failures(email=email_key, ip=ip, since=utcnow() - FAILURE_WINDOW) > MAX_FAILURES:
-        raise TooManyAttempts("too many failed sign-ins; try again in 15 minutes")
+        raise TooManyAttempts(refusals.TOO_MANY_SIGN_INS())
     if "\x00" in email_key:
-        raise BadCredentials("the email or password is wrong")
+        raise BadCredentials(refusals.BAD_CREDENTIALS())
     user = repo.get_by_email(email_key)
     return SignInAttempt(
         email=email_key,
@@ -117,7 +118,7 @@ def finish_sign_in(
         else None
     )
     if user is None or not ok or not user.active or user.password_hash != attempt.password_hash:
-        raise BadCredentials("the email or password is wrong")
+        raise BadCredentials(refusals.BAD_CREDENTIALS())
     repo.clear_failures(email=attempt.email, ip=attempt.ip)
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

@@ -94,7 +94,11 @@ def test_the_last_org_admin_cannot_step_down(world):
     )
     assert response.status_code == 400
     assert response.json()["problems"] == [
-        {"path": "role", "message": "the organisation must keep at least one admin"}
+        {
+            "path": "role",
+            "message": "the organisation must keep at least one admin",
+            "code": "accounts.keep_an_admin",
+        }
     ]
 
 
