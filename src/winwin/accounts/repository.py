@@ -95,9 +95,6 @@ class AccountsRepository:
     def get_org(self, org_id: int) -> Organization | None:
         return self.session.get(Organization, org_id)
 
-    def first_org(self) -> Organization | None:
-        return self.session.scalar(select(Organization).order_by(Organization.name).limit(1))
-
     def all_orgs(self, *, limit: int | None = None, offset: int = 0) -> list[Organization]:
         query = select(Organization).order_by(Organization.name, Organization.key).offset(offset)
         if limit is not None:

@@ -115,7 +115,6 @@ __all__ = [
     "create_api_token",
     "facilitators_of_org",
     "finish_sign_in",
-    "first_org",
     "get_org",
     "get_person",
     "get_person_or_raise",
@@ -174,12 +173,6 @@ def get_person(session: Session, user_id: int) -> User | None:
 def get_org(session: Session, org_id: int) -> Organization | None:
     """The organisation with this id, if any."""
     return AccountsRepository(session).get_org(org_id)
-
-
-def first_org(session: Session) -> Organization | None:
-    """The first organisation by name (where the web opens for a platform admin who
-    belongs to none and names none)."""
-    return AccountsRepository(session).first_org()
 
 
 def get_person_or_raise(session: Session, user_id: int) -> User:

@@ -117,6 +117,10 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    if exc.status_code == 303 and "Location" in headers:
+        # A page dependency sends the person elsewhere first (``http.page_deps``: a
+        # platform admin chooses the organisation they act for).
+        return RedirectResponse(headers["Location"], status_code=303)
     return _page(request, exc.status_code, detail)
 
 

@@ -4,15 +4,21 @@
 page works for, resolved once per request by ``accounts.access.resolve_actor``:
 ``?org=KEY``, else the remembered choice (the ``winwin_org`` cookie), else their own.
 ``CurrentOrg`` is that organisation's stored row, for what the page shows of it.
+
+A platform admin acts for an organisation only when they name one: one who belongs to
+none and has named or remembered none is sent to choose one on the home page
+(``/?next=PAGE``) before a page that acts for an organisation opens; a form is refused.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from starlette.datastructures import FormData
 
+from winwin.accounts import refusals
 from winwin.accounts import service as accounts
 from winwin.accounts.access import Actor, resolve_actor
 from winwin.http.deps import CurrentUser, SessionDep
@@ -34,15 +40,15 @@ async def _posted_form(request: Request) -> FormData:
 PostedForm = Annotated[FormData, Depends(_posted_form)]
 
 
-def acting_for_page(request: Request, person: Actor, session: SessionDep) -> Actor:
-    """The person acting for the page's organisation: ``?org=KEY``, else remembered, else own.
+def resolved_for_page(request: Request, person: Actor, session: SessionDep) -> Actor:
+    """The person acting for the page's organisation: ``?org=KEY``, else remembered, else own;
+    ``acting`` None when there is none (a platform admin who has chosen none).
 
     A page (GET) whose ``?org=KEY`` the person may not act for opens for the remembered or
     own organisation instead and says so (``request.state.org_not_yours``); unknown and
     inaccessible keys are answered alike. A form that acts for an organisation the person
     cannot act for is still refused. Facilitators and platform admins switch between
-    organisations with ``?org=KEY``; the choice is checked every time. A platform admin
-    who belongs to no organisation and names none works for the first one by name.
+    organisations with ``?org=KEY``; the choice is checked every time.
     """
     cached = getattr(request.state, "acting_actor", None)
     if cached is not None and cached.user_id == person.user_id:
@@ -56,13 +62,26 @@ def acting_for_page(request: Request, person: Actor, session: SessionDep) -> Act
             raise
         request.state.org_not_yours = True
         actor = resolve_actor(session, person, remembered=remembered)
-    if actor.acting is None and person.is_platform_admin:
-        # Pages keep their older default for a platform admin who belongs to no
-        # organisation: the first one by name, as if the switcher had named it.
-        first = accounts.first_org(session)
-        if first is not None:
-            actor = resolve_actor(session, person, named=first.key)
     request.state.acting_actor = actor
+    return actor
+
+
+def must_choose(actor: Actor) -> bool:
+    """Whether a platform admin acts for no organisation yet and must choose one."""
+    return actor.acting is None and actor.is_platform_admin
+
+
+def acting_for_page(request: Request, person: Actor, session: SessionDep) -> Actor:
+    """:func:`resolved_for_page` for a page that acts for an organisation.
+
+    A platform admin who acts for none is sent to choose one (a page) or refused (a form).
+    """
+    actor = resolved_for_page(request, person, session)
+    if must_choose(actor):
+        if request.method not in ("GET", "HEAD"):
+            raise NotFound(refusals.CHOOSE_AN_ORG())
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise HTTPException(status_code=303, headers={"Location": f"/?next={quote(here)}"})
     return actor
 
 

@@ -9,11 +9,11 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.routing import Match
 
 from winwin.accounts import service as accounts
-from winwin.accounts.access import accessible_orgs, can_manage_org
+from winwin.accounts.access import Actor, accessible_orgs, can_manage_org
 from winwin.http.dashboard import filled_panels
 from winwin.http.deps import OptionalUser, SessionDep
 from winwin.http.i18n import LOCALES
-from winwin.http.page_deps import ORG_COOKIE, acting_for_page, get_current_org
+from winwin.http.page_deps import ORG_COOKIE, get_current_org, must_choose, resolved_for_page
 from winwin.http.templating import LANG_COOKIE, render
 
 router = APIRouter()
@@ -50,14 +50,27 @@ def _has_page(app: Any, path: str) -> bool:
 
 
 @router.get("/", name="home")
-def home(request: Request, actor: OptionalUser, session: SessionDep) -> Response:
+def home(
+    request: Request, actor: OptionalUser, session: SessionDep, next: str | None = None
+) -> Response:
+    """The dashboard of the organisation the person acts for, which is remembered.
+
+    A platform admin who acts for none yet chooses one here first; ``next`` is the page
+    that sent them, opened once they have chosen.
+    """
     if actor is None:
         return render(request, "landing.html", {"nav": "home"})
     if actor.is_outsider:
         # An outsider's home is the public challenges; they have no dashboard.
         return RedirectResponse("/public/innovation", status_code=303)
-    actor = acting_for_page(request, actor, session)
+    actor = resolved_for_page(request, actor, session)
+    if must_choose(actor):
+        return _choose(request, session, actor, next)
     org = get_current_org(request, actor, session)
+    if next and request.query_params.get("org"):
+        response: Response = RedirectResponse(safe_next(next), status_code=303)
+        _remember(request, response, org.key)
+        return response
     switchable = actor.is_facilitator or actor.is_platform_admin
     orgs = accessible_orgs(session, actor, limit=500) if switchable else []
     response = render(
@@ -72,15 +85,42 @@ def home(request: Request, actor: OptionalUser, session: SessionDep) -> Response
             "panels": filled_panels(session, actor, org),
         },
     )
+    _remember(request, response, org.key)
+    return response
+
+
+CHOOSER_SIZE = 500
+
+
+def _choose(request: Request, session: SessionDep, actor: Actor, next: str | None) -> Response:
+    """The page where a platform admin chooses the organisation they act for: a list by
+    name, or a field for the key when there are more than fit in a list."""
+    orgs = accessible_orgs(session, actor, limit=CHOOSER_SIZE + 1)
+    context = {
+        "nav": "home",
+        "orgs": orgs[:CHOOSER_SIZE],
+        "by_key": len(orgs) > CHOOSER_SIZE,
+        "next": safe_next(next, default="") if next else "",
+    }
+    return render(request, "org/choose.html", context)
+
+
+def _remember(request: Request, response: Response, org_key: str) -> None:
+    """Remember the organisation the person works for (``accounts.access.resolve_actor``
+    reads it back as ``remembered``)."""
+    _keep(request, response, ORG_COOKIE, org_key)
+
+
+def _keep(request: Request, response: Response, cookie: str, value: str) -> None:
+    """A choice the browser keeps for a year (the organisation worked for, the language)."""
     response.set_cookie(
-        ORG_COOKIE,
-        org.key,
+        cookie,
+        value,
         max_age=YEAR,
         httponly=True,
         samesite="lax",
         secure=request.app.state.cookie_secure,
     )
-    return response
 
 
 @router.post("/lang", name="set_language")
@@ -96,12 +136,5 @@ def set_language(
     if actor is not None:
         accounts.set_locale(session, user_id=actor.person_id, locale=locale)
     response = RedirectResponse(readable(request.app, safe_next(next)), status_code=303)
-    response.set_cookie(
-        LANG_COOKIE,
-        locale,
-        max_age=YEAR,
-        httponly=True,
-        samesite="lax",
-        secure=request.app.state.cookie_secure,
-    )
+    _keep(request, response, LANG_COOKIE, locale)
     return response

@@ -213,6 +213,9 @@ def test_only_a_platform_admin_sees_and_uses_the_add_form(world) -> None:  # typ
     assert "uusi" not in _stored(world)
     world.client.cookies.clear()
     token = _sign_in(world, "platform_admin")
+    # A platform admin of no organisation chooses the one they act for first.
+    assert world.client.get("/org", follow_redirects=False).status_code == 303
+    world.client.get("/?org=kuusi")
     page = world.client.get("/org").text
     assert 'action="/org/add' in page
     bad = world.client.post(
