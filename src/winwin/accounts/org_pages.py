@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
@@ -121,6 +122,26 @@ def invited_person_page(session: Session, user_id: int) -> str | None:
 
 def _back(org: Organization, done: str) -> RedirectResponse:
     return RedirectResponse(f"/org?org={org.key}&done={done}", status_code=303)
+
+
+def _done_or_shown(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    org: Organization,
+    change: Callable[[], object],
+    *,
+    done: str,
+    error: str,
+) -> Response:
+    """Make a change to the organisation's people and return to its page saying so; a
+    refused change is rolled back and shown on the page (as ``error``), answered 422."""
+    try:
+        change()
+    except InvalidInput as exc:
+        session.rollback()
+        return org_page(request, session, actor, org, status_code=422, **{error: exc})
+    return _back(org, done)
 
 
 @router.get("", name="org")
@@ -298,24 +319,30 @@ def change_role(
     person_id: IdPath,
     role: Annotated[str, Form(max_length=50)],
 ) -> Response:
-    try:
-        accounts.change_role(session, actor, org_id=org.id, user_id=person_id, role=role)
-    except InvalidInput as exc:
-        session.rollback()
-        return org_page(request, session, actor, org, status_code=422, people_error=exc)
-    return _back(org, "role")
+    return _done_or_shown(
+        request,
+        session,
+        actor,
+        org,
+        lambda: accounts.change_role(session, actor, org_id=org.id, user_id=person_id, role=role),
+        done="role",
+        error="people_error",
+    )
 
 
 @router.post("/people/{person_id}/remove", name="org_remove")
 def remove(
     request: Request, actor: ActingUser, session: SessionDep, org: CurrentOrg, person_id: IdPath
 ) -> Response:
-    try:
-        accounts.remove_person(session, actor, org_id=org.id, user_id=person_id)
-    except InvalidInput as exc:
-        session.rollback()
-        return org_page(request, session, actor, org, status_code=422, people_error=exc)
-    return _back(org, "removed")
+    return _done_or_shown(
+        request,
+        session,
+        actor,
+        org,
+        lambda: accounts.remove_person(session, actor, org_id=org.id, user_id=person_id),
+        done="removed",
+        error="people_error",
+    )
 
 
 @router.post("/facilitators", name="org_grant")
@@ -326,12 +353,15 @@ def grant(
     org: CurrentOrg,
     email: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    try:
-        accounts.grant_facilitator(session, actor, org_id=org.id, email=email)
-    except InvalidInput as exc:
-        session.rollback()
-        return org_page(request, session, actor, org, status_code=422, grant_error=exc)
-    return _back(org, "granted")
+    return _done_or_shown(
+        request,
+        session,
+        actor,
+        org,
+        lambda: accounts.grant_facilitator(session, actor, org_id=org.id, email=email),
+        done="granted",
+        error="grant_error",
+    )
 
 
 @router.post("/facilitators/{person_id}/revoke", name="org_revoke")

@@ -4,13 +4,14 @@ an outsider's sign-up (``/join``) and the link that verifies their address."""
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from winwin.accounts import outsiders
 from winwin.accounts import service as accounts
+from winwin.accounts.models import User
 from winwin.http.deps import (
     CurrentUser,
     IdPath,
@@ -42,6 +43,22 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
         secure=request.app.state.cookie_secure,
         path="/",
     )
+
+
+def link_page(
+    request: Request,
+    template: str,
+    token: str,
+    target: User | None,
+    status_code: int | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """A page a one-time link opens (a password reset, an invitation, an outsider's
+    verification): whose password it sets, or that it no longer works (404)."""
+    context = {"token": token, "target": target, "invalid": target is None, **extra}
+    status = status_code if status_code is not None else 200 if target else 404
+    return render(request, template, context, status_code=status, headers=headers)
 
 
 @router.get("/login", name="login")
@@ -130,8 +147,7 @@ def forgot(
 @router.get("/reset/{token}", name="reset")
 def reset_page(request: Request, session: SessionDep, token: str) -> Response:
     target = accounts.reset_target(session, token=token)
-    context = {"token": token, "nav": "login", "target": target, "invalid": target is None}
-    return render(request, "auth/reset.html", context, status_code=200 if target else 404)
+    return link_page(request, "auth/reset.html", token, target, nav="login")
 
 
 @router.post("/reset/{token}")
@@ -147,12 +163,7 @@ def reset(
         session.rollback()
         status = 403 if isinstance(exc, PermissionDenied) else 422
         target = accounts.reset_target(session, token=token)
-        return render(
-            request,
-            "auth/reset.html",
-            {"token": token, "error": exc, "target": target, "invalid": target is None},
-            status_code=status,
-        )
+        return link_page(request, "auth/reset.html", token, target, status, error=exc)
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(request, response, accounts.open_session(session, user_id=user.id))
     return response
@@ -307,8 +318,7 @@ def verify_page(request: Request, session: SessionDep, token: str) -> Response:
     # Opening the link changes nothing (mail scanners open links); choosing the password
     # uses it up.
     target = outsiders.verification_target(session, token=token)
-    context = {"token": token, "nav": "join", "target": target, "invalid": target is None}
-    return render(request, "auth/join_verify.html", context, status_code=200 if target else 404)
+    return link_page(request, "auth/join_verify.html", token, target, nav="join")
 
 
 @router.post("/join/{token}")
@@ -324,19 +334,20 @@ def verify(
         user = outsiders.verify(session, token=token, password=new_password, ip=client_ip(request))
     except accounts.TooManyAttempts:
         target = outsiders.verification_target(session, token=token)
-        return render(
+        return link_page(
             request,
             "auth/join_verify.html",
-            {"token": token, "target": target, "invalid": target is None, "too_many": True},
-            status_code=429,
+            token,
+            target,
+            429,
             headers={"Retry-After": "3600"},
+            too_many=True,
         )
     except (InvalidInput, PermissionDenied) as exc:
         session.rollback()
         target = outsiders.verification_target(session, token=token)
-        context = {"token": token, "target": target, "invalid": target is None, "error": exc}
         status = 404 if isinstance(exc, PermissionDenied) else 422
-        return render(request, "auth/join_verify.html", context, status_code=status)
+        return link_page(request, "auth/join_verify.html", token, target, status, error=exc)
     response = RedirectResponse("/public/innovation?done=joined", status_code=303)
     set_session_cookie(request, response, accounts.open_session(session, user_id=user.id))
     return response
