@@ -5,7 +5,9 @@
   is sent, so a client never reads data that has not been committed.
 - ``CurrentUser``: the signed-in ``Actor``, from the session cookie or an
   ``Authorization: Bearer`` API token; 401 without one.
-- ``OptionalUser``: the same, or None.
+- ``OptionalUser``: the same, or None for a visitor who has not signed in. None here is
+  nobody, never ``accounts.access.operator()``: the operator is the command line's, who
+  may do what a platform admin may, and no web request acts as them.
 - ``act_for``: that person acting for the organisation a REST call names (``?org=KEY``),
   else their own.
 - ``outsider_gate``: on every route, 404 for an outsider unless the route is theirs
