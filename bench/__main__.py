@@ -20,7 +20,7 @@ from bench.common import Report
 
 MODULES = [
     "importing", "assessments", "sharing", "web", "pairs", "clusters", "overlap", "crm", "load",
-    "network_map",
+    "network_map", "recommendations",
 ]  # fmt: skip
 
 
@@ -74,6 +74,7 @@ TITLES = {
     "crm": "Customer lists from a CRM: 50,000 rows (issue 11)",
     "load": "Load: 64 users, two web workers, PostgreSQL (issue 14)",
     "network_map": "Network map: 2,000 organisations (issue 11)",
+    "recommendations": "Recommended partners: 5,000 organisations (issue 14)",
 }
 HEADER = """# Benchmarks
 

@@ -35,6 +35,7 @@ DEFAULT_CANDIDATES = 10
 __all__ = [
     "BLOCK_CELLS",
     "DEFAULT_CANDIDATES",
+    "Counterparts",
     "Search",
     "candidate_pairs",
     "network_game",
@@ -121,6 +122,58 @@ def _dense_is_cheaper(features: Features, suppliers: Kinds, customers: Kinds) ->
     return pairs > SPARSE_MAX_PAIRS or sparse_cost >= n_sup * n_cus
 
 
+class Counterparts:
+    """The network prepared for recommendations (:meth:`rank`): its incidence matrices and
+    the organisations of each side, built once for any number of organisations. Only
+    read after it is built, so threads may share one."""
+
+    def __init__(
+        self,
+        profiles: Sequence[Profile],
+        *,
+        supplies: Sequence[tuple[int, int]],
+        forbidden: Sequence[tuple[int, int]],
+    ) -> None:
+        self.profiles = profiles
+        self.features = Features(profiles, supplies, forbidden)
+        self.look = Reach(self.features)
+        self.suppliers = np.array(
+            [i for i, p in enumerate(profiles) if "supplier" in p.roles], dtype=np.int64
+        )
+        self.customers = np.array(
+            [i for i, p in enumerate(profiles) if "customer" in p.roles], dtype=np.int64
+        )
+
+    def rank(self, me: int, *, limit: int = DEFAULT_CANDIDATES) -> list[tuple[int, int, float]]:
+        """Recommendations for organisation ``me`` (see :func:`rank_counterparts`)."""
+        mine = np.array([me], dtype=np.int64)
+        found: list[tuple[float, int, int, int]] = []
+        if "supplier" in self.profiles[me].roles:
+            cus = self.customers
+            row = sparse.csr_matrix(affinities(self.features, mine, cus))
+            c = cus[row.indices]
+            win = self.look.wins(np.full(c.size, me, dtype=np.int64), c, row.data)
+            found += [
+                (-w, o, me, o) for w, o in zip(win.tolist(), c.tolist(), strict=True) if w > 0
+            ]
+        if "customer" in self.profiles[me].roles:
+            sup = self.suppliers
+            column = sparse.csr_matrix(affinities(self.features, sup, mine).T)
+            s = sup[column.indices]
+            win = self.look.wins(s, np.full(s.size, me, dtype=np.int64), column.data)
+            found += [
+                (-w, o, o, me) for w, o in zip(win.tolist(), s.tolist(), strict=True) if w > 0
+            ]
+        found.sort()
+        out: list[tuple[int, int, float]] = []
+        seen: set[int] = set()
+        for w, other, s_, c_ in found:
+            if other not in seen and len(out) < limit:
+                seen.add(other)
+                out.append((s_, c_, -w))
+        return out
+
+
 def rank_counterparts(
     profiles: Sequence[Profile],
     me: int,
@@ -134,31 +187,9 @@ def rank_counterparts(
     as a customer with suppliers), by descending ``win``, then by the counterpart's
     position; only candidates (``win > 0``, not tied, not competitors). A counterpart
     that fits both ways appears once, in its better direction. Only counterparts that
-    share a token with ``me`` are scored, with the sparse search's exact arithmetic."""
-    features = Features(profiles, supplies, forbidden)
-    look = Reach(features)
-    mine = np.array([me], dtype=np.int64)
-    found: list[tuple[float, int, int, int]] = []
-    if "supplier" in profiles[me].roles:
-        cus = np.array([i for i, p in enumerate(profiles) if "customer" in p.roles], dtype=np.int64)
-        row = sparse.csr_matrix(affinities(features, mine, cus))
-        c = cus[row.indices]
-        win = look.wins(np.full(c.size, me, dtype=np.int64), c, row.data)
-        found += [(-w, o, me, o) for w, o in zip(win.tolist(), c.tolist(), strict=True) if w > 0]
-    if "customer" in profiles[me].roles:
-        sup = np.array([i for i, p in enumerate(profiles) if "supplier" in p.roles], dtype=np.int64)
-        column = sparse.csr_matrix(affinities(features, sup, mine).T)
-        s = sup[column.indices]
-        win = look.wins(s, np.full(s.size, me, dtype=np.int64), column.data)
-        found += [(-w, o, o, me) for w, o in zip(win.tolist(), s.tolist(), strict=True) if w > 0]
-    found.sort()
-    out: list[tuple[int, int, float]] = []
-    seen: set[int] = set()
-    for w, other, s_, c_ in found:
-        if other not in seen and len(out) < limit:
-            seen.add(other)
-            out.append((s_, c_, -w))
-    return out
+    share a token with ``me`` are scored, with the sparse search's exact arithmetic.
+    (:class:`Counterparts` prepares the network once for many organisations.)"""
+    return Counterparts(profiles, supplies=supplies, forbidden=forbidden).rank(me, limit=limit)
 
 
 def network_game(

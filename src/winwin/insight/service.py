@@ -377,6 +377,44 @@ class Recommendation:
         }
 
 
+@dataclass(frozen=True)
+class _Recommender:
+    """The network read and prepared for recommendations, for one graph version."""
+
+    net: _Network
+    counterparts: pair_search.Counterparts
+    at: dict[int, int]
+    """Organisation id → its index in ``net``."""
+
+    @classmethod
+    def read(cls, repo: InsightRepository) -> _Recommender:
+        net = _Network.read(repo)
+        counterparts = pair_search.Counterparts(
+            net.profiles, supplies=net.supplies, forbidden=net.forbidden
+        )
+        return cls(net, counterparts, {o.id: i for i, o in enumerate(net.orgs)})
+
+    def recommend(self, org_id: int, *, limit: int) -> list[Recommendation]:
+        me = self.at.get(org_id)
+        if me is None:  # removed after its key was looked up
+            raise NotFound("no such organisation")
+        orgs = self.net.orgs
+        return [
+            Recommendation(
+                partner=orgs[c if s == me else s].key,
+                supplier=orgs[s].key,
+                customer=orgs[c].key,
+                win=win,
+                why=self.net.explain(s, c),
+            )
+            for s, c, win in self.counterparts.rank(me, limit=limit)
+        ]
+
+
+_RECOMMENDERS: _Memo[str, _Recommender] = _Memo(2)
+_RECOMMENDED: _Memo[tuple[str, int, int], tuple[Recommendation, ...]] = _Memo(512)
+
+
 def recommend_partners(
     session: Session,
     *,
@@ -386,7 +424,11 @@ def recommend_partners(
 ) -> list[Recommendation]:
     """The ``limit`` best partners for ``org`` by predicted mutual win, whether or not the
     stable pairing gives them to it (it may be full); never tied, never competitors.
-    With ``actor``, the actor must be allowed to see ``org``."""
+    With ``actor``, the actor must be allowed to see ``org``.
+
+    The whole network is read and prepared once per version of the graph
+    (``network.graph_stamp``) and each organisation's list kept for it, so the pages that
+    show them (``/pairs``, the dashboard) read one token and the organisation's key."""
     if not 1 <= limit <= MAX_CANDIDATES:
         raise InvalidInput(Problem("limit", f"must be from 1 to {MAX_CANDIDATES}"))
     repo = InsightRepository(session)
@@ -395,21 +437,22 @@ def recommend_partners(
         raise NotFound(f"no organisation with key '{org}'")
     if actor is not None:
         require_access(actor, org_id)
-    net = _Network.read(repo)
-    me = next(i for i, o in enumerate(net.orgs) if o.id == org_id)
-    ranked = pair_search.rank_counterparts(
-        net.profiles, me, supplies=net.supplies, forbidden=net.forbidden, limit=limit
-    )
-    return [
-        Recommendation(
-            partner=net.orgs[c if s == me else s].key,
-            supplier=net.orgs[s].key,
-            customer=net.orgs[c].key,
-            win=win,
-            why=net.explain(s, c),
-        )
-        for s, c, win in ranked
-    ]
+    stamp = graph_stamp.current(session)
+    key = (stamp, org_id, limit)
+    found = _RECOMMENDED.get(key)
+    if found is None:
+        recommender = _RECOMMENDERS.get(stamp)
+        kept = recommender is not None
+        if recommender is None:
+            recommender = _Recommender.read(repo)
+            # Kept only when no write committed while the network was read.
+            kept = graph_stamp.still(session, stamp)
+            if kept:
+                _RECOMMENDERS.put(stamp, recommender)
+        found = tuple(recommender.recommend(org_id, limit=limit))
+        if kept:
+            _RECOMMENDED.put(key, found)
+    return list(found)
 
 
 def organisation_names(session: Session) -> dict[str, str]:

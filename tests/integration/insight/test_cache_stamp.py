@@ -99,15 +99,18 @@ def test_each_kind_of_write_the_caches_read_gives_a_new_stamp(session: Session) 
     assert graph_stamp.current(session) in seen
 
 
-def _answers(session: Session) -> tuple[object, object]:
+def _answers(session: Session) -> tuple[object, object, object]:
     pairing = insight.solve_pairing(session, explain=True)
     clusters = insight.find_clusters(session, seed=1, brokers=2)
-    return pairing, clusters
+    recommended = [insight.recommend_partners(session, org=key) for key in KEYS]
+    return pairing, clusters, recommended
 
 
-def _fresh(session: Session) -> tuple[object, object]:
+def _fresh(session: Session) -> tuple[object, object, object]:
     insight._SOLVED.items.clear()
     insight._CLUSTERS.items.clear()
+    insight._RECOMMENDERS.items.clear()
+    insight._RECOMMENDED.items.clear()
     return _answers(session)
 
 
