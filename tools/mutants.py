@@ -2,8 +2,9 @@
 
 Each mutant is one exact text replacement in one source file: a level's clause, an
 exclusion kind, the agreement hold, topic inheritance, the reshare chain, the
-competition guard (in the pure rule ``sharing/audience.py`` and in its SQL twin
-``sharing/items.py``) and the score formula (``assessments/score.py``). For each
+competition guard (in the pure rule ``sharing/audience.py``, in its SQL twin
+``sharing/visibility.py`` and in the reshare lineage that twin reads,
+``sharing/lineage.py``) and the score formula (``assessments/score.py``). For each
 mutant the script copies ``src/``, ``tests/`` and ``pyproject.toml`` to a temporary
 directory (the working tree is never touched), applies the replacement there and runs
 a chosen set of fast tests on SQLite only, stopping at the first failure. A mutant the
@@ -30,7 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 AUDIENCE = "src/winwin/sharing/audience.py"
-ITEMS = "src/winwin/sharing/items.py"
+TWIN = "src/winwin/sharing/visibility.py"
+LINEAGE = "src/winwin/sharing/lineage.py"
 SCORE = "src/winwin/assessments/score.py"
 
 # The tests each mutant must fail, fastest and most pointed first (pytest stops at the
@@ -46,7 +48,7 @@ RULE_TESTS = (
     *SQL_TESTS,
 )
 SCORE_TESTS = ("tests/unit/assessments/test_score.py",)
-TESTS = {AUDIENCE: RULE_TESTS, ITEMS: SQL_TESTS, SCORE: SCORE_TESTS}
+TESTS = {AUDIENCE: RULE_TESTS, TWIN: SQL_TESTS, LINEAGE: SQL_TESTS, SCORE: SCORE_TESTS}
 # Seconds before a mutant's run is stopped (a mutant that hangs counts as killed).
 TIMEOUT = 600
 
@@ -217,143 +219,143 @@ MUTANTS: tuple[Mutant, ...] = (
     # --- the SQL twin: levels ----------------------------------------------------------------
     m(
         "sql.network-admits-nobody",
-        ITEMS,
+        TWIN,
         'item.level == "network",\n        item.level == "public",',
         'item.level == "never",\n        item.level == "public",',
     ),
     m(
         "sql.public-admits-no-organisation",
-        ITEMS,
+        TWIN,
         'item.level == "public",\n        and_(item.level == "partners"',
         'item.level == "never",\n        and_(item.level == "partners"',
     ),
     m(
         "sql.anonymous-sees-every-level",
-        ITEMS,
+        TWIN,
         'return and_(item.level == "public", not_(_held(item, True))',
         'return and_(item.level != "secret", not_(_held(item, True))',
     ),
     m(
         "sql.partners-admits-everyone",
-        ITEMS,
+        TWIN,
         'and_(item.level == "partners", _partners(item.owner_id, VIEWER_ID)),',
         'and_(item.level == "partners"),',
     ),
     m(
         "sql.direct-ignores-names",
-        ITEMS,
-        "_exists(audience, audience.item_id == item.id, audience.org_id == VIEWER_ID),\n",
+        TWIN,
+        "exists_in(audience, audience.item_id == item.id, audience.org_id == VIEWER_ID),\n",
         "",
     ),
     m(
         "sql.direct-named-need-not-be-partner",
-        ITEMS,
+        TWIN,
         "audience.org_id == VIEWER_ID),\n            _partners(item.owner_id, VIEWER_ID),\n",
         "audience.org_id == VIEWER_ID),\n",
     ),
-    m("sql.circle-admits-non-members", ITEMS, "member.org_id == VIEWER_ID,\n", ""),
-    m("sql.circle-admits-invited", ITEMS, 'member.status == "member",\n', ""),
+    m("sql.circle-admits-non-members", TWIN, "member.org_id == VIEWER_ID,\n", ""),
+    m("sql.circle-admits-invited", TWIN, 'member.status == "member",\n', ""),
     m(
         "sql.owner-not-special",
-        ITEMS,
+        TWIN,
         "item.owner_id == VIEWER_ID,\n        and_(\n            base,",
         "item.owner_id == -1,\n        and_(\n            base,",
     ),
     # --- the SQL twin: exclusions -------------------------------------------------------------
-    m("sql.exclusions-ignored", ITEMS, "not_(_excluded(item)),\n", ""),
+    m("sql.exclusions-ignored", TWIN, "not_(_excluded(item)),\n", ""),
     m(
         "sql.competitors-exclusion-dropped",
-        ITEMS,
+        TWIN,
         'and_(ex.kind == "competitors",',
         'and_(ex.kind == "never",',
     ),
     m(
         "sql.org-exclusion-dropped",
-        ITEMS,
+        TWIN,
         'and_(ex.kind == "org", ex.value == VIEWER_KEY)',
         'and_(ex.kind == "never", ex.value == VIEWER_KEY)',
     ),
     m(
         "sql.country-exclusion-dropped",
-        ITEMS,
+        TWIN,
         'and_(ex.kind == "country",',
         'and_(ex.kind == "never",',
     ),
     m(
         "sql.cluster-exclusion-dropped",
-        ITEMS,
+        TWIN,
         'and_(ex.kind == "cluster",',
         'and_(ex.kind == "never",',
     ),
     m(
         "sql.country-not-sticky",
-        ITEMS,
+        TWIN,
         'or_(ex.value == VIEWER_COUNTRY, _ever("country", ex.value))',
         "ex.value == VIEWER_COUNTRY",
     ),
     m(
         "sql.cluster-not-sticky",
-        ITEMS,
+        TWIN,
         'or_(ex.value == VIEWER_CLUSTER, _ever("cluster", ex.value))',
         "ex.value == VIEWER_CLUSTER",
     ),
     # --- the SQL twin: agreement hold, topics, chain, guard -----------------------------------
-    m("sql.hold-dropped", ITEMS, "not_(_held(item, False)),\n", ""),
+    m("sql.hold-dropped", TWIN, "not_(_held(item, False)),\n", ""),
     m(
         "sql.hold-dropped-for-anonymous",
-        ITEMS,
+        TWIN,
         'item.level == "public", not_(_held(item, True)), ',
         'item.level == "public", ',
     ),
     m(
         "sql.hold-admits-one-side-only",
-        ITEMS,
+        TWIN,
         "pacts = pacts.where(pact.a_id != VIEWER_ID, pact.b_id != VIEWER_ID)",
         "pacts = pacts.where(pact.a_id != VIEWER_ID)",
     ),
     m(
         "sql.hold-reads-one-side-of-the-owner",
-        ITEMS,
+        TWIN,
         "or_(pact.a_id == item.owner_id, pact.b_id == item.owner_id)",
         "pact.a_id == item.owner_id",
     ),
     m(
         "sql.hold-ignores-inherited-topics",
-        ITEMS,
-        "secret.agreement_id == pact.id, topic.item_id == _topic_source(item)",
+        TWIN,
+        "secret.agreement_id == pact.id, topic.item_id == topic_source(item)",
         "secret.agreement_id == pact.id, topic.item_id == item.id",
     ),
     m(
         "sql.reshares-inherit-no-topics",
-        ITEMS,
+        TWIN,
         "return case((item.reshare_of_id.is_(None), item.id), "
         "else_=func.coalesce(inherited, item.id))",
         "return item.id",
     ),
     m(
         "sql.lineage-stores-no-topic-source",
-        ITEMS,
+        LINEAGE,
         "source = next((c for c in chain if c in with_topics), item_id)",
         "source = item_id",
     ),
     m(
         "sql.chain-not-checked",
-        ITEMS,
+        TWIN,
         "return and_(_admits(item, anonymous), or_(item.reshare_of_id.is_(None), chain_ok))",
         "return _admits(item, anonymous)",
     ),
     m(
         "sql.chain-nearest-original-only",
-        ITEMS,
+        TWIN,
         "line.item_id == item.id,\n",
         "line.item_id == item.id,\n                line.depth == 1,\n",
     ),
-    m("sql.guard-dropped", ITEMS, "not_(_guarded(item, False)),\n", ""),
-    m("sql.guard-dropped-for-anonymous", ITEMS, ", not_(_guarded(item, True)))", ")"),
+    m("sql.guard-dropped", TWIN, "not_(_guarded(item, False)),\n", ""),
+    m("sql.guard-dropped-for-anonymous", TWIN, ", not_(_guarded(item, True)))", ")"),
     m(
         "sql.guard-ignores-inherited-topics",
-        ITEMS,
-        "topic.item_id == _topic_source(item), topic.topic.in_(SENSITIVE)",
+        TWIN,
+        "topic.item_id == topic_source(item), topic.topic.in_(SENSITIVE)",
         "topic.item_id == item.id, topic.topic.in_(SENSITIVE)",
     ),
     # --- the score -----------------------------------------------------------------------------

@@ -1,4 +1,10 @@
-"""Queries over items: storing them, and (through the visibility checkpoint) reading them."""
+"""Queries over items: storing them, and (through the visibility checkpoint) reading them.
+
+The checkpoint (``ItemRepository.visible_to``, ``visible_among``, ``is_visible``) runs the
+SQL twin of the visibility rule (``sharing.visibility``) with the viewer and the
+competition-sensitive topics bound; the reshare lineage it reads is kept by
+``sharing.lineage``.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +22,10 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
-    case,
     delete,
     distinct,
-    exists,
     func,
     insert,
-    literal,
-    not_,
     or_,
     select,
     text,
@@ -33,221 +35,24 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from winwin.db.models import (
-    Agreement,
-    AgreementTopic,
-    CircleMember,
-    Competitor,
     Item,
     ItemAudienceOrg,
     ItemExclusion,
     ItemTopic,
     Organization,
-    Tie,
 )
-from winwin.kernel.errors import InvalidInput, Problem
 from winwin.kernel.identity import Viewer as Viewer
-from winwin.network.models import ItemLineage, ItemTopicSource, NetworkSetting, OrganizationPlace
+from winwin.network.models import NetworkSetting
 from winwin.network.repository import (
     SENSITIVE_TOPICS,
     NetworkRepository,
     chunks,
     sensitive_topics_of,
 )
-from winwin.sharing.audience import MAX_CHAIN as MAX_CHAIN
+from winwin.sharing.lineage import LineageRepository
 from winwin.sharing.models import TopicStem
 from winwin.sharing.topics import stems_of, topic_stems
-
-
-def _exists(table: Any, *where: ColumnElement[bool]) -> ColumnElement[bool]:
-    """EXISTS over ``table``, correlated to every enclosing query (not only the nearest)."""
-    return exists(select(literal(1)).select_from(table).where(*where).correlate_except(table))
-
-
-# The viewer enters every statement as bound parameters, so that each statement is built
-# and compiled once (building it costs far more than running it).
-VIEWER_ID = bindparam("viewer_id", type_=Integer)
-VIEWER_KEY = bindparam("viewer_key", type_=String)
-VIEWER_COUNTRY = bindparam("viewer_country", type_=String)
-VIEWER_CLUSTER = bindparam("viewer_cluster", type_=String)
-# The competition-sensitive topics (normalised), bound on every read of the checkpoint.
-SENSITIVE = bindparam("sensitive_topics", expanding=True, type_=String)
-
-
-def viewer_params(viewer: Viewer | None) -> dict[str, Any]:
-    """The bound values of :func:`visibility` for this viewer (nothing for anonymous)."""
-    if viewer is None:
-        return {}
-    return {
-        "viewer_id": viewer.id,
-        "viewer_key": viewer.key,
-        "viewer_country": viewer.country,
-        "viewer_cluster": viewer.cluster,
-    }
-
-
-def _partners(a: Any, b: Any) -> ColumnElement[bool]:
-    """A tie of any kind joins ``a`` and ``b``, in either direction."""
-    return or_(
-        _exists(Tie, Tie.from_id == a, Tie.to_id == b),
-        _exists(Tie, Tie.from_id == b, Tie.to_id == a),
-    )
-
-
-def _competitors(a: Any, b: Any) -> ColumnElement[bool]:
-    return or_(
-        _exists(Competitor, Competitor.a_id == a, Competitor.b_id == b),
-        _exists(Competitor, Competitor.a_id == b, Competitor.b_id == a),
-    )
-
-
-def _topic_source(item: Any) -> ColumnElement[int]:
-    """The item whose topics are ``item``'s effective topics (itself unless inherited)."""
-    inherited = (
-        select(ItemTopicSource.source_id)
-        .where(ItemTopicSource.item_id == item.id)
-        .correlate_except(ItemTopicSource)
-        .scalar_subquery()
-    )
-    return case((item.reshare_of_id.is_(None), item.id), else_=func.coalesce(inherited, item.id))
-
-
-def _held(item: Any, anonymous: bool) -> ColumnElement[bool]:
-    """An active agreement of the owner makes an effective topic secret, outside the viewer.
-
-    The owner is never asked (the caller checks ownership first), so for an organisation
-    the hold bites when the viewer is not in the agreement's pair. The owner's agreements
-    are looked up first: few organisations have any, so most rows cost two probes of a
-    small index and never touch the item's topics.
-    """
-    pact = aliased(Agreement)
-    secret = aliased(AgreementTopic)
-    topic = aliased(ItemTopic)
-    shared = (
-        select(literal(1))
-        .select_from(secret)
-        .join(topic, topic.topic == secret.topic)
-        .where(secret.agreement_id == pact.id, topic.item_id == _topic_source(item))
-        .correlate_except(secret, topic)
-    )
-    pacts = (
-        select(literal(1))
-        .select_from(pact)
-        .where(or_(pact.a_id == item.owner_id, pact.b_id == item.owner_id), pact.status == "active")
-    )
-    if not anonymous:
-        pacts = pacts.where(pact.a_id != VIEWER_ID, pact.b_id != VIEWER_ID)
-    # The first test alone is cheap and false for most rows; the planner keeps the order.
-    return and_(
-        exists(pacts.correlate_except(pact)),
-        exists(pacts.where(exists(shared)).correlate_except(pact)),
-    )
-
-
-def _ever(kind: str, value: Any) -> ColumnElement[bool]:
-    """The viewer has had this country (cluster) at some time (sticky exclusions)."""
-    place = aliased(OrganizationPlace)
-    return _exists(place, place.org_id == VIEWER_ID, place.kind == kind, place.value == value)
-
-
-def _excluded(item: Any) -> ColumnElement[bool]:
-    """One of the item's exclusions names the viewer.
-
-    ``country:``/``cluster:`` match the viewer's current value or any value it has ever
-    had (``organization_places``). A viewer without a country (cluster) binds NULL, which
-    matches no exclusion; inside EXISTS that is simply "no such row", so the result is
-    never NULL.
-    """
-    ex = aliased(ItemExclusion)
-    names = or_(
-        and_(ex.kind == "competitors", _competitors(item.owner_id, VIEWER_ID)),
-        and_(ex.kind == "org", ex.value == VIEWER_KEY),
-        and_(ex.kind == "country", or_(ex.value == VIEWER_COUNTRY, _ever("country", ex.value))),
-        and_(ex.kind == "cluster", or_(ex.value == VIEWER_CLUSTER, _ever("cluster", ex.value))),
-    )
-    return _exists(ex, ex.item_id == item.id, names)
-
-
-def _sensitive(item: Any) -> ColumnElement[bool]:
-    """One of the item's effective topics is competition-sensitive."""
-    topic = aliased(ItemTopic)
-    return _exists(topic, topic.item_id == _topic_source(item), topic.topic.in_(SENSITIVE))
-
-
-def _guarded(item: Any, anonymous: bool) -> ColumnElement[bool]:
-    """Step 6, the competition guard: a sensitive item never reaches the owner's
-    competitors, nor anonymous readers while the owner has any competitor."""
-    if anonymous:
-        rival = or_(
-            _exists(Competitor, Competitor.a_id == item.owner_id),
-            _exists(Competitor, Competitor.b_id == item.owner_id),
-        )
-    else:
-        rival = _competitors(item.owner_id, VIEWER_ID)
-    return and_(rival, _sensitive(item))
-
-
-def _admits(item: Any, anonymous: bool) -> ColumnElement[bool]:
-    """Steps 2-6 of ``domain.audience`` for one item, ignoring its originals."""
-    if anonymous:
-        return and_(item.level == "public", not_(_held(item, True)), not_(_guarded(item, True)))
-    audience = aliased(ItemAudienceOrg)
-    member = aliased(CircleMember)
-    base = or_(
-        item.level == "network",
-        item.level == "public",
-        and_(item.level == "partners", _partners(item.owner_id, VIEWER_ID)),
-        and_(
-            item.level == "direct",
-            _exists(audience, audience.item_id == item.id, audience.org_id == VIEWER_ID),
-            _partners(item.owner_id, VIEWER_ID),
-        ),
-        and_(
-            item.level == "circle",
-            _exists(
-                member,
-                member.circle_id == item.circle_id,
-                member.org_id == VIEWER_ID,
-                member.status == "member",
-            ),
-        ),
-    )
-    return or_(
-        item.owner_id == VIEWER_ID,
-        and_(
-            base,
-            not_(_excluded(item)),
-            not_(_held(item, False)),
-            not_(_guarded(item, False)),
-        ),
-    )
-
-
-def visibility(item: Any, *, anonymous: bool) -> ColumnElement[bool]:
-    """The SQL form of ``domain.audience.can_see``: the item and every original admit.
-
-    ``item`` is ``Item`` or an alias of it; execute with :func:`viewer_params` and
-    ``sensitive_topics`` bound (``ItemRepository`` does both). The expression never
-    evaluates to NULL, so it may be negated safely.
-    """
-    original = aliased(Item)
-    line = aliased(ItemLineage)
-    chain_ok = not_(
-        exists(
-            select(literal(1))
-            .select_from(line)
-            .join(original, original.id == line.ancestor_id)
-            .where(
-                line.item_id == item.id,
-                # Redundant, but it keeps PostgreSQL from hashing the whole lineage table
-                # up front: a condition on the outer row alone forces a per-row probe.
-                item.reshare_of_id.is_not(None),
-                not_(_admits(original, anonymous)),
-            )
-            .correlate_except(line, original)
-        )
-    )
-    return and_(_admits(item, anonymous), or_(item.reshare_of_id.is_(None), chain_ok))
-
+from winwin.sharing.visibility import exists_in, topic_source, viewer_params, visibility
 
 # LIKE's escape character for search text; the user's own wildcards match literally.
 LIKE_ESCAPE = "/"
@@ -274,7 +79,7 @@ def _matches(item: Any) -> ColumnElement[bool]:
     return or_(
         has(item.title),
         has(item.body),
-        _exists(topic, topic.item_id == _topic_source(item), has(topic.topic)),
+        exists_in(topic, topic.item_id == topic_source(item), has(topic.topic)),
     )
 
 
@@ -552,110 +357,11 @@ class ItemRepository:
     def is_visible(self, viewer: Viewer | None, item_id: int) -> bool:
         return item_id in self.visible_among(viewer, [item_id])
 
-    # reshare lineage ----------------------------------------------------------------------
+    # reshare lineage (sharing.lineage) ----------------------------------------------------
     def refresh_lineage(self, item_ids: Iterable[int]) -> None:
-        """Recompute the lineage and topic sources of these items and of their reshares.
-
-        Call after items are stored or their ``reshare_of_id`` or topics change. It reads
-        every (reshare, original) pair once, so its cost follows the number of reshares,
-        not the number of items.
-        """
-        affected = set(item_ids)
-        if not affected:
-            return
-        parent: dict[int, int] = dict(
-            tuple(row)  # type: ignore[misc]
-            for row in self.session.execute(
-                select(Item.id, Item.reshare_of_id).where(Item.reshare_of_id.is_not(None))
-            )
-        )
-        children: dict[int, list[int]] = {}
-        for child, original in parent.items():
-            children.setdefault(original, []).append(child)
-        stack = [i for i in affected if i in children]
-        while stack:
-            for child in children.get(stack.pop(), ()):
-                if child not in affected:
-                    affected.add(child)
-                    stack.append(child)
-        stale = set(self.session.scalars(select(ItemLineage.item_id).distinct()))
-        stale |= set(self.session.scalars(select(ItemTopicSource.item_id)))
-        targets = [i for i in affected if i in parent]
-        chains: dict[int, list[int]] = {}
-        for item_id in targets:
-            chain = [item_id]
-            seen = {item_id}
-            current = parent.get(item_id)
-            while current is not None and current not in seen:
-                chain.append(current)
-                seen.add(current)
-                current = parent.get(current)
-            if len(chain) - 1 > MAX_CHAIN:
-                # Never store a cut chain: its reshare would be judged on part of it.
-                self._too_deep(item_id)
-            chains[item_id] = chain
-        nodes = list({n for chain in chains.values() for n in chain})
-        with_topics: set[int] = set()
-        for part in chunks(nodes, 500):
-            with_topics.update(
-                self.session.scalars(
-                    select(ItemTopic.item_id).where(ItemTopic.item_id.in_(list(part))).distinct()
-                )
-            )
-        lineage: list[dict[str, int]] = []
-        sources: list[dict[str, int]] = []
-        for item_id, chain in chains.items():
-            for depth, ancestor in enumerate(chain[1:], 1):
-                lineage.append({"item_id": item_id, "ancestor_id": ancestor, "depth": depth})
-            source = next((c for c in chain if c in with_topics), item_id)
-            if source != item_id:
-                sources.append({"item_id": item_id, "source_id": source})
-        for part in chunks(sorted((stale & affected) | set(targets)), 500):
-            ids = list(part)
-            self.session.execute(delete(ItemLineage).where(ItemLineage.item_id.in_(ids)))
-            self.session.execute(delete(ItemTopicSource).where(ItemTopicSource.item_id.in_(ids)))
-        for rows in chunks(lineage):
-            self.session.execute(insert(ItemLineage), list(rows))
-        for rows in chunks(sources):
-            self.session.execute(insert(ItemTopicSource), list(rows))
+        """Recompute the lineage of these items and of their reshares (after a store)."""
+        LineageRepository(self.session).refresh(item_ids)
 
     def add_reshare_lineage(self, item_id: int, original_id: int, *, own_topics: bool) -> None:
-        """The lineage of one new reshare, from its original's (cheaper than a refresh)."""
-        rows = [{"item_id": item_id, "ancestor_id": original_id, "depth": 1}]
-        deepest = self.session.scalar(
-            select(func.max(ItemLineage.depth)).where(ItemLineage.item_id == original_id)
-        )
-        if (deepest or 0) + 1 > MAX_CHAIN:
-            self._too_deep(item_id)
-        rows += [
-            {"item_id": item_id, "ancestor_id": ancestor, "depth": depth + 1}
-            for ancestor, depth in self.session.execute(
-                select(ItemLineage.ancestor_id, ItemLineage.depth).where(
-                    ItemLineage.item_id == original_id
-                )
-            )
-        ]
-        self.session.execute(insert(ItemLineage), rows)
-        if own_topics:
-            return
-        source = self.session.scalar(
-            select(ItemTopicSource.source_id).where(ItemTopicSource.item_id == original_id)
-        )
-        if source is None:
-            has_topics = self.session.scalar(
-                select(ItemTopic.id).where(ItemTopic.item_id == original_id).limit(1)
-            )
-            source = original_id if has_topics is not None else None
-        if source is not None:
-            self.session.execute(
-                insert(ItemTopicSource), [{"item_id": item_id, "source_id": source}]
-            )
-
-    def _too_deep(self, item_id: int) -> None:
-        key = self.session.scalar(select(Item.key).where(Item.id == item_id))
-        raise InvalidInput(
-            Problem(
-                "reshare_of",
-                f"item {key}: the reshare chain is deeper than {MAX_CHAIN} reshares",
-            )
-        )
+        """The lineage of one new reshare, from its original's."""
+        LineageRepository(self.session).add_reshare(item_id, original_id, own_topics=own_topics)
