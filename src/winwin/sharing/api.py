@@ -1,4 +1,7 @@
-"""REST routes of the micro-network: feed, items, reshares, circles, agreements, reports.
+"""REST routes of the micro-network: feed, search, items, comments, reshares, reports.
+
+Circles and agreements have their routes in ``sharing.circle_api`` and
+``sharing.agreement_api``, mounted on this router; the bodies are ``sharing.schemas``.
 
 The reading organisation is the signed-in user's own, or ``?org=KEY`` for facilitators
 and platform admins (checked by ``services.access``). Every item read goes through the
@@ -8,79 +11,40 @@ visibility checkpoint: an item the organisation may not see answers 404.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, StringConstraints
 
-from winwin.accounts.access import (
-    Actor,
-    require_acting,
-    require_topic_editor,
-)
+from winwin.accounts.access import require_topic_editor
 from winwin.accounts.schemas import UtcDatetime
-from winwin.http.deps import CurrentUser, SessionDep, act_for
+from winwin.http.deps import CurrentUser, SessionDep
 from winwin.kernel.identity import Viewer
-from winwin.sharing import comments, cursor, feed
+from winwin.sharing import agreement_api, circle_api, comments, cursor, feed
 from winwin.sharing import service as sharing
+
+# Other capabilities' routes take these from here (attachments, search, innovation).
+from winwin.sharing.api_deps import OrgQuery as OrgQuery
+from winwin.sharing.api_deps import acting_org as acting_org
+from winwin.sharing.schemas import (
+    FeedRead,
+    ItemPublished,
+    ReachRead,
+    ReshareCreate,
+    SearchRead,
+    TopicsUpdate,
+)
+from winwin.sharing.schemas import ItemCreate as ItemCreate
+from winwin.sharing.schemas import ItemSummary as ItemSummary
+from winwin.sharing.schemas import Key as Key
+from winwin.sharing.schemas import Strict as Strict
 from winwin.sharing.service import ItemDraft
 
 router = APIRouter(tags=["sharing"])
 
-Level = Literal["secret", "direct", "partners", "circle", "network", "public"]
-Key = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Topic = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-OrgQuery = Annotated[
-    str | None, Query(description="Act for this organisation (facilitators, admins).")
-]
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AudienceIn(Strict):
-    level: Level
-    orgs: Annotated[list[Key], Field(max_length=500)] = []
-    circle: Key | None = None
-
-
-class ItemCreate(Strict):
-    key: Key | None = None
-    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
-    body: Annotated[str, StringConstraints(max_length=100_000)] = ""
-    topics: Annotated[list[Topic], Field(max_length=20)] = []
-    audience: AudienceIn
-    exclude: Annotated[
-        list[Annotated[str, StringConstraints(max_length=200)]], Field(max_length=50)
-    ] = []
-
-
-class ReshareCreate(Strict):
-    key: Key | None = None
-    title: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
-    body: Annotated[str, StringConstraints(max_length=100_000)] | None = None
-    topics: Annotated[list[Topic], Field(max_length=20)] | None = None
-    audience: AudienceIn
-    exclude: Annotated[
-        list[Annotated[str, StringConstraints(max_length=200)]], Field(max_length=50)
-    ] = []
-
-
-class ItemPublished(BaseModel):
-    key: str
-    warnings: list[str]
-
-
-class ItemSummary(BaseModel):
-    key: str
-    owner: str
-    title: str
-    level: str
-    created_at: UtcDatetime
-    reshare_of: str | None
-
-
+# Other capabilities name bodies ItemRead, CommentCreate and CommentRead too, so the
+# OpenAPI document tells these apart by their module: they stay in this one.
 class ItemRead(ItemSummary):
     body_html: str
     topics: list[str]
@@ -103,88 +67,41 @@ class CommentRead(BaseModel):
     can_delete: bool
 
 
-class FeedRead(BaseModel):
-    org: str | None
-    items: list[ItemSummary]
-    next_before: str | None = Field(
-        None, description="Pass as `before` for the next page (an opaque, signed cursor)."
-    )
-
-
-class ReachRead(BaseModel):
-    sentence: str
-    counts: dict[str, Any]
-    problems: list[dict[str, str]]
-    warnings: list[str]
-
-
-class CircleCreate(Strict):
-    key: Key
-    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-
-
-class InvitationCreate(Strict):
-    org: Key
-
-
-class CircleRead(BaseModel):
-    key: str
-    name: str
-    status: str
-    members: list[dict[str, str]] | None
-    posts: list[ItemSummary] = Field(
-        default=[], description="The circle's posts that I may see, newest first."
-    )
-
-
-class ProposalCreate(Strict):
-    partner: Key
-    topics: Annotated[list[Topic], Field(min_length=1, max_length=20)]
-
-
-class RevisionCreate(Strict):
-    topics: Annotated[list[Topic], Field(min_length=1, max_length=20)]
-
-
-class ProposalCreated(BaseModel):
-    id: int
-
-
-class TopicsUpdate(Strict):
-    topics: Annotated[list[Topic], Field(max_length=200)]
-
-
-def acting_org(session: SessionDep, actor: Actor, org: str | None) -> Viewer:
-    """The organisation the caller reads and writes for (``?org=KEY``, else their own),
-    as ``http.deps.act_for`` resolves it; ``NotFound`` when they act for none."""
-    return require_acting(act_for(session, actor, org))
-
-
-def _summary(entry: feed.FeedEntry) -> ItemSummary:
-    return ItemSummary(
-        key=entry.key,
-        owner=entry.owner,
-        title=entry.title,
-        level=entry.level,
-        created_at=entry.created_at,
-        reshare_of=entry.reshare_of,
-    )
-
-
 def _cursor(request: Request, before: str | None) -> tuple[datetime, int] | None:
     """The signed cursor of ``next_before``; never an item key (it would tell hidden ones)."""
     return cursor.decode(request.app.state.secret_key, before)
 
 
-def _next(request: Request, page: list[feed.FeedEntry], limit: int) -> str | None:
-    if len(page) < limit:
-        return None
-    return cursor.encode(request.app.state.secret_key, page[-1].created_at, page[-1].id)
+def _page(
+    request: Request,
+    session: SessionDep,
+    viewer: Viewer | None,
+    *,
+    limit: int,
+    before: str | None,
+    text: str | None = None,
+) -> dict[str, Any]:
+    """A page of the feed (or of the search, with ``text``) as ``FeedRead``'s fields."""
+    at = _cursor(request, before)
+    if text is None:
+        page = feed.feed_page(session, viewer=viewer, limit=limit, before=at)
+    else:
+        page = feed.search_items(session, viewer=viewer, text=text, limit=limit, before=at)
+    next_before = None
+    if len(page) >= limit:
+        last = page[-1]
+        next_before = cursor.encode(request.app.state.secret_key, last.created_at, last.id)
+    return {
+        "org": None if viewer is None else viewer.key,
+        "items": [ItemSummary.model_validate(e, from_attributes=True) for e in page],
+        "next_before": next_before,
+    }
 
 
 Before = Annotated[
     str | None, Query(description="`next_before` of the previous page (an opaque cursor).")
 ]
+Limit = Annotated[int, Query(ge=1, le=200)]
 
 
 @router.get("/feed", response_model=FeedRead, summary="Items my organisation can see")
@@ -193,35 +110,18 @@ def read_feed(
     actor: CurrentUser,
     session: SessionDep,
     org: OrgQuery = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Limit = 50,
     before: Before = None,
 ) -> FeedRead:
     viewer = acting_org(session, actor, org)
-    page = feed.feed_page(session, viewer=viewer, limit=limit, before=_cursor(request, before))
-    return FeedRead(
-        org=viewer.key,
-        items=[_summary(e) for e in page],
-        next_before=_next(request, page, limit),
-    )
+    return FeedRead(**_page(request, session, viewer, limit=limit, before=before))
 
 
 @router.get("/public/feed", response_model=FeedRead, summary="Public items (no sign-in)")
 def read_public_feed(
-    request: Request,
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before: Before = None,
+    request: Request, session: SessionDep, limit: Limit = 50, before: Before = None
 ) -> FeedRead:
-    page = feed.feed_page(session, viewer=None, limit=limit, before=_cursor(request, before))
-    return FeedRead(
-        org=None,
-        items=[_summary(e) for e in page],
-        next_before=_next(request, page, limit),
-    )
-
-
-class SearchRead(FeedRead):
-    q: str = Field(description="The search text, stripped.")
+    return FeedRead(**_page(request, session, None, limit=limit, before=before))
 
 
 SearchQuery = Annotated[
@@ -239,39 +139,22 @@ def search(
     actor: CurrentUser,
     session: SessionDep,
     org: OrgQuery = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Limit = 50,
     before: Before = None,
 ) -> SearchRead:
     viewer = acting_org(session, actor, org)
     text = feed.search_text(q)
-    page = feed.search_items(
-        session, viewer=viewer, text=text, limit=limit, before=_cursor(request, before)
-    )
-    return SearchRead(
-        org=viewer.key,
-        q=text,
-        items=[_summary(e) for e in page],
-        next_before=_next(request, page, limit),
-    )
+    found = _page(request, session, viewer, limit=limit, before=before, text=text)
+    return SearchRead(q=text, **found)
 
 
 @router.get("/public/search", response_model=SearchRead, summary="Search public items (no sign-in)")
 def search_public(
-    request: Request,
-    q: SearchQuery,
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before: Before = None,
+    request: Request, q: SearchQuery, session: SessionDep, limit: Limit = 50, before: Before = None
 ) -> SearchRead:
     text = feed.search_text(q)
-    page = feed.search_items(
-        session, viewer=None, text=text, limit=limit, before=_cursor(request, before)
-    )
     return SearchRead(
-        org=None,
-        q=text,
-        items=[_summary(e) for e in page],
-        next_before=_next(request, page, limit),
+        q=text, **_page(request, session, None, limit=limit, before=before, text=text)
     )
 
 
@@ -399,155 +282,10 @@ def reshare_item(
     return ItemPublished(key=done.key, warnings=done.warnings)
 
 
-@router.get("/circles", summary="My circles and invitations")
-def list_circles(
-    actor: CurrentUser, session: SessionDep, org: OrgQuery = None
-) -> list[dict[str, str]]:
-    return sharing.circles_of(session, org=acting_org(session, actor, org))
-
-
-@router.post("/circles", response_model=CircleRead, status_code=201, summary="Create a circle")
-def create_circle(
-    body: CircleCreate, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
-) -> CircleRead:
-    viewer = acting_org(session, actor, org)
-    sharing.create_circle(session, creator=viewer, key=body.key, name=body.name)
-    return _circle(session, body.key, viewer)
-
-
-def _circle(session: SessionDep, key: str, viewer: Viewer) -> CircleRead:
-    view = sharing.circle_view(session, circle=key, viewer=viewer)
-    return CircleRead(
-        key=view.key,
-        name=view.name,
-        status=view.status,
-        members=view.members,
-        posts=[_summary(p) for p in view.posts],
-    )
-
-
-@router.get("/circles/{key}", response_model=CircleRead, summary="A circle (members for members)")
-def read_circle(
-    key: str, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
-) -> CircleRead:
-    return _circle(session, key, acting_org(session, actor, org))
-
-
-@router.post("/circles/{key}/invitations", status_code=204, summary="Invite an organisation")
-def invite(
-    key: str, body: InvitationCreate, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
-) -> None:
-    sharing.invite_to_circle(session, circle=key, by=acting_org(session, actor, org), org=body.org)
-
-
-@router.post("/circles/{key}/accept", status_code=204, summary="Accept an invitation")
-def accept(key: str, actor: CurrentUser, session: SessionDep, org: OrgQuery = None) -> None:
-    sharing.answer_invitation(session, circle=key, org=acting_org(session, actor, org), accept=True)
-
-
-@router.post("/circles/{key}/decline", status_code=204, summary="Decline an invitation")
-def decline(key: str, actor: CurrentUser, session: SessionDep, org: OrgQuery = None) -> None:
-    sharing.answer_invitation(
-        session, circle=key, org=acting_org(session, actor, org), accept=False
-    )
-
-
-@router.post("/circles/{key}/leave", status_code=204, summary="Leave a circle")
-def leave(key: str, actor: CurrentUser, session: SessionDep, org: OrgQuery = None) -> None:
-    sharing.leave_circle(session, circle=key, org=acting_org(session, actor, org))
-
-
-@router.get("/agreements", summary="My agreements and proposals")
-def list_agreements(
-    actor: CurrentUser, session: SessionDep, org: OrgQuery = None
-) -> dict[str, list[dict[str, Any]]]:
-    return sharing.agreements_of(session, org=acting_org(session, actor, org))
-
-
-@router.post(
-    "/agreements/proposals",
-    response_model=ProposalCreated,
-    status_code=201,
-    summary="Propose topics to keep secret with a partner",
-)
-def propose(
-    body: ProposalCreate, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
-) -> ProposalCreated:
-    proposal = sharing.propose_agreement(
-        session,
-        by=acting_org(session, actor, org),
-        partner=body.partner,
-        topics=body.topics,
-        user_id=actor.user_id,
-    )
-    return ProposalCreated(id=proposal)
-
-
-@router.get("/agreements/{partner}", summary="The agreement with a partner, with its history")
-def read_agreement(
-    partner: str, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
-) -> dict[str, Any]:
-    return sharing.agreement_with(session, org=acting_org(session, actor, org), partner=partner)
-
-
-@router.post(
-    "/agreements/{partner}/revisions",
-    response_model=ProposalCreated,
-    status_code=201,
-    summary="Propose new secret topics for an agreement (held once the partner accepts)",
-)
-def propose_revision(
-    partner: str,
-    body: RevisionCreate,
-    actor: CurrentUser,
-    session: SessionDep,
-    org: OrgQuery = None,
-) -> ProposalCreated:
-    made = sharing.propose_revision(
-        session,
-        by=acting_org(session, actor, org),
-        partner=partner,
-        topics=body.topics,
-        user_id=actor.user_id,
-    )
-    return ProposalCreated(id=made)
-
-
-@router.post(
-    "/agreements/{partner}/ending",
-    response_model=ProposalCreated,
-    status_code=201,
-    summary="Propose to end an agreement (it ends once the partner accepts)",
-)
-def propose_ending(
-    partner: str, actor: CurrentUser, session: SessionDep, org: OrgQuery = None
-) -> ProposalCreated:
-    made = sharing.propose_ending(
-        session, by=acting_org(session, actor, org), partner=partner, user_id=actor.user_id
-    )
-    return ProposalCreated(id=made)
-
-
-@router.post("/agreements/proposals/{proposal_id}/{answer}", status_code=204)
-def answer(
-    proposal_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
-    answer: Literal["accept", "decline", "withdraw"],
-    actor: CurrentUser,
-    session: SessionDep,
-    org: OrgQuery = None,
-) -> None:
-    """Accept or decline the partner's proposal, or withdraw your own."""
-    viewer = acting_org(session, actor, org)
-    if answer == "withdraw":
-        sharing.withdraw_proposal(session, proposal_id=proposal_id, org=viewer)
-    else:
-        sharing.answer_proposal(
-            session,
-            proposal_id=proposal_id,
-            org=viewer,
-            accept=answer == "accept",
-            user_id=actor.user_id,
-        )
+# Circles and agreements have their own modules; mounted here, between the items and the
+# reports, they keep their place in the OpenAPI document.
+router.include_router(circle_api.router)
+router.include_router(agreement_api.router)
 
 
 @router.get("/openness", summary="My openness report against the 3-5 % rule")
