@@ -18,9 +18,10 @@ from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from winwin.notifications import service as notifications
 from winwin.sharing import feed
 from winwin.sharing import refusals as refuse
+from winwin.sharing.comment_repository import CommentRepository, CommentRow
 from winwin.sharing.items import ItemRepository, Viewer
 from winwin.sharing.rendering import render_markdown
-from winwin.sharing.repository import CommentRow, SharingRepository
+from winwin.sharing.repository import SharingRepository
 
 MAX_COMMENT = 10_000
 
@@ -72,13 +73,13 @@ def list_comments(
 ) -> list[CommentView]:
     """The comments on an item the viewer may see, oldest first (``NotFound`` otherwise)."""
     item_id, owner_id = _visible_item(session, viewer, key)
-    rows = SharingRepository(session).comments_on([item_id])
+    rows = CommentRepository(session).comments_on([item_id])
     return [_view(r, key, viewer, user_id, owner_id) for r in rows]
 
 
 def comments_visible_to(session: Session, *, viewer: Viewer | None) -> list[int]:
     """The ids of every comment the viewer may read: those on items the checkpoint admits."""
-    repo = SharingRepository(session)
+    repo = CommentRepository(session)
     visible = ItemRepository(session).visible_among(viewer, repo.commented_item_ids())
     return [c.id for c in repo.comments_on(visible)]
 
@@ -97,7 +98,7 @@ def add_comment(
     if not text or len(text) > MAX_COMMENT or "\x00" in text:
         raise InvalidInput(refuse.COMMENT_LENGTH("body", n=f"{MAX_COMMENT:,}"))
     item_id, owner_id = _visible_item(session, by, key)
-    repo = SharingRepository(session)
+    repo = CommentRepository(session)
     stored = repo.add_comment(
         item_id=item_id, user_id=user_id, org_id=by.id, body=text, at=datetime.now(UTC)
     )
@@ -120,7 +121,7 @@ def delete_comment(
     if user_id is None:
         raise PermissionDenied(refuse.COMMENTER())
     item_id, owner_id = _visible_item(session, by, key)
-    repo = SharingRepository(session)
+    repo = CommentRepository(session)
     comment = repo.comment(comment_id) if 0 < comment_id < 2**31 else None
     if comment is None or comment.item_id != item_id:
         raise NotFound(refuse.NO_COMMENT(id=comment_id, key=key))

@@ -24,7 +24,7 @@ from winwin.network.network_section import competitor_pair
 from winwin.sharing import audience as policy
 from winwin.sharing import feed
 from winwin.sharing.items import ItemRepository
-from winwin.sharing.repository import SharingRepository
+from winwin.sharing.snapshot_repository import SnapshotRepository
 
 
 class ItemsSection(Section):
@@ -104,7 +104,7 @@ class ItemsSection(Section):
     def _policy_network(self) -> policy.Network:
         """The stored network (the feed's own snapshot) with the document laid over it."""
         doc = self.doc
-        rows = SharingRepository(self.session).snapshot(
+        rows = SnapshotRepository(self.session).snapshot(
             org_ids=None, item_ids=None, owner_ids=set()
         )
         for o in doc.organizations:

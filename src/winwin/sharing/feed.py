@@ -22,7 +22,8 @@ from winwin.network.repository import NetworkRepository
 from winwin.sharing import audience as policy
 from winwin.sharing import refusals
 from winwin.sharing.items import ItemRepository, Viewer
-from winwin.sharing.repository import SharingRepository, SnapshotRows
+from winwin.sharing.repository import SharingRepository
+from winwin.sharing.snapshot_repository import SnapshotRepository, SnapshotRows
 
 MAX_LIMIT = 1_000_000
 MAX_SEARCH = 200
@@ -51,7 +52,7 @@ def _network(session: Session, rows: SnapshotRows) -> policy.Network:
 
 
 def item_policy(row: dict[str, Any]) -> policy.ItemPolicy:
-    """The policy's view of a stored item row (as ``SharingRepository`` returns it)."""
+    """The policy's view of a stored item row (as ``SnapshotRepository`` returns it)."""
     return policy.ItemPolicy(
         key=row["key"],
         owner=row["owner"],
@@ -66,7 +67,7 @@ def item_policy(row: dict[str, Any]) -> policy.ItemPolicy:
 
 def whole_network(session: Session) -> policy.Network:
     """A snapshot of the whole database (tests and small networks; O(database))."""
-    repo = SharingRepository(session)
+    repo = SnapshotRepository(session)
     return _network(session, repo.snapshot(org_ids=None, item_ids=None, owner_ids=set()))
 
 
@@ -84,11 +85,12 @@ def local_network(
     ``org_ids`` None loads every organisation (needed for network-wide reach).
     ``with_partners`` also loads the owners' partners and the chain's circle members.
     """
-    repo = SharingRepository(session)
+    repo = SnapshotRepository(session)
     chain = repo.chain_ids(item_ids)
     owner_ids = repo.owner_ids(chain) | (owners or set())
     circles = set(circle_ids or ())
-    circles |= {i.circle_id for i in repo.items_by_ids(chain).values() if i.circle_id}
+    stored = SharingRepository(session).items_by_ids(chain)
+    circles |= {i.circle_id for i in stored.values() if i.circle_id}
     scope = None if org_ids is None else set(org_ids)
     if scope is not None and with_partners:
         scope |= repo.partner_ids(owner_ids)
