@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+import pytest
+
 from support.web import csrf_of, sign_in
 
 ADMIN = "platform@winwin.example"
@@ -88,3 +90,24 @@ def test_people_of_an_organisation_never_see_the_chooser(client) -> None:  # typ
     home = client.get("/", headers=EN)
     assert "<h1>Kuusi Paper Oy</h1>" in home.text and "choose-org" not in home.text
     assert client.get("/?next=/org/ties", headers=EN, follow_redirects=False).status_code == 200
+
+
+@pytest.mark.browser
+def test_in_a_browser_the_platform_admin_chooses_in_finnish_and_passes_axe(  # type: ignore[no-untyped-def]
+    page, live_server, axe_source
+) -> None:
+    from playwright.sync_api import expect
+
+    from e2e.http.test_browser import axe_violations
+    from e2e.http.test_browser import sign_in as sign_in_browser
+
+    sign_in_browser(page, live_server, email=ADMIN)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Valitse organisaatio")
+    assert axe_violations(page, axe_source) == []
+    page.goto(f"{live_server}/org/ties")
+    page.get_by_label("Organisaatio", exact=True).select_option("kuusi")
+    page.get_by_role("button", name="Valitse").click()
+    page.wait_for_url(f"{live_server}/org/ties")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kuusi Paper Oy")
+    page.goto(f"{live_server}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kuusi Paper Oy")
