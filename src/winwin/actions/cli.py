@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from winwin.accounts.access import operator
 from winwin.actions import refusals
 from winwin.actions import service as actions
 from winwin.actions.follow_up import TOO_FEW, compare_rounds
@@ -55,7 +56,7 @@ def add(
     with state(ctx).session() as session:
         made = actions.add_action(
             session,
-            actor=None,
+            actor=operator(),
             between=between,
             by=by,
             factor=factor,
@@ -79,7 +80,7 @@ def list_(
     """The relationship's plan, oldest action first."""
     between = _between(relationship)
     with state(ctx).session() as session:
-        listed = actions.list_actions(session, actor=None, between=between)
+        listed = actions.list_actions(session, actor=operator(), between=between)
     if json_out:
         print_json({"actions": [a.as_dict() for a in listed]})
         return
@@ -98,7 +99,7 @@ def set_(
     """Move an action to another status (dropped needs --reason)."""
     with state(ctx).session() as session:
         moved = actions.set_status(
-            session, actor=None, action_id=action_id, status=status, reason=reason
+            session, actor=operator(), action_id=action_id, status=status, reason=reason
         )
     if json_out:
         print_json(moved.as_dict())
@@ -114,8 +115,8 @@ def show(
 ) -> None:
     """One action with its history (who changed what, when)."""
     with state(ctx).session() as session:
-        found = actions.get_action(session, actor=None, action_id=action_id)
-        events = actions.history(session, actor=None, action_id=action_id)
+        found = actions.get_action(session, actor=operator(), action_id=action_id)
+        events = actions.history(session, actor=operator(), action_id=action_id)
     if json_out:
         print_json({**found.as_dict(), "history": [e.as_dict() for e in events]})
         return

@@ -11,8 +11,9 @@ Who may do what (the relationship's own rules, ``winwin.assessments.service``):
   must manage;
 - an action's **owners** may also edit it and move its status.
 
-``actor=None`` is the command line, which may do everything. Every change is written to
-the action's history: who, when, and each field's value before and after.
+The command line acts as ``accounts.access.operator()``, who may do everything. Every
+change is written to the action's history: who, when, and each field's value before and
+after.
 """
 
 from __future__ import annotations
@@ -176,7 +177,7 @@ def _pair(session: Session, between: Sequence[str]) -> tuple[Organization, Organ
 
 
 def _visible_pair(
-    session: Session, actor: Actor | None, between: Sequence[str]
+    session: Session, actor: Actor, between: Sequence[str]
 ) -> tuple[Organization, Organization]:
     first, second = _pair(session, between)
     if not can_see_relationship(actor, (first.id, second.id)):
@@ -184,34 +185,31 @@ def _visible_pair(
     return first, second
 
 
-def list_actions(
-    session: Session, *, actor: Actor | None, between: Sequence[str]
-) -> list[ActionRead]:
+def list_actions(session: Session, *, actor: Actor, between: Sequence[str]) -> list[ActionRead]:
     """The plan of one relationship, oldest action first."""
     first, second = _visible_pair(session, actor, between)
     return _reads(session, ActionRepository(session).of_pair(first.id, second.id))
 
 
-def readable_actions(session: Session, *, actor: Actor | None) -> list[ActionRead]:
+def readable_actions(session: Session, *, actor: Actor) -> list[ActionRead]:
     """Every action the actor may read, from one SQL query (the consistency suite checks it
     against ``can_read``)."""
-    ids = None if actor is None or actor.is_platform_admin else accessible_org_ids(session, actor)
+    ids = None if actor.is_platform_admin else accessible_org_ids(session, actor)
     return _reads(session, ActionRepository(session).of_orgs(ids))
 
 
-def can_read(actor: Actor | None, action: Action) -> bool:
+def can_read(actor: Actor, action: Action) -> bool:
     """The single access check of one action: the relationship's."""
     return can_see_relationship(actor, (action.a_id, action.b_id))
 
 
-def can_edit(actor: Actor | None, action: Action) -> bool:
+def can_edit(actor: Actor, action: Action) -> bool:
     if can_run_relationship(actor, (action.a_id, action.b_id)):
         return True
-    assert actor is not None
     return actor.user_id in (action.owner_a_user_id, action.owner_b_user_id)
 
 
-def _load(session: Session, actor: Actor | None, action_id: int) -> Action:
+def _load(session: Session, actor: Actor, action_id: int) -> Action:
     ok = isinstance(action_id, int) and 1 <= action_id <= MAX_ID
     action = ActionRepository(session).get(action_id) if ok else None
     if action is None or not can_read(actor, action):
@@ -219,16 +217,16 @@ def _load(session: Session, actor: Actor | None, action_id: int) -> Action:
     return action
 
 
-def get_action(session: Session, *, actor: Actor | None, action_id: int) -> ActionRead:
+def get_action(session: Session, *, actor: Actor, action_id: int) -> ActionRead:
     return _reads(session, [_load(session, actor, action_id)])[0]
 
 
-def stored_action(session: Session, *, actor: Actor | None, action_id: int) -> Action:
+def stored_action(session: Session, *, actor: Actor, action_id: int) -> Action:
     """The stored action, when the actor may read it (``NotFound`` otherwise)."""
     return _load(session, actor, action_id)
 
 
-def editable_of_pair(session: Session, *, actor: Actor | None, a_id: int, b_id: int) -> set[int]:
+def editable_of_pair(session: Session, *, actor: Actor, a_id: int, b_id: int) -> set[int]:
     """The ids of the pair's actions that the actor may edit."""
     return {a.id for a in ActionRepository(session).of_pair(a_id, b_id) if can_edit(actor, a)}
 
@@ -238,7 +236,7 @@ def orgs_by_id(session: Session, ids: Iterable[int]) -> dict[int, Organization]:
     return ActionRepository(session).orgs(ids)
 
 
-def history(session: Session, *, actor: Actor | None, action_id: int) -> list[EventRead]:
+def history(session: Session, *, actor: Actor, action_id: int) -> list[EventRead]:
     """The action's history, oldest first."""
     _load(session, actor, action_id)
     repo = ActionRepository(session)
@@ -331,13 +329,13 @@ def _owners(
 
 
 def _record(
-    session: Session, action: Action, actor: Actor | None, kind: str, changes: dict[str, Any]
+    session: Session, action: Action, actor: Actor, kind: str, changes: dict[str, Any]
 ) -> None:
     ActionRepository(session).add_event(
         ActionEvent(
             action_id=action.id,
-            user_id=actor.user_id if actor else None,
-            org_id=actor.org_id if actor else None,
+            user_id=actor.user_id,
+            org_id=actor.org_id,
             kind=kind,
             changes=changes,
             at=datetime.now(UTC),
@@ -352,7 +350,7 @@ def _plain(value: object) -> object:
 def add_action(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     between: Sequence[str],
     by: str,
     factor: str,
@@ -369,7 +367,7 @@ def add_action(
     side = next((o for o in pair if o.key == (by or "").strip()), None)
     if side is None:
         raise InvalidInput(refusals.NOT_A_SIDE("by", a=first.key, b=second.key))
-    if actor is not None and not can_manage_org(actor, side.id):
+    if not can_manage_org(actor, side.id):
         raise PermissionDenied(refusals.NOT_ACTING_FOR(org=side.key))
     repo = ActionRepository(session)
     if not repo.is_relationship(first.id, second.id):
@@ -391,7 +389,7 @@ def add_action(
             status="planned",
             owner_a_user_id=chosen[low.id].id if low.id in chosen else None,
             owner_b_user_id=chosen[high.id].id if high.id in chosen else None,
-            created_by_user_id=actor.user_id if actor else None,
+            created_by_user_id=actor.user_id,
             created_at=now,
             updated_at=now,
             **values,
@@ -417,7 +415,7 @@ _UNSET: Any = object()
 def update_action(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     action_id: int,
     title: str = _UNSET,
     description: str | None = _UNSET,
@@ -481,7 +479,7 @@ def update_action(
 
 
 def set_status(
-    session: Session, *, actor: Actor | None, action_id: int, status: str, reason: str | None = None
+    session: Session, *, actor: Actor, action_id: int, status: str, reason: str | None = None
 ) -> ActionRead:
     """Move the action to ``status`` (``dropped`` with a reason)."""
     return update_action(session, actor=actor, action_id=action_id, status=status, reason=reason)

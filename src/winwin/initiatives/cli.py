@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from winwin.accounts.access import operator
 from winwin.cli.context import err, print_json, state
 from winwin.initiatives import service as initiatives
 from winwin.kernel.errors import InvalidInput, Problem
@@ -54,6 +55,7 @@ def propose(
             goal=goal,
             expected_value=expected_value,
             kind=kind,
+            actor=operator(),
         )
     _out(found, json_out)
 
@@ -90,13 +92,16 @@ def edit(
             ),
             add=_keys(add),
             remove=_keys(remove),
+            actor=operator(),
         )
     _out(found, json_out)
 
 
 def _answer(ctx: typer.Context, initiative_id: int, by: str, accept: bool, json_out: bool) -> None:
     with state(ctx).session() as session:
-        found = initiatives.answer(session, initiative_id=initiative_id, by=by, accept=accept)
+        found = initiatives.answer(
+            session, initiative_id=initiative_id, by=by, accept=accept, actor=operator()
+        )
     _out(found, json_out)
 
 
@@ -134,7 +139,12 @@ def contribute(
     """Record a contribution (money, or hours and assets valued in money): a new version."""
     with state(ctx).session() as session:
         found = initiatives.contribute(
-            session, initiative_id=initiative_id, by=by, amount=amount, currency=currency
+            session,
+            initiative_id=initiative_id,
+            by=by,
+            amount=amount,
+            currency=currency,
+            actor=operator(),
         )
     _out(found, json_out)
 
@@ -162,7 +172,7 @@ def model(
         raise InvalidInput(Problem("GAME", f"is not JSON: {exc.msg}")) from None
     with state(ctx).session() as session:
         found = initiatives.set_model(
-            session, initiative_id=initiative_id, game=document, method=method
+            session, initiative_id=initiative_id, game=document, method=method, actor=operator()
         )
     _out(found, json_out)
 
@@ -176,7 +186,7 @@ def agree(
 ) -> None:
     """A party agrees to the current version; the last to agree freezes the agreement."""
     with state(ctx).session() as session:
-        found = initiatives.agree(session, initiative_id=initiative_id, by=by)
+        found = initiatives.agree(session, initiative_id=initiative_id, by=by, actor=operator())
     _out(found, json_out)
     if not json_out and found.agreed_version == found.version:
         err.print(f"version {found.version} is agreed")
@@ -196,7 +206,7 @@ def show(
 ) -> None:
     """The initiative: parties, contributions, model, shares, versions and agreement."""
     with state(ctx).session() as session:
-        found = initiatives.read(session, initiative_id, as_org=by)
+        found = initiatives.read(session, initiative_id, actor=operator(), as_org=by)
     _out(found, json_out)
 
 
@@ -212,7 +222,12 @@ def result(
     """Record the value the agreed initiative made; shown split as agreed."""
     with state(ctx).session() as session:
         found = initiatives.record_result(
-            session, initiative_id=initiative_id, by=by, amount=amount, currency=currency
+            session,
+            initiative_id=initiative_id,
+            by=by,
+            amount=amount,
+            currency=currency,
+            actor=operator(),
         )
     _out(found, json_out)
     if not json_out and found.result and found.result["final"]:
@@ -231,7 +246,9 @@ def agreement(
     from winwin.reports import service as reports
 
     with state(ctx).session() as session:
-        pdf = reports.agreement_pdf(session, actor=None, initiative_id=initiative_id, locale=lang)
+        pdf = reports.agreement_pdf(
+            session, actor=operator(), initiative_id=initiative_id, locale=lang
+        )
     try:
         Path(out).write_bytes(pdf)
     except OSError as exc:

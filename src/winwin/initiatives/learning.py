@@ -73,9 +73,7 @@ def pairs(found: initiatives.InitiativeRead) -> list[tuple[str, str]]:
     ]
 
 
-def _learning(
-    session: Session, initiative_id: int, actor: Actor | None
-) -> initiatives.InitiativeRead:
+def _learning(session: Session, initiative_id: int, actor: Actor) -> initiatives.InitiativeRead:
     # Unmasked: a learning initiative's steps work on relationships, each of which the
     # actor must be able to see (``_visible``, ``actions``), which names only its sides.
     found = initiatives.read(session, initiative_id, actor=actor, masked=False)
@@ -86,7 +84,7 @@ def _learning(
     return found
 
 
-def _visible(session: Session, actor: Actor | None, pair: tuple[str, str]) -> bool:
+def _visible(session: Session, actor: Actor, pair: tuple[str, str]) -> bool:
     ids = NetworkRepository(session).org_ids()
     return rounds.can_see_relationship(actor, (ids[pair[0]], ids[pair[1]]))
 
@@ -101,7 +99,7 @@ def add_goal(
     title: str,
     description: str | None = None,
     due: date | str | None = None,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> actions.ActionRead:
     """Add a learning goal on behalf of party ``by``, on its relationship with ``with_``
     (one of them the proposer, the other a party that has accepted)."""
@@ -135,7 +133,7 @@ def open_learning_round(
     initiative_id: int,
     round: str,
     min_respondents: object = None,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> list[rounds.RoundRead]:
     """Open round ``round`` with the ``learning-partnership`` instrument on every
     relationship of the initiative (all or nothing: the caller rolls back on a refusal).
@@ -144,7 +142,7 @@ def open_learning_round(
     proposer = NetworkRepository(session).get_by_key(found.proposed_by)
     if proposer is None:  # pragma: no cover - the proposer is a party and exists
         raise NotFound(f"no initiative {initiative_id}")
-    if actor is not None and not can_manage_org(actor, proposer.id):
+    if not can_manage_org(actor, proposer.id):
         raise PermissionDenied(f"you do not act for '{found.proposed_by}'")
     wanted = pairs(found)
     if not wanted:
@@ -162,7 +160,7 @@ def open_learning_round(
     ]
 
 
-def _result(session: Session, actor: Actor | None, pair: tuple[str, str]) -> LearningResult | None:
+def _result(session: Session, actor: Actor, pair: tuple[str, str]) -> LearningResult | None:
     try:
         detail = scoring.relationship_detail(session, between=pair, reader=rounds.reader_for(actor))
     except NotFound:
@@ -186,9 +184,7 @@ def _result(session: Session, actor: Actor | None, pair: tuple[str, str]) -> Lea
     )
 
 
-def read_learning(
-    session: Session, *, initiative_id: int, actor: Actor | None = None
-) -> LearningRead:
+def read_learning(session: Session, *, initiative_id: int, actor: Actor) -> LearningRead:
     """The goals and latest learning results the reader may see."""
     found = _learning(session, initiative_id, actor)
     visible = [p for p in pairs(found) if _visible(session, actor, p)]

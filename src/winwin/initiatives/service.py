@@ -1,7 +1,7 @@
 """Use cases of joint initiatives; the command line, the REST routes and the pages call these.
 
-``actor=None`` is the command line, acting for the organisation named by ``by``. A
-signed-in actor must first be able to read the initiative (``can_read``, else
+The command line acts as ``accounts.access.operator()``, for the organisation named by
+``by``. Any other actor must first be able to read the initiative (``can_read``, else
 ``NotFound``), and then act for ``by``: an org admin of it, a facilitator granted it, or
 a platform admin (``can_manage_org``, else ``PermissionDenied``). Setting the model
 needs an actor who acts for one of the parties.
@@ -18,7 +18,13 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import Actor, accessible_org_ids, can_access_org, can_manage_org
+from winwin.accounts.access import (
+    Actor,
+    accessible_org_ids,
+    can_access_org,
+    can_manage_org,
+    operator,
+)
 from winwin.initiatives import naming, refusals, rules
 from winwin.initiatives.models import (
     Initiative,
@@ -119,12 +125,12 @@ def _load(session: Session, initiative_id: int) -> Initiative:
     return found
 
 
-def _acts_for(actor: Actor | None, org: Organization) -> None:
-    if actor is not None and not can_manage_org(actor, org.id):
+def _acts_for(actor: Actor, org: Organization) -> None:
+    if not can_manage_org(actor, org.id):
         raise PermissionDenied(f"you do not act for '{org.key}'")
 
 
-def _load_for(session: Session, actor: Actor | None, initiative_id: int) -> Initiative:
+def _load_for(session: Session, actor: Actor, initiative_id: int) -> Initiative:
     """The initiative, if the actor may read it (the one checkpoint), else ``NotFound``."""
     found = _load(session, initiative_id)
     if not can_read(session, actor, found.id):
@@ -168,11 +174,11 @@ def _guard_of(session: Session, found: Initiative, party_ids: set[int]) -> _Guar
     )
 
 
-def can_read(session: Session, actor: Actor | None, initiative_id: int) -> bool:
+def can_read(session: Session, actor: Actor, initiative_id: int) -> bool:
     """The single check: its parties' people, facilitators granted a party, platform
-    admins (and the command line); never a party that the competition-law guard keeps
-    out (``rules.held_parties``), read here at every decision."""
-    if actor is None:
+    admins (and the command line's operator); never a party that the competition-law
+    guard keeps out (``rules.held_parties``), read here at every decision."""
+    if actor.is_operator:
         return True
     repo = InitiativeRepository(session)
     found = repo.get(initiative_id)
@@ -187,10 +193,10 @@ def can_read(session: Session, actor: Actor | None, initiative_id: int) -> bool:
     return bool(reachable - _guard_of(session, found, parties).held)
 
 
-def readable(session: Session, *, actor: Actor | None) -> list[InitiativeRead]:
+def readable(session: Session, *, actor: Actor) -> list[InitiativeRead]:
     """Every initiative the actor may read: one SQL query finds those with a party the
     actor reaches, and the checkpoint (``can_read``) decides each."""
-    ids = None if actor is None or actor.is_platform_admin else accessible_org_ids(session, actor)
+    ids = None if actor.is_platform_admin else accessible_org_ids(session, actor)
     found = InitiativeRepository(session).of_orgs(ids)
     return [read(session, i.id, actor=actor) for i in found if can_read(session, actor, i.id)]
 
@@ -199,14 +205,15 @@ def read(
     session: Session,
     initiative_id: int,
     *,
-    actor: Actor | None = None,
+    actor: Actor,
     as_org: str | None = None,
     masked: bool = True,
 ) -> InitiativeRead:
     """The ``show`` document as the reader may see it: the actor (a signed-in person), or
-    the organisation ``as_org`` (the command line's ``show --by``; it must be a party the
-    guard does not keep out), else everything. A party the reader may not see by name is
-    masked (``naming``); ``masked=False`` is for use cases that do their own checks."""
+        the organisation ``as_org`` (the command line's ``show --by``; it must be a party the
+        guard does not keep out), else everything the actor may see (all of it for a platform
+    admin or the operator). A party the reader may not see by name is
+        masked (``naming``); ``masked=False`` is for use cases that do their own checks."""
     found = _load(session, initiative_id)
     if not can_read(session, actor, found.id):
         raise NotFound(f"no initiative {initiative_id}")
@@ -221,7 +228,7 @@ def read(
 
 
 def _readers(
-    session: Session, found: Initiative, actor: Actor | None, as_org: str | None
+    session: Session, found: Initiative, actor: Actor, as_org: str | None
 ) -> frozenset[int] | None:
     """The organisations the reader acts in or for; ``None``: one who sees every name."""
     if as_org is not None:
@@ -230,7 +237,7 @@ def _readers(
         if org.id not in parties or org.id in _guard_of(session, found, parties).held:
             raise NotFound(f"no initiative {found.id} that '{as_org}' may see")
         return frozenset({org.id})
-    if actor is None or actor.is_platform_admin:
+    if actor.is_platform_admin:
         return None
     return frozenset(accessible_org_ids(session, actor))
 
@@ -317,7 +324,7 @@ def _masked(session: Session, full: InitiativeRead, readers: frozenset[int]) -> 
     )
 
 
-def _read(session: Session, found: Initiative, actor: Actor | None) -> InitiativeRead:
+def _read(session: Session, found: Initiative, actor: Actor) -> InitiativeRead:
     repo = InitiativeRepository(session)
     keys = _keys(session)
     parties = repo.parties(found.id)
@@ -341,7 +348,7 @@ def _read(session: Session, found: Initiative, actor: Actor | None) -> Initiativ
     held: tuple[str, ...] = ()
     held_topic = None
     warnings: tuple[Problem, ...] = ()
-    if actor is None or can_access_org(actor, found.proposed_by_org_id):
+    if can_access_org(actor, found.proposed_by_org_id):
         guard = _guard_of(session, found, {p.org_id for p in parties})
         held = tuple(sorted(keys[i] for i in guard.held))
         held_topic = guard.topic if held else None
@@ -407,7 +414,7 @@ def propose(
     goal: str = "",
     expected_value: float | None = None,
     kind: str = "joint",
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> InitiativeRead:
     """Propose an initiative to one or more organisations; the proposer has accepted.
     ``kind`` is ``joint`` or ``learning`` (learning goals and rounds, ``learning.py``)."""
@@ -497,7 +504,7 @@ def _record(
     *,
     change: str,
     org_id: int | None,
-    actor: Actor | None,
+    actor: Actor,
     details: dict[str, Any],
 ) -> None:
     """The history entry (and audit) of the initiative's current version."""
@@ -507,14 +514,14 @@ def _record(
             version=found.version,
             change=change,
             org_id=org_id,
-            user_id=actor.user_id if actor is not None else None,
+            user_id=actor.user_id,
             details=details,
             created_at=datetime.now(UTC),
         )
     )
 
 
-def _party(session: Session, found: Initiative, by: str, actor: Actor | None = None) -> Any:
+def _party(session: Session, found: Initiative, by: str, actor: Actor) -> Any:
     org = _org(session, by, "by")
     _acts_for(actor, org)
     for p in InitiativeRepository(session).parties(found.id):
@@ -524,7 +531,7 @@ def _party(session: Session, found: Initiative, by: str, actor: Actor | None = N
 
 
 def answer(
-    session: Session, *, initiative_id: int, by: str, accept: bool, actor: Actor | None = None
+    session: Session, *, initiative_id: int, by: str, accept: bool, actor: Actor
 ) -> InitiativeRead:
     """An invited party accepts or declines."""
     found = _load_for(session, actor, initiative_id)
@@ -545,7 +552,7 @@ def _new_version(
     *,
     change: str,
     org_id: int | None,
-    actor: Actor | None,
+    actor: Actor,
     details: dict[str, Any],
 ) -> None:
     """A change to what is shared: a new version, and every party must agree again; the
@@ -572,7 +579,7 @@ def edit(
     expected_value: float | Unchanged | None = Unchanged.KEEP,
     add: list[str] | None = None,
     remove: list[str] | None = None,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> InitiativeRead:
     """Change what was proposed: the title, goal and expected value (any party that has
     accepted), and who is invited (the proposer: ``add`` invites organisations as
@@ -656,7 +663,7 @@ def edit(
     if removed:
         details["removed"] = sorted(o.key for o in removed)
     if not details:
-        return read(session, found.id)
+        return read(session, found.id, actor=operator())
     found.title, found.goal, found.expected_value = new_title, new_goal, new_value
     repo.remove_parties(found.id, (o.id for o in removed))
     for org in added:
@@ -665,7 +672,7 @@ def edit(
         details["model_cleared"] = found.method
         found.method = found.game = found.shares = found.in_core = None
     _new_version(session, found, change="edited", org_id=party.org_id, actor=actor, details=details)
-    return read(session, found.id)
+    return read(session, found.id, actor=operator())
 
 
 def contribute(
@@ -675,7 +682,7 @@ def contribute(
     by: str,
     amount: float,
     currency: str,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> InitiativeRead:
     """Record a party's contribution (money, or hours and assets valued in money)."""
     found = _load_for(session, actor, initiative_id)
@@ -704,22 +711,22 @@ def contribute(
 
 
 def set_model(
-    session: Session, *, initiative_id: int, game: Any, method: str, actor: Actor | None = None
+    session: Session, *, initiative_id: int, game: Any, method: str, actor: Actor
 ) -> InitiativeRead:
     """Set the sharing model: a ``winwin share`` game over the parties' keys and a method."""
     found = _load_for(session, actor, initiative_id)
     managed = sorted(
         org_id
         for org_id in InitiativeRepository(session).party_org_ids(found.id)
-        if actor is None or can_manage_org(actor, org_id)
+        if can_manage_org(actor, org_id)
     )
-    if actor is not None and not managed:
+    if not managed:
         raise PermissionDenied("you do not act for a party of this initiative")
     if method not in rules.METHODS:
         raise InvalidInput(Problem("method", f"must be one of {', '.join(rules.METHODS)}"))
     # A party the actor may not see by name is named in the game, and in every refusal,
     # by its mask: the game is read as written first, so its problems name the masks.
-    mapping = _masks(session, found, actor) if actor is not None else {}
+    mapping = _masks(session, found, actor)
     parsed = parse_game(game)
     if mapping:
         hidden = {v: k for k, v in mapping.items()}
@@ -748,7 +755,7 @@ def set_model(
     # The history names the party set it for: the person's own organisation when it is a
     # party, else the first party they act for; the command line names none.
     acted = None
-    if actor is not None:
+    if not actor.is_operator:
         acted = actor.org_id if actor.org_id in managed else managed[0]
     _new_version(
         session, found, change="modelled", org_id=acted, actor=actor, details={"method": method}
@@ -756,9 +763,7 @@ def set_model(
     return read(session, found.id, actor=actor)
 
 
-def agree(
-    session: Session, *, initiative_id: int, by: str, actor: Actor | None = None
-) -> InitiativeRead:
+def agree(session: Session, *, initiative_id: int, by: str, actor: Actor) -> InitiativeRead:
     """A party agrees to the current version; when all have, it is frozen as the
     agreement."""
     found = _load_for(session, actor, initiative_id)
@@ -778,7 +783,7 @@ def agree(
     if all(p.agreed_version == found.version for p in repo.parties(found.id)):
         found.agreed_version = found.version
         session.flush()
-        document = read(session, found.id).as_dict()
+        document = read(session, found.id, actor=operator()).as_dict()
         frozen = {
             k: document[k]
             for k in ("title", "goal", "parties", "contributions", "method", "shares", "in_core")
@@ -801,7 +806,7 @@ def record_result(
     by: str,
     amount: float,
     currency: str = "EUR",
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> InitiativeRead:
     """Record the value the agreed initiative actually made; it is split as agreed and
     shown against the agreed shares. Needs an agreement; the agreement never changes."""
@@ -835,7 +840,7 @@ def history_orgs(found: InitiativeRead) -> list[str]:
 
 
 def names_and_acting(
-    session: Session, actor: Actor | None, keys: list[str]
+    session: Session, actor: Actor, keys: list[str]
 ) -> tuple[dict[str, str], list[str]]:
     """The organisations' names by key, and which of them the actor acts for (for the
     pages' forms)."""
@@ -847,6 +852,6 @@ def names_and_acting(
         if org is None:
             continue
         names[key] = org.name
-        if actor is None or can_manage_org(actor, org.id):
+        if can_manage_org(actor, org.id):
             acting.append(key)
     return names, acting

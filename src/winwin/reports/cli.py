@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from winwin.accounts.access import operator
 from winwin.cli.context import err, state
 from winwin.db.engine import build_engine, session_factory, unit_of_work
 from winwin.jobs import service as jobs
@@ -42,7 +43,7 @@ def report(
     with cli_state.session() as session:
         job_id = reports.start_report(
             session,
-            actor=None,
+            actor=operator(),
             between=(parts[0], parts[1]) if len(parts) == 2 else None,
             client=parts[0] if len(parts) == 1 else None,
             round=round,

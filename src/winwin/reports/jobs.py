@@ -1,14 +1,15 @@
 """The workshop report as a job (kind ``reports.workshop``): gather, typeset, keep the PDF.
 
 The job reads as the person who started it (their access is checked again, as it may
-have changed since), and the PDF is stored only when the whole job succeeds.
+have changed since; a job the command line started reads as the operator), and the PDF
+is stored only when the whole job succeeds.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from winwin.accounts.access import Actor, actor_for
+from winwin.accounts.access import Actor, actor_for, operator
 from winwin.accounts.models import User
 from winwin.jobs import kinds
 from winwin.jobs.kinds import JobContext
@@ -23,7 +24,7 @@ def workshop_report(context: JobContext) -> dict[str, Any]:
     arguments = context.arguments
     context.progress(0, STEPS)
     with context.reader() as session:
-        actor: Actor | None = None
+        actor: Actor = operator()
         if context.started_by is not None:
             user = session.get(User, context.started_by)
             if user is None:

@@ -9,7 +9,7 @@ pack). Both read the scores through ``winwin.assessments.scoring`` and the plan 
 (``can_see_relationship``: either side's people, facilitators granted either side,
 platform admins) gets the report; anyone else is told it does not exist (``NotFound``).
 A client's pack needs access to the client, and holds only relationships the actor may
-see. ``actor=None`` is the command line.
+see. The command line acts as ``accounts.access.operator()``.
 
 **Contents, per relationship**: R and each side's S with their 95 % intervals and the
 low-n wording; the lever of each side and the relationship's biggest step in words;
@@ -102,7 +102,7 @@ def check_locale(locale: object) -> str:
 
 
 def _visible_detail(
-    session: Session, actor: Actor | None, between: Sequence[str]
+    session: Session, actor: Actor, between: Sequence[str]
 ) -> scoring.RelationshipDetail:
     if len(between) != 2 or any(not isinstance(k, str) or "\x00" in k for k in between):
         raise InvalidInput(Problem("relationship", "name two organisations as A:B"))
@@ -144,7 +144,7 @@ def _factor_intervals(
 
 def _section(
     session: Session,
-    actor: Actor | None,
+    actor: Actor,
     detail: scoring.RelationshipDetail,
     shown: scoring.RelationshipScore,
     w: _Words,
@@ -381,7 +381,7 @@ def _section(
 
 def _document(
     session: Session,
-    actor: Actor | None,
+    actor: Actor,
     shown: Sequence[tuple[scoring.RelationshipDetail, scoring.RelationshipScore]],
     *,
     title: str,
@@ -416,7 +416,7 @@ def _lever_sentence(w: _Words, lever: scoring.Lever, names: dict[str, str]) -> s
 def workshop_data(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     between: Sequence[str],
     round: str | None = None,
     locale: str = "fi",
@@ -439,7 +439,7 @@ def workshop_data(
 def workshop_pdf(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     between: Sequence[str],
     round: str | None = None,
     locale: str = "fi",
@@ -453,7 +453,7 @@ def workshop_pdf(
 def client_data(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     client: str,
     round: str | None = None,
     locale: str = "fi",
@@ -464,7 +464,7 @@ def client_data(
     locale = check_locale(locale)
     net = NetworkRepository(session)
     org = net.get_by_key(client) if isinstance(client, str) and "\x00" not in client else None
-    if org is None or (actor is not None and not can_access_org(actor, org.id)):
+    if org is None or not can_access_org(actor, org.id):
         raise NotFound(f"unknown organisation '{client}'")
     pairs = sorted(
         {
@@ -490,7 +490,7 @@ def client_data(
 def client_pdf(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     client: str,
     round: str | None = None,
     locale: str = "fi",
@@ -541,7 +541,7 @@ COST_CORE_TEXTS = {
 
 
 def agreement_data(
-    session: Session, *, actor: Actor | None, initiative_id: int, locale: str = "fi"
+    session: Session, *, actor: Actor, initiative_id: int, locale: str = "fi"
 ) -> dict[str, Any]:
     """The frozen agreement of an initiative, worded for print (read through the
     initiative's one checkpoint)."""
@@ -595,7 +595,7 @@ def agreement_data(
 
 
 def agreement_pdf(
-    session: Session, *, actor: Actor | None, initiative_id: int, locale: str = "fi"
+    session: Session, *, actor: Actor, initiative_id: int, locale: str = "fi"
 ) -> bytes:
     """The frozen agreement of an initiative as a PDF."""
     data = agreement_data(session, actor=actor, initiative_id=initiative_id, locale=locale)
@@ -616,7 +616,7 @@ def report_file_name(arguments: dict[str, Any]) -> str:
 def start_report(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     between: Sequence[str] | None = None,
     client: str | None = None,
     round: str | None = None,
@@ -640,6 +640,6 @@ def start_report(
         session,
         kind=REPORT_JOB,
         arguments=arguments,
-        started_by=actor.user_id if actor is not None else None,
+        started_by=actor.user_id,
     )
     return job.id

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from e2e.assessments.conftest import World
+from winwin.accounts.access import operator
 
 FULL = {f"{f}{n}": 4 for f in "aeit" for n in range(1, 6)}
 DOC = {
@@ -320,7 +321,9 @@ def test_initiatives_are_read_through_the_api_only_by_their_parties(world: World
     from winwin.initiatives import service as initiatives
 
     with unit_of_work(session_factory(world.engine)) as session:
-        made = initiatives.propose(session, by="kuusi", with_=["pakkaus"], title="Pool").id
+        made = initiatives.propose(
+            session, by="kuusi", with_=["pakkaus"], title="Pool", actor=operator()
+        ).id
     for who in ("kmember", "fac", "root"):
         assert world.call(who, "GET", f"/api/v1/initiatives/{made}").json()["id"] == made, who
         listed = world.call(who, "GET", "/api/v1/initiatives").json()["initiatives"]

@@ -8,6 +8,7 @@ import json
 from e2e.actions.test_actions_doors import _get
 from e2e.actions.test_score_compare import DOC
 from e2e.assessments.conftest import World
+from winwin.accounts.access import operator
 from winwin.actions import service as actions
 from winwin.assessments import service as rounds
 from winwin.db.engine import session_factory, unit_of_work
@@ -26,7 +27,7 @@ def _assessed(world: World) -> None:
         network_io.import_network(session, parse_document(json.dumps(doc).encode()))
         actions.add_action(
             session,
-            actor=None,
+            actor=operator(),
             between=["kuusi", "pakkaus"],
             by="pakkaus",
             factor="accessibility",

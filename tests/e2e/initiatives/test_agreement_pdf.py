@@ -56,23 +56,28 @@ def test_the_agreement_pdf_holds_the_agreed_shares_once_everyone_agreed(
 
 
 def test_rest_serves_the_agreement_only_to_those_who_may_read_the_initiative(world: Any) -> None:
+    from winwin.accounts.access import operator
     from winwin.db.engine import session_factory, unit_of_work
     from winwin.initiatives import service as initiatives
 
     with unit_of_work(session_factory(world.engine)) as session:
-        n = initiatives.propose(session, by="kuusi", with_=["pakkaus"], title="Shared depot").id
-        initiatives.answer(session, initiative_id=n, by="pakkaus", accept=True)
+        n = initiatives.propose(
+            session, by="kuusi", with_=["pakkaus"], title="Shared depot", actor=operator()
+        ).id
+        initiatives.answer(session, initiative_id=n, by="pakkaus", accept=True, actor=operator())
         game = {
             "type": "table",
             "players": ["kuusi", "pakkaus"],
             "values": {"": 0, "kuusi": 10, "pakkaus": 20, "kuusi,pakkaus": 50},
         }
-        initiatives.set_model(session, initiative_id=n, game=game, method="shapley")
+        initiatives.set_model(
+            session, initiative_id=n, game=game, method="shapley", actor=operator()
+        )
     path = f"/api/v1/initiatives/{n}/agreement.pdf?lang=en"
     assert world.call("kmember", "GET", path).status_code == 404  # not agreed yet
     with unit_of_work(session_factory(world.engine)) as session:
         for org in ("kuusi", "pakkaus"):
-            initiatives.agree(session, initiative_id=n, by=org)
+            initiatives.agree(session, initiative_id=n, by=org, actor=operator())
     for who in ("kmember", "fac", "root"):
         response = world.call(who, "GET", path)
         assert response.status_code == 200, who

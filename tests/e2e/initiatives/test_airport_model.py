@@ -16,6 +16,7 @@ import pytest
 from e2e.actions.test_actions_doors import _get, _post
 from support.cli import run as run_at
 from support.document_model import canonical
+from winwin.accounts.access import operator
 from winwin.db.engine import session_factory
 from winwin.reports import service as reports
 
@@ -196,7 +197,7 @@ def test_the_airport_rule_on_the_pages_over_rest_and_in_the_agreement(world: Any
     agreement = page.text.split('data-testid="agreement"', 1)[1]
     assert "Lentokenttäsääntö:" in agreement and 'data-testid="airport-layers"' in agreement
     with session_factory(world.engine)() as session:
-        words = reports.agreement_data(session, actor=None, initiative_id=n, locale="fi")
+        words = reports.agreement_data(session, actor=operator(), initiative_id=n, locale="fi")
     assert words["method"].startswith("Lentokenttäsääntö:")
     assert "Osuus kustannuksesta" in words["header"]
     assert words["core"].startswith("Kustannusosuudet ovat ytimessä")

@@ -67,15 +67,20 @@ GAME2 = {
 
 
 def test_rest_and_the_page_record_and_show_the_result(world: Any) -> None:
+    from winwin.accounts.access import operator
     from winwin.db.engine import session_factory, unit_of_work
     from winwin.initiatives import service as initiatives
 
     with unit_of_work(session_factory(world.engine)) as session:
-        n = initiatives.propose(session, by="kuusi", with_=["pakkaus"], title="Depot").id
-        initiatives.answer(session, initiative_id=n, by="pakkaus", accept=True)
-        initiatives.set_model(session, initiative_id=n, game=GAME2, method="shapley")
+        n = initiatives.propose(
+            session, by="kuusi", with_=["pakkaus"], title="Depot", actor=operator()
+        ).id
+        initiatives.answer(session, initiative_id=n, by="pakkaus", accept=True, actor=operator())
+        initiatives.set_model(
+            session, initiative_id=n, game=GAME2, method="shapley", actor=operator()
+        )
         for org in ("kuusi", "pakkaus"):
-            initiatives.agree(session, initiative_id=n, by=org)
+            initiatives.agree(session, initiative_id=n, by=org, actor=operator())
     base = f"/api/v1/initiatives/{n}/results"
     assert (
         world.call("labadmin", "POST", base, json={"by": "kuusi", "amount": 40}).status_code == 404

@@ -16,6 +16,7 @@ import pytest
 from babel.numbers import format_decimal
 
 from e2e.assessments.conftest import World
+from winwin.accounts.access import operator
 from winwin.actions import service as actions
 from winwin.db.engine import session_factory, unit_of_work
 from winwin.network import io as network_io
@@ -85,7 +86,7 @@ def assessed(world: World) -> World:
         network_io.import_network(session, parse_document(json.dumps(DOC).encode()))
         actions.add_action(
             session,
-            actor=None,
+            actor=operator(),
             between=["kuusi", "pakkaus"],
             by="pakkaus",
             factor="accessibility",

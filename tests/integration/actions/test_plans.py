@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from winwin.accounts.access import operator
 from winwin.actions import reminders
 from winwin.actions import service as actions
 from winwin.actions.models import Action, ActionEvent
@@ -122,13 +123,18 @@ def test_either_side_adds_and_both_sides_see_and_the_history_is_kept(
     assert events[1].who == "Pmember" and events[1].org == "pakkaus"
     assert events[2].changes == {"due": ["2027-01-31", None]}
     assert events[3].changes == {"status": ["doing", "dropped"], "reason": [None, "merged"]}
-    assert actions.get_action(session, actor=None, action_id=made.id).reason == "merged"
+    assert actions.get_action(session, actor=operator(), action_id=made.id).reason == "merged"
 
 
 @pytest.mark.parametrize("name", ["ladmin", "outsider"])
 def test_nobody_else_sees_the_plan(session: Session, world: dict[str, Any], name: str) -> None:
     made = actions.add_action(
-        session, actor=None, between=["kuusi", "pakkaus"], by="kuusi", factor="impact", title="t"
+        session,
+        actor=operator(),
+        between=["kuusi", "pakkaus"],
+        by="kuusi",
+        factor="impact",
+        title="t",
     )
     who = _as(session, world, name)
     with pytest.raises(NotFound):
@@ -142,7 +148,12 @@ def test_nobody_else_sees_the_plan(session: Session, world: dict[str, Any], name
 
 def test_members_who_do_not_own_it_only_read(session: Session, world: dict[str, Any]) -> None:
     made = actions.add_action(
-        session, actor=None, between=["kuusi", "pakkaus"], by="pakkaus", factor="impact", title="t"
+        session,
+        actor=operator(),
+        between=["kuusi", "pakkaus"],
+        by="pakkaus",
+        factor="impact",
+        title="t",
     )
     before = _stored(session)
     member = _as(session, world, "kmember")
@@ -190,7 +201,12 @@ def test_refused_additions_name_the_field_and_store_nothing(
     session: Session, world: dict[str, Any], change: dict[str, Any], field: str
 ) -> None:
     actions.add_action(
-        session, actor=None, between=["kuusi", "pakkaus"], by="kuusi", factor="energy", title="kept"
+        session,
+        actor=operator(),
+        between=["kuusi", "pakkaus"],
+        by="kuusi",
+        factor="energy",
+        title="kept",
     )
     before = _stored(session)
     arguments: dict[str, Any] = {
@@ -201,7 +217,7 @@ def test_refused_additions_name_the_field_and_store_nothing(
         **change,
     }
     with pytest.raises(InvalidInput) as refused:
-        actions.add_action(session, actor=None, **arguments)
+        actions.add_action(session, actor=operator(), **arguments)
     assert [p.path for p in refused.value.problems] == [field]
     assert _stored(session) == before
 
@@ -222,7 +238,12 @@ def test_refused_changes_leave_the_action_as_it_was(
     session: Session, world: dict[str, Any], change: dict[str, Any], field: str, error: type
 ) -> None:
     made = actions.add_action(
-        session, actor=None, between=["kuusi", "pakkaus"], by="kuusi", factor="energy", title="kept"
+        session,
+        actor=operator(),
+        between=["kuusi", "pakkaus"],
+        by="kuusi",
+        factor="energy",
+        title="kept",
     )
     before = _stored(session)
     with pytest.raises(error) as refused:
@@ -239,7 +260,7 @@ def test_overdue_actions_show_on_both_dashboards_and_tell_their_owners_once(
     today = date(2026, 12, 5)
     late = actions.add_action(
         session,
-        actor=None,
+        actor=operator(),
         between=["kuusi", "pakkaus"],
         by="kuusi",
         factor="energy",
@@ -249,7 +270,7 @@ def test_overdue_actions_show_on_both_dashboards_and_tell_their_owners_once(
     )
     actions.add_action(
         session,
-        actor=None,
+        actor=operator(),
         between=["kuusi", "pakkaus"],
         by="kuusi",
         factor="energy",
@@ -259,7 +280,7 @@ def test_overdue_actions_show_on_both_dashboards_and_tell_their_owners_once(
     )
     done = actions.add_action(
         session,
-        actor=None,
+        actor=operator(),
         between=["kuusi", "lab"],
         by="lab",
         factor="impact",
@@ -267,7 +288,7 @@ def test_overdue_actions_show_on_both_dashboards_and_tell_their_owners_once(
         due=today - timedelta(days=9),
         owners=["kmember@example.com"],
     )
-    actions.set_status(session, actor=None, action_id=done.id, status="done")
+    actions.set_status(session, actor=operator(), action_id=done.id, status="done")
     ids = world["ids"]
     for org in ("kuusi", "pakkaus"):
         assert [a.id for a in actions.overdue_of_org(session, org_id=ids[org], on=today)] == [
@@ -290,5 +311,5 @@ def test_overdue_actions_show_on_both_dashboards_and_tell_their_owners_once(
         == []
     )
     # Tomorrow the one due today is late too; a new due date that passes tells again.
-    actions.update_action(session, actor=None, action_id=late.id, due=today)
+    actions.update_action(session, actor=operator(), action_id=late.id, due=today)
     assert reminders.notify_overdue(session, on=today + timedelta(days=1)) == 1 + 2

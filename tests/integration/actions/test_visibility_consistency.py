@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import ROLES
+from winwin.accounts.access import ROLES, operator
 from winwin.actions import service as actions
 from winwin.actions.models import Action
 from winwin.assessments.score import FACTORS
@@ -33,7 +33,7 @@ def test_the_list_equals_the_single_check(session: Session, seed: int) -> None:
         a, b = rng.choice(ties)
         actions.add_action(
             session,
-            actor=None,
+            actor=operator(),
             between=[a, b],
             by=rng.choice((a, b)),
             factor=rng.choice(FACTORS),

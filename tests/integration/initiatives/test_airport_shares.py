@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
+from winwin.accounts.access import operator
 from winwin.db.engine import session_factory
 from winwin.initiatives import service as initiatives
 from winwin.insight.games import airport_layers
@@ -31,11 +32,17 @@ def _modelled(engine: Engine, cost_of: dict[str, float]) -> initiatives.Initiati
         doc = {"format": "winwin/1", "organizations": [{"key": k, "name": k} for k in cost_of]}
         network_io.import_network(session, parse_document(json.dumps(doc).encode()))
         first, *others = sorted(cost_of)
-        made = initiatives.propose(session, by=first, with_=others, title="Shared runway")
+        made = initiatives.propose(
+            session, by=first, with_=others, title="Shared runway", actor=operator()
+        )
         for other in others:
-            initiatives.answer(session, initiative_id=made.id, by=other, accept=True)
+            initiatives.answer(
+                session, initiative_id=made.id, by=other, accept=True, actor=operator()
+            )
         game = {"type": "airport", "costs": cost_of}
-        return initiatives.set_model(session, initiative_id=made.id, game=game, method="airport")
+        return initiatives.set_model(
+            session, initiative_id=made.id, game=game, method="airport", actor=operator()
+        )
     finally:
         session.rollback()
         session.close()
@@ -73,14 +80,20 @@ def test_the_airport_rule_refuses_a_value_game_naming_the_method(engine: Engine)
     try:
         doc = {"format": "winwin/1", "organizations": [{"key": k, "name": k} for k in PARTIES[:2]]}
         network_io.import_network(session, parse_document(json.dumps(doc).encode()))
-        made = initiatives.propose(session, by="kemi", with_=["kuusi"], title="Depot")
-        initiatives.answer(session, initiative_id=made.id, by="kuusi", accept=True)
-        before = initiatives.read(session, made.id).as_dict()
+        made = initiatives.propose(
+            session, by="kemi", with_=["kuusi"], title="Depot", actor=operator()
+        )
+        initiatives.answer(
+            session, initiative_id=made.id, by="kuusi", accept=True, actor=operator()
+        )
+        before = initiatives.read(session, made.id, actor=operator()).as_dict()
         synergy = {"type": "synergy", "standalone": {"kemi": 1.0, "kuusi": 2.0}}
         with pytest.raises(InvalidInput) as refused:
-            initiatives.set_model(session, initiative_id=made.id, game=synergy, method="airport")
+            initiatives.set_model(
+                session, initiative_id=made.id, game=synergy, method="airport", actor=operator()
+            )
         assert [p.path for p in refused.value.problems] == ["method"]
-        assert initiatives.read(session, made.id).as_dict() == before
+        assert initiatives.read(session, made.id, actor=operator()).as_dict() == before
     finally:
         session.rollback()
         session.close()

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from integration.actions.world import actor, build
-from winwin.accounts.access import ROLES
+from winwin.accounts.access import ROLES, operator
 from winwin.initiatives import rules
 from winwin.initiatives import service as initiatives
 from winwin.initiatives.models import Initiative
@@ -42,7 +42,11 @@ def test_proposing_to_competitors_about_prices_is_refused_and_stores_nothing(
     before = session.scalar(select(func.count()).select_from(Initiative))
     with pytest.raises(RuleBroken) as refused:
         initiatives.propose(
-            session, by="ao", with_=["bo", "co"], title="Hinnoittelun periaatteet 2027"
+            session,
+            by="ao",
+            with_=["bo", "co"],
+            title="Hinnoittelun periaatteet 2027",
+            actor=operator(),
         )
     assert refused.value.problem.code == "initiatives.competitors_on_sensitive"
     assert refused.value.problem.path == "with"
@@ -56,7 +60,12 @@ def test_proposing_to_competitors_about_prices_is_refused_and_stores_nothing(
     ties.declare_competitor(session, None, by="do", other="ao")
     with pytest.raises(RuleBroken):
         initiatives.propose(
-            session, by="ao", with_=["do"], title="Depot", goal="Yhteinen kapasiteetin käyttö"
+            session,
+            by="ao",
+            with_=["do"],
+            title="Depot",
+            goal="Yhteinen kapasiteetin käyttö",
+            actor=operator(),
         )
 
 
@@ -65,7 +74,9 @@ def test_competitors_about_something_else_are_warned_and_only_the_proposer_is_to
 ) -> None:
     world = _world(session)
     ties.declare_competitor(session, None, by="co", other="bo")
-    made = initiatives.propose(session, by="ao", with_=["bo", "co"], title="Shared depot")
+    made = initiatives.propose(
+        session, by="ao", with_=["bo", "co"], title="Shared depot", actor=operator()
+    )
     assert [w.code for w in made.warnings] == ["initiatives.competitors_together"]
     assert made.held == ()
     users = world["users"]
@@ -81,7 +92,9 @@ def test_a_later_declaration_keeps_the_competing_parties_out_until_it_is_withdra
 ) -> None:
     world = _world(session)
     users = world["users"]
-    made = initiatives.propose(session, by="ao", with_=["bo", "co"], title="Hintojen vertailu")
+    made = initiatives.propose(
+        session, by="ao", with_=["bo", "co"], title="Hintojen vertailu", actor=operator()
+    )
     for name in ("a", "b", "c"):
         assert initiatives.can_read(session, actor(session, users[name]), made.id)
     ties.declare_competitor(session, None, by="bo", other="co")
@@ -122,7 +135,9 @@ def test_with_competitors_the_list_still_equals_the_single_check(
     ids = world["ids"]
     for _ in range(rng.randint(1, 6)):
         by, *others = rng.sample(orgs, k=rng.randint(2, min(4, len(orgs))))
-        initiatives.propose(session, by=by, with_=others, title=rng.choice(TITLES))
+        initiatives.propose(
+            session, by=by, with_=others, title=rng.choice(TITLES), actor=operator()
+        )
     # Declarations made after the proposals, as the guard must hold whenever they come.
     for a, b in {tuple(sorted(rng.sample(orgs, 2))) for _ in range(rng.randint(1, 4))}:
         session.add(Competitor(a_id=min(ids[a], ids[b]), b_id=max(ids[a], ids[b])))

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from integration.actions.world import actor, build
+from winwin.accounts.access import operator
 from winwin.initiatives import service as initiatives
 from winwin.kernel.errors import InvalidInput, NotFound, PermissionDenied, RuleBroken
 from winwin.network import ties
@@ -30,11 +31,13 @@ def _world(session: Session) -> dict[str, Any]:
 
 
 def _agreed(session: Session) -> int:
-    n = initiatives.propose(session, by="ao", with_=["bo"], title="Depot", goal="Less stock").id
-    initiatives.answer(session, initiative_id=n, by="bo", accept=True)
-    initiatives.set_model(session, initiative_id=n, game=GAME, method="shapley")
-    initiatives.agree(session, initiative_id=n, by="ao")
-    initiatives.agree(session, initiative_id=n, by="bo")
+    n = initiatives.propose(
+        session, by="ao", with_=["bo"], title="Depot", goal="Less stock", actor=operator()
+    ).id
+    initiatives.answer(session, initiative_id=n, by="bo", accept=True, actor=operator())
+    initiatives.set_model(session, initiative_id=n, game=GAME, method="shapley", actor=operator())
+    initiatives.agree(session, initiative_id=n, by="ao", actor=operator())
+    initiatives.agree(session, initiative_id=n, by="bo", actor=operator())
     return n
 
 
@@ -43,7 +46,7 @@ def test_an_edit_is_a_new_version_that_reopens_acceptance_and_keeps_the_agreemen
 ) -> None:
     world = _world(session)
     n = _agreed(session)
-    before = initiatives.read(session, n)
+    before = initiatives.read(session, n, actor=operator())
     assert before.state == "agreed" and before.version == 2
     who = actor(session, world["users"]["b"])
     edited = initiatives.edit(
@@ -61,7 +64,7 @@ def test_an_edit_is_a_new_version_that_reopens_acceptance_and_keeps_the_agreemen
         "expected_value": {"old": None, "new": 5000.0},
     }
     # Naming only what already is changes nothing: no version, no history entry.
-    same = initiatives.edit(session, initiative_id=n, by="ao", title="Depot")
+    same = initiatives.edit(session, initiative_id=n, by="ao", title="Depot", actor=operator())
     assert same.as_dict() == edited.as_dict()
 
 
@@ -71,9 +74,9 @@ def test_the_proposer_adds_and_withdraws_invitations_and_the_model_is_cleared(
     _world(session)
     n = _agreed(session)
     with pytest.raises(RuleBroken) as refused:
-        initiatives.edit(session, initiative_id=n, by="bo", add=["co"])
+        initiatives.edit(session, initiative_id=n, by="bo", add=["co"], actor=operator())
     assert refused.value.problem.path == "by"
-    added = initiatives.edit(session, initiative_id=n, by="ao", add=["co", "do"])
+    added = initiatives.edit(session, initiative_id=n, by="ao", add=["co", "do"], actor=operator())
     assert added.parties == {"ao": "accepted", "bo": "accepted", "co": "invited", "do": "invited"}
     assert added.method is None and added.shares is None and added.state == "proposed"
     assert added.history[-1]["details"] == {"added": ["co", "do"], "model_cleared": "shapley"}
@@ -81,9 +84,11 @@ def test_the_proposer_adds_and_withdraws_invitations_and_the_model_is_cleared(
         "ao": "accepted",
         "bo": "accepted",
     }
-    initiatives.answer(session, initiative_id=n, by="do", accept=False)
-    assert initiatives.read(session, n).state == "declined"
-    withdrawn = initiatives.edit(session, initiative_id=n, by="ao", remove=["co", "do"])
+    initiatives.answer(session, initiative_id=n, by="do", accept=False, actor=operator())
+    assert initiatives.read(session, n, actor=operator()).state == "declined"
+    withdrawn = initiatives.edit(
+        session, initiative_id=n, by="ao", remove=["co", "do"], actor=operator()
+    )
     assert set(withdrawn.parties) == {"ao", "bo"} and withdrawn.state == "accepted"
     assert withdrawn.version == added.version + 1
     for bad, path in (
@@ -97,35 +102,41 @@ def test_the_proposer_adds_and_withdraws_invitations_and_the_model_is_cleared(
         ({"expected_value": -1.0}, "expected_value"),
         ({}, "by"),
     ):
-        snapshot = initiatives.read(session, n).as_dict()
+        snapshot = initiatives.read(session, n, actor=operator()).as_dict()
         with pytest.raises((InvalidInput, RuleBroken)) as exc:
-            initiatives.edit(session, initiative_id=n, by="ao", **bad)
+            initiatives.edit(session, initiative_id=n, by="ao", actor=operator(), **bad)
         assert exc.value.problems[0].path == path, bad
-        assert initiatives.read(session, n).as_dict() == snapshot
+        assert initiatives.read(session, n, actor=operator()).as_dict() == snapshot
 
 
 def test_the_guard_refuses_an_edit_as_it_refuses_a_proposal(session: Session) -> None:
     _world(session)
     ties.declare_competitor(session, None, by="bo", other="co")
-    n = initiatives.propose(session, by="ao", with_=["bo"], title="Depot").id
-    before = initiatives.read(session, n).as_dict()
+    n = initiatives.propose(session, by="ao", with_=["bo"], title="Depot", actor=operator()).id
+    before = initiatives.read(session, n, actor=operator()).as_dict()
     with pytest.raises(RuleBroken) as refused:
-        initiatives.edit(session, initiative_id=n, by="ao", add=["co"], goal="Yhteiset hinnat")
+        initiatives.edit(
+            session, initiative_id=n, by="ao", add=["co"], goal="Yhteiset hinnat", actor=operator()
+        )
     assert refused.value.problem.code == "initiatives.competitors_on_sensitive"
     assert refused.value.problem.path == "add"
-    assert initiatives.read(session, n).as_dict() == before
+    assert initiatives.read(session, n, actor=operator()).as_dict() == before
     # Competitors about something else may meet: the edit is made (with the warning).
-    made = initiatives.edit(session, initiative_id=n, by="ao", add=["co"])
+    made = initiatives.edit(session, initiative_id=n, by="ao", add=["co"], actor=operator())
     assert "co" in made.parties and made.warnings
     with pytest.raises(RuleBroken) as later:
-        initiatives.edit(session, initiative_id=n, by="ao", title="Hinnoittelun periaatteet")
+        initiatives.edit(
+            session, initiative_id=n, by="ao", title="Hinnoittelun periaatteet", actor=operator()
+        )
     assert later.value.problem.path == "title"
 
 
 def test_who_may_edit_and_a_withdrawn_party_reads_it_no_more(session: Session) -> None:
     world = _world(session)
     users = world["users"]
-    n = initiatives.propose(session, by="ao", with_=["bo", "co"], title="Depot").id
+    n = initiatives.propose(
+        session, by="ao", with_=["bo", "co"], title="Depot", actor=operator()
+    ).id
     c_admin = actor(session, users["c"])
     assert initiatives.can_read(session, c_admin, n)
     with pytest.raises(RuleBroken):  # an invited party has not accepted: it does not edit

@@ -22,6 +22,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import Engine, select
 
+from winwin.accounts.access import operator
 from winwin.db.engine import session_factory
 from winwin.initiatives import service as initiatives
 from winwin.initiatives.models import InitiativeAgreement
@@ -43,7 +44,7 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
             doc = {"format": "winwin/1", "organizations": [{"key": k, "name": k} for k in ORGS]}
             network_io.import_network(self.session, parse_document(json.dumps(doc).encode()))
             self.id = initiatives.propose(
-                self.session, by="kuusi", with_=["pakkaus", "lab"], title="Pool"
+                self.session, by="kuusi", with_=["pakkaus", "lab"], title="Pool", actor=operator()
             ).id
             self.frozen: dict[int, dict[str, Any]] = {}
             self.total: float | None = None
@@ -55,7 +56,7 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
             self.session.close()
 
         def now(self) -> initiatives.InitiativeRead:
-            return initiatives.read(self.session, self.id)
+            return initiatives.read(self.session, self.id, actor=operator())
 
         def attempt(self, step: Any) -> initiatives.InitiativeRead | None:
             before = self.now().as_dict()
@@ -77,7 +78,7 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
         def answer(self, party: str, yes: bool) -> None:
             self.attempt(
                 lambda: initiatives.answer(
-                    self.session, initiative_id=self.id, by=party, accept=yes
+                    self.session, initiative_id=self.id, by=party, accept=yes, actor=operator()
                 )
             )
 
@@ -85,7 +86,12 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
         def contribute(self, party: str, amount: float) -> None:
             done = self.attempt(
                 lambda: initiatives.contribute(
-                    self.session, initiative_id=self.id, by=party, amount=amount, currency="EUR"
+                    self.session,
+                    initiative_id=self.id,
+                    by=party,
+                    amount=amount,
+                    currency="EUR",
+                    actor=operator(),
                 )
             )
             if done is not None:
@@ -120,6 +126,7 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
                     expected_value=initiatives.Unchanged.KEEP if value is None else value,
                     add=add,
                     remove=remove,
+                    actor=operator(),
                 )
             )
             if done is None:
@@ -158,7 +165,7 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
             }
             done = self.attempt(
                 lambda: initiatives.set_model(
-                    self.session, initiative_id=self.id, game=game, method=method
+                    self.session, initiative_id=self.id, game=game, method=method, actor=operator()
                 )
             )
             if done is not None:
@@ -170,7 +177,9 @@ def _machine(engine: Engine) -> type[RuleBasedStateMachine]:
         @rule(party=st.sampled_from(PARTIES))
         def agree(self, party: str) -> None:
             done = self.attempt(
-                lambda: initiatives.agree(self.session, initiative_id=self.id, by=party)
+                lambda: initiatives.agree(
+                    self.session, initiative_id=self.id, by=party, actor=operator()
+                )
             )
             if done is not None and done.agreed_version == done.version:
                 assert done.agreement is not None and done.agreement["version"] == done.version
