@@ -232,18 +232,16 @@ class ItemRepository:
     # the visibility checkpoint ----------------------------------------------------------
     def viewer(self, org_key: str) -> Viewer | None:
         """The viewer for an organisation key, or None when there is no such organisation."""
-        row = self.session.execute(
-            select(
-                Organization.id, Organization.key, Organization.country, Organization.cluster
-            ).where(Organization.key == org_key)
-        ).first()
-        return None if row is None else Viewer(row.id, row.key, row.country, row.cluster)
+        return self._viewer_where(Organization.key == org_key)
 
     def viewer_by_id(self, org_id: int) -> Viewer | None:
+        return self._viewer_where(Organization.id == org_id)
+
+    def _viewer_where(self, which: ColumnElement[bool]) -> Viewer | None:
         row = self.session.execute(
             select(
                 Organization.id, Organization.key, Organization.country, Organization.cluster
-            ).where(Organization.id == org_id)
+            ).where(which)
         ).first()
         return None if row is None else Viewer(row.id, row.key, row.country, row.cluster)
 
