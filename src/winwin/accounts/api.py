@@ -21,7 +21,7 @@ from winwin.accounts.schemas import (
 from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
 from winwin.http.errors import problem_response
 from winwin.mail.delivery import shows_link_on_page
-from winwin.mail.web import mail_after_commit
+from winwin.mail.web import mail_system_link
 
 router = APIRouter(tags=["accounts"])
 
@@ -124,14 +124,13 @@ def sign_up(
     if done.link is not None and shows_link_on_page(settings):
         return SignUpRead(sent=True, link=done.link)
     if done.link is not None:
-        mail_after_commit(
+        mail_system_link(
             request,
             background,
             session,
             kind="verify",
             to=done.email,
             link=done.link,
-            started_by=None,
             locale=body.locale,
         )
     return SignUpRead(sent=True, link=None)

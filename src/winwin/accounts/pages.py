@@ -24,7 +24,7 @@ from winwin.http.security import SESSION_COOKIE
 from winwin.http.templating import render, request_locale
 from winwin.kernel.errors import InvalidInput, PermissionDenied
 from winwin.mail.delivery import shows_link_on_page
-from winwin.mail.web import mail_after_commit
+from winwin.mail.web import mail_system_link
 
 router = APIRouter()
 
@@ -129,16 +129,8 @@ def forgot(
 ) -> Response:
     link = accounts.request_password_reset(session, email=email, base_url=public_base_url(request))
     if link is not None:
-        # System mail: nobody signed in asked for it, so platform admins see its fate.
-        mail_after_commit(
-            request,
-            background,
-            session,
-            kind="reset",
-            to=email.strip().lower(),
-            link=link,
-            started_by=None,
-        )
+        to = email.strip().lower()
+        mail_system_link(request, background, session, kind="reset", to=to, link=link)
     # The same answer whether or not the email is known; a redirect, so that reloading
     # the page never mails another link.
     return RedirectResponse("/forgot?sent=1", status_code=303)
@@ -292,15 +284,7 @@ def join(
     if done.link is not None:
         # Queued in this transaction and sent after the commit, so the link works by the
         # time it arrives; without a mail server (production) it goes to the log.
-        mail_after_commit(
-            request,
-            background,
-            session,
-            kind="verify",
-            to=done.email,
-            link=done.link,
-            started_by=None,
-        )
+        mail_system_link(request, background, session, kind="verify", to=done.email, link=done.link)
     # A taken address is answered as a new one: nothing tells whether an account exists.
     return RedirectResponse("/join/sent", status_code=303)
 

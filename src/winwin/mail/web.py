@@ -53,6 +53,23 @@ def mail_after_commit(
     return job_id
 
 
+def mail_system_link(
+    request: Request,
+    background: BackgroundTasks,
+    session: Session,
+    *,
+    kind: str,
+    to: str,
+    link: str,
+    locale: str | None = None,
+) -> int | None:
+    """Queue a link that nobody signed in asked for (a password reset, an outsider's
+    verification): it is the system's mail, so platform admins see its fate."""
+    return mail_after_commit(
+        request, background, session, kind=kind, to=to, link=link, started_by=None, locale=locale
+    )
+
+
 def mail_answer_links(
     request: Request,
     background: BackgroundTasks,
