@@ -43,6 +43,7 @@ def run(report: Report) -> list[dict[str, Any]]:
     import igraph
     from fastapi.testclient import TestClient
 
+    from winwin.accounts.access import operator
     from winwin.accounts.models import User
     from winwin.accounts.service import create_api_token
     from winwin.db.engine import build_engine, session_factory, unit_of_work
@@ -71,7 +72,7 @@ def run(report: Report) -> list[dict[str, Any]]:
 
     # 1. the map, cold, against the bare layout
     with unit_of_work(session_factory(engine)) as session:
-        view = cluster_views.read_clusters(session, actor=None, seed=0, brokers=10)
+        view = cluster_views.read_clusters(session, actor=operator(), seed=0, brokers=10)
         assert isinstance(view, cluster_views.ClusterView)
         ids = {o.id: i for i, o in enumerate(insight.InsightRepository(session).organizations())}
         pairs = [(ids[a], ids[b]) for _, a, b in insight.InsightRepository(session).ties()]

@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from winwin.accounts.access import operator
 from winwin.cli.context import print_json, state
 from winwin.insight import cluster_views
 from winwin.insight import service as insight
@@ -79,7 +80,7 @@ def pairs(
         with cli_state.session() as session:
             job_id = start_pair_search(
                 session,
-                actor=None,
+                actor=operator(),
                 optimal=optimal,
                 capacity=capacity,
                 candidates=candidates,

@@ -210,7 +210,7 @@ def _org_id(session: Session, actor: Actor, org: str | None) -> int | None:
 def read_clusters(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     org_id: int | None = None,
     org: str | None = None,
     seed: int = 0,
@@ -219,13 +219,13 @@ def read_clusters(
     retry: bool = False,
 ) -> ClusterView | Pending:
     """The clusters as ``actor`` acting for the organisation ``org_id`` (or the key
-    ``org``; else the person's own) may see them; ``actor`` None is the operator, who
+    ``org``; else the person's own) may see them; the operator (``accounts.access.operator``)
     reads everything. A :class:`Pending` job when the whole report is being made (or its
     job failed: ``retry`` starts another)."""
     report = whole_report(session, seed=seed, brokers=brokers, as_job=as_job, retry=retry)
     if isinstance(report, Pending):
         return report
-    if actor is None:
+    if actor.is_operator:
         return scope_report(report, sight=tie_sharing.EVERYTHING, reach_of=None)
     acting = org_id if org_id is not None else _org_id(session, actor, org)
     sight = tie_sharing.sight_for(session, actor=actor, org_id=acting, what="clusters")

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import can_manage_org
+from winwin.accounts.access import Actor, can_manage_org
 from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep
@@ -87,6 +87,7 @@ def _pairs_page(
     session: Session,
     org: Organization,
     *,
+    actor: Actor,
     can_propose: bool = False,
     form: dict[str, str] | None = None,
     sharing: Sharing | None = None,
@@ -124,7 +125,7 @@ def _pairs_page(
             "win": r.win,
             "paired": r.partner in paired,
         }
-        for r in insight.recommend_partners(session, org=org.key, limit=10)
+        for r in insight.recommend_partners(session, org=org.key, limit=10, actor=actor)
     ]
     return render(
         request,
@@ -188,6 +189,7 @@ def pairs_page(
         request,
         session,
         org,
+        actor=actor,
         can_propose=can_manage_org(actor, org.id),
         background=background,
         reload=True,
@@ -264,6 +266,7 @@ def share_investment(
             request,
             session,
             org,
+            actor=actor,
             can_propose=can_manage_org(actor, org.id),
             form=form,
             error=exc,
@@ -274,6 +277,7 @@ def share_investment(
         request,
         session,
         org,
+        actor=actor,
         can_propose=can_manage_org(actor, org.id),
         form=form,
         sharing=result,

@@ -29,14 +29,14 @@ PAIRS_JOB = "insight.pairs"
 def start_pair_search(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     optimal: str,
     capacity: int,
     candidates: int,
     explain: bool = False,
 ) -> int:
     """Queue a network pair search (its options checked now); the job's id, to submit
-    after the commit. ``actor=None`` is the command line."""
+    after the commit. The command line's operator is nobody: its job is started by none."""
     insight.check_pairing(optimal=optimal, capacity=capacity, candidates=candidates)
     arguments = {
         "optimal": optimal,
@@ -44,7 +44,7 @@ def start_pair_search(
         "candidates": candidates,
         "explain": explain,
     }
-    started_by = actor.user_id if actor is not None else None
+    started_by = actor.user_id
     return jobs.start_job(session, kind=PAIRS_JOB, arguments=arguments, started_by=started_by).id
 
 

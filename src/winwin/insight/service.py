@@ -420,11 +420,11 @@ def recommend_partners(
     *,
     org: str,
     limit: int = pair_search.DEFAULT_CANDIDATES,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> list[Recommendation]:
     """The ``limit`` best partners for ``org`` by predicted mutual win, whether or not the
     stable pairing gives them to it (it may be full); never tied, never competitors.
-    With ``actor``, the actor must be allowed to see ``org``.
+    The actor must be allowed to see ``org`` (the operator may see any).
 
     The whole network is read and prepared once per version of the graph
     (``network.graph_stamp``) and each organisation's list kept for it, so the pages that
@@ -435,8 +435,7 @@ def recommend_partners(
     org_id = repo.org_id(org)
     if org_id is None:
         raise NotFound(f"no organisation with key '{org}'")
-    if actor is not None:
-        require_access(actor, org_id)
+    require_access(actor, org_id)
     stamp = graph_stamp.current(session)
     key = (stamp, org_id, limit)
     found = _RECOMMENDED.get(key)

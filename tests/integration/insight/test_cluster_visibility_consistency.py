@@ -23,6 +23,7 @@ from integration.network.test_tie_visibility_consistency import (
     networks,
     store,
 )
+from winwin.accounts import access
 from winwin.accounts.access import Actor
 from winwin.insight import cluster_views
 from winwin.insight import service as insight
@@ -74,7 +75,9 @@ def check(session: Session, gen: Generated, seed: int) -> None:
     repo = TieSharingRepository(session)
     ids = {k: repo.org_by_key(k).id for k in gen.keys}  # type: ignore[union-attr]
     whole = insight.find_clusters(session, seed=seed, brokers=len(gen.keys))
-    operator = cluster_views.read_clusters(session, actor=None, seed=seed, brokers=len(gen.keys))
+    operator = cluster_views.read_clusters(
+        session, actor=access.operator(), seed=seed, brokers=len(gen.keys)
+    )
     assert isinstance(operator, cluster_views.ClusterView)
     assert operator.communities == whole.communities
     assert operator.outside_reach == whole.outside_reach

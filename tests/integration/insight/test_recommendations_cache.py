@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
+from winwin.accounts.access import operator
 from winwin.db.engine import session_factory, unit_of_work
 from winwin.insight import service as insight
 from winwin.network.document import parse_document
@@ -56,7 +57,7 @@ def network_reads(engine: Engine) -> Iterator[list[str]]:
 
 def _recommend(engine: Engine, org: str, limit: int = 10) -> list[insight.Recommendation]:
     with unit_of_work(session_factory(engine)) as session:
-        return insight.recommend_partners(session, org=org, limit=limit)
+        return insight.recommend_partners(session, org=org, limit=limit, actor=operator())
 
 
 def _fresh(engine: Engine, org: str) -> list[insight.Recommendation]:
@@ -96,9 +97,9 @@ def test_the_network_is_read_once_per_graph_version(
 def test_limits_and_access_are_checked_on_every_load(session: Session) -> None:
     import_network(session, parse_document(DOC))
     session.flush()
-    whole = insight.recommend_partners(session, org="b", limit=10)
-    assert insight.recommend_partners(session, org="b", limit=1) == whole[:1]
+    whole = insight.recommend_partners(session, org="b", limit=10, actor=operator())
+    assert insight.recommend_partners(session, org="b", limit=1, actor=operator()) == whole[:1]
     with pytest.raises(Exception, match="limit"):
-        insight.recommend_partners(session, org="b", limit=0)
+        insight.recommend_partners(session, org="b", limit=0, actor=operator())
     with pytest.raises(Exception, match="no organisation"):
-        insight.recommend_partners(session, org="nobody")
+        insight.recommend_partners(session, org="nobody", actor=operator())
