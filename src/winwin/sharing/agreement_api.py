@@ -98,14 +98,10 @@ def answer(
     org: OrgQuery = None,
 ) -> None:
     """Accept or decline the partner's proposal, or withdraw your own."""
-    viewer = acting_org(session, actor, org)
-    if answer == "withdraw":
-        sharing.withdraw_proposal(session, proposal_id=proposal_id, org=viewer)
-    else:
-        sharing.answer_proposal(
-            session,
-            proposal_id=proposal_id,
-            org=viewer,
-            accept=answer == "accept",
-            user_id=actor.user_id,
-        )
+    sharing.settle_proposal(
+        session,
+        proposal_id=proposal_id,
+        org=acting_org(session, actor, org),
+        answer=answer,
+        user_id=actor.user_id,
+    )

@@ -104,18 +104,11 @@ def agreement_answer(
     org: CurrentOrg,
 ) -> Response:
     viewer = require_acting(actor)
-    if answer == "withdraw":
-        sharing.withdraw_proposal(session, proposal_id=proposal_id, org=viewer)
-    elif answer in ("accept", "decline"):
-        sharing.answer_proposal(
-            session,
-            proposal_id=proposal_id,
-            org=viewer,
-            accept=answer == "accept",
-            user_id=actor.user_id,
-        )
-    else:
+    if answer not in ("accept", "decline", "withdraw"):
         raise InvalidInput(Problem("answer", "use accept, decline or withdraw"))
+    sharing.settle_proposal(
+        session, proposal_id=proposal_id, org=viewer, answer=answer, user_id=actor.user_id
+    )
     back = request.query_params.get("back")
     if back and feed.is_key(back):
         return RedirectResponse(

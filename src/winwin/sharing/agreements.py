@@ -184,6 +184,23 @@ def withdraw_proposal(session: Session, *, proposal_id: int, org: Viewer) -> Non
     session.flush()
 
 
+def settle_proposal(
+    session: Session, *, proposal_id: int, org: Viewer, answer: str, user_id: int | None
+) -> None:
+    """``accept`` or ``decline`` the partner's proposal, or ``withdraw`` one's own (the
+    answer the page's buttons and the REST route send)."""
+    if answer == "withdraw":
+        withdraw_proposal(session, proposal_id=proposal_id, org=org)
+    else:
+        answer_proposal(
+            session,
+            proposal_id=proposal_id,
+            org=org,
+            accept=answer == "accept",
+            user_id=user_id,
+        )
+
+
 def _proposal_row(p: AgreementProposal, org: Viewer, keys: dict[int, str]) -> dict[str, Any]:
     return {
         "id": p.id,

@@ -36,6 +36,7 @@ from winwin.sharing.agreements import (
     propose_agreement,
     propose_ending,
     propose_revision,
+    settle_proposal,
     withdraw_proposal,
 )
 from winwin.sharing.circles import (
@@ -103,6 +104,7 @@ __all__ = [
     "reach_sentence",
     "render_markdown",
     "set_sensitive_topics",
+    "settle_proposal",
     "withdraw_item",
     "withdraw_proposal",
 ]
