@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from winwin.accounts.access import Actor
 from winwin.accounts.schemas import UtcDatetime
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.jobs import service as jobs
@@ -100,21 +101,18 @@ def get_job_output(
     job_id: int = JobId,
     output_id: int = Path(ge=1, le=2_147_483_647),
 ) -> Response:
-    return output_download(
+    return output_download(session, user, job_id=job_id, output_id=output_id)
+
+
+def output_download(session: Session, actor: Actor, *, job_id: int, output_id: int) -> Response:
+    """A job's file as a download, for its starter only (the page's link and REST alike;
+    a platform admin also gets the files of jobs nobody started)."""
+    name, media_type, content = jobs.job_output(
         session,
         job_id=job_id,
         output_id=output_id,
-        person_id=user.person_id,
-        admin=user.is_platform_admin,
-    )
-
-
-def output_download(
-    session: Session, *, job_id: int, output_id: int, person_id: int, admin: bool = False
-) -> Response:
-    """A job's file as a download, for its starter only (the page's link and REST alike)."""
-    name, media_type, content = jobs.job_output(
-        session, job_id=job_id, output_id=output_id, person_id=person_id, admin=admin
+        person_id=actor.person_id,
+        admin=actor.is_platform_admin,
     )
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
     return Response(

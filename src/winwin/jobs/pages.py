@@ -96,10 +96,4 @@ def job_output(
     job_id: int = JobId,
     output_id: int = Path(ge=1, le=2_147_483_647),
 ) -> Response:
-    return output_download(
-        session,
-        job_id=job_id,
-        output_id=output_id,
-        person_id=actor.person_id,
-        admin=actor.is_platform_admin,
-    )
+    return output_download(session, actor, job_id=job_id, output_id=output_id)
