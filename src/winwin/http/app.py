@@ -38,7 +38,10 @@ from winwin.initiatives import edit_pages as web_initiative_edit
 from winwin.initiatives import learning_pages as web_learning
 from winwin.initiatives import pages as web_initiatives
 from winwin.innovation import api as api_innovation
+from winwin.innovation import outsider_pages as web_innovation_outsiders
 from winwin.innovation import pages as web_innovation
+from winwin.innovation import taking_part_api as api_innovation_taking_part
+from winwin.innovation import taking_part_pages as web_innovation_taking_part
 from winwin.insight import api as api_insight
 from winwin.insight import pages as web_insight
 from winwin.jobs import api as api_jobs
@@ -117,6 +120,7 @@ def api_router() -> APIRouter:
     router.include_router(api_attachments.router)
     router.include_router(api_insight.router)
     router.include_router(api_innovation.router)
+    router.include_router(api_innovation_taking_part.router)
     router.include_router(api_notifications.router)
     router.include_router(api_actions.router)
     router.include_router(api_initiatives.router)
@@ -149,6 +153,8 @@ def web_router() -> APIRouter:
     router.include_router(web_attachments.router)
     router.include_router(web_insight.router)
     router.include_router(web_innovation.router)
+    router.include_router(web_innovation_outsiders.router)
+    router.include_router(web_innovation_taking_part.router)
     router.include_router(web_notifications.router)
     router.include_router(web_actions.router)
     router.include_router(web_reports.router)

@@ -8,6 +8,11 @@ and for taking part alike. Comments and votes belong to the signed-in person.
 An outsider (a person of no member organisation) reads as an anonymous reader does, so
 only public entries, and proposes ideas to public challenges only (``audience.level``
 must be ``public``); ``?org=`` answers them 404.
+
+Comments, votes and co-authors are ``innovation.taking_part_api``, which answers with the
+models here. The models stay in this module: three of them share their names with
+other capabilities' models, so the OpenAPI description names them by this module's path
+(``winwin__innovation__api__CommentRead``), which moving them would change.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from winwin.accounts.access import Actor, can_access_org, require_acting
 from winwin.accounts.schemas import UtcDatetime
-from winwin.http.deps import CurrentUser, IdPath, SessionDep, act_for
+from winwin.http.deps import CurrentUser, SessionDep, act_for
 from winwin.innovation import service as inn
 from winwin.innovation import stages as rules
 from winwin.kernel.errors import NotFound, PermissionDenied
@@ -213,10 +218,10 @@ def _co_creation(counts: rules.CoCreation) -> CoCreationRead:
 
 def _reader(session: SessionDep, actor: Actor, org: str | None) -> Viewer | None:
     """The organisation reading, or None for an outsider (who reads as anyone may)."""
-    return _participant(session, actor, org).acting
+    return participant(session, actor, org).acting
 
 
-def _participant(session: SessionDep, actor: Actor, org: str | None) -> Actor:
+def participant(session: SessionDep, actor: Actor, org: str | None) -> Actor:
     """The caller acting: for ``?org=KEY`` or their own organisation; an outsider for none."""
     if actor.is_outsider:
         if org is not None:
@@ -338,7 +343,7 @@ def create_entry(
 ) -> EntryCreated:
     created = inn.create_entry(
         session,
-        by=_participant(session, actor, org),
+        by=participant(session, actor, org),
         kind=body.kind,
         draft=item_draft(body),
         challenge=body.challenge,
@@ -363,91 +368,5 @@ def move_stage(
     session: SessionDep,
     org: OrgQuery = None,
 ) -> EntrySummaryRead:
-    moved = inn.move_stage(session, by=_participant(session, actor, org), key=key, stage=body.stage)
+    moved = inn.move_stage(session, by=participant(session, actor, org), key=key, stage=body.stage)
     return _summary(moved)
-
-
-# --- Taking part -----------------------------------------------------------------------------
-
-
-@router.post(
-    "/innovation/{key}/comments",
-    response_model=CommentRead,
-    status_code=201,
-    summary="Comment on an entry (Markdown)",
-)
-def add_comment(
-    key: KeyPath,
-    body: CommentCreate,
-    actor: CurrentUser,
-    session: SessionDep,
-    org: OrgQuery = None,
-) -> CommentRead:
-    made = inn.add_comment(session, by=_participant(session, actor, org), key=key, body=body.body)
-    return CommentRead.model_validate(made, from_attributes=True)
-
-
-@router.delete(
-    "/innovation/{key}/comments/{comment_id}",
-    status_code=204,
-    summary="Remove a comment (its author, or the owner organisation)",
-)
-def delete_comment(
-    key: KeyPath,
-    comment_id: IdPath,
-    actor: CurrentUser,
-    session: SessionDep,
-    org: OrgQuery = None,
-) -> None:
-    inn.delete_comment(
-        session, by=_participant(session, actor, org), key=key, comment_id=comment_id
-    )
-
-
-@router.put("/innovation/{key}/vote", response_model=VoteRead, summary="Vote for an entry")
-def vote(key: KeyPath, actor: CurrentUser, session: SessionDep, org: OrgQuery = None) -> VoteRead:
-    votes = inn.set_vote(session, by=_participant(session, actor, org), key=key, vote=True)
-    return VoteRead(votes=votes, voted=True)
-
-
-@router.delete("/innovation/{key}/vote", response_model=VoteRead, summary="Take my vote back")
-def unvote(key: KeyPath, actor: CurrentUser, session: SessionDep, org: OrgQuery = None) -> VoteRead:
-    votes = inn.set_vote(session, by=_participant(session, actor, org), key=key, vote=False)
-    return VoteRead(votes=votes, voted=False)
-
-
-@router.post(
-    "/innovation/{key}/coauthors",
-    response_model=list[PersonRead],
-    status_code=201,
-    summary="Name a co-author (their organisation must be able to see the entry)",
-)
-def add_coauthor(
-    key: KeyPath,
-    body: CoauthorCreate,
-    actor: CurrentUser,
-    session: SessionDep,
-    org: OrgQuery = None,
-) -> list[PersonRead]:
-    people = inn.add_coauthor(
-        session, by=_participant(session, actor, org), key=key, email=body.email
-    )
-    return [PersonRead(name=p.name, org=p.org) for p in people]
-
-
-@router.delete(
-    "/innovation/{key}/coauthors/{email}",
-    response_model=list[PersonRead],
-    summary="Take a co-author off (the owner organisation, or the co-author)",
-)
-def remove_coauthor(
-    key: KeyPath,
-    email: EmailPath,
-    actor: CurrentUser,
-    session: SessionDep,
-    org: OrgQuery = None,
-) -> list[PersonRead]:
-    people = inn.remove_coauthor(
-        session, by=_participant(session, actor, org), key=key, email=email
-    )
-    return [PersonRead(name=p.name, org=p.org) for p in people]

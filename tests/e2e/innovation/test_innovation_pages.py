@@ -31,7 +31,7 @@ from support.secrets import TEST_SECRET
 from winwin.http import i18n
 from winwin.http.app import create_app
 from winwin.innovation import stages as rules
-from winwin.innovation.pages import PAGE_WORDING, translate_problem
+from winwin.innovation.wording import PAGE_WORDING, translate_problem
 from winwin.kernel.errors import InvalidInput
 from winwin.settings import Settings
 
