@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -15,13 +19,27 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def demo_database(path: Path) -> str:
-    url = f"sqlite:///{path / 'web.sqlite3'}"
+    """A SQLite file in ``path`` holding the demo network.
+
+    The demo is loaded once per test process and copied for each test (loading it took
+    about a second a test); a test changes only its own copy.
+    """
+    target = path / "web.sqlite3"
+    shutil.copyfile(_demo_template(), target)
+    return f"sqlite:///{target}"
+
+
+@functools.cache
+def _demo_template() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="winwin-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    url = f"sqlite:///{folder / 'demo.sqlite3'}"
     engine = build_engine(url)
     Base.metadata.create_all(engine)
     with unit_of_work(session_factory(engine)) as session:
         load_demo(session)
     engine.dispose()
-    return url
+    return folder / "demo.sqlite3"
 
 
 def csrf_of(client: TestClient, path: str = "/login") -> str:
