@@ -27,9 +27,10 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, own_org_ids, require_access
 from winwin.insight import network_map, stamped_jobs
 from winwin.insight import service as insight
+from winwin.insight.cluster_report import ClusterReport
+from winwin.insight.memo import Memo
 from winwin.insight.network_map import MapEdges
 from winwin.insight.repository import InsightRepository, read_one_version
-from winwin.insight.service import ClusterReport, _Memo
 from winwin.insight.stamped_jobs import Pending as Pending
 from winwin.jobs import service as jobs
 from winwin.kernel.errors import NotFound, Problem
@@ -309,7 +310,7 @@ class NetworkMap:
         return {n.key for n in self.nodes}
 
 
-_MAPS: _Memo[MapKey, NetworkMap] = _Memo(32)
+_MAPS: Memo[MapKey, NetworkMap] = Memo(32)
 
 
 def network_map_for(

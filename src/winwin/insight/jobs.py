@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from winwin.insight import cluster_views
-from winwin.insight.service import CLUSTER_STEPS
+from winwin.insight.cluster_report import CLUSTER_STEPS
 from winwin.jobs import kinds
 from winwin.jobs.kinds import JobContext
 

@@ -23,6 +23,7 @@ from winwin.insight import service as insight
 from winwin.insight.candidates import DEFAULT_CANDIDATES
 from winwin.insight.games import Sharing
 from winwin.insight.matching import DEFAULT_CAPACITY
+from winwin.insight.memo import Memo
 from winwin.insight.pair_jobs import start_pair_search
 from winwin.jobs.api import runner_of
 from winwin.jobs.service import JobView
@@ -374,10 +375,8 @@ def cluster_retry(
     return RedirectResponse(f"/insight?seed={seed}", status_code=303)
 
 
-_MAP_HTML: insight._Memo[tuple[Any, ...], Markup] = insight._Memo(32)
-_REPORT_HTML: insight._Memo[tuple[Any, ...], tuple[cluster_views.ClusterView, Markup]] = (
-    insight._Memo(32)
-)
+_MAP_HTML: Memo[tuple[Any, ...], Markup] = Memo(32)
+_REPORT_HTML: Memo[tuple[Any, ...], tuple[cluster_views.ClusterView, Markup]] = Memo(32)
 
 
 def _fragment(locale: str, template: str, context: dict[str, Any]) -> Markup:

@@ -24,8 +24,8 @@ from winwin.insight import service as insight
 from winwin.insight import stamped_jobs
 from winwin.insight.candidates import DEFAULT_CANDIDATES
 from winwin.insight.matching import DEFAULT_CAPACITY
+from winwin.insight.pairing import NetworkPairing, Pairing
 from winwin.insight.repository import InsightRepository, read_one_version
-from winwin.insight.service import NetworkPairing, Pairing
 from winwin.insight.stamped_jobs import Pending as Pending
 from winwin.jobs import service as jobs
 from winwin.network import graph_stamp
