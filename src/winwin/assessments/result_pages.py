@@ -9,7 +9,8 @@
   mean and spread per statement, with headers in the page's language, beside the
   machine CSV of the REST API (which stays as it is).
 
-Both go through the relationship page's access rule (``pages.readable_relationship``)
+Both go through the relationship page's access rule
+(``relationship_pages.readable_relationship``)
 and its anonymity rule: a side below its round's minimum is withheld exactly as there.
 """
 
@@ -29,7 +30,8 @@ from sqlalchemy.orm import Session
 from winwin.accounts.access import Actor, can_access_org
 from winwin.assessments import instruments as instrument_service
 from winwin.assessments import scoring
-from winwin.assessments.pages import dashboard_rows, fewest_respondents, readable_relationship
+from winwin.assessments.pages import dashboard_rows
+from winwin.assessments.relationship_pages import fewest_respondents, readable_relationship
 from winwin.assessments.score import FACTORS
 from winwin.assessments.wording import factor_label, lever_sentence
 from winwin.http import i18n

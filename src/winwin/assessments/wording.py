@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from babel.numbers import format_decimal
 
 from winwin.assessments import levers, scoring
 from winwin.http.i18n import babel_locale, pgettext
 from winwin.http.i18n import gettext as _
+from winwin.kernel.errors import WinwinError
 
 
 def factor_label(factor: str) -> str:
@@ -102,3 +104,9 @@ class FieldLabels(Mapping[str, str]):
 
 # Refusals are said by their code (``say`` in problems.html); the fields by these labels.
 PROBLEM_CONTEXT = {"field_labels": FieldLabels()}
+
+
+def form_context(error: WinwinError | None, values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a page with a form shows after a refusal: the refusal, the values as typed
+    (to fill the form again) and the labels of the fields it names."""
+    return {"error": error, "values": values or {}, **PROBLEM_CONTEXT}

@@ -26,9 +26,13 @@ from starlette.routing import BaseRoute
 from winwin import __version__
 from winwin.actions import api as api_actions
 from winwin.actions import pages as web_actions
+from winwin.assessments import answer_pages as web_answers
 from winwin.assessments import api as api_assessments
+from winwin.assessments import instrument_pages as web_instruments
 from winwin.assessments import pages as web_assessments
+from winwin.assessments import relationship_pages as web_relationship
 from winwin.assessments import result_pages as web_assessment_results
+from winwin.assessments import round_pages as web_rounds
 from winwin.attachments import api as api_attachments
 from winwin.attachments import pages as web_attachments
 from winwin.db.engine import build_engine, session_factory
@@ -148,7 +152,11 @@ def web_router() -> APIRouter:
     router.include_router(web_network.router)
     router.include_router(joining_pages.router)
     router.include_router(crm_pages.router)
+    router.include_router(web_answers.router)
     router.include_router(web_assessments.router)
+    router.include_router(web_relationship.router)
+    router.include_router(web_rounds.router)
+    router.include_router(web_instruments.router)
     router.include_router(web_assessment_results.router)
     router.include_router(web_sharing.router)
     router.include_router(web_search.router)

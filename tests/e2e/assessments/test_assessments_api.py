@@ -6,7 +6,7 @@ import csv
 import io
 import math
 
-from winwin.assessments.api import ScoresRead
+from winwin.assessments.schemas import ScoresRead
 
 FULL = {f"{f}{n}": 4 for f in "aeit" for n in range(1, 6)}
 
