@@ -16,13 +16,11 @@ from winwin.assessments.anonymity import DEFAULT_MINIMUM
 from winwin.assessments.instruments import ensure_builtin_instruments
 from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
 from winwin.assessments.rows import AssessmentRows
+from winwin.assessments.score import OUTSIDE_FACTORS, THIRD_PARTY
 from winwin.data import builtin_instrument_keys, load_builtin_instruments
 from winwin.db.models import Answer, Assessment, CantSay, Response
 from winwin.kernel.errors import Problem
 from winwin.network.import_run import ImportRun, Section, duplicates
-
-THIRD_PARTY = "third-party"
-OUTSIDE_FACTORS = frozenset({"impact", "attraction"})
 
 
 class AssessmentsSection(Section):

@@ -22,7 +22,6 @@ from winwin.assessments.repository import AssessmentRepository
 from winwin.assessments.round_reads import (
     LOCALES,
     RESPONDENT,
-    THIRD_PARTY,
     InvitationRead,
     Invitee,
     IssuedInvitation,
@@ -33,6 +32,7 @@ from winwin.assessments.round_reads import (
     text_ok,
     utc,
 )
+from winwin.assessments.score import THIRD_PARTY
 from winwin.db.base import utcnow
 from winwin.db.models import (
     Assessment,

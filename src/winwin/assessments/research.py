@@ -46,6 +46,7 @@ from winwin.assessments.models import (
     ResearchExport,
     Response,
 )
+from winwin.assessments.score import THIRD_PARTY
 from winwin.kernel.errors import InvalidInput, PermissionDenied
 from winwin.kernel.spreadsheets import SafeWriter
 from winwin.network.models import Organization
@@ -53,7 +54,6 @@ from winwin.network.models import Organization
 Format = Literal["csv", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet")
 COLUMNS = ("round", "relationship", "side", "respondent", "statement", "raw", "normalised")
-THIRD_PARTY = "third-party"
 
 
 @dataclass(frozen=True)

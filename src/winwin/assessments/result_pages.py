@@ -32,7 +32,7 @@ from winwin.assessments import instruments as instrument_service
 from winwin.assessments import scoring
 from winwin.assessments.pages import dashboard_rows
 from winwin.assessments.relationship_pages import fewest_respondents, readable_relationship
-from winwin.assessments.score import FACTORS
+from winwin.assessments.score import FACTORS, THIRD_PARTY
 from winwin.assessments.wording import factor_label, lever_sentence
 from winwin.http import i18n
 from winwin.http.deps import CurrentUser, SessionDep
@@ -243,13 +243,13 @@ def results_workbook(
                 number_formats,
             )
         outside = score.outside_view
-        if score.respondents.get(scoring.THIRD_PARTY) or outside:
+        if score.respondents.get(THIRD_PARTY) or outside:
             _row(
                 results,
                 [
                     *head,
                     _("Outside view"),
-                    score.respondents.get(scoring.THIRD_PARTY, 0),
+                    score.respondents.get(THIRD_PARTY, 0),
                     None,
                     None,
                     outside.impact if outside else None,
@@ -259,7 +259,7 @@ def results_workbook(
                     None,
                     None,
                     _("Too few respondents to show without identifying them.")
-                    if scoring.THIRD_PARTY in score.withheld
+                    if THIRD_PARTY in score.withheld
                     else None,
                 ],
                 number_formats,

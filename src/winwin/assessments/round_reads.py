@@ -23,6 +23,7 @@ from winwin.assessments.relationship_access import (
     reader_for,
 )
 from winwin.assessments.repository import AssessmentRepository
+from winwin.assessments.score import THIRD_PARTY
 from winwin.db.models import (
     Assessment,
     Invitation,
@@ -33,7 +34,6 @@ from winwin.kernel.errors import (
 )
 from winwin.kernel.time import as_utc
 
-THIRD_PARTY = "third-party"
 ROUND_MAX = 64
 RESPONDENT = re.compile(r"^[^\s][^\n\r\t]{0,199}$")
 LOCALES = ("fi", "en")

@@ -26,6 +26,10 @@ FACTORS: tuple[Factor, ...] = ("accessibility", "energy", "impact", "attraction"
 OUTSIDE_FACTORS: tuple[Factor, ...] = ("impact", "attraction")
 """The factors a third party may rate."""
 
+THIRD_PARTY = "third-party"
+"""The side of a respondent who answers for neither organisation (the outside view), in
+documents, read models and exports."""
+
 FACTOR_INDEX: dict[Factor, int] = {f: i for i, f in enumerate(FACTORS)}
 """Column of each factor in the arrays of the vectorised path."""
 

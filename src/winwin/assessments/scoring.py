@@ -48,6 +48,7 @@ from winwin.assessments.repository import AssessmentRepository, ScoreInputs
 from winwin.assessments.score import (
     FACTOR_INDEX,
     FACTORS,
+    THIRD_PARTY,
     Factor,
     OutsideView,
     SideScore,
@@ -58,7 +59,6 @@ from winwin.kernel.errors import InvalidInput, NotFound
 from winwin.kernel.spreadsheets import SafeWriter
 from winwin.network.repository import NetworkRepository
 
-THIRD_PARTY = "third-party"
 #: What a reader sees instead of a withheld side's factors (pages translate it).
 WITHHELD_NOTE = "too few respondents to show without identifying them"
 # Slots of the per-round arrays: the two sides, then third parties.

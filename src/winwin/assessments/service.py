@@ -67,7 +67,6 @@ from winwin.assessments.round_reads import (
     MAX_ID,
     RESPONDENT,
     ROUND_MAX,
-    THIRD_PARTY,
     AnswerForm,
     FormItem,
     InvitationRead,
@@ -80,6 +79,7 @@ from winwin.assessments.round_reads import (
     round_read,
     text_ok,
 )
+from winwin.assessments.score import THIRD_PARTY
 from winwin.db.base import utcnow
 from winwin.db.models import (
     Assessment,

@@ -23,7 +23,8 @@ from e2e.assessments.conftest import World
 from e2e.assessments.test_anonymity_doors import DOC, ids, page, readers
 from winwin.assessments import service as rounds
 from winwin.assessments.anonymity import may_show_outside
-from winwin.assessments.scoring import THIRD_PARTY, WITHHELD_NOTE
+from winwin.assessments.score import THIRD_PARTY
+from winwin.assessments.scoring import WITHHELD_NOTE
 from winwin.db.engine import session_factory, unit_of_work
 
 OUTSIDE = {f"{f}{n}": 4 for f in "it" for n in range(1, 6)}
