@@ -22,6 +22,7 @@ from winwin.assessments.round_reads import (
     side_key,
 )
 from winwin.assessments.score import OUTSIDE_FACTORS
+from winwin.assessments.score_repository import ScoreRepository
 from winwin.db.base import utcnow
 from winwin.db.models import (
     Answer,
@@ -243,7 +244,7 @@ def submit_response(
     for item_id in sorted(unsure - set(marked)):
         response.cant_say.append(CantSay(item_id=item_id))
     session.flush()
-    repo.refresh_sums([assessment.id])
+    ScoreRepository(session).refresh_sums([assessment.id])
     a, b = round_orgs(session, assessment)
     keys = {a.id: a.key, b.id: b.key}
     item_keys = {it.id: it.item_key for it in assessment.instrument.items}

@@ -156,7 +156,7 @@ class CantSay(Base):
 
     Kept apart from ``answers`` so that no sum, mean, alpha, interval or export of
     answer values can count it; a response holding only these does not count as a
-    respondent of its side either (``AssessmentRepository.refresh_sums``).
+    respondent of its side either (``ScoreRepository.refresh_sums``).
     """
 
     __tablename__ = "answer_cant_say"
@@ -182,7 +182,7 @@ class ScoreSums(Base):
     answers on accessibility or energy, are refused at every door and not counted.
 
     Derived from ``responses`` and ``answers``, and kept in step by
-    ``AssessmentRepository.refresh_sums`` after every write of them, so that scoring a
+    ``ScoreRepository.refresh_sums`` after every write of them, so that scoring a
     whole network reads one row per round instead of every answer. A round without a
     row has no responses.
     """
@@ -228,7 +228,7 @@ class ScoreMeasures(Base):
     exist (too few respondents, one statement, no variance).
 
     Derived from ``responses`` and ``answers`` like ``score_sums``, and refreshed with
-    it (``AssessmentRepository.refresh_sums``), so that reading scores never resamples.
+    it (``ScoreRepository.refresh_sums``), so that reading scores never resamples.
     A round without a row has no responses.
     """
 

@@ -1,5 +1,5 @@
 """The scores of many relationships at once (``NetworkScores``): one vectorised pass over
-the rounds' stored factor means (``AssessmentRepository.score_inputs``) through
+the rounds' stored factor means (``ScoreRepository.score_inputs``) through
 ``winwin.assessments.score.side_scores_array``, kept as columns, with the anonymity rule
 applied for the reader; a ``RelationshipScore`` is made for a row only when it is read.
 """
@@ -14,7 +14,6 @@ import numpy.typing as npt
 
 from winwin.assessments.anonymity import Reader, shown_outside, shown_sides
 from winwin.assessments.relationship_score import RelationshipScore
-from winwin.assessments.repository import ScoreInputs
 from winwin.assessments.score import (
     FACTOR_INDEX,
     FACTORS,
@@ -23,6 +22,7 @@ from winwin.assessments.score import (
     SideScore,
     side_scores_array,
 )
+from winwin.assessments.score_repository import ScoreInputs
 from winwin.db.engine import without_gc_pauses
 
 # Slots of the per-round arrays: the two sides, then third parties.

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from winwin.assessments.repository import AssessmentRepository
+from winwin.assessments.score_repository import ScoreRepository
 from winwin.db.models import Answer, Assessment, CantSay, Response
 from winwin.network.repository import chunks
 
@@ -73,4 +73,4 @@ class AssessmentRows:
 
     def refresh_sums(self, assessment_ids: Iterable[int]) -> None:
         """Bring the factor sums of these rounds in step with their answers."""
-        AssessmentRepository(self.session).refresh_sums(assessment_ids)
+        ScoreRepository(self.session).refresh_sums(assessment_ids)

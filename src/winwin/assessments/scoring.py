@@ -48,11 +48,11 @@ from winwin.assessments.anonymity import Reader
 from winwin.assessments.measures import ItemStat, item_analysis
 from winwin.assessments.network_scores import NetworkScores
 from winwin.assessments.relationship_score import Lever, RelationshipScore
-from winwin.assessments.repository import AssessmentRepository, ScoreInputs
 from winwin.assessments.score import (
     FACTORS,
     THIRD_PARTY,
 )
+from winwin.assessments.score_repository import ScoreInputs, ScoreRepository
 from winwin.kernel.errors import InvalidInput, NotFound
 from winwin.kernel.spreadsheets import SafeWriter
 from winwin.network.repository import NetworkRepository
@@ -80,7 +80,7 @@ def score_relationships(
         raise InvalidInput(refuse.NUL("round"))
     if org_ids is not None and not org_ids:
         return NetworkScores(ScoreInputs.empty(), reader)
-    inputs = AssessmentRepository(session).score_inputs(
+    inputs = ScoreRepository(session).score_inputs(
         round=round, latest=round is None, org_ids=org_ids
     )
     return NetworkScores(inputs, reader)
@@ -199,7 +199,7 @@ def scores_of_orgs(session: Session, *, reader: Reader, org_ids: list[int]) -> N
     """Every round of every relationship that one of these organisations is in."""
     if not org_ids:
         return NetworkScores(ScoreInputs.empty(), reader)
-    return NetworkScores(AssessmentRepository(session).score_inputs(org_ids=org_ids), reader)
+    return NetworkScores(ScoreRepository(session).score_inputs(org_ids=org_ids), reader)
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,7 @@ def relationship_detail(
     if "\x00" in first + second:
         raise NotFound(refuse.NO_ROUND_BETWEEN(first=first, second=second))
     orgs = [net.get_or_raise(first), net.get_or_raise(second)]
-    inputs = AssessmentRepository(session).score_inputs(pair=(orgs[0].id, orgs[1].id))
+    inputs = ScoreRepository(session).score_inputs(pair=(orgs[0].id, orgs[1].id))
     history = list(NetworkScores(inputs, reader))
     if not history:
         raise NotFound(refuse.NO_ROUND_BETWEEN(first=first, second=second))

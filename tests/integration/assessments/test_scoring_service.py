@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from winwin.assessments.anonymity import OPERATOR
-from winwin.assessments.repository import AssessmentRepository
 from winwin.assessments.score import side_score
+from winwin.assessments.score_repository import ScoreRepository
 from winwin.assessments.scoring import relationship_detail, score_relationships
 from winwin.data import get_builtin_instrument
 from winwin.kernel.errors import InvalidInput, NotFound
@@ -355,7 +355,7 @@ def test_scores_stay_exact_when_row_ids_are_too_large_to_pack_into_one_number(se
     session.add(Answer(response_id=huge, item_id=impact.id, value=4))
     session.flush()
     # Rows written behind the services' back: bring the factor sums in step by hand.
-    AssessmentRepository(session).refresh_sums([latest.assessment_id])
+    ScoreRepository(session).refresh_sums([latest.assessment_id])
     (again,) = [
         s
         for s in score_relationships(session, reader=OPERATOR)
@@ -369,13 +369,13 @@ def test_scores_stay_exact_when_row_ids_are_too_large_to_pack_into_one_number(se
 def test_refreshing_the_sums_in_many_small_chunks_gives_the_same_scores(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ):
-    from winwin.assessments import repository
+    from winwin.assessments import score_repository
     from winwin.db.models import Assessment
 
     load(session, document())
     whole = [s.as_dict() for s in score_relationships(session, reader=OPERATOR)]
-    monkeypatch.setattr(repository, "_SUM_CHUNK", 1)
-    AssessmentRepository(session).refresh_sums(session.scalars(select(Assessment.id)).all())
+    monkeypatch.setattr(score_repository, "_SUM_CHUNK", 1)
+    ScoreRepository(session).refresh_sums(session.scalars(select(Assessment.id)).all())
     assert [s.as_dict() for s in score_relationships(session, reader=OPERATOR)] == whole
     detail = relationship_detail(session, between=("kuusi", "pakkaus"), reader=OPERATOR)
     assert [h.respondents for h in detail.history] == [
