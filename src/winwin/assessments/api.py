@@ -16,7 +16,7 @@ from winwin.accounts.access import Actor, accessible_org_ids
 from winwin.assessments import instruments as instrument_service
 from winwin.assessments import research, scoring
 from winwin.assessments import service as rounds
-from winwin.assessments.link_mail import mail_issued_links
+from winwin.assessments.link_mail import invite_and_mail, resend_and_mail
 from winwin.assessments.schemas import (
     AnswerFormRead,
     FormItemRead,
@@ -152,15 +152,10 @@ def invite(
     session: SessionDep,
     background: BackgroundTasks,
 ) -> list[IssuedInvitationRead]:
-    issued = rounds.invite_respondents(
-        session,
-        actor=actor,
-        round_id=round_id,
-        invitees=[rounds.Invitee(**i.model_dump()) for i in body.invitees],
-    )
+    invitees = [rounds.Invitee(**i.model_dump()) for i in body.invitees]
+    issued = invite_and_mail(request, background, session, actor, round_id, invitees)
     settings = request.app.state.settings
     base = public_base_url(request)
-    mail_issued_links(request, background, session, actor, round_id, issued)
     return [
         IssuedInvitationRead(
             invitation=InvitationRead(**vars(i.invitation)),
@@ -185,12 +180,9 @@ def resend(
     session: SessionDep,
     background: BackgroundTasks,
 ) -> IssuedInvitationRead:
-    issued = rounds.resend_invitation(
-        session, actor=actor, round_id=round_id, invitation_id=invitation_id
-    )
+    issued = resend_and_mail(request, background, session, actor, round_id, invitation_id)
     settings = request.app.state.settings
     base = public_base_url(request)
-    mail_issued_links(request, background, session, actor, round_id, [issued])
     return IssuedInvitationRead(
         invitation=InvitationRead(**vars(issued.invitation)),
         token=issued.token,

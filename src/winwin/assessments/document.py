@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from winwin.assessments.anonymity import DEFAULT_MINIMUM
-from winwin.assessments.instruments import ensure_builtin_instruments
+from winwin.assessments.instruments import ensure_builtin_instruments, statement_document
 from winwin.assessments.repository import AssessmentRepository, InstrumentRepository
 from winwin.assessments.rows import AssessmentRows
 from winwin.assessments.score import OUTSIDE_FACTORS, THIRD_PARTY
@@ -69,6 +69,7 @@ class AssessmentsSection(Section):
                 )
                 continue
             scale, factors = spec
+            used = assessment.instrument
             p += duplicates(
                 [r.respondent for r in assessment.responses], f"{base}.responses", "respondent"
             )
@@ -84,37 +85,13 @@ class AssessmentsSection(Section):
                     )
                 for item_id, value in response.answers.items():
                     apath = f"{rpath}.answers.{item_id}"
-                    factor = factors.get(item_id)
-                    if factor is None:
-                        p.append(
-                            Problem(apath, f"unknown item of instrument '{assessment.instrument}'")
-                        )
-                    elif response.side == THIRD_PARTY and factor not in OUTSIDE_FACTORS:
-                        p.append(
-                            Problem(
-                                apath,
-                                "a third party answers only impact and attraction items, "
-                                f"not {factor}",
-                            )
-                        )
+                    p += _item_problems(apath, item_id, factors, used, response.side)
                     if not 1 <= value <= scale:
                         p.append(Problem(apath, f"answer {value} is outside 1..{scale}"))
                 seen: set[str] = set()
                 for k, item_id in enumerate(response.cant_say):
                     mpath = f"{rpath}.cant_say[{k}]"
-                    factor = factors.get(item_id)
-                    if factor is None:
-                        p.append(
-                            Problem(mpath, f"unknown item of instrument '{assessment.instrument}'")
-                        )
-                    elif response.side == THIRD_PARTY and factor not in OUTSIDE_FACTORS:
-                        p.append(
-                            Problem(
-                                mpath,
-                                "a third party answers only impact and attraction items, "
-                                f"not {factor}",
-                            )
-                        )
+                    p += _item_problems(mpath, item_id, factors, used, response.side)
                     if item_id in response.answers:
                         p.append(
                             Problem(
@@ -295,6 +272,21 @@ class AssessmentsSection(Section):
         self.progress("assessments", total, total)
 
 
+def _item_problems(
+    path: str, item_id: str, factors: dict[str, str], instrument: str, side: str
+) -> list[Problem]:
+    """What is wrong with a response's statement (answered or marked "I can't say"): one
+    its instrument does not have, or a factor a third party does not rate."""
+    factor = factors.get(item_id)
+    if factor is None:
+        return [Problem(path, f"unknown item of instrument '{instrument}'")]
+    if side == THIRD_PARTY and factor not in OUTSIDE_FACTORS:
+        return [
+            Problem(path, f"a third party answers only impact and attraction items, not {factor}")
+        ]
+    return []
+
+
 def export(session: Session, keys: dict[int, str]) -> dict[str, Any]:
     """The ``instruments`` (the network's own, not the built-in ones) and ``assessments``."""
     doc: dict[str, Any] = {}
@@ -303,15 +295,7 @@ def export(session: Session, keys: dict[int, str]) -> dict[str, Any]:
             "key": ins.key,
             "scale": ins.scale,
             **({"name": ins.name} if ins.name else {}),
-            "items": [
-                {
-                    "id": it.item_key,
-                    "factor": it.factor,
-                    "reverse": it.reverse,
-                    "text": {"en": it.text_en, "fi": it.text_fi},
-                }
-                for it in ins.items
-            ],
+            "items": [statement_document(it) for it in ins.items],
         }
         for ins in InstrumentRepository(session).all()
         if not ins.builtin

@@ -13,7 +13,7 @@ from winwin.assessments import refusals as refuse
 from winwin.assessments.repository import InstrumentRepository
 from winwin.assessments.score import DEFAULT_SCALE, FACTORS, is_factor
 from winwin.data import builtin_instrument_keys, load_builtin_instruments
-from winwin.db.models import Instrument
+from winwin.db.models import Instrument, InstrumentItem
 from winwin.kernel.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from winwin.kernel.keys import is_key
 from winwin.network.repository import NetworkRepository
@@ -61,16 +61,19 @@ def _read(instrument: Instrument, owner: str | None) -> InstrumentRead:
         scale=instrument.scale,
         builtin=instrument.builtin,
         owner=owner,
-        items=[
-            {
-                "id": it.item_key,
-                "factor": it.factor,
-                "reverse": it.reverse,
-                "text": {"en": it.text_en, "fi": it.text_fi},
-            }
-            for it in instrument.items
-        ],
+        items=[statement_document(it) for it in instrument.items],
     )
+
+
+def statement_document(item: InstrumentItem) -> dict[str, Any]:
+    """A statement as the network document, the REST API and the research codebook write
+    it: ``{"id", "factor", "reverse", "text": {"en", "fi"}}``."""
+    return {
+        "id": item.item_key,
+        "factor": item.factor,
+        "reverse": item.reverse,
+        "text": {"en": item.text_en, "fi": item.text_fi},
+    }
 
 
 def _text(value: object, path: str, problems: list[Problem], limit: int = 1000) -> str:

@@ -1,13 +1,15 @@
-"""Mailing the personal links a door has just issued (inviting, resending a link).
+"""Issuing personal links through the web doors, and mailing them.
 
-The round page and the REST API queue the same mail: each new link with an address, in
+The round page and the REST API invite respondents and resend a link the same way: the
+use case of ``assessments.service``, then the mail of each new link with an address, in
 the invitation's language, sent once the request's transaction has committed
 (``mail.web.mail_answer_links``). The command line queues its own (``round_cli``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import BackgroundTasks, Request
 from sqlalchemy.orm import Session
@@ -18,7 +20,37 @@ from winwin.http.deps import public_base_url
 from winwin.mail.web import mail_answer_links
 
 
-def mail_issued_links(
+def invite_and_mail(
+    request: Request,
+    background: BackgroundTasks,
+    session: Session,
+    actor: Actor,
+    round_id: int,
+    invitees: Sequence[rounds.Invitee | Mapping[str, Any]],
+) -> list[rounds.IssuedInvitation]:
+    """Invite respondents (``rounds.invite_respondents``) and queue their links' mail."""
+    issued = rounds.invite_respondents(session, actor=actor, round_id=round_id, invitees=invitees)
+    _mail(request, background, session, actor, round_id, issued)
+    return issued
+
+
+def resend_and_mail(
+    request: Request,
+    background: BackgroundTasks,
+    session: Session,
+    actor: Actor,
+    round_id: int,
+    invitation_id: int,
+) -> rounds.IssuedInvitation:
+    """Give an invitation a new link (``rounds.resend_invitation``) and queue its mail."""
+    issued = rounds.resend_invitation(
+        session, actor=actor, round_id=round_id, invitation_id=invitation_id
+    )
+    _mail(request, background, session, actor, round_id, [issued])
+    return issued
+
+
+def _mail(
     request: Request,
     background: BackgroundTasks,
     session: Session,
@@ -26,7 +58,6 @@ def mail_issued_links(
     round_id: int,
     issued: Sequence[rounds.IssuedInvitation],
 ) -> None:
-    """Queue the mail of each link just issued in the round (after the commit)."""
     mail_answer_links(
         request,
         background,

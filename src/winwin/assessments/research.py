@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, selectinload
 from winwin.accounts.access import Actor, accessible_org_ids
 from winwin.assessments import refusals as refuse
 from winwin.assessments.anonymity import Reader, may_show_outside, may_show_side
+from winwin.assessments.instruments import statement_document
 from winwin.assessments.models import (
     Answer,
     Assessment,
@@ -278,15 +279,7 @@ def _codebook(session: Session, instrument_ids: set[int]) -> dict[str, Any]:
         instruments[instrument.key] = {
             "scale": {"min": 1, "max": instrument.scale},
             "name": instrument.name or {},
-            "statements": [
-                {
-                    "id": item.item_key,
-                    "factor": item.factor,
-                    "reverse": item.reverse,
-                    "text": {"en": item.text_en, "fi": item.text_fi},
-                }
-                for item in instrument.items
-            ],
+            "statements": [statement_document(item) for item in instrument.items],
         }
     return {
         "format": "winwin-research/1",

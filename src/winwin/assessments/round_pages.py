@@ -16,7 +16,7 @@ from winwin.accounts.access import Actor, can_manage_org
 from winwin.assessments import addresses
 from winwin.assessments import refusals as refuse
 from winwin.assessments import service as rounds
-from winwin.assessments.link_mail import mail_issued_links
+from winwin.assessments.link_mail import invite_and_mail, resend_and_mail
 from winwin.assessments.wording import form_context
 from winwin.http.deps import CurrentUser, SessionDep, public_base_url
 from winwin.http.page_deps import PostedForm
@@ -145,9 +145,7 @@ def invite(
             )
         ]
     try:
-        issued = rounds.invite_respondents(
-            session, actor=actor, round_id=round_id, invitees=invitees
-        )
+        issued = invite_and_mail(request, background, session, actor, round_id, invitees)
     except InvalidInput as exc:
         session.rollback()
         if entries is None:
@@ -161,7 +159,6 @@ def invite(
             bad_lines=_lines_of(exc, entries),
             error=_not_lines(exc),
         )
-    mail_issued_links(request, background, session, actor, round_id, issued)
     return RedirectResponse(
         f"/rounds/{round_id}?done=invited&count={len(issued)}#invited-title", status_code=303
     )
@@ -197,11 +194,8 @@ def resend(
     session: SessionDep,
     background: BackgroundTasks,
 ) -> Response:
-    issued = rounds.resend_invitation(
-        session, actor=actor, round_id=round_id, invitation_id=invitation_id
-    )
+    issued = resend_and_mail(request, background, session, actor, round_id, invitation_id)
     mailed = will_mail(request.app.state.settings, issued)
-    mail_issued_links(request, background, session, actor, round_id, [issued])
     done = "resent-mailed" if mailed else "resent"
     return RedirectResponse(
         f"/rounds/{round_id}?done={done}#invitation-{invitation_id}", status_code=303
