@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from winwin.accounts.access import operator
 from winwin.assessments import research
 from winwin.assessments.anonymity import OPERATOR
 from winwin.assessments.reliability import low_n
@@ -172,7 +173,7 @@ def research_export(
     """Export the answers of chosen rounds for research: long format, pseudonymous
     respondents, with a codebook; every export is recorded (audited)."""
     with state(ctx).session() as session:
-        data = research.research_export(session, actor=None, rounds=rounds, format=format)
+        data = research.research_export(session, actor=operator(), rounds=rounds, format=format)
         bundle = data.bundle(format)  # type: ignore[arg-type]
     output.write_bytes(bundle)
     document = {

@@ -90,7 +90,7 @@ def _text(value: object, path: str, problems: list[Problem], limit: int = 1000) 
 def create_instrument(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     org: str,
     key: str,
     name: Mapping[str, object],
@@ -108,7 +108,7 @@ def create_instrument(
     owner = NetworkRepository(session).get_by_key(org) if usable else None
     if owner is None:
         raise InvalidInput(refuse.UNKNOWN_ORG("org", key=org))
-    if actor is not None and not can_manage_org(actor, owner.id):
+    if not can_manage_org(actor, owner.id):
         raise PermissionDenied(refuse.INSTRUMENT_ADDER())
     problems: list[Problem] = []
     if not is_key(key):
@@ -168,7 +168,7 @@ def create_instrument(
     scale_value = scale if isinstance(scale, int) else DEFAULT_SCALE
     instrument = repo.upsert(key=key, scale=scale_value, name=names, items=rows)
     instrument.owner_org_id = owner.id
-    instrument.created_by_user_id = actor.user_id if actor else None
+    instrument.created_by_user_id = actor.user_id
     session.flush()
     return _read(instrument, owner.key)
 

@@ -50,7 +50,7 @@ from winwin.kernel.keys import is_email
 def invite_respondents(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     round_id: int,
     invitees: Sequence[Invitee | Mapping[str, Any]],
 ) -> list[IssuedInvitation]:
@@ -138,7 +138,7 @@ def invite_respondents(
                 locale=invitee.locale,
                 token_hash=hash_link_token(token),
                 link_token=link_tokens.seal_token(token, secret=secret),
-                invited_by_user_id=actor.user_id if actor else None,
+                invited_by_user_id=actor.user_id,
             )
         )
         issued.append(
@@ -161,7 +161,7 @@ def invite_respondents(
 
 
 def _managed_invitation(
-    session: Session, *, actor: Actor | None, round_id: int, invitation_id: int
+    session: Session, *, actor: Actor, round_id: int, invitation_id: int
 ) -> tuple[Assessment, Invitation]:
     assessment = load_round(session, round_id, actor)
     require_run(actor, (assessment.a_id, assessment.b_id))
@@ -195,9 +195,7 @@ def _invitation_read(
     )
 
 
-def invitation_id_of(
-    session: Session, *, actor: Actor | None, round_id: int, respondent: str
-) -> int:
+def invitation_id_of(session: Session, *, actor: Actor, round_id: int, respondent: str) -> int:
     """The id of the invitation of this respondent in the round (``NotFound`` if none)."""
     assessment = load_round(session, round_id, actor)
     for invitation in assessment.invitations:
@@ -207,7 +205,7 @@ def invitation_id_of(
 
 
 def resend_invitation(
-    session: Session, *, actor: Actor | None, round_id: int, invitation_id: int
+    session: Session, *, actor: Actor, round_id: int, invitation_id: int
 ) -> IssuedInvitation:
     """Give an invitation a new link; the old one stops working at once.
 
@@ -230,7 +228,7 @@ def resend_invitation(
 
 
 def revoke_invitation(
-    session: Session, *, actor: Actor | None, round_id: int, invitation_id: int
+    session: Session, *, actor: Actor, round_id: int, invitation_id: int
 ) -> InvitationRead:
     """End an invitation's link (its answers, if any, stay in the round).
 

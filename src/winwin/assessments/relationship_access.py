@@ -2,7 +2,8 @@
 choose an instrument, and what the anonymity rule lets them see.
 
 One rule for every door and for the capabilities hung on a relationship (joint action
-plans reuse it); ``None`` as the actor is the command line, which may do anything.
+plans reuse it); the command line acts as ``accounts.access.operator()``, a platform
+admin who is no person, and so may do anything.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from winwin.kernel.errors import (
 )
 
 
-def reader_for(actor: Actor | None) -> Reader:
-    """The anonymity rule's view of an actor (``None``, the command line: the operator)."""
-    if actor is None:
+def reader_for(actor: Actor) -> Reader:
+    """The anonymity rule's view of an actor (the command line's operator: ``OPERATOR``)."""
+    if actor.is_operator:
         return OPERATOR
     return Reader(
         platform_admin=actor.is_platform_admin,
@@ -35,35 +36,35 @@ def reader_for(actor: Actor | None) -> Reader:
     )
 
 
-def can_see_relationship(actor: Actor | None, pair: Iterable[int]) -> bool:
+def can_see_relationship(actor: Actor, pair: Iterable[int]) -> bool:
     """Whether the actor may see a relationship, its rounds and everything hung on it.
 
     Someone who may see either side does: the sides' people, facilitators granted
-    either side, platform admins. ``None`` is the command line, which may do anything.
+    either side, platform admins (and so the command line's operator).
     """
-    return actor is None or any(can_access_org(actor, org_id) for org_id in pair)
+    return any(can_access_org(actor, org_id) for org_id in pair)
 
 
-def can_run_relationship(actor: Actor | None, pair: Iterable[int]) -> bool:
+def can_run_relationship(actor: Actor, pair: Iterable[int]) -> bool:
     """Whether the actor may run a relationship's rounds and plans: an organisation
     admin of either side, a facilitator granted either side, a platform admin."""
-    return actor is None or any(can_manage_org(actor, org_id) for org_id in pair)
+    return any(can_manage_org(actor, org_id) for org_id in pair)
 
 
-def may_invite_for(actor: Actor | None, side_org_id: int) -> bool:
+def may_invite_for(actor: Actor, side_org_id: int) -> bool:
     """Whether the actor may invite respondents who answer for this side: that
     organisation's admins, a facilitator granted it (granted both sides: both), a
     platform admin, the command line. Third parties may be invited by whoever runs
     the round."""
-    return actor is None or can_manage_org(actor, side_org_id)
+    return can_manage_org(actor, side_org_id)
 
 
-def require_run(actor: Actor | None, pair: tuple[int, int]) -> None:
+def require_run(actor: Actor, pair: tuple[int, int]) -> None:
     if not can_run_relationship(actor, pair):
         raise PermissionDenied(refuse.RUNNER())
 
 
-def can_use_instrument(actor: Actor | None, instrument: Instrument, pair: Iterable[int]) -> bool:
+def can_use_instrument(actor: Actor, instrument: Instrument, pair: Iterable[int]) -> bool:
     """Whether a round of this pair, opened by this actor, may use the instrument.
 
     Built-in and network instruments (no owner) serve every round. An organisation's
@@ -75,4 +76,4 @@ def can_use_instrument(actor: Actor | None, instrument: Instrument, pair: Iterab
     owner = instrument.owner_org_id
     if owner is None:
         return True
-    return owner in set(pair) and (actor is None or can_access_org(actor, owner))
+    return owner in set(pair) and can_access_org(actor, owner)

@@ -13,9 +13,9 @@ pseudonyms cannot be linked across exports nor traced back to a name or an e-mai
 (neither is read).
 
 **Who.** Facilitators (the rounds of their client organisations) and platform admins
-(every round); the command line is the trusted local operator. A side below its round's
-minimum of respondents is left out for a reader the anonymity rule does not trust with
-it (``winwin.assessments.anonymity``: a facilitator not granted that side); the
+(every round); the command line is the trusted local operator (``operator()``). A side
+below its round's minimum of respondents is left out for a reader the anonymity rule
+does not trust with it (``winwin.assessments.anonymity``: a facilitator not granted that side); the
 codebook's ``withheld`` lists those sides (the outside view, ``third-party``, follows the same
 minimum: ``may_show_outside``). Every export is recorded
 in ``research_exports`` (who, which rounds, format, rows, when).
@@ -101,16 +101,16 @@ class ResearchData:
         return buffer.getvalue()
 
 
-def _check_actor(actor: Actor | None) -> None:
-    if actor is not None and not (actor.is_facilitator or actor.is_platform_admin):
+def _check_actor(actor: Actor) -> None:
+    if not (actor.is_facilitator or actor.is_platform_admin):
         raise PermissionDenied(refuse.EXPORTER())
 
 
-def round_names(session: Session, *, actor: Actor | None) -> list[str]:
+def round_names(session: Session, *, actor: Actor) -> list[str]:
     """The names of the rounds the actor may export, sorted."""
     _check_actor(actor)
     query = select(Assessment.round).distinct()
-    if actor is not None and not actor.is_platform_admin:
+    if not actor.is_platform_admin:
         allowed = sorted(accessible_org_ids(session, actor))
         query = query.where(or_(Assessment.a_id.in_(allowed), Assessment.b_id.in_(allowed)))
     return sorted(session.scalars(query))
@@ -119,7 +119,7 @@ def round_names(session: Session, *, actor: Actor | None) -> list[str]:
 def research_export(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     rounds: Sequence[str],
     format: str = "csv",
 ) -> ResearchData:
@@ -127,7 +127,7 @@ def research_export(
 
     Raises ``InvalidInput`` for no round, an unknown format or rounds with nothing the
     actor may export, and ``PermissionDenied`` for anyone but a facilitator or a
-    platform admin (``actor=None`` is the command line).
+    platform admin (the command line acts as ``operator()``, a platform admin).
     """
     _check_actor(actor)
     if format not in FORMATS:
@@ -136,7 +136,7 @@ def research_export(
     if not names:
         raise InvalidInput(refuse.NO_ROUNDS_NAMED("rounds"))
     query = select(Assessment.id).where(Assessment.round.in_(names))
-    if actor is not None and not actor.is_platform_admin:
+    if not actor.is_platform_admin:
         allowed = sorted(accessible_org_ids(session, actor))
         query = query.where(or_(Assessment.a_id.in_(allowed), Assessment.b_id.in_(allowed)))
     round_ids = sorted(session.scalars(query))
@@ -147,7 +147,7 @@ def research_export(
     data = _collect(session, round_ids, reader_for(actor))
     session.add(
         ResearchExport(
-            user_id=actor.user_id if actor is not None else None,
+            user_id=actor.user_id,
             rounds=round_ids,
             format=format,
             rows=len(data.rows),

@@ -12,6 +12,7 @@ from typing import Any
 
 import typer
 
+from winwin.accounts.access import operator
 from winwin.assessments import addresses
 from winwin.assessments import service as rounds
 from winwin.assessments.anonymity import check_minimum
@@ -78,7 +79,7 @@ def round_open(
     with state(ctx).session() as session:
         opened = rounds.open_round(
             session,
-            actor=None,
+            actor=operator(),
             between=[a, b],
             round=round,
             instrument=instrument,
@@ -233,7 +234,7 @@ def round_invite(
     with state(ctx).session() as session:
         try:
             issued = rounds.invite_respondents(
-                session, actor=None, round_id=round_id, invitees=invitees
+                session, actor=operator(), round_id=round_id, invitees=invitees
             )
         except InvalidInput as exc:
             if emails is None:
@@ -241,7 +242,7 @@ def round_invite(
             raise InvalidInput(  # say which line of the file, not which invitee
                 [replace(p, path=_line_path(p.path, invitees)) for p in exc.problems]
             ) from None
-        current = rounds.get_round(session, actor=None, round_id=round_id)
+        current = rounds.get_round(session, actor=operator(), round_id=round_id)
         queued = _queue_links(session, settings, issued, current, base_url=base_url, mail=mail)
     documents = _link_documents(ctx, queued)
     if emails is not None:
@@ -270,8 +271,12 @@ def _line_path(path: str, invitees: list[rounds.Invitee]) -> str:
     return f"--emails ({invitees[int(match.group(1))].email})"
 
 
-def _invitation_of(session: Any, round_id: int, respondent: str) -> int:
-    return rounds.invitation_id_of(session, actor=None, round_id=round_id, respondent=respondent)
+def _invitation_of(session: Any, round_id: int, respondent: str) -> dict[str, Any]:
+    """The arguments that name a respondent's invitation to the link use cases, for the
+    operator (``NotFound`` when the round did not invite them)."""
+    actor = operator()
+    found = rounds.invitation_id_of(session, actor=actor, round_id=round_id, respondent=respondent)
+    return {"actor": actor, "round_id": round_id, "invitation_id": found}
 
 
 @round_app.command("resend")
@@ -289,13 +294,8 @@ def round_resend(
     settings = Settings()
     _require_mail_server(settings, mail)
     with state(ctx).session() as session:
-        issued = rounds.resend_invitation(
-            session,
-            actor=None,
-            round_id=round_id,
-            invitation_id=_invitation_of(session, round_id, respondent),
-        )
-        current = rounds.get_round(session, actor=None, round_id=round_id)
+        issued = rounds.resend_invitation(session, **_invitation_of(session, round_id, respondent))
+        current = rounds.get_round(session, actor=operator(), round_id=round_id)
         queued = _queue_links(session, settings, [issued], current, base_url=base_url, mail=mail)
     (document,) = _link_documents(ctx, queued)
     if json_out:
@@ -313,12 +313,7 @@ def round_revoke(
 ) -> None:
     """End a respondent's link; answers already given stay."""
     with state(ctx).session() as session:
-        revoked = rounds.revoke_invitation(
-            session,
-            actor=None,
-            round_id=round_id,
-            invitation_id=_invitation_of(session, round_id, respondent),
-        )
+        revoked = rounds.revoke_invitation(session, **_invitation_of(session, round_id, respondent))
     document = {"respondent": revoked.respondent, "side": revoked.side, "revoked": True}
     say(json_out, document, f"the link of {revoked.respondent} is revoked")
 
@@ -367,7 +362,7 @@ def round_close(
 ) -> None:
     """Close a round: answers can no longer change."""
     with state(ctx).session() as session:
-        closed = rounds.close_round(session, actor=None, round_id=round_id)
+        closed = rounds.close_round(session, actor=operator(), round_id=round_id)
     say(json_out, _round_json(closed), f"round {closed.round} closed")
 
 
@@ -378,7 +373,7 @@ def round_list(
 ) -> None:
     """Every round, with its invitations."""
     with state(ctx).session() as session:
-        listed = rounds.list_rounds(session, actor=None)
+        listed = rounds.list_rounds(session, actor=operator())
     if json_out:
         print_json({"rounds": [_round_json(r) for r in listed]})
         return

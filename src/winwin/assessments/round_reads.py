@@ -178,7 +178,7 @@ def side_key(side_org_id: int | None, keys: dict[int, str]) -> str:
     return THIRD_PARTY if side_org_id is None else keys[side_org_id]
 
 
-def round_read(session: Session, assessment: Assessment, actor: Actor | None) -> RoundRead:
+def round_read(session: Session, assessment: Assessment, actor: Actor) -> RoundRead:
     a, b = round_orgs(session, assessment)
     keys = {a.id: a.key, b.id: b.key}
     answered = {r.respondent for r in assessment.responses}
@@ -239,7 +239,7 @@ def round_read(session: Session, assessment: Assessment, actor: Actor | None) ->
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
-def load_round(session: Session, round_id: int, actor: Actor | None) -> Assessment:
+def load_round(session: Session, round_id: int, actor: Actor) -> Assessment:
     in_range = isinstance(round_id, int) and 1 <= round_id <= MAX_ID
     assessment = AssessmentRepository(session).get_by_id(round_id) if in_range else None
     if assessment is None or not can_see_relationship(actor, (assessment.a_id, assessment.b_id)):

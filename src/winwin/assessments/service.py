@@ -3,7 +3,7 @@
 - A facilitator of either side, an organisation admin of either side or a platform admin
   opens a round for a relationship (``winwin.accounts.access.can_manage_org``), only
   between two organisations joined by a tie, and only with an instrument the opener
-  may use (``can_use_instrument``). The command line acts as ``actor=None``: whoever
+  may use (``can_use_instrument``). The command line acts as ``operator()``: whoever
   holds the database may do anything, as an import may.
 - Each side invites only its own people (``may_invite_for``); a facilitator granted
   both sides invites for both.
@@ -140,7 +140,7 @@ def _instrument_for(
     session: Session,
     key: str,
     pair: tuple[int, int],
-    actor: Actor | None = None,
+    actor: Actor,
     path: str = "instrument",
 ) -> Instrument:
     repo = InstrumentRepository(session)
@@ -155,11 +155,11 @@ def _instrument_for(
 
 
 def _require_tie(
-    session: Session, actor: Actor | None, pair: tuple[int, int], names: Sequence[str]
+    session: Session, actor: Actor, pair: tuple[int, int], names: Sequence[str]
 ) -> None:
     # The command line acts for the operator, as an import does: a network document
     # may hold rounds between organisations without a tie (CONTRACT.md).
-    if actor is None or AssessmentRepository(session).tied(*pair):
+    if actor.is_operator or AssessmentRepository(session).tied(*pair):
         return
     raise RuleBroken(refuse.NO_TIE("between", a=names[0], b=names[1]))
 
@@ -168,7 +168,7 @@ def _require_tie(
 def open_round(
     session: Session,
     *,
-    actor: Actor | None,
+    actor: Actor,
     between: Sequence[str],
     round: str,
     instrument: str,
@@ -227,7 +227,7 @@ def open_round(
         a_id=pair[0],
         b_id=pair[1],
         status="open",
-        opened_by_user_id=actor.user_id if actor else None,
+        opened_by_user_id=actor.user_id,
         min_respondents=minimum,
         responses=[],
         invitations=[],
@@ -236,25 +236,22 @@ def open_round(
     return round_read(session, assessment, actor)
 
 
-def get_round(session: Session, *, actor: Actor | None, round_id: int) -> RoundRead:
+def get_round(session: Session, *, actor: Actor, round_id: int) -> RoundRead:
     """One round, with its invitations; ``NotFound`` when the actor may not see it."""
     return round_read(session, load_round(session, round_id, actor), actor)
 
 
 def list_rounds(
-    session: Session, *, actor: Actor | None, org_ids: Sequence[int] | None = None
+    session: Session, *, actor: Actor, org_ids: Sequence[int] | None = None
 ) -> list[RoundRead]:
     """Rounds of the relationships of these organisations (default: all the actor sees)."""
-    if actor is not None:
-        allowed = accessible_org_ids(session, actor)
-        org_ids = sorted(allowed if org_ids is None else allowed & set(org_ids))
-    elif org_ids is None:
-        org_ids = list(NetworkRepository(session).org_keys_by_id())
+    allowed = accessible_org_ids(session, actor)
+    org_ids = sorted(allowed if org_ids is None else allowed & set(org_ids))
     repo = AssessmentRepository(session)
     return [round_read(session, a, actor) for a in repo.rounds_of_orgs(list(org_ids))]
 
 
-def close_round(session: Session, *, actor: Actor | None, round_id: int) -> RoundRead:
+def close_round(session: Session, *, actor: Actor, round_id: int) -> RoundRead:
     """Close a round: its responses can no longer change. ``Conflict`` if already closed."""
     assessment = load_round(session, round_id, actor)
     require_run(actor, (assessment.a_id, assessment.b_id))
@@ -267,7 +264,7 @@ def close_round(session: Session, *, actor: Actor | None, round_id: int) -> Roun
 
 
 def readable_pair(
-    session: Session, actor: Actor | None, a: str, b: str
+    session: Session, actor: Actor, a: str, b: str
 ) -> tuple[Organization, Organization]:
     """The two organisations of relationship ``a``–``b``, when the actor may see it
     (:func:`can_see_relationship`): the one access check of the relationship's page, its

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from e2e.assessments.conftest import World, seed
 from support.secrets import TEST_SECRET
+from winwin.accounts.access import operator
 from winwin.assessments import service as rounds
 from winwin.db.engine import session_factory, unit_of_work
 from winwin.settings import Settings
@@ -24,14 +25,14 @@ def world(engine: Engine, db_url: str) -> Iterator[World]:
     with unit_of_work(session_factory(engine)) as session:
         opened = rounds.open_round(
             session,
-            actor=None,
+            actor=operator(),
             between=["kuusi", "pakkaus"],
             round="2026-Q1",
             instrument="customer-relationship",
         )
         rounds.invite_respondents(
             session,
-            actor=None,
+            actor=operator(),
             round_id=opened.id,
             invitees=[
                 rounds.Invitee(side="kuusi", respondent="k1", name="K", email=None, locale=None)

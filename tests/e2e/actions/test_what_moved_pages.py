@@ -37,9 +37,9 @@ def _assessed(world: World) -> None:
 
 def _close(world: World, round_: str) -> None:
     with unit_of_work(session_factory(world.engine)) as session:
-        for r in rounds.list_rounds(session, actor=None):
+        for r in rounds.list_rounds(session, actor=operator()):
             if r.round == round_ and set(r.between) == {"kuusi", "pakkaus"}:
-                rounds.close_round(session, actor=None, round_id=r.id)
+                rounds.close_round(session, actor=operator(), round_id=r.id)
 
 
 def test_the_relationship_page_shows_what_moved_once_the_later_round_closes(world: World) -> None:

@@ -69,7 +69,7 @@ def make_round(world: World, name: str, minimum: int | None, counts: dict[str, i
     with unit_of_work(session_factory(world.engine)) as session:
         opened = rounds.open_round(
             session,
-            actor=None,
+            actor=operator(),
             between=list(SIDES),
             round=name,
             instrument="customer-relationship",
@@ -81,7 +81,9 @@ def make_round(world: World, name: str, minimum: int | None, counts: dict[str, i
             for i in range(counts.get(side, 0))
         ]
         issued = (
-            rounds.invite_respondents(session, actor=None, round_id=opened.id, invitees=invitees)
+            rounds.invite_respondents(
+                session, actor=operator(), round_id=opened.id, invitees=invitees
+            )
             if invitees
             else []
         )
@@ -271,14 +273,17 @@ def test_the_answer_form_states_the_rule_before_anyone_answers(world: World) -> 
         for name, minimum in (("anonymous", None), ("named", 1)):
             opened = rounds.open_round(
                 session,
-                actor=None,
+                actor=operator(),
                 between=list(SIDES),
                 round=name,
                 instrument="customer-relationship",
                 min_respondents=minimum,
             )
             (issued,) = rounds.invite_respondents(
-                session, actor=None, round_id=opened.id, invitees=[rounds.Invitee(side="kuusi")]
+                session,
+                actor=operator(),
+                round_id=opened.id,
+                invitees=[rounds.Invitee(side="kuusi")],
             )
             tokens[name] = issued.token
     anonymous_en = page(world, None, f"/answer/{tokens['anonymous']}", "en").text

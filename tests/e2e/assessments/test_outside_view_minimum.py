@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 
 from e2e.assessments.conftest import World
 from e2e.assessments.test_anonymity_doors import DOC, ids, page, readers
+from winwin.accounts.access import operator
 from winwin.assessments import service as rounds
 from winwin.assessments.anonymity import may_show_outside
 from winwin.assessments.score import THIRD_PARTY
@@ -36,7 +37,7 @@ def make_round(world: World, name: str, minimum: int, outsiders: int) -> None:
     with unit_of_work(session_factory(world.engine)) as session:
         opened = rounds.open_round(
             session,
-            actor=None,
+            actor=operator(),
             between=["kuusi", "pakkaus"],
             round=name,
             instrument="customer-relationship",
@@ -45,7 +46,7 @@ def make_round(world: World, name: str, minimum: int, outsiders: int) -> None:
         invitees = [rounds.Invitee(side=THIRD_PARTY, name=f"Outi {i}") for i in range(outsiders)]
         if invitees:
             issued = rounds.invite_respondents(
-                session, actor=None, round_id=opened.id, invitees=invitees
+                session, actor=operator(), round_id=opened.id, invitees=invitees
             )
             for invitation in issued:
                 rounds.submit_response(session, token=invitation.token, answers=OUTSIDE)

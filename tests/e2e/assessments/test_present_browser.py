@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from e2e.assessments.test_assessment_browser import serious_axe_violations
 from support.secrets import TEST_SECRET
 from support.server import serving
+from winwin.accounts.access import operator
 from winwin.assessments import service as rounds
 from winwin.db.engine import session_factory, unit_of_work
 from winwin.network import io as network_io
@@ -39,7 +40,7 @@ def seed_rounds(engine: Engine) -> None:
         for other in ("pakkaus", "lab"):
             opened = rounds.open_round(
                 session,
-                actor=None,
+                actor=operator(),
                 between=["kuusi", other],
                 round="2026-Q1",
                 instrument="customer-relationship",
@@ -50,7 +51,7 @@ def seed_rounds(engine: Engine) -> None:
                 for n in range(3)
             ]
             issued = rounds.invite_respondents(
-                session, actor=None, round_id=opened.id, invitees=invitees
+                session, actor=operator(), round_id=opened.id, invitees=invitees
             )
             for n, invitation in enumerate(issued):
                 rounds.submit_response(

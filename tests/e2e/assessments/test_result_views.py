@@ -20,6 +20,7 @@ import pytest
 from openpyxl import load_workbook
 
 from e2e.assessments.conftest import World
+from winwin.accounts.access import operator
 from winwin.assessments import service as rounds
 from winwin.assessments.score import FACTORS, side_score
 from winwin.data import load_builtin_instruments
@@ -56,7 +57,7 @@ def make_round(
     with unit_of_work(session_factory(world.engine)) as session:
         opened = rounds.open_round(
             session,
-            actor=None,
+            actor=operator(),
             between=list(between),
             round=name,
             instrument="customer-relationship",
@@ -68,7 +69,7 @@ def make_round(
             for n in range(len(sheets))
         ]
         issued = rounds.invite_respondents(
-            session, actor=None, round_id=opened.id, invitees=invitees
+            session, actor=operator(), round_id=opened.id, invitees=invitees
         )
         sheets = [sheet for side in given for sheet in given[side]]
         for invitation, sheet in zip(issued, sheets, strict=True):

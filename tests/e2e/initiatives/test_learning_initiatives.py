@@ -78,7 +78,7 @@ def test_a_learning_initiative_sets_goals_and_opens_learning_rounds_on_its_page(
     again = _post(world, "kadmin", f"{path}/learning-rounds", opened, "fi")
     assert again.status_code == 422 and "2027-syksy" in again.text
     with unit_of_work(session_factory(world.engine)) as session:
-        opened_rounds = rounds.list_rounds(session, actor=None)
+        opened_rounds = rounds.list_rounds(session, actor=operator())
         made = sorted((r.between, r.instrument) for r in opened_rounds if r.round == "2027-syksy")
         plan = actions.list_actions(session, actor=operator(), between=["kuusi", "lab"])
     assert made == [

@@ -12,6 +12,7 @@ import threading
 import pytest
 from sqlalchemy import Engine, select
 
+from winwin.accounts.access import operator
 from winwin.assessments.models import ScoreSums
 from winwin.assessments.service import Invitee, answer_form, invite_respondents, open_round
 from winwin.assessments.service import submit_response as answer
@@ -33,7 +34,7 @@ def test_two_people_answering_one_round_at_once_are_both_counted(engine: Engine)
         network_io.import_network(session, parse_document(json.dumps(doc).encode()))
         opened = open_round(
             session,
-            actor=None,
+            actor=operator(),
             between=["kuusi", "pakkaus"],
             round="2026-Q4",
             instrument="customer-relationship",
@@ -42,7 +43,7 @@ def test_two_people_answering_one_round_at_once_are_both_counted(engine: Engine)
             issued.token
             for issued in invite_respondents(
                 session,
-                actor=None,
+                actor=operator(),
                 round_id=opened.id,
                 invitees=[Invitee("kuusi", "anna"), Invitee("kuusi", "ben")],
             )

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import Actor
+from winwin.accounts.access import Actor, operator
 from winwin.assessments.models import Answer, Assessment, InstrumentItem, ResearchExport, Response
 from winwin.assessments.research import COLUMNS, research_export
 from winwin.kernel.errors import InvalidInput, PermissionDenied
@@ -125,7 +125,7 @@ def test_an_export_holds_every_answer_of_the_chosen_rounds_under_stable_pseudony
             )
         stored = world.scalar(select(func.count()).select_from(Answer))
         before = world.scalar(select(func.count()).select_from(ResearchExport))
-        data = research_export(world, actor=None, rounds=["2026-Q1", "2026-Q2"], format="csv")
+        data = research_export(world, actor=operator(), rounds=["2026-Q1", "2026-Q2"], format="csv")
         assert len(data.rows) == stored
         assert world.scalar(select(func.count()).select_from(ResearchExport)) == before + 1
         reverse = {i: r for i, _, r in ITEMS}
@@ -169,7 +169,9 @@ def test_an_export_holds_every_answer_of_the_chosen_rounds_under_stable_pseudony
 
         assert answer_sets(exported_people) == answer_sets(stored_people)
         assert len(exported_people) == len(stored_people)
-        again = research_export(world, actor=None, rounds=["2026-Q1", "2026-Q2"], format="csv")
+        again = research_export(
+            world, actor=operator(), rounds=["2026-Q1", "2026-Q2"], format="csv"
+        )
         assert {r[3] for r in again.rows}.isdisjoint({r[3] for r in data.rows}) or not data.rows
         text = data.csv().decode()
         assert "@example.com" not in text
@@ -199,7 +201,9 @@ def test_the_bundle_carries_the_codebook_in_both_languages(world: Session) -> No
         },
     )
     files = unzip(
-        research_export(world, actor=None, rounds=["2026-Q1"], format="parquet").bundle("parquet")
+        research_export(world, actor=operator(), rounds=["2026-Q1"], format="parquet").bundle(
+            "parquet"
+        )
     )
     assert set(files) == {"answers.parquet", "codebook.json"}
     codebook = json.loads(files["codebook.json"])
@@ -235,7 +239,7 @@ def test_members_may_not_export_and_facilitators_only_their_clients_rounds(world
     with pytest.raises(PermissionDenied):
         research_export(world, actor=admin(world, "org_admin"), rounds=["2026-Q1"])
     with pytest.raises(InvalidInput, match="format"):
-        research_export(world, actor=None, rounds=["2026-Q1"], format="xlsx")
+        research_export(world, actor=operator(), rounds=["2026-Q1"], format="xlsx")
     ids = NetworkRepository(world).org_ids()
     with pytest.raises(InvalidInput, match="rounds"):
         research_export(world, actor=admin(world, "facilitator", frozenset()), rounds=["2026-Q1"])

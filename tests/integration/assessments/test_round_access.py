@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from integration.assessments.test_rounds import CUSTOM_ITEMS, counts, setup_network
-from winwin.accounts.access import Actor
+from winwin.accounts.access import Actor, operator
 from winwin.accounts.models import User
 from winwin.assessments.instruments import create_instrument
 from winwin.assessments.service import (
@@ -29,7 +29,7 @@ def world(session: Session) -> dict[str, Any]:
     w = setup_network(session)  # ties: kuusi supplies pakkaus; fac is granted pakkaus
     create_instrument(
         session,
-        actor=None,
+        actor=operator(),
         org="pakkaus",
         key="pakkaus-private",
         name={"en": "Private", "fi": "Yksityinen"},
@@ -85,7 +85,11 @@ def test_the_command_line_opens_a_round_without_a_tie_as_an_import_may(
     session: Session, world: dict[str, Any]
 ):
     opened = open_round(
-        session, actor=None, between=["kuusi", "lab"], round="r", instrument="learning-partnership"
+        session,
+        actor=operator(),
+        between=["kuusi", "lab"],
+        round="r",
+        instrument="learning-partnership",
     )
     assert opened.between == ("kuusi", "lab")
 
@@ -108,7 +112,7 @@ def test_the_counterpartys_private_instrument_is_unknown_to_the_opener(
     ]
     assert counts(session) == before
     # Those who may use it: the owner's facilitator, a platform admin, the command line.
-    for n, who in enumerate((world["fac"], world["root"], None)):
+    for n, who in enumerate((world["fac"], world["root"], operator())):
         opened = open_round(
             session,
             actor=who,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import Actor
+from winwin.accounts.access import Actor, operator
 from winwin.accounts.models import FacilitatorGrant, User
 from winwin.assessments.anonymity import OPERATOR
 from winwin.assessments.instruments import create_instrument, list_instruments
@@ -135,7 +135,7 @@ def test_a_facilitator_opens_a_round_and_both_sides_and_a_third_party_answer(
     assert score.outside_view is not None
     assert score.outside_view.impact == 1.0 and score.outside_view.attraction == 0.5
     # The operator sees every invitation (a facilitator only those of granted sides).
-    rnd = get_round(session, actor=None, round_id=world["round"].id)
+    rnd = get_round(session, actor=operator(), round_id=world["round"].id)
     assert rnd.respondents == 3
     assert all(inv.answered for inv in rnd.invitations)
     opened = {inv.side for inv in rnd.invitations if inv.last_opened_at}
@@ -250,10 +250,10 @@ def test_opening_a_round_with_an_unknown_instrument_or_organisation_is_refused(
     assert caught.value.problems[0].path == "instrument"
     assert "unknown instrument 'nope'" in str(caught.value)
     with pytest.raises(InvalidInput) as caught:
-        open_round(session, actor=None, between=["kuusi", "ghost"], round=" ", instrument="x")
+        open_round(session, actor=operator(), between=["kuusi", "ghost"], round=" ", instrument="x")
     assert [p.path for p in caught.value.problems] == ["between[1]", "round"]
     with pytest.raises(InvalidInput):
-        open_round(session, actor=None, between=["kuusi", "kuusi"], round="r", instrument="x")
+        open_round(session, actor=operator(), between=["kuusi", "kuusi"], round="r", instrument="x")
     assert counts(session) == before
 
 
@@ -319,16 +319,16 @@ def test_links_are_found_by_the_digest_of_their_token(session: Session, world: d
 def test_trends_follow_the_rounds_of_a_relationship(session: Session, world: dict[str, Any]):
     for side in ("kuusi", "pakkaus"):
         submit_response(session, token=world["links"][side], answers={"a1": 3, "e1": 3})
-    close_round(session, actor=None, round_id=world["round"].id)
+    close_round(session, actor=operator(), round_id=world["round"].id)
     second = open_round(
         session,
-        actor=None,
+        actor=operator(),
         between=["kuusi", "pakkaus"],
         round="2026-Q2",
         instrument="customer-relationship",
     )
     (link,) = invite_respondents(
-        session, actor=None, round_id=second.id, invitees=[Invitee(side="kuusi")]
+        session, actor=operator(), round_id=second.id, invitees=[Invitee(side="kuusi")]
     )
     submit_response(session, token=link.token, answers={"a1": 5, "e1": 5})
     detail = relationship_detail(session, between=("kuusi", "pakkaus"), reader=OPERATOR)
@@ -339,7 +339,7 @@ def test_trends_follow_the_rounds_of_a_relationship(session: Session, world: dic
     assert link.invitation.respondent == "respondent-1"
     twins = invite_respondents(
         session,
-        actor=None,
+        actor=operator(),
         round_id=second.id,
         invitees=[Invitee(side="kuusi", name="Anna"), Invitee(side="pakkaus", name="Anna")],
     )
@@ -375,7 +375,11 @@ def test_an_organisation_adds_its_own_instrument_and_only_its_relationships_use_
     assert rnd.instrument == "kuusi-pulse"
     with pytest.raises(InvalidInput, match="unknown instrument"):
         open_round(
-            session, actor=None, between=["lab", "pakkaus"], round="x", instrument="kuusi-pulse"
+            session,
+            actor=operator(),
+            between=["lab", "pakkaus"],
+            round="x",
+            instrument="kuusi-pulse",
         )
     ids = world["ids"]
     assert "kuusi-pulse" in {i.key for i in list_instruments(session, org_ids=[ids["kuusi"]])}
@@ -383,7 +387,7 @@ def test_an_organisation_adds_its_own_instrument_and_only_its_relationships_use_
     with pytest.raises(Conflict):
         create_instrument(
             session,
-            actor=None,
+            actor=operator(),
             org="kuusi",
             key="kuusi-pulse",
             name={"en": "a", "fi": "b"},

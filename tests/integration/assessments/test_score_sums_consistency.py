@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from winwin.accounts.access import operator
 from winwin.assessments import reliability as rel
 from winwin.assessments.anonymity import OPERATOR
 from winwin.assessments.score import FACTORS, OutsideView, SideScore
@@ -126,14 +127,14 @@ def apply(session: Session, steps: list[Any]) -> None:
                 )
                 if found is None:
                     found = open_round(
-                        session, actor=None, between=pair, round=round_name, instrument="mix"
+                        session, actor=operator(), between=pair, round=round_name, instrument="mix"
                     ).id
                 rounds[(p, round_name)] = found
             if (p, round_name, link) not in links:
                 key = side_key(pair, side)
                 (issued,) = invite_respondents(
                     session,
-                    actor=None,
+                    actor=operator(),
                     round_id=rounds[(p, round_name)],
                     invitees=[Invitee(side=key, respondent=f"link-{link}")],
                 )

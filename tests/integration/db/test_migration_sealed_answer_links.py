@@ -8,6 +8,7 @@ import json
 from alembic import command
 from sqlalchemy import text
 
+from winwin.accounts.access import operator
 from winwin.assessments import service as rounds
 from winwin.db import schema
 from winwin.db.engine import build_engine, session_factory, unit_of_work
@@ -33,14 +34,14 @@ def test_the_tokens_are_sealed_on_upgrade_and_opened_on_downgrade(db_url: str) -
         network_io.import_network(session, parse_document(json.dumps(DOCUMENT).encode()))
         opened = rounds.open_round(
             session,
-            actor=None,
+            actor=operator(),
             between=["kuusi", "pakkaus"],
             round="r1",
             instrument="customer-relationship",
         )
         issued = rounds.invite_respondents(
             session,
-            actor=None,
+            actor=operator(),
             round_id=opened.id,
             invitees=[{"side": "kuusi", "name": "A"}, {"side": "pakkaus", "name": "B"}],
         )
@@ -62,7 +63,7 @@ def test_the_tokens_are_sealed_on_upgrade_and_opened_on_downgrade(db_url: str) -
     assert all(stored and stored not in tokens for stored in resealed)
     assert not any(token in " ".join(resealed) for token in tokens)  # type: ignore[arg-type]
     with unit_of_work(session_factory(engine)) as session:
-        shown = rounds.get_round(session, actor=None, round_id=round_id).invitations
+        shown = rounds.get_round(session, actor=operator(), round_id=round_id).invitations
         assert [i.token for i in shown] == tokens
         assert rounds.link_is_current(session, token=tokens[0])
     engine.dispose()
