@@ -36,6 +36,7 @@ from winwin.network.document import (
     stored_by_key,
 )
 from winwin.network.repository import NetworkRepository
+from winwin.network.sections import list_section
 
 NAME = "actions"
 FALLBACK = re.compile(r"^action-([0-9]{1,10})$")
@@ -184,3 +185,6 @@ def export(session: Session, keys: dict[int, str]) -> list[dict[str, Any]]:
         entry["created"] = format_time(action.created_at)
         out.append(entry)
     return sorted(out, key=lambda e: str(e["key"]))
+
+
+list_section(50, NAME, check, write, export)

@@ -7,7 +7,6 @@ last of the older sections, rounds, responses and answers each in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,9 +19,11 @@ from winwin.assessments.score import OUTSIDE_FACTORS, THIRD_PARTY
 from winwin.data import builtin_instrument_keys, load_builtin_instruments
 from winwin.db.models import Answer, Assessment, CantSay, Response
 from winwin.kernel.errors import Problem
-from winwin.network.import_run import ImportRun, Section, duplicates
+from winwin.network.import_run import ExportRun, ImportRun, Section, duplicates
+from winwin.network.sections import document_section
 
 
+@document_section(40)
 class AssessmentsSection(Section):
     """Instruments, rounds, responses, answers and "I can't say" marks."""
 
@@ -31,8 +32,8 @@ class AssessmentsSection(Section):
         self.instruments = InstrumentRepository(run.session)
         self.assessments = AssessmentRepository(run.session)
 
-    def check(self, org_ref: Callable[[str, str], None]) -> None:
-        doc, p = self.doc, self.problems
+    def check(self) -> None:
+        doc, p, org_ref = self.doc, self.problems, self.run.org_ref
         builtin = set(builtin_instrument_keys())
         p += duplicates([ins.key for ins in doc.instruments], "instruments")
         specs: dict[str, tuple[int, dict[str, str]]] = {
@@ -143,9 +144,13 @@ class AssessmentsSection(Section):
                     )
                 )
 
-    def write(self, ids: dict[str, int]) -> None:
+    def write(self) -> None:
         self._write_instruments()
-        self._write_assessments(ids)
+        self._write_assessments(self.run.ids)
+
+    @staticmethod
+    def export_to(out: ExportRun) -> None:
+        out.doc.update(export(out.session, out.keys))
 
     def _write_instruments(self) -> None:
         for ins in self.doc.instruments:

@@ -56,6 +56,7 @@ from winwin.network.document import (
     stored_by_key,
 )
 from winwin.network.repository import NetworkRepository
+from winwin.network.sections import list_section
 
 NAME = "initiatives"
 MAX_AMOUNT = 1e15
@@ -716,3 +717,6 @@ def export(session: Session, keys: dict[int, str]) -> list[dict[str, Any]]:
         entry["created"] = format_time(found.created_at)
         out.append(entry)
     return sorted(out, key=lambda e: str(e["key"]))
+
+
+list_section(60, NAME, check, write, export)

@@ -15,15 +15,18 @@ from sqlalchemy.orm import Session
 from winwin.innovation import stages as innovation_rules
 from winwin.innovation.repository import InnovationRepository
 from winwin.kernel.errors import Problem
-from winwin.network.import_run import Section
+from winwin.network.import_run import ExportRun, Section
+from winwin.network.sections import document_section
 from winwin.sharing.items import ItemRepository
 
 
+@document_section(30)
 class InnovationSection(Section):
     """Challenges and ideas among the document's items."""
 
-    def check(self, existing_items: dict[str, int]) -> None:
+    def check(self) -> None:
         """Challenges and ideas: known stages, and ideas answering a known challenge."""
+        existing_items = self.run.existing_items
         marked = [(i, item) for i, item in enumerate(self.doc.items) if item.innovation]
         if not marked:
             return
@@ -93,6 +96,10 @@ class InnovationSection(Section):
             updated += 1
         self.session.flush()
         self.summary.add("innovation", created=created, updated=updated)
+
+    @staticmethod
+    def export_to(out: ExportRun) -> None:
+        export(out.session, out.items)
 
 
 def export(session: Session, items: dict[int, dict[str, Any]]) -> None:

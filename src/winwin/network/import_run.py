@@ -1,11 +1,9 @@
-"""What one import of a network document shares between its sections.
+"""What one import (or export) of a network document shares between its sections.
 
-The importer (``winwin.network.io``) checks the network's own part
-(``winwin.network.network_section``), the items (``winwin.sharing.document``), open
-innovation (``winwin.innovation.document``) and the assessments
-(``winwin.assessments.document``) in that order against one :class:`ImportRun`: each
-adds its problems to the run, which raises them all at once, so a document is refused
-with every broken reference in it before anything is written.
+The importer (``winwin.network.io``) runs every registered section
+(``winwin.network.sections``) against one :class:`ImportRun`: each adds its problems to
+the run, which raises them all at once, so a document is refused with every broken
+reference in it before anything is written.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from winwin.kernel.errors import InvalidInput, Problem
-from winwin.network.document import NetworkDocument
+from winwin.network.document import NetworkDocument, SectionContext
 from winwin.network.repository import NetworkRepository
 
 ProgressFn = Callable[[str, int, int], None]
@@ -62,11 +60,26 @@ def duplicates(keys: list[str], section: str, what: str = "key") -> list[Problem
     return problems
 
 
+@dataclass
+class ExportRun:
+    """One export: the document built so far and what the sections hand on to the next
+    (the organisations' keys by id, the circles' keys by id, the items by stored id)."""
+
+    session: Session
+    orgs: list[dict[str, Any]]
+    keys: dict[int, str]
+    doc: dict[str, Any]
+    circle_keys: dict[int, str] = field(default_factory=dict)
+    items: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
 class ImportRun:
     """One import: the document, the problems found so far and the summary of writes.
 
     ``existing_orgs`` and ``org_keys`` are filled by the network section's check, which
     runs first; the other sections resolve organisation keys through :meth:`org_ref`.
+    ``existing_items`` is filled by the items section's check, ``ids`` (the
+    organisations' ids by key) by the network section's write.
     """
 
     def __init__(self, session: Session, doc: NetworkDocument, progress: ProgressFn) -> None:
@@ -78,6 +91,10 @@ class ImportRun:
         self.summary = ImportSummary()
         self.existing_orgs: dict[str, dict[str, Any]] = {}
         self.org_keys: set[str] = set()
+        self.existing_items: dict[str, int] = {}
+        self.ids: dict[str, int] = {}
+        self._context: SectionContext | None = None
+        self._stored_org_ids: dict[str, int] | None = None
 
     def org_ref(self, path: str, key: str) -> None:
         """Report ``key`` at ``path`` unless the organisation exists or the document adds it."""
@@ -89,9 +106,46 @@ class ImportRun:
         if self.problems:
             raise InvalidInput(self.problems[:50])
 
+    def section_context(self) -> SectionContext:
+        """What a standalone section may rely on when it checks (read once per run)."""
+        if self._context is None:
+            doc = self.doc
+            related = {key_pair(t.from_, t.to) for t in doc.ties}
+            related |= {key_pair(*a.between) for a in doc.assessments}
+            self._context = SectionContext(
+                frozenset(self.org_keys), frozenset(related), _action_pairs(doc)
+            )
+        return self._context
+
+    def stored_org_ids(self) -> dict[str, int]:
+        """The organisations' ids by key once the older sections are written (flushed and
+        read once per run), for the standalone sections."""
+        if self._stored_org_ids is None:
+            self.session.flush()
+            self._stored_org_ids = self.net.org_ids()
+        return self._stored_org_ids
+
+
+def _action_pairs(document: NetworkDocument) -> dict[str, tuple[str, str]]:
+    """The document's actions by key with their pairs (sorted), as far as they are well
+    formed (the actions section reports the rest)."""
+    found: dict[str, tuple[str, str]] = {}
+    for entry in document.actions or []:
+        key = entry.get("key") if isinstance(entry, dict) else None
+        between = entry.get("between") if isinstance(entry, dict) else None
+        pair = between if isinstance(between, list) and len(between) == 2 else None
+        if isinstance(key, str) and pair and all(isinstance(k, str) for k in pair):
+            found.setdefault(key, key_pair(pair[0], pair[1]))
+    return found
+
 
 class Section:
-    """A part of the network document that one capability checks and writes in a run."""
+    """A part of the network document that one capability checks and writes in a run.
+
+    The importer calls :meth:`check` on every section, raises the problems, calls
+    :meth:`check_rules` on every section, raises again, then :meth:`write`; an export
+    calls :meth:`export_to` (all in the sections' registered order).
+    """
 
     def __init__(self, run: ImportRun) -> None:
         self.run = run
@@ -106,3 +160,16 @@ class Section:
     def existing_orgs(self) -> dict[str, dict[str, Any]]:
         """The stored organisations by key, as the network section read them."""
         return self.run.existing_orgs
+
+    def check(self) -> None:
+        """Check the section's references; add the problems to the run."""
+
+    def check_rules(self) -> None:
+        """Check the rules that need every reference sound (raise, or add problems)."""
+
+    def write(self) -> None:
+        """Write the checked section."""
+
+    @staticmethod
+    def export_to(out: ExportRun) -> None:
+        """Add the section's part to the exported document."""

@@ -2,7 +2,7 @@
 pending tie proposals, circles, agreements and the competition-sensitive topics.
 
 Checked first, since every other section refers to its organisations; written first, for
-the same reason (``winwin.network.io`` calls it in that order).
+the same reason (registered first in ``winwin.network.sections``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from winwin.network import tie_rules
 from winwin.network.business_ids import BadBusinessId, normalise_business_id
 from winwin.network.countries import country_problem
 from winwin.network.document import CompetitorDoc, format_time, parse_time
-from winwin.network.import_run import Section, duplicates, key_pair
+from winwin.network.import_run import ExportRun, Section, duplicates, key_pair
 from winwin.network.repository import ORG_FIELDS, SENSITIVE_TOPICS, NetworkRepository
+from winwin.network.sections import document_section
 from winwin.network.tie_repository import TieRepository
 
 
@@ -29,6 +30,7 @@ def competitor_pair(entry: list[str] | CompetitorDoc) -> tuple[str, str]:
     return (entry[0], entry[1])
 
 
+@document_section(10)
 class NetworkSection(Section):
     """Organisations and what ties them, checked and written in bulk."""
 
@@ -152,10 +154,11 @@ class NetworkSection(Section):
                 p.append(Problem(path, f"business ID {value} belongs to '{held[value]}'"))
             claimed.setdefault(value, i)
 
-    def write(self) -> dict[str, int]:
-        """Write the network's part; the organisations' ids by key, for the sections after."""
+    def write(self) -> None:
+        """Write the network's part; the organisations' ids by key go to the run, for the
+        sections after."""
         self._write_orgs()
-        ids = self.net.org_ids()
+        ids = self.run.ids = self.net.org_ids()
         self._write_ties(ids)
         self._write_competitors(ids)
         self._write_tie_proposals(ids)
@@ -176,7 +179,10 @@ class NetworkSection(Section):
             self.net.set_setting(
                 SENSITIVE_TOPICS, list(dict.fromkeys(self.doc.competition_sensitive_topics))
             )
-        return ids
+
+    @staticmethod
+    def export_to(out: ExportRun) -> None:
+        out.circle_keys = export(out.session, out.doc, out.orgs, out.keys)
 
     def _write_orgs(self) -> None:
         new, changed, moved = [], [], []

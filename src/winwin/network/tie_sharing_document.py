@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from winwin.kernel.errors import Problem
 from winwin.network.document import CheckedSection, Key, SectionContext, Strict, section_problems
+from winwin.network.sections import list_section
 from winwin.network.tie_audience import Level
 from winwin.network.tie_sharing_repository import TieSharingRepository
 
@@ -101,3 +102,6 @@ def export(session: Session, keys: dict[int, str]) -> list[dict[str, Any]]:
         {"org": keys[o], "with": keys[p], "level": level} for (o, p), level in overrides.items()
     ]
     return sorted(out, key=lambda e: (e["org"], e.get("with") or "", e["level"]))
+
+
+list_section(70, NAME, check, write, export)

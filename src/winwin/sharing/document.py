@@ -9,7 +9,6 @@ item raises ``RuleBroken``), and the items are written in bulk after the network
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,14 +18,16 @@ from sqlalchemy.orm import Session
 from winwin.kernel.errors import Problem, RuleBroken
 from winwin.network.countries import country_problem
 from winwin.network.document import format_time, parse_time, same_stored
-from winwin.network.import_run import ImportRun, Section, duplicates, key_pair
+from winwin.network.import_run import ExportRun, ImportRun, Section, duplicates, key_pair
 from winwin.network.network_section import competitor_pair
+from winwin.network.sections import document_section
 from winwin.sharing import audience as policy
 from winwin.sharing import feed
 from winwin.sharing.items import ItemRepository
 from winwin.sharing.snapshot_repository import SnapshotRepository
 
 
+@document_section(20)
 class ItemsSection(Section):
     """The document's items: references, the sharing rules, and the bulk write."""
 
@@ -44,10 +45,10 @@ class ItemsSection(Section):
             self._stored_items = {row["key"]: row for row in self.items.rows()}
         return self._stored_items
 
-    def check(self, org_ref: Callable[[str, str], None]) -> None:
+    def check(self) -> None:
         """Owners, audiences, exclusions and originals that exist or come with the document."""
-        doc, p = self.doc, self.problems
-        self.existing_items = self.items.item_ids()
+        doc, p, org_ref = self.doc, self.problems, self.run.org_ref
+        self.existing_items = self.run.existing_items = self.items.item_ids()
         p += duplicates([item.key for item in doc.items], "items")
         circle_keys = set(self.net.circles()) | {c.key for c in doc.circles}
         item_keys = set(self.existing_items) | {item.key for item in doc.items}
@@ -202,10 +203,11 @@ class ItemsSection(Section):
         return resolved
 
     # writes ---------------------------------------------------------------------------
-    def write(self, ids: dict[str, int]) -> None:
+    def write(self) -> None:
         """Insert and update the items in bulk, then their topics, audiences and reshares."""
         if not self.doc.items:
             return
+        ids = self.run.ids
         circles = {key: cid for key, (cid, _, _) in self.net.circles().items()}
         resolved = self.resolved_items()
         stored = self.stored_items
@@ -274,6 +276,11 @@ class ItemsSection(Section):
         new_ids = {item_ids[n["key"]] for n in new}
         relinked = sum(1 for r in reshares if r["id"] not in new_ids)
         self.summary.add("items", created=len(new), updated=len(changed) + relinked)
+
+    @staticmethod
+    def export_to(out: ExportRun) -> None:
+        out.items = export(out.session, out.keys, out.circle_keys)
+        out.doc["items"] = list(out.items.values())
 
 
 def export(
