@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from winwin.accounts.access import operator
 from winwin.cli.context import err, print_json, state
 from winwin.jobs.cli import run_here
 from winwin.kernel.errors import InvalidInput, Problem, WinwinError
@@ -44,18 +45,18 @@ def ties_upload(
     data = read_source(file)
     with cli_state.session() as session, said_with_field():
         job_id = crm_service.start_upload(
-            session, None, by=by, side=side, data=data, preset=preset, columns=mapping
+            session, operator(), by=by, side=side, data=data, preset=preset, columns=mapping
         )
     _run_job(cli_state.database_url, job_id)
     with cli_state.session() as session:
-        found = crm_service.upload_result(session, None, by=by, job_id=job_id)
+        found = crm_service.upload_result(session, operator(), by=by, job_id=job_id)
         if found["status"] != "succeeded":
             raise WinwinError(f"the file could not be matched: {found['error']}")
         confirmed = None
         if confirm:
             confirmed = crm_service.confirm_upload(
                 session,
-                None,
+                operator(),
                 by=by,
                 job_id=job_id,
                 invite_lines=invite,

@@ -67,11 +67,11 @@ def matchable(session: Session, org_id: int) -> list[crm.Candidate]:
     ]
 
 
-def _org(session: Session, actor: Actor | None, by: str) -> Organization:
+def _org(session: Session, actor: Actor, by: str) -> Organization:
     org = NetworkRepository(session).get_by_key(by)
     if org is None:
         raise NotFound(refusals.NO_ORG("by", key=by))
-    if actor is not None:
+    if not actor.is_operator:
         require_manage(actor, org.id)
     return org
 
@@ -88,7 +88,7 @@ def _bad_file(exc: crm.BadFile) -> InvalidInput:
 
 def start_upload(
     session: Session,
-    actor: Actor | None,
+    actor: Actor,
     *,
     by: str,
     side: str,
@@ -110,7 +110,7 @@ def start_upload(
         crm.read_rows(header_only, preset=preset, mapping=mapping)
     except crm.BadFile as exc:
         raise _bad_file(exc) from None
-    started_by = actor.user_id if actor is not None else None
+    started_by = actor.user_id
     # The file is kept apart and only its id travels with the job (jobs are listed,
     # queued and backed up); it is deleted when the job ends (``forget_upload``).
     upload = CrmUpload(org_id=org.id, uploaded_by=started_by, content=text.encode("utf-8"))
@@ -212,15 +212,13 @@ def summary(document: dict[str, Any]) -> dict[str, int]:
     }
 
 
-def upload_result(session: Session, actor: Actor | None, *, by: str, job_id: int) -> dict[str, Any]:
+def upload_result(session: Session, actor: Actor, *, by: str, job_id: int) -> dict[str, Any]:
     """The upload's job as its starter sees it: ``{"job", "status", "progress", ...}`` and,
     once it succeeded, the matched, unmatched and bad rows."""
     from winwin.jobs import service as jobs
 
     _org(session, actor, by)
-    view = jobs.view_job(
-        session, job_id=job_id, person_id=actor.user_id if actor is not None else None
-    )
+    view = jobs.view_job(session, job_id=job_id, person_id=actor.user_id)
     if view.kind != CRM_JOB:
         raise NotFound("job not found")
     out: dict[str, Any] = {
@@ -234,7 +232,7 @@ def upload_result(session: Session, actor: Actor | None, *, by: str, job_id: int
             session,
             job_id=job_id,
             output_id=view.outputs[0].id,
-            person_id=actor.user_id if actor is not None else None,
+            person_id=actor.user_id,
         )
         document = json.loads(content)
         if document["org"] != by:
@@ -251,7 +249,7 @@ def _code(problem: Problem) -> dict[str, Any]:
 
 def confirm_upload(
     session: Session,
-    actor: Actor | None,
+    actor: Actor,
     *,
     by: str,
     job_id: int,

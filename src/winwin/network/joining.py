@@ -17,7 +17,7 @@ The rules
   characters → ``-``), with ``-2``, ``-3``… when taken by an organisation or by a
   pending one. Business IDs are unique across organisations and pending ones.
 
-``actor`` None is the operator at the command line, who acts with full authority.
+The operator at the command line (``accounts.access.operator()``) acts with full authority.
 """
 
 from __future__ import annotations
@@ -96,13 +96,13 @@ def _free_key(repo: JoinRepository, name: str) -> str:
 
 # inviting -----------------------------------------------------------------------------
 def invite_organisation(
-    session: Session, actor: Actor | None, *, by: str, email: str, base_url: str
+    session: Session, actor: Actor, *, by: str, email: str, base_url: str
 ) -> IssuedOrgInvitation:
     """``by`` invites another organisation; its first admin is reached at ``email``."""
     inviter = NetworkRepository(session).get_by_key(by)
     if inviter is None:
         raise NotFound(refusals.NO_ORG("by", key=by))
-    if actor is not None:
+    if not actor.is_operator:
         require_manage(actor, inviter.id)
     if "\x00" in email:
         raise InvalidInput(refusals.NUL_TEXT("email"))
@@ -122,7 +122,7 @@ def invite_organisation(
             token_hash=accounts.hash_token(token),
             email=address,
             invited_by_org_id=inviter.id,
-            invited_by_user_id=actor.user_id if actor is not None else None,
+            invited_by_user_id=actor.user_id,
             status="invited",
             expires_at=expires,
         )
@@ -286,15 +286,15 @@ def pending_json(session: Session, row: OrganizationInvitation) -> dict[str, Any
     }
 
 
-def pending_organisations(session: Session, actor: Actor | None) -> list[dict[str, Any]]:
+def pending_organisations(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """Organisations waiting for approval, oldest first (platform admins only)."""
-    if actor is not None:
+    if not actor.is_operator:
         require_platform_admin(actor)
     return [pending_json(session, row) for row in JoinRepository(session).pending()]
 
 
-def _pending_or_raise(session: Session, actor: Actor | None, key: str) -> OrganizationInvitation:
-    if actor is not None:
+def _pending_or_raise(session: Session, actor: Actor, key: str) -> OrganizationInvitation:
+    if not actor.is_operator:
         require_platform_admin(actor)
     if "\x00" in key:
         raise InvalidInput(refusals.NUL_TEXT("key"))
@@ -304,7 +304,7 @@ def _pending_or_raise(session: Session, actor: Actor | None, key: str) -> Organi
     return row
 
 
-def approve_organisation(session: Session, actor: Actor | None, *, key: str) -> dict[str, Any]:
+def approve_organisation(session: Session, actor: Actor, *, key: str) -> dict[str, Any]:
     """A platform admin approves a pending organisation: it and its admin exist from now."""
     row = _pending_or_raise(session, actor, key)
     if NetworkRepository(session).get_by_key(key) is not None:
@@ -318,7 +318,7 @@ def approve_organisation(session: Session, actor: Actor | None, *, key: str) -> 
     return {"key": org.key, "name": org.name, "state": "active", "admin": row.email}
 
 
-def reject_organisation(session: Session, actor: Actor | None, *, key: str) -> dict[str, Any]:
+def reject_organisation(session: Session, actor: Actor, *, key: str) -> dict[str, Any]:
     """A platform admin rejects a pending organisation; nothing of it remains visible."""
     row = _pending_or_raise(session, actor, key)
     row.status = "rejected"

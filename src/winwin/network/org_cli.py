@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from winwin.accounts.access import operator
 from winwin.cli.context import err, print_json, state
 from winwin.jobs.execution import run_once
 from winwin.kernel.errors import InvalidInput, Problem
@@ -34,7 +35,7 @@ def org_add(
     with state(ctx).session() as session:
         org = network.add_organization(
             session,
-            None,
+            operator(),
             key=key,
             name=name,
             country=country,
@@ -74,7 +75,7 @@ def org_invite(
     with state(ctx).session() as session, said_with_field():
         issued = joining.invite_organisation(
             session,
-            None,
+            operator(),
             by=by,
             email=email,
             base_url=base_url or settings.base_url or DEVELOPMENT_BASE_URL,
@@ -194,7 +195,7 @@ def org_pending(
 ) -> None:
     """Organisations that completed their profile and wait for a platform admin."""
     with state(ctx).session() as session:
-        pending = joining.pending_organisations(session, None)
+        pending = joining.pending_organisations(session, operator())
     if json_out:
         print_json({"pending": pending})
         return
@@ -211,7 +212,9 @@ def org_approve(
     """Approve a pending organisation: it and its first admin exist from now on."""
     with said_with_field():
         run_and_print(
-            ctx, json_out, lambda session: joining.approve_organisation(session, None, key=key)
+            ctx,
+            json_out,
+            lambda session: joining.approve_organisation(session, operator(), key=key),
         )
 
 
@@ -224,5 +227,5 @@ def org_reject(
     """Reject a pending organisation; nothing of it ever becomes visible."""
     with said_with_field():
         run_and_print(
-            ctx, json_out, lambda session: joining.reject_organisation(session, None, key=key)
+            ctx, json_out, lambda session: joining.reject_organisation(session, operator(), key=key)
         )

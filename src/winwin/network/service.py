@@ -21,7 +21,7 @@ from winwin.network.repository import NetworkRepository
 
 def add_organization(
     session: Session,
-    actor: Actor | None,
+    actor: Actor,
     *,
     key: str,
     name: str,
@@ -33,7 +33,7 @@ def add_organization(
 
     A taken key or business ID is a broken rule; nothing is stored on any refusal.
     """
-    if actor is not None:
+    if not actor.is_operator:
         require_platform_admin(actor)
     country = (country or "").strip().upper() or None
     cluster = (cluster or "").strip() or None

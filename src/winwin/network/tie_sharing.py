@@ -117,7 +117,7 @@ def graph_reads(session: Session, *, limit: int = 200) -> list[dict[str, Any]]:
 # --- settings ------------------------------------------------------------------------------
 
 
-def sharing_settings(session: Session, *, org: str, actor: Actor | None = None) -> dict[str, Any]:
+def sharing_settings(session: Session, *, org: str, actor: Actor) -> dict[str, Any]:
     """The organisation's default level and, for every partner, the level it chose for
     that partner (its override, else its default) and the override itself.
 
@@ -126,7 +126,7 @@ def sharing_settings(session: Session, *, org: str, actor: Actor | None = None) 
     of a declaration we must never learn."""
     repo = TieSharingRepository(session)
     found = _org_or_raise(repo, org, "org")
-    if actor is not None:
+    if not actor.is_operator:
         require_access(actor, found.id)
     default = repo.default_of(found.id)
     overrides = repo.overrides_of(found.id)
@@ -149,14 +149,14 @@ def set_sharing(
     org: str,
     level: str | None,
     partner: str | None = None,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> None:
     """Set the organisation's default level (``partner`` is None) or its level for one
     partner; ``level`` None removes the override (or restores the default ``counts``).
-    With ``actor``, only the organisation's admins may."""
+    Only the organisation's admins may (the operator may for any)."""
     repo = TieSharingRepository(session)
     found = _org_or_raise(repo, org, "org")
-    if actor is not None:
+    if not actor.is_operator:
         require_manage(actor, found.id)
     chosen = None if level in (None, "") else _level_or_raise(level or "")
     if partner is None:
@@ -165,7 +165,7 @@ def set_sharing(
     other = _org_or_raise(repo, partner, "with")
     if other.id == found.id:
         raise InvalidInput(Problem("with", "an organisation always sees its own ties"))
-    if actor is not None and other.id not in repo.partner_ids(found.id):
+    if not actor.is_operator and other.id not in repo.partner_ids(found.id):
         # A person chooses only for the organisation's partners (the operator, importing
         # or scripting, may prepare a level before the tie exists).
         raise InvalidInput(Problem("with", f"'{partner}' is not a partner of '{org}'"))
@@ -182,22 +182,22 @@ def _in_sight(repo: TieSharingRepository, actor: Actor, me: int, them: Organizat
     return sight_of(repo.session, viewer_id=me).sees_org(them.key)
 
 
-def overlap(session: Session, *, org: str, other: str, actor: Actor | None = None) -> Overlap:
+def overlap(session: Session, *, org: str, other: str, actor: Actor) -> Overlap:
     """Account mapping: ``org``'s customers beside ``other``'s, as ``org`` may see them
     (:func:`winwin.network.tie_audience.overlap`; the level is the checkpoint's
     ``level(other → org)``, which already holds both sides' settings, competitor
     declarations and partnership).
 
-    With ``actor`` (a person, who must be allowed to act for ``org``), an ``other``
+    For a person (who must be allowed to act for ``org``), an ``other``
     outside ``org``'s sight answers as an unknown key does, so the answer never tells
-    that it exists; the operator (``actor`` None) is told ``hidden``. ``other`` equal
+    that it exists; the operator is told ``hidden``. ``other`` equal
     to ``org`` is refused."""
     repo = TieSharingRepository(session)
     me = _org_or_raise(repo, org, "org")
-    if actor is not None:
+    if not actor.is_operator:
         require_access(actor, me.id)
     them = repo.org_by_key(other)
-    if them is not None and actor is not None and not _in_sight(repo, actor, me.id, them):
+    if them is not None and not actor.is_operator and not _in_sight(repo, actor, me.id, them):
         them = None
     if them is None:
         raise NotFound(refusals.NO_ORG("with", key=other))

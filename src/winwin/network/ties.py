@@ -3,8 +3,9 @@
 Who may act
 -----------
 An organisation acts through its admins (``accounts.access.can_manage_org``: its org
-admins, the facilitators granted to it, platform admins). ``actor`` None is the operator
-at the command line, who acts for any organisation named by ``--by``.
+admins, the facilitators granted to it, platform admins). The operator
+at the command line (``accounts.access.operator()``) acts for any organisation named by
+``--by``.
 
 Ties
 ----
@@ -48,12 +49,12 @@ class Sides:
     other: Organization
 
 
-def _sides(session: Session, actor: Actor | None, by: str, other: str) -> Sides:
+def _sides(session: Session, actor: Actor, by: str, other: str) -> Sides:
     repo = NetworkRepository(session)
     acting = repo.get_by_key(by)
     if acting is None:
         raise NotFound(refusals.NO_ORG("by", key=by))
-    if actor is not None:
+    if not actor.is_operator:
         require_manage(actor, acting.id)
     found = repo.get_by_key(other)
     if found is None:
@@ -69,12 +70,12 @@ def _record(
     action: str,
     *,
     kind: str | None,
-    actor: Actor | None,
+    actor: Actor,
     both: bool = True,
 ) -> None:
     """Write the change to the acting side's log and, for ties, to the other side's."""
     repo = TieRepository(session)
-    user_id = actor.user_id if actor is not None else None
+    user_id = actor.user_id
     at = utcnow()
     repo.add_event(
         org_id=sides.by.id,
@@ -97,13 +98,13 @@ def _record(
         )
 
 
-def _tell(session: Session, sides: Sides, proposal: TieProposal, kind: str, actor: Actor | None):  # type: ignore[no-untyped-def]
+def _tell(session: Session, sides: Sides, proposal: TieProposal, kind: str, actor: Actor):  # type: ignore[no-untyped-def]
     notify_about_tie(
         session,
         kind=kind,
         proposal_id=proposal.id,
         org_id=sides.other.id,
-        actor_user_id=actor.user_id if actor is not None else None,
+        actor_user_id=actor.user_id,
         actor_org_id=sides.by.id,
     )
 
@@ -113,7 +114,7 @@ def proposal_json(proposal: TieProposal, by: str, other: str) -> dict[str, Any]:
 
 
 def propose_tie(
-    session: Session, actor: Actor | None, *, by: str, other: str, kind: str
+    session: Session, actor: Actor, *, by: str, other: str, kind: str
 ) -> dict[str, Any]:
     """``by`` proposes a tie of ``kind`` (its own point of view) to ``other``."""
     if kind not in tie_rules.KINDS:
@@ -134,7 +135,7 @@ def propose_tie(
         from_id=sides.by.id,
         to_id=sides.other.id,
         kind=kind,
-        user_id=actor.user_id if actor is not None else None,
+        user_id=actor.user_id,
         at=utcnow(),
     )
     _record(session, sides, "proposed", kind=kind, actor=actor)
@@ -143,7 +144,7 @@ def propose_tie(
 
 
 def answer_tie(
-    session: Session, actor: Actor | None, *, by: str, other: str, accept: bool
+    session: Session, actor: Actor, *, by: str, other: str, accept: bool
 ) -> dict[str, Any]:
     """``by`` accepts or declines the pending proposal that ``other`` made to it."""
     sides = _sides(session, actor, by, other)
@@ -165,7 +166,7 @@ def answer_tie(
     return {"by": by, "with": other, "kind": own_kind, "state": proposal.status}
 
 
-def withdraw_tie(session: Session, actor: Actor | None, *, by: str, other: str) -> dict[str, Any]:
+def withdraw_tie(session: Session, actor: Actor, *, by: str, other: str) -> dict[str, Any]:
     """``by`` withdraws the pending proposal it made to ``other``."""
     sides = _sides(session, actor, by, other)
     repo = TieRepository(session)
@@ -181,7 +182,7 @@ def withdraw_tie(session: Session, actor: Actor | None, *, by: str, other: str) 
 
 
 def end_tie(
-    session: Session, actor: Actor | None, *, by: str, other: str, kind: str | None = None
+    session: Session, actor: Actor, *, by: str, other: str, kind: str | None = None
 ) -> dict[str, Any]:
     """Either side ends an accepted tie, at once (``kind`` picks one of several)."""
     if kind is not None and kind not in tie_rules.KINDS:
@@ -209,7 +210,7 @@ def end_tie(
             from_id=sides.by.id,
             to_id=sides.other.id,
             kind=own_kind,
-            user_id=actor.user_id if actor is not None else None,
+            user_id=actor.user_id,
             at=now,
         )
     proposal.status = "ended"
@@ -220,12 +221,12 @@ def end_tie(
     return {"by": by, "with": other, "kind": own_kind, "state": "ended"}
 
 
-def list_ties(session: Session, actor: Actor | None, *, org: str) -> dict[str, Any]:
+def list_ties(session: Session, actor: Actor, *, org: str) -> dict[str, Any]:
     """ORG's accepted ties and pending proposals, each kind from ORG's point of view."""
     found = NetworkRepository(session).get_by_key(org)
     if found is None:
         raise NotFound(refusals.NO_ORG("org", key=org))
-    if actor is not None:
+    if not actor.is_operator:
         from winwin.accounts.access import require_access
 
         require_access(actor, found.id)
@@ -258,9 +259,7 @@ def list_ties(session: Session, actor: Actor | None, *, org: str) -> dict[str, A
     return {"org": org, "ties": out}
 
 
-def declare_competitor(
-    session: Session, actor: Actor | None, *, by: str, other: str
-) -> dict[str, Any]:
+def declare_competitor(session: Session, actor: Actor, *, by: str, other: str) -> dict[str, Any]:
     """``by`` declares ``other`` a competitor (idempotent; the other side is not told)."""
     sides = _sides(session, actor, by, other)
     repo = TieRepository(session)
@@ -272,9 +271,7 @@ def declare_competitor(
     return {"by": by, "competitor": other, "declared": True}
 
 
-def withdraw_competitor(
-    session: Session, actor: Actor | None, *, by: str, other: str
-) -> dict[str, Any]:
+def withdraw_competitor(session: Session, actor: Actor, *, by: str, other: str) -> dict[str, Any]:
     """``by`` withdraws its own declaration; the other side's declaration stays."""
     sides = _sides(session, actor, by, other)
     repo = TieRepository(session)
@@ -287,24 +284,22 @@ def withdraw_competitor(
     return {"by": by, "competitor": other, "declared": False}
 
 
-def competitors_declared_by(session: Session, actor: Actor | None, *, org: str) -> list[str]:
+def competitors_declared_by(session: Session, actor: Actor, *, org: str) -> list[str]:
     """The competitors ORG itself declared (never those that declared ORG)."""
     found = NetworkRepository(session).get_by_key(org)
     if found is None:
         raise NotFound(refusals.NO_ORG("org", key=org))
-    if actor is not None:
+    if not actor.is_operator:
         require_manage(actor, found.id)
     return TieRepository(session).declared_by(found.id)
 
 
-def tie_log(
-    session: Session, actor: Actor | None, *, org: str, limit: int = 200
-) -> list[dict[str, Any]]:
+def tie_log(session: Session, actor: Actor, *, org: str, limit: int = 200) -> list[dict[str, Any]]:
     """ORG's log of tie and competitor changes, newest first."""
     found = NetworkRepository(session).get_by_key(org)
     if found is None:
         raise NotFound(refusals.NO_ORG("org", key=org))
-    if actor is not None:
+    if not actor.is_operator:
         require_manage(actor, found.id)
     if not 1 <= limit <= 1000:
         raise InvalidInput(Problem("limit", "must be from 1 to 1000"))

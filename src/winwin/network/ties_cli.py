@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from winwin.accounts.access import operator
 from winwin.cli.context import print_json, state
 from winwin.kernel.errors import InvalidInput, NotFound
 from winwin.network import tie_sharing, ties
@@ -37,7 +38,7 @@ def ties_propose(
     run_and_print(
         ctx,
         json_out,
-        lambda session: ties.propose_tie(session, None, by=by, other=other, kind=kind),
+        lambda session: ties.propose_tie(session, operator(), by=by, other=other, kind=kind),
     )
 
 
@@ -49,7 +50,7 @@ def ties_accept(
     run_and_print(
         ctx,
         json_out,
-        lambda session: ties.answer_tie(session, None, by=by, other=other, accept=True),
+        lambda session: ties.answer_tie(session, operator(), by=by, other=other, accept=True),
     )
 
 
@@ -61,7 +62,7 @@ def ties_decline(
     run_and_print(
         ctx,
         json_out,
-        lambda session: ties.answer_tie(session, None, by=by, other=other, accept=False),
+        lambda session: ties.answer_tie(session, operator(), by=by, other=other, accept=False),
     )
 
 
@@ -71,7 +72,7 @@ def ties_withdraw(
 ) -> None:
     """Withdraw ORG's own pending proposal to OTHER."""
     run_and_print(
-        ctx, json_out, lambda session: ties.withdraw_tie(session, None, by=by, other=other)
+        ctx, json_out, lambda session: ties.withdraw_tie(session, operator(), by=by, other=other)
     )
 
 
@@ -87,7 +88,9 @@ def ties_end(
 ) -> None:
     """End an accepted tie with OTHER, at once."""
     run_and_print(
-        ctx, json_out, lambda session: ties.end_tie(session, None, by=by, other=other, kind=kind)
+        ctx,
+        json_out,
+        lambda session: ties.end_tie(session, operator(), by=by, other=other, kind=kind),
     )
 
 
@@ -99,7 +102,7 @@ def ties_list(
 ) -> None:
     """ORG's accepted ties and pending proposals, each kind from ORG's point of view."""
     with state(ctx).session() as session:
-        result = ties.list_ties(session, None, org=org)
+        result = ties.list_ties(session, operator(), org=org)
     if json_out:
         print_json(result)
         return
@@ -115,7 +118,9 @@ def competitors_declare(
 ) -> None:
     """Declare OTHER a competitor of ORG (OTHER is not told)."""
     run_and_print(
-        ctx, json_out, lambda session: ties.declare_competitor(session, None, by=by, other=other)
+        ctx,
+        json_out,
+        lambda session: ties.declare_competitor(session, operator(), by=by, other=other),
     )
 
 
@@ -125,7 +130,9 @@ def competitors_withdraw(
 ) -> None:
     """Withdraw ORG's own declaration of OTHER as a competitor."""
     run_and_print(
-        ctx, json_out, lambda session: ties.withdraw_competitor(session, None, by=by, other=other)
+        ctx,
+        json_out,
+        lambda session: ties.withdraw_competitor(session, operator(), by=by, other=other),
     )
 
 
@@ -135,7 +142,7 @@ def competitors_list(
 ) -> None:
     """The competitors ORG itself declared."""
     with state(ctx).session() as session:
-        declared = ties.competitors_declared_by(session, None, org=org)
+        declared = ties.competitors_declared_by(session, operator(), org=org)
     if json_out:
         print_json({"org": org, "competitors": declared})
     else:
@@ -150,7 +157,7 @@ def ties_sharing(
 ) -> None:
     """What ORG shares of its customers: its default level and its level for each partner."""
     with state(ctx).session() as session:
-        result = tie_sharing.sharing_settings(session, org=org)
+        result = tie_sharing.sharing_settings(session, org=org, actor=operator())
     if json_out:
         print_json(result)
         return
@@ -174,8 +181,8 @@ def ties_share(
     """Choose what ORG shares of its customers with its partners, or with one (--with)."""
     chosen = None if level == "default" else level
     with state(ctx).session() as session:
-        tie_sharing.set_sharing(session, org=org, level=chosen, partner=with_)
-        result = tie_sharing.sharing_settings(session, org=org)
+        tie_sharing.set_sharing(session, org=org, level=chosen, partner=with_, actor=operator())
+        result = tie_sharing.sharing_settings(session, org=org, actor=operator())
     if json_out:
         print_json(result)
     else:
@@ -194,7 +201,9 @@ def overlap(
     """What ORG sees of its customers beside OTHER's, as OTHER's sharing level allows."""
     try:
         with state(ctx).session() as session:
-            found = tie_sharing.overlap_as_dict(tie_sharing.overlap(session, org=org, other=other))
+            found = tie_sharing.overlap_as_dict(
+                tie_sharing.overlap(session, org=org, other=other, actor=operator())
+            )
     except NotFound as exc:
         # Said with its field (org or with), as an input problem is.
         raise InvalidInput(exc.problem) from None

@@ -85,11 +85,12 @@ def test_the_loop_on_the_pages(world: Any) -> None:
 
 
 def _declare(world: Any, by: str, other: str) -> None:
+    from winwin.accounts.access import operator
     from winwin.db.engine import session_factory, unit_of_work
     from winwin.network import ties
 
     with unit_of_work(session_factory(world.engine)) as session:
-        ties.declare_competitor(session, None, by=by, other=other)
+        ties.declare_competitor(session, operator(), by=by, other=other)
 
 
 def test_the_competition_guard_on_the_pages_and_over_rest(world: Any) -> None:

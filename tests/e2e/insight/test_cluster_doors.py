@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from e2e.insight.conftest import Doors
 from e2e.insight.documents import NETWORK
+from winwin.accounts.access import operator
 from winwin.db.engine import session_factory, unit_of_work
 from winwin.jobs import queue
 from winwin.network import tie_sharing
@@ -42,7 +43,9 @@ def test_sharing_everything_shows_the_partner_s_customers_at_once(doors: Doors) 
     before = doors.client.get("/insight?seed=4", headers=doors.headers("pinta"))
     assert "Pakkaus Oy" not in before.text
     with unit_of_work(session_factory(doors.engine)) as session:
-        tie_sharing.set_sharing(session, org="kuusi", partner="pinta", level="all")
+        tie_sharing.set_sharing(
+            session, org="kuusi", partner="pinta", level="all", actor=operator()
+        )
     page = doors.client.get("/insight?seed=4", headers=doors.headers("pinta"))
     assert _map_keys(page.text) == {"pinta", "kemi", "kuusi", "pakkaus", "metsa"}
     # pinta → kuusi → pakkaus: a customer's customer pinta could reach, marked so.

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from support.api_world import EMAILS
 from support.web import CSRF
+from winwin.accounts.access import operator
 from winwin.db.engine import build_engine, session_factory, unit_of_work
 from winwin.network import tie_sharing, ties
 from winwin.network.demo import DEMO_PASSWORD
@@ -24,13 +25,13 @@ OVERLAP = "/api/v1/organizations/{org}/overlap/{other}"
 def _lab_supplies(engine: Engine) -> None:
     with unit_of_work(session_factory(engine)) as session:
         for customer in ("pakkaus", "meijeri"):
-            ties.propose_tie(session, None, by="lab", other=customer, kind="supplies")
-            ties.answer_tie(session, None, by=customer, other="lab", accept=True)
+            ties.propose_tie(session, operator(), by="lab", other=customer, kind="supplies")
+            ties.answer_tie(session, operator(), by=customer, other="lab", accept=True)
 
 
 def _share(engine: Engine, org: str, level: str | None, partner: str | None = None) -> None:
     with unit_of_work(session_factory(engine)) as session:
-        tie_sharing.set_sharing(session, org=org, level=level, partner=partner)
+        tie_sharing.set_sharing(session, org=org, level=level, partner=partner, actor=operator())
 
 
 def _export(engine: Engine) -> dict:  # type: ignore[type-arg]

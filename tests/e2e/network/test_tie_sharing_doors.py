@@ -8,6 +8,7 @@ suppliers; meijeri is not tied to kuusi. Each refusal leaves the settings as the
 from __future__ import annotations
 
 from e2e.network.test_ties_doors import _sign_in
+from winwin.accounts.access import operator
 from winwin.db.engine import session_factory, unit_of_work
 from winwin.network import tie_sharing, ties
 
@@ -16,7 +17,7 @@ SHARING = "/api/v1/organizations/{org}/tie-sharing"
 
 def _settings(world) -> dict:  # type: ignore[no-untyped-def,type-arg]
     with session_factory(world.engine)() as session:
-        return tie_sharing.sharing_settings(session, org="kuusi")
+        return tie_sharing.sharing_settings(session, org="kuusi", actor=operator())
 
 
 def _row(settings: dict, partner: str) -> dict:  # type: ignore[type-arg]
@@ -63,7 +64,7 @@ def test_rest_refusals_name_the_field_and_change_nothing(world) -> None:  # type
 
 def test_our_settings_never_tell_that_a_partner_declared_us_a_competitor(world) -> None:  # type: ignore[no-untyped-def]
     with unit_of_work(session_factory(world.engine)) as session:
-        ties.declare_competitor(session, None, by="lab", other="kuusi")
+        ties.declare_competitor(session, operator(), by="lab", other="kuusi")
     got = world.call("org_admin", "GET", SHARING.format(org="kuusi")).json()
     assert _row(got, "lab") == {"with": "lab", "level": "counts", "override": None}
     # The checkpoint itself does hide kuusi's customers from lab.

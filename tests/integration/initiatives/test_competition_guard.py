@@ -38,7 +38,7 @@ def test_proposing_to_competitors_about_prices_is_refused_and_stores_nothing(
     session: Session,
 ) -> None:
     _world(session)
-    ties.declare_competitor(session, None, by="bo", other="co")
+    ties.declare_competitor(session, operator(), by="bo", other="co")
     before = session.scalar(select(func.count()).select_from(Initiative))
     with pytest.raises(RuleBroken) as refused:
         initiatives.propose(
@@ -57,7 +57,7 @@ def test_proposing_to_competitors_about_prices_is_refused_and_stores_nothing(
     }
     assert session.scalar(select(func.count()).select_from(Initiative)) == before
     # The goal counts as much as the title; the proposer's own competitor too.
-    ties.declare_competitor(session, None, by="do", other="ao")
+    ties.declare_competitor(session, operator(), by="do", other="ao")
     with pytest.raises(RuleBroken):
         initiatives.propose(
             session,
@@ -73,7 +73,7 @@ def test_competitors_about_something_else_are_warned_and_only_the_proposer_is_to
     session: Session,
 ) -> None:
     world = _world(session)
-    ties.declare_competitor(session, None, by="co", other="bo")
+    ties.declare_competitor(session, operator(), by="co", other="bo")
     made = initiatives.propose(
         session, by="ao", with_=["bo", "co"], title="Shared depot", actor=operator()
     )
@@ -97,7 +97,7 @@ def test_a_later_declaration_keeps_the_competing_parties_out_until_it_is_withdra
     )
     for name in ("a", "b", "c"):
         assert initiatives.can_read(session, actor(session, users[name]), made.id)
-    ties.declare_competitor(session, None, by="bo", other="co")
+    ties.declare_competitor(session, operator(), by="bo", other="co")
     proposer = actor(session, users["a"])
     assert initiatives.can_read(session, proposer, made.id)
     seen = initiatives.read(session, made.id, actor=proposer)
@@ -113,7 +113,7 @@ def test_a_later_declaration_keeps_the_competing_parties_out_until_it_is_withdra
             initiatives.answer(
                 session, initiative_id=made.id, by=f"{name}o", accept=True, actor=who
             )
-    ties.withdraw_competitor(session, None, by="bo", other="co")
+    ties.withdraw_competitor(session, operator(), by="bo", other="co")
     for name in ("b", "c"):
         assert initiatives.can_read(session, actor(session, users[name]), made.id)
 

@@ -111,7 +111,7 @@ def test_the_proposer_adds_and_withdraws_invitations_and_the_model_is_cleared(
 
 def test_the_guard_refuses_an_edit_as_it_refuses_a_proposal(session: Session) -> None:
     _world(session)
-    ties.declare_competitor(session, None, by="bo", other="co")
+    ties.declare_competitor(session, operator(), by="bo", other="co")
     n = initiatives.propose(session, by="ao", with_=["bo"], title="Depot", actor=operator()).id
     before = initiatives.read(session, n, actor=operator()).as_dict()
     with pytest.raises(RuleBroken) as refused:

@@ -55,8 +55,8 @@ def _profile(field: str, words: list[str], key: str = "a") -> Write:
 
 def _tie(by: str, other: str, kind: str = "supplies") -> Write:
     def write(session: Session) -> object:
-        ties.propose_tie(session, None, by=by, other=other, kind=kind)
-        return ties.answer_tie(session, None, by=other, other=by, accept=True)
+        ties.propose_tie(session, operator(), by=by, other=other, kind=kind)
+        return ties.answer_tie(session, operator(), by=other, other=by, accept=True)
 
     return write
 
@@ -70,12 +70,14 @@ WRITES: dict[str, Write] = {
         s, ADMIN, org_id=_org_id(s, "b"), change=accounts.ProfileChange(cluster="forest")
     ),
     "tie accepted": _tie("b", "d"),
-    "tie ended": lambda s: ties.end_tie(s, None, by="a", other="c"),
-    "competitor declared": lambda s: ties.declare_competitor(s, None, by="a", other="b"),
-    "competitor withdrawn": lambda s: ties.withdraw_competitor(s, None, by="a", other="b"),
-    "sharing default": lambda s: tie_sharing.set_sharing(s, org="a", level="hidden"),
+    "tie ended": lambda s: ties.end_tie(s, operator(), by="a", other="c"),
+    "competitor declared": lambda s: ties.declare_competitor(s, operator(), by="a", other="b"),
+    "competitor withdrawn": lambda s: ties.withdraw_competitor(s, operator(), by="a", other="b"),
+    "sharing default": lambda s: tie_sharing.set_sharing(
+        s, org="a", level="hidden", actor=operator()
+    ),
     "sharing for a partner": lambda s: tie_sharing.set_sharing(
-        s, org="a", partner="c", level="all"
+        s, org="a", partner="c", level="all", actor=operator()
     ),
     "organisation added": lambda s: import_network(
         s, parse_document({"format": "winwin/1", "organizations": [{"key": "e", "name": "E"}]})
@@ -94,7 +96,7 @@ def test_each_kind_of_write_the_caches_read_gives_a_new_stamp(session: Session) 
         assert now not in seen, f"{name} left the stamp as it was"
         seen.add(now)
     # A proposal alone changes nothing the caches read.
-    ties.propose_tie(session, None, by="c", other="d", kind="supplies")
+    ties.propose_tie(session, operator(), by="c", other="d", kind="supplies")
     session.flush()
     assert graph_stamp.current(session) in seen
 
@@ -122,15 +124,15 @@ def _random_write(kind: str, x: str, y: str, words: list[str]) -> Write:
         if x == y:
             return None
         if kind == "tie":
-            proposal = ties.propose_tie(session, None, by=x, other=y, kind="supplies")
+            proposal = ties.propose_tie(session, operator(), by=x, other=y, kind="supplies")
             if proposal.get("state") == "accepted":
                 return proposal
-            return ties.answer_tie(session, None, by=y, other=x, accept=True)
+            return ties.answer_tie(session, operator(), by=y, other=x, accept=True)
         if kind == "end":
-            return ties.end_tie(session, None, by=x, other=y)
+            return ties.end_tie(session, operator(), by=x, other=y)
         if kind == "competitor":
-            return ties.declare_competitor(session, None, by=x, other=y)
-        return ties.withdraw_competitor(session, None, by=x, other=y)
+            return ties.declare_competitor(session, operator(), by=x, other=y)
+        return ties.withdraw_competitor(session, operator(), by=x, other=y)
 
     return write
 

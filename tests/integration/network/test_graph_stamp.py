@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
+from winwin.accounts.access import operator
 from winwin.accounts.models import User
 from winwin.network import graph_stamp, tie_sharing
 from winwin.network.document import parse_document
@@ -31,7 +32,7 @@ def test_each_kind_of_graph_write_gives_a_new_stamp(session: Session) -> None:
 
     import_network(session, parse_document(DOC))
     assert changed()
-    tie_sharing.set_sharing(session, org="a", partner="b", level="all")
+    tie_sharing.set_sharing(session, org="a", partner="b", level="all", actor=operator())
     assert changed()
     a = session.query(Organization).filter_by(key="a").one()
     a.cluster = "forest"

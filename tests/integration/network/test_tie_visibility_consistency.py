@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
+from winwin.accounts.access import operator
 from winwin.network import tie_audience as rule
 from winwin.network import tie_sharing
 from winwin.network.document import parse_document
@@ -84,9 +85,9 @@ def allowed_by_settings(gen: Generated, viewer: str, supplier: str, customer: st
 def store(session: Session, gen: Generated) -> None:
     import_network(session, parse_document(gen.doc))
     for org, level in gen.defaults.items():
-        tie_sharing.set_sharing(session, org=org, level=level)
+        tie_sharing.set_sharing(session, org=org, level=level, actor=operator())
     for (org, partner), level in gen.overrides.items():
-        tie_sharing.set_sharing(session, org=org, partner=partner, level=level)
+        tie_sharing.set_sharing(session, org=org, partner=partner, level=level, actor=operator())
 
 
 def check(session: Session, gen: Generated) -> None:
@@ -105,7 +106,7 @@ def check(session: Session, gen: Generated) -> None:
             ), (other, viewer)
             if other == viewer:
                 continue
-            found = tie_sharing.overlap(session, org=viewer, other=other)
+            found = tie_sharing.overlap(session, org=viewer, other=other, actor=operator())
             assert found == rule.overlap(graph, org=viewer, other=other)
             named = (found.common or []) + (found.their_other_customers or [])
             for customer in named:

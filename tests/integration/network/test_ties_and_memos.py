@@ -3,6 +3,7 @@ process, on SQLite and PostgreSQL (their memos are keyed by the graph's version 
 
 from __future__ import annotations
 
+from winwin.accounts.access import operator
 from winwin.insight import service as insight
 from winwin.network import ties
 from winwin.network.document import parse_document
@@ -39,14 +40,14 @@ def test_pairs_and_clusters_follow_a_tie_that_ends_and_comes_back(session) -> No
     tied_communities, tied_pairs = _communities(session), _pairs(session)
     assert tied_communities == [["a", "b", "c"]]
     assert ("a", "b") not in tied_pairs  # tied organisations are never suggested
-    ties.end_tie(session, None, by="b", other="a")
+    ties.end_tie(session, operator(), by="b", other="a")
     session.flush()
     assert _communities(session) == [["a", "c"], ["b"]]
     assert ("a", "b") in _pairs(session)
-    ties.propose_tie(session, None, by="a", other="b", kind="supplies")
+    ties.propose_tie(session, operator(), by="a", other="b", kind="supplies")
     session.flush()
     assert ("a", "b") in _pairs(session)  # a proposal changes nothing
-    ties.answer_tie(session, None, by="b", other="a", accept=True)
+    ties.answer_tie(session, operator(), by="b", other="a", accept=True)
     session.flush()
     assert _communities(session) == tied_communities
     assert _pairs(session) == tied_pairs
