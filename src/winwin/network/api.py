@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from winwin.accounts import service as accounts
-from winwin.accounts.access import accessible_orgs, require_access
+from winwin.accounts.access import Actor, accessible_orgs, require_access
 from winwin.accounts.models import User
 from winwin.http.deps import CurrentUser, IdPath, SessionDep, public_base_url
 from winwin.mail.jobs import person_subject
@@ -306,8 +307,14 @@ def tie_log(
     summary="The competitors we declared (never those that declared us)",
 )
 def list_competitors(key: str, actor: CurrentUser, session: SessionDep) -> CompetitorsRead:
-    declared = ties.competitors_declared_by(session, actor, org=key)
-    return CompetitorsRead(org=key, competitors=declared)
+    return _declared(session, actor, key)
+
+
+def _declared(session: Session, actor: Actor, key: str) -> CompetitorsRead:
+    """The competitors ``key`` declared, as every competitors route answers."""
+    return CompetitorsRead(
+        org=key, competitors=ties.competitors_declared_by(session, actor, org=key)
+    )
 
 
 @router.put(
@@ -319,9 +326,7 @@ def declare_competitor(
     key: str, other: str, actor: CurrentUser, session: SessionDep
 ) -> CompetitorsRead:
     ties.declare_competitor(session, actor, by=key, other=other)
-    return CompetitorsRead(
-        org=key, competitors=ties.competitors_declared_by(session, actor, org=key)
-    )
+    return _declared(session, actor, key)
 
 
 @router.delete(
@@ -333,9 +338,7 @@ def withdraw_competitor(
     key: str, other: str, actor: CurrentUser, session: SessionDep
 ) -> CompetitorsRead:
     ties.withdraw_competitor(session, actor, by=key, other=other)
-    return CompetitorsRead(
-        org=key, competitors=ties.competitors_declared_by(session, actor, org=key)
-    )
+    return _declared(session, actor, key)
 
 
 @router.get(

@@ -4,10 +4,13 @@ one side, what an organisation shares of its customers and sees of a partner's."
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import typer
+from sqlalchemy.orm import Session
 
-from winwin.accounts.access import operator
+from winwin.accounts.access import Actor, operator
 from winwin.cli.context import print_json, state
 from winwin.kernel.errors import InvalidInput, NotFound
 from winwin.network import tie_sharing, ties
@@ -22,6 +25,21 @@ competitors_app = typer.Typer(
     help="Competitors declared by one side, acting as the organisation named by --by.",
     no_args_is_help=True,
 )
+
+# A use case between ORG (--by) and OTHER, acting as the operator: its result.
+Between = Callable[[Session, Actor, str, str], dict[str, Any]]
+
+
+def _between(use_case: Between, summary: str) -> Callable[..., None]:
+    """A command ``OTHER --by ORG [--json]`` that runs ``use_case`` and prints its result."""
+
+    def command(
+        ctx: typer.Context, other: str = OTHER, by: str = BY, json_out: bool = JSON
+    ) -> None:
+        run_and_print(ctx, json_out, lambda session: use_case(session, operator(), by, other))
+
+    command.__doc__ = summary
+    return command
 
 
 @ties_app.command("propose")
@@ -42,38 +60,24 @@ def ties_propose(
     )
 
 
-@ties_app.command("accept")
-def ties_accept(
-    ctx: typer.Context, other: str = OTHER, by: str = BY, json_out: bool = JSON
-) -> None:
-    """Accept the tie OTHER proposed; it takes effect at once."""
-    run_and_print(
-        ctx,
-        json_out,
-        lambda session: ties.answer_tie(session, operator(), by=by, other=other, accept=True),
+ties_app.command("accept")(
+    _between(
+        lambda s, actor, by, other: ties.answer_tie(s, actor, by=by, other=other, accept=True),
+        "Accept the tie OTHER proposed; it takes effect at once.",
     )
-
-
-@ties_app.command("decline")
-def ties_decline(
-    ctx: typer.Context, other: str = OTHER, by: str = BY, json_out: bool = JSON
-) -> None:
-    """Decline the tie OTHER proposed."""
-    run_and_print(
-        ctx,
-        json_out,
-        lambda session: ties.answer_tie(session, operator(), by=by, other=other, accept=False),
+)
+ties_app.command("decline")(
+    _between(
+        lambda s, actor, by, other: ties.answer_tie(s, actor, by=by, other=other, accept=False),
+        "Decline the tie OTHER proposed.",
     )
-
-
-@ties_app.command("withdraw")
-def ties_withdraw(
-    ctx: typer.Context, other: str = OTHER, by: str = BY, json_out: bool = JSON
-) -> None:
-    """Withdraw ORG's own pending proposal to OTHER."""
-    run_and_print(
-        ctx, json_out, lambda session: ties.withdraw_tie(session, operator(), by=by, other=other)
+)
+ties_app.command("withdraw")(
+    _between(
+        lambda s, actor, by, other: ties.withdraw_tie(s, actor, by=by, other=other),
+        "Withdraw ORG's own pending proposal to OTHER.",
     )
+)
 
 
 @ties_app.command("end")
@@ -112,28 +116,18 @@ def ties_list(
         )
 
 
-@competitors_app.command("declare")
-def competitors_declare(
-    ctx: typer.Context, other: str = OTHER, by: str = BY, json_out: bool = JSON
-) -> None:
-    """Declare OTHER a competitor of ORG (OTHER is not told)."""
-    run_and_print(
-        ctx,
-        json_out,
-        lambda session: ties.declare_competitor(session, operator(), by=by, other=other),
+competitors_app.command("declare")(
+    _between(
+        lambda s, actor, by, other: ties.declare_competitor(s, actor, by=by, other=other),
+        "Declare OTHER a competitor of ORG (OTHER is not told).",
     )
-
-
-@competitors_app.command("withdraw")
-def competitors_withdraw(
-    ctx: typer.Context, other: str = OTHER, by: str = BY, json_out: bool = JSON
-) -> None:
-    """Withdraw ORG's own declaration of OTHER as a competitor."""
-    run_and_print(
-        ctx,
-        json_out,
-        lambda session: ties.withdraw_competitor(session, operator(), by=by, other=other),
+)
+competitors_app.command("withdraw")(
+    _between(
+        lambda s, actor, by, other: ties.withdraw_competitor(s, actor, by=by, other=other),
+        "Withdraw ORG's own declaration of OTHER as a competitor.",
     )
+)
 
 
 @competitors_app.command("list")
