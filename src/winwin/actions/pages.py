@@ -24,6 +24,7 @@ from winwin.actions import service as actions
 from winwin.assessments.score import FACTORS
 from winwin.assessments.scoring import RelationshipScore
 from winwin.assessments.service import can_run_relationship, reader_for
+from winwin.assessments.wording import factor_label
 from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
@@ -89,15 +90,6 @@ def status_label(status: str) -> str:
         "done": _("done"),
         "dropped": _("dropped"),
     }[status]
-
-
-def factor_label(factor: str) -> str:
-    return {
-        "accessibility": _("Accessibility"),
-        "energy": _("Energy"),
-        "impact": _("Impact"),
-        "attraction": _("Attraction"),
-    }[factor]
 
 
 def _people(session: Session, orgs: list[Organization]) -> dict[str, list[tuple[str, str]]]:

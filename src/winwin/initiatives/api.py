@@ -19,12 +19,15 @@ else gets the 404 of an initiative that does not exist. Changing one needs actin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
+from winwin.accounts.access import Actor
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
 from winwin.initiatives import service as initiatives
 from winwin.reports import service as reports
@@ -89,6 +92,25 @@ class Model(BaseModel):
 
 def _changed(found: initiatives.InitiativeRead, status: int = 200) -> JSONResponse:
     return JSONResponse(found.as_dict(), status_code=status)
+
+
+def _amount(
+    use_case: Callable[..., initiatives.InitiativeRead],
+    session: Session,
+    initiative_id: int,
+    body: Contribution,
+    actor: Actor,
+) -> JSONResponse:
+    """A party's amount (a contribution or a realised result), recorded for the caller."""
+    found = use_case(
+        session,
+        initiative_id=initiative_id,
+        by=body.by,
+        amount=body.amount,
+        currency=body.currency,
+        actor=actor,
+    )
+    return _changed(found)
 
 
 @router.get(
@@ -193,16 +215,7 @@ def decline(initiative_id: IdPath, body: By, actor: CurrentUser, session: Sessio
 def contribute(
     initiative_id: IdPath, body: Contribution, actor: CurrentUser, session: SessionDep
 ) -> Any:
-    return _changed(
-        initiatives.contribute(
-            session,
-            initiative_id=initiative_id,
-            by=body.by,
-            amount=body.amount,
-            currency=body.currency,
-            actor=actor,
-        )
-    )
+    return _amount(initiatives.contribute, session, initiative_id, body, actor)
 
 
 @router.put(
@@ -237,13 +250,4 @@ def agree(initiative_id: IdPath, body: By, actor: CurrentUser, session: SessionD
 def record_result(
     initiative_id: IdPath, body: Contribution, actor: CurrentUser, session: SessionDep
 ) -> Any:
-    return _changed(
-        initiatives.record_result(
-            session,
-            initiative_id=initiative_id,
-            by=body.by,
-            amount=body.amount,
-            currency=body.currency,
-            actor=actor,
-        )
-    )
+    return _amount(initiatives.record_result, session, initiative_id, body, actor)

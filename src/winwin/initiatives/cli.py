@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -19,6 +20,10 @@ initiative_app = typer.Typer(
 )
 
 JSON_OPTION = typer.Option(False, "--json", help="Print the initiative as JSON.")
+ID_ARGUMENT = typer.Argument(..., metavar="ID")
+BY_OPTION = typer.Option(..., "--by", metavar="ORG")
+AMOUNT_OPTION = typer.Option(..., "--amount", metavar="X")
+CURRENCY_OPTION = typer.Option("EUR", "--currency", metavar="CODE")
 
 
 def _out(found: initiatives.InitiativeRead, json_out: bool) -> None:
@@ -34,7 +39,7 @@ def _out(found: initiatives.InitiativeRead, json_out: bool) -> None:
 @initiative_app.command("propose")
 def propose(
     ctx: typer.Context,
-    by: str = typer.Option(..., "--by", metavar="ORG"),
+    by: str = BY_OPTION,
     with_: str = typer.Option(..., "--with", metavar="OTHER[,OTHER]"),
     title: str = typer.Option(..., "--title", metavar="T"),
     goal: str = typer.Option("", "--goal", metavar="TEXT"),
@@ -67,8 +72,8 @@ def _keys(text: str | None) -> list[str]:
 @initiative_app.command("edit")
 def edit(
     ctx: typer.Context,
-    initiative_id: int = typer.Argument(..., metavar="ID"),
-    by: str = typer.Option(..., "--by", metavar="ORG"),
+    initiative_id: int = ID_ARGUMENT,
+    by: str = BY_OPTION,
     title: str | None = typer.Option(None, "--title", metavar="T"),
     goal: str | None = typer.Option(None, "--goal", metavar="G"),
     expected_value: float | None = typer.Option(None, "--expected-value", metavar="X"),
@@ -108,8 +113,8 @@ def _answer(ctx: typer.Context, initiative_id: int, by: str, accept: bool, json_
 @initiative_app.command("accept")
 def accept(
     ctx: typer.Context,
-    initiative_id: int = typer.Argument(..., metavar="ID"),
-    by: str = typer.Option(..., "--by", metavar="ORG"),
+    initiative_id: int = ID_ARGUMENT,
+    by: str = BY_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """An invited organisation accepts."""
@@ -119,26 +124,25 @@ def accept(
 @initiative_app.command("decline")
 def decline(
     ctx: typer.Context,
-    initiative_id: int = typer.Argument(..., metavar="ID"),
-    by: str = typer.Option(..., "--by", metavar="ORG"),
+    initiative_id: int = ID_ARGUMENT,
+    by: str = BY_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """An invited organisation declines."""
     _answer(ctx, initiative_id, by, False, json_out)
 
 
-@initiative_app.command("contribute")
-def contribute(
+def _record_amount(
     ctx: typer.Context,
-    initiative_id: int = typer.Argument(..., metavar="ID"),
-    by: str = typer.Option(..., "--by", metavar="ORG"),
-    amount: float = typer.Option(..., "--amount", metavar="X"),
-    currency: str = typer.Option("EUR", "--currency", metavar="CODE"),
-    json_out: bool = JSON_OPTION,
-) -> None:
-    """Record a contribution (money, or hours and assets valued in money): a new version."""
+    use_case: Callable[..., initiatives.InitiativeRead],
+    initiative_id: int,
+    by: str,
+    amount: float,
+    currency: str,
+) -> initiatives.InitiativeRead:
+    """A party's amount (a contribution or a realised result), recorded by the operator."""
     with state(ctx).session() as session:
-        found = initiatives.contribute(
+        return use_case(
             session,
             initiative_id=initiative_id,
             by=by,
@@ -146,13 +150,26 @@ def contribute(
             currency=currency,
             actor=operator(),
         )
+
+
+@initiative_app.command("contribute")
+def contribute(
+    ctx: typer.Context,
+    initiative_id: int = ID_ARGUMENT,
+    by: str = BY_OPTION,
+    amount: float = AMOUNT_OPTION,
+    currency: str = CURRENCY_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Record a contribution (money, or hours and assets valued in money): a new version."""
+    found = _record_amount(ctx, initiatives.contribute, initiative_id, by, amount, currency)
     _out(found, json_out)
 
 
 @initiative_app.command("model")
 def model(
     ctx: typer.Context,
-    initiative_id: int = typer.Argument(..., metavar="ID"),
+    initiative_id: int = ID_ARGUMENT,
     game: str = typer.Argument(..., metavar="GAME.json", help="A winwin share game, or -."),
     method: str = typer.Option(
         ...,
@@ -180,8 +197,8 @@ def model(
 @initiative_app.command("agree")
 def agree(
     ctx: typer.Context,
-    initiative_id: int = typer.Argument(..., metavar="ID"),
-    by: str = typer.Option(..., "--by", metavar="ORG"),
+    initiative_id: int = ID_ARGUMENT,
+    by: str = BY_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """A party agrees to the current version; the last to agree freezes the agreement."""
@@ -195,7 +212,7 @@ def agree(
 @initiative_app.command("show")
 def show(
     ctx: typer.Context,
-    initiative_id: int = typer.Argument(..., metavar="ID"),
+    initiative_id: int = ID_ARGUMENT,
     by: str | None = typer.Option(
         None,
         "--by",
@@ -213,22 +230,14 @@ def show(
 @initiative_app.command("result")
 def result(
     ctx: typer.Context,
-    initiative_id: int = typer.Argument(..., metavar="ID"),
-    by: str = typer.Option(..., "--by", metavar="ORG"),
-    amount: float = typer.Option(..., "--amount", metavar="X"),
-    currency: str = typer.Option("EUR", "--currency", metavar="CODE"),
+    initiative_id: int = ID_ARGUMENT,
+    by: str = BY_OPTION,
+    amount: float = AMOUNT_OPTION,
+    currency: str = CURRENCY_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Record the value the agreed initiative made; shown split as agreed."""
-    with state(ctx).session() as session:
-        found = initiatives.record_result(
-            session,
-            initiative_id=initiative_id,
-            by=by,
-            amount=amount,
-            currency=currency,
-            actor=operator(),
-        )
+    found = _record_amount(ctx, initiatives.record_result, initiative_id, by, amount, currency)
     _out(found, json_out)
     if not json_out and found.result and found.result["final"]:
         for key, value in found.result["final"].items():
@@ -238,7 +247,7 @@ def result(
 @initiative_app.command("agreement")
 def agreement(
     ctx: typer.Context,
-    initiative_id: int = typer.Argument(..., metavar="ID"),
+    initiative_id: int = ID_ARGUMENT,
     lang: str = typer.Option("fi", "--lang", metavar="fi|en"),
     out: str = typer.Option(..., "--out", metavar="FILE", help="Where to write the PDF."),
 ) -> None:

@@ -34,10 +34,7 @@ from winwin.initiatives.document_checks import check
 from winwin.initiatives.document_schema import NAME, Checked
 from winwin.initiatives.document_writes import write
 from winwin.initiatives.repository import InitiativeRepository, VersionRow
-from winwin.network.document import (
-    format_time,
-    stored_by_key,
-)
+from winwin.network.document import format_time, stored_by_key
 from winwin.network.sections import list_section
 
 

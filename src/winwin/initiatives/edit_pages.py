@@ -13,10 +13,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
+from winwin.http.forms import amount_field
 from winwin.http.page_deps import PostedForm
 from winwin.initiatives import service as initiatives
-from winwin.initiatives.pages import _page, typed_amount
-from winwin.kernel.errors import InvalidInput, Problem, RuleBroken
+from winwin.initiatives.pages import _page
+from winwin.kernel.errors import InvalidInput, RuleBroken
 
 router = APIRouter()
 
@@ -34,10 +35,9 @@ def edit(
     try:
         expected = None
         if values["value"]:
-            try:
-                expected = typed_amount(values["value"])
-            except ValueError:
-                raise InvalidInput(Problem("expected_value", "must be an amount")) from None
+            expected = amount_field(
+                values["value"], field="expected_value", refusal="must be an amount"
+            )
         initiatives.edit(
             session,
             initiative_id=initiative_id,

@@ -21,11 +21,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from winwin.accounts.access import Actor, accessible_orgs, can_manage_org
-from winwin.actions.pages import factor_label
 from winwin.actions.pages import status_label as action_status
 from winwin.assessments.score import FACTORS
+from winwin.assessments.wording import factor_label
 from winwin.http import i18n
 from winwin.http.deps import CurrentUser, IdPath, SessionDep
+from winwin.http.forms import amount_field, typed_amount
 from winwin.http.i18n import gettext as _
 from winwin.http.page_deps import PostedForm
 from winwin.http.templating import render, request_locale
@@ -36,12 +37,6 @@ from winwin.kernel.errors import InvalidInput, Problem, RuleBroken, WinwinError
 from winwin.reports.service import COST_CORE_TEXTS, METHOD_EXPLANATIONS
 
 router = APIRouter()
-
-
-def typed_amount(text: str) -> float:
-    """An amount as people type it on the pages: "12 000,50" or "12000.50" (ValueError
-    when it is not a number)."""
-    return float(text.replace(",", ".").replace(" ", ""))
 
 
 def N_(msgid: str) -> str:
@@ -201,10 +196,9 @@ def propose(
     try:
         expected = None
         if values["value"]:
-            try:
-                expected = typed_amount(values["value"])
-            except ValueError:
-                raise InvalidInput(Problem("expected_value", "must be an amount")) from None
+            expected = amount_field(
+                values["value"], field="expected_value", refusal="must be an amount"
+            )
         made = initiatives.propose(
             session,
             by=values["by"],
@@ -320,12 +314,18 @@ def step(
                 accept=kind == "accept",
                 actor=actor,
             )
-        elif kind == "contribute":
-            try:
-                amount = typed_amount(values["amount"])
-            except ValueError:
-                raise InvalidInput(Problem("amount", "must be a positive amount")) from None
-            initiatives.contribute(
+        elif kind in ("contribute", "result"):
+            # A contribution is positive; a realised result may be nothing at all.
+            contributed = kind == "contribute"
+            amount = amount_field(
+                values["amount"],
+                field="amount",
+                refusal=(
+                    "must be a positive amount" if contributed else "must be a non-negative amount"
+                ),
+            )
+            record = initiatives.contribute if contributed else initiatives.record_result
+            record(
                 session,
                 initiative_id=initiative_id,
                 by=values["by"],
@@ -352,19 +352,6 @@ def step(
                 initiative_id=initiative_id,
                 game=_airport_game(form, parties),
                 method="airport",
-                actor=actor,
-            )
-        elif kind == "result":
-            try:
-                realised = typed_amount(values["amount"])
-            except ValueError:
-                raise InvalidInput(Problem("amount", "must be a non-negative amount")) from None
-            initiatives.record_result(
-                session,
-                initiative_id=initiative_id,
-                by=values["by"],
-                amount=realised,
-                currency=values["currency"] or "EUR",
                 actor=actor,
             )
         elif kind == "agree":

@@ -16,6 +16,7 @@ from winwin.accounts.access import Actor, can_manage_org
 from winwin.http import i18n
 from winwin.http.dashboard import dashboard_panel
 from winwin.http.deps import CurrentUser, SessionDep
+from winwin.http.forms import typed_amount
 from winwin.http.page_deps import ActingUser, CurrentOrg
 from winwin.http.templating import environment, render, request_locale
 from winwin.insight import cluster_views, network_svg, pair_views
@@ -39,10 +40,6 @@ EXAMPLE_PLAYERS = "Kuusi = 120\nPakkaus = 80\nKemi = 40"
 MAX_PLAYERS = 200
 
 
-def _amount(text: str) -> float:
-    return float(text.replace(",", "."))
-
-
 def game_from_form(kind: str, players: str, synergies: str) -> dict[str, Any]:
     """A game document from the page's lines: ``name = amount`` for each player and, for
     a synergy game, ``a + b = amount`` for each pair."""
@@ -57,7 +54,7 @@ def game_from_form(kind: str, players: str, synergies: str) -> dict[str, Any]:
         elif match["name"] in amounts:
             problems.append(Problem(f"players, line {number}", "this player is listed twice"))
         else:
-            amounts[match["name"]] = _amount(match["amount"])
+            amounts[match["name"]] = typed_amount(match["amount"])
     if not amounts and not problems:
         problems.append(Problem("players", "give at least one player"))
     if len(amounts) > MAX_PLAYERS:
@@ -73,7 +70,7 @@ def game_from_form(kind: str, players: str, synergies: str) -> dict[str, Any]:
                     Problem(f"synergies, line {number}", "write it as: name + name = amount")
                 )
             else:
-                pairs.append([match["a"], match["b"], _amount(match["amount"])])
+                pairs.append([match["a"], match["b"], typed_amount(match["amount"])])
     elif kind != "airport":
         problems.append(Problem("kind", "choose a shared cost or a shared gain"))
     if problems:

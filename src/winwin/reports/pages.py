@@ -15,7 +15,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
 
+from winwin.accounts.access import Actor
 from winwin.http.deps import CurrentUser, SessionDep
 from winwin.http.templating import request_locale
 from winwin.jobs.api import runner_of
@@ -29,6 +31,29 @@ def _queued(request: Request, background: BackgroundTasks, job_id: int) -> Redir
     # Handed to the runner after the response, so after the request's commit.
     background.add_task(runner_of(request).submit, job_id)
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+
+def _start(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    background: BackgroundTasks,
+    round: str | None,
+    lang: str | None,
+    *,
+    between: tuple[str, str] | None = None,
+    client: str | None = None,
+) -> RedirectResponse:
+    """Start the report of a relationship or of a client as a job; go to the job's page."""
+    job_id = reports.start_report(
+        session,
+        actor=actor,
+        between=between,
+        client=client,
+        round=round or None,
+        locale=lang or request_locale(request),
+    )
+    return _queued(request, background, job_id)
 
 
 # The client routes come first: /relationships/clients/KEY/report.pdf would otherwise
@@ -73,14 +98,7 @@ def start_client_report(
     lang: Annotated[str | None, Form(max_length=8)] = None,
 ) -> Any:
     """Make the client's report as a job, and go to the job's page."""
-    job_id = reports.start_report(
-        session,
-        actor=actor,
-        client=key,
-        round=round or None,
-        locale=lang or request_locale(request),
-    )
-    return _queued(request, background, job_id)
+    return _start(request, session, actor, background, round, lang, client=key)
 
 
 @router.post("/relationships/{a}/{b}/report", name="start_workshop_report")
@@ -95,11 +113,4 @@ def start_workshop_report(
     lang: Annotated[str | None, Form(max_length=8)] = None,
 ) -> Any:
     """Make the relationship's report as a job, and go to the job's page."""
-    job_id = reports.start_report(
-        session,
-        actor=actor,
-        between=(a, b),
-        round=round or None,
-        locale=lang or request_locale(request),
-    )
-    return _queued(request, background, job_id)
+    return _start(request, session, actor, background, round, lang, between=(a, b))
