@@ -23,6 +23,14 @@ from winwin.insight.games import Method, share
 from winwin.kernel.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
 
 
+def _currency(currency: str) -> str:
+    """The currency's three-letter code, in capitals (``InvalidInput`` otherwise)."""
+    code = (currency or "").strip().upper()
+    if len(code) != 3 or not code.isalpha() or not code.isascii():
+        raise InvalidInput(Problem("currency", "must be a three-letter code such as EUR"))
+    return code
+
+
 def answer(
     session: Session, *, initiative_id: int, by: str, accept: bool, actor: Actor
 ) -> InitiativeRead:
@@ -55,9 +63,7 @@ def contribute(
         raise RuleBroken(Problem("by", "only a party that has accepted contributes"))
     if not (isinstance(amount, int | float) and math.isfinite(amount) and 0 < amount <= MAX_AMOUNT):
         raise InvalidInput(Problem("amount", "must be a positive amount"))
-    code = (currency or "").strip().upper()
-    if len(code) != 3 or not code.isalpha() or not code.isascii():
-        raise InvalidInput(Problem("currency", "must be a three-letter code such as EUR"))
+    code = _currency(currency)
     InitiativeRepository(session).add_contribution(
         InitiativeContribution(
             initiative_id=found.id, org_id=party.org_id, amount=float(amount), currency=code
@@ -182,9 +188,7 @@ def record_result(
         isinstance(amount, int | float) and math.isfinite(amount) and 0 <= amount <= MAX_AMOUNT
     ):
         raise InvalidInput(Problem("amount", "must be a non-negative amount"))
-    code = (currency or "").strip().upper()
-    if len(code) != 3 or not code.isalpha() or not code.isascii():
-        raise InvalidInput(Problem("currency", "must be a three-letter code such as EUR"))
+    code = _currency(currency)
     InitiativeRepository(session).add_result(
         InitiativeResult(
             initiative_id=found.id, org_id=party.org_id, amount=float(amount), currency=code
