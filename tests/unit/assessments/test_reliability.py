@@ -210,6 +210,9 @@ def test_each_resample_scores_as_the_plain_score_of_the_drawn_respondents(case) 
     assert interval == (min(lo, estimate), max(hi, estimate))
 
 
+ULP = 1e-9  # far above a score's rounding on 0..100, far below any real difference
+
+
 @settings(max_examples=60, deadline=None)
 @given(sides(), sides())
 def test_intervals_contain_their_estimate_and_exist_from_three_respondents(a, b) -> None:
@@ -221,14 +224,16 @@ def test_intervals_contain_their_estimate_and_exist_from_three_respondents(a, b)
             assert interval is None
         else:
             assert interval is not None
-            assert interval[0] <= estimate <= interval[1]
+            # The reference score is summed in another order than the code's: the two may
+            # differ in the last binary digit, never more.
+            assert interval[0] - ULP <= estimate <= interval[1] + ULP
             assert interval[0] >= 0.0 and interval[1] <= 100.0
     if pa.respondents < 3 or pb.respondents < 3:
         assert got.relationship is None
     else:
         assert got.relationship is not None
         lo, hi = got.relationship
-        assert lo <= math.sqrt(s_a * s_b) <= hi
+        assert lo - ULP <= math.sqrt(s_a * s_b) <= hi + ULP
 
 
 @settings(max_examples=30, deadline=None)
