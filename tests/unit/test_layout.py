@@ -31,6 +31,7 @@ def _forbidden(module: str) -> bool:
         parts[0] == "sqlalchemy"
         or module.startswith("winwin.db")
         or parts[-1] in {"repository", "models"}
+        or parts[-1].endswith("_repository")
     )
 
 

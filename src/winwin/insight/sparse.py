@@ -25,7 +25,7 @@ Every number is computed with the operations of :meth:`Features.block` in its or
 so every win is equal to the dense one to the last bit, and ties (equal wins, the lower
 organisation first) break the same way.
 
-The module is longer than most (about 500 lines) because the lists, their growth on
+One module although long (about 500 lines): the lists, their growth on
 demand and the walk share one set of invariants (the bound, the exact arithmetic, the
 tie order); split apart, each part would have to restate them.
 """
