@@ -65,6 +65,10 @@ def build_engine(
             from pathlib import Path
 
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        else:
+            # An in-memory database lives in one connection per thread (SQLAlchemy's
+            # SingletonThreadPool), which has no size to set.
+            pooling = {}
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False}, **pooling)
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
 
