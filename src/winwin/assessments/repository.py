@@ -72,10 +72,6 @@ class InstrumentRepository:
         if instrument is None:
             instrument = Instrument(key=key, scale=scale, name=name, builtin=builtin, items=[])
             self.session.add(instrument)
-        if instrument.scale != scale:
-            instrument.scale = scale
-        if instrument.name != name:
-            instrument.name = name
         # A new scale, factor or reverse flag, or a removed item, changes how stored
         # answers count: the factor sums of every round that holds them are recomputed.
         rescored = instrument.id is not None and instrument.scale != scale

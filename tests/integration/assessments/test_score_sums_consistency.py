@@ -309,6 +309,17 @@ def test_removing_an_item_from_an_instrument_takes_its_answers_out_of_the_scores
     assert_matches(after, from_raw_rows(world)[("kuusi", "pakkaus", "2026-Q1")])
 
 
+def test_a_new_scale_for_an_instrument_rescores_its_stored_answers(world: Session) -> None:
+    apply(world, [("import", 0, "2026-Q1", [(0, "a", {"a1": 4, "a2": 6}), (1, "b", {"e1": 2})])])
+    (before,) = score_relationships(world, reader=OPERATOR)
+    spec = instrument({k: rev for k, (_, rev) in ITEMS.items()})
+    spec["scale"] = SCALE + 2
+    load(world, {"instruments": [spec]})
+    (after,) = score_relationships(world, reader=OPERATOR)
+    assert after.sides["kuusi"] != before.sides["kuusi"]
+    assert_matches(after, from_raw_rows(world)[("kuusi", "pakkaus", "2026-Q1")])
+
+
 # --- alpha and intervals ---------------------------------------------------------------
 
 
