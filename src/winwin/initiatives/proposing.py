@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from winwin.accounts.access import Actor, operator
+from winwin.accounts.access import Actor
 from winwin.initiatives import refusals, rules
 from winwin.initiatives.checkpoint import (
     MAX_AMOUNT,
@@ -226,7 +226,7 @@ def edit(
     if removed:
         details["removed"] = sorted(o.key for o in removed)
     if not details:
-        return read(session, found.id, actor=operator())
+        return read(session, found.id, actor=actor)
     found.title, found.goal, found.expected_value = new_title, new_goal, new_value
     repo.remove_parties(found.id, (o.id for o in removed))
     for org in added:
@@ -235,4 +235,4 @@ def edit(
         details["model_cleared"] = found.method
         found.method = found.game = found.shares = found.in_core = None
     new_version(session, found, change="edited", org_id=party.org_id, actor=actor, details=details)
-    return read(session, found.id, actor=operator())
+    return read(session, found.id, actor=actor)

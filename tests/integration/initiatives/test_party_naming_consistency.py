@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from winwin.accounts.access import Actor, operator
+from winwin.accounts.models import User
 from winwin.db.engine import session_factory
 from winwin.initiatives import service as initiatives
 from winwin.network import io as network_io
@@ -98,6 +99,7 @@ def test_no_door_names_a_party_to_a_reader_who_may_not_see_it(
         for key, yes in zip(invited, world["accept"], strict=False):
             initiatives.answer(session, initiative_id=n, by=key, accept=yes, actor=operator())
         everyone_in = all(world["accept"][: len(invited)])
+        accepted = {proposer} | {k for k, yes in zip(invited, world["accept"], strict=False) if yes}
         if everyone_in:
             costs = {k: float(10 * (i + 1)) for i, k in enumerate(world["parties"])}
             game = {"type": "airport", "costs": costs}
@@ -115,7 +117,14 @@ def test_no_door_names_a_party_to_a_reader_who_may_not_see_it(
         serial = count(1)
         readers: list[tuple[Actor, str | None, set[str]]] = []
         for org in world["orgs"]:
-            person = Actor(next(serial), f"p{org}@example.com", "P", ids[org], "org_admin")
+            # A stored person: an edit's history names who made it.
+            user = User(
+                email=f"p{org}@example.com", name="P", org_id=ids[org], role="org_admin",
+                password_hash="-",
+            )  # fmt: skip
+            session.add(user)
+            session.flush()
+            person = Actor(user.id, user.email, "P", ids[org], "org_admin")
             readers.append((person, None, {org}))
             if org in world["parties"]:
                 readers.append((operator(), org, {org}))
@@ -139,6 +148,17 @@ def test_no_door_names_a_party_to_a_reader_who_may_not_see_it(
             if as_org is None:
                 listed = [i for i in initiatives.readable(session, actor=who) if i.id == n]
                 assert [i.as_dict() for i in listed] == [shown.as_dict()]  # the same masks
+            own = next(iter(orgs_of_reader)) if who.role == "org_admin" else None
+            if own in accepted:
+                # A change answers with the document as its author reads it (PATCH's body).
+                nested = session.begin_nested()
+                edited = initiatives.edit(
+                    session, initiative_id=n, by=own, title="Uusi nimi", actor=who
+                ).as_dict()
+                assert edited == initiatives.read(session, n, actor=who).as_dict()
+                text = json.dumps(edited, ensure_ascii=False)
+                assert not _leaks(text, hidden), (orgs_of_reader, hidden, text)
+                nested.rollback()
             if everyone_in and as_org is None:
                 for locale in ("fi", "en"):
                     printed = reports.agreement_data(
