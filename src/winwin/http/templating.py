@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -119,3 +119,20 @@ FIELD_LABELS = {
 
 def static_url(path: str) -> str:
     return f"/static/{path.lstrip('/')}"
+
+
+class Progress(Protocol):
+    """What a progress fragment needs of a job (``jobs.service.JobView`` is one)."""
+
+    @property
+    def status(self) -> str: ...
+
+
+def render_progress(
+    request: Request, template: str, job: Progress, context: dict[str, Any]
+) -> HTMLResponse:
+    """A job's progress for htmx to poll; once it has succeeded, htmx reloads the page."""
+    headers = {"cache-control": "no-store"}
+    if job.status == "succeeded":
+        headers["HX-Refresh"] = "true"
+    return render(request, template, {"job": job, **context}, headers=headers)
