@@ -49,7 +49,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/ruff format --check src
-	$(BIN)/mypy src/winwin
+	$(BIN)/mypy src/winwin bench
 
 format: install
 	$(BIN)/ruff format .

@@ -12,6 +12,7 @@ import tempfile
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -86,7 +87,9 @@ and leaves the rest of this file, notes included, as it is.
 """
 
 
-def _write(path: Path, rows: list[dict], argv: dict, modules: list[str]) -> None:
+def _write(
+    path: Path, rows: list[dict[str, Any]], argv: dict[str, Any], modules: list[str]
+) -> None:
     """Replace the sections of the modules that ran; keep every other line of the file."""
     text = path.read_text("utf-8") if path.exists() else HEADER
     for name in modules:

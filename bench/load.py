@@ -53,6 +53,7 @@ def _winwin(url: str, *args: str) -> None:
 
 def _prepare(postgres: str) -> tuple[str, list[dict[str, Any]]]:
     from winwin.accounts import service as accounts
+    from winwin.accounts.access import operator
     from winwin.accounts.models import User
     from winwin.assessments import service as rounds
     from winwin.assessments.models import Assessment
@@ -87,7 +88,7 @@ def _prepare(postgres: str) -> tuple[str, list[dict[str, Any]]]:
         load_rounds = {
             pair: rounds.open_round(
                 session,
-                actor=None,
+                actor=operator(),
                 between=list(pair),
                 round=ROUND,
                 instrument="customer-relationship",
@@ -110,7 +111,7 @@ def _prepare(postgres: str) -> tuple[str, list[dict[str, Any]]]:
             if key in partner:
                 (issued,) = rounds.invite_respondents(
                     session,
-                    actor=None,
+                    actor=operator(),
                     round_id=load_rounds[partner[key]],
                     invitees=[rounds.Invitee(side=key, respondent=f"load{n}", name=user.name)],
                 )

@@ -75,7 +75,7 @@ def run(report: Report) -> list[dict[str, Any]]:
     report.log("loading the demo network")
     token = _seed(url)
     port = _free_port()
-    env = {**os.environ, "WINWIN_DATABASE_URL": url, "WINWIN_SECRET_KEY": "bench"}
+    env = {**os.environ, "WINWIN_DATABASE_URL": url, "WINWIN_SECRET_KEY": "bench-" + "x" * 40}
     server = subprocess.Popen(
         [
             sys.executable,
