@@ -232,8 +232,8 @@ MUTANTS: tuple[Mutant, ...] = (
     m(
         "sql.anonymous-sees-every-level",
         TWIN,
-        'return and_(item.level == "public", not_(_held(item, True))',
-        'return and_(item.level != "secret", not_(_held(item, True))',
+        'item.level == "public", not_(_held(item, True)), not_(_guarded(item, True, forms))',
+        'item.level != "secret", not_(_held(item, True)), not_(_guarded(item, True, forms))',
     ),
     m(
         "sql.partners-admits-everyone",
@@ -310,8 +310,14 @@ MUTANTS: tuple[Mutant, ...] = (
     m(
         "sql.hold-admits-one-side-only",
         TWIN,
-        "pacts = pacts.where(pact.a_id != VIEWER_ID, pact.b_id != VIEWER_ID)",
-        "pacts = pacts.where(pact.a_id != VIEWER_ID)",
+        "where += [pact.a_id != VIEWER_ID, pact.b_id != VIEWER_ID]",
+        "where += [pact.a_id != VIEWER_ID]",
+    ),
+    m(
+        "sql.hold-first-test-reads-one-side",
+        TWIN,
+        "item.owner_id.in_(select(party.b_id).where(*_active(party, anonymous))),\n",
+        "",
     ),
     m(
         "sql.hold-reads-one-side-of-the-owner",
@@ -341,8 +347,8 @@ MUTANTS: tuple[Mutant, ...] = (
     m(
         "sql.chain-not-checked",
         TWIN,
-        "return and_(_admits(item, anonymous), or_(item.reshare_of_id.is_(None), chain_ok))",
-        "return _admits(item, anonymous)",
+        "rule = and_(_admits(item, anonymous, forms), or_(item.reshare_of_id.is_(None), chain_ok))",
+        "rule = _admits(item, anonymous, forms)",
     ),
     m(
         "sql.chain-nearest-original-only",
@@ -350,13 +356,13 @@ MUTANTS: tuple[Mutant, ...] = (
         "line.item_id == item.id,\n",
         "line.item_id == item.id,\n                line.depth == 1,\n",
     ),
-    m("sql.guard-dropped", TWIN, "not_(_guarded(item, False)),\n", ""),
-    m("sql.guard-dropped-for-anonymous", TWIN, ", not_(_guarded(item, True)))", ")"),
+    m("sql.guard-dropped", TWIN, "not_(_guarded(item, False, forms)),\n", ""),
+    m("sql.guard-dropped-for-anonymous", TWIN, ", not_(_guarded(item, True, forms))", ""),
     m(
         "sql.guard-ignores-inherited-topics",
         TWIN,
-        "topic.item_id == topic_source(item), topic.topic.in_(SENSITIVE)",
-        "topic.item_id == item.id, topic.topic.in_(SENSITIVE)",
+        "topic.item_id == topic_source(item), topic.topic.in_(forms)",
+        "topic.item_id == item.id, topic.topic.in_(forms)",
     ),
     # --- the score -----------------------------------------------------------------------------
     m(

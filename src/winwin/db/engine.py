@@ -95,7 +95,28 @@ def build_engine(
             dbapi_connection.isolation_level = None
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, **pooling)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, **pooling)
+    event.listen(engine, "connect", _postgresql_session)
+    return engine
+
+
+def _postgresql_session(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """JIT off for every statement of a connection.
+
+    This application's statements are index probes that stop after a page; JIT pays off
+    only for long scans. A generic plan's estimate for a LIMIT query counts every row the
+    index could yield, which can pass ``jit_above_cost`` however little the statement
+    reads: the visibility checkpoint's plan did, and PostgreSQL then compiled some 340
+    expressions (about 400 ms) before each page that runs in about a millisecond
+    (docs/benchmarks.md). Set once when the pool opens the connection, so no statement
+    pays a round trip for it.
+    """
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        dbapi_connection.execute("SET jit = off")
+    finally:
+        dbapi_connection.autocommit = autocommit
 
 
 @dataclass

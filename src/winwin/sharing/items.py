@@ -1,38 +1,21 @@
 """Queries over items: storing them, and (through the visibility checkpoint) reading them.
 
 The checkpoint (``ItemRepository.visible_to``, ``visible_among``, ``is_visible``) runs the
-SQL twin of the visibility rule (``sharing.visibility``) with the viewer and the
-competition-sensitive topics bound; the reshare lineage it reads is kept by
-``sharing.lineage``.
+SQL twin of the visibility rule (``sharing.visibility``), built by
+``sharing.statements``, with the viewer's values and the competition-sensitive topics;
+the reshare lineage it reads is kept by ``sharing.lineage``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import (
-    BindParameter,
-    ColumnElement,
-    Integer,
-    Select,
-    String,
-    and_,
-    bindparam,
-    delete,
-    distinct,
-    func,
-    insert,
-    or_,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from winwin.db.models import (
     Item,
@@ -42,78 +25,27 @@ from winwin.db.models import (
     Organization,
 )
 from winwin.kernel.identity import Viewer as Viewer
-from winwin.network.models import NetworkSetting
-from winwin.network.repository import (
-    SENSITIVE_TOPICS,
-    NetworkRepository,
-    chunks,
-    sensitive_topics_of,
-)
+from winwin.network.repository import NetworkRepository, chunks
+from winwin.sharing import statements
 from winwin.sharing.lineage import LineageRepository
 from winwin.sharing.models import TopicStem
+from winwin.sharing.statements import LIKE_ESCAPE as LIKE_ESCAPE
+from winwin.sharing.statements import Listed
+from winwin.sharing.statements import like_literal as like_literal
 from winwin.sharing.topics import stems_of, topic_stems
-from winwin.sharing.visibility import exists_in, topic_source, viewer_params, visibility
+from winwin.sharing.visibility import stored_topics_text, viewer_params
 
-# LIKE's escape character for search text; the user's own wildcards match literally.
-LIKE_ESCAPE = "/"
-SEARCH_PATTERN = bindparam("search_text", type_=String)
+# The sensitive topics this process read last: only a guess, which the checkpoint's
+# statement checks against the stored list on every read (``visibility.STORED``).
+_last_listed = Listed.of("")
+# How many times a read is repeated when the stored list changes under it.
+_REREADS = 3
 
-
-def like_literal(text: str) -> str:
-    """``text`` lower-cased, with ``%``, ``_`` and the escape character escaped for LIKE."""
-    lowered = text.lower().replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
-    return lowered.replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
-
-
-def _matches(item: Any) -> ColumnElement[bool]:
-    """The item's title, body or one of its effective topics contains the search text.
-
-    Bind ``search_text`` to :func:`like_literal` of the text. ``lower`` on both sides makes
-    the match case-insensitive (on SQLite for ASCII letters only).
-    """
-    topic = aliased(ItemTopic)
-
-    def has(column: Any) -> ColumnElement[bool]:
-        return func.lower(column).contains(SEARCH_PATTERN, escape=LIKE_ESCAPE)
-
-    return or_(
-        has(item.title),
-        has(item.body),
-        exists_in(topic, topic.item_id == topic_source(item), has(topic.topic)),
-    )
-
-
-@cache
-def _feed_statement(
-    anonymous: bool, paged: bool, limited: bool, searched: bool = False
-) -> Select[int]:
-    query = select(Item.id)
-    if searched:
-        # A filter on top of the checkpoint, never instead of it.
-        query = query.where(_matches(Item))
-    query = query.where(visibility(Item, anonymous=anonymous))
-    if paged:
-        at: BindParameter[datetime] = bindparam("before_at")
-        before_id = bindparam("before_id", type_=Integer)
-        query = query.where(
-            or_(Item.created_at < at, and_(Item.created_at == at, Item.id < before_id))
-        )
-    query = query.order_by(Item.created_at.desc(), Item.id.desc())
-    if limited:
-        # Inlined, so that PostgreSQL plans for the real page size even with a generic plan.
-        query = query.limit(bindparam("page_size", type_=Integer, literal_execute=True))
-    return query
-
-
-@cache
-def _among_statement(anonymous: bool) -> Select[int]:
-    ids: BindParameter[list[int]] = bindparam("item_ids", expanding=True)
-    return select(Item.id).where(Item.id.in_(ids), visibility(Item, anonymous=anonymous))
-
-
-# The sensitive topics this process read last (see ItemRepository._checkpoint): only a
-# guess, checked on every read, so a change made by another process is seen at once.
-_last_listed: tuple[str, ...] = tuple(sensitive_topics_of(None))
+_Found = TypeVar("_Found", list[int], set[int])
+# A statement of ``sharing.statements`` for the database (True: PostgreSQL), and how the
+# checkpoint runs one with the values of a page (see ``ItemRepository._checked``).
+_Build = Callable[[bool], Any]
+_Run = Callable[[_Build, dict[str, Any]], Iterable[int]]
 
 
 class ItemRepository:
@@ -265,78 +197,78 @@ class ItemRepository:
         costs a few index lookups per row read; it is fast while a fair share of items
         is visible to the viewer (network and public items usually are).
         """
-        params: dict[str, Any] = {}
+        values: dict[str, Any] = {}
         if before is not None:
-            params["before_at"], params["before_id"] = before
-        if limit is not None:
-            params["page_size"] = limit
+            values["before_at"], values["before_id"] = before
         if text is not None:
-            params["search_text"] = like_literal(text)
-        query = _feed_statement(
-            viewer is None, before is not None, limit is not None, text is not None
-        )
-        with self._checkpoint(viewer) as bound:
-            return list(self.session.scalars(query, {**bound, **params}))
+            values["search_text"] = like_literal(text)
 
-    @contextmanager
-    def _checkpoint(self, viewer: Viewer | None) -> Iterator[dict[str, Any]]:
-        """Every bound value of the checkpoint (the viewer's and the sensitive topics'
-        forms), and on PostgreSQL a generic plan without JIT for the statements run
-        inside, for this transaction only.
+        def page(run: _Run) -> list[int]:
+            return list(
+                run(
+                    lambda postgresql: statements.feed_statement(
+                        viewer is None, before is not None, limit, text is not None, postgresql
+                    ),
+                    values,
+                )
+            )
 
-        The plan's shape does not depend on the viewer (walk the newest items, probe
-        each), but planning the statement's many subqueries costs several times more than
-        running it; a generic plan is made once per connection and reused.
+        return self._checked(viewer, page, lambda found: len(found) == limit)
 
-        JIT is off because the generic plan's estimate (every probe of every row the
-        index could yield, before LIMIT) passes ``jit_above_cost``: PostgreSQL then
-        compiled some 340 expressions on every execution, about 400 ms, for a page that
-        runs in about a millisecond (docs/benchmarks.md). Compiled code pays off only for
-        long scans, which the checkpoint never makes.
+    def _checked(
+        self,
+        viewer: Viewer | None,
+        read: Callable[[_Run], _Found],
+        complete: Callable[[_Found], bool],
+    ) -> _Found:
+        """``read`` with every value of the checkpoint: the viewer's, and the
+        competition-sensitive topics'.
 
-        On PostgreSQL the settings, the stored sensitive topics and their forms come in
-        one round trip before the statements and the settings go back in one after:
-        each round trip on a busy machine waits for a scheduler slot, and the five a
-        page used to make cost more than its statement (docs/benchmarks.md). The forms
-        are looked up for the topics this process read last, and used only when the
-        same statement finds the stored topics unchanged; otherwise they are looked up
-        again for the stored ones.
+        On SQLite the forms of the stored sensitive topics are read first and bound.
+        On PostgreSQL a statement is two round trips, its values and itself
+        (``sharing.statements``): it looks the forms up itself (``visibility.LISTED``)
+        for the topics this process read last, and admits nothing if the stored list is
+        no longer that one. So when ``read`` finds less than it could (``complete`` is
+        false) the stored list is read again, and if it changed the page is read again
+        with it. Each round trip on a busy machine waits for a scheduler slot, and the
+        five a page once made cost more than its statement (docs/benchmarks.md).
         """
         global _last_listed
+        bound = viewer_params(viewer)
         if self.session.get_bind().dialect.name != "postgresql":
-            yield {**viewer_params(viewer), "sensitive_topics": self.sensitive_forms()}
-            return
-        guess = _last_listed
-        previous = self.session.execute(
-            select(
-                func.current_setting("plan_cache_mode"),
-                func.current_setting("jit"),
-                func.set_config("plan_cache_mode", "force_generic_plan", True),
-                func.set_config("jit", "off", True),
-                select(NetworkSetting.value)
-                .where(NetworkSetting.key == SENSITIVE_TOPICS)
-                .scalar_subquery(),
-                select(func.array_agg(distinct(TopicStem.topic)))
-                .where(TopicStem.stem.in_(sorted(stems_of(guess))))
-                .scalar_subquery(),
-            )
-        ).one()
-        listed = tuple(sensitive_topics_of(previous[4]))
-        if listed == guess:
-            forms = sorted(set(listed) | set(previous[5] or ()))
-        else:
-            forms = self._forms_of(list(listed))
-            _last_listed = listed
-        try:
-            yield {**viewer_params(viewer), "sensitive_topics": forms}
-        finally:
-            self.session.execute(
-                text(
-                    "SELECT set_config('plan_cache_mode', :mode, true), "
-                    "set_config('jit', :jit, true)"
-                ),
-                {"mode": previous[0], "jit": previous[1]},
-            )
+            bound["sensitive_topics"] = self.sensitive_forms()
+
+            def bind(build: _Build, values: dict[str, Any]) -> Iterable[int]:
+                return self.session.scalars(build(False), {**bound, **values})
+
+            return read(bind)
+        listed = _last_listed
+        for _ in range(_REREADS):
+            found = read(functools.partial(self._settled, {**bound, **listed.values()}))
+            if complete(found):
+                return found
+            stored = str(self.session.execute(stored_topics_text()).scalar_one())
+            if stored == listed.stored:
+                return found
+            listed = _last_listed = Listed.of(stored)
+        # The list kept changing: what was found is never more than the rule admits.
+        return found
+
+    def _settled(self, known: dict[str, Any], build: _Build, page: dict[str, Any]) -> Iterable[int]:
+        """Run a PostgreSQL statement of ``sharing.statements`` with the checkpoint's
+        values (``known``) and the page's as the transaction's settings it reads: one
+        round trip for the settings, one for the statement."""
+        values = {**known, **page}
+        names = tuple(sorted(values))
+        statement = build(True)
+        missing = statements.settings_read(statement) - set(names)
+        if missing:
+            raise ValueError(f"the checkpoint needs {sorted(missing)} set")
+        self.session.execute(
+            statements.setting_statement(names),
+            {name: statements.encode(values[name]) for name in names},
+        )
+        return self.session.scalars(statement)
 
     def unfiltered_page(self, *, limit: int = 50) -> list[int]:
         """The same page with no visibility filter (the benchmark's baseline only)."""
@@ -345,12 +277,21 @@ class ItemRepository:
 
     def visible_among(self, viewer: Viewer | None, item_ids: Iterable[int]) -> set[int]:
         """Which of ``item_ids`` the viewer may see (the item page, reshares, exports)."""
-        found: set[int] = set()
-        with self._checkpoint(viewer) as bound:
-            for part in chunks(list(item_ids), 500):
-                params = {**bound, "item_ids": list(part)}
-                found.update(self.session.scalars(_among_statement(viewer is None), params))
-        return found
+        wanted = sorted(set(item_ids))
+
+        def among(run: _Run) -> set[int]:
+            found: set[int] = set()
+            for part in chunks(wanted, 500):
+                ids = list(part)
+                found.update(
+                    run(
+                        lambda postgresql: statements.among_statement(viewer is None, postgresql),
+                        {"item_ids": ids},
+                    )
+                )
+            return found
+
+        return self._checked(viewer, among, lambda found: len(found) == len(wanted))
 
     def is_visible(self, viewer: Viewer | None, item_id: int) -> bool:
         return item_id in self.visible_among(viewer, [item_id])

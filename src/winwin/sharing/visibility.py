@@ -13,12 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Integer,
+    Select,
     String,
+    Text,
     and_,
     bindparam,
     case,
+    cast,
     exists,
     func,
     literal,
@@ -40,7 +44,9 @@ from winwin.db.models import (
     Tie,
 )
 from winwin.kernel.identity import Viewer
-from winwin.network.models import ItemLineage, ItemTopicSource, OrganizationPlace
+from winwin.network.models import ItemLineage, ItemTopicSource, NetworkSetting, OrganizationPlace
+from winwin.network.repository import SENSITIVE_TOPICS
+from winwin.sharing.models import TopicStem
 
 
 def exists_in(table: Any, *where: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -56,6 +62,40 @@ VIEWER_COUNTRY = bindparam("viewer_country", type_=String)
 VIEWER_CLUSTER = bindparam("viewer_cluster", type_=String)
 # The competition-sensitive topics (normalised), bound on every read of the checkpoint.
 SENSITIVE = bindparam("sensitive_topics", expanding=True, type_=String)
+
+# On PostgreSQL the statement finds those forms itself, in one round trip with the page:
+# the listed topics and their stems are bound as two JSON lists (one value each, so the
+# statement's text and its plan never depend on how many there are), and the stored
+# topics that share a stem are looked up in ``topic_stems`` by the same statement. The
+# listed topics bound are the ones the caller read last (``sharing.items``); the rule
+# admits nothing unless the stored list is still exactly that text (STORED, "" for none
+# stored), so a list changed elsewhere can only hide items until the caller reads it
+# again, never show one.
+LISTED = bindparam("sensitive_listed", type_=Text)
+STEMS = bindparam("sensitive_stems", type_=Text)
+STORED = bindparam("sensitive_stored", type_=Text)
+
+
+def stored_topics_text() -> Select[Any]:
+    """The stored sensitive-topics setting as the text it was written as ("" for none)."""
+    stored = (
+        select(cast(NetworkSetting.value, Text))
+        .where(NetworkSetting.key == SENSITIVE_TOPICS)
+        .scalar_subquery()
+    )
+    return select(func.coalesce(stored, ""))
+
+
+def json_elements(values: Any) -> Select[Any]:
+    """The strings of a bound JSON list, one row each (PostgreSQL)."""
+    return select(func.json_array_elements_text(cast(values, JSON)))
+
+
+def _forms_in_statement() -> Any:
+    """The sensitive topics and every stored topic that meets one, found by the statement."""
+    return json_elements(LISTED).union(
+        select(TopicStem.topic).where(TopicStem.stem.in_(json_elements(STEMS)))
+    )
 
 
 def viewer_params(viewer: Viewer | None) -> dict[str, Any]:
@@ -96,15 +136,26 @@ def topic_source(item: Any) -> ColumnElement[int]:
     return case((item.reshare_of_id.is_(None), item.id), else_=func.coalesce(inherited, item.id))
 
 
+def _active(pact: Any, anonymous: bool) -> list[ColumnElement[bool]]:
+    """The agreement is active, and (for an organisation) the viewer is outside its pair."""
+    where = [pact.status == "active"]
+    if not anonymous:
+        where += [pact.a_id != VIEWER_ID, pact.b_id != VIEWER_ID]
+    return where
+
+
 def _held(item: Any, anonymous: bool) -> ColumnElement[bool]:
     """An active agreement of the owner makes an effective topic secret, outside the viewer.
 
     The owner is never asked (the caller checks ownership first), so for an organisation
-    the hold bites when the viewer is not in the agreement's pair. The owner's agreements
-    are looked up first: few organisations have any, so most rows cost two probes of a
-    small index and never touch the item's topics.
+    the hold bites when the viewer is not in the agreement's pair. Whether the owner is
+    in such an agreement at all is asked first, of the agreements' parties read once per
+    statement (a hashed set): few organisations have any, so most rows cost one lookup
+    and never touch the item's topics. Asked per row, it was a scan of the agreements
+    for every item read, half of a feed page's time (docs/benchmarks.md).
     """
     pact = aliased(Agreement)
+    party = aliased(Agreement)
     secret = aliased(AgreementTopic)
     topic = aliased(ItemTopic)
     shared = (
@@ -117,15 +168,15 @@ def _held(item: Any, anonymous: bool) -> ColumnElement[bool]:
     pacts = (
         select(literal(1))
         .select_from(pact)
-        .where(or_(pact.a_id == item.owner_id, pact.b_id == item.owner_id), pact.status == "active")
+        .where(or_(pact.a_id == item.owner_id, pact.b_id == item.owner_id))
+        .where(*_active(pact, anonymous))
     )
-    if not anonymous:
-        pacts = pacts.where(pact.a_id != VIEWER_ID, pact.b_id != VIEWER_ID)
+    in_one = or_(
+        item.owner_id.in_(select(party.a_id).where(*_active(party, anonymous))),
+        item.owner_id.in_(select(party.b_id).where(*_active(party, anonymous))),
+    )
     # The first test alone is cheap and false for most rows; the planner keeps the order.
-    return and_(
-        exists(pacts.correlate_except(pact)),
-        exists(pacts.where(exists(shared)).correlate_except(pact)),
-    )
+    return and_(in_one, exists(pacts.where(exists(shared)).correlate_except(pact)))
 
 
 def _ever(kind: str, value: Any) -> ColumnElement[bool]:
@@ -152,13 +203,13 @@ def _excluded(item: Any) -> ColumnElement[bool]:
     return exists_in(ex, ex.item_id == item.id, names)
 
 
-def _sensitive(item: Any) -> ColumnElement[bool]:
-    """One of the item's effective topics is competition-sensitive."""
+def _sensitive(item: Any, forms: Any) -> ColumnElement[bool]:
+    """One of the item's effective topics is competition-sensitive (one of ``forms``)."""
     topic = aliased(ItemTopic)
-    return exists_in(topic, topic.item_id == topic_source(item), topic.topic.in_(SENSITIVE))
+    return exists_in(topic, topic.item_id == topic_source(item), topic.topic.in_(forms))
 
 
-def _guarded(item: Any, anonymous: bool) -> ColumnElement[bool]:
+def _guarded(item: Any, anonymous: bool, forms: Any) -> ColumnElement[bool]:
     """Step 6, the competition guard: a sensitive item never reaches the owner's
     competitors, nor anonymous readers while the owner has any competitor."""
     if anonymous:
@@ -168,13 +219,15 @@ def _guarded(item: Any, anonymous: bool) -> ColumnElement[bool]:
         )
     else:
         rival = _competitors(item.owner_id, VIEWER_ID)
-    return and_(rival, _sensitive(item))
+    return and_(rival, _sensitive(item, forms))
 
 
-def _admits(item: Any, anonymous: bool) -> ColumnElement[bool]:
+def _admits(item: Any, anonymous: bool, forms: Any) -> ColumnElement[bool]:
     """Steps 2-6 of ``domain.audience`` for one item, ignoring its originals."""
     if anonymous:
-        return and_(item.level == "public", not_(_held(item, True)), not_(_guarded(item, True)))
+        return and_(
+            item.level == "public", not_(_held(item, True)), not_(_guarded(item, True, forms))
+        )
     audience = aliased(ItemAudienceOrg)
     member = aliased(CircleMember)
     base = or_(
@@ -202,18 +255,21 @@ def _admits(item: Any, anonymous: bool) -> ColumnElement[bool]:
             base,
             not_(_excluded(item)),
             not_(_held(item, False)),
-            not_(_guarded(item, False)),
+            not_(_guarded(item, False, forms)),
         ),
     )
 
 
-def visibility(item: Any, *, anonymous: bool) -> ColumnElement[bool]:
+def visibility(item: Any, *, anonymous: bool, postgresql: bool = False) -> ColumnElement[bool]:
     """The SQL form of ``domain.audience.can_see``: the item and every original admit.
 
-    ``item`` is ``Item`` or an alias of it; execute with :func:`viewer_params` and
-    ``sensitive_topics`` bound (``ItemRepository`` does both). The expression never
-    evaluates to NULL, so it may be negated safely.
+    ``item`` is ``Item`` or an alias of it; execute with :func:`viewer_params` and the
+    sensitive topics bound (``ItemRepository`` does both): ``sensitive_topics``, their
+    forms; or with ``postgresql``, ``sensitive_listed``, ``sensitive_stems`` and
+    ``sensitive_stored`` (see LISTED). The expression never evaluates to NULL, so it may
+    be negated safely.
     """
+    forms = _forms_in_statement() if postgresql else SENSITIVE
     original = aliased(Item)
     line = aliased(ItemLineage)
     chain_ok = not_(
@@ -226,9 +282,12 @@ def visibility(item: Any, *, anonymous: bool) -> ColumnElement[bool]:
                 # Redundant, but it keeps PostgreSQL from hashing the whole lineage table
                 # up front: a condition on the outer row alone forces a per-row probe.
                 item.reshare_of_id.is_not(None),
-                not_(_admits(original, anonymous)),
+                not_(_admits(original, anonymous, forms)),
             )
             .correlate_except(line, original)
         )
     )
-    return and_(_admits(item, anonymous), or_(item.reshare_of_id.is_(None), chain_ok))
+    rule = and_(_admits(item, anonymous, forms), or_(item.reshare_of_id.is_(None), chain_ok))
+    if postgresql:
+        return and_(stored_topics_text().scalar_subquery() == STORED, rule)
+    return rule
