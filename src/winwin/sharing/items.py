@@ -25,14 +25,14 @@ from winwin.db.models import (
     Organization,
 )
 from winwin.kernel.identity import Viewer as Viewer
-from winwin.network.repository import NetworkRepository, chunks
+from winwin.network.repository import chunks
 from winwin.sharing import statements
 from winwin.sharing.lineage import LineageRepository
 from winwin.sharing.models import TopicStem
 from winwin.sharing.statements import LIKE_ESCAPE as LIKE_ESCAPE
 from winwin.sharing.statements import Listed
 from winwin.sharing.statements import like_literal as like_literal
-from winwin.sharing.topics import stems_of, topic_stems
+from winwin.sharing.topics import topic_stems
 from winwin.sharing.visibility import stored_topics_text, viewer_params
 
 # The sensitive topics this process read last: only a guess, which the checkpoint's
@@ -111,25 +111,6 @@ class ItemRepository:
         upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         for part in chunks(rows):
             self.session.execute(upsert(TopicStem).on_conflict_do_nothing(), list(part))
-
-    def sensitive_forms(self) -> list[str]:
-        """The stored topics that meet a competition-sensitive topic after stemming.
-
-        The SQL twin of ``Network.sensitive_among``: the same stems, looked up in
-        ``topic_stems``; the listed topics themselves are always among them.
-        """
-        return self._forms_of(NetworkRepository(self.session).sensitive_topics())
-
-    def _forms_of(self, listed: list[str]) -> list[str]:
-        stems = sorted(stems_of(listed))
-        forms = set(listed)
-        for part in chunks(stems, 500):
-            forms.update(
-                self.session.scalars(
-                    select(TopicStem.topic).where(TopicStem.stem.in_(part)).distinct()
-                )
-            )
-        return sorted(forms)
 
     def update(self, rows: Sequence[dict[str, Any]]) -> None:
         for part in chunks(rows):
@@ -224,27 +205,22 @@ class ItemRepository:
         """``read`` with every value of the checkpoint: the viewer's, and the
         competition-sensitive topics'.
 
-        On SQLite the forms of the stored sensitive topics are read first and bound.
-        On PostgreSQL a statement is two round trips, its values and itself
-        (``sharing.statements``): it looks the forms up itself (``visibility.LISTED``)
-        for the topics this process read last, and admits nothing if the stored list is
-        no longer that one. So when ``read`` finds less than it could (``complete`` is
-        false) the stored list is read again, and if it changed the page is read again
-        with it. Each round trip on a busy machine waits for a scheduler slot, and the
-        five a page once made cost more than its statement (docs/benchmarks.md).
+        The statement looks the sensitive topics' forms up itself
+        (``visibility.LISTED``) for the list this process read last, and admits nothing
+        if the stored list is no longer that one. So when ``read`` finds less than it
+        could (``complete`` is false) the stored list is read again, and if it changed
+        the page is read again with it. On SQLite the values are bound; on PostgreSQL a
+        statement is two round trips, its values as settings and itself
+        (``sharing.statements``). Each round trip on a busy machine waits for a
+        scheduler slot, and the five a page once made cost more than its statement
+        (docs/benchmarks.md).
         """
         global _last_listed
         bound = viewer_params(viewer)
-        if self.session.get_bind().dialect.name != "postgresql":
-            bound["sensitive_topics"] = self.sensitive_forms()
-
-            def bind(build: _Build, values: dict[str, Any]) -> Iterable[int]:
-                return self.session.scalars(build(False), {**bound, **values})
-
-            return read(bind)
+        run = self._settled if self._on_postgresql() else self._bound
         listed = _last_listed
         for _ in range(_REREADS):
-            found = read(functools.partial(self._settled, {**bound, **listed.values()}))
+            found = read(functools.partial(run, {**bound, **listed.values()}))
             if complete(found):
                 return found
             stored = str(self.session.execute(stored_topics_text()).scalar_one())
@@ -253,6 +229,13 @@ class ItemRepository:
             listed = _last_listed = Listed.of(stored)
         # The list kept changing: what was found is never more than the rule admits.
         return found
+
+    def _on_postgresql(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    def _bound(self, known: dict[str, Any], build: _Build, page: dict[str, Any]) -> Iterable[int]:
+        """Run a SQLite statement of ``sharing.statements`` with every value bound."""
+        return self.session.scalars(build(False), {**known, **page})
 
     def _settled(self, known: dict[str, Any], build: _Build, page: dict[str, Any]) -> Iterable[int]:
         """Run a PostgreSQL statement of ``sharing.statements`` with the checkpoint's

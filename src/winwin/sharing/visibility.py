@@ -60,17 +60,14 @@ VIEWER_ID = bindparam("viewer_id", type_=Integer)
 VIEWER_KEY = bindparam("viewer_key", type_=String)
 VIEWER_COUNTRY = bindparam("viewer_country", type_=String)
 VIEWER_CLUSTER = bindparam("viewer_cluster", type_=String)
-# The competition-sensitive topics (normalised), bound on every read of the checkpoint.
-SENSITIVE = bindparam("sensitive_topics", expanding=True, type_=String)
-
-# On PostgreSQL the statement finds those forms itself, in one round trip with the page:
-# the listed topics and their stems are bound as two JSON lists (one value each, so the
-# statement's text and its plan never depend on how many there are), and the stored
-# topics that share a stem are looked up in ``topic_stems`` by the same statement. The
-# listed topics bound are the ones the caller read last (``sharing.items``); the rule
-# admits nothing unless the stored list is still exactly that text (STORED, "" for none
-# stored), so a list changed elsewhere can only hide items until the caller reads it
-# again, never show one.
+# The competition-sensitive topics: the statement finds their forms itself, in the same
+# round trip as the page. The listed topics and their stems are bound as two JSON lists
+# (one value each, so the statement's text and its plan never depend on how many there
+# are), and the stored topics that share a stem are looked up in ``topic_stems`` by the
+# same statement. The listed topics bound are the ones the caller read last
+# (``sharing.items``); the rule admits nothing unless the stored list is still exactly
+# that text (STORED, "" for none stored), so a list changed elsewhere can only hide items
+# until the caller reads it again, never show one.
 LISTED = bindparam("sensitive_listed", type_=Text)
 STEMS = bindparam("sensitive_stems", type_=Text)
 STORED = bindparam("sensitive_stored", type_=Text)
@@ -86,15 +83,17 @@ def stored_topics_text() -> Select[Any]:
     return select(func.coalesce(stored, ""))
 
 
-def json_elements(values: Any) -> Select[Any]:
-    """The strings of a bound JSON list, one row each (PostgreSQL)."""
-    return select(func.json_array_elements_text(cast(values, JSON)))
+def json_elements(values: Any, postgresql: bool) -> Select[Any]:
+    """The strings of a bound JSON list, one row each."""
+    if postgresql:
+        return select(func.json_array_elements_text(cast(values, JSON)))
+    return select(func.json_each(values).table_valued("value").c.value)
 
 
-def _forms_in_statement() -> Any:
+def _forms_in_statement(postgresql: bool) -> Any:
     """The sensitive topics and every stored topic that meets one, found by the statement."""
-    return json_elements(LISTED).union(
-        select(TopicStem.topic).where(TopicStem.stem.in_(json_elements(STEMS)))
+    return json_elements(LISTED, postgresql).union(
+        select(TopicStem.topic).where(TopicStem.stem.in_(json_elements(STEMS, postgresql)))
     )
 
 
@@ -264,12 +263,11 @@ def visibility(item: Any, *, anonymous: bool, postgresql: bool = False) -> Colum
     """The SQL form of ``domain.audience.can_see``: the item and every original admit.
 
     ``item`` is ``Item`` or an alias of it; execute with :func:`viewer_params` and the
-    sensitive topics bound (``ItemRepository`` does both): ``sensitive_topics``, their
-    forms; or with ``postgresql``, ``sensitive_listed``, ``sensitive_stems`` and
-    ``sensitive_stored`` (see LISTED). The expression never evaluates to NULL, so it may
-    be negated safely.
+    sensitive topics (LISTED, STEMS, STORED) bound (``ItemRepository`` does both);
+    ``postgresql`` chooses how the JSON lists are read. The expression never evaluates to
+    NULL, so it may be negated safely.
     """
-    forms = _forms_in_statement() if postgresql else SENSITIVE
+    forms = _forms_in_statement(postgresql)
     original = aliased(Item)
     line = aliased(ItemLineage)
     chain_ok = not_(
@@ -288,6 +286,4 @@ def visibility(item: Any, *, anonymous: bool, postgresql: bool = False) -> Colum
         )
     )
     rule = and_(_admits(item, anonymous, forms), or_(item.reshare_of_id.is_(None), chain_ok))
-    if postgresql:
-        return and_(stored_topics_text().scalar_subquery() == STORED, rule)
-    return rule
+    return and_(stored_topics_text().scalar_subquery() == STORED, rule)
