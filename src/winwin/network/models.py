@@ -147,6 +147,9 @@ class Agreement(Base):
         CheckConstraint("a_id < b_id", name="ordered"),
         CheckConstraint("status IN ('proposed', 'active')", name="status"),
         Index("ix_agreements_b_id", "b_id"),
+        # The checkpoint's agreement hold reads the active agreements' parties once per
+        # statement; without it SQLite built a temporary index on every page.
+        Index("ix_agreements_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
