@@ -230,21 +230,22 @@ def among_statement(anonymous: bool, postgresql: bool = False) -> Select[Any]:
 
 @dataclass(frozen=True)
 class Listed:
-    """The sensitive topics as stored (``stored``: the setting's text, "" for none), in
-    their normal form, and their stems: what the PostgreSQL checkpoint binds."""
+    """The sensitive topics as stored (``stored``: the setting's text, "" for none): their
+    normal forms and their stems as the JSON lists the checkpoint binds, written once per
+    list rather than on every page."""
 
     stored: str
-    topics: tuple[str, ...]
-    stems: tuple[str, ...]
+    topics_json: str
+    stems_json: str
 
     @classmethod
     def of(cls, stored: str) -> Listed:
         topics = sensitive_topics_of(list(json.loads(stored)) if stored else None)
-        return cls(stored, tuple(topics), tuple(sorted(stems_of(topics))))
+        return cls(stored, json.dumps(topics), json.dumps(sorted(stems_of(topics))))
 
     def values(self) -> dict[str, Any]:
         return {
-            "sensitive_listed": json.dumps(list(self.topics)),
-            "sensitive_stems": json.dumps(list(self.stems)),
+            "sensitive_listed": self.topics_json,
+            "sensitive_stems": self.stems_json,
             "sensitive_stored": self.stored,
         }
